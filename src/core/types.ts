@@ -185,7 +185,9 @@ export interface RegimeScorer {
   readonly id: string;
   readonly sha256: string;
   readonly kind: 'baseline' | 'model';
-  score(snapshot: MarketSnapshot, now: number): RegimeScore;
+  /** Async because ONNX inference is; implementations cache per (symbol, snapshot.asOf) so an
+   * order only waits for inference when the features changed since the last score. */
+  score(snapshot: MarketSnapshot, now: number): Promise<RegimeScore>;
 }
 
 // ─── instruments, accounts, exposure ────────────────────────────────────────────────────────
