@@ -1,0 +1,60 @@
+/** Builders of the audit record bodies the pipeline writes. Kept beside pipeline.ts so the
+ * contract of "what a decision record contains" is reviewed with the order of checks. */
+import type { Decision, ExecutionReport, Exposure, MarketSnapshot, OrderIntent, RegimeScore, RegimeScorer, TradingState } from './core/types.js';
+
+/** JSON has no NaN: a missing feature is written as null (and named in market.missing). */
+function finiteOrNull(rec: Readonly<Record<string, number>>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(rec)) out[k] = Number.isFinite(v) ? v : null;
+  return out;
+}
+
+export interface DecisionAuditInput {
+  intent: OrderIntent;
+  market: MarketSnapshot;
+  score: RegimeScore;
+  exposure: Exposure;
+  decision: Decision;
+  tradingState: { state: TradingState; reason?: string };
+  shadow?: Decision | undefined;
+  waitedMs: number;
+  scorer: RegimeScorer;
+}
+
+export function decisionAuditBody(x: DecisionAuditInput): Record<string, unknown> {
+  const { intent, market, score, exposure, decision } = x;
+  return {
+    intentId: intent.intentId,
+    client: intent.clientId,
+    account: intent.account,
+    venue: intent.venue,
+    symbol: intent.symbol,
+    intent,
+    market: {
+      asOf: market.asOf,
+      ageMs: market.ageMs,
+      mark: market.mark ?? null,
+      last: market.last ?? null,
+      bid: market.bid ?? null,
+      ask: market.ask ?? null,
+      flags: market.flags,
+      degraded: market.degraded,
+      missing: market.missing,
+      ages: finiteOrNull(market.ages),
+      features: finiteOrNull(market.features),
+    },
+    score,
+    model: { id: x.scorer.id, sha256: x.scorer.sha256, kind: x.scorer.kind },
+    exposure,
+    tradingState: x.tradingState,
+    decision,
+    outcome: decision.kind,
+    policy: { id: decision.policySetId, sha256: decision.policySha256 },
+    ...(x.waitedMs ? { throttleWaitMs: x.waitedMs } : {}),
+    ...(x.shadow ? { shadow: { kind: x.shadow.kind, code: x.shadow.code ?? null, approvedQuantity: x.shadow.approvedQuantity, policy: { id: x.shadow.policySetId, sha256: x.shadow.policySha256 } } } : {}),
+  };
+}
+
+export function executionAuditBody(r: ExecutionReport, intentId: string | undefined): Record<string, unknown> {
+  return { intentId: intentId ?? null, client: null, symbol: r.symbol, report: r, status: r.status };
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { LiqguardError, type ErrorDetail } from '../core/errors.js';
+import { configSchema } from './schema.js';
+import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
+import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
+
+/** Root of the installed package (where data/, policies/ and models/ live). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(configSchema);
+
+function errorPath(e: ErrorObject): string {
+  const base = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return base ? `${base}.${extra}` : extra;
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return base ? `${base}.${missing}` : missing;
+  }
+  return base || '(root)';
+}
+
+function errorMessage(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return 'unknown key';
+  if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'enum') return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  return e.message ?? 'is invalid';
+}
+
+export interface LoadOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Directory that relative paths resolve against. */
+  readonly baseDir?: string;
+  readonly source?: string; // for messages
+}
+
+/** Parse, validate (every error at once, with its path), resolve env secrets and paths, freeze. */
+export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayConfig {
+  const env = opts.env ?? process.env;
+  const source = opts.source ?? 'config';
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    throw new LiqguardError('CONFIG_INVALID', `${source}: not valid YAML: ${(err as Error).message}`);
+  }
+  if (!validate(raw)) {
+    const details: ErrorDetail[] = (validate.errors ?? []).map((e) => ({ path: errorPath(e), message: errorMessage(e) }));
+    throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  const r = raw as Record<string, any>;
+  const details: ErrorDetail[] = [];
+  const secrets: string[] = [];
+  const baseDir = opts.baseDir ?? PACKAGE_ROOT;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+  const venueIds = new Set<string>();
+  const venues: VenueConfig[] = (r.venues as any[]).map((v, i) => {
+    if (venueIds.has(v.id)) details.push({ path: `venues[${i}].id`, message: `duplicate venue id "${v.id}"` });
+    venueIds.add(v.id);
+    if (v.kind === 'ccxt' && !v.exchangeId) details.push({ path: `venues[${i}].exchangeId`, message: 'is required for kind ccxt' });
+    if (v.kind === 'simulated' && !v.symbols) details.push({ path: `venues[${i}].symbols`, message: 'is required for kind simulated' });
+    const apiKey = v.apiKeyEnv ? env[v.apiKeyEnv] : undefined;
+    const secret = v.secretEnv ? env[v.secretEnv] : undefined;
+    if (v.apiKeyEnv && !apiKey) details.push({ path: `venues[${i}].apiKeyEnv`, message: `environment variable ${v.apiKeyEnv} is not set` });
+    if (v.secretEnv && !secret) details.push({ path: `venues[${i}].secretEnv`, message: `environment variable ${v.secretEnv} is not set` });
+    if (apiKey) secrets.push(apiKey);
+    if (secret) secrets.push(secret);
+    return Object.freeze({
+      id: v.id,
+      kind: v.kind,
+      symbols: Object.freeze([...(v.symbols ?? [])]),
+      initialBalance: v.initialBalance ?? '100000',
+      exchangeId: v.exchangeId,
+      apiKey,
+      secret,
+      urls: v.urls ? Object.freeze({ ...v.urls }) : undefined,
+      sandbox: v.sandbox ?? false,
+    });
+  });
+
+  const clientIds = new Set<string>();
+  const keys = new Set<string>();
+  const clients: ClientConfig[] = (r.clients as any[]).map((c, i) => {
+    if (clientIds.has(c.id)) details.push({ path: `clients[${i}].id`, message: `duplicate client id "${c.id}"` });
+    clientIds.add(c.id);
+    if (!venueIds.has(c.venue)) details.push({ path: `clients[${i}].venue`, message: `unknown venue "${c.venue}"` });
+    let apiKey: string | undefined = c.apiKey;
+    if (c.apiKey && c.apiKeyEnv) details.push({ path: `clients[${i}]`, message: 'set apiKey or apiKeyEnv, not both' });
+    if (c.apiKeyEnv) {
+      apiKey = env[c.apiKeyEnv];
+      if (!apiKey) details.push({ path: `clients[${i}].apiKeyEnv`, message: `environment variable ${c.apiKeyEnv} is not set` });
+      else if (apiKey.length < 8) details.push({ path: `clients[${i}].apiKeyEnv`, message: 'key must be at least 8 characters' });
+    }
+    if (!c.apiKey && !c.apiKeyEnv) details.push({ path: `clients[${i}].apiKeyEnv`, message: 'is required (or apiKey for demos)' });
+    const apiSecret: string | undefined = c.apiSecretEnv ? env[c.apiSecretEnv] : c.apiSecret;
+    if (c.apiSecretEnv && !apiSecret) details.push({ path: `clients[${i}].apiSecretEnv`, message: `environment variable ${c.apiSecretEnv} is not set` });
+    if (apiKey) {
+      if (keys.has(apiKey)) details.push({ path: `clients[${i}]`, message: 'API key shared with another client' });
+      keys.add(apiKey);
+      secrets.push(apiKey);
+    }
+    if (apiSecret) secrets.push(apiSecret);
+    return Object.freeze({
+      id: c.id,
+      apiKey: apiKey ?? '',
+      apiSecret,
+      account: c.account,
+      venue: c.venue,
+      roles: Object.freeze([...(c.roles ?? ['trader', 'viewer'])]),
+    });
+  });
+
+  const server = r.server ?? {};
+  const envPort = env.PORT;
+  let port: number = server.port ?? 8080;
+  if (envPort !== undefined && envPort !== '') {
+    const p = Number(envPort);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) details.push({ path: 'env.PORT', message: `must be an integer 0-65535, got "${envPort}"` });
+    else port = p;
+  }
+  const market = r.market ?? {};
+  const replay = market.replay ?? {};
+  const scoring = r.scoring ?? {};
+  const policies = r.policies ?? {};
+  const audit = r.audit ?? {};
+  if (details.length) {
+    throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  const cfg: GatewayConfig = {
+    instance: r.instance ?? 'local',
+    server: Object.freeze({
+      host: env.HOST || server.host || '127.0.0.1',
+      port,
+      bodyLimit: server.bodyLimit ?? 16384,
+      logLevel: env.LOG_LEVEL || server.logLevel || 'info',
+    }),
+    clients: Object.freeze(clients),
+    venues: Object.freeze(venues),
+    market: Object.freeze({
+      source: market.source ?? 'replay',
+      replay: Object.freeze({
+        dataDir: abs(replay.dataDir ?? 'data'),
+        from: replay.from ?? '2025-09-26',
+        to: replay.to ?? '2025-10-24',
+        warmupFrom: replay.warmupFrom ?? '2025-08-01',
+        barsPerSecond: replay.barsPerSecond ?? 2,
+        loop: replay.loop ?? true,
+      }),
+      staleAfterMs: market.staleAfterMs ?? 7_200_000,
+    }),
+    scoring: Object.freeze({ scorer: scoring.scorer ?? 'baseline', model: abs(scoring.model ?? 'models/default.json') }),
+    policies: Object.freeze({ dir: abs(policies.dir ?? 'policies'), enforce: policies.enforce ?? 'default', shadow: policies.shadow, watch: policies.watch ?? false }),
+    audit: Object.freeze({
+      dir: abs(audit.dir ?? 'var/audit'),
+      rotateBytes: audit.rotateBytes ?? 64 * 1024 * 1024,
+      rotateDaily: audit.rotateDaily ?? true,
+      fsync: audit.fsync ?? false,
+    }),
+    state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
+    sha256: createHash('sha256').update(text).digest('hex'),
+    secrets: Object.freeze(secrets),
+  };
+  return Object.freeze(cfg);
+}
+
+/** Load a config file (relative paths resolve against its directory), or the embedded default. */
+export function loadConfig(file: string | undefined, opts: Omit<LoadOptions, 'baseDir' | 'source'> = {}): GatewayConfig {
+  if (!file) {
+    const env = opts.env ?? process.env;
+    // The embedded default keeps its state under the working directory, data/models/policies in the package.
+    const text = EMBEDDED_DEFAULT_YAML.replace('dir: var/audit', `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'audit')}`).replace(
+      'dir: var/state',
+      `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'state')}`,
+    );
+    return loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' });
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LiqguardError('CONFIG_INVALID', `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return loadConfigText(text, { ...opts, baseDir: dirname(resolve(file)), source: file });
+}

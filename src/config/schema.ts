@@ -1,0 +1,118 @@
+/** JSON schema of the gateway config file. Unknown keys are rejected everywhere
+ * (additionalProperties: false) so a typo never silently falls back to a default. */
+const decimalString = { type: 'string', pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$' } as const;
+const envName = { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' } as const;
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+Z)?$' } as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clients', 'venues'],
+  properties: {
+    instance: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,32}$' },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        bodyLimit: { type: 'integer', minimum: 1024, maximum: 1048576 },
+        logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+      },
+    },
+    clients: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'account', 'venue'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{1,64}$' },
+          /** Literal key: only for the embedded demo. Real deployments use apiKeyEnv. */
+          apiKey: { type: 'string', minLength: 8 },
+          apiKeyEnv: envName,
+          /** HMAC secret for the Binance-compatible front door. */
+          apiSecret: { type: 'string', minLength: 8 },
+          apiSecretEnv: envName,
+          account: { type: 'string', minLength: 1 },
+          venue: { type: 'string', minLength: 1 },
+          roles: { type: 'array', items: { enum: ['trader', 'viewer', 'operator', 'compliance'] }, uniqueItems: true },
+        },
+      },
+    },
+    venues: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'kind'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,32}$' },
+          kind: { enum: ['simulated', 'ccxt'] },
+          symbols: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Z0-9]+/[A-Z0-9]+:[A-Z0-9]+$' } },
+          initialBalance: decimalString,
+          exchangeId: { type: 'string' },
+          apiKeyEnv: envName,
+          secretEnv: envName,
+          urls: { type: 'object', additionalProperties: { type: 'string' } },
+          sandbox: { type: 'boolean' },
+        },
+      },
+    },
+    market: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        source: { enum: ['replay', 'live', 'none'] },
+        replay: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            dataDir: { type: 'string' },
+            from: isoDate,
+            to: isoDate,
+            warmupFrom: isoDate,
+            barsPerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 10000 },
+            loop: { type: 'boolean' },
+          },
+        },
+        staleAfterMs: { type: 'integer', minimum: 1 },
+      },
+    },
+    scoring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        scorer: { enum: ['baseline', 'model'] },
+        model: { type: 'string' },
+      },
+    },
+    policies: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        dir: { type: 'string' },
+        enforce: { type: 'string' },
+        shadow: { type: 'string' },
+        watch: { type: 'boolean' },
+      },
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        dir: { type: 'string' },
+        rotateBytes: { type: 'integer', minimum: 4096 },
+        rotateDaily: { type: 'boolean' },
+        fsync: { type: 'boolean' },
+      },
+    },
+    state: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { dir: { type: 'string' } },
+    },
+  },
+} as const;

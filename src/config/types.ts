@@ -1,0 +1,48 @@
+/** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
+export interface ClientConfig {
+  readonly id: string;
+  readonly apiKey: string;
+  readonly apiSecret?: string;
+  readonly account: string;
+  readonly venue: string;
+  readonly roles: readonly ('trader' | 'viewer' | 'operator' | 'compliance')[];
+}
+
+export interface VenueConfig {
+  readonly id: string;
+  readonly kind: 'simulated' | 'ccxt';
+  readonly symbols: readonly string[];
+  readonly initialBalance: string;
+  readonly exchangeId?: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  readonly urls?: Readonly<Record<string, string>>;
+  readonly sandbox: boolean;
+}
+
+export interface GatewayConfig {
+  readonly instance: string;
+  readonly server: { readonly host: string; readonly port: number; readonly bodyLimit: number; readonly logLevel: string };
+  readonly clients: readonly ClientConfig[];
+  readonly venues: readonly VenueConfig[];
+  readonly market: {
+    readonly source: 'replay' | 'live' | 'none';
+    readonly replay: {
+      readonly dataDir: string;
+      readonly from: string;
+      readonly to: string;
+      readonly warmupFrom: string;
+      readonly barsPerSecond: number;
+      readonly loop: boolean;
+    };
+    readonly staleAfterMs: number;
+  };
+  readonly scoring: { readonly scorer: 'baseline' | 'model'; readonly model: string };
+  readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
+  readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
+  readonly state: { readonly dir: string };
+  /** sha256 of the config file text, recorded in the audit log at start. */
+  readonly sha256: string;
+  /** Literal secret values (API keys, HMAC secrets) that must never appear in any log. */
+  readonly secrets: readonly string[];
+}

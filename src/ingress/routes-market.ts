@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import { LiqguardError } from '../core/errors.js';
+import type { MarketView } from '../core/stages.js';
+import type { MarketSnapshot, RegimeScorer, Venue } from '../core/types.js';
+import type { ApiKeyAuth } from './auth.js';
+import { presentRegime } from './present.js';
+import { errorSchema, regimeSchema, symbolParams } from './wire-schemas.js';
+
+export interface MarketRouteDeps {
+  readonly auth: ApiKeyAuth;
+  readonly market: MarketView;
+  readonly scorer: () => RegimeScorer;
+  readonly venues: ReadonlyMap<string, Venue>;
+  readonly clock: Clock;
+}
+
+function finite(rec: Readonly<Record<string, number>>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(rec)) out[k] = Number.isFinite(v) ? v : null;
+  return out;
+}
+
+export function presentSnapshot(s: MarketSnapshot): Record<string, unknown> {
+  return { symbol: s.symbol, asOf: s.asOf, ageMs: s.ageMs, mark: s.mark ?? null, last: s.last ?? null, bid: s.bid ?? null, ask: s.ask ?? null, degraded: s.degraded, flags: s.flags, missing: s.missing, ages: finite(s.ages), features: finite(s.features) };
+}
+
+export function registerMarketRoutes(app: FastifyInstance, deps: MarketRouteDeps): void {
+  const known = (symbol: string): void => {
+    for (const v of deps.venues.values()) if (v.instrument(symbol)) return;
+    throw new LiqguardError('UNKNOWN_SYMBOL', `unknown symbol ${symbol}; URL-encode it, e.g. BTC%2FUSDT%3AUSDT`);
+  };
+  app.get('/v1/regime/:symbol', { preHandler: deps.auth.guard('viewer'), schema: { tags: ['market'], summary: 'Current liquidation regime of a symbol, with its explanation', params: symbolParams, response: { 200: regimeSchema, 400: errorSchema } } }, async (req) => {
+    const { symbol } = req.params as { symbol: string };
+    known(symbol);
+    const now = deps.clock.now();
+    const snap = deps.market.snapshot(symbol, now);
+    return presentRegime(await deps.scorer().score(snap, now));
+  });
+  app.get('/v1/regimes', { preHandler: deps.auth.guard('viewer'), schema: { tags: ['market'], summary: 'Current regime of every traded symbol' } }, async () => {
+    const now = deps.clock.now();
+    const symbols = [...new Set([...deps.venues.values()].flatMap((v) => v.instruments().map((i) => i.symbol)))];
+    return { regimes: await Promise.all(symbols.map(async (s) => presentRegime(await deps.scorer().score(deps.market.snapshot(s, now), now)))) };
+  });
+  app.get('/v1/market/:symbol', { preHandler: deps.auth.guard('viewer'), schema: { tags: ['market'], summary: 'Current market snapshot: prices, features, input ages, data-quality flags', params: symbolParams, response: { 400: errorSchema } } }, async (req) => {
+    const { symbol } = req.params as { symbol: string };
+    known(symbol);
+    return presentSnapshot(deps.market.snapshot(symbol, deps.clock.now()));
+  });
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, loadConfigText } from '../../src/config/load.js';
+import { DEMO_API_KEY, EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
+import { LiqguardError } from '../../src/core/errors.js';
+
+function errorsOf(fn: () => unknown): { code: string; paths: string[]; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    const err = e as LiqguardError;
+    return { code: err.code, paths: err.details.map((d) => d.path ?? ''), message: err.message };
+  }
+  throw new Error('expected an error');
+}
+
+const minimal = `
+clients:
+  - { id: a, apiKeyEnv: A_KEY, account: acc, venue: sim }
+venues:
+  - { id: sim, kind: simulated, symbols: [BTC/USDT:USDT] }
+`;
+
+describe('config', () => {
+  it('loads the embedded default: demo client, simulated venue, frozen', () => {
+    const c = loadConfig(undefined, { env: {} });
+    expect(c.clients[0]!.apiKey).toBe(DEMO_API_KEY);
+    expect(c.venues[0]!.kind).toBe('simulated');
+    expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(c.secrets).toContain(DEMO_API_KEY);
+    expect(c.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('PORT and HOST from env override the file', () => {
+    const c = loadConfigText(EMBEDDED_DEFAULT_YAML, { env: { PORT: '9191', HOST: '0.0.0.0' } });
+    expect(c.server).toMatchObject({ host: '0.0.0.0', port: 9191 });
+  });
+
+  it('reads secrets from env and reports an unset variable with its path', () => {
+    expect(loadConfigText(minimal, { env: { A_KEY: 'secret-key-123' } }).clients[0]!.apiKey).toBe('secret-key-123');
+    const e = errorsOf(() => loadConfigText(minimal, { env: {} }));
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.paths).toContain('clients[0].apiKeyEnv');
+  });
+
+  it('reports every error at once, each with its path, and rejects unknown keys', () => {
+    const bad = `
+servr: { port: 1 }
+server: { port: 99999, logLevel: loud }
+clients:
+  - { id: a, apiKeyEnv: A_KEY, account: acc, venue: nowhere, colour: red }
+venues:
+  - { id: sim, kind: paper }
+`;
+    const e = errorsOf(() => loadConfigText(bad, { env: { A_KEY: 'secret-key-123' } }));
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.paths).toEqual(expect.arrayContaining(['servr', 'server.port', 'server.logLevel', 'clients[0].colour', 'venues[0].kind']));
+    expect(e.paths.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('checks cross references after the schema: unknown venue, duplicate ids', () => {
+    const bad = `
+clients:
+  - { id: a, apiKey: abcdefgh1, account: acc, venue: nowhere }
+  - { id: a, apiKey: abcdefgh2, account: acc, venue: sim }
+venues:
+  - { id: sim, kind: simulated, symbols: [BTC/USDT:USDT] }
+`;
+    const e = errorsOf(() => loadConfigText(bad, { env: {} }));
+    expect(e.paths).toEqual(expect.arrayContaining(['clients[0].venue', 'clients[1].id']));
+  });
+
+  it('rejects invalid YAML and an invalid PORT with clear messages', () => {
+    expect(errorsOf(() => loadConfigText('clients: [', { env: {} })).message).toMatch(/not valid YAML/);
+    expect(errorsOf(() => loadConfigText(EMBEDDED_DEFAULT_YAML, { env: { PORT: 'eighty' } })).paths).toContain('env.PORT');
+  });
+
+  it('resolves relative paths against the config file directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-cfg-'));
+    const file = join(dir, 'gw.yaml');
+    writeFileSync(file, minimal + 'audit: { dir: ./audit-logs }\n');
+    const c = loadConfig(file, { env: { A_KEY: 'secret-key-123' } });
+    expect(c.audit.dir).toBe(join(dir, 'audit-logs'));
+    expect(errorsOf(() => loadConfig(join(dir, 'missing.yaml'))).message).toMatch(/cannot read config file/);
+  });
+});
