@@ -1,0 +1,38 @@
+/** The gateway's in-process event bus: what the WebSocket stream (/v1/stream) and the dashboard
+ * subscribe to. Publishing is synchronous and never throws into the order path: a failing
+ * subscriber is dropped from that delivery and counted. */
+import type { Decision, ExecutionReport, OrderIntent, RegimeScore } from './core/types.js';
+
+export type GatewayEvent =
+  | { readonly type: 'regime'; readonly symbol: string; readonly ts: number; readonly score: RegimeScore }
+  | { readonly type: 'decision'; readonly symbol: string; readonly client: string; readonly ts: number; readonly intent: OrderIntent; readonly decision: Decision; readonly regime: string }
+  | { readonly type: 'execution'; readonly symbol: string; readonly client?: string; readonly ts: number; readonly intentId?: string; readonly report: ExecutionReport }
+  | { readonly type: 'kill'; readonly ts: number; readonly active: boolean; readonly scope: Readonly<Record<string, string>>; readonly operator: string; readonly reason?: string }
+  | { readonly type: 'policy'; readonly ts: number; readonly id: string; readonly sha256: string; readonly ok: boolean; readonly error?: string }
+  | { readonly type: 'override'; readonly ts: number; readonly id: string; readonly state: string; readonly detail: Readonly<Record<string, unknown>> };
+
+export type GatewayEventListener = (e: GatewayEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<GatewayEventListener>();
+  failures = 0;
+
+  subscribe(l: GatewayEventListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  publish(e: GatewayEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        this.failures++;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}
