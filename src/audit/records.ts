@@ -1,0 +1,214 @@
+/** The audit record contract (v1), documented in docs/audit.md. Every line is one envelope
+ * `{ v, seq, ts, instance, type, prev, ...body, hash }`. Bodies are plain JSON: NaN is written
+ * as null, secrets as "[REDACTED]". Add fields, never rename or remove them; a breaking change
+ * bumps `v`. */
+import type { AuditEventType } from '../core/stages.js';
+import type {
+  Decision,
+  DecisionKind,
+  ExecutionReport,
+  Exposure,
+  OrderIntent,
+  RegimeScore,
+  TradingState,
+} from '../core/types.js';
+
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff'];
+
+export interface AuditEnvelope {
+  readonly v: 1;
+  readonly seq: number; // 1, 2, 3... per instance, continuous across segment files
+  readonly ts: number; // epoch ms from the injected clock, never decreasing per instance
+  readonly instance: string;
+  readonly type: AuditEventType;
+  readonly prev: string; // hash of the previous record of this instance (genesis for seq 1)
+  readonly hash: string; // sha256(prev + canonicalJson(record without hash))
+}
+
+/** A record as read back from a file. */
+export type AuditRecord = AuditEnvelope & Readonly<Record<string, unknown>>;
+
+export interface MarketSummary {
+  readonly asOf: number;
+  readonly ageMs: number;
+  readonly mark: number | null;
+  readonly last: number | null;
+  readonly bid: number | null;
+  readonly ask: number | null;
+  readonly flags: readonly string[];
+  readonly degraded: boolean;
+  readonly missing: readonly string[];
+  readonly ages: Readonly<Record<string, number | null>>;
+  readonly features: Readonly<Record<string, number | null>>;
+}
+
+export interface ShadowSummary {
+  readonly kind: DecisionKind;
+  readonly code: string | null;
+  readonly approvedQuantity: string;
+  readonly policy: { readonly id: string; readonly sha256: string };
+}
+
+/** `decision`: written BEFORE any venue I/O. */
+export interface DecisionRecordBody {
+  readonly intentId: string;
+  readonly client: string; // authenticated client id (never its key)
+  readonly account: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly intent: OrderIntent;
+  readonly market: MarketSummary;
+  readonly score: RegimeScore; // model id/sha, probability, regime, contributions
+  readonly model: { readonly id: string; readonly sha256: string; readonly kind: 'baseline' | 'model' };
+  readonly exposure: Exposure;
+  readonly tradingState: { readonly state: TradingState; readonly reason?: string };
+  readonly decision: Decision; // kind, code, params, trace of every rule, policySetId/sha256
+  readonly outcome: DecisionKind;
+  readonly policy: { readonly id: string; readonly sha256: string };
+  readonly throttleWaitMs?: number;
+  readonly shadow?: ShadowSummary;
+}
+
+/** `execution`: every distinct venue report, linked to the gateway intent. */
+export interface ExecutionRecordBody {
+  readonly intentId: string | null;
+  readonly client: string | null;
+  readonly symbol: string;
+  readonly status: ExecutionReport['status'];
+  readonly report: ExecutionReport;
+}
+
+export interface PolicyLoadBody {
+  readonly role: 'enforce' | 'shadow';
+  readonly policySetId: string;
+  readonly sha256: string;
+  readonly source: string; // file path
+  readonly previousSha256?: string | null;
+  readonly operator?: string;
+}
+
+export interface ModelLoadBody {
+  readonly modelId: string;
+  readonly sha256: string;
+  readonly kind: 'baseline' | 'model';
+  readonly source?: string; // model card path
+  readonly previousSha256?: string | null;
+  readonly operator?: string;
+}
+
+export interface ConfigLoadBody {
+  readonly sha256: string;
+  readonly source: string;
+}
+
+/** Who or what a kill, unkill or override applies to. Absent fields mean "any". */
+export interface AuditScope {
+  readonly level: 'global' | 'venue' | 'account' | 'client' | 'symbol';
+  readonly venue?: string;
+  readonly account?: string;
+  readonly clientId?: string;
+  readonly symbol?: string;
+}
+
+export interface KillBody {
+  readonly scope: AuditScope;
+  readonly state: Exclude<TradingState, 'ACTIVE'>;
+  readonly reason: string;
+  readonly operator: string; // operator identity (client id of the admin key, or "system")
+  readonly symbol?: string; // copied from scope for filtering
+}
+
+export interface UnkillBody {
+  readonly scope: AuditScope;
+  readonly previousState: Exclude<TradingState, 'ACTIVE'>;
+  readonly reason: string;
+  readonly operator: string;
+  readonly symbol?: string;
+}
+
+export type OverrideAction = 'requested' | 'approved' | 'rejected' | 'activated' | 'used' | 'expired' | 'revoked';
+
+/** `override`: one record per step of the override workflow, from request to expiry. */
+export interface OverrideBody {
+  readonly overrideId: string;
+  readonly action: OverrideAction;
+  readonly scope: AuditScope;
+  readonly ruleId?: string; // the rule (or deny code) being overridden
+  readonly code?: string;
+  readonly reason: string;
+  readonly operator: string; // who performed this step
+  readonly requestedBy: string;
+  readonly approvedBy?: string; // four-eyes: must differ from requestedBy
+  readonly expiresAt?: number;
+  readonly intentId?: string; // for action 'used'
+  readonly client?: string;
+  readonly symbol?: string;
+}
+
+export interface StartupBody {
+  readonly version: string; // liqguard version
+  readonly node: string;
+  readonly pid?: number;
+  readonly configSha256?: string;
+  /** Written by the writer itself when it sealed a torn segment and started a new one. */
+  readonly chainBreak?: ChainBreak;
+}
+
+export interface ChainBreak {
+  readonly file: string; // base name of the sealed segment
+  readonly line: number; // the torn line
+  readonly reason: string;
+  readonly lastGoodSeq: number;
+  readonly lastGoodHash: string;
+}
+
+export interface ShadowDiffBody {
+  readonly intentId: string;
+  readonly client: string;
+  readonly symbol: string;
+  readonly enforce: { readonly kind: DecisionKind; readonly code: string | null; readonly approvedQuantity: string };
+  readonly shadow: ShadowSummary;
+}
+
+export interface AuditBodies {
+  startup: StartupBody;
+  config_load: ConfigLoadBody;
+  policy_load: PolicyLoadBody;
+  model_load: ModelLoadBody;
+  decision: DecisionRecordBody;
+  execution: ExecutionRecordBody;
+  kill: KillBody;
+  unkill: UnkillBody;
+  override: OverrideBody;
+  shadow_diff: ShadowDiffBody;
+}
+
+// ─── facets used by query and report (tolerant: bodies are read from files) ─────────────────
+
+const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function recordClient(r: Readonly<Record<string, unknown>>): string | undefined {
+  return str(r.client) ?? str(obj(r.intent)?.clientId) ?? str(obj(r.scope)?.clientId);
+}
+
+export function recordSymbol(r: Readonly<Record<string, unknown>>): string | undefined {
+  return str(r.symbol) ?? str(obj(r.intent)?.symbol) ?? str(obj(r.report)?.symbol) ?? str(obj(r.scope)?.symbol);
+}
+
+export function recordOutcome(r: Readonly<Record<string, unknown>>): string | undefined {
+  return r.type === 'decision' ? (str(obj(r.decision)?.kind) ?? str(r.outcome)) : undefined;
+}
+
+/** Rule ids in the decision trace whose outcome is not 'pass' (enforced or shadow). */
+export function recordRules(r: Readonly<Record<string, unknown>>): string[] {
+  const trace = obj(r.decision)?.trace;
+  if (!Array.isArray(trace)) return [];
+  const out: string[] = [];
+  for (const t of trace) {
+    const o = obj(t);
+    const id = str(o?.ruleId);
+    if (id && o?.outcome !== 'pass') out.push(id);
+  }
+  return out;
+}

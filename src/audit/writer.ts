@@ -1,0 +1,206 @@
+/** The append-only, hash-chained audit log. One JSON line per record on a dedicated pino
+ * logger with a synchronous destination: when append() returns, the line has been handed to
+ * the OS with write(2) (and fsync'ed when `fsync` is on). The app logger is never used. */
+import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import { LiqguardError } from '../core/errors.js';
+import type { AuditAppender, AuditEventType } from '../core/stages.js';
+import { AUDIT_VERSION, ENVELOPE_KEYS, recordHash } from './canonical.js';
+import { INSTANCE_RE, segmentName, utcDay, type SegmentFile } from './files.js';
+import { AUDIT_EVENT_TYPES, type AuditBodies, type ChainBreak } from './records.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { findChainHead } from './resume.js';
+
+
+export interface AuditLogOptions {
+  readonly dir: string;
+  readonly instance: string; // replica id; one writer per instance per directory
+  readonly clock: Clock;
+  /** Start a new segment once the current one reaches this size (0 = never). Default 64 MiB. */
+  readonly rotateBytes?: number;
+  /** Start a new segment when the UTC day of the record's ts changes. Default true. */
+  readonly rotateDaily?: boolean;
+  /** fsync after every line: survives power loss, costs a disk flush per order. Default false. */
+  readonly fsync?: boolean;
+  /** Literal secret values (config keys) scrubbed from every string before hashing. */
+  readonly secrets?: readonly string[];
+  /** Newest segment ends with a torn line: 'refuse' (default) throws AUDIT_CHAIN_BROKEN; 'seal'
+   * leaves it as is and starts a new segment whose first record documents the break. */
+  readonly onTornTail?: 'refuse' | 'seal';
+  readonly version?: string; // liqguard version for the seal record
+}
+
+interface Segment {
+  readonly file: SegmentFile;
+  readonly logger: Logger;
+  readonly dest: ReturnType<typeof pino.destination>;
+  size: number;
+}
+
+const RESERVED = new Set<string>([...ENVELOPE_KEYS, '__pino_msg', '__pino_err']);
+
+export class AuditLog implements AuditAppender {
+  private readonly redactor: Redactor;
+  private readonly rotateBytes: number;
+  private readonly rotateDaily: boolean;
+  private seq: number;
+  private prev: string;
+  private lastTs: number;
+  private nextN: number;
+  private current: Segment | undefined;
+  private resumable: { file: SegmentFile; size: number } | undefined;
+  private failure: Error | undefined;
+  private lastLine = '';
+  private closed = false;
+
+  /** Opens (or resumes) the chain of `opts.instance` in `opts.dir`. Synchronous. */
+  static open(opts: AuditLogOptions): AuditLog {
+    return new AuditLog(opts);
+  }
+
+  private constructor(private readonly opts: AuditLogOptions) {
+    if (!INSTANCE_RE.test(opts.instance)) {
+      throw new LiqguardError('CONFIG_INVALID', `audit instance id "${opts.instance}" must match ${INSTANCE_RE} (it becomes part of file names)`);
+    }
+    this.rotateBytes = opts.rotateBytes ?? 64 * 1024 * 1024;
+    this.rotateDaily = opts.rotateDaily ?? true;
+    this.redactor = createRedactor(opts.secrets);
+    mkdirSync(opts.dir, { recursive: true });
+    const head = findChainHead(opts.dir, opts.instance);
+    this.seq = head.seq;
+    this.prev = head.hash;
+    this.lastTs = head.ts;
+    this.nextN = (head.segment?.n ?? 0) + 1;
+    if (head.torn) {
+      if ((opts.onTornTail ?? 'refuse') === 'refuse') {
+        throw new LiqguardError('AUDIT_CHAIN_BROKEN', `audit segment ${head.torn.file} line ${head.torn.line}: ${head.torn.reason}; keep the file, then restart with audit onTornTail 'seal' to start a new segment that records the break`);
+      }
+      const chainBreak: ChainBreak = { file: head.torn.file, line: head.torn.line, reason: head.torn.reason, lastGoodSeq: head.seq, lastGoodHash: head.hash };
+      this.append('startup', { version: opts.version ?? 'unknown', node: process.version, chainBreak });
+    } else if (head.segment && head.size > 0) {
+      this.resumable = { file: head.segment, size: head.size };
+    }
+  }
+
+  /** Appends one record; returns once the line is written. Throws AUDIT_WRITE_FAILED when the
+   * line cannot be written: the caller must not send the order (fail closed). */
+  append<T extends AuditEventType>(type: T, body: Readonly<Record<string, unknown>> | AuditBodies[T]): { seq: number; hash: string } {
+    if (this.closed) throw new LiqguardError('AUDIT_WRITE_FAILED', 'audit log is closed');
+    if (this.failure) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
+    if (!AUDIT_EVENT_TYPES.includes(type)) throw new LiqguardError('INTERNAL', `unknown audit record type "${type}"`);
+    const clean = this.redactor.normalize(body);
+    if (!clean || typeof clean !== 'object' || Array.isArray(clean)) throw new LiqguardError('INTERNAL', `audit ${type} body must be an object`);
+    for (const k of Object.keys(clean)) {
+      if (RESERVED.has(k)) throw new LiqguardError('INTERNAL', `audit ${type} body uses the reserved envelope key "${k}"`);
+    }
+    // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
+    const ts = Math.max(this.opts.clock.now(), this.lastTs);
+    const seq = this.seq + 1;
+    const line = { seq, ts, instance: this.opts.instance, type, prev: this.prev, ...(clean as Record<string, unknown>) };
+    const hash = recordHash({ v: AUDIT_VERSION, ...line });
+    const seg = this.segmentFor(ts);
+    seg.logger.info({ ...line, hash });
+    const failed = this.writeError();
+    if (failed) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`);
+    seg.size += Buffer.byteLength(this.lastLine);
+    this.seq = seq;
+    this.prev = hash;
+    this.lastTs = ts;
+    return { seq, hash };
+  }
+
+  /** The chain head: what the next record's prev will be. Publish it (metrics, another store)
+   * to make truncation of the newest lines detectable. */
+  head(): { seq: number; hash: string; file: string | undefined } {
+    return { seq: this.seq, hash: this.prev, file: this.current?.file.path ?? this.resumable?.file.path };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.closeSegment();
+  }
+
+  /** Set by the destination's error listener during a write (a method, so TS does not narrow). */
+  private writeError(): Error | undefined {
+    return this.failure;
+  }
+
+  private segmentFor(ts: number): Segment {
+    const day = utcDay(ts);
+    if (!this.current && this.resumable) {
+      const { file, size } = this.resumable;
+      this.resumable = undefined;
+      if (!(this.rotateDaily && file.day !== day) && !(this.rotateBytes > 0 && size >= this.rotateBytes)) {
+        this.current = this.openSegment(file, size);
+        return this.current;
+      }
+    }
+    const cur = this.current;
+    if (cur && !(this.rotateDaily && cur.file.day !== day) && !(this.rotateBytes > 0 && cur.size >= this.rotateBytes)) return cur;
+    if (cur) void this.closeSegment();
+    const n = this.nextN++;
+    const name = segmentName(this.opts.instance, day, n);
+    this.current = this.openSegment({ path: join(this.opts.dir, name), name, instance: this.opts.instance, day, n }, 0);
+    if (this.opts.fsync) fsyncDir(this.opts.dir);
+    return this.current;
+  }
+
+  private openSegment(file: SegmentFile, size: number): Segment {
+    const dest = pino.destination({ dest: file.path, sync: true, fsync: this.opts.fsync ?? false, append: true, mkdir: true });
+    dest.on('error', (err: Error) => {
+      this.failure ??= err;
+    });
+    const logger = pino(
+      {
+        base: null,
+        timestamp: false,
+        // pino writes the level bindings first; they carry the envelope version so that the
+        // line starts `{"v":1,` and carries no level/time/pid/hostname/msg of pino's own.
+        formatters: { level: () => ({ v: AUDIT_VERSION }) },
+        messageKey: '__pino_msg',
+        errorKey: '__pino_err',
+        serializers: { err: (v: unknown) => v },
+        hooks: {
+          streamWrite: (s: string) => {
+            this.lastLine = s;
+            return s;
+          },
+        },
+      },
+      dest,
+    );
+    return { file, logger, dest, size };
+  }
+
+  private closeSegment(): Promise<void> {
+    const seg = this.current;
+    this.current = undefined;
+    if (!seg) return Promise.resolve();
+    return new Promise((resolve) => {
+      seg.dest.once('close', () => resolve());
+      seg.dest.once('error', () => resolve());
+      seg.dest.end();
+    });
+  }
+}
+
+/** Make a new file's directory entry durable (only with fsync on). */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on directories; the file's own fsync still applies.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Convenience for wiring: open from the gateway config's audit section. */
+export function openAuditLog(cfg: { dir: string; rotateBytes: number; rotateDaily: boolean; fsync: boolean }, instance: string, clock: Clock, secrets: readonly string[], extra: Pick<AuditLogOptions, 'onTornTail' | 'version'> = {}): AuditLog {
+  return AuditLog.open({ dir: cfg.dir, instance, clock, rotateBytes: cfg.rotateBytes, rotateDaily: cfg.rotateDaily, fsync: cfg.fsync, secrets, ...extra });
+}
