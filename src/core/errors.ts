@@ -29,6 +29,7 @@ export const ERROR_CATALOG = {
   MODEL_INVALID: { status: 500, hint: 'Re-run `liqguard train` or point scoring.model at a valid model card.' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'The audit log was altered; keep the file and report it to compliance.' },
   AUDIT_WRITE_FAILED: { status: 503, hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.' },
+  MARKET_DATA_INVALID: { status: 500, hint: 'Fix or replace the named market-data file at the given line and column (see src/market/README.md for the accepted layouts).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
