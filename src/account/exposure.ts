@@ -35,7 +35,7 @@ export interface ExposureInput {
 const ZERO = new Decimal(0);
 const fmt = (d: Decimal): string => d.toDecimalPlaces(8).toFixed();
 
-interface FillEffect {
+export interface FillEffect {
   readonly q1: Decimal;
   readonly ep1: Decimal;
   readonly realized: Decimal;
@@ -60,6 +60,15 @@ export function applyFill(q0: Decimal, ep0: Decimal, delta: Decimal, price: Deci
   const flips = d.abs().gt(q0.abs());
   const ep1 = flips ? price : q1.isZero() ? ZERO : ep0;
   return { q1, ep1, realized, opened: flips ? d.abs().minus(q0.abs()) : ZERO, filled: d.abs(), reduces: !flips };
+}
+
+/** Isolated margin after a fill: opening adds notional / leverage at the fill price; a reduce
+ * releases margin pro rata; a flip starts over with the opened size; flat is 0. */
+export function isolatedMarginAfter(im0: Decimal, q0: Decimal, f: FillEffect, price: Decimal, leverage: Decimal): Decimal {
+  if (f.q1.isZero()) return ZERO;
+  if (f.reduces) return im0.mul(f.q1.abs()).div(q0.abs());
+  if (f.opened.eq(f.q1.abs())) return f.opened.mul(price).div(leverage); // new or flipped
+  return im0.plus(f.opened.mul(price).div(leverage));
 }
 
 function markOf(p: PositionWithMargin): Decimal {
@@ -88,12 +97,7 @@ export function computeExposure(input: ExposureInput): Exposure {
   // Isolated margin after the fill: opening adds notional/leverage, a reduce releases margin
   // pro rata (the realised PnL and the fee go through the cross wallet, as on Binance).
   const im0 = pos && mode === 'isolated' ? dec(pos.isolatedMargin) : ZERO;
-  let im1 = ZERO;
-  if (mode === 'isolated' && !f.q1.isZero()) {
-    if (f.reduces) im1 = im0.mul(f.q1.abs()).div(q0.abs());
-    else if (f.opened.eq(f.q1.abs())) im1 = f.opened.mul(price).div(lev); // new or flipped
-    else im1 = im0.plus(f.opened.mul(price).div(lev));
-  }
+  const im1 = mode === 'isolated' ? isolatedMarginAfter(im0, q0, f, price, lev) : ZERO;
 
   // Other positions: their maintenance margin is taken from the position, the brackets, or as
   // the unexplained rest of the account's maintenance margin (conservative: counted as cross).

@@ -2,4 +2,4 @@
 export { bracketFor, bracketTable, maintenanceMargin, marginRatio, maxNotionalForLeverage, unrealizedPnl } from './margin.js';
 export { crossedLiquidation, liquidationPrice, type LiquidationInput, type LiquidationResult } from './liquidation.js';
 export { erfc, normalCdf, touchProbability } from './normal.js';
-export { applyFill, computeExposure, type ExposureInput, type PositionWithMargin } from './exposure.js';
+export { applyFill, computeExposure, isolatedMarginAfter, type ExposureInput, type FillEffect, type PositionWithMargin } from './exposure.js';

@@ -3,16 +3,17 @@
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
-/** erfc(x) with absolute error well below 1e-12: Maclaurin series of erf for |x| < 3 (at most
- * ~1e-14 cancellation there), the Laplace continued fraction beyond (converges fast for x ≥ 3). */
+/** erfc(x) with relative error around 1e-14: Maclaurin series of erf for |x| < 1.5 (erfc ≥ 0.03
+ * there, so the cancellation costs nothing), the Laplace continued fraction beyond (120 terms:
+ * converged to double precision from x = 1.5, checked against libm's erfc). */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
-  if (x < 3) return 1 - erfSeries(x);
+  if (x < 1.5) return 1 - erfSeries(x);
   if (x > 27) return 0; // exp(-x²) underflows a double
   // erfc(x) = exp(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated backwards.
   let t = x;
-  for (let k = 60; k >= 1; k--) t = x + k / 2 / t;
+  for (let k = 120; k >= 1; k--) t = x + k / 2 / t;
   return Math.exp(-x * x) / SQRT_PI / t;
 }
 

@@ -13,7 +13,7 @@ function simpsonCdf(z: number): number {
 }
 
 describe('normal CDF', () => {
-  it('matches numerical integration to 1e-9 across the range', () => {
+  it('matches numerical integration to 1e-9 across the range (both sides of the series/fraction switch)', () => {
     for (let z = -8; z <= 8; z += 0.37) expect(Math.abs(normalCdf(z) - simpsonCdf(z))).toBeLessThan(1e-9);
   });
 
@@ -57,7 +57,8 @@ describe('touch probability (reflection principle)', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.001, max: 0.5, noNaN: true }), (a, b, s) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        return touchProbability(lo, s) >= touchProbability(hi, s) && touchProbability(lo, s) <= touchProbability(lo, s * 1.5);
+        // Up to float noise (1e-12 relative): adjacent doubles may round either way.
+        return touchProbability(lo, s) >= touchProbability(hi, s) * (1 - 1e-12) && touchProbability(lo, s) <= touchProbability(lo, s * 1.5) * (1 + 1e-12);
       }),
     );
   });
