@@ -1,0 +1,10 @@
+export { buildBinanceServer, type BinanceServer, type BinanceServerOptions, type BinanceControl, type RequestRecord } from './server.js';
+export { registerPublicRoutes } from './public-routes.js';
+export { charge, type BinanceServerContext, type RouteModule } from './context.js';
+export { BinanceApiError, binanceErrors } from './errors.js';
+export type { SilenceFilter, RestFault } from './faults.js';
+export type * from './source.js';
+export { EventDrivenMarketDataSource, type EventDrivenSourceOptions } from './event-driven-source.js';
+export { InMemoryMarketDataSource, perpInstrument, type InMemorySourceOptions } from './in-memory-source.js';
+export type { SyntheticBookOptions } from './synthetic-book.js';
+export { BookState } from './book-state.js';
