@@ -1,0 +1,145 @@
+/** The validated, frozen form of a policy file. YAML keys are snake_case; these types mirror
+ * them one to one (see policies/README.md). Sizes stay decimal strings. */
+import type { DenyCode } from '../core/deny-codes.js';
+import type { OrderType, Regime, RegimeLabel, RuleMode, Side } from '../core/types.js';
+
+/** A numeric comparison; every bound present must hold. Bounds are kept as decimal text so that
+ * order-path comparisons (notional, quantity, exposure) stay exact. */
+export interface Comparison {
+  readonly gt?: string;
+  readonly gte?: string;
+  readonly lt?: string;
+  readonly lte?: string;
+}
+
+export interface WindowComparison extends Comparison {
+  readonly windowMs: number;
+}
+
+export interface TimeWindow {
+  readonly days?: readonly Weekday[];
+  readonly from: string; // HH:MM UTC
+  readonly to: string; // HH:MM UTC, exclusive; from > to wraps past midnight
+}
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** Conditions of a rule: every key present must hold (AND). `any`, `all`, `not` combine. */
+export interface Condition {
+  readonly client?: readonly string[]; // globs
+  readonly account?: readonly string[];
+  readonly venue?: readonly string[];
+  readonly symbol?: readonly string[];
+  readonly side?: Side;
+  readonly reduce_only?: boolean;
+  readonly order_type?: OrderType;
+  readonly regime?: readonly RegimeLabel[];
+  readonly probability?: Comparison;
+  readonly feature?: Readonly<Record<string, Comparison>>;
+  readonly notional?: Comparison;
+  readonly quantity?: Comparison;
+  /** Order notional divided by a market feature (traded volume, book depth), e.g. lt 0.02. */
+  readonly notional_vs?: Readonly<Record<string, Comparison>>;
+  readonly post_fill_leverage?: Comparison;
+  readonly liquidation_distance_pct?: Comparison;
+  readonly liquidation_distance_vol?: Comparison;
+  readonly touch_probability?: Comparison;
+  /** |limit price - mark| / mark, percent. Market orders: 0. */
+  readonly price_deviation_pct?: Comparison;
+  /** Order price against the range of reference prices over a window, percent. */
+  readonly window_price_move_pct?: WindowComparison;
+  /** Messages (orders and cancels) from this client in the window, this order included. */
+  readonly message_rate?: WindowComparison;
+  /** Same client, symbol, side, type, quantity and price seen within the window. */
+  readonly duplicate?: { readonly windowMs: number };
+  /** Client's aggregate notional: positions + open orders (counted once) + this order. */
+  readonly client_exposure?: Comparison;
+  readonly time?: TimeWindow;
+  readonly any?: readonly Condition[];
+  readonly all?: readonly Condition[];
+  readonly not?: Condition;
+}
+
+export type RegimeTable = Readonly<Partial<Record<RegimeLabel, string>>>;
+/** A fixed limit (decimal text) or a table by regime. */
+export type Limit = string | RegimeTable;
+
+export type ScopeKind = 'all' | 'client' | 'account' | 'symbol' | 'venue';
+
+export interface CapAction {
+  readonly type: 'cap';
+  readonly notional?: Limit;
+  readonly quantity?: Limit;
+  readonly leverage?: Limit;
+  readonly code?: DenyCode;
+}
+
+export interface SplitAction {
+  readonly type: 'split';
+  readonly child_quantity?: string;
+  readonly child_notional?: string;
+  readonly count?: number;
+  readonly intervalMs: number;
+  readonly jitterMs: number;
+  readonly max_price_deviation_pct?: number;
+  readonly on_escalation: 'pause' | 'cancel';
+}
+
+export interface ThrottleAction {
+  readonly type: 'throttle';
+  readonly key: 'client' | 'account' | 'symbol' | 'venue';
+  readonly rate?: { readonly count: number; readonly perMs: number };
+  readonly max_concurrent?: number;
+  readonly reservoir?: { readonly size: number; readonly refreshMs: number };
+  readonly maxWaitMs: number;
+}
+
+export interface RejectAction {
+  readonly type: 'reject';
+  readonly code: DenyCode;
+  readonly message?: string;
+}
+
+export interface ReduceOnlyAction {
+  readonly type: 'reduce_only';
+  /** When set, a match also latches trading state REDUCING for this scope (until lifted). */
+  readonly latch?: ScopeKind;
+  readonly message?: string;
+}
+
+export interface HaltAction {
+  readonly type: 'halt';
+  readonly allow_reduce_only: boolean;
+  readonly latch?: ScopeKind;
+  readonly message?: string;
+}
+
+export type Action = CapAction | SplitAction | ThrottleAction | RejectAction | ReduceOnlyAction | HaltAction;
+export type ActionType = Action['type'];
+
+export interface Rule {
+  readonly id: string;
+  readonly description?: string;
+  readonly mode: RuleMode;
+  readonly when: Condition;
+  readonly action: Action;
+  /** How this rule reads the regime 'unknown' (default: as critical). */
+  readonly unknown_as?: Regime;
+  /** A condition over missing data (no mark, feature NaN, no model): 'match' fails closed. */
+  readonly on_missing: 'match' | 'skip';
+}
+
+export interface PolicySettings {
+  /** Orders flagged reduceOnly that really reduce a position pass a kill or halt in scope. */
+  readonly kill_allows_reduce_only: boolean;
+}
+
+export interface PolicySet {
+  readonly id: string;
+  readonly version: number;
+  readonly description?: string;
+  readonly settings: PolicySettings;
+  readonly rules: readonly Rule[];
+  /** sha256 of the canonical JSON form (key order and YAML formatting do not matter). */
+  readonly sha256: string;
+  readonly source?: string;
+}
