@@ -49,12 +49,14 @@ export class FundingState {
     });
     return undefined;
   }
-  /** Hours from ts to the next settlement on the hour grid of the last one. */
+  /** Hours from ts to the next settlement at or after ts on the grid of the last one. At a
+   * settlement hour this is 0 whether or not that settlement (often stamped a few ms late) has
+   * been seen yet, so rows do not depend on millisecond jitter. */
   hoursToNext(ts: number): number {
     if (Number.isNaN(this.lastTs)) return NaN;
     const step = this.intervalHours * HOUR;
     const base = Math.floor(this.lastTs / HOUR) * HOUR;
-    const k = Math.floor((ts - base) / step) + 1;
+    const k = Math.max(0, Math.ceil((ts - base) / step));
     return (base + k * step - ts) / HOUR;
   }
   reset(): void {
