@@ -1,0 +1,44 @@
+/** Per-symbol regime history from the bus 'regime' events: the latest score and a bounded ring of
+ * (ts, probability, regime) points, so a freshly opened dashboard draws its charts at once. */
+import type { EventBus } from '../events.js';
+import type { RegimeScore } from '../core/types.js';
+
+export interface HistoryPoint {
+  readonly ts: number;
+  readonly p: number | null; // null: score unavailable (regime unknown)
+  readonly regime: string;
+}
+
+export class RegimeHistory {
+  private readonly points = new Map<string, HistoryPoint[]>();
+  private readonly latestScore = new Map<string, RegimeScore>();
+
+  constructor(private readonly capacity = 720) {}
+
+  attach(bus: Pick<EventBus, 'subscribe'>): () => void {
+    return bus.subscribe((e) => {
+      if (e.type === 'regime') this.add(e.symbol, e.ts, e.score);
+    });
+  }
+
+  add(symbol: string, ts: number, score: RegimeScore): void {
+    let ring = this.points.get(symbol);
+    if (!ring) this.points.set(symbol, (ring = []));
+    const p = score.status === 'ok' ? score.probability : null;
+    const last = ring[ring.length - 1];
+    // Replays can loop back in time: start the series again rather than draw backwards.
+    if (last && ts < last.ts) ring.length = 0;
+    if (last && ts === last.ts) ring[ring.length - 1] = { ts, p, regime: score.regime };
+    else ring.push({ ts, p, regime: score.regime });
+    if (ring.length > this.capacity) ring.splice(0, ring.length - this.capacity);
+    this.latestScore.set(symbol, score);
+  }
+
+  latest(symbol: string): RegimeScore | undefined {
+    return this.latestScore.get(symbol);
+  }
+
+  history(symbol: string): readonly HistoryPoint[] {
+    return this.points.get(symbol) ?? [];
+  }
+}
