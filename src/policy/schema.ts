@@ -38,11 +38,13 @@ export function parsePolicyDocument(doc: unknown): { ok: true; set: ParsedSet } 
       const seen = new Map<string, number>();
       raw.rules.forEach((r, i) => {
         const rule = parseRule(r, `rules[${i}]`, is);
-        if (!rule) return;
-        const prev = seen.get(rule.id);
-        if (prev !== undefined) is.add(`rules[${i}].id`, `duplicate rule id "${rule.id}" (also rules[${prev}])`);
-        seen.set(rule.id, i);
-        rules.push(rule);
+        const rid = (r as Raw | null)?.id;
+        if (typeof rid === 'string') {
+          const prev = seen.get(rid);
+          if (prev !== undefined) is.add(`rules[${i}].id`, `duplicate rule id "${rid}" (also rules[${prev}])`);
+          else seen.set(rid, i);
+        }
+        if (rule) rules.push(rule);
       });
     }
   }
