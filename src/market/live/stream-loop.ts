@@ -37,8 +37,10 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-/** Runs `once` until aborted. `intervalMs` set: a poll loop (waits after each success). */
-export async function runLoop(once: () => Promise<void>, hooks: LoopHooks, intervalMs?: number): Promise<void> {
+/** Runs `once` until aborted. `intervalMs`: a poll loop (waits after each success);
+ * `untilSuccess`: retries only until the first success (loadMarkets). */
+export async function runLoop(once: () => Promise<void>, hooks: LoopHooks, schedule: { intervalMs?: number; untilSuccess?: boolean } = {}): Promise<void> {
+  const { intervalMs, untilSuccess } = schedule;
   let attempt = 0;
   let gaps = 0;
   while (!hooks.signal.aborted) {
@@ -46,6 +48,7 @@ export async function runLoop(once: () => Promise<void>, hooks: LoopHooks, inter
       await once();
       attempt = 0;
       gaps = 0;
+      if (untilSuccess) return;
       if (intervalMs !== undefined && !(await pause(intervalMs, hooks.signal))) return;
       continue;
     } catch (err) {
