@@ -78,17 +78,25 @@ export interface ExecutionRecordBody {
   readonly report: ExecutionReport;
 }
 
+/** `policy_load`: at start and on every reload attempt (routes-ops writes `trigger: 'reload'`).
+ * A failed reload (`ok: false`) keeps the previous set in force (`kept`). */
 export interface PolicyLoadBody {
-  readonly role: 'enforce' | 'shadow';
-  readonly policySetId: string;
-  readonly sha256: string;
-  readonly source: string; // file path
+  readonly trigger: 'startup' | 'reload' | 'watch';
+  readonly ok: boolean;
+  readonly id?: string; // policy set id
+  readonly sha256?: string;
+  readonly version?: string;
+  readonly role?: 'enforce' | 'shadow';
+  readonly source?: string; // file or directory
   readonly previousSha256?: string | null;
-  readonly operator?: string;
+  readonly operator?: string; // identityText of the operator, absent for startup/watch
+  readonly error?: string;
+  readonly kept?: { readonly id: string; readonly sha256: string };
 }
 
+/** `model_load`: the regime scorer in use (mirrors DecisionRecordBody.model). */
 export interface ModelLoadBody {
-  readonly modelId: string;
+  readonly id: string;
   readonly sha256: string;
   readonly kind: 'baseline' | 'model';
   readonly source?: string; // model card path
@@ -101,48 +109,47 @@ export interface ConfigLoadBody {
   readonly source: string;
 }
 
-/** Who or what a kill, unkill or override applies to. Absent fields mean "any". */
-export interface AuditScope {
-  readonly level: 'global' | 'venue' | 'account' | 'client' | 'symbol';
-  readonly venue?: string;
-  readonly account?: string;
-  readonly clientId?: string;
-  readonly symbol?: string;
+/** Scope of a kill, unkill or override, as written by src/overrides/scope.ts scopeRecord(). */
+export interface ScopeRecord {
+  readonly type: 'all' | 'client' | 'account' | 'symbol' | 'venue';
+  readonly value?: string;
 }
 
+/** `kill`: trading halted for a scope by an operator. */
 export interface KillBody {
-  readonly scope: AuditScope;
-  readonly state: Exclude<TradingState, 'ACTIVE'>;
+  readonly scope: ScopeRecord;
+  readonly operator: string; // identityText: client[/person]
   readonly reason: string;
-  readonly operator: string; // operator identity (client id of the admin key, or "system")
-  readonly symbol?: string; // copied from scope for filtering
+  readonly at: number;
 }
 
+/** `unkill`: the kill for a scope lifted. */
 export interface UnkillBody {
-  readonly scope: AuditScope;
-  readonly previousState: Exclude<TradingState, 'ACTIVE'>;
-  readonly reason: string;
+  readonly scope: ScopeRecord;
   readonly operator: string;
-  readonly symbol?: string;
+  readonly at: number;
+  readonly reason?: string;
 }
 
-export type OverrideAction = 'requested' | 'approved' | 'rejected' | 'activated' | 'used' | 'expired' | 'revoked';
+export type OverrideTransition = 'requested' | 'approved' | 'active' | 'expired' | 'revoked' | 'rejected';
 
-/** `override`: one record per step of the override workflow, from request to expiry. */
+/** `override`: one record per transition of the two-person override workflow
+ * (src/overrides/workflow.ts), from request to expiry or revocation. */
 export interface OverrideBody {
-  readonly overrideId: string;
-  readonly action: OverrideAction;
-  readonly scope: AuditScope;
-  readonly ruleId?: string; // the rule (or deny code) being overridden
-  readonly code?: string;
+  readonly id: string; // override id
+  readonly state: OverrideTransition;
+  readonly ruleId: string;
+  readonly scope: ScopeRecord;
   readonly reason: string;
-  readonly operator: string; // who performed this step
-  readonly requestedBy: string;
-  readonly approvedBy?: string; // four-eyes: must differ from requestedBy
+  readonly ttlMs: number;
+  readonly requestedBy: string; // identityText
+  readonly by?: string; // who performed this transition (approver, revoker)
+  readonly at: number;
+  readonly approvals: readonly { readonly by: string; readonly at: number }[];
+  readonly activatedAt?: number;
   readonly expiresAt?: number;
-  readonly intentId?: string; // for action 'used'
-  readonly client?: string;
-  readonly symbol?: string;
+  readonly approveBy?: number; // a pending request expires unapproved at this time
+  readonly endReason?: string;
 }
 
 export interface StartupBody {
@@ -188,12 +195,17 @@ export interface AuditBodies {
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+const scopeValue = (r: Readonly<Record<string, unknown>>, type: string): string | undefined => {
+  const sc = obj(r.scope);
+  return sc?.type === type ? str(sc.value) : undefined;
+};
+
 export function recordClient(r: Readonly<Record<string, unknown>>): string | undefined {
-  return str(r.client) ?? str(obj(r.intent)?.clientId) ?? str(obj(r.scope)?.clientId);
+  return str(r.client) ?? str(obj(r.intent)?.clientId) ?? scopeValue(r, 'client');
 }
 
 export function recordSymbol(r: Readonly<Record<string, unknown>>): string | undefined {
-  return str(r.symbol) ?? str(obj(r.intent)?.symbol) ?? str(obj(r.report)?.symbol) ?? str(obj(r.scope)?.symbol);
+  return str(r.symbol) ?? str(obj(r.intent)?.symbol) ?? str(obj(r.report)?.symbol) ?? scopeValue(r, 'symbol');
 }
 
 export function recordOutcome(r: Readonly<Record<string, unknown>>): string | undefined {

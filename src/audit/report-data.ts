@@ -102,7 +102,7 @@ function thin(pts: RegimePoint[]): RegimePoint[] {
 }
 
 const LOAD_TYPES = new Set(['policy_load', 'model_load', 'config_load', 'startup']);
-const loadKey = (r: AuditRecord): string => `${r.instance}:${r.type}:${s(r.role)}`;
+const loadKey = (r: AuditRecord): string => `${r.instance}:${r.type}:${s(r.role, 'enforce')}`;
 
 export class ReportBuilder {
   private n = 0;
@@ -132,7 +132,8 @@ export class ReportBuilder {
   /** Feed records in merged order; records before `from` only update "in force at start". */
   add(r: AuditRecord): void {
     if (this.from !== undefined && r.ts < this.from) {
-      if (LOAD_TYPES.has(r.type) && r.type !== 'startup') this.before.set(loadKey(r), r);
+      // A failed reload leaves the previous set in force: it does not replace it here.
+      if (LOAD_TYPES.has(r.type) && r.type !== 'startup' && r.ok !== false) this.before.set(loadKey(r), r);
       return;
     }
     if (this.to !== undefined && r.ts >= this.to) return;
@@ -151,7 +152,7 @@ export class ReportBuilder {
         this.kills.push(r);
         return;
       case 'override': {
-        const id = s(r.overrideId, '(no id)');
+        const id = s(r.id, '(no id)');
         const list = this.overrides.get(id) ?? [];
         list.push(r);
         this.overrides.set(id, list);

@@ -8,10 +8,15 @@ export const REPORT_SECTIONS = ['summary', 'chain', 'outcomes', 'rules', 'denied
 
 const iso = (t: number | null | undefined): string => (t === null || t === undefined ? '—' : new Date(t).toISOString());
 const o = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
-const scopeText = (v: unknown): string =>
-  Object.entries(o(v))
+/** {type:'client', value:'alpha'} → "client alpha"; {type:'all'} → "all". */
+const scopeText = (v: unknown): string => {
+  const sc = o(v);
+  if (typeof sc.type === 'string') return sc.value === undefined ? sc.type : `${sc.type} ${String(sc.value)}`;
+  return Object.entries(sc)
     .map(([k, x]) => `${k}=${String(x)}`)
     .join(' ');
+};
+const str = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 function table(head: readonly string[], rows: readonly (readonly unknown[])[], empty: string): string {
   if (!rows.length) return `<p class="empty">${esc(empty)}</p>`;
@@ -42,13 +47,33 @@ function chainSection(d: ReportData): string {
   return status + table(['instance', 'status', 'records', 'files', 'seq', 'head hash', 'first bad line'], rows, 'No audit segments found.') + breaks;
 }
 
+function loadWhat(r: AuditRecord): string {
+  switch (r.type) {
+    case 'policy_load': {
+      const kept = o(r.kept);
+      const head = `${str(r.trigger)} ${str(r.role)} ${str(r.id)}${r.version !== undefined ? ` v${str(r.version)}` : ''}`.replace(/\s+/g, ' ').trim();
+      return r.ok === false ? `FAILED ${head}: ${str(r.error)}${kept.id ? ` (kept ${str(kept.id)} ${str(kept.sha256)})` : ''}` : head;
+    }
+    case 'model_load':
+      return `${str(r.id)} (${str(r.kind)})${r.source ? ` ${str(r.source)}` : ''}`;
+    case 'startup':
+      return `start, version ${str(r.version)}${r.chainBreak ? `: sealed chain break at ${str(o(r.chainBreak).file)}:${str(o(r.chainBreak).line)}` : ''}`;
+    default:
+      return str(r.source);
+  }
+}
+
 function loadRow(r: AuditRecord): unknown[] {
-  const what = r.type === 'policy_load' ? `${String(r.role ?? '')} ${String(r.policySetId ?? '')}` : r.type === 'model_load' ? `${String(r.modelId ?? '')} (${String(r.kind ?? '')})` : r.type === 'startup' ? `version ${String(r.version ?? '')}${r.chainBreak ? ' — sealed chain break' : ''}` : String(r.source ?? '');
-  return [iso(r.ts), r.instance, r.type, what, String(r.sha256 ?? r.configSha256 ?? ''), String(r.previousSha256 ?? ''), String(r.operator ?? '')];
+  return [iso(r.ts), r.instance, r.type, loadWhat(r), str(r.sha256 ?? r.configSha256), str(r.previousSha256), str(r.operator)];
+}
+
+function overrideRow(r: AuditRecord): unknown[] {
+  const approvals = Array.isArray(r.approvals) ? r.approvals.map((a) => str(o(a).by)).filter(Boolean).join(', ') : '';
+  return [iso(r.ts), r.instance, str(r.state), scopeText(r.scope), str(r.ruleId), str(r.reason) + (r.endReason ? ` (${str(r.endReason)})` : ''), str(r.by), str(r.requestedBy), approvals, typeof r.expiresAt === 'number' ? iso(r.expiresAt) : ''];
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#212121}h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}
-table{border-collapse:collapse;width:100%;font-size:12px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;word-break:break-all}th{background:#f5f5f5}
+table{border-collapse:collapse;width:100%;font-size:12px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f5f5f5}
 .ok{color:#2e7d32;font-weight:600}.bad{color:#c62828;font-weight:700}.empty{color:#757575;font-style:italic}.chart text{font-size:11px;fill:#333}.chart .grid{stroke:#e0e0e0}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{font-weight:600}.legend span{display:inline-block;padding:0 6px;margin-right:6px;color:#fff;border-radius:3px}`;
 
@@ -73,13 +98,13 @@ export function renderReportHtml(d: ReportData): string {
         .map(([sym, pts]) => `<h3>${esc(sym)}</h3>${regimeTimeline(pts, `Regime timeline ${sym}`)}`)
         .join('')
     : '<p class="empty">No decisions in this period.</p>';
-  const kills = table(['time', 'instance', 'event', 'scope', 'state', 'reason', 'operator'], d.kills.map((r) => [iso(r.ts), r.instance, r.type, scopeText(r.scope), String(r.state ?? r.previousState ?? ''), String(r.reason ?? ''), String(r.operator ?? '')]), 'No kill switch events in this period.');
+  const kills = table(['time', 'instance', 'event', 'scope', 'reason', 'operator'], d.kills.map((r) => [iso(r.ts), r.instance, r.type === 'kill' ? 'kill (HALTED)' : 'unkill (lifted)', scopeText(r.scope), str(r.reason), str(r.operator)]), 'No kill switch events in this period.');
   const loads =
     table(['time', 'instance', 'type', 'what', 'sha256', 'previous sha256', 'operator'], d.loads.map(loadRow), 'No policy, model or config loads in this period.') +
     (d.inForceAtStart.length ? `<p>In force at the start of the period:</p>` + table(['loaded', 'instance', 'type', 'what', 'sha256', 'previous sha256', 'operator'], d.inForceAtStart.map(loadRow), '') : '');
   const overrides = d.overrides.length
     ? d.overrides
-        .map(({ overrideId, steps }) => `<h3>Override ${esc(overrideId)}</h3>` + table(['time', 'instance', 'action', 'scope', 'rule / code', 'reason', 'operator', 'requested by', 'approved by', 'expires'], steps.map((r) => [iso(r.ts), r.instance, String(r.action ?? ''), scopeText(r.scope), String(r.ruleId ?? r.code ?? ''), String(r.reason ?? ''), String(r.operator ?? ''), String(r.requestedBy ?? ''), String(r.approvedBy ?? ''), typeof r.expiresAt === 'number' ? iso(r.expiresAt) : '']), ''))
+        .map(({ overrideId, steps }) => `<h3>Override ${esc(overrideId)}</h3>` + table(['time', 'instance', 'transition', 'scope', 'rule', 'reason', 'by', 'requested by', 'approvals', 'expires'], steps.map(overrideRow), ''))
         .join('')
     : '<p class="empty">No overrides in this period.</p>';
   const controls = table(['deny code', 'denials', 'regulatory control', 'meaning'], d.denyCodes.map((c) => [c.code, c.count, c.control, c.text]), 'No denials in this period.');

@@ -240,6 +240,12 @@ export function formatVerifyResult(r: VerifyResult): string {
     for (const b of i.breaks) out.push(`  sealed break: ${b.file}:${b.line} (${b.reason}); chain resumed at ${b.resumedIn} from seq ${b.lastGoodSeq}`);
   }
   if (r.instances.length === 0) for (const f of r.failures) out.push(`FAIL ${f.file}: ${f.message}`);
-  out.push(r.ok ? `audit chain intact: ${r.records} records, ${r.files} file(s), ${r.instances.length} instance(s)` : `audit chain BROKEN: ${r.failures.length} instance(s) failed`);
+  out.push(
+    r.ok
+      ? `audit chain intact: ${r.records} records, ${r.files} file(s), ${r.instances.length} instance(s)`
+      : r.instances.length
+        ? `audit chain BROKEN: ${r.failures.length} of ${r.instances.length} instance(s) failed`
+        : 'audit verification FAILED: nothing to verify',
+  );
   return out.join('\n');
 }

@@ -19,11 +19,11 @@ beforeAll(async () => {
   const clock = new ManualClock(T0 - 3_600_000);
   const log = openLog(dir, clock);
   // Before the period: what is in force at its start.
-  log.append('policy_load', { role: 'enforce', policySetId: 'default', sha256: '1'.repeat(64), source: 'policies/default.yaml', previousSha256: null });
+  log.append('policy_load', { trigger: 'startup', ok: true, role: 'enforce', id: 'default', sha256: '1'.repeat(64), source: 'policies/default.yaml', previousSha256: null });
   clock.set(T0);
   log.append('startup', { version: '0.1.0', node: 'v20' });
   log.append('config_load', { sha256: '2'.repeat(64), source: '/etc/liqguard.yaml' });
-  log.append('model_load', { modelId: 'gbdt-v1', sha256: '3'.repeat(64), kind: 'model', source: 'models/default.json', previousSha256: null });
+  log.append('model_load', { id: 'gbdt-v1', sha256: '3'.repeat(64), kind: 'model', source: 'models/default.json', previousSha256: null });
   const regimes = ['stable', 'stable', 'stressed', 'fragile', 'critical', 'stressed'] as const;
   for (let i = 1; i <= 12; i++) {
     clock.advance(60_000);
@@ -33,12 +33,16 @@ beforeAll(async () => {
     else log.append('decision', decisionBody({ n: i, kind: 'accept', regime, probability: i / 20, symbol: i % 2 ? 'BTC/USDT:USDT' : 'ETH/USDT:USDT' }));
   }
   log.append('execution', executionBody(2));
-  log.append('kill', { scope: { level: 'client', clientId: 'alpha' }, state: 'HALTED', reason: `manual ${HOSTILE}`, operator: 'ops-jane' });
-  log.append('unkill', { scope: { level: 'client', clientId: 'alpha' }, previousState: 'HALTED', reason: 'resolved', operator: 'ops-joe' });
-  log.append('override', { overrideId: 'ovr_1', action: 'requested', scope: { level: 'client', clientId: 'alpha' }, ruleId: 'regime-cap', reason: 'hedge', operator: 'ops-jane', requestedBy: 'ops-jane', expiresAt: T0 + 7_200_000 });
-  log.append('override', { overrideId: 'ovr_1', action: 'approved', scope: { level: 'client', clientId: 'alpha' }, ruleId: 'regime-cap', reason: 'hedge', operator: 'ops-joe', requestedBy: 'ops-jane', approvedBy: 'ops-joe', expiresAt: T0 + 7_200_000 });
-  log.append('override', { overrideId: 'ovr_1', action: 'expired', scope: { level: 'client', clientId: 'alpha' }, ruleId: 'regime-cap', reason: 'ttl', operator: 'system', requestedBy: 'ops-jane', approvedBy: 'ops-joe' });
-  log.append('policy_load', { role: 'enforce', policySetId: 'default', sha256: '4'.repeat(64), source: 'policies/default.yaml', previousSha256: '1'.repeat(64), operator: 'ops-joe' });
+  const scope = { type: 'client', value: 'alpha' } as const;
+  log.append('kill', { scope, operator: 'ops/jane', reason: `manual ${HOSTILE}`, at: clock.now() });
+  log.append('unkill', { scope, operator: 'ops/joe', reason: 'resolved', at: clock.now() });
+  const ovr = { id: 'ovr_1', ruleId: 'regime-cap', scope, reason: 'hedge', ttlMs: 3_600_000, requestedBy: 'desk/jane' };
+  log.append('override', { ...ovr, state: 'requested', at: clock.now(), approvals: [], approveBy: T0 + 900_000 });
+  log.append('override', { ...ovr, state: 'approved', by: 'ops/joe', at: clock.now(), approvals: [{ by: 'ops/joe', at: clock.now() }] });
+  log.append('override', { ...ovr, state: 'active', at: clock.now(), approvals: [{ by: 'ops/joe', at: clock.now() }], activatedAt: clock.now(), expiresAt: clock.now() + 3_600_000 });
+  log.append('override', { ...ovr, state: 'expired', at: clock.now() + 3_600_000, approvals: [{ by: 'ops/joe', at: clock.now() }], expiresAt: clock.now() + 3_600_000 });
+  log.append('policy_load', { trigger: 'reload', operator: 'ops/joe', ok: false, error: 'rule x: unknown action', kept: { id: 'default', sha256: '1'.repeat(64) } });
+  log.append('policy_load', { trigger: 'reload', operator: 'ops/joe', ok: true, id: 'default', sha256: '4'.repeat(64), version: '2' });
   clock.advance(86_400_000 * 2); // after the period
   log.append('decision', decisionBody({ n: 99, kind: 'deny', code: 'PRICE_COLLAR', ruleId: 'collar' }));
   await log.close();
@@ -63,12 +67,15 @@ describe('compliance report', () => {
     expect(sectionOf('rules')).toContain('regime-cap');
     expect(sectionOf('regimes')).toContain('BTC/USDT:USDT');
     expect(sectionOf('regimes')).toContain('ETH/USDT:USDT');
-    expect(sectionOf('kills')).toContain('ops-jane');
+    expect(sectionOf('kills')).toContain('ops/jane');
+    expect(sectionOf('kills')).toContain('client alpha');
     expect(sectionOf('loads')).toContain('3'.repeat(64)); // model hash
     expect(sectionOf('loads')).toContain('4'.repeat(64)); // policy change in the period
     expect(sectionOf('loads')).toContain('In force at the start');
     expect(sectionOf('loads')).toContain('1'.repeat(64));
-    for (const a of ['requested', 'approved', 'expired']) expect(sectionOf('overrides')).toContain(a);
+    for (const a of ['requested', 'approved', 'active', 'expired', 'desk/jane', 'ops/joe', 'regime-cap']) expect(sectionOf('overrides')).toContain(a);
+    expect(sectionOf('loads')).toContain('FAILED reload'); // a rejected reload is visible
+    expect(data.inForceAtStart.map((r) => r.sha256)).toEqual(['1'.repeat(64)]);
     expect(sectionOf('controls')).toContain(DENY_CODES.MAX_ORDER_NOTIONAL.control.replace(/&/g, '&amp;'));
     expect(sectionOf('controls')).toContain(DENY_CODES.KILL_SWITCH.control);
   });
