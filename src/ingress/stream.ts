@@ -237,12 +237,20 @@ export function createStream(opts: StreamOptions) {
     }, opts.heartbeatMs ?? 30_000);
     heartbeat.unref();
 
-    app.addHook('onClose', async () => {
+    // preClose: the HTTP server's close waits for upgraded sockets, so they must go first.
+    app.addHook('preClose', async () => {
       clearInterval(heartbeat);
       unsubscribe();
       app.server.off('upgrade', onUpgrade);
-      for (const c of conns) c.ws.close(1001, 'gateway shutting down');
+      const sockets = [...conns].map((c) => c.ws);
       conns.clear();
+      for (const ws of sockets) ws.close(1001, 'gateway shutting down');
+      // A client that never answers the close frame must not hold the shutdown up.
+      await Promise.race([
+        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r))))),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
+      for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     });
 
