@@ -1,0 +1,486 @@
+/** SimulatedExchange: a synchronous, deterministic paper exchange modelled on Binance USD-M
+ * (one-way mode). Market events drive it (`ingest`), the injected clock stamps requests. All
+ * order-path arithmetic is Decimal; see README.md for the models and their simplifications. */
+import { crossedLiquidation } from '../../account/liquidation.js';
+import { maintenanceMargin, maxNotionalForLeverage } from '../../account/margin.js';
+import type { Clock } from '../../core/clock.js';
+import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
+import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent, Side } from '../../core/types.js';
+import { AccountBook } from './book.js';
+import { DEFAULT_IMPACT, impactFraction, maxQtyWithin, parkinsonSigma, type ImpactParams } from './impact.js';
+import { buildInstruments } from './instruments.js';
+import { intrabarPath } from './intrabar-path.js';
+import { checkParameters, openingQty, openOrderMargin, reduceOnlyRejected, signed } from './orders.js';
+import { REJECT, type VenueReject } from './rejects.js';
+import { isTerminalOrder, orderReport, rejectReport } from './reports.js';
+import type { EquityPoint, LedgerEntry, SimAccount, SimOrder, SymbolMarket } from './state.js';
+
+export interface SimulatedExchangeOptions {
+  readonly clock: Clock;
+  readonly venueId?: string; // default 'sim'
+  readonly instruments?: readonly InstrumentSpec[]; // default: BTC, ETH, XRP, BNB perps
+  readonly initialBalance?: string; // per new account, default '100000' (USDT)
+  readonly makerFee?: string; // default '0.0002'
+  readonly takerFee?: string; // default '0.0005'
+  readonly impact?: Partial<ImpactParams>;
+  readonly stepsPerLeg?: number; // intra-bar path resolution, default 4
+  /** Share of a bar's volume resting orders may fill in that bar (all accounts). Default 0.1. */
+  readonly maxParticipation?: number;
+  readonly defaultLeverage?: string; // default '20' (Binance)
+  readonly defaultMarginMode?: MarginMode; // default 'cross' (Binance)
+  /** 'maintenance' (default): a liquidated position's maintenance margin at the liquidation
+   * price goes to the insurance fund as the clearance fee, like Binance; 'none': no fee. */
+  readonly liquidationFee?: 'maintenance' | 'none';
+  readonly maxTerminalOrders?: number; // kept per account for fetchOrder, default 10000
+  readonly maxLedgerEntries?: number; // per account, default 200000
+  readonly maxEquityPoints?: number; // per account, default 100000
+}
+
+export type ReportOrigin = 'request' | 'venue';
+export type ReportListener = (report: ExecutionReport, origin: ReportOrigin) => void;
+
+/** A request's outcome: the report, and the Binance error when rejected. */
+export interface SimResult {
+  readonly report: ExecutionReport;
+  readonly reject?: VenueReject;
+}
+
+const ZERO = new Decimal(0);
+
+export class SimulatedExchange {
+  readonly id: string;
+  private readonly clock: Clock;
+  private readonly list: readonly InstrumentSpec[];
+  private readonly bySymbol: ReadonlyMap<string, InstrumentSpec>;
+  private readonly markets = new Map<string, SymbolMarket>();
+  private readonly book: AccountBook;
+  private readonly openBySymbol = new Map<string, Set<SimOrder>>();
+  private readonly openByAccount = new Map<string, Set<SimOrder>>();
+  private readonly listeners = new Set<ReportListener>();
+  private readonly makerFee: Decimal;
+  private readonly takerFee: Decimal;
+  private readonly impact: ImpactParams;
+  private readonly stepsPerLeg: number;
+  private readonly participation: number;
+  private readonly liquidationFee: 'maintenance' | 'none';
+  private readonly maxTerminalOrders: number;
+  private orderSeq = 0;
+  private liqSeq = 0;
+  private insurance = ZERO;
+
+  constructor(o: SimulatedExchangeOptions) {
+    this.id = o.venueId ?? 'sim';
+    this.clock = o.clock;
+    this.list = Object.freeze([...(o.instruments ?? buildInstruments(this.id))]);
+    this.bySymbol = new Map(this.list.map((i) => [i.symbol, i]));
+    for (const i of this.list) this.markets.set(i.symbol, {});
+    this.makerFee = new Decimal(o.makerFee ?? '0.0002');
+    this.takerFee = new Decimal(o.takerFee ?? '0.0005');
+    this.impact = { ...DEFAULT_IMPACT, ...o.impact };
+    this.stepsPerLeg = o.stepsPerLeg ?? 4;
+    this.participation = o.maxParticipation ?? 0.1;
+    this.liquidationFee = o.liquidationFee ?? 'maintenance';
+    this.maxTerminalOrders = o.maxTerminalOrders ?? 10_000;
+    this.book = new AccountBook(
+      {
+        initialBalance: new Decimal(o.initialBalance ?? '100000'),
+        defaultLeverage: new Decimal(o.defaultLeverage ?? '20'),
+        defaultMarginMode: o.defaultMarginMode ?? 'cross',
+        maxLedgerEntries: o.maxLedgerEntries ?? 200_000,
+        maxEquityPoints: o.maxEquityPoints ?? 100_000,
+      },
+      this.bySymbol,
+      this.markets,
+    );
+  }
+
+  // ─── reads ────────────────────────────────────────────────────────────────────────────────
+
+  instruments(): readonly InstrumentSpec[] {
+    return this.list;
+  }
+  instrument(symbol: string): InstrumentSpec | undefined {
+    return this.bySymbol.get(symbol);
+  }
+  /** Every report: 'request' ones answer a call (also returned by it), 'venue' ones are
+   * asynchronous (resting fills, liquidations, cancels by the venue). */
+  onReport(listener: ReportListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  markPrice(symbol: string): string | undefined {
+    return this.book.mark(symbol)?.toFixed();
+  }
+  lastPrice(symbol: string): string | undefined {
+    return this.markets.get(symbol)?.price?.toFixed();
+  }
+  accountStateSync(account: string): AccountState {
+    const a = this.book.get(account, this.clock.now());
+    return this.book.state(a, this.orderMargin(a));
+  }
+  openOrdersSync(account: string, symbol?: string): ExecutionReport[] {
+    const out: ExecutionReport[] = [];
+    for (const o of this.openByAccount.get(account) ?? []) if (!symbol || o.symbol === symbol) out.push(orderReport(this.id, o, o.updatedAt));
+    return out;
+  }
+  /** Quote notional of open orders (remaining size × limit price). */
+  openOrdersNotional(account: string, symbol?: string): string {
+    let n = ZERO;
+    for (const o of this.openByAccount.get(account) ?? []) if ((!symbol || o.symbol === symbol) && o.price) n = n.plus(o.quantity.minus(o.filled).mul(o.price));
+    return n.toFixed();
+  }
+  fetchOrderSync(account: string, symbol: string, clientOrderId: string): ExecutionReport | undefined {
+    const o = this.book.peek(account)?.orders.get(clientOrderId);
+    return o && o.symbol === symbol ? orderReport(this.id, o, o.updatedAt) : undefined;
+  }
+  ledger(account: string): readonly LedgerEntry[] {
+    return this.book.peek(account)?.ledger ?? [];
+  }
+  equityHistory(account: string): readonly EquityPoint[] {
+    return this.book.peek(account)?.equity ?? [];
+  }
+  /** Insurance fund: liquidation clearance fees plus the venue's gain/loss closing liquidated
+   * positions at the market instead of at their liquidation prices. */
+  insuranceFund(): string {
+    return this.insurance.toFixed();
+  }
+  accounts(): string[] {
+    return [...this.book.all()].map((a) => a.id);
+  }
+
+  // ─── settings ─────────────────────────────────────────────────────────────────────────────
+
+  setLeverage(account: string, symbol: string, leverage: string): VenueReject | undefined {
+    const inst = this.bySymbol.get(symbol);
+    if (!inst) return REJECT.unknownSymbol();
+    if (!/^[1-9][0-9]{0,2}$/.test(leverage) || Number(leverage) > inst.maxLeverage) return REJECT.leverage(leverage);
+    const a = this.book.get(account, this.clock.now());
+    const lev = new Decimal(leverage);
+    const pos = a.positions.get(symbol);
+    const cap = maxNotionalForLeverage(lev, inst.brackets);
+    if (pos && (!cap || pos.qty.abs().mul(this.book.mark(symbol) ?? pos.entry).gt(cap))) return REJECT.maxPosition();
+    this.book.settings(a, symbol).leverage = lev;
+    return undefined;
+  }
+
+  setMarginMode(account: string, symbol: string, mode: MarginMode): VenueReject | undefined {
+    if (!this.bySymbol.has(symbol)) return REJECT.unknownSymbol();
+    const a = this.book.get(account, this.clock.now());
+    if (a.positions.has(symbol)) return REJECT.marginTypePosition();
+    for (const o of this.openByAccount.get(account) ?? []) if (o.symbol === symbol) return REJECT.marginTypeOrders();
+    this.book.settings(a, symbol).mode = mode;
+    return undefined;
+  }
+
+  // ─── orders ───────────────────────────────────────────────────────────────────────────────
+
+  placeOrderSync(req: ChildOrderRequest): SimResult {
+    const ts = this.clock.now();
+    const reject = (x: VenueReject): SimResult => ({ report: rejectReport(this.id, req, x, ts), reject: x });
+    const inst = this.bySymbol.get(req.symbol);
+    if (!inst) return reject(REJECT.unknownSymbol());
+    const a = this.book.get(req.account, ts);
+    const prior = a.orders.get(req.clientOrderId);
+    if (prior && !isTerminalOrder(prior)) return reject(REJECT.duplicateClientOrderId());
+    const ref = this.markets.get(req.symbol)!.price ?? this.book.mark(req.symbol);
+    const checked = checkParameters(req, inst, ref);
+    if ('venueCode' in checked) return reject(checked);
+    if (req.type === 'market' && !ref) return reject(REJECT.noPrice(req.symbol));
+    if (req.leverage !== undefined) {
+      const bad = this.setLeverage(req.account, req.symbol, req.leverage);
+      if (bad) return reject(bad);
+    }
+    const pos = a.positions.get(req.symbol);
+    if (req.reduceOnly && reduceOnlyRejected(req.side, pos)) return reject(REJECT.reduceOnly());
+
+    // How much trades immediately as taker, and at what price.
+    const qty = checked.quantity;
+    const limit = checked.price;
+    let takerQty = req.type === 'market' ? qty : ZERO;
+    if (limit && ref) {
+      const room = req.side === 'buy' ? limit.div(ref).minus(1).toNumber() : new Decimal(1).minus(limit.div(ref)).toNumber();
+      const marketable = room >= this.impact.halfSpread;
+      if (marketable && checked.postOnly) return reject(REJECT.postOnly());
+      if (marketable) {
+        const cap = maxQtyWithin(room, this.markets.get(req.symbol)!.bar, this.impact);
+        takerQty = Number.isFinite(cap) ? Decimal.min(qty, floorToStep(new Decimal(cap.toFixed(12)), inst.stepSize)) : qty;
+      }
+    }
+    const fok = req.type === 'limit' && req.timeInForce === 'FOK';
+    const takerPrice = takerQty.gt(0) ? this.takerPrice(inst, req.side, takerQty, ref!, limit) : undefined;
+
+    if (!req.reduceOnly) {
+      const s = this.book.settings(a, req.symbol);
+      const delta = signed(req.side, qty);
+      const valuePrice = limit ?? takerPrice!;
+      const opening = openingQty(pos?.qty ?? ZERO, delta);
+      const fee = takerQty.mul(takerPrice ?? ZERO).mul(this.takerFee).plus(qty.minus(takerQty).mul(valuePrice).mul(this.makerFee));
+      const required = opening.mul(valuePrice).div(s.leverage).plus(fee);
+      if (required.gt(this.book.available(a, this.orderMargin(a)))) return reject(REJECT.margin());
+      const cap = maxNotionalForLeverage(s.leverage, inst.brackets);
+      if (opening.gt(0) && (!cap || (pos?.qty ?? ZERO).plus(delta).abs().mul(valuePrice).gt(cap))) return reject(REJECT.maxPosition());
+    }
+
+    const order: SimOrder = {
+      venueOrderId: String(++this.orderSeq),
+      seq: this.orderSeq,
+      account: req.account,
+      symbol: req.symbol,
+      clientOrderId: req.clientOrderId,
+      side: req.side,
+      type: req.type,
+      quantity: qty,
+      ...(limit ? { price: limit } : {}),
+      reduceOnly: req.reduceOnly,
+      postOnly: checked.postOnly,
+      timeInForce: req.timeInForce,
+      status: 'new',
+      filled: ZERO,
+      filledNotional: ZERO,
+      fee: ZERO,
+      updatedAt: ts,
+    };
+    this.remember(a, order);
+    if (fok && takerQty.lt(qty)) return { report: this.finish(order, 'expired', ts, 'request', 'FOK order could not be filled in full') };
+    if (takerQty.gt(0)) this.execute(order, takerQty, takerPrice!, false, ts, 'request');
+    const rest = order.quantity.minus(order.filled);
+    if (order.status === 'expired' || rest.isZero()) return { report: orderReport(this.id, order, ts) };
+    if (req.type === 'market') return { report: this.finish(order, 'expired', ts, 'request', 'reduceOnly: trimmed to the position size') };
+    if (req.timeInForce === 'IOC' || fok) return { report: this.finish(order, 'expired', ts, 'request', 'IOC remainder expired') };
+    this.rest(order);
+    const report = orderReport(this.id, order, ts);
+    if (order.filled.isZero()) this.emit(report, 'request');
+    return { report };
+  }
+
+  cancelOrderSync(account: string, symbol: string, clientOrderId: string): SimResult {
+    const ts = this.clock.now();
+    const o = this.book.peek(account)?.orders.get(clientOrderId);
+    const target = { account, symbol, clientOrderId, side: o?.side ?? 'buy', quantity: o?.quantity.toFixed() ?? '0' } as const;
+    if (!o || o.symbol !== symbol) return { report: rejectReport(this.id, target, REJECT.unknownOrder(), ts), reject: REJECT.unknownOrder() };
+    if (isTerminalOrder(o)) return { report: rejectReport(this.id, target, REJECT.cancelUnknown(), ts), reject: REJECT.cancelUnknown() };
+    return { report: this.finish(o, 'canceled', ts, 'request') };
+  }
+
+  // ─── market data ──────────────────────────────────────────────────────────────────────────
+
+  ingest(e: MarketEvent): void {
+    const inst = this.bySymbol.get(e.symbol);
+    if (!inst) return;
+    const m = this.markets.get(e.symbol)!;
+    switch (e.type) {
+      case 'bar': {
+        if (!(e.low > 0 && e.high >= e.low && e.open > 0 && e.close > 0)) return; // implausible bar: skip
+        m.bar = { sigma: parkinsonSigma(e.high, e.low), volume: e.volume };
+        m.barLiquidity = new Decimal(Math.max(0, e.volume * this.participation).toFixed(12));
+        for (const p of intrabarPath(e, this.stepsPerLeg)) this.step(inst, m, this.tickPrice(inst, p.price), p.ts, true);
+        for (const a of this.book.holdersOf(e.symbol)) this.book.snapshotEquity(a, e.ts);
+        return;
+      }
+      case 'mark': {
+        if (!(e.markPrice > 0)) return;
+        m.barLiquidity = undefined; // outside bars, resting fills are not volume-capped
+        this.step(inst, m, this.tickPrice(inst, e.lastPrice && e.lastPrice > 0 ? e.lastPrice : e.markPrice), e.ts, false);
+        m.mark = this.tickPrice(inst, e.markPrice);
+        this.liquidations(inst, e.ts);
+        return;
+      }
+      case 'trade': {
+        if (!(e.price > 0)) return;
+        m.barLiquidity = undefined;
+        this.step(inst, m, this.tickPrice(inst, e.price), e.ts, m.mark === undefined);
+        return;
+      }
+      case 'funding': {
+        const mark = this.book.mark(e.symbol);
+        if (!mark || !Number.isFinite(e.rate)) return;
+        const rate = new Decimal(e.rate);
+        for (const a of this.book.holdersOf(e.symbol)) this.book.funding(a, e.symbol, rate, mark, e.ts);
+        this.liquidations(inst, e.ts);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // ─── internals ────────────────────────────────────────────────────────────────────────────
+
+  private tickPrice(inst: InstrumentSpec, x: number): Decimal {
+    const p = roundToStep(new Decimal(x), inst.tickSize);
+    return p.gt(0) ? p : new Decimal(inst.tickSize);
+  }
+
+  /** Taker fill price: ref × (1 ± impact), rounded to the tick against the taker, never
+   * through the limit. */
+  private takerPrice(inst: InstrumentSpec, side: Side, qty: Decimal, ref: Decimal, limit: Decimal | undefined): Decimal {
+    const f = new Decimal(impactFraction(qty.toNumber(), this.markets.get(inst.symbol)!.bar, this.impact).toFixed(12));
+    if (side === 'buy') {
+      const p = roundToStep(ref.mul(f.plus(1)), inst.tickSize, 'up');
+      return limit ? Decimal.min(p, limit) : p;
+    }
+    const p = Decimal.max(roundToStep(ref.mul(new Decimal(1).minus(f)), inst.tickSize, 'down'), new Decimal(inst.tickSize));
+    return limit ? Decimal.max(p, limit) : p;
+  }
+
+  /** Move the trade price from its last value to `to`: resting orders the move trades through
+   * fill at their limit (maker) in the order the path reaches them, then the mark follows and
+   * liquidations are checked. A resting order fills only when the price trades through it. */
+  private step(inst: InstrumentSpec, m: SymbolMarket, to: Decimal, ts: number, moveMark: boolean): void {
+    const from = m.price ?? to;
+    const open = this.openBySymbol.get(inst.symbol);
+    if (open && open.size > 0 && !from.eq(to)) {
+      const down = to.lt(from);
+      const hit = [...open].filter((o) => (o.side === 'buy' ? down && to.lt(o.price!) : !down && to.gt(o.price!)));
+      hit.sort((x, y) => x.price!.minus(from).abs().cmp(y.price!.minus(from).abs()) || x.seq - y.seq);
+      for (const o of hit) {
+        if (isTerminalOrder(o)) continue; // cancelled by a liquidation earlier in this step
+        let q = o.quantity.minus(o.filled);
+        if (m.barLiquidity) q = Decimal.min(q, floorToStep(m.barLiquidity, inst.stepSize));
+        if (q.lte(0)) break;
+        this.execute(o, q, o.price!, true, ts, 'venue');
+        if (m.barLiquidity) m.barLiquidity = m.barLiquidity.minus(q);
+      }
+    }
+    m.price = to;
+    if (moveMark) {
+      m.mark = to;
+      this.liquidations(inst, ts);
+    }
+  }
+
+  /** Fill `qty` of an order (reduce-only trimmed to the position; expired if nothing is left). */
+  private execute(o: SimOrder, qty: Decimal, price: Decimal, maker: boolean, ts: number, origin: ReportOrigin): void {
+    const a = this.book.peek(o.account)!;
+    let q = qty;
+    if (o.reduceOnly) {
+      const pos = a.positions.get(o.symbol);
+      const allowed = reduceOnlyRejected(o.side, pos) ? ZERO : pos!.qty.abs();
+      q = Decimal.min(q, allowed);
+      if (q.isZero()) {
+        this.finish(o, 'expired', ts, origin, 'reduceOnly: no position left to reduce');
+        return;
+      }
+    }
+    const fee = q.mul(price).mul(maker ? this.makerFee : this.takerFee);
+    this.book.fill(a, o.symbol, signed(o.side, q), price, fee, ts, o.clientOrderId, maker);
+    o.filled = o.filled.plus(q);
+    o.filledNotional = o.filledNotional.plus(q.mul(price));
+    o.fee = o.fee.plus(fee.toDecimalPlaces(8));
+    o.lastFillQty = q;
+    o.lastFillPrice = price;
+    o.updatedAt = ts;
+    o.status = o.filled.eq(o.quantity) ? 'filled' : 'partially_filled';
+    if (o.status === 'filled') this.unrest(o);
+    this.emit(orderReport(this.id, o, ts), origin);
+  }
+
+  /** End an order (cancel/expire) and report it. */
+  private finish(o: SimOrder, status: 'canceled' | 'expired', ts: number, origin: ReportOrigin, reason?: string): ExecutionReport {
+    o.status = status;
+    o.updatedAt = ts;
+    if (reason) o.reason = reason;
+    this.unrest(o);
+    const r = orderReport(this.id, o, ts);
+    this.emit(r, origin);
+    return r;
+  }
+
+  private liquidations(inst: InstrumentSpec, ts: number): void {
+    const mark = this.book.mark(inst.symbol);
+    if (!mark) return;
+    for (const a of this.book.holdersOf(inst.symbol)) {
+      const pos = a.positions.get(inst.symbol);
+      if (!pos) continue; // closed by an earlier cross liquidation in this loop
+      const lp = this.book.liquidation(a, inst.symbol);
+      if (lp && crossedLiquidation(pos.qty, mark, lp.price)) this.liquidate(a, inst.symbol, lp.price, ts);
+    }
+  }
+
+  /** Forced liquidation: cancel the affected open orders, close the position at its liquidation
+   * price (cross: every other cross position at its mark as well), charge the clearance fee. */
+  private liquidate(a: SimAccount, symbol: string, lp: Decimal, ts: number): void {
+    const cross = this.book.settings(a, symbol).mode === 'cross';
+    const closes: [string, Decimal][] = [[symbol, lp]];
+    if (cross) for (const [s] of a.positions) if (s !== symbol && this.book.settings(a, s).mode === 'cross') closes.push([s, this.book.mark(s)!]);
+    const affected = new Set(closes.map(([s]) => s));
+    for (const o of [...(this.openByAccount.get(a.id) ?? [])]) if (affected.has(o.symbol)) this.finish(o, 'canceled', ts, 'venue', 'canceled by the venue: position liquidated');
+    for (const [s, price] of closes) this.forceClose(a, s, price, ts, s === symbol ? lp : undefined);
+  }
+
+  private forceClose(a: SimAccount, symbol: string, price: Decimal, ts: number, lp: Decimal | undefined): void {
+    const pos = a.positions.get(symbol);
+    const inst = this.bySymbol.get(symbol)!;
+    if (!pos) return;
+    const q = pos.qty;
+    const fee = this.liquidationFee === 'maintenance' ? maintenanceMargin(q.abs().mul(price), inst.brackets).toDecimalPlaces(8) : ZERO;
+    const order: SimOrder = {
+      venueOrderId: String(++this.orderSeq),
+      seq: this.orderSeq,
+      account: a.id,
+      symbol,
+      clientOrderId: `autoclose-${ts}-${++this.liqSeq}`,
+      side: q.isPositive() ? 'sell' : 'buy',
+      type: 'market',
+      quantity: q.abs(),
+      reduceOnly: true,
+      postOnly: false,
+      timeInForce: 'IOC',
+      status: 'filled',
+      filled: q.abs(),
+      filledNotional: q.abs().mul(price),
+      fee,
+      lastFillQty: q.abs(),
+      lastFillPrice: price,
+      reason: lp ? `forced liquidation: mark ${this.book.mark(symbol)!.toFixed()} reached liquidation price ${lp.toDecimalPlaces(8).toFixed()}` : 'forced liquidation: cross account closed',
+      liquidation: true,
+      updatedAt: ts,
+    };
+    this.book.fill(a, symbol, q.neg(), price, fee, ts, order.clientOrderId, false, 'liquidation');
+    // The venue takes the position over at `price` and unwinds it at the market.
+    const market = this.markets.get(symbol)!.price ?? price;
+    this.insurance = this.insurance.plus(fee).plus(market.minus(price).mul(q));
+    this.remember(a, order);
+    this.emit(orderReport(this.id, order, ts), 'venue');
+  }
+
+  private orderMargin(a: SimAccount): Decimal {
+    const bySymbol = new Map<string, SimOrder[]>();
+    for (const o of this.openByAccount.get(a.id) ?? []) {
+      const l = bySymbol.get(o.symbol);
+      if (l) l.push(o);
+      else bySymbol.set(o.symbol, [o]);
+    }
+    let m = ZERO;
+    for (const [s, orders] of bySymbol) m = m.plus(openOrderMargin(orders, a.positions.get(s), this.book.settings(a, s).leverage));
+    return m;
+  }
+
+  private remember(a: SimAccount, o: SimOrder): void {
+    a.orders.delete(o.clientOrderId); // a reused id (of a finished order) moves to the end
+    a.orders.set(o.clientOrderId, o);
+    if (a.orders.size <= this.maxTerminalOrders + Math.ceil(this.maxTerminalOrders / 10)) return;
+    for (const [id, x] of a.orders) {
+      if (a.orders.size <= this.maxTerminalOrders) break;
+      if (isTerminalOrder(x)) a.orders.delete(id);
+    }
+  }
+
+  private rest(o: SimOrder): void {
+    let s = this.openBySymbol.get(o.symbol);
+    if (!s) this.openBySymbol.set(o.symbol, (s = new Set()));
+    s.add(o);
+    let b = this.openByAccount.get(o.account);
+    if (!b) this.openByAccount.set(o.account, (b = new Set()));
+    b.add(o);
+  }
+
+  private unrest(o: SimOrder): void {
+    this.openBySymbol.get(o.symbol)?.delete(o);
+    this.openByAccount.get(o.account)?.delete(o);
+  }
+
+  private emit(r: ExecutionReport, origin: ReportOrigin): void {
+    for (const l of this.listeners) l(r, origin);
+  }
+}

@@ -1,0 +1,85 @@
+/** Internal mutable state of the simulated exchange. Only the exchange and its helper modules
+ * touch these; everything leaving the exchange is a readonly copy (reports, states, ledger). */
+import type { Decimal } from '../../core/decimal.js';
+import type { MarginMode, OrderStatus, OrderType, Side, TimeInForce } from '../../core/types.js';
+import type { BarLiquidity } from './impact.js';
+
+export interface SimPosition {
+  qty: Decimal; // signed
+  entry: Decimal;
+  isolatedMargin: Decimal; // isolated wallet of the position (excludes uPnL); 0 in cross
+}
+
+export interface SymbolSettings {
+  leverage: Decimal;
+  mode: MarginMode;
+}
+
+export interface SimOrder {
+  readonly venueOrderId: string;
+  readonly seq: number; // time priority
+  readonly account: string;
+  readonly symbol: string;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly quantity: Decimal;
+  readonly price?: Decimal;
+  readonly reduceOnly: boolean;
+  readonly postOnly: boolean;
+  readonly timeInForce: TimeInForce;
+  status: OrderStatus;
+  filled: Decimal;
+  filledNotional: Decimal;
+  fee: Decimal; // cumulative
+  lastFillQty?: Decimal;
+  lastFillPrice?: Decimal;
+  reason?: string;
+  liquidation?: boolean;
+  updatedAt: number;
+}
+
+export type LedgerKind = 'deposit' | 'trade' | 'fee' | 'funding' | 'liquidation' | 'liquidation_fee';
+
+/** One wallet movement. `amount` is the signed change of the wallet balance, `balance` the wallet
+ * after it; trades carry the signed fill and its realised PnL (the amount). */
+export interface LedgerEntry {
+  readonly seq: number;
+  readonly ts: number;
+  readonly account: string;
+  readonly kind: LedgerKind;
+  readonly symbol?: string;
+  readonly amount: string;
+  readonly balance: string;
+  readonly quantity?: string; // signed fill (trade, liquidation)
+  readonly price?: string;
+  readonly clientOrderId?: string;
+  readonly rate?: string; // funding rate
+  readonly maker?: boolean;
+}
+
+export interface EquityPoint {
+  readonly ts: number;
+  readonly wallet: string;
+  readonly unrealizedPnl: string;
+  readonly equity: string;
+}
+
+export interface SimAccount {
+  readonly id: string;
+  wallet: Decimal;
+  readonly positions: Map<string, SimPosition>;
+  readonly settings: Map<string, SymbolSettings>;
+  /** Live and recent terminal orders by clientOrderId (terminal ones evicted past a bound). */
+  readonly orders: Map<string, SimOrder>;
+  readonly ledger: LedgerEntry[];
+  readonly equity: EquityPoint[];
+}
+
+export interface SymbolMarket {
+  price?: Decimal; // last trade price (path price)
+  mark?: Decimal;
+  bar?: BarLiquidity;
+  /** Base quantity resting orders may still fill in the current bar (participation cap). */
+  barLiquidity?: Decimal;
+}
