@@ -9,15 +9,38 @@ export const REDACTED = '[REDACTED]';
 const KEY_CONTAINS = ['apikey', 'secret', 'password', 'passwd', 'passphrase', 'authorization', 'privatekey', 'cookie'];
 const KEY_ENDS = ['token', 'signature'];
 
+const keyCache = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[-_\s]/g, '');
-  return KEY_CONTAINS.some((p) => k.includes(p)) || KEY_ENDS.some((p) => k.endsWith(p));
+  let hit = keyCache.get(key);
+  if (hit === undefined) {
+    const k = key.toLowerCase().replace(/[-_\s]/g, '');
+    hit = KEY_CONTAINS.some((p) => k.includes(p)) || KEY_ENDS.some((p) => k.endsWith(p));
+    // Record keys repeat (a few hundred distinct names); bound the cache against key floods.
+    if (keyCache.size < 10_000) keyCache.set(key, hit);
+  }
+  return hit;
+}
+
+export interface NormalizedBody {
+  readonly value: Record<string, unknown>;
+  readonly entries: ReadonlyMap<string, string>; // key → canonicalJson(value[key])
+}
+
+/** Canonical JSON of an object given each key's canonical value: keys sorted like canonical.ts. */
+export function canonicalObject(entries: ReadonlyMap<string, string>): string {
+  const keys = [...entries.keys()].sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + entries.get(keys[i]!)!;
+  return out + '}';
 }
 
 export interface Redactor {
   /** Deep copy of `value` as plain JSON (toJSON applied, NaN/±Infinity → null, bigint → string,
    * undefined dropped, cycles → "[Circular]", lone surrogates → U+FFFD) with secrets removed. */
   normalize(value: unknown): unknown;
+  /** normalize() of an object body, plus each top-level key's canonical JSON (for the hash). */
+  normalizeBody(body: unknown): NormalizedBody;
   /** Replace every registered literal secret inside a string. */
   scrub(text: string): string;
 }
@@ -41,48 +64,77 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
   };
   const str = (s: string): string => scrub(wellFormed(s));
 
-  const walk = (value: unknown, ancestors: object[]): unknown => {
+  // One pass yields the plain value and its canonical JSON (sorted keys, see canonical.ts), so
+  // the writer does not walk the body twice. undefined = drop the value.
+  type Out = [unknown, string] | undefined;
+  const prim = (v: string | number | boolean | null): [unknown, string] => [v, JSON.stringify(v)];
+  const walk = (value: unknown, ancestors: object[]): Out => {
     switch (typeof value) {
       case 'string':
-        return str(value);
+        return prim(str(value));
       case 'number':
-        return Number.isFinite(value) ? value : null;
+        return prim(Number.isFinite(value) ? value : null);
       case 'boolean':
-        return value;
+        return prim(value);
       case 'bigint':
-        return str(value.toString());
+        return prim(str(value.toString()));
       case 'undefined':
       case 'function':
       case 'symbol':
         return undefined;
     }
-    if (value === null) return null;
+    if (value === null) return prim(null);
     const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
     if (typeof obj.toJSON === 'function') return walk(obj.toJSON(), ancestors);
     if (obj instanceof Error) {
       const code = (obj as { code?: unknown }).code;
       return walk({ name: obj.name, message: obj.message, ...(code !== undefined ? { code } : {}) }, ancestors);
     }
-    if (ancestors.includes(obj)) return '[Circular]';
+    if (ancestors.includes(obj)) return prim('[Circular]');
     ancestors.push(obj);
     try {
-      if (Array.isArray(obj)) return obj.map((v) => walk(v, ancestors) ?? null);
+      if (Array.isArray(obj)) {
+        const vals: unknown[] = [];
+        const canon: string[] = [];
+        for (const v of obj) {
+          const w = walk(v, ancestors) ?? prim(null);
+          vals.push(w[0]);
+          canon.push(w[1]);
+        }
+        return [vals, '[' + canon.join(',') + ']'];
+      }
       if (obj instanceof Map) return walk(Object.fromEntries(obj), ancestors);
       if (obj instanceof Set) return walk([...obj], ancestors);
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(obj)) {
-        const key = str(k);
-        if (isSecretKey(k)) {
-          if (v !== undefined && v !== null) out[key] = REDACTED;
-          continue;
-        }
-        const w = walk(v, ancestors);
-        if (w !== undefined) out[key] = w;
-      }
-      return out;
+      const { value: out, entries } = walkEntries(obj, ancestors);
+      return [out, canonicalObject(entries)];
     } finally {
       ancestors.pop();
     }
   };
-  return { normalize: (v) => walk(v, []), scrub };
+  const walkEntries = (obj: Record<string, unknown>, ancestors: object[]): { value: Record<string, unknown>; entries: Map<string, string> } => {
+    // Null prototype: a body key named "__proto__" stays an ordinary key, as JSON.parse reads it.
+    const out = Object.create(null) as Record<string, unknown>;
+    const entries = new Map<string, string>();
+    for (const [k, v] of Object.entries(obj)) {
+      const key = str(k);
+      if (isSecretKey(k)) {
+        if (v !== undefined && v !== null) {
+          out[key] = REDACTED;
+          entries.set(key, JSON.stringify(REDACTED));
+        }
+        continue;
+      }
+      const w = walk(v, ancestors);
+      if (w !== undefined) {
+        out[key] = w[0];
+        entries.set(key, w[1]);
+      }
+    }
+    return { value: out, entries };
+  };
+  const normalizeBody = (body: unknown): NormalizedBody => {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('audit body must be a plain object');
+    return walkEntries(body as Record<string, unknown>, [body]);
+  };
+  return { normalize: (v) => walk(v, [])?.[0], normalizeBody, scrub };
 }

@@ -7,10 +7,10 @@ import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { AuditAppender, AuditEventType } from '../core/stages.js';
-import { AUDIT_VERSION, ENVELOPE_KEYS, recordHash } from './canonical.js';
+import { AUDIT_VERSION, ENVELOPE_KEYS, sha256Hex } from './canonical.js';
 import { INSTANCE_RE, segmentName, utcDay, type SegmentFile } from './files.js';
 import { AUDIT_EVENT_TYPES, type AuditBodies, type ChainBreak } from './records.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { canonicalObject, createRedactor, type NormalizedBody, type Redactor } from './redact.js';
 import { findChainHead } from './resume.js';
 
 
@@ -90,16 +90,23 @@ export class AuditLog implements AuditAppender {
     if (this.closed) throw new LiqguardError('AUDIT_WRITE_FAILED', 'audit log is closed');
     if (this.failure) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
     if (!AUDIT_EVENT_TYPES.includes(type)) throw new LiqguardError('INTERNAL', `unknown audit record type "${type}"`);
-    const clean = this.redactor.normalize(body);
-    if (!clean || typeof clean !== 'object' || Array.isArray(clean)) throw new LiqguardError('INTERNAL', `audit ${type} body must be an object`);
-    for (const k of Object.keys(clean)) {
+    let norm: NormalizedBody;
+    try {
+      norm = this.redactor.normalizeBody(body);
+    } catch {
+      throw new LiqguardError('INTERNAL', `audit ${type} body must be an object`);
+    }
+    for (const k of norm.entries.keys()) {
       if (RESERVED.has(k)) throw new LiqguardError('INTERNAL', `audit ${type} body uses the reserved envelope key "${k}"`);
     }
     // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
     const ts = Math.max(this.opts.clock.now(), this.lastTs);
     const seq = this.seq + 1;
-    const line = { seq, ts, instance: this.opts.instance, type, prev: this.prev, ...(clean as Record<string, unknown>) };
-    const hash = recordHash({ v: AUDIT_VERSION, ...line });
+    const line = { seq, ts, instance: this.opts.instance, type, prev: this.prev, ...norm.value };
+    // Same bytes as canonicalJson({ v, ...line }) (see canonical.ts), without a second walk.
+    const entries = new Map(norm.entries);
+    for (const [k, v] of [['v', AUDIT_VERSION], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev]] as const) entries.set(k, JSON.stringify(v));
+    const hash = sha256Hex(this.prev + canonicalObject(entries));
     const seg = this.segmentFor(ts);
     seg.logger.info({ ...line, hash });
     const failed = this.writeError();
