@@ -42,7 +42,7 @@ describe('websocket streams', () => {
     const c = await connect('/ws');
     c.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 7 });
     expect(await c.next((m) => m.id === 7)).toEqual({ result: null, id: 7 });
-    const snap = await (await fetch(`${h.httpUrl}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`)).json();
+    const snap: any = await (await fetch(`${h.httpUrl}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`)).json();
     for (let i = 1; i <= 5; i++) h.source.setMark(BTC, 65_000 + i * 3);
     await until(() => (c.msgs.filter(depthOf('BTCUSDT')).length >= 5 ? true : undefined), '5 diffs');
     const diffs = c.msgs.filter(depthOf('BTCUSDT'));
@@ -57,7 +57,7 @@ describe('websocket streams', () => {
       for (const [p, q] of d.b) (Number(q) === 0 ? bids.delete(p) : bids.set(p, q));
       for (const [p, q] of d.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
     }
-    const server = await (await fetch(`${h.httpUrl}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`)).json();
+    const server: any = await (await fetch(`${h.httpUrl}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`)).json();
     const sortBy = (m: Map<string, string>, dir: number) => [...m.entries()].sort((x, y) => dir * (Number(x[0]) - Number(y[0])));
     expect(sortBy(bids, -1)).toEqual(server.bids);
     expect(sortBy(asks, 1)).toEqual(server.asks);

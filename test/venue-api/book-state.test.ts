@@ -4,7 +4,8 @@ import { BookState } from '../../src/venue-api/binance/book-state.js';
 import type { DepthDiff, Level } from '../../src/venue-api/binance/source.js';
 
 const level = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 })).map(([p, q]) => [p, q] as Level);
-const op = fc.record({ full: fc.boolean(), bids: fc.array(level, { maxLength: 8 }), asks: fc.array(level, { maxLength: 8 }) });
+type Op = { full: boolean; bids: Level[]; asks: Level[] };
+const op: fc.Arbitrary<Op> = fc.record({ full: fc.boolean(), bids: fc.array(level, { maxLength: 8 }), asks: fc.array(level, { maxLength: 8 }) });
 
 function applyTo(side: Map<number, number>, levels: readonly Level[]): void {
   for (const [p, q] of levels) (q === 0 ? side.delete(p) : side.set(p, q));
@@ -15,7 +16,7 @@ describe('BookState', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 6 }), fc.array(op, { minLength: 1, maxLength: 12 }), (before, after) => {
         const book = new BookState();
-        const run = (o: fc.Infer<typeof op>, t: number) => (o.full ? book.replace(t, o.bids, o.asks) : book.apply(t, o.bids, o.asks));
+        const run = (o: Op, t: number) => (o.full ? book.replace(t, o.bids, o.asks) : book.apply(t, o.bids, o.asks));
         before.forEach((o, i) => run(o, i));
         const snap = book.snapshot(1000);
         const bids = new Map(snap.bids.map(([p, q]) => [p, q]));
