@@ -76,12 +76,15 @@ export function findChainHead(dir: string, instance: string): ChainHead {
   const newest = segments[segments.length - 1];
   let torn: ChainHead['torn'];
   let newestSize = 0;
+  let seenBytes = false;
   // Walk back past empty segments and segments whose only content is a torn line.
   for (let i = segments.length - 1; i >= 0; i--) {
     const seg = segments[i]!;
     const tail = readTail(seg.path);
-    if (i === segments.length - 1) {
-      newestSize = tail.size;
+    if (i === segments.length - 1) newestSize = tail.size;
+    // The newest segment with any bytes decides whether the chain ends in a torn line.
+    if (!seenBytes && tail.size > 0) {
+      seenBytes = true;
       if (tail.torn !== undefined) torn = { file: seg.name, line: tail.lineCount + 1, reason: 'unterminated last line (crash mid-write or truncation)' };
     }
     const last = tail.lines[tail.lines.length - 1];

@@ -154,3 +154,22 @@ describe('parseAuditQuery', () => {
     expect(paths).toEqual(['colour', 'from', 'limit', 'outcome', 'type']);
   });
 });
+
+describe('facets of non-order records', () => {
+  it('kill and override records match client and symbol filters through their scope', async () => {
+    const t = tempDir();
+    try {
+      const log = openLog(t.dir, new ManualClock(T0));
+      log.append('kill', { scope: { type: 'client', value: 'beta' }, operator: 'ops', reason: 'r', at: T0 });
+      log.append('kill', { scope: { type: 'symbol', value: 'ETH/USDT:USDT' }, operator: 'ops', reason: 'r', at: T0 });
+      log.append('override', { id: 'o1', state: 'requested', ruleId: 'x', scope: { type: 'client', value: 'beta' }, reason: 'r', ttlMs: 1, requestedBy: 'a', at: T0, approvals: [] });
+      await log.close();
+      const { handleAuditQuery } = await import('../../src/audit/index.js');
+      expect((await handleAuditQuery(t.dir, { client: 'beta' })).records.map((r) => r.seq)).toEqual([1, 3]);
+      expect((await handleAuditQuery(t.dir, { symbol: 'ETH/USDT:USDT', type: 'kill' })).records.map((r) => r.seq)).toEqual([2]);
+      await expect(handleAuditQuery(t.dir, { limit: 'many' })).rejects.toMatchObject({ code: 'INVALID_FIELD', statusCode: 400 });
+    } finally {
+      t.cleanup();
+    }
+  });
+});

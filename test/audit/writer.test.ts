@@ -176,3 +176,21 @@ describe('AuditLog writer', () => {
     expect(() => AuditLog.open({ dir, instance: '../etc', clock: new ManualClock(T0) })).toThrow(/instance id/);
   });
 });
+
+describe('AuditLog resume edge cases', () => {
+  it('a torn segment followed by an empty one is still detected, and sealing verifies', async () => {
+    const clock = new ManualClock(T0);
+    let log = openLog(dir, clock);
+    writeDecisions(log, clock, 2);
+    await log.close();
+    appendFileSync(join(dir, files()[0]!), '{"v":1,"seq":3');
+    writeFileSync(join(dir, 'audit-gw1-20240301-000002.jsonl'), ''); // created, crashed before writing
+    expect(() => openLog(dir, clock)).toThrow(expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN' }));
+    log = openLog(dir, clock, { onTornTail: 'seal' });
+    log.append('decision', decisionBody({ n: 3 }));
+    await log.close();
+    const v = await verifyAudit(dir);
+    expect(v.ok).toBe(true);
+    expect(v.breaks[0]).toMatchObject({ file: 'audit-gw1-20240301-000001.jsonl', line: 3, lastGoodSeq: 2 });
+  });
+});
