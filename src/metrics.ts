@@ -8,14 +8,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
   const decisions = new Counter({ name: 'liqguard_decisions_total', help: 'Order decisions by kind and code', labelNames: ['kind', 'code', 'regime'], registers: [registry] });
   const reports = new Counter({ name: 'liqguard_execution_reports_total', help: 'Venue execution reports by status', labelNames: ['venue', 'status'], registers: [registry] });
-  const shadowDiffs = new Counter({ name: 'liqguard_shadow_differences_total', help: 'Orders where the shadow policy set decided differently', labelNames: ['enforced', 'shadow'], registers: [registry] });
   const httpDuration = new Histogram({ name: 'liqguard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['route', 'method', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
   const observer: PipelineObserver = {
     onDecision: (_i, d, s) => decisions.inc({ kind: d.kind, code: d.code ?? '', regime: s.regime }),
     onReport: (r) => reports.inc({ venue: r.venue, status: r.status }),
-    onShadowDiff: (_i, e, s) => shadowDiffs.inc({ enforced: e.kind, shadow: s.kind }),
   };
-  return { registry, decisions, reports, shadowDiffs, httpDuration, observer };
+  return { registry, decisions, reports, httpDuration, observer };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -35,7 +35,8 @@ export interface DeferredDispatcher {
 export interface PipelineObserver {
   onDecision?(intent: OrderIntent, decision: Decision, score: RegimeScore, market: MarketSnapshot): void;
   onReport?(report: ExecutionReport, parent: ParentOrder | undefined): void;
-  onShadowDiff?(intent: OrderIntent, enforced: Decision, shadow: Decision): void;
+  /** Every order evaluated by a shadow set too; the observer decides what counts as a difference. */
+  onShadow?(intent: OrderIntent, enforced: Decision, shadow: Decision): void;
 }
 
 export interface PipelineDeps {
@@ -106,7 +107,7 @@ export class Pipeline {
     const parent = d.orders.add(intent, decision, score.regime, now);
     for (const o of d.observers ?? []) {
       o.onDecision?.(intent, decision, score, market);
-      if (shadow && shadowDiffers(decision, shadow)) o.onShadowDiff?.(intent, decision, shadow);
+      if (shadow) o.onShadow?.(intent, decision, shadow);
     }
     // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
     if (decision.kind !== 'deny') {
@@ -230,8 +231,5 @@ function throttledDecision(decision: Decision, ruleId: string, key: string, wait
   };
 }
 
-function shadowDiffers(a: Decision, b: Decision): boolean {
-  return a.kind !== b.kind || a.code !== b.code || a.approvedQuantity !== b.approvedQuantity || a.children.length !== b.children.length;
-}
 
 export const regimeOf = (s: RegimeScore): RegimeLabel => s.regime;

@@ -1,0 +1,183 @@
+/** Composition root: builds the real stages from a validated config and hands them to the
+ * pipeline and the HTTP app. No listening here (server.ts does that), so tests and benchmarks
+ * build whole gateways on port 0.
+ *
+ * Clocks: in replay mode, decisions run on replay time (the market and the simulated venue live
+ * in 2025), while the audit log stamps records with wall time, because compliance queries the
+ * log by when things happened. */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildApp, type HealthReport } from './app.js';
+import type { GatewayConfig } from './config/types.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { randomIds, type IdGenerator } from './core/ids.js';
+import type { AuditAppender } from './core/stages.js';
+import type { RegimeScorer, Venue } from './core/types.js';
+import { EventBus } from './events.js';
+import { OrderStore } from './execution/order-store.js';
+import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
+import { openAuditLog } from './audit/writer.js';
+import { createMarketView } from './market/view/market-view.js';
+import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
+import { createReplayFeed } from './market/replay/sources.js';
+import { TimedReplay } from './market/replay/timed-replay.js';
+import type { FeatureMarketView } from './market/view/market-view.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Pipeline } from './pipeline.js';
+import { InMemoryPolicyState, PolicyManager, TradingStateStore } from './policy/index.js';
+import { BaselineScorer } from './scoring/baseline-scorer.js';
+import { loadModel } from './scoring/load-model.js';
+import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
+import { makeExposureFn } from './risk-inputs.js';
+import { wireObservers } from './wiring.js';
+
+export interface GatewayOptions {
+  readonly logger?: FastifyServerOptions['logger'] | false;
+  /** Wall clock (audit timestamps, timers). Default: the system clock. */
+  readonly wallClock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly config: GatewayConfig;
+  readonly pipeline: Pipeline;
+  readonly market: FeatureMarketView;
+  readonly venues: ReadonlyMap<string, Venue>;
+  readonly policies: PolicyManager;
+  readonly tradingState: TradingStateStore;
+  readonly audit: AuditAppender;
+  readonly bus: EventBus;
+  readonly metrics: Metrics;
+  readonly orders: OrderStore;
+  scorer(): RegimeScorer;
+  /** Decision clock: replay time in replay mode, wall time otherwise. */
+  readonly clock: Clock;
+  readonly replay?: TimedReplay;
+  /** Start market data (replay timers / live feeds) and the policy watcher. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function buildGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
+  const wall = opts.wallClock ?? systemClock;
+  const ids = opts.ids ?? randomIds(wall);
+  const metrics = createMetrics({ defaultMetrics: true });
+  const bus = new EventBus();
+
+  // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
+  const audit = openAuditLog(config.audit, config.instance, wall, config.secrets);
+  audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
+
+  // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
+  const market = createMarketView({ staleAfterMs: { bar: config.market.staleAfterMs } });
+  let replay: TimedReplay | undefined;
+  let clock: Clock = wall;
+  const simVenues: SimulatedVenue[] = [];
+  const clockRef: Clock = { now: () => clock.now() };
+  const venues = new Map<string, Venue>();
+  for (const v of config.venues) {
+    if (v.kind === 'simulated') {
+      const sim = createSimulatedVenue({ id: v.id, symbols: v.symbols, initialBalance: v.initialBalance }, clockRef);
+      simVenues.push(sim);
+      venues.set(v.id, sim);
+    } else {
+      throw new Error(`venue ${v.id}: kind ccxt is wired by the ccxt adapter (src/execution/ccxt); not available in this build`);
+    }
+  }
+  const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
+  const policyState = new InMemoryPolicyState();
+  const sink = {
+    ingest(e: Parameters<FeatureMarketView['ingest']>[0]) {
+      market.ingest(e);
+      for (const s of simVenues) s.ingest(e);
+      if (e.type === 'bar') policyState.recordPrice(e.symbol, e.ts, e.close);
+      else if (e.type === 'mark') policyState.recordPrice(e.symbol, e.ts, e.markPrice);
+    },
+    reset() {
+      market.reset();
+    },
+  };
+  if (config.market.source === 'replay') {
+    const r = config.market.replay;
+    const { feed, notes } = await createReplayFeed({ dataDir: r.dataDir, symbols, from: r.from, to: r.to, warmupFrom: r.warmupFrom });
+    replay = new TimedReplay(feed, sink, { clock: wall, speed: { barsPerSecond: r.barsPerSecond }, loop: r.loop });
+    clock = replay.replayClock();
+    audit.append('startup', { market: 'replay', notes, window: { from: r.from, to: r.to, warmupFrom: r.warmupFrom }, barsPerSecond: r.barsPerSecond });
+  }
+
+  // Scoring: the trained model, or the transparent baseline. A bad model refuses to start.
+  let scorer: RegimeScorer;
+  if (config.scoring.scorer === 'model') {
+    const model = loadModel(config.scoring.model);
+    scorer = await OnnxRegimeScorer.create(model, { engineFeatureNames: featureCatalog(defaultFeatureConfig()).names });
+    audit.append('model_load', { id: model.card.id, sha256: model.sha256, card: model.cardPath });
+  } else {
+    scorer = new BaselineScorer();
+    audit.append('model_load', { id: scorer.id, sha256: scorer.sha256, kind: 'baseline' });
+  }
+
+  // Policies and trading state (kill switch survives restarts in the state dir).
+  const policies = new PolicyManager({ dir: config.policies.dir, enforce: config.policies.enforce, ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}), state: policyState, registry: metrics.registry });
+  const tradingState = new TradingStateStore(config.state.dir, wall);
+  audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
+
+  const orders = new OrderStore();
+  const observers = wireObservers({ metrics, bus, policyState, policies, audit, clock: clockRef });
+  const pipeline = new Pipeline({
+    clock: clockRef,
+    ids,
+    market,
+    scorer: () => scorer,
+    policy: () => policies.evaluator(),
+    shadowPolicy: () => policies.shadowEvaluator(),
+    tradingState,
+    venues,
+    exposure: makeExposureFn({ venues, policyState }),
+    audit,
+    orders,
+    observers,
+  });
+
+  const health = (): HealthReport => {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    for (const s of symbols) {
+      const snap = market.snapshot(s, clockRef.now());
+      checks[`market:${s}`] = snap.degraded ? { ok: false, detail: `degraded: ${snap.flags.join(',')}` } : { ok: true };
+    }
+    checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
+    checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
+    const degraded = Object.values(checks).some((c) => !c.ok);
+    return { status: degraded ? 'degraded' : 'ok', checks };
+  };
+
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false });
+
+  let stopWatch: (() => void) | undefined;
+  return {
+    app,
+    config,
+    pipeline,
+    market,
+    venues,
+    policies,
+    tradingState,
+    audit,
+    bus,
+    metrics,
+    orders,
+    scorer: () => scorer,
+    clock: clockRef,
+    ...(replay ? { replay } : {}),
+    async start() {
+      replay?.start();
+      if (config.policies.watch) stopWatch = policies.watch((r) => audit.append('policy_load', { reload: true, ...r }));
+    },
+    async close() {
+      replay?.stop();
+      stopWatch?.();
+      await app.close();
+      for (const v of venues.values()) await v.close();
+      await audit.close();
+    },
+  };
+}

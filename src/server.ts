@@ -1,0 +1,53 @@
+/** The only module that listens on a port or exits the process. */
+import type { GatewayConfig } from './config/types.js';
+import { buildGateway, type Gateway } from './gateway.js';
+
+export interface RunningServer {
+  readonly gateway: Gateway;
+  readonly url: string;
+  stop(reason: string): Promise<void>;
+}
+
+export async function startServer(config: GatewayConfig, out: NodeJS.WritableStream = process.stderr): Promise<RunningServer> {
+  const gateway = await buildGateway(config, { logger: { level: config.server.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-mbx-apikey"]'] } });
+  await gateway.start();
+  const url = await gateway.app.listen({ port: config.server.port, host: config.server.host });
+  const line = (s: string) => out.write(s + '\n');
+  line(`liqguard listening on ${url}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`);
+  if (gateway.replay) {
+    const r = config.market.replay;
+    line(`market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`);
+  }
+  for (const c of config.clients) {
+    // Only literal demo keys are printed; keys from the environment stay secret.
+    if (config.clients.length && c.apiKey && c.apiKey.startsWith('lg_demo_')) line(`demo API key: ${c.apiKey}   (client "${c.id}", roles ${c.roles.join('/')})`);
+  }
+  line(`try: curl -s ${url}/v1/regime/BTC%2FUSDT%3AUSDT -H 'x-api-key: <key>'   ·   API docs: ${url}/docs   ·   dashboard: ${url}/`);
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    line(`liqguard stopping (${reason})`);
+    gateway.audit.append('startup', { event: 'shutdown', reason });
+    await gateway.close();
+  };
+  return { gateway, url, stop };
+}
+
+/** Run until SIGINT/SIGTERM; exit code 0 on a clean stop. */
+export async function serveForever(config: GatewayConfig): Promise<number> {
+  const s = await startServer(config);
+  return new Promise((resolve) => {
+    const onSignal = (sig: string) => {
+      s.stop(sig).then(
+        () => resolve(0),
+        (err) => {
+          process.stderr.write(`shutdown failed: ${(err as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}

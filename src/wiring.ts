@@ -1,0 +1,48 @@
+/** Pipeline observers that connect a decision or venue report to the rest of the gateway:
+ * metrics, the event bus (stream, dashboard), the stateful policy inputs, shadow-diff records. */
+import type { Clock } from './core/clock.js';
+import { Decimal } from './core/decimal.js';
+import type { AuditAppender } from './core/stages.js';
+import type { EventBus } from './events.js';
+import { isTerminal } from './execution/order-store.js';
+import type { Metrics } from './metrics.js';
+import type { PipelineObserver } from './pipeline.js';
+import type { InMemoryPolicyState, PolicyManager } from './policy/index.js';
+
+export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState: InMemoryPolicyState; policies: PolicyManager; audit: AuditAppender; clock: Clock }): PipelineObserver[] {
+  const stateful: PipelineObserver = {
+    onDecision(intent, decision, _score, market) {
+      const now = d.clock.now();
+      d.policyState.recordMessage(intent.clientId, now);
+      if (decision.kind === 'deny') return;
+      d.policyState.recordOrder(intent, now);
+      const ref = intent.price ? Number(intent.price) : (market.mark ?? market.last ?? 0);
+      d.policyState.openOrder(intent.clientId, intent.intentId, new Decimal(decision.approvedQuantity).mul(ref || 0).toFixed());
+    },
+    onReport(report, parent) {
+      if (!parent) return;
+      const intent = parent.intent;
+      if (isTerminal(parent.status)) d.policyState.closeOrder(intent.clientId, intent.intentId);
+      else {
+        const remaining = new Decimal(parent.decision.approvedQuantity).minus(parent.filledQuantity);
+        const px = Number(intent.price ?? report.avgPrice ?? report.lastFillPrice ?? 0);
+        d.policyState.openOrder(intent.clientId, intent.intentId, Decimal.max(remaining, 0).mul(px).toFixed());
+      }
+    },
+    onShadow(intent, enforced, shadow) {
+      const diff = d.policies.compareShadow(enforced, shadow);
+      if (diff) d.audit.append('shadow_diff', { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ...diff });
+    },
+  };
+  const toBus: PipelineObserver = {
+    onDecision(intent, decision, score) {
+      const ts = d.clock.now();
+      d.bus.publish({ type: 'decision', symbol: intent.symbol, client: intent.clientId, ts, intent, decision, regime: score.regime });
+      d.bus.publish({ type: 'regime', symbol: intent.symbol, ts, score });
+    },
+    onReport(report, parent) {
+      d.bus.publish({ type: 'execution', symbol: report.symbol, ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}), ts: d.clock.now(), report });
+    },
+  };
+  return [d.metrics.observer, stateful, toBus];
+}
