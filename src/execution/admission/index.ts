@@ -1,0 +1,1 @@
+export { Admission, type AdmissionOptions, type AdmissionResult, type ThrottleSpec } from './admission.js';
