@@ -13,11 +13,12 @@ export interface ReportOptions {
   readonly to?: number;
   readonly clock: Clock; // generatedAt
   readonly topN?: number;
+  readonly allowPrunedHead?: boolean; // oldest segments archived: see VerifyOptions
   readonly onProgress?: (records: number) => void;
 }
 
 export async function buildReportData(opts: ReportOptions): Promise<ReportData> {
-  const verify = await verifyAudit(opts.dir);
+  const verify = await verifyAudit(opts.dir, { allowPrunedHead: opts.allowPrunedHead ?? false });
   const builder = new ReportBuilder(opts.from, opts.to, opts.topN);
   let n = 0;
   // From the start (not `from`): loads before the period tell what was in force at its start.

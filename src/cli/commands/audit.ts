@@ -25,8 +25,9 @@ const USAGE = `usage:
       Print matching records as JSON lines, all instances merged by time. T is ISO 8601
       (2024-03-01T12:00:00Z) or epoch ms; --from is inclusive, --to exclusive. With --limit,
       prints one page and the cursor of the next page on stderr.
-  liqguard audit report [--dir DIR] [--from T] [--to T] --out FILE.html [--top N]
-      Write a self-contained HTML compliance report for the period.
+  liqguard audit report [--dir DIR] [--from T] [--to T] --out FILE.html [--top N] [--allow-pruned]
+      Write a self-contained HTML compliance report for the period (the chain status covers
+      the whole directory; --top sets the rows of the largest denied/capped tables, default 10).
 DIR defaults to $LIQGUARD_VAR/audit (var/audit).`;
 
 function usageError(msg: string): number {
@@ -79,7 +80,7 @@ async function query(args: string[]): Promise<number> {
 }
 
 async function report(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { dir: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { dir: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, 'allow-pruned': { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length) return usageError(`unexpected argument ${positionals[0]}`);
   if (!values.out) return usageError('report needs --out FILE.html');
   const dir = values.dir ?? DEFAULT_DIR();
@@ -93,6 +94,7 @@ async function report(args: string[]): Promise<number> {
     out: values.out,
     clock: systemClock,
     topN: top,
+    allowPrunedHead: values['allow-pruned'] ?? false,
     ...(filters.from !== undefined ? { from: filters.from } : {}),
     ...(filters.to !== undefined ? { to: filters.to } : {}),
     onProgress: (n) => process.stderr.write(`  ${n} records read\n`),
