@@ -10,7 +10,7 @@ import { evaluate } from './evaluate.js';
 import { isPolicyFile, loadPolicyDir } from './load.js';
 import { PolicyMetrics } from './metrics.js';
 import { EMPTY_POLICY_STATE, type PolicyStateView } from './state.js';
-import type { PolicySet } from './types.js';
+import type { PolicySet, ThrottleAction } from './types.js';
 
 export interface PolicyManagerOptions {
   readonly dir: string;
@@ -74,6 +74,12 @@ export class PolicyManager {
   }
   shadowEvaluator(): PolicyEvaluator | undefined {
     return this.current.shadowEvaluator;
+  }
+
+  /** The limiter parameters of a throttle rule of the enforcing set (for execution/admission). */
+  throttleSpec(ruleId: string): ThrottleAction | undefined {
+    const a = this.current.enforce.rules.find((r) => r.id === ruleId)?.action;
+    return a?.type === 'throttle' ? a : undefined;
   }
 
   /** Compare a shadow decision with the enforced one; differences are counted and returned for
