@@ -11,7 +11,7 @@ import type { GatewayConfig } from './config/types.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { randomIds, type IdGenerator } from './core/ids.js';
 import type { AuditAppender } from './core/stages.js';
-import type { RegimeScorer, Venue } from './core/types.js';
+import type { MarketEvent, RegimeScorer, Venue } from './core/types.js';
 import { EventBus } from './events.js';
 import { OrderStore } from './execution/order-store.js';
 import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
@@ -35,6 +35,9 @@ export interface GatewayOptions {
   /** Wall clock (audit timestamps, timers). Default: the system clock. */
   readonly wallClock?: Clock;
   readonly ids?: IdGenerator;
+  /** Decision clock for backtests (with market.source 'none'): the caller drives time and feeds
+   * events through Gateway.ingest. Default: replay time in replay mode, wall time otherwise. */
+  readonly clock?: Clock;
 }
 
 export interface Gateway {
@@ -53,6 +56,10 @@ export interface Gateway {
   /** Decision clock: replay time in replay mode, wall time otherwise. */
   readonly clock: Clock;
   readonly replay?: TimedReplay;
+  /** Feed one market event to the feature view, the simulated venues and the policy state. */
+  ingest(event: MarketEvent): void;
+  /** Drop market state (a looping replay restarts in the past). */
+  resetMarket(): void;
   /** Start market data (replay timers / live feeds) and the policy watcher. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -71,7 +78,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
   const market = createMarketView({ staleAfterMs: { bar: config.market.staleAfterMs } });
   let replay: TimedReplay | undefined;
-  let clock: Clock = wall;
+  let clock: Clock = opts.clock ?? wall;
   const simVenues: SimulatedVenue[] = [];
   const clockRef: Clock = { now: () => clock.now() };
   const venues = new Map<string, Venue>();
@@ -87,7 +94,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
   const policyState = new InMemoryPolicyState();
   const sink = {
-    ingest(e: Parameters<FeatureMarketView['ingest']>[0]) {
+    ingest(e: MarketEvent) {
       market.ingest(e);
       for (const s of simVenues) s.ingest(e);
       if (e.type === 'bar') policyState.recordPrice(e.symbol, e.ts, e.close);
@@ -168,6 +175,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     scorer: () => scorer,
     clock: clockRef,
     ...(replay ? { replay } : {}),
+    ingest: (e) => sink.ingest(e),
+    resetMarket: () => sink.reset(),
     async start() {
       replay?.start();
       if (config.policies.watch) stopWatch = policies.watch((r) => audit.append('policy_load', { reload: true, ...r }));
