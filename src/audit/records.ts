@@ -78,35 +78,43 @@ export interface ExecutionRecordBody {
   readonly report: ExecutionReport;
 }
 
-/** `policy_load`: at start and on every reload attempt (routes-ops writes `trigger: 'reload'`).
- * A failed reload (`ok: false`) keeps the previous set in force (`kept`). */
+/** `policy_load`, in the forms written today:
+ * - at start (gateway.ts): `{ enforce, sha256, version?, shadow?: { id, sha256 } }`
+ * - operator reload (routes-ops.ts): `{ trigger: 'reload', operator, ok, id, sha256, version? }`
+ *   or, failed, `{ trigger: 'reload', operator, ok: false, error, kept? }` (old set stays in force)
+ * - file watch (gateway.ts): `{ reload: true, ok, id, sha256, version? }` or `{ reload: true, ok: false, error, current? }` */
 export interface PolicyLoadBody {
-  readonly trigger: 'startup' | 'reload' | 'watch';
-  readonly ok: boolean;
-  readonly id?: string; // policy set id
+  readonly trigger?: 'startup' | 'reload' | 'watch';
+  readonly reload?: true;
+  readonly ok?: boolean; // absent at start (a bad policy refuses to start)
+  readonly id?: string; // policy set id (reloads)
+  readonly enforce?: string; // enforcing policy set id (start)
   readonly sha256?: string;
-  readonly version?: string;
-  readonly role?: 'enforce' | 'shadow';
-  readonly source?: string; // file or directory
-  readonly previousSha256?: string | null;
-  readonly operator?: string; // identityText of the operator, absent for startup/watch
+  readonly version?: string | number;
+  readonly shadow?: { readonly id: string; readonly sha256: string };
+  readonly operator?: string; // identityText of the operator (operator reloads)
   readonly error?: string;
   readonly kept?: { readonly id: string; readonly sha256: string };
+  readonly current?: { readonly id: string; readonly sha256: string };
+  readonly previousSha256?: string | null;
 }
 
 /** `model_load`: the regime scorer in use (mirrors DecisionRecordBody.model). */
 export interface ModelLoadBody {
   readonly id: string;
   readonly sha256: string;
-  readonly kind: 'baseline' | 'model';
-  readonly source?: string; // model card path
+  readonly kind?: 'baseline' | 'model';
+  readonly card?: string; // model card path
   readonly previousSha256?: string | null;
   readonly operator?: string;
 }
 
+/** `config_load`: sha256 of the config text, with a summary (never keys: those are redacted). */
 export interface ConfigLoadBody {
   readonly sha256: string;
-  readonly source: string;
+  readonly source?: string;
+  readonly venues?: readonly { readonly id: string; readonly kind: string }[];
+  readonly clients?: readonly string[];
 }
 
 /** Scope of a kill, unkill or override, as written by src/overrides/scope.ts scopeRecord(). */
@@ -152,11 +160,16 @@ export interface OverrideBody {
   readonly endReason?: string;
 }
 
+/** `startup`: process start (and market source), or the writer's own seal record. */
 export interface StartupBody {
-  readonly version: string; // liqguard version
-  readonly node: string;
+  readonly version?: string; // liqguard version
+  readonly node?: string;
   readonly pid?: number;
   readonly configSha256?: string;
+  readonly market?: string; // 'replay' | 'live'
+  readonly notes?: unknown;
+  readonly window?: Readonly<Record<string, unknown>>;
+  readonly barsPerSecond?: number;
   /** Written by the writer itself when it sealed a torn segment and started a new one. */
   readonly chainBreak?: ChainBreak;
 }

@@ -50,14 +50,23 @@ function chainSection(d: ReportData): string {
 function loadWhat(r: AuditRecord): string {
   switch (r.type) {
     case 'policy_load': {
-      const kept = o(r.kept);
-      const head = `${str(r.trigger)} ${str(r.role)} ${str(r.id)}${r.version !== undefined ? ` v${str(r.version)}` : ''}`.replace(/\s+/g, ' ').trim();
+      const trigger = str(r.trigger) || (r.reload ? 'watch reload' : r.enforce !== undefined ? 'start' : '');
+      const shadow = o(r.shadow);
+      const head = [trigger, str(r.id ?? r.enforce), r.version !== undefined ? `v${str(r.version)}` : '', shadow.id ? `(shadow ${str(shadow.id)} ${str(shadow.sha256)})` : ''].filter(Boolean).join(' ');
+      const kept = o(r.kept ?? r.current);
       return r.ok === false ? `FAILED ${head}: ${str(r.error)}${kept.id ? ` (kept ${str(kept.id)} ${str(kept.sha256)})` : ''}` : head;
     }
     case 'model_load':
-      return `${str(r.id)} (${str(r.kind)})${r.source ? ` ${str(r.source)}` : ''}`;
-    case 'startup':
-      return `start, version ${str(r.version)}${r.chainBreak ? `: sealed chain break at ${str(o(r.chainBreak).file)}:${str(o(r.chainBreak).line)}` : ''}`;
+      return [str(r.id), r.kind ? `(${str(r.kind)})` : '', str(r.card ?? r.source)].filter(Boolean).join(' ');
+    case 'config_load': {
+      const venues = Array.isArray(r.venues) ? r.venues.map((v) => str(o(v).id)).join(', ') : '';
+      const clients = Array.isArray(r.clients) ? r.clients.map(str).join(', ') : '';
+      return [str(r.source), venues && `venues: ${venues}`, clients && `clients: ${clients}`].filter(Boolean).join('; ');
+    }
+    case 'startup': {
+      const brk = o(r.chainBreak);
+      return ['start', r.version ? `version ${str(r.version)}` : '', r.market ? `market ${str(r.market)}` : '', brk.file ? `sealed chain break at ${str(brk.file)}:${str(brk.line)}` : ''].filter(Boolean).join(', ');
+    }
     default:
       return str(r.source);
   }

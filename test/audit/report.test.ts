@@ -22,7 +22,9 @@ beforeAll(async () => {
   log.append('policy_load', { trigger: 'startup', ok: true, role: 'enforce', id: 'default', sha256: '1'.repeat(64), source: 'policies/default.yaml', previousSha256: null });
   clock.set(T0);
   log.append('startup', { version: '0.1.0', node: 'v20' });
-  log.append('config_load', { sha256: '2'.repeat(64), source: '/etc/liqguard.yaml' });
+  log.append('config_load', { sha256: '2'.repeat(64), venues: [{ id: 'sim', kind: 'simulated' }], clients: ['alpha', 'beta'] });
+  // The forms gateway.ts writes at start.
+  log.append('policy_load', { enforce: 'default', sha256: '5'.repeat(64), version: 3, shadow: { id: 'experimental', sha256: '6'.repeat(64) } });
   log.append('model_load', { id: 'gbdt-v1', sha256: '3'.repeat(64), kind: 'model', source: 'models/default.json', previousSha256: null });
   const regimes = ['stable', 'stable', 'stressed', 'fragile', 'critical', 'stressed'] as const;
   for (let i = 1; i <= 12; i++) {
@@ -72,6 +74,8 @@ describe('compliance report', () => {
     expect(sectionOf('loads')).toContain('3'.repeat(64)); // model hash
     expect(sectionOf('loads')).toContain('4'.repeat(64)); // policy change in the period
     expect(sectionOf('loads')).toContain('In force at the start');
+    expect(sectionOf('loads')).toContain(`start default v3 (shadow experimental ${'6'.repeat(64)})`);
+    expect(sectionOf('loads')).toContain('venues: sim; clients: alpha, beta');
     expect(sectionOf('loads')).toContain('1'.repeat(64));
     for (const a of ['requested', 'approved', 'active', 'expired', 'desk/jane', 'ops/joe', 'regime-cap']) expect(sectionOf('overrides')).toContain(a);
     expect(sectionOf('loads')).toContain('FAILED reload'); // a rejected reload is visible
