@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import type { ClientConfig } from '../../src/config/types.js';
 import { ManualClock, type Clock } from '../../src/core/clock.js';
 import { sequentialIds } from '../../src/core/ids.js';
-import type { TradingStateView } from '../../src/core/stages.js';
+import type { MarketView, TradingStateView } from '../../src/core/stages.js';
 import { createDashboard } from '../../src/dashboard/plugin.js';
 import { EventBus } from '../../src/events.js';
 import { OrderStore } from '../../src/execution/order-store.js';
@@ -71,7 +71,17 @@ export interface TestGateway {
   clock: Clock;
 }
 
-export async function startTestGateway(opts: { clock?: Clock; heartbeatMs?: number; maxBufferedBytes?: number; restingOrders?: boolean } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  clock?: Clock;
+  heartbeatMs?: number;
+  maxBufferedBytes?: number;
+  restingOrders?: boolean;
+  /** Symbols with a dashboard card (default BTC only; the stand-in venue trades BTC only). */
+  symbols?: string[];
+  market?: MarketView;
+}
+
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const clock = opts.clock ?? new ManualClock(1_760_000_000_000);
   const ids = sequentialIds();
   const orders = new OrderStore();
@@ -92,7 +102,8 @@ export async function startTestGateway(opts: { clock?: Clock; heartbeatMs?: numb
   const policies = new StubPolicies();
   const overrides = new OverrideWorkflow({ clock, ids, audit, events: bus, knownRule: (r) => r === 'max-qty' });
   const policy = maxQtyPolicy(1);
-  const dashboard = createDashboard({ bus, clock, orders, market: fixedMarket(), symbols: () => ['BTC/USDT:USDT'], scorer: () => scorer, policy: () => ({ id: policies.current.id, sha256: policies.current.sha256, version: policies.current.version }), overrides });
+  const market = opts.market ?? fixedMarket();
+  const dashboard = createDashboard({ bus, clock, orders, market, symbols: () => opts.symbols ?? ['BTC/USDT:USDT'], instance: 'test', scorer: () => scorer, policy: () => ({ id: policies.current.id, sha256: policies.current.sha256, version: policies.current.version }), overrides });
   const haltAware = {
     ...policy,
     evaluate: (ctx: Parameters<typeof policy.evaluate>[0]) => {
@@ -102,7 +113,7 @@ export async function startTestGateway(opts: { clock?: Clock; heartbeatMs?: numb
     },
   };
   const pipeline = new Pipeline({
-    clock, ids, market: fixedMarket(), scorer: () => scorer, policy: () => haltAware, tradingState: kills, venues, audit, orders,
+    clock, ids, market, scorer: () => scorer, policy: () => haltAware, tradingState: kills, venues, audit, orders,
     observers: [metrics.observer, dashboard.observer, {
       onDecision: (intent, decision, score) => bus.publish({ type: 'decision', symbol: intent.symbol, client: intent.clientId, ts: clock.now(), intent, decision, regime: score.regime }),
       onReport: (report, parent) => bus.publish({ type: 'execution', symbol: report.symbol, ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}), ts: clock.now(), report }),
@@ -111,7 +122,7 @@ export async function startTestGateway(opts: { clock?: Clock; heartbeatMs?: numb
   });
   const stream = createStream({ bus, clock, ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}), ...(opts.maxBufferedBytes !== undefined ? { maxBufferedBytes: opts.maxBufferedBytes } : {}) });
   const app = await buildApp({
-    clients: CLIENTS, pipeline, orders, market: fixedMarket(), scorer: () => scorer, venues, clock, ids, metrics,
+    clients: CLIENTS, pipeline, orders, market, scorer: () => scorer, venues, clock, ids, metrics,
     plugins: [stream.plugin, opsRoutes({ killSwitch: kills, cancel: pipeline, audit, clock, bus, policies, overrides }), dashboard.plugin],
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
