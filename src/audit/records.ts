@@ -182,12 +182,22 @@ export interface ChainBreak {
   readonly lastGoodHash: string;
 }
 
+/** `shadow_diff`: the shadow policy set decided differently (policy/manager.ts compareShadow). */
 export interface ShadowDiffBody {
   readonly intentId: string;
   readonly client: string;
   readonly symbol: string;
-  readonly enforce: { readonly kind: DecisionKind; readonly code: string | null; readonly approvedQuantity: string };
-  readonly shadow: ShadowSummary;
+  readonly fields: readonly string[]; // kind | code | approvedQuantity | children
+  readonly enforced: ShadowDecisionSummary;
+  readonly shadow: ShadowDecisionSummary;
+  readonly shadowSet: { readonly id: string; readonly version?: string | number; readonly sha256: string };
+}
+
+export interface ShadowDecisionSummary {
+  readonly kind: string;
+  readonly code?: string;
+  readonly approvedQuantity: string;
+  readonly children: number;
 }
 
 export interface AuditBodies {
