@@ -35,8 +35,17 @@ function usageError(msg: string): number {
   return 2;
 }
 
+let stdoutClosed = false;
+
+/** Writes with backpressure; a closed pipe (`| head`) ends the output quietly. */
 async function out(line: string): Promise<void> {
-  if (!process.stdout.write(line)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  if (stdoutClosed) return;
+  if (!process.stdout.write(line)) {
+    await new Promise<void>((r) => {
+      process.stdout.once('drain', () => r());
+      process.stdout.once('error', () => r());
+    });
+  }
 }
 
 async function verify(args: string[]): Promise<number> {
@@ -70,12 +79,21 @@ async function query(args: string[]): Promise<number> {
     return 0;
   }
   let n = 0;
-  for await (const { record } of streamAudit(dir, q.filters)) {
-    if (!matches(record, q.filters)) continue;
-    await out(JSON.stringify(record) + '\n');
-    n++;
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') stdoutClosed = true;
+  };
+  process.stdout.on('error', onError);
+  try {
+    for await (const { record } of streamAudit(dir, q.filters)) {
+      if (stdoutClosed) break;
+      if (!matches(record, q.filters)) continue;
+      await out(JSON.stringify(record) + '\n');
+      n++;
+    }
+  } finally {
+    process.stdout.off('error', onError);
   }
-  process.stderr.write(`${n} record(s)\n`);
+  if (!stdoutClosed) process.stderr.write(`${n} record(s)\n`);
   return 0;
 }
 
