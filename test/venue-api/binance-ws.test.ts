@@ -172,3 +172,19 @@ describe('fault controls', () => {
     c.ws.close();
   });
 });
+
+describe('user-data extension point', () => {
+  it('publishUserEvent reaches connections opened with that listenKey only', async () => {
+    const mine = new WebSocket(`${h.wsUrl}/private/ws?listenKey=key-A`);
+    const legacy = new WebSocket(`${h.wsUrl}/ws/key-A`);
+    const other = new WebSocket(`${h.wsUrl}/private/ws?listenKey=key-B`);
+    const got: Record<string, any[]> = { mine: [], legacy: [], other: [] };
+    for (const [k, ws] of Object.entries({ mine, legacy, other })) ws.on('message', (d) => got[k]!.push(JSON.parse(d.toString())));
+    await Promise.all([mine, legacy, other].map((ws) => new Promise((r) => ws.once('open', r))));
+    expect(h.server.ctx.hub.publishUserEvent('key-A', { e: 'ACCOUNT_UPDATE', E: 1 })).toBe(2);
+    await until(() => (got.mine!.length && got.legacy!.length ? true : undefined), 'user events');
+    expect(got.mine).toEqual([{ e: 'ACCOUNT_UPDATE', E: 1 }]);
+    expect(got.other).toEqual([]);
+    for (const ws of [mine, legacy, other]) ws.close();
+  });
+});

@@ -16,6 +16,8 @@ interface Conn {
   readonly combined: boolean;
   readonly path: string;
   readonly streams: Set<string>;
+  /** User-data connections (issue 6): /private/ws?listenKey=K or /ws/<listenKey>. */
+  readonly listenKey?: string;
 }
 
 const PATH = /^\/(?:(?:public|market|private)\/)?(ws|stream)(?:\/(.*))?$/;
@@ -56,11 +58,13 @@ export class WsHub {
       return refuse(socket, '503 Service Unavailable');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: Conn = { ws, combined: m[1] === 'stream', path: url.pathname, streams: new Set() };
+      const rest = m[2] ?? '';
+      const listenKey = url.searchParams.get('listenKey') ?? (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest) ? rest : undefined);
+      const conn: Conn = { ws, combined: m[1] === 'stream', path: url.pathname, streams: new Set(), ...(listenKey ? { listenKey } : {}) };
       this.conns.add(conn);
       this.stats.connectionsOpened++;
       this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
-      const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : (m[2] ?? '').split('/');
+      const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : rest.split('/');
       for (const name of initial) if (parseStream(name)) this.add(conn, name);
       ws.on('message', (data) => this.onMessage(conn, data.toString()));
       ws.on('close', () => this.remove(conn));
@@ -70,6 +74,19 @@ export class WsHub {
 
   get connectionCount(): number {
     return this.conns.size;
+  }
+
+  /** Extension point for private routes: push a user-data event (ORDER_TRADE_UPDATE,
+   * ACCOUNT_UPDATE, ...) to every connection opened with this listenKey. Returns how many got it. */
+  publishUserEvent(listenKey: string, payload: unknown): number {
+    const raw = JSON.stringify(payload);
+    let n = 0;
+    for (const c of this.conns) {
+      if (c.listenKey !== listenKey) continue;
+      this.send(c, raw);
+      n++;
+    }
+    return n;
   }
 
   /** Drop every connection without a close handshake (what a network cut looks like). */
