@@ -45,6 +45,11 @@ export interface Valuation {
 
 type Without<T, K extends keyof T> = Omit<T, K>;
 
+export interface CachedLiquidation {
+  readonly price: Decimal;
+  readonly num: number;
+}
+
 /** Drop the oldest entries in batches (a bounded history without an O(n) splice per append). */
 function trim<T>(list: T[], max: number): void {
   if (list.length > max + Math.ceil(max / 10)) list.splice(0, list.length - max);
@@ -54,6 +59,7 @@ export class AccountBook {
   private readonly accounts = new Map<string, SimAccount>();
   private readonly holders = new Map<string, Set<SimAccount>>(); // symbol → accounts with a position
   private seq = 0;
+  private readonly lpCache = new WeakMap<SimPosition, { version: number; marks: number; value: CachedLiquidation | undefined }>();
 
   constructor(
     private readonly opts: BookOptions,
@@ -65,7 +71,7 @@ export class AccountBook {
   get(id: string, ts: number): SimAccount {
     let a = this.accounts.get(id);
     if (!a) {
-      a = { id, wallet: ZERO, positions: new Map(), settings: new Map(), orders: new Map(), ledger: [], equity: [] };
+      a = { id, wallet: ZERO, version: 0, positions: new Map(), settings: new Map(), orders: new Map(), ledger: [], equity: [] };
       this.accounts.set(id, a);
       this.credit(a, { ts, kind: 'deposit', amount: this.opts.initialBalance });
     }
@@ -104,6 +110,7 @@ export class AccountBook {
   credit(a: SimAccount, e: Without<LedgerEntry, 'seq' | 'account' | 'amount' | 'balance'> & { amount: Decimal }): Decimal {
     const amount = money(e.amount);
     a.wallet = a.wallet.plus(amount);
+    a.version++;
     a.ledger.push({ ...e, seq: ++this.seq, account: a.id, amount: amount.toFixed(), balance: a.wallet.toFixed() });
     trim(a.ledger, this.opts.maxLedgerEntries);
     return amount;
@@ -129,10 +136,12 @@ export class AccountBook {
     if (!pos || pos.qty.isZero()) return ZERO;
     const paid = this.credit(a, { ts, kind: 'funding', symbol, amount: pos.qty.mul(mark).mul(rate).neg(), rate: rate.toFixed(), price: mark.toFixed() });
     if (this.settings(a, symbol).mode === 'isolated') pos.isolatedMargin = pos.isolatedMargin.plus(paid);
+    a.version++;
     return paid;
   }
 
   private setPosition(a: SimAccount, symbol: string, p: SimPosition): void {
+    a.version++;
     let h = this.holders.get(symbol);
     if (!h) this.holders.set(symbol, (h = new Set()));
     if (p.qty.isZero()) {
@@ -182,6 +191,21 @@ export class AccountBook {
     });
   }
 
+  /** liquidation() memoised per position: valid while the account is unchanged and, for cross,
+   * while no other held symbol's mark moved. The per-step liquidation scan runs on this. */
+  cachedLiquidation(a: SimAccount, symbol: string): CachedLiquidation | undefined {
+    const pos = a.positions.get(symbol);
+    if (!pos) return undefined;
+    let marks = 0;
+    if (this.settings(a, symbol).mode === 'cross') for (const s of a.positions.keys()) if (s !== symbol) marks += this.markets.get(s)?.markVersion ?? 0;
+    const c = this.lpCache.get(pos);
+    if (c && c.version === a.version && c.marks === marks) return c.value;
+    const lp = this.liquidation(a, symbol);
+    const value = lp ? { price: lp.price, num: lp.price.toNumber() } : undefined;
+    this.lpCache.set(pos, { version: a.version, marks, value });
+    return value;
+  }
+
   /** Binance-style: cross wallet + cross uPnL − cross initial margin − open-order margin. */
   available(a: SimAccount, openOrderMargin: Decimal, v: Valuation = this.valuation(a)): Decimal {
     return a.wallet.minus(v.isolatedMargin).plus(v.crossUpnl).minus(v.crossIM).minus(openOrderMargin);
@@ -218,8 +242,9 @@ export class AccountBook {
   }
 
   snapshotEquity(a: SimAccount, ts: number): void {
-    const v = this.valuation(a);
-    const p: EquityPoint = { ts, wallet: a.wallet.toFixed(), unrealizedPnl: show(v.upnl), equity: show(a.wallet.plus(v.upnl)) };
+    let upnl = ZERO;
+    for (const [symbol, pos] of a.positions) upnl = upnl.plus((this.mark(symbol) ?? pos.entry).minus(pos.entry).mul(pos.qty));
+    const p: EquityPoint = { ts, wallet: a.wallet.toFixed(), unrealizedPnl: show(upnl), equity: show(a.wallet.plus(upnl)) };
     a.equity.push(p);
     trim(a.equity, this.opts.maxEquityPoints);
   }

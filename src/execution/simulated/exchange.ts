@@ -1,16 +1,17 @@
 /** SimulatedExchange: a synchronous, deterministic paper exchange modelled on Binance USD-M
  * (one-way mode). Market events drive it (`ingest`), the injected clock stamps requests. All
  * order-path arithmetic is Decimal; see README.md for the models and their simplifications. */
-import { crossedLiquidation } from '../../account/liquidation.js';
-import { maintenanceMargin, maxNotionalForLeverage } from '../../account/margin.js';
+import { maxNotionalForLeverage } from '../../account/margin.js';
 import type { Clock } from '../../core/clock.js';
 import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
-import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent, Side } from '../../core/types.js';
+import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent } from '../../core/types.js';
 import { AccountBook } from './book.js';
-import { DEFAULT_IMPACT, impactFraction, maxQtyWithin, parkinsonSigma, type ImpactParams } from './impact.js';
+import { DEFAULT_IMPACT, parkinsonSigma, type ImpactParams } from './impact.js';
 import { buildInstruments } from './instruments.js';
 import { intrabarPath } from './intrabar-path.js';
-import { checkParameters, openingQty, openOrderMargin, reduceOnlyRejected, signed } from './orders.js';
+import { Liquidator } from './liquidator.js';
+import { OpenOrderMargin, checkParameters, openingQty, reduceOnlyRejected, signed } from './orders.js';
+import { planTaker } from './taker.js';
 import { REJECT, type VenueReject } from './rejects.js';
 import { isTerminalOrder, orderReport, rejectReport } from './reports.js';
 import type { EquityPoint, LedgerEntry, SimAccount, SimOrder, SymbolMarket } from './state.js';
@@ -57,29 +58,27 @@ export class SimulatedExchange {
   private readonly openBySymbol = new Map<string, Set<SimOrder>>();
   private readonly openByAccount = new Map<string, Set<SimOrder>>();
   private readonly listeners = new Set<ReportListener>();
+  private readonly margins = new OpenOrderMargin((acc, sym) => [...(this.openByAccount.get(acc) ?? [])].filter((o) => o.symbol === sym));
   private readonly makerFee: Decimal;
   private readonly takerFee: Decimal;
   private readonly impact: ImpactParams;
   private readonly stepsPerLeg: number;
   private readonly participation: number;
-  private readonly liquidationFee: 'maintenance' | 'none';
+  private readonly liquidator: Liquidator;
   private readonly maxTerminalOrders: number;
   private orderSeq = 0;
-  private liqSeq = 0;
-  private insurance = ZERO;
 
   constructor(o: SimulatedExchangeOptions) {
     this.id = o.venueId ?? 'sim';
     this.clock = o.clock;
     this.list = Object.freeze([...(o.instruments ?? buildInstruments(this.id))]);
     this.bySymbol = new Map(this.list.map((i) => [i.symbol, i]));
-    for (const i of this.list) this.markets.set(i.symbol, {});
+    for (const i of this.list) this.markets.set(i.symbol, { markVersion: 0 });
     this.makerFee = new Decimal(o.makerFee ?? '0.0002');
     this.takerFee = new Decimal(o.takerFee ?? '0.0005');
     this.impact = { ...DEFAULT_IMPACT, ...o.impact };
     this.stepsPerLeg = o.stepsPerLeg ?? 4;
     this.participation = o.maxParticipation ?? 0.1;
-    this.liquidationFee = o.liquidationFee ?? 'maintenance';
     this.maxTerminalOrders = o.maxTerminalOrders ?? 10_000;
     this.book = new AccountBook(
       {
@@ -91,6 +90,21 @@ export class SimulatedExchange {
       },
       this.bySymbol,
       this.markets,
+    );
+    this.liquidator = new Liquidator(
+      {
+        book: this.book,
+        instrument: (s) => this.bySymbol.get(s)!,
+        lastPrice: (s) => this.markets.get(s)?.price,
+        openOrders: (acc) => [...(this.openByAccount.get(acc) ?? [])],
+        cancelByVenue: (ord, ts, reason) => void this.finish(ord, 'canceled', ts, 'venue', reason),
+        nextOrderSeq: () => ++this.orderSeq,
+        record: (a, ord) => {
+          this.remember(a, ord);
+          this.emit(orderReport(this.id, ord, ord.updatedAt), 'venue');
+        },
+      },
+      o.liquidationFee ?? 'maintenance',
     );
   }
 
@@ -142,7 +156,7 @@ export class SimulatedExchange {
   /** Insurance fund: liquidation clearance fees plus the venue's gain/loss closing liquidated
    * positions at the market instead of at their liquidation prices. */
   insuranceFund(): string {
-    return this.insurance.toFixed();
+    return this.liquidator.fund().toFixed();
   }
   accounts(): string[] {
     return [...this.book.all()].map((a) => a.id);
@@ -196,18 +210,11 @@ export class SimulatedExchange {
     // How much trades immediately as taker, and at what price.
     const qty = checked.quantity;
     const limit = checked.price;
-    let takerQty = req.type === 'market' ? qty : ZERO;
-    if (limit && ref) {
-      const room = req.side === 'buy' ? limit.div(ref).minus(1).toNumber() : new Decimal(1).minus(limit.div(ref)).toNumber();
-      const marketable = room >= this.impact.halfSpread;
-      if (marketable && checked.postOnly) return reject(REJECT.postOnly());
-      if (marketable) {
-        const cap = maxQtyWithin(room, this.markets.get(req.symbol)!.bar, this.impact);
-        takerQty = Number.isFinite(cap) ? Decimal.min(qty, floorToStep(new Decimal(cap.toFixed(12)), inst.stepSize)) : qty;
-      }
-    }
+    const taker = planTaker(inst, req.type, req.side, qty, limit, ref, this.markets.get(req.symbol)!.bar, this.impact);
+    if (taker.marketable && checked.postOnly) return reject(REJECT.postOnly());
+    const takerQty = taker.qty;
+    const takerPrice = taker.price;
     const fok = req.type === 'limit' && req.timeInForce === 'FOK';
-    const takerPrice = takerQty.gt(0) ? this.takerPrice(inst, req.side, takerQty, ref!, limit) : undefined;
 
     if (!req.reduceOnly) {
       const s = this.book.settings(a, req.symbol);
@@ -230,7 +237,7 @@ export class SimulatedExchange {
       side: req.side,
       type: req.type,
       quantity: qty,
-      ...(limit ? { price: limit } : {}),
+      ...(limit ? { price: limit, priceNum: limit.toNumber() } : {}),
       reduceOnly: req.reduceOnly,
       postOnly: checked.postOnly,
       timeInForce: req.timeInForce,
@@ -282,7 +289,8 @@ export class SimulatedExchange {
         m.barLiquidity = undefined; // outside bars, resting fills are not volume-capped
         this.step(inst, m, this.tickPrice(inst, e.lastPrice && e.lastPrice > 0 ? e.lastPrice : e.markPrice), e.ts, false);
         m.mark = this.tickPrice(inst, e.markPrice);
-        this.liquidations(inst, e.ts);
+        m.markVersion++;
+        this.liquidator.check(inst.symbol, e.ts);
         return;
       }
       case 'trade': {
@@ -296,7 +304,7 @@ export class SimulatedExchange {
         if (!mark || !Number.isFinite(e.rate)) return;
         const rate = new Decimal(e.rate);
         for (const a of this.book.holdersOf(e.symbol)) this.book.funding(a, e.symbol, rate, mark, e.ts);
-        this.liquidations(inst, e.ts);
+        this.liquidator.check(inst.symbol, e.ts);
         return;
       }
       default:
@@ -311,18 +319,6 @@ export class SimulatedExchange {
     return p.gt(0) ? p : new Decimal(inst.tickSize);
   }
 
-  /** Taker fill price: ref × (1 ± impact), rounded to the tick against the taker, never
-   * through the limit. */
-  private takerPrice(inst: InstrumentSpec, side: Side, qty: Decimal, ref: Decimal, limit: Decimal | undefined): Decimal {
-    const f = new Decimal(impactFraction(qty.toNumber(), this.markets.get(inst.symbol)!.bar, this.impact).toFixed(12));
-    if (side === 'buy') {
-      const p = roundToStep(ref.mul(f.plus(1)), inst.tickSize, 'up');
-      return limit ? Decimal.min(p, limit) : p;
-    }
-    const p = Decimal.max(roundToStep(ref.mul(new Decimal(1).minus(f)), inst.tickSize, 'down'), new Decimal(inst.tickSize));
-    return limit ? Decimal.max(p, limit) : p;
-  }
-
   /** Move the trade price from its last value to `to`: resting orders the move trades through
    * fill at their limit (maker) in the order the path reaches them, then the mark follows and
    * liquidations are checked. A resting order fills only when the price trades through it. */
@@ -330,8 +326,11 @@ export class SimulatedExchange {
     const from = m.price ?? to;
     const open = this.openBySymbol.get(inst.symbol);
     if (open && open.size > 0 && !from.eq(to)) {
+      // Tick-rounded prices of ≤ 15 significant digits keep their order as doubles.
       const down = to.lt(from);
-      const hit = [...open].filter((o) => (o.side === 'buy' ? down && to.lt(o.price!) : !down && to.gt(o.price!)));
+      const t = to.toNumber();
+      const hit: SimOrder[] = [];
+      for (const o of open) if (o.side === 'buy' ? down && t < o.priceNum! : !down && t > o.priceNum!) hit.push(o);
       hit.sort((x, y) => x.price!.minus(from).abs().cmp(y.price!.minus(from).abs()) || x.seq - y.seq);
       for (const o of hit) {
         if (isTerminalOrder(o)) continue; // cancelled by a liquidation earlier in this step
@@ -344,8 +343,9 @@ export class SimulatedExchange {
     }
     m.price = to;
     if (moveMark) {
+      if (!m.mark?.eq(to)) m.markVersion++;
       m.mark = to;
-      this.liquidations(inst, ts);
+      this.liquidator.check(inst.symbol, ts);
     }
   }
 
@@ -386,74 +386,21 @@ export class SimulatedExchange {
     return r;
   }
 
-  private liquidations(inst: InstrumentSpec, ts: number): void {
-    const mark = this.book.mark(inst.symbol);
-    if (!mark) return;
-    for (const a of this.book.holdersOf(inst.symbol)) {
-      const pos = a.positions.get(inst.symbol);
-      if (!pos) continue; // closed by an earlier cross liquidation in this loop
-      const lp = this.book.liquidation(a, inst.symbol);
-      if (lp && crossedLiquidation(pos.qty, mark, lp.price)) this.liquidate(a, inst.symbol, lp.price, ts);
-    }
-  }
-
-  /** Forced liquidation: cancel the affected open orders, close the position at its liquidation
-   * price (cross: every other cross position at its mark as well), charge the clearance fee. */
-  private liquidate(a: SimAccount, symbol: string, lp: Decimal, ts: number): void {
-    const cross = this.book.settings(a, symbol).mode === 'cross';
-    const closes: [string, Decimal][] = [[symbol, lp]];
-    if (cross) for (const [s] of a.positions) if (s !== symbol && this.book.settings(a, s).mode === 'cross') closes.push([s, this.book.mark(s)!]);
-    const affected = new Set(closes.map(([s]) => s));
-    for (const o of [...(this.openByAccount.get(a.id) ?? [])]) if (affected.has(o.symbol)) this.finish(o, 'canceled', ts, 'venue', 'canceled by the venue: position liquidated');
-    for (const [s, price] of closes) this.forceClose(a, s, price, ts, s === symbol ? lp : undefined);
-  }
-
-  private forceClose(a: SimAccount, symbol: string, price: Decimal, ts: number, lp: Decimal | undefined): void {
-    const pos = a.positions.get(symbol);
-    const inst = this.bySymbol.get(symbol)!;
-    if (!pos) return;
-    const q = pos.qty;
-    const fee = this.liquidationFee === 'maintenance' ? maintenanceMargin(q.abs().mul(price), inst.brackets).toDecimalPlaces(8) : ZERO;
-    const order: SimOrder = {
-      venueOrderId: String(++this.orderSeq),
-      seq: this.orderSeq,
-      account: a.id,
-      symbol,
-      clientOrderId: `autoclose-${ts}-${++this.liqSeq}`,
-      side: q.isPositive() ? 'sell' : 'buy',
-      type: 'market',
-      quantity: q.abs(),
-      reduceOnly: true,
-      postOnly: false,
-      timeInForce: 'IOC',
-      status: 'filled',
-      filled: q.abs(),
-      filledNotional: q.abs().mul(price),
-      fee,
-      lastFillQty: q.abs(),
-      lastFillPrice: price,
-      reason: lp ? `forced liquidation: mark ${this.book.mark(symbol)!.toFixed()} reached liquidation price ${lp.toDecimalPlaces(8).toFixed()}` : 'forced liquidation: cross account closed',
-      liquidation: true,
-      updatedAt: ts,
-    };
-    this.book.fill(a, symbol, q.neg(), price, fee, ts, order.clientOrderId, false, 'liquidation');
-    // The venue takes the position over at `price` and unwinds it at the market.
-    const market = this.markets.get(symbol)!.price ?? price;
-    this.insurance = this.insurance.plus(fee).plus(market.minus(price).mul(q));
-    this.remember(a, order);
-    this.emit(orderReport(this.id, order, ts), 'venue');
-  }
-
   private orderMargin(a: SimAccount): Decimal {
-    const bySymbol = new Map<string, SimOrder[]>();
-    for (const o of this.openByAccount.get(a.id) ?? []) {
-      const l = bySymbol.get(o.symbol);
-      if (l) l.push(o);
-      else bySymbol.set(o.symbol, [o]);
-    }
     let m = ZERO;
-    for (const [s, orders] of bySymbol) m = m.plus(openOrderMargin(orders, a.positions.get(s), this.book.settings(a, s).leverage));
+    for (const s of this.openSymbols(a.id)) m = m.plus(this.margins.get(a.id, s, a.positions.get(s), this.book.settings(a, s).leverage));
     return m;
+  }
+
+  private openSymbols(account: string): Set<string> {
+    const out = new Set<string>();
+    for (const o of this.openByAccount.get(account) ?? []) out.add(o.symbol);
+    return out;
+  }
+
+  private adjustMargin(o: SimOrder, sign: 1 | -1): void {
+    const a = this.book.peek(o.account);
+    if (a) this.margins.adjust(o, sign, a.positions.get(o.symbol), this.book.settings(a, o.symbol).leverage);
   }
 
   private remember(a: SimAccount, o: SimOrder): void {
@@ -473,11 +420,12 @@ export class SimulatedExchange {
     let b = this.openByAccount.get(o.account);
     if (!b) this.openByAccount.set(o.account, (b = new Set()));
     b.add(o);
+    this.adjustMargin(o, 1);
   }
 
   private unrest(o: SimOrder): void {
     this.openBySymbol.get(o.symbol)?.delete(o);
-    this.openByAccount.get(o.account)?.delete(o);
+    if (this.openByAccount.get(o.account)?.delete(o)) this.adjustMargin(o, -1);
   }
 
   private emit(r: ExecutionReport, origin: ReportOrigin): void {

@@ -62,3 +62,28 @@ export function openOrderMargin(orders: Iterable<SimOrder>, pos: SimPosition | u
   }
   return m;
 }
+
+/** Open-order margin per (account, symbol), kept incrementally: adding or removing an order
+ * adjusts the sum while the symbol's position object and leverage are the ones it was computed
+ * for; any fill replaces the position object and so forces a recount. */
+export class OpenOrderMargin {
+  private readonly cache = new Map<string, { pos: SimPosition | undefined; lev: Decimal; value: Decimal }>();
+
+  constructor(private readonly ordersOf: (account: string, symbol: string) => Iterable<SimOrder>) {}
+
+  get(account: string, symbol: string, pos: SimPosition | undefined, lev: Decimal): Decimal {
+    const key = `${account}\u0000${symbol}`;
+    const c = this.cache.get(key);
+    if (c && c.pos === pos && c.lev.eq(lev)) return c.value;
+    const value = openOrderMargin(this.ordersOf(account, symbol), pos, lev);
+    this.cache.set(key, { pos, lev, value });
+    return value;
+  }
+
+  /** Call after `o` joined (+1) or left (−1) the open orders. */
+  adjust(o: SimOrder, sign: 1 | -1, pos: SimPosition | undefined, lev: Decimal): void {
+    const c = this.cache.get(`${o.account}\u0000${o.symbol}`);
+    if (!c || c.pos !== pos || !c.lev.eq(lev)) return; // stale: the next get() recounts
+    c.value = c.value.plus(openOrderMargin([o], pos, lev).mul(sign));
+  }
+}

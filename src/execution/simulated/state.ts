@@ -25,6 +25,7 @@ export interface SimOrder {
   readonly type: OrderType;
   readonly quantity: Decimal;
   readonly price?: Decimal;
+  readonly priceNum?: number; // same price as a double, for the per-step scan
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
   readonly timeInForce: TimeInForce;
@@ -68,6 +69,8 @@ export interface EquityPoint {
 export interface SimAccount {
   readonly id: string;
   wallet: Decimal;
+  /** Bumped on every wallet or position change: invalidates cached liquidation prices. */
+  version: number;
   readonly positions: Map<string, SimPosition>;
   readonly settings: Map<string, SymbolSettings>;
   /** Live and recent terminal orders by clientOrderId (terminal ones evicted past a bound). */
@@ -79,6 +82,8 @@ export interface SimAccount {
 export interface SymbolMarket {
   price?: Decimal; // last trade price (path price)
   mark?: Decimal;
+  /** Bumped whenever the mark changes: invalidates cached cross liquidation prices. */
+  markVersion: number;
   bar?: BarLiquidity;
   /** Base quantity resting orders may still fill in the current bar (participation cap). */
   barLiquidity?: Decimal;
