@@ -3,17 +3,24 @@
  * Fed by a PipelineObserver; bounded (oldest forgotten first: the audit log is the durable record). */
 import type { Decision, ExecutionReport, MarketSnapshot, OrderIntent, RegimeScore, RuleMode } from '../core/types.js';
 import { presentRegime } from '../ingress/present.js';
+import type { EventBus } from '../events.js';
 import type { PipelineObserver } from '../pipeline.js';
 
 export interface JournalEntry {
   readonly intentId: string;
   readonly client: string;
   readonly symbol: string;
+  readonly ts: number;
   readonly intent: OrderIntent;
   readonly decision: Decision;
+  readonly regime: string;
+  readonly reports: ExecutionReport[];
+}
+
+/** What the pipeline saw when it decided: only known when the observer is wired. */
+export interface DecisionInputs {
   readonly score: Record<string, unknown>;
   readonly market: Record<string, unknown>;
-  readonly reports: ExecutionReport[];
 }
 
 export interface RuleCounter {
@@ -30,20 +37,30 @@ export function presentInputs(m: MarketSnapshot): Record<string, unknown> {
   return { asOf: m.asOf, ageMs: m.ageMs, mark: m.mark ?? null, last: m.last ?? null, bid: m.bid ?? null, ask: m.ask ?? null, flags: m.flags, degraded: m.degraded, missing: m.missing, features: finite(m.features) };
 }
 
+/** Decisions, reports and counters come from the event bus (what the stream shows); the exact
+ * inputs (score, market snapshot) from the optional PipelineObserver, kept beside them. */
 export class DecisionJournal {
   private readonly entries = new Map<string, JournalEntry>();
+  private readonly inputs = new Map<string, DecisionInputs>();
   readonly outcomes: Record<string, number> = {};
   private readonly rules = new Map<string, RuleCounter>();
   total = 0;
 
   constructor(private readonly capacity = 5000, private readonly reportsPerOrder = 50) {}
 
+  /** Add to the pipeline's observers for the detail view's market inputs and exact score. */
   readonly observer: PipelineObserver = {
-    onDecision: (intent, decision, score, market) => this.recordDecision(intent, decision, score, market),
-    onReport: (report, parent) => (parent ? this.recordReport(parent.intentId, report) : undefined),
+    onDecision: (intent, _decision, score, market) => this.recordInputs(intent.intentId, score, market),
   };
 
-  recordDecision(intent: OrderIntent, decision: Decision, score: RegimeScore, market: MarketSnapshot): void {
+  attach(bus: Pick<EventBus, 'subscribe'>): () => void {
+    return bus.subscribe((e) => {
+      if (e.type === 'decision') this.recordDecision(e.intent, e.decision, e.regime, e.ts);
+      else if (e.type === 'execution' && e.intentId) this.recordReport(e.intentId, e.report);
+    });
+  }
+
+  recordDecision(intent: OrderIntent, decision: Decision, regime: string, ts: number): void {
     this.total++;
     this.outcomes[decision.kind] = (this.outcomes[decision.kind] ?? 0) + 1;
     for (const t of decision.trace) {
@@ -53,8 +70,13 @@ export class DecisionJournal {
       c.matched++;
       c.outcomes[t.outcome] = (c.outcomes[t.outcome] ?? 0) + 1;
     }
-    this.entries.set(intent.intentId, { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, intent, decision, score: presentRegime(score), market: presentInputs(market), reports: [] });
+    this.entries.set(intent.intentId, { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ts, intent, decision, regime, reports: [] });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  recordInputs(intentId: string, score: RegimeScore, market: MarketSnapshot): void {
+    this.inputs.set(intentId, { score: presentRegime(score), market: presentInputs(market) });
+    if (this.inputs.size > this.capacity) this.inputs.delete(this.inputs.keys().next().value!);
   }
 
   recordReport(intentId: string, r: ExecutionReport): void {
@@ -66,6 +88,10 @@ export class DecisionJournal {
 
   get(intentId: string): JournalEntry | undefined {
     return this.entries.get(intentId);
+  }
+
+  inputsOf(intentId: string): DecisionInputs | undefined {
+    return this.inputs.get(intentId);
   }
 
   /** Rules that matched at least once come first, then by id. */

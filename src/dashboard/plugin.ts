@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { MarketView } from '../core/stages.js';
 import type { RegimeScorer } from '../core/types.js';
-import type { EventBus } from '../events.js';
+import type { EventBus, GatewayEvent } from '../events.js';
 import type { OrderStore } from '../execution/order-store.js';
 import type { ApiKeyAuth } from '../ingress/auth.js';
 import { presentOrder, presentRegime } from '../ingress/present.js';
@@ -18,6 +18,7 @@ import { presentOverride } from '../overrides/present.js';
 import type { OverrideView } from '../overrides/types.js';
 import { RegimeHistory } from './history.js';
 import { DecisionJournal } from './journal.js';
+import { RegimeTicker } from './regime-ticker.js';
 import { findPublicDir, loadAssets } from './static.js';
 
 export interface PolicyVersion {
@@ -27,7 +28,7 @@ export interface PolicyVersion {
 }
 
 export interface DashboardDeps {
-  readonly bus: Pick<EventBus, 'subscribe'>;
+  readonly bus: Pick<EventBus, 'subscribe'> & { publish(e: GatewayEvent): void };
   readonly clock: Clock;
   readonly orders: OrderStore;
   readonly market: MarketView;
@@ -40,6 +41,9 @@ export interface DashboardDeps {
   readonly instance?: string;
   /** Overrides the static files' directory (default: found beside the module or in src/). */
   readonly publicDir?: string;
+  /** When set, the dashboard publishes per-symbol regime events itself at this period (see
+   * regime-ticker.ts); leave unset if the gateway already publishes regimes periodically. */
+  readonly regimeTickMs?: number;
   readonly historyPoints?: number;
   readonly journalSize?: number;
 }
@@ -52,8 +56,13 @@ export function createDashboard(deps: DashboardDeps) {
   const history = new RegimeHistory(deps.historyPoints);
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
-    const detach = history.attach(deps.bus);
-    app.addHook('onClose', async () => detach());
+    const detach = [history.attach(deps.bus), journal.attach(deps.bus)];
+    const ticker = deps.regimeTickMs ? new RegimeTicker({ bus: deps.bus, market: deps.market, scorer: deps.scorer, symbols: deps.symbols, clock: deps.clock, intervalMs: deps.regimeTickMs }) : undefined;
+    app.addHook('onReady', async () => ticker?.start());
+    app.addHook('onClose', async () => {
+      ticker?.stop();
+      detach.forEach((d) => d());
+    });
     const files = loadAssets(findPublicDir(deps.publicDir));
     for (const p of files.problems) app.log.warn(p);
     const hide = { hide: true };
@@ -110,6 +119,7 @@ export function createDashboard(deps: DashboardDeps) {
       const client = req.client!;
       const order = deps.orders.get(id);
       const entry = journal.get(id);
+      const inputs = journal.inputsOf(id);
       const owner = order?.intent.clientId ?? entry?.client;
       const privileged = client.roles.includes('operator') || client.roles.includes('compliance');
       if ((!order && !entry) || (order && !canSee(client, order)) || (!privileged && owner !== client.id)) throw new LiqguardError('NOT_FOUND', `no decision ${id} (the dashboard keeps the latest ${deps.journalSize ?? 5000}; older ones are in the audit log)`);
@@ -118,8 +128,9 @@ export function createDashboard(deps: DashboardDeps) {
         order: order ? presentOrder(order) : null,
         intent: entry?.intent ?? order?.intent ?? null,
         decision: entry?.decision ?? order?.decision ?? null,
-        score: entry?.score ?? null,
-        market: entry?.market ?? null,
+        regime: entry?.regime ?? order?.regime ?? null,
+        score: inputs?.score ?? null,
+        market: inputs?.market ?? null,
         reports: entry?.reports ?? [],
       };
     });

@@ -18,6 +18,9 @@ export interface KillEntry {
   readonly operator: string;
   readonly reason: string;
   readonly since: number;
+  /** HALTED | REDUCING; 'kill' entries come from operators, others from policy latches. */
+  readonly state?: string;
+  readonly source?: string;
 }
 
 /** policy/: the persisted trading-state store (a kill survives a restart until lifted). */
@@ -40,6 +43,38 @@ export type PolicyReloadResult =
 /** policy/: validate the files, swap atomically on success, keep the old set on error. */
 export interface PolicyReloadPort {
   reload(): PolicyReloadResult | Promise<PolicyReloadResult>;
+}
+
+// ─── adapters to the policy stage (structural: no import of src/policy) ─────────────────────
+type PolicyScope = { readonly kind: 'all' } | { readonly kind: 'client' | 'account' | 'symbol' | 'venue'; readonly value: string };
+const toPolicyScope = (s: Scope): PolicyScope => (s.type === 'all' ? { kind: 'all' } : { kind: s.type, value: s.value });
+const fromPolicyScope = (s: PolicyScope): Scope => (s.kind === 'all' ? { type: 'all' } : { type: s.kind, value: s.value });
+
+/** policy/TradingStateStore → KillSwitchPort. GET /v1/kill also shows halts latched by rules. */
+export function killSwitchFromTradingState(store: {
+  kill(scope: PolicyScope, operator: string, reason: string): unknown;
+  lift(scope: PolicyScope, operator: string): readonly unknown[];
+  list(): readonly { scope: PolicyScope; state: string; source: string; operator: string; reason: string; since: number }[];
+}): KillSwitchPort {
+  return {
+    kill: (scope, operator, reason) => store.kill(toPolicyScope(scope), operator, reason),
+    lift: (scope, operator) => store.lift(toPolicyScope(scope), operator).length > 0,
+    list: () => store.list().map((e) => ({ scope: fromPolicyScope(e.scope), operator: e.operator, reason: e.reason, since: e.since, state: e.state, source: e.source })),
+  };
+}
+
+/** policy/PolicyManager → PolicyReloadPort. */
+export function policyReloadFromManager(manager: {
+  reload():
+    | { ok: true; enforce: { id: string; version: number; sha256: string } }
+    | { ok: false; message: string; errors: readonly ErrorDetail[]; kept: { id: string; sha256: string } };
+}): PolicyReloadPort {
+  return {
+    reload() {
+      const r = manager.reload();
+      return r.ok ? { ok: true, id: r.enforce.id, sha256: r.enforce.sha256, version: r.enforce.version } : { ok: false, error: r.message, details: r.errors, current: { id: r.kept.id, sha256: r.kept.sha256 } };
+    },
+  };
 }
 
 export interface OpsRouteDeps {
@@ -118,7 +153,8 @@ export function opsRoutes(deps: OpsRouteDeps) {
       }
     };
     const tags = ['ops'];
-    const presentKill = (k: KillEntry) => ({ scope: k.scope, key: scopeKey(k.scope), operator: k.operator, reason: k.reason, since: k.since });
+    const presentKill = (k: KillEntry) => ({ scope: k.scope, key: scopeKey(k.scope), state: k.state ?? 'HALTED', source: k.source ?? 'kill', operator: k.operator, reason: k.reason, since: k.since });
+    const isKill = (k: KillEntry): boolean => (k.source ?? 'kill') === 'kill';
 
     app.get('/v1/kill', { preHandler: auth.guard('viewer'), schema: { tags, summary: 'Kill switches in force' } }, async () => {
       const kills = killSwitch.list().map(presentKill);
@@ -150,7 +186,7 @@ export function opsRoutes(deps: OpsRouteDeps) {
       const b = req.body === undefined && q.type !== undefined ? { scope: { type: q.type, ...(q.value !== undefined ? { value: q.value } : {}) } } : body(req.body, ['scope'], ['operator', 'reason']);
       const scope = scopeOf(b.scope);
       const who = identityText(operatorOf(req, b));
-      if (!killSwitch.list().some((k) => scopeKey(k.scope) === scopeKey(scope))) {
+      if (!killSwitch.list().some((k) => isKill(k) && scopeKey(k.scope) === scopeKey(scope))) {
         throw new LiqguardError('NOT_FOUND', `no kill switch in force for scope ${scopeKey(scope)}; GET /v1/kill lists them`);
       }
       const now = clock.now();

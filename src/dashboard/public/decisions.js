@@ -117,6 +117,12 @@ export async function openDetail(id) {
       ['model', s.modelId ? `${s.modelId} · ${String(s.modelSha256 ?? '').slice(0, 12)} (${s.scorer})` : s.scorer], ['reason', s.reason ?? undefined], ['as of', dateTimeUtc(s.asOf)],
     ]), s.contributions?.length ? table(['feature', 'value', 'contribution'], s.contributions.map((c) => [c.feature, num(c.value), c.contribution.toFixed(4)])) : null));
   }
+  else {
+    body.append(section('Regime', kv([
+      ['regime', h('span', { class: `pill ${regimeClass(d.regime)}` }, d.regime ?? 'unknown')],
+      ['inputs', 'not recorded here (the gateway does not pass dashboard.observer to the pipeline); the audit log has the full record'],
+    ])));
+  }
   const m = d.market;
   if (m) {
     body.append(section('Market inputs', kv([

@@ -37,8 +37,9 @@ export class KillPanel {
     const list = clear($('kill-list'));
     for (const k of kills) {
       list.append(h('li', { dataset: { scope: k.key } },
-        h('span', {}, h('b', {}, scopeText(k.scope)), h('br'), h('span', { class: 'muted' }, `${k.operator} · ${dateTimeUtc(k.since)}`), h('br'), h('span', {}, k.reason)),
-        h('button', { class: 'small', type: 'button', onclick: () => this.open('lift', k.scope) }, 'Lift…')));
+        h('span', {}, h('b', {}, scopeText(k.scope)), ' ', h('span', { class: 'muted' }, k.source === 'kill' ? '' : `${k.state} · latched by a rule`), h('br'),
+          h('span', { class: 'muted' }, `${k.operator} · ${dateTimeUtc(k.since)}`), h('br'), h('span', {}, k.reason)),
+        k.source === 'kill' ? h('button', { class: 'small', type: 'button', onclick: () => this.open('lift', k.scope) }, 'Lift…') : null));
     }
   }
   open(mode, scope) {
