@@ -55,6 +55,6 @@ export function decisionAuditBody(x: DecisionAuditInput): Record<string, unknown
   };
 }
 
-export function executionAuditBody(r: ExecutionReport, intentId: string | undefined): Record<string, unknown> {
-  return { intentId: intentId ?? null, client: null, symbol: r.symbol, report: r, status: r.status };
+export function executionAuditBody(r: ExecutionReport, intentId: string | undefined, client: string | undefined): Record<string, unknown> {
+  return { intentId: intentId ?? null, client: client ?? null, symbol: r.symbol, report: r, status: r.status };
 }

@@ -28,6 +28,7 @@ import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
 import { makeExposureFn } from './risk-inputs.js';
+import { auditRoutes } from './ingress/routes-audit.js';
 import { wireObservers } from './wiring.js';
 
 export interface GatewayOptions {
@@ -157,7 +158,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
 
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir)] });
 
   let stopWatch: (() => void) | undefined;
   return {

@@ -195,7 +195,7 @@ export class Pipeline {
   /** Every venue report is audited and applied to its parent, once per distinct state. */
   private record(r: ExecutionReport): void {
     const parent = this.d.orders.applyReport(r, this.d.clock.now());
-    this.d.audit.append('execution', executionAuditBody(r, parent?.intentId));
+    this.d.audit.append('execution', executionAuditBody(r, parent?.intentId, parent?.intent.clientId));
     for (const o of this.d.observers ?? []) o.onReport?.(r, parent);
   }
 }

@@ -105,6 +105,26 @@ describe('gateway end to end on the embedded default', () => {
     expect(auditLines().some((l) => l.type === 'execution' && l.intentId === r.body.intentId && l.status === 'canceled')).toBe(true);
   });
 
+  it('GET /v1/audit filters by client and outcome and paginates with a cursor', async () => {
+    const get = async (q: string) => (await (await fetch(`${url}/v1/audit?${q}`, { headers: H })).json()) as any;
+    const denies = await get('client=demo&outcome=deny');
+    expect(denies.records.length).toBeGreaterThan(0);
+    expect(denies.records.every((r: any) => r.type === 'decision' && r.decision.kind === 'deny' && r.client === 'demo')).toBe(true);
+    const execs = await get('client=demo&type=execution');
+    expect(execs.records.length).toBeGreaterThan(0);
+    const seen: number[] = [];
+    let page = await get('limit=2');
+    while (true) {
+      seen.push(...page.records.map((r: any) => r.seq));
+      if (!page.nextCursor) break;
+      page = await get(`limit=2&cursor=${encodeURIComponent(page.nextCursor)}`);
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThan(5);
+    const bad = await fetch(`${url}/v1/audit?limit=abc`, { headers: H });
+    expect(bad.status).toBe(400);
+  });
+
   it('the audit log verifies as an unbroken hash chain', async () => {
     const v = await verifyAudit(join(varDir, 'audit'));
     expect(v.failures).toEqual([]);
