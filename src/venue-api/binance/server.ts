@@ -2,7 +2,7 @@
  * data from a pluggable MarketDataSource. Route modules are registered separately
  * (registerPublicRoutes here; issue 6 adds the signed private routes through `routes`), and a
  * control object drives fault drills. Nothing listens until listen() is called. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { BinanceServerContext, RouteModule } from './context.js';
@@ -17,10 +17,12 @@ import { WsHub, type HubStats } from './ws-hub.js';
 export interface BinanceServerOptions {
   readonly source: MarketDataSource;
   readonly clock?: Clock;
-  /** A pino logger or fastify logger options; default off. */
-  readonly logger?: boolean | object;
+  /** A pino logger instance (fastify 5 `loggerInstance`); default: no request logging. */
+  readonly logger?: FastifyBaseLogger;
   /** X-MBX-USED-WEIGHT-1M limit before 429 / -1003. Default 2400, as Binance USD-M. */
   readonly weightLimitPerMinute?: number;
+  /** How many recent requests / connections `requests` and `wsConnections` keep. Default 10 000. */
+  readonly recordLimit?: number;
   /** Extra route modules registered after the public ones (private/signed routes, admin). */
   readonly routes?: readonly RouteModule[];
 }
@@ -54,9 +56,9 @@ export interface BinanceServer {
   readonly app: FastifyInstance;
   readonly ctx: BinanceServerContext;
   readonly control: BinanceControl;
-  /** Every REST request seen (method, url, remote address). */
+  /** Recent REST requests (method, url, remote address), at most recordLimit..2·recordLimit. */
   readonly requests: readonly RequestRecord[];
-  /** Every websocket connection accepted (path, remote address). */
+  /** Recent websocket connections accepted (path, remote address). */
   readonly wsConnections: readonly { path: string; remoteAddress: string }[];
   listen(opts?: { host?: string; port?: number }): Promise<{ httpUrl: string; wsUrl: string; port: number }>;
   close(): Promise<void>;
@@ -64,15 +66,16 @@ export interface BinanceServer {
 
 export async function buildBinanceServer(opts: BinanceServerOptions): Promise<BinanceServer> {
   const clock = opts.clock ?? systemClock;
-  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true });
+  const app = (opts.logger ? Fastify({ loggerInstance: opts.logger, forceCloseConnections: true }) : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
   const faults = new FaultState();
   const fmt = new Formatter(opts.source);
-  const hub = new WsHub(opts.source, fmt, faults);
+  const recordLimit = opts.recordLimit ?? 10_000;
+  const hub = new WsHub(opts.source, fmt, faults, recordLimit);
   const ctx: BinanceServerContext = { source: opts.source, clock, fmt, faults, weights: new WeightMeter(() => clock.now(), opts.weightLimitPerMinute ?? 2400), hub };
   const requests: RequestRecord[] = [];
 
   app.addHook('onRequest', async (req, reply) => {
-    requests.push({ method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress ?? '' });
+    keepRecent(requests, { method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress ?? '' }, recordLimit);
     const fault = faults.takeRestFault(req.url.split('?')[0]!);
     if (fault) return reply.code(fault.status).send({ code: fault.code, msg: fault.msg });
   });
@@ -122,4 +125,10 @@ export async function buildBinanceServer(opts: BinanceServerOptions): Promise<Bi
     },
     close: () => app.close(),
   };
+}
+
+/** Appends, dropping the oldest half once the list holds twice the limit (amortised O(1)). */
+export function keepRecent<T>(list: T[], item: T, limit: number): void {
+  list.push(item);
+  if (list.length >= 2 * limit) list.splice(0, list.length - limit);
 }

@@ -37,13 +37,14 @@ export class WsHub {
   private readonly byKey = new Map<string, Set<string>>(); // `${symbol}|${channel}` → stream names
   private readonly unsubscribe: () => void;
   readonly stats: HubStats = { connectionsOpened: 0, connectionsRejected: 0, messagesSent: 0, subscribeRequests: 0 };
-  /** Paths and remote addresses of every accepted connection (tests assert on them). */
+  /** Paths and remote addresses of recent accepted connections (tests assert on them). */
   readonly seen: { path: string; remoteAddress: string }[] = [];
 
   constructor(
     private readonly source: MarketDataSource,
     private readonly fmt: Formatter,
     private readonly faults: FaultState,
+    private readonly recordLimit = 10_000,
   ) {
     this.unsubscribe = source.subscribe((u) => this.dispatch(u));
   }
@@ -64,6 +65,7 @@ export class WsHub {
       this.conns.add(conn);
       this.stats.connectionsOpened++;
       this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
+      if (this.seen.length >= 2 * this.recordLimit) this.seen.splice(0, this.seen.length - this.recordLimit);
       const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : rest.split('/');
       for (const name of initial) if (parseStream(name)) this.add(conn, name);
       ws.on('message', (data) => this.onMessage(conn, data.toString()));
