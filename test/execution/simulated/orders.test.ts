@@ -158,6 +158,20 @@ describe('margin', () => {
     expect(ex.placeOrderSync(order({ side: 'sell', quantity: '6' })).report.status).toBe('filled');
   });
 
+  it('the reserve follows orders as they rest and leave', () => {
+    const { ex } = setup({ initialBalance: '20000' });
+    ex.ingest(flat(BTC, 0, 10000));
+    // each buy 1 @ 9000 at 20x reserves 450
+    ex.placeOrderSync(order({ type: 'limit', price: '9000', clientOrderId: 'x1' }));
+    expect(ex.accountStateSync('a1').availableBalance).toBe('19550');
+    ex.placeOrderSync(order({ type: 'limit', price: '9000', clientOrderId: 'x2' }));
+    expect(ex.accountStateSync('a1').availableBalance).toBe('19100');
+    ex.cancelOrderSync('a1', BTC, 'x1');
+    expect(ex.accountStateSync('a1').availableBalance).toBe('19550');
+    expect(ex.setLeverage('a1', BTC, '10')).toBeUndefined(); // 9000 / 10 = 900
+    expect(ex.accountStateSync('a1').availableBalance).toBe('19100');
+  });
+
   it('caps the position at the bracket limit of the leverage (-2027)', () => {
     const { ex } = setup();
     ex.ingest(flat(BTC, 0, 10000));
