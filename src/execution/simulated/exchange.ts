@@ -279,7 +279,8 @@ export class SimulatedExchange {
       case 'bar': {
         if (!(e.low > 0 && e.high >= e.low && e.open > 0 && e.close > 0)) return; // implausible bar: skip
         m.bar = { sigma: parkinsonSigma(e.high, e.low), volume: e.volume };
-        m.barLiquidity = new Decimal(Math.max(0, e.volume * this.participation).toFixed(12));
+        // A bar without a usable volume leaves resting fills uncapped; a zero-volume bar fills none.
+        m.barLiquidity = Number.isFinite(e.volume) ? new Decimal(Math.max(0, e.volume * this.participation).toFixed(12)) : undefined;
         for (const p of intrabarPath(e, this.stepsPerLeg)) this.step(inst, m, this.tickPrice(inst, p.price), p.ts, true);
         for (const a of this.book.holdersOf(e.symbol)) this.book.snapshotEquity(a, e.ts);
         return;

@@ -162,3 +162,20 @@ describe('state and history', () => {
     expect(ex.equityHistory('a1').at(-1)).toMatchObject({ ts: T0 + 2 * HOUR, wallet: '99950', equity: '98950' });
   });
 });
+
+describe('mark and trade events', () => {
+  it('a mark event moves the mark and can liquidate; a trade event fills resting orders', () => {
+    const { ex, reports } = setup({ impact: { halfSpread: 0 } });
+    ex.ingest(flat(BTC, 0, 10000));
+    ex.setMarginMode('a1', BTC, 'isolated');
+    ex.placeOrderSync(order({ quantity: '1', leverage: '10' })); // LP 9036.14457831
+    ex.placeOrderSync(order({ account: 'b', type: 'limit', price: '9500', quantity: '0.1', clientOrderId: 'bid' }));
+    ex.ingest({ type: 'trade', symbol: BTC, ts: T0 + 2 * HOUR, price: 9400, quantity: 1, takerSide: 'sell' });
+    expect(reports.filter((x) => x.r.clientOrderId === 'bid').at(-1)).toMatchObject({ origin: 'venue', r: { status: 'filled', lastFillPrice: '9500' } });
+    expect(ex.markPrice(BTC)).toBe('10000'); // trades do not move an existing mark
+    ex.ingest({ type: 'mark', symbol: BTC, ts: T0 + 3 * HOUR, markPrice: 9100 });
+    expect(reports.some((x) => x.r.liquidation)).toBe(false);
+    ex.ingest({ type: 'mark', symbol: BTC, ts: T0 + 4 * HOUR, markPrice: 9030 });
+    expect(reports.find((x) => x.r.liquidation)?.r).toMatchObject({ account: 'a1', ts: T0 + 4 * HOUR, avgPrice: '9036.14457831' });
+  });
+});
