@@ -5,11 +5,15 @@
 
 export type Weights = ArrayLike<number> | undefined;
 const wt = (w: Weights, i: number): number => (w ? (w[i] as number) : 1);
+/** Tie test that also groups NaN with NaN (a NaN score must not stall the tie loops). */
+const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
 export function descendingOrder(score: ArrayLike<number>): Uint32Array {
   const idx = new Uint32Array(score.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
-  return idx.sort((a, b) => (score[b] as number) - (score[a] as number) || a - b);
+  // NaN scores sort last
+  const key = (i: number): number => { const v = score[i] as number; return v === v ? v : -Infinity; };
+  return idx.sort((a, b) => key(b) - key(a) || a - b);
 }
 
 /** Average precision (area under the precision-recall step curve): the primary metric. */
@@ -21,7 +25,7 @@ export function averagePrecision(score: ArrayLike<number>, y: ArrayLike<number>,
   let tp = 0; let fp = 0; let ap = 0; let prevRecall = 0;
   for (let k = 0; k < o.length; ) {
     const s = score[o[k] as number] as number;
-    while (k < o.length && (score[o[k] as number] as number) === s) {
+    while (k < o.length && same(score[o[k] as number] as number, s)) {
       const i = o[k] as number;
       const wi = wt(w, i);
       if ((y[i] as number) > 0) tp += wi; else fp += wi;
@@ -43,7 +47,7 @@ export function rocAuc(score: ArrayLike<number>, y: ArrayLike<number>, w?: Weigh
   for (let k = 0; k < o.length; ) {
     const s = score[o[k] as number] as number;
     let gtp = 0; let gfp = 0;
-    while (k < o.length && (score[o[k] as number] as number) === s) {
+    while (k < o.length && same(score[o[k] as number] as number, s)) {
       const i = o[k] as number;
       if ((y[i] as number) > 0) gtp += wt(w, i); else gfp += wt(w, i);
       k++;
@@ -126,7 +130,7 @@ export function recallAtAlarmBudget(score: ArrayLike<number>, y: ArrayLike<numbe
     const s = score[o[k] as number] as number;
     let gtp = 0; let gfp = 0;
     let j = k;
-    while (j < o.length && (score[o[j] as number] as number) === s) {
+    while (j < o.length && same(score[o[j] as number] as number, s)) {
       const i = o[j] as number;
       if ((y[i] as number) > 0) gtp += wt(w, i); else gfp += wt(w, i);
       j++;

@@ -1,0 +1,72 @@
+/** liqguard train: builds the dataset from data/, selects, calibrates, evaluates and writes
+ * models/<id>.onnx + .json + .md. Progress on stderr; the model id on stdout. */
+import { parseArgs } from 'node:util';
+import { DEFAULT_TRAIN, trainModel, type TrainOptions } from '../../training/train-run.js';
+import { writeModel } from '../../training/write-model.js';
+
+const USAGE = `usage: liqguard train [--data DIR] [--out DIR] [--seed N] [--no-default]
+                      [--threshold-pct X] [--horizon-hours H] [--replicates N]
+                      [--fit-start YYYY-MM-DD] [--data-end YYYY-MM-DD] [--fit-symbols A,B] [--test-symbols C,D] [--quick]
+
+Fits only ETH/XRP/BNB up to 2024-12-31 (data/SOURCES.md); everything later and every other
+symbol is the untouched test set. Same data + options + seed give byte-identical files.
+  --data DIR          project data folder (default: data)
+  --out DIR           where to write <id>.onnx/.json/.md (default: models)
+  --no-default        do not point models/default.json at the new model
+  --quick             tiny grid and few trees (smoke runs; not for the committed model)
+  --fit-start/--data-end  restrict the bars read (quick runs and tests)`;
+
+const date = (s: string | undefined, flag: string): number | undefined => {
+  if (s === undefined) return undefined;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  if (!Number.isFinite(t)) throw new Error(`${flag} must be a date YYYY-MM-DD, got "${s}"`);
+  return t;
+};
+const posNum = (s: string | undefined, flag: string, dflt: number): number => {
+  if (s === undefined) return dflt;
+  const v = Number(s);
+  if (!(Number.isFinite(v) && v > 0)) throw new Error(`${flag} must be a positive number, got "${s}"`);
+  return v;
+};
+
+export async function run(argv: string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({ args: argv, strict: true, options: {
+      data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'no-default': { type: 'boolean' }, help: { type: 'boolean' },
+      'threshold-pct': { type: 'string' }, 'horizon-hours': { type: 'string' }, replicates: { type: 'string' }, 'fit-start': { type: 'string' },
+      'data-end': { type: 'string' }, 'fit-symbols': { type: 'string' }, 'test-symbols': { type: 'string' }, quick: { type: 'boolean' },
+    } }).values;
+  } catch (e) {
+    process.stderr.write(`liqguard train: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (a.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  const started = Date.now();
+  const log = (m: string): void => { process.stderr.write(`[train ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\n`); };
+  let o: TrainOptions;
+  try {
+    const fitStart = date(a['fit-start'], '--fit-start');
+    const dataEnd = date(a['data-end'], '--data-end');
+    o = {
+      ...DEFAULT_TRAIN, dataDir: a.data ?? 'data', log,
+      seed: Math.floor(posNum(a.seed, '--seed', DEFAULT_TRAIN.seed)),
+      label: { thresholdPct: posNum(a['threshold-pct'], '--threshold-pct', DEFAULT_TRAIN.label.thresholdPct), horizonHours: posNum(a['horizon-hours'], '--horizon-hours', DEFAULT_TRAIN.label.horizonHours) },
+      replicates: Math.floor(posNum(a.replicates, '--replicates', a.quick ? 20 : DEFAULT_TRAIN.replicates)),
+      ...(a['fit-symbols'] ? { fitSymbols: a['fit-symbols'].split(',') } : {}),
+      ...(a['test-symbols'] ? { testSymbols: a['test-symbols'].split(',').filter(Boolean) } : {}),
+      ...(fitStart !== undefined ? { fitStart } : {}),
+      ...(dataEnd !== undefined ? { dataEnd } : {}),
+      ...(a.quick ? { selection: { ...DEFAULT_TRAIN.selection, grid: DEFAULT_TRAIN.selection.grid.slice(0, 1), checkpoints: [10, 20] } } : {}),
+    };
+    if (o.fitSymbols.some((s) => !['ETHUSDT', 'XRPUSDT', 'BNBUSDT'].includes(s))) throw new Error('--fit-symbols may only name ETHUSDT, XRPUSDT, BNBUSDT (data/SOURCES.md)');
+  } catch (e) {
+    process.stderr.write(`liqguard train: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const r = await trainModel(o);
+  const paths = writeModel(a.out ?? 'models', r, !a['no-default']);
+  log(`wrote ${paths.onnx}, ${paths.card}, ${paths.markdown}`);
+  process.stdout.write(r.id + '\n');
+  return 0;
+}

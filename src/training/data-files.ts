@@ -1,0 +1,24 @@
+/** Reading the project's data files (data/README.md) with the market replay readers. */
+import { join } from 'node:path';
+import type { BarEvent, FundingEvent } from '../core/types.js';
+import { readTextFile } from '../market/replay/csv.js';
+import { parseKlines } from '../market/replay/klines.js';
+import { parseFunding } from '../market/replay/funding.js';
+import { toUnifiedSymbol } from '../market/symbols.js';
+
+export const FIT_SYMBOLS = ['ETHUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
+/** Every other kline file in data/ is out-of-sample (data/SOURCES.md). */
+export const TEST_ONLY_SYMBOLS = ['BTCUSDT', 'TURBOUSDT', 'PIPPINUSDT', 'BANANAS31USDT', 'SIRENUSDT', 'MYXUSDT', 'COAIUSDT', 'RIVERUSDT', 'BEATUSDT', 'POWERUSDT', 'AIAUSDT'] as const;
+export const TEST_START = Date.UTC(2025, 0, 1);
+
+export async function readKlineFile(path: string, venueSymbol: string): Promise<BarEvent[]> {
+  return parseKlines(await readTextFile(path), { symbol: toUnifiedSymbol(venueSymbol), file: path });
+}
+
+export const klinePath = (dataDir: string, venueSymbol: string): string => join(dataDir, 'binance_um_klines_1h', `${venueSymbol}_1h.csv.gz`);
+
+export async function readFundingFile(path: string, venueSymbols?: readonly string[]): Promise<FundingEvent[]> {
+  return parseFunding(await readTextFile(path), { file: path, ...(venueSymbols ? { symbols: venueSymbols } : {}) });
+}
+
+export const fundingPath = (dataDir: string): string => join(dataDir, 'binance_um_funding', 'funding_all.csv.gz');
