@@ -20,6 +20,8 @@ import { createMarketView } from './market/view/market-view.js';
 import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
 import { createReplayFeed } from './market/replay/sources.js';
 import { TimedReplay } from './market/replay/timed-replay.js';
+import { createLiveFeed, type LiveFeed } from './market/live/index.js';
+import pino from 'pino';
 import type { FeatureMarketView } from './market/view/market-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
@@ -112,6 +114,19 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     clock = replay.replayClock();
     audit.append('startup', { market: 'replay', notes, window: { from: r.from, to: r.to, warmupFrom: r.warmupFrom }, barsPerSecond: r.barsPerSecond });
   }
+  // Live market data through ccxt for every ccxt venue: events feed the same view and state.
+  let live: LiveFeed | undefined;
+  if (config.market.source === 'live') {
+    const feedLogger = pino({ level: config.server.logLevel, base: { component: 'market-live' } });
+    live = createLiveFeed({
+      venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => ({ id: v.id, exchangeId: v.exchangeId!, symbols: v.symbols, ...(v.urls ? { urls: v.urls } : {}), ...(v.apiKey ? { apiKey: v.apiKey } : {}), ...(v.secret ? { secret: v.secret } : {}) })),
+      onEvent: (e) => sink.ingest(e),
+      logger: feedLogger,
+      clock: wall,
+      registry: metrics.registry,
+    });
+    audit.append('startup', { market: 'live', venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => v.id) });
+  }
 
   // Scoring: the trained model, or the transparent baseline. A bad model refuses to start.
   let scorer: RegimeScorer;
@@ -180,10 +195,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     resetMarket: () => sink.reset(),
     async start() {
       replay?.start();
+      await live?.start();
       if (config.policies.watch) stopWatch = policies.watch((r) => audit.append('policy_load', { reload: true, ...r }));
     },
     async close() {
       replay?.stop();
+      await live?.stop();
       stopWatch?.();
       await app.close();
       for (const v of venues.values()) await v.close();
