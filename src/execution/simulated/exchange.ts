@@ -6,7 +6,8 @@ import type { Clock } from '../../core/clock.js';
 import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
 import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent } from '../../core/types.js';
 import { AccountBook } from './book.js';
-import { DEFAULT_IMPACT, parkinsonSigma, type ImpactParams } from './impact.js';
+import { parkinsonSigma, type ImpactParams } from './impact.js';
+import { resolveOptions, type ReportListener, type ReportOrigin, type SimResult, type SimulatedExchangeOptions } from './options.js';
 import { buildInstruments } from './instruments.js';
 import { intrabarPath } from './intrabar-path.js';
 import { Liquidator } from './liquidator.js';
@@ -16,35 +17,7 @@ import { REJECT, type VenueReject } from './rejects.js';
 import { isTerminalOrder, orderReport, rejectReport } from './reports.js';
 import type { EquityPoint, LedgerEntry, SimAccount, SimOrder, SymbolMarket } from './state.js';
 
-export interface SimulatedExchangeOptions {
-  readonly clock: Clock;
-  readonly venueId?: string; // default 'sim'
-  readonly instruments?: readonly InstrumentSpec[]; // default: BTC, ETH, XRP, BNB perps
-  readonly initialBalance?: string; // per new account, default '100000' (USDT)
-  readonly makerFee?: string; // default '0.0002'
-  readonly takerFee?: string; // default '0.0005'
-  readonly impact?: Partial<ImpactParams>;
-  readonly stepsPerLeg?: number; // intra-bar path resolution, default 4
-  /** Share of a bar's volume resting orders may fill in that bar (all accounts). Default 0.1. */
-  readonly maxParticipation?: number;
-  readonly defaultLeverage?: string; // default '20' (Binance)
-  readonly defaultMarginMode?: MarginMode; // default 'cross' (Binance)
-  /** 'maintenance' (default): a liquidated position's maintenance margin at the liquidation
-   * price goes to the insurance fund as the clearance fee, like Binance; 'none': no fee. */
-  readonly liquidationFee?: 'maintenance' | 'none';
-  readonly maxTerminalOrders?: number; // kept per account for fetchOrder, default 10000
-  readonly maxLedgerEntries?: number; // per account, default 200000
-  readonly maxEquityPoints?: number; // per account, default 100000
-}
-
-export type ReportOrigin = 'request' | 'venue';
-export type ReportListener = (report: ExecutionReport, origin: ReportOrigin) => void;
-
-/** A request's outcome: the report, and the Binance error when rejected. */
-export interface SimResult {
-  readonly report: ExecutionReport;
-  readonly reject?: VenueReject;
-}
+export type { ReportListener, ReportOrigin, SimResult, SimulatedExchangeOptions } from './options.js';
 
 const ZERO = new Decimal(0);
 
@@ -69,28 +42,14 @@ export class SimulatedExchange {
   private orderSeq = 0;
 
   constructor(o: SimulatedExchangeOptions) {
-    this.id = o.venueId ?? 'sim';
+    const r = resolveOptions(o);
+    this.id = r.venueId;
     this.clock = o.clock;
     this.list = Object.freeze([...(o.instruments ?? buildInstruments(this.id))]);
     this.bySymbol = new Map(this.list.map((i) => [i.symbol, i]));
     for (const i of this.list) this.markets.set(i.symbol, { markVersion: 0 });
-    this.makerFee = new Decimal(o.makerFee ?? '0.0002');
-    this.takerFee = new Decimal(o.takerFee ?? '0.0005');
-    this.impact = { ...DEFAULT_IMPACT, ...o.impact };
-    this.stepsPerLeg = o.stepsPerLeg ?? 4;
-    this.participation = o.maxParticipation ?? 0.1;
-    this.maxTerminalOrders = o.maxTerminalOrders ?? 10_000;
-    this.book = new AccountBook(
-      {
-        initialBalance: new Decimal(o.initialBalance ?? '100000'),
-        defaultLeverage: new Decimal(o.defaultLeverage ?? '20'),
-        defaultMarginMode: o.defaultMarginMode ?? 'cross',
-        maxLedgerEntries: o.maxLedgerEntries ?? 200_000,
-        maxEquityPoints: o.maxEquityPoints ?? 100_000,
-      },
-      this.bySymbol,
-      this.markets,
-    );
+    ({ makerFee: this.makerFee, takerFee: this.takerFee, impact: this.impact, stepsPerLeg: this.stepsPerLeg, participation: this.participation, maxTerminalOrders: this.maxTerminalOrders } = r);
+    this.book = new AccountBook(r.book, this.bySymbol, this.markets);
     this.liquidator = new Liquidator(
       {
         book: this.book,
@@ -104,7 +63,7 @@ export class SimulatedExchange {
           this.emit(orderReport(this.id, ord, ord.updatedAt), 'venue');
         },
       },
-      o.liquidationFee ?? 'maintenance',
+      r.liquidationFee,
     );
   }
 

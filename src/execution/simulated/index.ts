@@ -1,5 +1,6 @@
 /** execution/simulated: the paper exchange. See README.md. */
-export { SimulatedExchange, type ReportListener, type ReportOrigin, type SimResult, type SimulatedExchangeOptions } from './exchange.js';
+export { SimulatedExchange } from './exchange.js';
+export type { ReportListener, ReportOrigin, SimResult, SimulatedExchangeOptions } from './options.js';
 export { SimulatedVenue, createSimulatedVenue, type SimulatedVenueConfig } from './venue.js';
 export { buildInstruments, DEFAULT_INSTRUMENTS, type InstrumentConfig } from './instruments.js';
 export { ALT_BRACKETS, BTCUSDT_BRACKETS, ETHUSDT_BRACKETS, bracketsFor } from './brackets.js';

@@ -62,3 +62,17 @@ describe('instruments and brackets', () => {
     expect(BTCUSDT_BRACKETS.slice(0, 5).map((b) => b.maintAmount)).toEqual(['0', '50', '2550', '122550', '1372550']);
   });
 });
+
+describe('options', () => {
+  it('reports every invalid option at once', async () => {
+    const { SimulatedExchange } = await import('../../../src/execution/simulated/exchange.js');
+    const { ManualClock } = await import('../../../src/core/clock.js');
+    try {
+      new SimulatedExchange({ clock: new ManualClock(0), makerFee: '-1', stepsPerLeg: 0, initialBalance: 'lots' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('CONFIG_INVALID');
+      expect((e as { details: { message: string }[] }).details.map((d) => d.message.split(':')[0])).toEqual(['makerFee', 'stepsPerLeg', 'initialBalance']);
+    }
+  });
+});
