@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiqguardError } from '../../src/core/errors.js';
 import type { GatewayEvent } from '../../src/events.js';
 import { call, KEYS, startTestGateway, type TestGateway } from '../dashboard/fixtures.js';
 
@@ -88,6 +89,27 @@ describe('kill switch routes', () => {
     const lift = await call(g.url, 'DELETE', '/v1/kill?type=all', KEYS.ops, undefined, asAlice);
     expect(lift.status).toBe(200);
     expect(g.kills.list()).toEqual([]);
+  });
+});
+
+describe('kill switch when the audit log cannot be written', () => {
+  it('a kill still stops trading (and says the audit failed); a lift that cannot be audited does not happen', async () => {
+    const append = g.audit.append.bind(g.audit);
+    g.audit.append = () => {
+      throw new LiqguardError('AUDIT_WRITE_FAILED', 'disk full');
+    };
+    try {
+      const k = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' }, reason: 'audit disk full' }, asAlice);
+      expect(k.status).toBe(503);
+      expect(k.body.error.code).toBe('AUDIT_WRITE_FAILED');
+      expect(g.kills.list().map((e) => e.scope)).toEqual([{ type: 'venue', value: 'sim' }]);
+      const lift = await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' } }, asAlice);
+      expect(lift.status).toBe(503);
+      expect(g.kills.list()).toHaveLength(1);
+    } finally {
+      g.audit.append = append;
+    }
+    expect((await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' } }, asAlice)).status).toBe(200);
   });
 });
 
