@@ -3,7 +3,7 @@
 import { Decimal, floorToStep } from '../core/decimal.js';
 import type { DenyCode, DenyParams } from '../core/deny-codes.js';
 import type { Regime, RegimeLabel } from '../core/types.js';
-import { regimeFor } from './conditions.js';
+import { TOL } from './conditions.js';
 import type { Facts } from './facts.js';
 import type { CapAction, Limit } from './types.js';
 
@@ -16,21 +16,93 @@ export type CapOutcome =
  * unknown_as entry, else critical, else the most restrictive entry of the table. A regime
  * without an entry has no limit. */
 export function resolveLimit(limit: Limit, regime: RegimeLabel, unknownAs: Regime | undefined): Decimal | undefined {
-  if (typeof limit === 'string') return new Decimal(limit);
-  if (regime !== 'unknown') {
-    const v = limit[regime];
-    return v === undefined ? undefined : new Decimal(v);
+  const t = resolveLimitText(limit, regime, unknownAs);
+  return t === undefined ? undefined : d(t);
+}
+
+function resolveLimitText(limit: Limit, regime: RegimeLabel, unknownAs: Regime | undefined): string | undefined {
+  if (typeof limit === 'string') return limit;
+  if (regime !== 'unknown') return limit[regime];
+  if (limit.unknown !== undefined) return limit.unknown;
+  if (unknownAs) return limit[unknownAs];
+  if (limit.critical !== undefined) return limit.critical;
+  let min: string | undefined;
+  for (const v of Object.values(limit)) if (v !== undefined && (min === undefined || d(v).lt(d(min)))) min = v;
+  return min;
+}
+
+// Limits are few and immutable: parse each text once (Decimal values are immutable too).
+const parsed = new Map<string, Decimal>();
+const floats = new WeakMap<Decimal, number>();
+function asNumber(v: Decimal): number {
+  let x = floats.get(v);
+  if (x === undefined) floats.set(v, (x = v.toNumber()));
+  return x;
+}
+function d(text: string): Decimal {
+  let v = parsed.get(text);
+  if (!v) {
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(text, (v = new Decimal(text)));
   }
-  if (limit.unknown !== undefined) return new Decimal(limit.unknown);
-  if (unknownAs) return limit[unknownAs] === undefined ? undefined : new Decimal(limit[unknownAs]!);
-  if (limit.critical !== undefined) return new Decimal(limit.critical);
-  const values = Object.values(limit).map((v) => new Decimal(v!));
-  return values.length ? Decimal.min(...values) : undefined;
+  return v;
 }
 
 const DEFAULT_CODE = { notional: 'MAX_ORDER_NOTIONAL', quantity: 'MAX_ORDER_QUANTITY', leverage: 'LEVERAGE_LIMIT' } as const;
 
+/** Float estimate of the largest allowed quantity per limit, or undefined when an input is
+ * missing (the exact path then denies). */
+function estimates(action: CapAction, unknownAs: Regime | undefined, f: Facts): { kind: 'notional' | 'quantity' | 'leverage'; limit: string; table: boolean; est: number; scale: number }[] | undefined {
+  const out = [];
+  for (const kind of ['notional', 'quantity', 'leverage'] as const) {
+    const spec = action[kind];
+    if (spec === undefined) continue;
+    const limit = resolveLimitText(spec, f.regime, unknownAs);
+    if (limit === undefined) continue;
+    const L = asNumber(d(limit));
+    const table = typeof spec !== 'string';
+    if (kind === 'quantity') out.push({ kind, limit, table, est: L, scale: Math.abs(L) });
+    else if (kind === 'notional') {
+      const p = f.orderPriceF;
+      if (p === undefined) return undefined;
+      out.push({ kind, limit, table, est: L / p, scale: Math.abs(L / p) });
+    } else {
+      const acct = f.ctx.exposure.account;
+      const mark = f.refPriceF;
+      const equity = acct ? Number(acct.marginBalance) : NaN;
+      if (!(equity > 0) || mark === undefined) return undefined;
+      const s = f.ctx.intent.side === 'buy' ? 1 : -1;
+      const current = Number(f.ctx.exposure.postFillQuantity) - s * f.qtyF;
+      const allowed = (L * equity) / mark;
+      out.push({ kind, limit, table, est: allowed - s * current, scale: Math.max(Math.abs(allowed), Math.abs(current)) });
+    }
+  }
+  return out;
+}
+
 export function applyCap(ruleId: string, action: CapAction, unknownAs: Regime | undefined, f: Facts): CapOutcome {
+  // Fast path: when every limit clearly allows the whole order (by more than the float error),
+  // and the smallest one is unambiguous, the answer is 'pass' without Decimal arithmetic.
+  const est = estimates(action, unknownAs, f);
+  if (est) {
+    if (!est.length) return { kind: 'pass', params: { rule: ruleId, reason: 'no_limit_in_regime' } };
+    const sorted = est.length > 1 ? [...est].sort((a, b) => a.est - b.est) : est;
+    const min = sorted[0]!;
+    const q = Math.abs(f.qtyF);
+    const tolMin = TOL * Math.max(min.scale, q, 1e-300);
+    const second = sorted[1];
+    const clear = min.est - f.qtyF > tolMin && (!second || second.est - min.est > Math.max(tolMin, TOL * Math.max(second.scale, q, 1e-300)));
+    if (clear) {
+      const params: Record<string, string | number | boolean> = { rule: ruleId };
+      if (min.table) params.regime = f.regime;
+      params[`${min.kind}Limit`] = min.limit;
+      return { kind: 'pass', params };
+    }
+  }
+  return applyCapExact(ruleId, action, unknownAs, f);
+}
+
+function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regime | undefined, f: Facts): CapOutcome {
   const { ctx, qty } = f;
   let binding: { kind: 'notional' | 'quantity' | 'leverage'; limit: Decimal; maxQty: Decimal; table: boolean } | undefined;
   for (const kind of ['notional', 'quantity', 'leverage'] as const) {

@@ -16,22 +16,48 @@ export const TRADING_STATE_RULE = 'gateway.trading_state';
 interface CompiledRule {
   readonly rule: Rule;
   readonly when: CompiledCondition;
+  readonly unmatched: RuleTrace;
 }
 
 const compiled = new WeakMap<PolicySet, readonly CompiledRule[]>();
 function compile(set: PolicySet): readonly CompiledRule[] {
   let c = compiled.get(set);
-  if (!c) compiled.set(set, (c = set.rules.map((rule) => ({ rule, when: compileCondition(rule.when, rule.unknown_as) }))));
+  if (!c) {
+    c = set.rules.map((rule) => ({
+      rule,
+      when: compileCondition(rule.when, rule.unknown_as),
+      unmatched: Object.freeze({ ruleId: rule.id, action: rule.action.type, mode: rule.mode, matched: false, outcome: 'pass' as const }),
+    }));
+    compiled.set(set, c);
+  }
   return c;
+}
+
+function entry(cr: CompiledRule, outcome: RuleTrace['outcome'], extra?: Pick<RuleTrace, 'code' | 'detail' | 'params'>): RuleTrace {
+  return { ruleId: cr.rule.id, action: cr.rule.action.type, mode: cr.rule.mode, matched: true, outcome, ...extra };
+}
+
+/** A matched rule that denies: params name the rule and the facts that matched. */
+function denyByRule(cr: CompiledRule, f: Facts, t: boolean | typeof MISSING, code: DenyCode, message: string | undefined, trace: RuleTrace[], denies: Deny[] | undefined): void {
+  const params: Record<string, string | number | boolean> = { rule: cr.rule.id };
+  cr.when.describe(f, params);
+  if (t === MISSING) params.missingData = true;
+  if (message) params.message = message;
+  trace.push(entry(cr, 'deny', { code, detail: renderDenial(code, params), params }));
+  denies?.push({ ruleId: cr.rule.id, code, params });
 }
 
 // Between two denials the one listed first here wins, then catalog order, then rule id.
 const STATE_CODES: readonly DenyCode[] = ['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE'];
 const CATALOG = Object.keys(DENY_CODES) as DenyCode[];
-const denyRank = (c: DenyCode): number => (STATE_CODES.includes(c) ? STATE_CODES.indexOf(c) : STATE_CODES.length + CATALOG.indexOf(c));
+const RANKS = new Map<DenyCode, number>([...STATE_CODES, ...CATALOG.filter((c) => !STATE_CODES.includes(c))].map((c, i) => [c, i]));
+const denyRank = (c: DenyCode): number => RANKS.get(c) ?? RANKS.size;
 
 interface Deny { readonly ruleId: string; readonly code: DenyCode; readonly params: DenyParams }
 interface Cap { readonly ruleId: string; readonly approved: Decimal; readonly code: DenyCode; readonly params: DenyParams }
+
+const NO_CHILDREN: readonly ChildPlan[] = Object.freeze([]);
+const NO_THROTTLES: readonly ThrottleRef[] = Object.freeze([]);
 
 const byRuleId = (a: { ruleId: string }, b: { ruleId: string }): number => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
@@ -54,56 +80,49 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
     if (!allowed) denies.push({ ruleId: TRADING_STATE_RULE, code, params });
   }
 
-  for (const { rule, when } of compile(set)) {
-    const t = when.test(f);
-    const matched = t === true || (t === MISSING && rule.on_missing === 'match');
-    const base = { ruleId: rule.id, action: rule.action.type, mode: rule.mode, matched } as const;
-    if (!matched) {
-      trace.push({ ...base, outcome: 'pass' });
+  const rules = compile(set);
+  for (let i = 0; i < rules.length; i++) {
+    const cr = rules[i]!;
+    const { rule } = cr;
+    const t = cr.when.test(f);
+    if (!(t === true || (t === MISSING && rule.on_missing === 'match'))) {
+      trace.push(cr.unmatched); // shared frozen entry: no allocation for the common case
       continue;
     }
     const enforce = rule.mode === 'enforce';
     const a = rule.action;
-    const deny = (code: DenyCode, extra: DenyParams = {}) => {
-      const params: Record<string, string | number | boolean> = { rule: rule.id };
-      when.describe(f, params);
-      if (t === MISSING) params.missingData = true;
-      Object.assign(params, extra);
-      trace.push({ ...base, outcome: 'deny', code, detail: renderDenial(code, params), params });
-      if (enforce) denies.push({ ruleId: rule.id, code, params });
-    };
     switch (a.type) {
       case 'reject':
-        deny(a.code, a.message ? { message: a.message } : {});
+        denyByRule(cr, f, t, a.code, a.message, trace, enforce ? denies : undefined);
         break;
       case 'halt':
-        if (a.allow_reduce_only && intent.reduceOnly && f.reducing) trace.push({ ...base, outcome: 'pass', detail: 'reducing order allowed' });
-        else deny('HALTED', a.message ? { message: a.message } : {});
+        if (a.allow_reduce_only && intent.reduceOnly && f.reducing) trace.push(entry(cr, 'pass', { detail: 'reducing order allowed' }));
+        else denyByRule(cr, f, t, 'HALTED', a.message, trace, enforce ? denies : undefined);
         break;
       case 'reduce_only':
-        if (f.reducing) trace.push({ ...base, outcome: 'pass', detail: 'reducing order allowed' });
-        else deny('REDUCE_ONLY_STATE', a.message ? { message: a.message } : {});
+        if (f.reducing) trace.push(entry(cr, 'pass', { detail: 'reducing order allowed' }));
+        else denyByRule(cr, f, t, 'REDUCE_ONLY_STATE', a.message, trace, enforce ? denies : undefined);
         break;
       case 'cap': {
         const r = applyCap(rule.id, a, rule.unknown_as, f);
-        if (r.kind === 'pass') trace.push({ ...base, outcome: 'pass', params: r.params });
+        if (r.kind === 'pass') trace.push(entry(cr, 'pass', { params: r.params }));
         else if (r.kind === 'deny') {
-          trace.push({ ...base, outcome: 'deny', code: r.code, detail: renderDenial(r.code, r.params), params: r.params });
+          trace.push(entry(cr, 'deny', { code: r.code, detail: renderDenial(r.code, r.params), params: r.params }));
           if (enforce) denies.push({ ruleId: rule.id, code: r.code, params: r.params });
         } else {
-          trace.push({ ...base, outcome: 'modify', code: r.code, detail: renderDenial(r.code, r.params), params: r.params });
+          trace.push(entry(cr, 'modify', { code: r.code, detail: renderDenial(r.code, r.params), params: r.params }));
           if (enforce) caps.push({ ruleId: rule.id, approved: r.approved, code: r.code, params: r.params });
         }
         break;
       }
       case 'split':
-        trace.push({ ...base, outcome: 'split' });
+        trace.push(entry(cr, 'split'));
         if (enforce) splits.push({ ruleId: rule.id, action: a });
         break;
       case 'throttle': {
         const value = a.key === 'client' ? intent.clientId : a.key === 'account' ? intent.account : a.key === 'symbol' ? intent.symbol : intent.venue;
         const ref: ThrottleRef = { ruleId: rule.id, key: `${a.key}:${value}`, maxWaitMs: a.maxWaitMs };
-        trace.push({ ...base, outcome: 'throttle', params: { key: ref.key } });
+        trace.push(entry(cr, 'throttle', { params: { key: ref.key } }));
         if (enforce) throttles.push(ref);
         break;
       }
@@ -114,12 +133,37 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
 
 function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], denies: Deny[], caps: Cap[], splits: { ruleId: string; action: SplitAction }[], throttles: ThrottleRef[]): Decision {
   const { intent, instrument } = ctx;
+  // Object literals rather than spreads: this runs once per order.
   const common = { originalQuantity: intent.quantity, policySetId: set.id, policySha256: set.sha256, trace };
-  const denyWith = (d: Deny): Decision => ({ ...common, kind: 'deny', code: d.code, detail: renderDenial(d.code, d.params), params: d.params, approvedQuantity: '0', children: [], throttles: [] });
+  const denyWith = (d: Deny): Decision => ({
+    kind: 'deny',
+    code: d.code,
+    detail: renderDenial(d.code, d.params),
+    params: d.params,
+    originalQuantity: intent.quantity,
+    approvedQuantity: '0',
+    children: NO_CHILDREN,
+    throttles: NO_THROTTLES,
+    trace,
+    policySetId: set.id,
+    policySha256: set.sha256,
+  });
 
   if (denies.length) {
-    const winner = denies.reduce((a, b) => (denyRank(b.code) < denyRank(a.code) || (denyRank(b.code) === denyRank(a.code) && byRuleId(b, a) < 0) ? b : a));
+    let winner = denies[0]!;
+    for (let i = 1; i < denies.length; i++) {
+      const b = denies[i]!;
+      const rb = denyRank(b.code);
+      const ra = denyRank(winner.code);
+      if (rb < ra || (rb === ra && byRuleId(b, winner) < 0)) winner = b;
+    }
     return denyWith(winner);
+  }
+  if (!caps.length && !splits.length) {
+    const children = singleChild(intent.clientOrderId, intent.quantity, ctx.now, intent.price);
+    return intent.price
+      ? { kind: 'accept', originalQuantity: intent.quantity, approvedQuantity: intent.quantity, approvedPrice: intent.price, children, throttles, trace, policySetId: set.id, policySha256: set.sha256 }
+      : { kind: 'accept', originalQuantity: intent.quantity, approvedQuantity: intent.quantity, children, throttles, trace, policySetId: set.id, policySha256: set.sha256 };
   }
   // Caps: the smallest approved size wins (ties: lowest rule id, so file order never matters).
   const cap = caps.reduce<Cap | undefined>((a, b) => (!a || b.approved.lt(a.approved) || (b.approved.eq(a.approved) && byRuleId(b, a) < 0) ? b : a), undefined);
@@ -145,7 +189,7 @@ function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], 
     children = best!.children;
     params = { ...params, splitRule: best!.ruleId, children: children.length, intervalMs: best!.action.intervalMs, onEscalation: best!.action.on_escalation };
   }
-  children ??= singleChild(intent.clientOrderId, approved, ctx.now, intent.price);
+  children ??= singleChild(intent.clientOrderId, approved.toFixed(), ctx.now, intent.price);
   const capped = !approved.eq(f.qty);
   const kind = children.length > 1 ? 'split' : capped || children[0]!.price !== intent.price ? 'modify' : 'accept';
   const code = cap?.code;

@@ -5,11 +5,24 @@ import type { RegimeLabel, RiskContext } from '../core/types.js';
 import { orderFingerprint, type PolicyStateView } from './state.js';
 
 const ZERO = new Decimal(0);
+const NOT = Symbol('not computed');
+const usable = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x) && x > 0;
 
 export class Facts {
   readonly regime: RegimeLabel;
-  readonly qty: Decimal;
-  private cache = new Map<string, unknown>();
+  /** Float shadows of the order-path values: only for clear-cut comparisons (see conditions.ts). */
+  readonly qtyF: number;
+  // Memo slots (NOT = not computed yet): a Map per decision costs more than the values.
+  private _ref: Decimal | undefined | typeof NOT = NOT;
+  private _op: Decimal | undefined | typeof NOT = NOT;
+  private _notional: Decimal | undefined | typeof NOT = NOT;
+  private _exp: Decimal | typeof NOT = NOT;
+  private _fp: string | typeof NOT = NOT;
+  private _qty: Decimal | undefined;
+
+  get qty(): Decimal {
+    return (this._qty ??= new Decimal(this.ctx.intent.quantity));
+  }
 
   constructor(
     readonly ctx: RiskContext,
@@ -17,14 +30,24 @@ export class Facts {
   ) {
     const unknown = ctx.score.status === 'unavailable' || ctx.market.degraded;
     this.regime = unknown ? 'unknown' : ctx.score.regime;
-    this.qty = new Decimal(ctx.intent.quantity);
+    this.qtyF = Number(ctx.intent.quantity);
   }
 
-  private memo<T>(key: string, f: () => T): T {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
-    const v = f();
-    this.cache.set(key, v);
-    return v;
+  get refPriceF(): number | undefined {
+    const m = this.ctx.market;
+    if (usable(m.mark)) return m.mark;
+    if (usable(m.last)) return m.last;
+    const mid = m.bid !== undefined && m.ask !== undefined ? (m.bid + m.ask) / 2 : undefined;
+    return usable(mid) ? mid : undefined;
+  }
+
+  get orderPriceF(): number | undefined {
+    return this.ctx.intent.price !== undefined ? Number(this.ctx.intent.price) : this.refPriceF;
+  }
+
+  get notionalF(): number | undefined {
+    const p = this.orderPriceF;
+    return p === undefined ? undefined : this.qtyF * p;
   }
 
   get probability(): number | undefined {
@@ -33,24 +56,23 @@ export class Facts {
 
   /** Mark, else last, else mid: the reference the collar and market-order notional use. */
   get refPrice(): Decimal | undefined {
-    return this.memo('ref', () => {
-      const m = this.ctx.market;
-      const mid = m.bid !== undefined && m.ask !== undefined ? (m.bid + m.ask) / 2 : undefined;
-      const p = [m.mark, m.last, mid].find((x) => x !== undefined && Number.isFinite(x) && x > 0);
-      return p === undefined ? undefined : new Decimal(p);
-    });
+    if (this._ref !== NOT) return this._ref;
+    const m = this.ctx.market;
+    const mid = m.bid !== undefined && m.ask !== undefined ? (m.bid + m.ask) / 2 : undefined;
+    const p = usable(m.mark) ? m.mark : usable(m.last) ? m.last : usable(mid) ? mid : undefined;
+    return (this._ref = p === undefined ? undefined : new Decimal(p));
   }
 
   /** The price the order trades at for sizing: the limit price, else the reference. */
   get orderPrice(): Decimal | undefined {
-    return this.memo('op', () => (this.ctx.intent.price !== undefined ? new Decimal(this.ctx.intent.price) : this.refPrice));
+    if (this._op !== NOT) return this._op;
+    return (this._op = this.ctx.intent.price !== undefined ? new Decimal(this.ctx.intent.price) : this.refPrice);
   }
 
   get notional(): Decimal | undefined {
-    return this.memo('notional', () => {
-      const p = this.orderPrice;
-      return p ? this.qty.mul(p) : undefined;
-    });
+    if (this._notional !== NOT) return this._notional;
+    const p = this.orderPrice;
+    return (this._notional = p ? this.qty.mul(p) : undefined);
   }
 
   get notionalNumber(): number | undefined {
@@ -93,12 +115,17 @@ export class Facts {
   /** Positions + this order + open orders counted once: the larger of the venue's view and the
    * gateway's (which also sees split children not yet sent). */
   get clientExposure(): Decimal {
-    return this.memo('exp', () => {
-      const e = this.ctx.exposure;
-      const venueOpen = new Decimal(e.openOrdersNotional);
-      const gwOpen = new Decimal(this.state.openNotional(this.ctx.intent.clientId));
-      return Decimal.max(ZERO, new Decimal(e.clientNotional).minus(venueOpen)).plus(Decimal.max(venueOpen, gwOpen));
-    });
+    if (this._exp !== NOT) return this._exp;
+    const e = this.ctx.exposure;
+    const venueOpen = new Decimal(e.openOrdersNotional);
+    const gwOpen = new Decimal(this.state.openNotional(this.ctx.intent.clientId));
+    return (this._exp = Decimal.max(ZERO, new Decimal(e.clientNotional).minus(venueOpen)).plus(Decimal.max(venueOpen, gwOpen)));
+  }
+
+  get clientExposureF(): number {
+    const e = this.ctx.exposure;
+    const venueOpen = Number(e.openOrdersNotional);
+    return Math.max(0, Number(e.clientNotional) - venueOpen) + Math.max(venueOpen, Number(this.state.openNotional(this.ctx.intent.clientId)));
   }
 
   feature(name: string): number | undefined {
@@ -107,7 +134,8 @@ export class Facts {
   }
 
   get fingerprint(): string {
-    return this.memo('fp', () => orderFingerprint(this.ctx.intent));
+    if (this._fp !== NOT) return this._fp;
+    return (this._fp = orderFingerprint(this.ctx.intent));
   }
 
   /** The order really reduces the position and does not flip it. */

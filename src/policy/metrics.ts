@@ -11,6 +11,8 @@ interface Tally {
 
 export class PolicyMetrics {
   private readonly pending = new Map<string, Map<string, Tally>>();
+  /** Unmatched rules share one frozen trace entry per rule: tally those by identity (no key string). */
+  private readonly byEntry = new WeakMap<object, Tally>();
   readonly ruleOutcomes: Counter<'set' | 'rule' | 'mode' | 'outcome'>;
   readonly decisions: Counter<'set' | 'kind'>;
   readonly shadowDiffs: Counter<'set' | 'field'>;
@@ -36,14 +38,21 @@ export class PolicyMetrics {
     let bySet = this.pending.get(setId);
     if (!bySet) this.pending.set(setId, (bySet = new Map()));
     this.bump(bySet, setId, '', 'decision', d.kind);
-    for (const t of d.trace) this.bump(bySet, setId, t.ruleId, t.mode, t.outcome);
+    for (const t of d.trace) {
+      if (Object.isFrozen(t)) {
+        let tally = this.byEntry.get(t);
+        if (!tally) this.byEntry.set(t, (tally = this.bump(bySet, setId, t.ruleId, t.mode, t.outcome)));
+        else tally.n++;
+      } else this.bump(bySet, setId, t.ruleId, t.mode, t.outcome);
+    }
   }
 
-  private bump(m: Map<string, Tally>, set: string, rule: string, mode: string, outcome: string): void {
+  private bump(m: Map<string, Tally>, set: string, rule: string, mode: string, outcome: string): Tally {
     const key = `${rule}\u0000${mode}\u0000${outcome}`;
-    const t = m.get(key);
+    let t = m.get(key);
     if (t) t.n++;
-    else m.set(key, { labels: { set, rule, mode, outcome }, n: 1 });
+    else m.set(key, (t = { labels: { set, rule, mode, outcome }, n: 1 }));
+    return t;
   }
 
   /** Move tallies into the prom-client counters (called on scrape; safe to call any time). */

@@ -56,8 +56,8 @@ export interface SplitInput {
 export type SplitResult = { ok: true; children: ChildPlan[] } | { ok: false; reason: string };
 
 /** One child carrying the whole order (accept / modify). */
-export function singleChild(clientOrderId: string, quantity: Decimal, now: number, price?: string): ChildPlan[] {
-  return [{ index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity: quantity.toFixed(), ...(price ? { price } : {}), notBefore: now }];
+export function singleChild(clientOrderId: string, quantity: string, now: number, price?: string): ChildPlan[] {
+  return [price ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now } : { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, notBefore: now }];
 }
 
 /** Protective limit for a child: never pay more than ref*(1+d) on a buy or sell below ref*(1-d). */
@@ -107,7 +107,7 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
     if (p.lte(0)) return { ok: false, reason: 'protection_price_not_positive' };
     price = p.toFixed();
   }
-  if (count === 1n) return { ok: true, children: singleChild(input.clientOrderId, input.quantity, input.now, price) };
+  if (count === 1n) return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };
 
   const n = Number(count);
   const base = totalLots / count;
