@@ -8,3 +8,4 @@ export { EventDrivenMarketDataSource, type EventDrivenSourceOptions } from './ev
 export { InMemoryMarketDataSource, perpInstrument, type InMemorySourceOptions } from './in-memory-source.js';
 export type { SyntheticBookOptions } from './synthetic-book.js';
 export { BookState } from './book-state.js';
+export { verifySignedRequest, signQuery, hmacHex, signedErrors, DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS, type SignedRequestInput, type SignedRequestResult } from './signed.js';
