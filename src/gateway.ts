@@ -31,6 +31,7 @@ import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
 import { makeExposureFn } from './risk-inputs.js';
 import { auditRoutes } from './ingress/routes-audit.js';
+import { createOperatorSurface } from './dashboard/operator-surface.js';
 import { wireObservers } from './wiring.js';
 
 export interface GatewayOptions {
@@ -145,7 +146,25 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
   const orders = new OrderStore();
-  const observers = wireObservers({ metrics, bus, policyState, policies, audit, clock: clockRef });
+  // Operators' surface: dashboard, event stream, kill switch / reload / override routes. It needs
+  // the pipeline (to cancel on a kill) and the pipeline needs its observer: bind lazily.
+  let pipelineRef: Pipeline | undefined;
+  const surface = createOperatorSurface({
+    bus,
+    clock: clockRef,
+    wallClock: wall,
+    ids,
+    orders,
+    market,
+    symbols: () => symbols,
+    scorer: () => scorer,
+    policies,
+    tradingState,
+    pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere(f, reason) },
+    audit,
+    instance: config.instance,
+  });
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, audit, clock: clockRef }), surface.observer];
   const pipeline = new Pipeline({
     clock: clockRef,
     ids,
@@ -160,6 +179,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     orders,
     observers,
   });
+  pipelineRef = pipeline;
 
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -173,7 +193,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
 
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir)] });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins] });
 
   let stopWatch: (() => void) | undefined;
   return {
@@ -199,6 +219,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       if (config.policies.watch) stopWatch = policies.watch((r) => audit.append('policy_load', { reload: true, ...r }));
     },
     async close() {
+      surface.close();
       replay?.stop();
       await live?.stop();
       stopWatch?.();

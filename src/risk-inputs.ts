@@ -35,6 +35,7 @@ export function makeExposureFn(deps: { venues: ReadonlyMap<string, Venue>; polic
       regimeVolScale: REGIME_VOL_SCALE[score.regime],
       openOrdersNotional,
       feeRate: deps.feeRate ?? '0.0005',
+      bracketsOf: (s) => venue.instrument(s)?.brackets,
     });
   };
 }

@@ -79,10 +79,11 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps):
     },
   );
 
-  app.get('/v1/orders', { preHandler: auth.guard('viewer'), schema: { tags: ['orders'], summary: 'Recent orders of this client (operators see all)', querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, status: { type: 'string' } } } } }, async (req) => {
-    const q = req.query as { limit: number; status?: string };
+  app.get('/v1/orders', { preHandler: auth.guard('viewer'), schema: { tags: ['orders'], summary: 'Recent orders of this client (operators see all)', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$', description: '1-500, default 100' }, status: { type: 'string' } } } } }, async (req) => {
+    const q = req.query as { limit?: string; status?: string };
+    const limit = Math.min(500, Number(q.limit ?? 100));
     const client = req.client!;
-    return { orders: orders.list((p) => canSee(client, p) && (!q.status || p.status === q.status), q.limit).map((p) => presentOrder(p)) };
+    return { orders: orders.list((p) => canSee(client, p) && (!q.status || p.status === q.status), limit).map((p) => presentOrder(p)) };
   });
 
   app.get('/v1/orders/:id', { preHandler: auth.guard('viewer'), schema: { tags: ['orders'], summary: 'One order (by intentId or clientOrderId) with its children', params: idParams, response: { 200: orderResponseSchema, 404: errorSchema } } }, async (req) => {
