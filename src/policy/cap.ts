@@ -102,7 +102,7 @@ export function applyCap(ruleId: string, action: CapAction, unknownAs: Regime | 
   return applyCapExact(ruleId, action, unknownAs, f);
 }
 
-function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regime | undefined, f: Facts): CapOutcome {
+export function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regime | undefined, f: Facts): CapOutcome {
   const { ctx, qty } = f;
   let binding: { kind: 'notional' | 'quantity' | 'leverage'; limit: Decimal; maxQty: Decimal; table: boolean } | undefined;
   for (const kind of ['notional', 'quantity', 'leverage'] as const) {
