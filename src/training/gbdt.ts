@@ -81,7 +81,8 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       for (let b = 0; b < nf - 1; b++) {
         gl += hist.g[o + b] as number;
         hl += hist.h[o + b] as number;
-        for (const ml of [true, false]) {
+        for (let side = 0; side < 2; side++) {
+          const ml = side === 0; // missing rows left first, then right
           const GL = ml ? gl + gm : gl;
           const HL = ml ? hl + hm : hl;
           const GR = G - GL;

@@ -1,6 +1,6 @@
 /** L2-regularised logistic regression, the linear baseline on the same features. NaN inputs are
- * imputed with the training median and every column that had NaN in training gets a 0/1 missing
- * indicator; then all inputs are standardised with training mean/std. Solver: Newton (IRLS) with
+ * imputed with the training median and every column missing in at least 1% of training rows gets
+ * a 0/1 missing indicator; then all inputs are standardised with training mean/std. Solver: Newton (IRLS) with
  * a fixed iteration cap and a Cholesky solve: deterministic, no learning rate to tune. */
 import type { Matrix } from './matrix.js';
 import { sigmoid } from './matrix.js';
@@ -13,6 +13,10 @@ export interface LogisticModel {
   readonly weights: Float64Array;
   readonly intercept: number;
 }
+
+/** Columns missing in fewer than this share of training rows are median-imputed without an
+ * indicator (warm-up NaNs): an indicator that is almost always 0 only slows the solver. */
+export const INDICATOR_MIN_MISSING = 0.01;
 
 export interface LogisticParams { readonly l2: number; readonly maxIter: number; readonly tol: number }
 export const DEFAULT_LOGISTIC: LogisticParams = { l2: 1, maxIter: 25, tol: 1e-8 };
@@ -45,7 +49,7 @@ export function trainLogistic(X: Matrix, y: ArrayLike<number>, params: LogisticP
     const vals: number[] = [];
     for (let i = 0; i < n; i++) { const v = X.data[i * X.cols + j] as number; if (Number.isFinite(v)) vals.push(v); }
     medians[j] = median(vals);
-    if (vals.length < n) indicatorCols.push(j);
+    if (vals.length < n * (1 - INDICATOR_MIN_MISSING)) indicatorCols.push(j);
   }
   const { d, data } = design({ medians, indicatorCols }, X);
   const mean = new Float64Array(d);

@@ -1,0 +1,74 @@
+/** liqguard evaluate: the model's metrics on one kline file against the baselines stored in the
+ * card (fitted on the training rows only), on the file's labelled rows. */
+import { parseArgs } from 'node:util';
+import { loadModel } from '../../scoring/load-model.js';
+import { createRegimeSession } from '../../scoring/onnx-session.js';
+import { scoreBatch } from '../../scoring/batch-score.js';
+import { baselineProbabilities, logisticFromJson, type Side, type SideBaselines } from '../../training/baselines.js';
+import { FIT_SYMBOLS, TEST_START } from '../../training/data-files.js';
+import { selectMatrix } from '../../training/dataset.js';
+import { evaluateSide, WEEK_MS, type SideReport } from '../../training/evaluation.js';
+import { loadFileDataset } from '../../training/file-dataset.js';
+import { cardJson } from '../../training/write-model.js';
+import { toVenueSymbol } from '../../market/symbols.js';
+
+const USAGE = `usage: liqguard evaluate --klines FILE [--funding FILE] [--json] [--model CARD|DIR] [--symbol SYM] [--replicates N]
+
+Scores every bar of the file (resampled to the model bar), labels it with the card's label and
+prints PR-AUC, ROC-AUC, Brier skill, ECE with the reliability table and recall at alarm budgets,
+for the model and every baseline, with day-block bootstrap intervals.`;
+
+function sideBaselines(training: Record<string, unknown>, side: Side): SideBaselines {
+  const s = training[side] as { trainingBaseRate: number; baselineModels: { signals: SideBaselines['signals']; logistic: Record<string, unknown> } };
+  return { baseRate: s.trainingBaseRate, signals: s.baselineModels.signals, logistic: logisticFromJson(s.baselineModels.logistic) };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({ args: argv, strict: true, options: { klines: { type: 'string' }, funding: { type: 'string' }, json: { type: 'boolean' }, model: { type: 'string' }, symbol: { type: 'string' }, replicates: { type: 'string' }, help: { type: 'boolean' } } }).values;
+  } catch (e) {
+    process.stderr.write(`liqguard evaluate: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (a.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  if (!a.klines) { process.stderr.write(`liqguard evaluate: --klines FILE is required\n${USAGE}\n`); return 2; }
+  const replicates = a.replicates === undefined ? 200 : Number(a.replicates);
+  if (!(Number.isInteger(replicates) && replicates > 0)) { process.stderr.write('liqguard evaluate: --replicates must be a positive integer\n'); return 2; }
+  const model = loadModel(a.model ?? 'models');
+  const card = model.card;
+  const { ds, bars, symbol } = await loadFileDataset(a.klines, a.funding, a.symbol, card.features.barMs, card.label);
+  const all = Uint32Array.from(bars.keys());
+  const X = selectMatrix(ds, all, card.features.names);
+  const session = await createRegimeSession(model);
+  let scores;
+  try { scores = await scoreBatch(model, session, X.data, X.rows); } finally { await session.release(); }
+  const labelled = Array.from(all).filter((i) => Number.isFinite(ds.labelEnd[i] as number) && Number.isFinite(scores.pDown[i] as number));
+  const venue = toVenueSymbol(symbol);
+  const inSample = (FIT_SYMBOLS as readonly string[]).includes(venue) ? labelled.filter((i) => (ds.t[i] as number) < TEST_START).length : 0;
+  const report: Record<string, unknown> = {
+    model: card.id, modelSha256: model.sha256, symbol, file: a.klines, bars: bars.length, labelledRows: labelled.length,
+    label: card.label.description,
+    ...(inSample ? { warning: `${inSample} of these rows are in the model's fitting data (${venue} before 2025-01-01): in-sample, not a test` } : {}),
+  };
+  for (const side of ['down', 'up'] as const) {
+    const y = Float64Array.from(labelled, (i) => (side === 'down' ? ds.down : ds.up)[i] as number);
+    const base = sideBaselines(card.training as Record<string, unknown>, side);
+    const r: SideReport | null = labelled.length === 0 ? null : evaluateSide({
+      y, t: Float64Array.from(labelled, (i) => ds.t[i] as number), model: Float64Array.from(labelled, (i) => (side === 'down' ? scores.pDown : scores.pUp)[i] as number),
+      baselines: baselineProbabilities(ds, labelled, base, card.features.names), trainBaseRate: base.baseRate,
+      symbolWeeks: (labelled.length * ds.barMs) / WEEK_MS, replicates, seed: 1,
+    });
+    report[side] = r;
+  }
+  if (a.json) { process.stdout.write(cardJson(report)); return 0; }
+  const lines = [`${card.id} on ${symbol} (${labelled.length} labelled ${card.features.barMs / 60_000}-min bars)${report.warning ? `\nWARNING: ${report.warning}` : ''}`];
+  for (const side of ['down', 'up'] as const) {
+    const r = report[side] as SideReport | null;
+    if (!r) continue;
+    lines.push(`p_${side}: base rate ${r.baseRate.toFixed(4)}; scorer, PR-AUC, ROC-AUC, Brier skill, ECE`);
+    for (const [n, m] of [['model', r.model] as const, ...Object.entries(r.baselines)]) lines.push(`  ${n.padEnd(14)} ${m.prAuc.toFixed(4)} ${m.rocAuc.toFixed(4)} ${m.brierSkill.toFixed(4)} ${m.ece.toFixed(4)}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
