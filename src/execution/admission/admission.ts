@@ -24,7 +24,7 @@ export interface AdmissionOptions {
   /** Extra bottleneck options: cluster mode passes { datastore: 'ioredis', clientOptions } or a
    * shared { connection }. Local by default. */
   readonly bottleneck?: Pick<Bottleneck.ConstructorOptions, 'datastore' | 'clientOptions' | 'clusterNodes' | 'connection' | 'timeout' | 'heartbeatInterval' | 'clearDatastore'>;
-  /** A concurrency slot is freed by release(), or after this long at the latest (default 30 s),
+  /** A concurrency slot is freed by release(), or after this long at the latest (default 5 s),
    * so a lost release never wedges a limiter. */
   readonly maxHoldMs?: number;
   /** Wall-clock source for waitedMs (bottleneck runs on real time). */
@@ -41,7 +41,7 @@ export class Admission {
 
   constructor(private readonly opts: AdmissionOptions) {
     this.now = opts.now ?? (() => performance.now());
-    this.maxHoldMs = opts.maxHoldMs ?? 30_000;
+    this.maxHoldMs = opts.maxHoldMs ?? 5_000;
   }
 
   /** Number of limiters created so far (an order without throttles creates none). */
