@@ -1,0 +1,85 @@
+/** The market data behind the front door's public endpoints: what the gateway itself has, never
+ * a made-up value. Two inputs:
+ * - MarketEvents fed through `ingest()` (the gateway's market sink: replay or live feeds) build
+ *   klines, mark/funding, open interest, trades and a book exactly as `liqguard venue` serves them
+ *   (the EventDrivenMarketDataSource of src/venue-api/binance);
+ * - until events arrive for a symbol, its mark falls back to the feature view's snapshot (mark,
+ *   else last trade/close), so premiumIndex and ticker/price answer from the data the risk checks
+ *   use. Everything else then answers as Binance does for a quiet market (empty lists, zeros).
+ * No pushes: the front door has no market-data websockets (use `liqguard venue` or the exchange). */
+import type { MarketView } from '../../core/stages.js';
+import type { InstrumentSpec, MarketEvent } from '../../core/types.js';
+import { EventDrivenMarketDataSource } from '../../venue-api/binance/event-driven-source.js';
+import type { BookSnapshot, FundingRecord, Kline, MarketDataSource, MarkState, OpenInterestPoint, RangeQuery, SourceUpdate, Ticker24h, TradePrint } from '../../venue-api/binance/source.js';
+
+export interface GatewayMarketSourceOptions {
+  readonly instruments: readonly InstrumentSpec[];
+  readonly market: MarketView;
+  /** Decision clock: the feature view answers "as of now" on it (replay time in replay mode). */
+  readonly now: () => number;
+}
+
+export class GatewayMarketSource implements MarketDataSource {
+  private readonly events: EventDrivenMarketDataSource;
+  private readonly byVenue = new Map<string, InstrumentSpec>();
+
+  constructor(private readonly o: GatewayMarketSourceOptions) {
+    this.events = new EventDrivenMarketDataSource({ instruments: o.instruments, markFromBars: true });
+    for (const i of o.instruments) this.byVenue.set(i.venueSymbol, i);
+  }
+
+  /** Feed one market event (wire into the gateway's market sink). */
+  ingest(e: MarketEvent): void {
+    this.events.ingest(e);
+  }
+
+  instruments(): readonly InstrumentSpec[] {
+    return this.o.instruments;
+  }
+  instrument(venueSymbol: string): InstrumentSpec | undefined {
+    return this.byVenue.get(venueSymbol);
+  }
+  book(venueSymbol: string, limit: number): BookSnapshot | undefined {
+    return this.events.book(venueSymbol, limit);
+  }
+  mark(venueSymbol: string): MarkState | undefined {
+    const fromEvents = this.events.mark(venueSymbol);
+    if (fromEvents) return fromEvents;
+    const inst = this.byVenue.get(venueSymbol);
+    if (!inst) return undefined;
+    const s = this.o.market.snapshot(inst.symbol, this.o.now());
+    const price = s.mark ?? s.last;
+    if (price === undefined || !(price > 0)) return undefined;
+    const funding = s.features.funding_rate;
+    return {
+      ts: s.asOf,
+      markPrice: price,
+      indexPrice: price,
+      estimatedSettlePrice: price,
+      fundingRate: funding !== undefined && Number.isFinite(funding) ? funding : 0,
+      interestRate: 0.0001,
+      nextFundingTime: (Math.floor(s.asOf / 28_800_000) + 1) * 28_800_000,
+    };
+  }
+  fundingHistory(venueSymbol: string, q: RangeQuery): readonly FundingRecord[] {
+    return this.events.fundingHistory(venueSymbol, q);
+  }
+  klines(venueSymbol: string, intervalMs: number, q: RangeQuery): readonly Kline[] {
+    return this.events.klines(venueSymbol, intervalMs, q);
+  }
+  openInterest(venueSymbol: string): OpenInterestPoint | undefined {
+    return this.events.openInterest(venueSymbol);
+  }
+  openInterestHistory(venueSymbol: string, periodMs: number, q: RangeQuery): readonly OpenInterestPoint[] {
+    return this.events.openInterestHistory(venueSymbol, periodMs, q);
+  }
+  ticker24h(venueSymbol: string): Ticker24h | undefined {
+    return this.events.ticker24h(venueSymbol);
+  }
+  recentTrades(venueSymbol: string, limit: number): readonly TradePrint[] {
+    return this.events.recentTrades(venueSymbol, limit);
+  }
+  subscribe(_listener: (u: SourceUpdate) => void): () => void {
+    return () => undefined;
+  }
+}

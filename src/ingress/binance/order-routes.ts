@@ -1,0 +1,60 @@
+/** Signed order endpoints: /fapi/v1/order (POST, GET, DELETE), /fapi/v1/openOrders,
+ * /fapi/v1/allOpenOrders. Each translates Binance parameters into the gateway's OrderIntent and
+ * calls the pipeline; nothing order-related is decided here. */
+import type { FastifyInstance } from 'fastify';
+import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
+import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.js';
+import { parseOrderBody } from '../order-body.js';
+import { toIntent } from '../routes-orders.js';
+import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
+import { rejectionOf } from './denials.js';
+import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
+
+export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
+  const trader = signedGuard(ctx, 'trader');
+  const viewer = signedGuard(ctx, 'viewer');
+  const show = (p: ParentOrder) => {
+    const inst = ctx.venues.get(p.intent.venue)?.instrument(p.intent.symbol);
+    if (!inst) throw binanceErrors.unknown();
+    return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst);
+  };
+
+  app.post('/fapi/v1/order', { preHandler: trader }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params)!;
+    const { body, clientOrderId } = binanceOrderBody(params, inst, ctx.leverage.get(client.id, inst.symbol));
+    const parsed = parseOrderBody(body);
+    if (!parsed.ok) throw new BinanceApiError(400, parsed.code === 'MISSING_FIELD' ? -1102 : -1130, `LIQGUARD ${parsed.code}: ${parsed.message}`);
+    const fields = clientOrderId ? { ...parsed.value, clientOrderId } : parsed.value;
+    const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
+    const rejected = rejectionOf(res.order);
+    if (rejected) throw rejected;
+    return show(res.order);
+  });
+
+  app.get('/fapi/v1/order', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    return show(findOrder(ctx, client, params, instrumentOf(ctx, client, params)!));
+  });
+
+  app.delete('/fapi/v1/order', { preHandler: trader }, async (req) => {
+    const { client, params } = signed(req);
+    const p = findOrder(ctx, client, params, instrumentOf(ctx, client, params)!);
+    if (isTerminal(p.status)) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
+    await ctx.pipeline.cancel(p.intentId, `cancelled by ${client.id} (binance api)`);
+    return show(p);
+  });
+
+  app.get('/fapi/v1/openOrders', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params, false);
+    return ctx.orders.working((p) => p.intent.clientId === client.id && (!inst || p.intent.symbol === inst.symbol)).map(show);
+  });
+
+  app.delete('/fapi/v1/allOpenOrders', { preHandler: trader }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params)!;
+    await ctx.pipeline.cancelWhere((p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol, `cancel all by ${client.id} (binance api)`);
+    return { code: 200, msg: 'The operation of cancel all open order is done.' };
+  });
+}

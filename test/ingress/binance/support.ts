@@ -1,0 +1,67 @@
+/** A whole gateway (embedded default: replayed real market, simulated venue, audit on disk) with
+ * the Binance front door mounted, listening on 127.0.0.1:0, and an unmodified ccxt.binanceusdm
+ * pointed at it by URL only. */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ccxt from 'ccxt';
+import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
+import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
+import { randomIds } from '../../../src/core/ids.js';
+import { buildGateway, type Gateway } from '../../../src/gateway.js';
+import { ApiKeyAuth } from '../../../src/ingress/auth.js';
+import { binanceFrontDoor, type BinanceFrontDoor } from '../../../src/ingress/binance/index.js';
+
+/** The shipped default policy plus extra rules (YAML list items), in a temp policy dir. */
+export function policyDirWith(extraRules: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-bn-pol-'));
+  const base = readFileSync(join(PACKAGE_ROOT, 'policies', 'default.yaml'), 'utf8');
+  writeFileSync(join(dir, 'default.yaml'), `${base.trimEnd()}\n${extraRules}`);
+  return dir;
+}
+
+export interface FrontDoorGateway {
+  readonly gw: Gateway;
+  readonly fd: BinanceFrontDoor;
+  readonly url: string;
+  readonly varDir: string;
+}
+
+export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yaml: string) => string } = {}): Promise<FrontDoorGateway> {
+  const varDir = mkdtempSync(join(tmpdir(), 'lg-bn-'));
+  mkdirSync(join(varDir, 'audit'));
+  let yaml = EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')
+    .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
+    .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
+    .replace('watch: true', 'watch: false');
+  if (o.policyDir) yaml = yaml.replace('dir: policies', `dir: ${o.policyDir}`);
+  if (o.edit) yaml = o.edit(yaml);
+  const config = loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT });
+  const gw = await buildGateway(config, { logger: false });
+  // buildGateway does not take plugins yet: the app is not ready, so routes can still be added.
+  const fd = binanceFrontDoor({ pipeline: gw.pipeline, orders: gw.orders, venues: gw.venues, market: gw.market, clock: gw.clock, ids: randomIds() });
+  await fd.plugin(gw.app, new ApiKeyAuth(config.clients));
+  await gw.start();
+  const url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  return { gw, fd, url, varDir };
+}
+
+export function gatewayUrls(url: string): Record<string, string> {
+  const h = url.replace(/\/$/, '');
+  return {
+    fapiPublic: `${h}/fapi/v1`,
+    fapiPublicV2: `${h}/fapi/v2`,
+    fapiPublicV3: `${h}/fapi/v3`,
+    fapiPrivate: `${h}/fapi/v1`,
+    fapiPrivateV2: `${h}/fapi/v2`,
+    fapiPrivateV3: `${h}/fapi/v3`,
+    fapiData: `${h}/futures/data`,
+  };
+}
+
+/** An unmodified ccxt.binanceusdm whose only change is the base URLs. */
+export function ccxtBot(url: string, apiKey: string, secret: string): InstanceType<typeof ccxt.binanceusdm> {
+  const ex = new ccxt.binanceusdm({ apiKey, secret, enableRateLimit: false, options: { fetchCurrencies: false } });
+  ex.urls.api = { ...(ex.urls.api as Record<string, string>), ...gatewayUrls(url) };
+  return ex;
+}
