@@ -25,7 +25,12 @@ import pino from 'pino';
 import type { FeatureMarketView } from './market/view/market-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
-import { InMemoryPolicyState, PolicyManager, TradingStateStore } from './policy/index.js';
+import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore } from './policy/index.js';
+import type { PolicyEvaluator } from './core/stages.js';
+import type { Decision, RegimeLabel, RiskContext } from './core/types.js';
+import { Admission } from './execution/admission/index.js';
+import { SplitScheduler } from './execution/split/index.js';
+import type { OverrideWorkflow } from './overrides/workflow.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
@@ -164,17 +169,35 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     audit,
     instance: config.instance,
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, audit, clock: clockRef }), surface.observer];
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), surface.observer];
+  // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
+  const admission = new Admission({ specFor: (id) => policies.throttleSpec(id) });
+  const lastRegime = new Map<string, RegimeLabel>();
+  bus.subscribe((e) => {
+    if (e.type === 'regime') lastRegime.set(e.symbol, e.score.regime);
+  });
+  // Child intervals are in decision time; in replay that runs `multiplier` times faster than the
+  // wall clock, so the timers are scaled to keep the children's spacing in replay time.
+  const speed = replay ? replay.multiplier : 1;
+  const splits = new SplitScheduler({
+    clock: clockRef,
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / speed)), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
+    endChild: (p, i, status, reason) => orders.endChild(p, i, status, clockRef.now(), undefined, reason),
+    onEvent: (e) => audit.append('execution', { intentId: e.intentId, scheduler: e }),
+  });
   const pipeline = new Pipeline({
     clock: clockRef,
     ids,
     market,
     scorer: () => scorer,
-    policy: () => policies.evaluator(),
+    policy: () => withOverrides(policies, surface.overrides, policyState),
     shadowPolicy: () => policies.shadowEvaluator(),
     tradingState,
     venues,
     exposure: makeExposureFn({ venues, policyState }),
+    admission: (t) => admission.admit(t),
+    deferred: splits,
     audit,
     orders,
     observers,
@@ -220,12 +243,38 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     async close() {
       surface.close();
+      splits.stop();
       replay?.stop();
       await live?.stop();
       stopWatch?.();
       await app.close();
       for (const v of venues.values()) await v.close();
       await audit.close();
+    },
+  };
+}
+
+/** The enforcing evaluator, with approved two-person overrides applied: an overridden rule is
+ * evaluated in shadow mode for the orders in the override's scope, so it is still traced (and
+ * marked) but cannot change the outcome. No active overrides: the plain evaluator, no cost. */
+function withOverrides(policies: PolicyManager, overrides: OverrideWorkflow, state: InMemoryPolicyState): PolicyEvaluator {
+  const base = policies.evaluator();
+  return {
+    id: base.id,
+    sha256: base.sha256,
+    evaluate(ctx: RiskContext): Decision {
+      const set = policies.enforcing;
+      const scope = { clientId: ctx.intent.clientId, account: ctx.intent.account, venue: ctx.intent.venue, symbol: ctx.intent.symbol };
+      const bypass = new Map<string, string>();
+      for (const r of set.rules) {
+        if (r.mode !== 'enforce') continue;
+        const active = overrides.activeOverridesFor(r.id, scope);
+        if (active.length) bypass.set(r.id, active.map((o) => o.id).join(','));
+      }
+      if (!bypass.size) return base.evaluate(ctx);
+      const derived = { ...set, rules: set.rules.map((r) => (bypass.has(r.id) ? { ...r, mode: 'shadow' as const } : r)) };
+      const d = evaluate(ctx, derived, state);
+      return { ...d, trace: d.trace.map((t) => (bypass.has(t.ruleId) ? { ...t, detail: `${t.detail ? `${t.detail} ` : ''}[overridden: ${bypass.get(t.ruleId)}]` } : t)) };
     },
   };
 }

@@ -24,7 +24,8 @@ import { isTerminal, OrderStore, type ParentOrder } from './execution/order-stor
 import { decisionAuditBody, executionAuditBody } from './audit-bodies.js';
 
 export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
-export type AdmissionFn = (throttles: readonly ThrottleRef[]) => Promise<{ ok: true; waitedMs: number } | { ok: false; waitedMs: number; key: string; ruleId: string }>;
+/** Throttle admission; on success the caller holds the slots until release() (after the venue answered). */
+export type AdmissionFn = (throttles: readonly ThrottleRef[]) => Promise<{ ok: true; waitedMs: number; release?: () => void } | { ok: false; waitedMs: number; key: string; ruleId: string }>;
 
 /** Children whose notBefore lies in the future (split orders) are handed to a scheduler. */
 export interface DeferredDispatcher {
@@ -37,6 +38,8 @@ export interface PipelineObserver {
   onReport?(report: ExecutionReport, parent: ParentOrder | undefined): void;
   /** Every order evaluated by a shadow set too; the observer decides what counts as a difference. */
   onShadow?(intent: OrderIntent, enforced: Decision, shadow: Decision): void;
+  /** A cancel request from a client or operator (counts as a message for rate controls). */
+  onCancelRequest?(parent: ParentOrder): void;
 }
 
 export interface PipelineDeps {
@@ -97,13 +100,21 @@ export class Pipeline {
     const shadow = shadowPolicy ? shadowPolicy.evaluate(ctx) : undefined;
     // 5. Admission: throttles wait here (only orders that match a throttle rule).
     let waitedMs = 0;
+    let release: (() => void) | undefined;
     if (decision.kind !== 'deny' && decision.throttles.length && d.admission) {
       const adm = await d.admission(decision.throttles);
       waitedMs = adm.waitedMs;
       if (!adm.ok) decision = throttledDecision(decision, adm.ruleId, adm.key, adm.waitedMs);
+      else release = adm.release;
     }
-    // 6. Write-ahead audit record: on disk before any venue I/O.
-    d.audit.append('decision', decisionAuditBody({ intent, market, score, exposure, decision, tradingState: ts, shadow, waitedMs, scorer: d.scorer() }));
+    // 6. Write-ahead audit record: on disk before any venue I/O. If it cannot be written the
+    //    order is not sent (the append throws and the caller gets a 503).
+    try {
+      d.audit.append('decision', decisionAuditBody({ intent, market, score, exposure, decision, tradingState: ts, shadow, waitedMs, scorer: d.scorer() }));
+    } catch (err) {
+      release?.();
+      throw err;
+    }
     const parent = d.orders.add(intent, decision, score.regime, now);
     for (const o of d.observers ?? []) {
       o.onDecision?.(intent, decision, score, market);
@@ -116,7 +127,11 @@ export class Pipeline {
       const send = (i: number) => this.sendChild(venue, parent, i);
       if (due.length < parent.children.length && d.deferred) d.deferred.schedule(parent, send);
       else if (due.length < parent.children.length) parent.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
-      await Promise.all(due.map(send));
+      try {
+        await Promise.all(due.map(send));
+      } finally {
+        release?.();
+      }
     }
     return { intentId: intent.intentId, decision, regime: score, order: parent };
   }
@@ -125,6 +140,7 @@ export class Pipeline {
   async cancel(intentId: string, reason: string): Promise<ParentOrder | undefined> {
     const p = this.d.orders.get(intentId);
     if (!p) return undefined;
+    for (const o of this.d.observers ?? []) o.onCancelRequest?.(p);
     this.d.deferred?.cancel(intentId);
     const venue = this.d.venues.get(p.intent.venue);
     const now = this.d.clock.now();
@@ -164,17 +180,20 @@ export class Pipeline {
     const child = parent.children[index];
     if (!child || child.status !== 'pending') return;
     const i = parent.intent;
+    // A market order whose child carries a protective price (split with a price limit) goes out
+    // as a limit IOC at that price: it fills at that price or better, or not at all.
+    const protectedMarket = i.type === 'market' && child.plan.price !== undefined;
     const req: ChildOrderRequest = {
       account: i.account,
       symbol: i.symbol,
       clientOrderId: child.plan.clientOrderId,
       side: i.side,
-      type: i.type,
+      type: protectedMarket ? 'limit' : i.type,
       quantity: child.plan.quantity,
       ...(child.plan.price ?? i.price ? { price: child.plan.price ?? i.price } : {}),
       reduceOnly: i.reduceOnly,
       postOnly: i.postOnly,
-      timeInForce: i.timeInForce,
+      timeInForce: protectedMarket ? 'IOC' : i.timeInForce,
       ...(i.leverage ? { leverage: i.leverage } : {}),
     };
     child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path

@@ -7,13 +7,18 @@ import type { EventBus } from './events.js';
 import { isTerminal } from './execution/order-store.js';
 import type { Metrics } from './metrics.js';
 import type { PipelineObserver } from './pipeline.js';
-import type { InMemoryPolicyState, PolicyManager } from './policy/index.js';
+import { latchedEffects, type InMemoryPolicyState, type PolicyManager, type TradingStateStore } from './policy/index.js';
 
-export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState: InMemoryPolicyState; policies: PolicyManager; audit: AuditAppender; clock: Clock }): PipelineObserver[] {
+export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState: InMemoryPolicyState; policies: PolicyManager; tradingState: TradingStateStore; audit: AuditAppender; clock: Clock }): PipelineObserver[] {
   const stateful: PipelineObserver = {
     onDecision(intent, decision, _score, market) {
       const now = d.clock.now();
       d.policyState.recordMessage(intent.clientId, now);
+      // Rules with halt / reduce_only latch a trading state for their scope until an operator lifts it.
+      for (const e of latchedEffects(decision, d.policies.enforcing, intent)) {
+        d.tradingState.set(e.scope, e.state, e.source, `rule ${e.ruleId}`, e.reason);
+        d.audit.append('kill', { scope: e.scope.kind === 'all' ? { type: 'all' } : { type: e.scope.kind, value: e.scope.value }, state: e.state, source: e.source, operator: `rule ${e.ruleId}`, reason: e.reason, intentId: intent.intentId });
+      }
       if (decision.kind === 'deny') return;
       d.policyState.recordOrder(intent, now);
       const ref = intent.price ? Number(intent.price) : (market.mark ?? market.last ?? 0);
@@ -28,6 +33,9 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
         const px = Number(intent.price ?? report.avgPrice ?? report.lastFillPrice ?? 0);
         d.policyState.openOrder(intent.clientId, intent.intentId, Decimal.max(remaining, 0).mul(px).toFixed());
       }
+    },
+    onCancelRequest(parent) {
+      d.policyState.recordMessage(parent.intent.clientId, d.clock.now());
     },
     onShadow(intent, enforced, shadow) {
       const diff = d.policies.compareShadow(enforced, shadow);

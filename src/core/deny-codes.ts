@@ -2,8 +2,8 @@
  * `CODE: key=value key=value` for bots and logs. Codes are stable: add, never rename. Each maps
  * to the regulatory control it implements where there is one (used by compliance reports). */
 export const DENY_CODES = {
-  SYMBOL_NOT_ALLOWED: { control: 'RTS6-15(1)(e) / 15c3-5(c)(2)(iv) instrument permissions', text: 'symbol is not on the allow list' },
-  CLIENT_NOT_PERMITTED: { control: 'RTS6-15(1)(e) / 15c3-5(c)(2)(iv)', text: 'client may not trade this instrument' },
+  SYMBOL_NOT_ALLOWED: { control: 'RTS6-15(3) instrument permissions / 15c3-5(c)(2)(ii) restricted instruments', text: 'symbol is not on the allow list' },
+  CLIENT_NOT_PERMITTED: { control: 'RTS6-15(3) trader permissions / 15c3-5(c)(2)(ii)-(iii)', text: 'client may not trade this instrument' },
   MAX_ORDER_QUANTITY: { control: 'RTS6-15(1)(c) maximum order volume / 15c3-5(c)(1)(ii)', text: 'order quantity above the limit' },
   MAX_ORDER_NOTIONAL: { control: 'RTS6-15(1)(b) maximum order value / 15c3-5(c)(1)(ii)', text: 'order notional above the limit' },
   PRICE_COLLAR: { control: 'RTS6-15(1)(a) price collars / 15c3-5(c)(1)(ii)', text: 'limit price too far from the mark price' },
