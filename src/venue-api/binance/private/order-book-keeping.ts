@@ -1,0 +1,49 @@
+/** What the Binance order JSON needs beyond an ExecutionReport (type, timeInForce, limit price,
+ * creation time), kept per order placed through the API, and the orderId → clientOrderId index
+ * for lookups by orderId. Bounded: the oldest terminal entries go first. */
+import type { OrderType, TimeInForce } from '../../../core/types.js';
+
+export interface OrderMeta {
+  readonly account: string;
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string; // ccxt unified
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly price?: string;
+  readonly reduceOnly: boolean;
+  readonly time: number;
+  /** Cumulative fee already reported on the user stream (for per-fill commissions). */
+  reportedFee: string;
+}
+
+export class OrderBookKeeping {
+  private readonly byClient = new Map<string, OrderMeta>();
+  private readonly byId = new Map<string, OrderMeta>();
+
+  constructor(private readonly limit = 100_000) {}
+
+  add(m: OrderMeta): void {
+    const ck = key(m.account, m.clientOrderId);
+    this.byClient.delete(ck);
+    this.byClient.set(ck, m);
+    this.byId.set(key(m.account, String(m.orderId)), m);
+    if (this.byClient.size > this.limit) {
+      for (const [k, old] of this.byClient) {
+        if (this.byClient.size <= this.limit) break;
+        this.byClient.delete(k);
+        this.byId.delete(key(old.account, String(old.orderId)));
+      }
+    }
+  }
+
+  byClientOrderId(account: string, clientOrderId: string): OrderMeta | undefined {
+    return this.byClient.get(key(account, clientOrderId));
+  }
+
+  byOrderId(account: string, orderId: string): OrderMeta | undefined {
+    return this.byId.get(key(account, orderId));
+  }
+}
+
+const key = (a: string, b: string): string => `${a}\u0000${b}`;
