@@ -38,7 +38,7 @@ function decodeTrees(attrs: Map<string, Attr>, featureCount: number): Tree[] {
   for (const [k, arr] of Object.entries({ nodeIds, feats, values, modes, trues, falses, missing, hit })) {
     if (arr.length !== n) throw new Error(`attribute ${k} has ${arr.length} entries, expected ${n}`);
   }
-  const nTrees = n === 0 ? 0 : Math.max(...treeIds) + 1;
+  const nTrees = treeIds.reduce((m, v) => Math.max(m, v + 1), 0);
   const sizes = new Array<number>(nTrees).fill(0);
   for (let i = 0; i < n; i++) sizes[treeIds[i] as number] = Math.max(sizes[treeIds[i] as number] as number, (nodeIds[i] as number) + 1);
   const trees = sizes.map((s) => ({

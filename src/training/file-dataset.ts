@@ -22,7 +22,7 @@ export async function loadFileDataset(klinesPath: string, fundingPath: string | 
   const venue = symbolArg ? toVenueSymbol(toUnifiedSymbol(symbolArg)) : symbolFromFileName(klinesPath);
   if (!venue) throw new LiqguardError('INVALID_REQUEST', `cannot tell the symbol from the file name ${basename(klinesPath)}; pass --symbol BTCUSDT`);
   const symbol = toUnifiedSymbol(venue);
-  const raw = parseKlines(await readTextFile(klinesPath), { symbol, file: klinesPath });
+  const raw = parseKlines(await readTextFile(klinesPath), { symbol, file: klinesPath, volumeOptional: true });
   const bars = resampleBars(raw, barMs, klinesPath);
   if (bars.length === 0) throw new LiqguardError('INVALID_REQUEST', `${klinesPath}: no complete ${barMs / 60_000}-minute bar after resampling`);
   let funding: FundingEvent[] = [];

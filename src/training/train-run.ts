@@ -219,8 +219,8 @@ function buildCard(c: CardInput): ModelCard {
     },
     serving: { maxMissingFraction: o.maxMissingFraction, topContributions: 5 },
     training: {
-      createdFrom: `data up to ${iso(Math.max(...Array.from(ds.t)))} (no wall clock: the card is a pure function of data, options and seed)`,
-      seed: o.seed, fitSymbols: [...new Set(fitIdx.map((i) => ds.symbol[i]))], fitSpan: { from: iso(Math.min(...fitT)), to: iso(Math.max(...fitT)) }, fitRows: fitIdx.length,
+      createdFrom: `data up to ${iso(ds.t.reduce((m, v) => Math.max(m, v), -Infinity))} (no wall clock: the card is a pure function of data, options and seed)`,
+      seed: o.seed, fitSymbols: [...new Set(fitIdx.map((i) => ds.symbol[i]))], fitSpan: { from: iso(fitT.reduce((m, v) => Math.min(m, v), Infinity)), to: iso(fitT.reduce((m, v) => Math.max(m, v), -Infinity)) }, fitRows: fitIdx.length,
       testStart: iso(TEST_START), embargoHours: o.selection.embargoMs / 3_600_000, folds: c.folds,
       labelBaseRates: labelBaseRates(ds, fitIdx),
       down: side('down'), up: side('up'),
