@@ -40,7 +40,7 @@ afterAll(async () => h?.gw.close());
 describe('ccxt.binanceusdm against the gateway', () => {
   it('loads markets from the venue instrument specs', () => {
     const specs = sim().instruments();
-    expect(Object.keys(bot.markets).sort()).toEqual(specs.map((s) => s.symbol).sort());
+    expect(Object.keys(bot.markets as object).sort()).toEqual(specs.map((s) => s.symbol).sort());
     for (const s of specs) {
       const m = bot.market(s.symbol);
       expect(m.id).toBe(s.venueSymbol);
@@ -76,7 +76,7 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(parent.intent.transport).toBe('binance');
     expect(parent.intent.clientId).toBe('demo');
     expect(position(BTC)).toBeCloseTo(before + 0.01, 10);
-    const again = await bot.fetchOrder(o.id, BTC);
+    const again = await bot.fetchOrder(o.id!, BTC);
     expect(again.id).toBe(o.id);
     expect(again.filled).toBe(0.01);
     const byClientId = await bot.fetchOrder(undefined as unknown as string, BTC, { origClientOrderId: 'bn-mkt-1' });
@@ -91,12 +91,12 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.timeInForce).toBe('GTC');
     expect((await bot.fetchOpenOrders(BTC)).map((x) => x.id)).toContain(o.id);
     expect(sim().openOrdersSync('demo', BTC).some((r) => r.clientOrderId.startsWith(o.clientOrderId!))).toBe(true);
-    const c = await bot.cancelOrder(o.id, BTC);
+    const c = await bot.cancelOrder(o.id!, BTC);
     expect(c.status).toBe('canceled');
-    expect((await bot.fetchOrder(o.id, BTC)).status).toBe('canceled');
+    expect((await bot.fetchOrder(o.id!, BTC)).status).toBe('canceled');
     expect((await bot.fetchOpenOrders(BTC)).map((x) => x.id)).not.toContain(o.id);
     expect(sim().openOrdersSync('demo', BTC).some((r) => r.clientOrderId.startsWith(o.clientOrderId!))).toBe(false);
-    await expect(bot.cancelOrder(o.id, BTC)).rejects.toThrow(ccxt.OrderNotFound);
+    await expect(bot.cancelOrder(o.id!, BTC)).rejects.toThrow(ccxt.OrderNotFound);
     await expect(bot.fetchOrder('1', BTC)).rejects.toThrow(ccxt.OrderNotFound);
   });
 
@@ -159,7 +159,7 @@ describe('ccxt.binanceusdm against the gateway', () => {
     let cur = o;
     for (let i = 0; i < 100 && cur.status === 'open'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      cur = await bot.fetchOrder(o.id, XRP);
+      cur = await bot.fetchOrder(o.id!, XRP);
       if (cur.filled !== seen[seen.length - 1]) seen.push(cur.filled!);
     }
     expect(cur.status).toBe('closed');
