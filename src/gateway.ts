@@ -134,19 +134,17 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     audit.append('startup', { market: 'live', venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => v.id) });
   }
 
-  // Scoring: the trained model, or the transparent baseline. A bad model refuses to start.
+  // Scoring and policies: a bad model or policy file refuses to start (the audit log is closed
+  // cleanly first, so the chain ends on a whole line).
   let scorer: RegimeScorer;
-  if (config.scoring.scorer === 'model') {
-    const model = loadModel(config.scoring.model);
-    scorer = await OnnxRegimeScorer.create(model, { engineFeatureNames: featureCatalog(defaultFeatureConfig()).names });
-    audit.append('model_load', { id: model.card.id, sha256: model.sha256, card: model.cardPath });
-  } else {
-    scorer = new BaselineScorer();
-    audit.append('model_load', { id: scorer.id, sha256: scorer.sha256, kind: 'baseline' });
+  let policies: PolicyManager;
+  try {
+    scorer = await loadScorer(config, audit);
+    policies = new PolicyManager({ dir: config.policies.dir, enforce: config.policies.enforce, ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}), state: policyState, registry: metrics.registry });
+  } catch (err) {
+    await audit.close();
+    throw err;
   }
-
-  // Policies and trading state (kill switch survives restarts in the state dir).
-  const policies = new PolicyManager({ dir: config.policies.dir, enforce: config.policies.enforce, ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}), state: policyState, registry: metrics.registry });
   const tradingState = new TradingStateStore(config.state.dir, wall);
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
@@ -277,4 +275,16 @@ function withOverrides(policies: PolicyManager, overrides: OverrideWorkflow, sta
       return { ...d, trace: d.trace.map((t) => (bypass.has(t.ruleId) ? { ...t, detail: `${t.detail ? `${t.detail} ` : ''}[overridden: ${bypass.get(t.ruleId)}]` } : t)) };
     },
   };
+}
+
+async function loadScorer(config: GatewayConfig, audit: AuditAppender): Promise<RegimeScorer> {
+  if (config.scoring.scorer === 'model') {
+    const model = loadModel(config.scoring.model);
+    const scorer = await OnnxRegimeScorer.create(model, { engineFeatureNames: featureCatalog(defaultFeatureConfig()).names });
+    audit.append('model_load', { id: model.card.id, sha256: model.sha256, card: model.cardPath });
+    return scorer;
+  }
+  const scorer = new BaselineScorer();
+  audit.append('model_load', { id: scorer.id, sha256: scorer.sha256, kind: 'baseline' });
+  return scorer;
 }

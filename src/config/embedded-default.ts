@@ -35,7 +35,7 @@ market:
   staleAfterMs: 7200000    # in replay time: two missing hourly bars make the data stale
 scoring:
   scorer: model
-  model: models/default.json
+  model: models           # a directory: models/default.json names the default card
 policies:
   dir: policies
   enforce: default

@@ -157,7 +157,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       }),
       staleAfterMs: market.staleAfterMs ?? 7_200_000,
     }),
-    scoring: Object.freeze({ scorer: scoring.scorer ?? 'baseline', model: abs(scoring.model ?? 'models/default.json') }),
+    scoring: Object.freeze({ scorer: scoring.scorer ?? 'baseline', model: abs(scoring.model ?? 'models') }),
     policies: Object.freeze({ dir: abs(policies.dir ?? 'policies'), enforce: policies.enforce ?? 'default', shadow: policies.shadow, watch: policies.watch ?? false }),
     audit: Object.freeze({
       dir: abs(audit.dir ?? 'var/audit'),

@@ -8,6 +8,9 @@ import { verifyAudit } from '../../src/audit/verify.js';
 import type { Gateway } from '../../src/gateway.js';
 import type { SimulatedVenue } from '../../src/execution/simulated/index.js';
 import { startEmbeddedGateway } from './support.js';
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PACKAGE_ROOT } from '../../src/config/load.js';
 
 let gw: Gateway;
 let url: string;
@@ -16,7 +19,7 @@ const H = { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' };
 const BTC = 'BTC/USDT:USDT';
 
 beforeAll(async () => {
-  ({ gw, url, varDir } = await startEmbeddedGateway((y) => y.replace("scorer: model", "scorer: baseline")));
+  ({ gw, url, varDir } = await startEmbeddedGateway());
 });
 afterAll(async () => gw?.close());
 
@@ -39,6 +42,9 @@ describe('gateway end to end on the embedded default', () => {
     expect(r.probability).toBeGreaterThan(0);
     expect(r.probability).toBeLessThan(1);
     expect(r.contributions.length).toBeGreaterThan(0);
+    // The embedded default scores with the trained ONNX model named by models/default.json.
+    const pointer = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'models', 'default.json'), 'utf8'));
+    expect(r).toMatchObject({ scorer: 'model', modelId: pointer.model });
     const m = (await (await fetch(`${url}/v1/market/${encodeURIComponent(BTC)}`, { headers: H })).json()) as any;
     // Hourly replay has no mark-price stream: mark is missing (never a made-up value), last is set.
     expect(m.mark).toBeNull();
@@ -130,5 +136,21 @@ describe('gateway end to end on the embedded default', () => {
     expect(v.failures).toEqual([]);
     expect(v.ok).toBe(true);
     expect(v.records).toBeGreaterThan(5);
+  });
+});
+
+describe('a missing or corrupt model refuses to start', () => {
+  it.each([
+    ['missing', (dir: string) => dir],
+    ['corrupt', (dir: string) => {
+      const pointer = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'models', 'default.json'), 'utf8'));
+      copyFileSync(join(PACKAGE_ROOT, 'models', `${pointer.model}.json`), join(dir, `${pointer.model}.json`));
+      writeFileSync(join(dir, 'default.json'), JSON.stringify(pointer));
+      writeFileSync(join(dir, `${pointer.model}.onnx`), 'not an onnx file');
+      return dir;
+    }],
+  ])('%s model → MODEL_INVALID with what to do', async (_name, prepare) => {
+    const dir = prepare(mkdtempSync(join(tmpdir(), 'lg-model-')));
+    await expect(startEmbeddedGateway((y) => y.replace(/model: models .*/, `model: ${dir}`))).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/liqguard train/) });
   });
 });
