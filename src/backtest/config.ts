@@ -1,6 +1,6 @@
 /** Gateway configs for the two arms of a backtest: the same simulated venue, clients and scorer;
  * only the enforced policy set differs. I/O edge: writes the policy copies under the run dir. */
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GatewayConfig } from '../config/types.js';
 import { loadConfigText, PACKAGE_ROOT } from '../config/load.js';
@@ -36,19 +36,22 @@ export interface ConfigInputs {
   readonly strategies: readonly StrategySpec[];
   readonly balance: string;
   readonly workDir: string; // audit logs, trading state and policy copies go below it
-  readonly modelCard?: string; // default models/default.json in the package
+  /** Model card, or a models directory holding default.json. Default: the package's models/. */
+  readonly model?: string;
 }
 
 export const clientIdOf = (s: StrategySpec): string => `bt-${s.name}`;
 
-/** Which scorer a backtest uses: the trained model when its card exists, else the baseline. */
-export function scorerChoice(modelCard = join(PACKAGE_ROOT, 'models', 'default.json')): { scorer: 'model' | 'baseline'; model: string } {
-  return existsSync(modelCard) ? { scorer: 'model', model: modelCard } : { scorer: 'baseline', model: modelCard };
+/** Which scorer a backtest uses: the trained model when there is one (a card, or a models
+ * directory whose default.json names one), else the transparent baseline. */
+export function scorerChoice(model = join(PACKAGE_ROOT, 'models')): { scorer: 'model' | 'baseline'; model: string } {
+  const present = existsSync(model) && (!statSync(model).isDirectory() || existsSync(join(model, 'default.json')));
+  return { scorer: present ? 'model' : 'baseline', model };
 }
 
 function configYaml(i: ConfigInputs, arm: Arm, policyDir: string, policyId: string): string {
   const armDir = join(i.workDir, arm);
-  const sc = scorerChoice(i.modelCard);
+  const sc = scorerChoice(i.model);
   const clients = i.strategies
     .map((s, n) => `  - id: ${clientIdOf(s)}\n    apiKey: backtest-key-${n}-${s.name}\n    account: ${clientIdOf(s)}\n    venue: sim\n    roles: [trader, viewer]`)
     .join('\n');

@@ -99,12 +99,21 @@ export class ArmRecorder {
     }
   }
 
-  /** Every report of the simulated exchange (its full stream, requests and venue-initiated). */
+  /** A rejected child as the pipeline recorded it (the exchange returns a request's reject to
+   * the caller instead of emitting it). The venue's own error is in the reason (-2019 margin, ...). */
+  venueReject(r: ExecutionReport): void {
+    const strategy = this.strategyOfAccount.get(r.account);
+    if (!strategy || r.status !== 'rejected') return;
+    const s = this.strategies.get(strategy)!;
+    const key = /^-\d+/.exec(r.reason ?? '')?.[0] ?? r.code ?? 'rejected';
+    s.venueRejects[key] = (s.venueRejects[key] ?? 0) + 1;
+  }
+
+  /** The simulated exchange's report stream: fills (request and resting) and forced liquidations. */
   report(r: ExecutionReport): void {
     const strategy = this.strategyOfAccount.get(r.account);
     if (!strategy) return;
     const s = this.strategies.get(strategy)!;
-    if (r.status === 'rejected' && r.code) s.venueRejects[r.code] = (s.venueRejects[r.code] ?? 0) + 1;
     if (r.lastFillQuantity && (r.status === 'filled' || r.status === 'partially_filled') && !r.liquidation) s.fills++;
     if (r.liquidation) {
       const quantity = Number(r.filledQuantity);

@@ -14,6 +14,7 @@ import { createReplayFeed } from '../market/replay/sources.js';
 import type { ReplayFeed } from '../market/replay/feed.js';
 import { clientIdOf, prepareArms, type Arm, type ArmSetup } from './config.js';
 import { ArmRecorder } from './recorder.js';
+import { installReplayExecution } from './replay-execution.js';
 import type { StrategySpec } from './spec.js';
 import { createStrategy, type BarView, type OrderRequest, type Strategy, type StrategyView } from './strategies.js';
 
@@ -30,7 +31,7 @@ export interface BacktestOptions {
   readonly balance: string;
   readonly policyFile: string;
   readonly workDir: string;
-  readonly modelCard?: string;
+  readonly model?: string; // model card or models dir; default the package's models/ (baseline when absent)
   /** Called after every step: arm, steps done, steps in the arm. */
   readonly progress?: (arm: Arm, done: number, total: number) => void;
 }
@@ -70,7 +71,7 @@ export function stepTimes(from: number, to: number): number[] {
 
 export async function runBacktest(o: BacktestOptions): Promise<BacktestRun> {
   if (!(o.from < o.to)) throw new RangeError('backtest window: from must be before to');
-  const arms = prepareArms({ policyFile: o.policyFile, symbols: o.symbols, strategies: o.strategies, balance: o.balance, workDir: o.workDir, ...(o.modelCard ? { modelCard: o.modelCard } : {}) });
+  const arms = prepareArms({ policyFile: o.policyFile, symbols: o.symbols, strategies: o.strategies, balance: o.balance, workDir: o.workDir, ...(o.model ? { model: o.model } : {}) });
   const { feed, notes } = await createReplayFeed({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, warmupFrom: o.warmupFrom });
   checkCoverage(feed, o);
   const steps = stepTimes(o.from, o.to);
@@ -92,11 +93,15 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
   const ids = sequentialIds();
   const gw = await buildGateway(setup.config, { clock, wallClock: clock, ids, logger: false });
   try {
+    const timers = installReplayExecution(gw, clock);
     const venue = gw.venues.get('sim');
     if (!(venue instanceof SimulatedVenue)) throw new Error('backtest: the gateway has no simulated venue "sim"');
     const strategies = o.strategies.map((spec) => ({ spec, clientId: clientIdOf(spec), bot: createStrategy(spec) }));
     const rec = new ArmRecorder(strategies.map((s) => ({ name: s.spec.name, account: s.clientId })));
     const stopReports = venue.exchange.onReport((r) => rec.report(r));
+    const stopBus = gw.bus.subscribe((e) => {
+      if (e.type === 'execution' && e.report.status === 'rejected') rec.venueReject(e.report);
+    });
 
     const history = new Map<string, BarView[]>(o.symbols.map((s) => [s, []]));
     const sink = {
@@ -109,7 +114,7 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
 
     for (let i = 0; i < steps.length; i++) {
       const t = steps[i]!;
-      clock.set(t);
+      await timers.advance(t - clock.now()); // split children due before t go out first, at their times
       feed.stepTo(t, sink);
       if (market) await recordMarket(gw, market, history, t);
       for (const s of strategies) await runStrategy(gw, venue, s, history, o.symbols, t, rec, ids);
@@ -124,6 +129,7 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
       o.progress?.(setup.arm, i + 1, steps.length);
     }
     stopReports();
+    stopBus();
 
     const ledger: Record<string, Record<string, number>> = {};
     for (const s of strategies) {

@@ -2,6 +2,7 @@
  * their account and ask for orders. They know nothing of the gateway: the engine sends what
  * they ask through the real pipeline, so a policy shapes their flow exactly as it would a live
  * bot's. Sizes are computed as numbers (a bot's intent) and leave as lot-floored decimal strings. */
+import { maxNotionalForLeverage } from '../account/margin.js';
 import { Decimal, floorToStep, roundToStep } from '../core/decimal.js';
 import type { AccountState, InstrumentSpec, Side, TimeInForce } from '../core/types.js';
 import { createPrng, type Prng } from '../training/prng.js';
@@ -55,6 +56,14 @@ export function lotQuantity(inst: InstrumentSpec, qty: number, price: number): s
 }
 
 const leverageFor = (lev: number, inst: InstrumentSpec): string => String(Math.min(lev, inst.maxLeverage));
+
+/** Largest position notional the venue allows at this leverage (its margin brackets), with room
+ * for the price to move between the decision and the fill: a bot that knows its venue never
+ * asks for more (the venue would reject it with -2027). */
+export function bracketCap(inst: InstrumentSpec, leverage: string): number {
+  const cap = maxNotionalForLeverage(leverage, inst.brackets);
+  return cap ? cap.toNumber() * 0.95 : 0;
+}
 const noise = (rng: Prng, jitter: number): number => 1 + jitter * (2 * rng.next() - 1);
 
 /** Leveraged trend follower: long above the moving average (or on a breakout of the channel),
@@ -102,7 +111,7 @@ export class TrendFollower implements Strategy {
       const inst = view.instrument(symbol);
       const price = bars[bars.length - 1]!.close;
       const lev = leverageFor(s.leverage, inst);
-      const target = (equity * Number(lev) * s.size * k) / view.symbols.length / price; // base, unsigned
+      const target = Math.min((equity * Number(lev) * s.size * k) / view.symbols.length, bracketCap(inst, lev)) / price; // base, unsigned
       const pos = positionQty(acc, symbol);
       const order = (side: Side, qty: number, reduceOnly: boolean): void => {
         const q = reduceOnly ? floorToStep(new Decimal(qty.toPrecision(15)), inst.stepSize) : undefined;
@@ -149,15 +158,21 @@ export class MarketMaker implements Strategy {
       if (!last || !(equity > 0)) continue;
       const inst = view.instrument(symbol);
       const lev = leverageFor(s.leverage, inst);
-      const quote = (equity * Number(lev) * s.size * k) / view.symbols.length;
-      const cap = (equity * Number(lev) * s.maxInventory) / view.symbols.length;
+      const venueCap = bracketCap(inst, lev);
+      const cap = Math.min((equity * Number(lev) * s.maxInventory) / view.symbols.length, venueCap);
       const pos = positionQty(acc, symbol);
       const inventory = pos * last.close;
+      // The side that grows the inventory may not take it past the venue's bracket cap.
+      const quote = (side: Side): number => {
+        const q = (equity * Number(lev) * s.size * k) / view.symbols.length;
+        const grows = side === 'buy' ? pos >= 0 : pos <= 0;
+        return grows ? Math.min(q, Math.max(0, venueCap - Math.abs(inventory))) : q;
+      };
       const bid = roundToStep(new Decimal((last.close * (1 - half)).toPrecision(15)), inst.tickSize, 'down');
       const ask = roundToStep(new Decimal((last.close * (1 + half)).toPrecision(15)), inst.tickSize, 'up');
       const place = (side: Side, px: Decimal): void => {
         if (!px.gt(0)) return;
-        const quantity = lotQuantity(inst, quote / px.toNumber(), px.toNumber());
+        const quantity = lotQuantity(inst, quote(side) / px.toNumber(), px.toNumber());
         if (!quantity) return;
         const reduces = side === 'buy' ? pos < 0 : pos > 0;
         const reduceOnly = reduces && Number(quantity) <= Math.abs(pos);

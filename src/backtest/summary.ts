@@ -161,7 +161,7 @@ export function buildReport(b: BacktestRun, outDir: string): ReplayReport {
     window: { from: iso(o.from), to: iso(o.to), warmupFrom: iso(o.warmupFrom), steps: b.steps.length, stepMs: 3_600_000 },
     symbols: [...o.symbols],
     balance: o.balance,
-    scorer: { ...b.scorer, note: b.scorer.kind === 'model' ? 'trained regime model (models/default.json)' : 'baseline scorer: volatility and drawdown percentiles, not a trained model (models/default.json was not found)' },
+    scorer: { ...b.scorer, note: b.scorer.kind === 'model' ? 'trained regime model (ONNX, models/)' : 'baseline scorer: volatility and drawdown percentiles, not a trained model (no models/default.json was found)' },
     strategies: o.strategies.map((s) => ({ name: s.name, kind: s.kind, spec: formatStrategySpec(s), account: clientIdOf(s) })),
     arms,
     comparison,
