@@ -84,7 +84,7 @@ describe('ccxt.binanceusdm against the gateway', () => {
   });
 
   it('a limit order rests, is listed, fetched and cancelled; a second cancel is OrderNotFound', async () => {
-    const price = priceAt(BTC, 0.97);
+    const price = priceAt(BTC, 0.955);
     const o = await bot.createOrder(BTC, 'limit', 'buy', 0.01, price);
     expect(o.status).toBe('open');
     expect(o.price).toBe(price);
@@ -101,7 +101,7 @@ describe('ccxt.binanceusdm against the gateway', () => {
   });
 
   it('post-only is GTX: it rests when it would not cross, and is rejected with the venue reason when it would', async () => {
-    const o = await bot.createOrder(BTC, 'limit', 'buy', 0.01, priceAt(BTC, 0.97), { postOnly: true });
+    const o = await bot.createOrder(BTC, 'limit', 'buy', 0.01, priceAt(BTC, 0.955), { postOnly: true });
     expect(o.postOnly).toBe(true);
     expect(o.info.timeInForce).toBe('GTX');
     expect(h.gw.orders.get(o.info.liqguard.intentId)!.intent.postOnly).toBe(true);

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ccxt from 'ccxt';
+import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
 import { randomIds } from '../../../src/core/ids.js';
@@ -27,7 +28,9 @@ export interface FrontDoorGateway {
   readonly varDir: string;
 }
 
-export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yaml: string) => string } = {}): Promise<FrontDoorGateway> {
+type Plugin = (app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>;
+
+export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yaml: string) => string; plugins?: (gw: Gateway) => Plugin[] } = {}): Promise<FrontDoorGateway> {
   const varDir = mkdtempSync(join(tmpdir(), 'lg-bn-'));
   mkdirSync(join(varDir, 'audit'));
   let yaml = EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')
@@ -40,7 +43,9 @@ export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yam
   const gw = await buildGateway(config, { logger: false });
   // buildGateway does not take plugins yet: the app is not ready, so routes can still be added.
   const fd = binanceFrontDoor({ pipeline: gw.pipeline, orders: gw.orders, venues: gw.venues, market: gw.market, clock: gw.clock, ids: randomIds() });
-  await fd.plugin(gw.app, new ApiKeyAuth(config.clients));
+  const auth = new ApiKeyAuth(config.clients);
+  await fd.plugin(gw.app, auth);
+  for (const plugin of o.plugins?.(gw) ?? []) await plugin(gw.app, auth);
   await gw.start();
   const url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
   return { gw, fd, url, varDir };
