@@ -25,7 +25,7 @@ const sim = () => h.gw.venues.get('sim') as SimulatedVenue;
 const position = (symbol: string) => Number(sim().accountStateSync('demo').positions.find((p) => p.symbol === symbol)?.quantity ?? 0);
 const lastPrice = (symbol: string) => h.gw.market.snapshot(symbol, h.gw.clock.now()).last!;
 const tick = (symbol: string) => Number(sim().instrument(symbol)!.tickSize);
-const priceAt = (symbol: string, f: number) => Math.round((lastPrice(symbol) * f) / tick(symbol)) * tick(symbol);
+const priceAt = (symbol: string, f: number) => Number((Math.round((lastPrice(symbol) * f) / tick(symbol)) * tick(symbol)).toFixed(8));
 
 beforeAll(async () => {
   h = await startFrontDoorGateway({
