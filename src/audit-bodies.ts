@@ -45,13 +45,26 @@ export function decisionAuditBody(x: DecisionAuditInput): Record<string, unknown
     },
     score,
     model: { id: x.scorer.id, sha256: x.scorer.sha256, kind: x.scorer.kind },
-    exposure,
+    exposure: exposureSummary(exposure),
     tradingState: x.tradingState,
     decision,
     outcome: decision.kind,
     policy: { id: decision.policySetId, sha256: decision.policySha256 },
     ...(x.waitedMs ? { throttleWaitMs: x.waitedMs } : {}),
     ...(x.shadow ? { shadow: { kind: x.shadow.kind, code: x.shadow.code ?? null, approvedQuantity: x.shadow.approvedQuantity, policy: { id: x.shadow.policySetId, sha256: x.shadow.policySha256 } } } : {}),
+  };
+}
+
+/** The exposure inputs of a decision: the order's own position and the account's totals. The
+ * other positions are summarised (their count and maintenance margin are inside the totals):
+ * writing every position on every decision would make the record grow with the account. */
+function exposureSummary(e: Exposure): Record<string, unknown> {
+  const { account, ...rest } = e;
+  return {
+    ...rest,
+    ...(account
+      ? { account: { walletBalance: account.walletBalance, availableBalance: account.availableBalance, marginBalance: account.marginBalance, maintMargin: account.maintMargin, marginRatio: Number.isFinite(account.marginRatio) ? account.marginRatio : null, positions: account.positions.length } }
+      : {}),
   };
 }
 
