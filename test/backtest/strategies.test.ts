@@ -69,6 +69,14 @@ describe('trend follower', () => {
     expect(o[0]!.leverage).toBe(String(ETH!.maxLeverage));
   });
 
+  it('never asks for more than the venue bracket allows at its leverage', () => {
+    const bot = createStrategy(parseStrategySpecs(['trend:leverage=125,size=1,lookback=2,jitter=0'])[0]!);
+    const o = orders(bot.decide(view([2000, 2010, 2020])));
+    const notional = Number(o[0]!.quantity) * 2020;
+    expect(notional).toBeLessThanOrEqual(50_000 * 0.95); // ETH: 125x only up to 50k notional
+    expect(notional).toBeGreaterThan(50_000 * 0.95 - 2020 * 0.001);
+  });
+
   it('is deterministic per seed and differs across seeds', () => {
     const run = (seed: number) => orders(createStrategy(parseStrategySpecs([`trend:lookback=24,seed=${seed}`])[0]!).decide(view(rising)))[0]!.quantity;
     expect(run(7)).toBe(run(7));
