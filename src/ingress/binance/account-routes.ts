@@ -23,7 +23,7 @@ interface PositionRow {
 }
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
-  const viewer = signedGuard(ctx, 'viewer');
+  const viewer = signedGuard(ctx, ['viewer', 'trader']); // a trading key reads its own orders and account
   const trader = signedGuard(ctx, 'trader');
 
   const rowsFor = (clientId: string, insts: readonly InstrumentSpec[], acct: AccountState): PositionRow[] =>

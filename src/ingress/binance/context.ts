@@ -53,8 +53,9 @@ interface Signed {
 const signedOf = new WeakMap<FastifyRequest, Signed>();
 
 /** fastify preHandler: Binance SIGNED-endpoint checks with the gateway-issued key and secret,
- * then the role. A key without an apiSecret cannot use the front door. */
-export function signedGuard(ctx: FrontDoorContext, role: Role) {
+ * then the role (any of `role`). A key without an apiSecret cannot use the front door. */
+export function signedGuard(ctx: FrontDoorContext, role: Role | readonly Role[]) {
+  const roles: readonly Role[] = typeof role === 'string' ? [role] : role;
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const url = req.raw.url ?? req.url;
     const q = url.indexOf('?');
@@ -70,7 +71,7 @@ export function signedGuard(ctx: FrontDoorContext, role: Role) {
     });
     if (!r.ok) throw new BinanceApiError(r.httpStatus, r.code, r.msg);
     const client = ctx.auth.identify(r.apiKey)!;
-    if (!client.roles.includes(role)) throw new BinanceApiError(401, -2015, `Invalid API-key, IP, or permissions for action. LIQGUARD FORBIDDEN: client=${client.id} lacks role=${role}`);
+    if (!roles.some((r) => client.roles.includes(r))) throw new BinanceApiError(401, -2015, `Invalid API-key, IP, or permissions for action. LIQGUARD FORBIDDEN: client=${client.id} lacks role=${roles.join('|')}`);
     signedOf.set(req, { client, params: r.params });
   };
 }

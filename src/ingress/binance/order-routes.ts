@@ -12,7 +12,7 @@ import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
-  const viewer = signedGuard(ctx, 'viewer');
+  const viewer = signedGuard(ctx, ['viewer', 'trader']); // a trading key reads its own orders and account
   const show = (p: ParentOrder) => {
     const inst = ctx.venues.get(p.intent.venue)?.instrument(p.intent.symbol);
     if (!inst) throw binanceErrors.unknown();
