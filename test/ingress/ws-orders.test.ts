@@ -198,6 +198,25 @@ describe('cancel-on-disconnect', () => {
   });
 });
 
+describe('cancel-on-disconnect at gateway shutdown', () => {
+  it('closing the gateway ends the sessions and cancels their working orders before the venue closes', async () => {
+    let own: ReturnType<typeof wsOrderEntry> | undefined;
+    const g = await startFrontDoorGateway({ plugins: (gw) => [(own = wsOrderEntry({ pipeline: gw.pipeline, orders: gw.orders, clock: gw.clock, ids: randomIds(), bus: gw.bus, venues: gw.venues })).plugin] });
+    const ws = new WebSocket(`${g.url.replace('http', 'ws')}/v1/ws/orders`, { headers: { 'x-api-key': DEMO_API_KEY } });
+    const answers: any[] = [];
+    ws.on('message', (d) => answers.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    const last = g.gw.market.snapshot(BTC, g.gw.clock.now()).last!;
+    ws.send(JSON.stringify({ op: 'submit', id: 1, order: { symbol: BTC, side: 'buy', type: 'limit', quantity: '0.01', price: (Math.round(last * 0.955 * 10) / 10).toFixed(1) } }));
+    await until(() => answers.some((m) => m.id === 1));
+    const intentId = answers.find((m) => m.id === 1).result.intentId as string;
+    expect(g.gw.orders.get(intentId)!.status).toBe('new');
+    await g.gw.close();
+    expect(g.gw.orders.get(intentId)!.status).toBe('canceled');
+    expect(own!.stats().disconnectCancels).toBe(1);
+  });
+});
+
 describe('venue dead-man switch', () => {
   it('arms the symbols of cancel-on-disconnect sessions, refreshes them, and disarms when the last session ends', async () => {
     armCalls.length = 0;
