@@ -29,7 +29,7 @@ import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore } from 
 import type { PolicyEvaluator } from './core/stages.js';
 import type { Decision, RegimeLabel, RiskContext } from './core/types.js';
 import { Admission } from './execution/admission/index.js';
-import { SplitScheduler } from './execution/split/index.js';
+import { SplitScheduler, type Timers } from './execution/split/index.js';
 import type { OverrideWorkflow } from './overrides/workflow.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
@@ -47,6 +47,12 @@ export interface GatewayOptions {
   /** Decision clock for backtests (with market.source 'none'): the caller drives time and feeds
    * events through Gateway.ingest. Default: replay time in replay mode, wall time otherwise. */
   readonly clock?: Clock;
+  /** Timers of the split scheduler, in decision time (backtests pass ManualTimers on their
+   * clock). Default: real timers, scaled by the replay speed in replay mode. */
+  readonly timers?: Timers;
+  /** Throttle admission: false turns waiting off (backtests step an hour at a time, where a
+   * per-second rate cannot bind); throttle rules are still evaluated and traced. */
+  readonly admission?: false;
 }
 
 export interface Gateway {
@@ -179,7 +185,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const speed = replay ? replay.multiplier : 1;
   const splits = new SplitScheduler({
     clock: clockRef,
-    timers: { setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / speed)), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    timers: opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / speed)), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
     endChild: (p, i, status, reason) => orders.endChild(p, i, status, clockRef.now(), undefined, reason),
     onEvent: (e) => audit.append('execution', { intentId: e.intentId, scheduler: e }),
@@ -194,7 +200,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     tradingState,
     venues,
     exposure: makeExposureFn({ venues, policyState }),
-    admission: (t) => admission.admit(t),
+    ...(opts.admission === false ? {} : { admission: (t: Parameters<Admission['admit']>[0]) => admission.admit(t) }),
     deferred: splits,
     audit,
     orders,

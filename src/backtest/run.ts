@@ -14,7 +14,7 @@ import { createReplayFeed } from '../market/replay/sources.js';
 import type { ReplayFeed } from '../market/replay/feed.js';
 import { clientIdOf, prepareArms, type Arm, type ArmSetup } from './config.js';
 import { ArmRecorder } from './recorder.js';
-import { installReplayExecution } from './replay-execution.js';
+import { ManualTimers } from '../execution/split/index.js';
 import type { StrategySpec } from './spec.js';
 import { createStrategy, type BarView, type OrderRequest, type Strategy, type StrategyView } from './strategies.js';
 
@@ -91,9 +91,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestRun> {
 async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, steps: readonly number[], market: Record<string, MarketSeries> | undefined): Promise<{ run: ArmRun; scorer: BacktestRun['scorer'] }> {
   const clock = new ManualClock(o.warmupFrom);
   const ids = sequentialIds();
-  const gw = await buildGateway(setup.config, { clock, wallClock: clock, ids, logger: false });
+  // Split children on replay time (manual timers on the backtest clock); throttles never wait.
+  const timers = new ManualTimers(clock);
+  const gw = await buildGateway(setup.config, { clock, wallClock: clock, ids, logger: false, timers, admission: false });
   try {
-    const timers = installReplayExecution(gw, clock);
     const venue = gw.venues.get('sim');
     if (!(venue instanceof SimulatedVenue)) throw new Error('backtest: the gateway has no simulated venue "sim"');
     const strategies = o.strategies.map((spec) => ({ spec, clientId: clientIdOf(spec), bot: createStrategy(spec) }));
