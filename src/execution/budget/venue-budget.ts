@@ -96,6 +96,12 @@ export class VenueBudget {
     if (this.queue.length) this.pump();
   }
 
+  /** A ban end read from a 418 body ("banned until <ms>"), after observeResponse saw the status. */
+  noteBanUntil(until: number): void {
+    this.state.observe418(this.o.clock.now(), { bannedUntil: until });
+    this.publish(this.o.clock.now());
+  }
+
   snapshot(): BudgetSnapshot {
     return this.state.snapshot(this.o.clock.now());
   }

@@ -61,7 +61,7 @@ export function installFaultHooks(app: FastifyInstance, faults: PrivateFaults, o
         .header('Retry-After', String(secs))
         .send({ code: -1003, msg: `Way too many requests; IP(${req.ip}) banned until ${rl.until}. Please use the websocket for live updates to avoid bans.` });
     }
-    const err = faults.errorFor(path);
+    const err = faults.errorFor(path, req.method);
     if (err) {
       const code = err.code ?? (err.status === 500 ? -1000 : -1001);
       const msg = err.msg ?? (err.status === 500 ? 'An unknown error occurred while processing the request.' : 'Internal error; unable to process your request. Please try again.');

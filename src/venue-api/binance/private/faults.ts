@@ -7,7 +7,7 @@ export type Fault =
   /** Delay matching requests by `ms` before they are handled. */
   | { readonly kind: 'latency'; readonly ms: number; readonly path?: string; readonly times?: number }
   /** Answer the next `times` matching requests with `status` (5xx) and a Binance error body. */
-  | { readonly kind: 'error'; readonly status: number; readonly path?: string; readonly times?: number; readonly code?: number; readonly msg?: string }
+  | { readonly kind: 'error'; readonly status: number; readonly path?: string; readonly method?: string; readonly times?: number; readonly code?: number; readonly msg?: string }
   /** The next `count429` matching requests get 429 / -1003 with Retry-After; then, when
    * `banMs` is set, the next one starts a ban: every request gets 418 until it ends. */
   | { readonly kind: 'rateLimit'; readonly path?: string; readonly count429?: number; readonly retryAfterSec?: number; readonly banMs?: number }
@@ -80,8 +80,8 @@ export class PrivateFaults {
     return a.fault.ms;
   }
 
-  errorFor(path: string): F<'error'> | undefined {
-    const a = take(this.errors, path);
+  errorFor(path: string, method: string): F<'error'> | undefined {
+    const a = take(this.errors, path, method);
     if (!a) return undefined;
     this.counts.errors++;
     return a.fault;
@@ -123,8 +123,11 @@ export class PrivateFaults {
   }
 }
 
-function take<T extends Fault>(list: Armed<T>[], path: string): Armed<T> | undefined {
-  const i = list.findIndex((a) => !('path' in a.fault) || a.fault.path === undefined || a.fault.path === path);
+function take<T extends Fault>(list: Armed<T>[], path: string, method?: string): Armed<T> | undefined {
+  const i = list.findIndex((a) => {
+    const f = a.fault as { path?: string; method?: string };
+    return (f.path === undefined || f.path === path) && (f.method === undefined || method === undefined || f.method.toUpperCase() === method);
+  });
   if (i < 0) return undefined;
   const a = list[i]!;
   if (--a.left <= 0) list.splice(i, 1);
@@ -143,7 +146,7 @@ export function parseFault(x: unknown): Fault | string {
     case 'latency':
       return check(o.ms === undefined ? '"ms" is required' : undefined, num('ms'), str('path'), num('times', 1)) ?? (o as F<'latency'>);
     case 'error':
-      return check(typeof o.status === 'number' && o.status >= 500 && o.status <= 599 ? undefined : '"status" must be 500..599', str('path'), num('times', 1), str('msg')) ?? (o as F<'error'>);
+      return check(typeof o.status === 'number' && o.status >= 500 && o.status <= 599 ? undefined : '"status" must be 500..599', str('path'), str('method'), num('times', 1), str('msg')) ?? (o as F<'error'>);
     case 'rateLimit':
       return check(str('path'), num('count429'), num('retryAfterSec'), num('banMs', 1)) ?? (o as F<'rateLimit'>);
     case 'acceptThenTimeout':

@@ -1,0 +1,268 @@
+/** CcxtVenue: the Venue for any ccxt exchange. Placement is guarded in this order: instrument
+ * known → venue filters (nothing sent on failure) → the shared VenueBudget → createOrder with
+ * the child's clientOrderId. When the answer is lost (timeout, dropped connection, 5xx) the
+ * order is looked up by that clientOrderId BEFORE anything is resent: found → adopted; absent
+ * once its recvWindow is over (so the lost request can no longer execute) → sent once more
+ * with the same id; still unknown → VENUE_UNKNOWN_STATE now and resolved by polling later.
+ * An order is therefore never sent twice. */
+import { renderDenial, type DenyCode, type DenyParams } from '../../core/deny-codes.js';
+import type { Clock } from '../../core/clock.js';
+import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, Venue } from '../../core/types.js';
+import { parseBannedUntil, type VenueBudget } from '../budget/index.js';
+import { AccountCache, accountFromCcxt, type CcxtBalanceLike, type CcxtPositionLike } from './account-sync.js';
+import { isAmbiguous, isOrderNotFound, mapCcxtError } from './errors.js';
+import type { CcxtExchange } from './exchange.js';
+import { checkFilters } from './filters.js';
+import { OrderTracker } from './order-tracker.js';
+import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
+
+export interface CcxtVenueDeps {
+  readonly id: string;
+  readonly exchange: CcxtExchange;
+  readonly budget: VenueBudget;
+  readonly instruments: readonly InstrumentSpec[];
+  /** Report timestamps (the gateway's decision clock). */
+  readonly clock: Clock;
+  /** Real time: recvWindow arithmetic and waits. */
+  readonly wallClock: Clock;
+  readonly recvWindowMs: number;
+  readonly accountRefreshMs: number;
+  readonly pollIntervalMs: number;
+  /** Price to value market orders for the min-notional check (e.g. the market view's mark). */
+  readonly refPrice?: (symbol: string) => string | undefined;
+  readonly logger?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+type Reconciled = { state: 'found'; report: ExecutionReport } | { state: 'absent' } | { state: 'unknown'; reason: string };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref());
+
+export class CcxtVenue implements Venue {
+  readonly id: string;
+  private readonly specs: ReadonlyMap<string, InstrumentSpec>;
+  private readonly listeners = new Set<(r: ExecutionReport) => void>();
+  private readonly tracker: OrderTracker;
+  private readonly account: AccountCache;
+  private readonly leverage = new Map<string, string>();
+  /** Every createOrder actually sent, per clientOrderId (tests and drills read it). */
+  readonly sends = new Map<string, number>();
+
+  constructor(private readonly d: CcxtVenueDeps) {
+    this.id = d.id;
+    this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
+    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
+    this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs);
+  }
+
+  instruments(): readonly InstrumentSpec[] {
+    return this.d.instruments;
+  }
+  instrument(symbol: string): InstrumentSpec | undefined {
+    return this.specs.get(symbol);
+  }
+  get budget(): VenueBudget {
+    return this.d.budget;
+  }
+  get exchange(): CcxtExchange {
+    return this.d.exchange;
+  }
+
+  async placeOrder(req: ChildOrderRequest): Promise<ExecutionReport> {
+    const inst = this.specs.get(req.symbol);
+    if (!inst) return this.reject(req, 'VENUE_REJECTED', { symbol: req.symbol, reason: 'not listed by this venue' });
+    const bad = checkFilters(req, inst, this.d.refPrice?.(req.symbol));
+    if (bad) return rejectedReport(this.id, req, bad.code, bad.reason, this.d.clock.now());
+    if (req.leverage !== undefined && this.leverage.get(req.symbol) !== req.leverage) {
+      const failed = await this.setLeverage(req);
+      if (failed) return failed;
+    }
+    return this.send(req, 0, 0);
+  }
+
+  private async send(req: ChildOrderRequest, resends: number, limited: number): Promise<ExecutionReport> {
+    const permit = await this.d.budget.acquire('order', 1);
+    if (!permit.ok) return this.reject(req, permit.code, permit.params);
+    const sentAt = this.d.wallClock.now();
+    this.countSend(req.clientOrderId);
+    try {
+      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, orderParams(req))) as CcxtOrderLike;
+      return this.adopt(req, reportFromOrder(this.id, req, o, this.d.clock.now()));
+    } catch (e) {
+      const m = mapCcxtError(e);
+      if (m.limit === 418) return this.banned(req, m.reason);
+      // 429: the venue did not process it; the budget now holds further sends for Retry-After.
+      if (m.limit === 429) return limited < 1 ? this.send(req, resends, limited + 1) : rejectedReport(this.id, req, 'VENUE_RATE_LIMITED', m.reason, this.d.clock.now());
+      if (!isAmbiguous(e)) return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
+      const r = await this.reconcile(req, sentAt);
+      if (r.state === 'found') return this.adopt(req, r.report);
+      if (r.state === 'absent') {
+        if (resends < 1) return this.send(req, resends + 1, limited);
+        return rejectedReport(this.id, req, m.code === 'VENUE_UNKNOWN_STATE' ? 'VENUE_UNAVAILABLE' : m.code, `not placed after ${resends + 1} attempts (venue has no order ${req.clientOrderId}): ${m.reason}`, this.d.clock.now());
+      }
+      this.tracker.followUnknown(req, sentAt + this.d.recvWindowMs);
+      this.d.logger?.warn({ venue: this.id, clientOrderId: req.clientOrderId, reason: r.reason }, 'order state unknown; polling the venue');
+      // Possibly live at the venue: 'new' so that a cancel goes to the venue.
+      return { ...rejectedReport(this.id, req, 'VENUE_UNKNOWN_STATE', `order state unknown after "${m.reason}"; looking it up by clientOrderId (${r.reason})`, this.d.clock.now()), status: 'new' };
+    }
+  }
+
+  /** Look the order up by clientOrderId until found, or absent after its recvWindow. */
+  private async reconcile(req: ChildOrderRequest, sentAt: number): Promise<Reconciled> {
+    const absentAfter = sentAt + this.d.recvWindowMs;
+    for (let failures = 0; ; ) {
+      const r = await this.lookup(req);
+      if (r === 'absent') {
+        const wait = absentAfter - this.d.wallClock.now();
+        if (wait <= 0) return { state: 'absent' };
+        await sleep(Math.min(wait, 250));
+        continue;
+      }
+      if (r) return { state: 'found', report: r };
+      if (++failures >= 3) return { state: 'unknown', reason: 'venue did not answer the lookup' };
+      await sleep(100 * failures);
+    }
+  }
+
+  /** One lookup by clientOrderId: report, 'absent' (the venue says so), or undefined. */
+  private async lookup(req: ChildOrderRequest): Promise<ExecutionReport | 'absent' | undefined> {
+    const permit = await this.d.budget.acquire('query', 1);
+    if (!permit.ok) return undefined;
+    try {
+      const o = (await this.d.exchange.fetchOrder(undefined, req.symbol, { clientOrderId: req.clientOrderId })) as CcxtOrderLike;
+      return reportFromOrder(this.id, req, o, this.d.clock.now());
+    } catch (e) {
+      if (isOrderNotFound(e)) return 'absent';
+      return undefined;
+    }
+  }
+
+  async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
+    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: '0' };
+    const permit = await this.d.budget.acquire('cancel', 1);
+    if (!permit.ok) return this.reject(req, permit.code, permit.params);
+    try {
+      const o = (await this.d.exchange.cancelOrder(undefined, symbol, { clientOrderId })) as CcxtOrderLike;
+      const r = reportFromOrder(this.id, req, o, this.d.clock.now());
+      this.tracker.update(r);
+      return r;
+    } catch (e) {
+      const m = mapCcxtError(e);
+      if (m.limit === 418) this.noteBan(m.reason);
+      return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
+    }
+  }
+
+  async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {
+    const r = await this.lookup({ account, symbol, clientOrderId, side: 'buy', type: 'market', quantity: '0', reduceOnly: false, postOnly: false, timeInForce: 'GTC' });
+    return r === 'absent' ? undefined : r;
+  }
+
+  async openOrders(account: string, symbol?: string): Promise<readonly ExecutionReport[]> {
+    const permit = await this.d.budget.acquire('query', symbol ? 1 : 40);
+    if (!permit.ok) return [];
+    const list = (await this.d.exchange.fetchOpenOrders(symbol)) as (CcxtOrderLike & { symbol?: string })[];
+    return list.map((o) => reportFromOrder(this.id, { account, symbol: o.symbol ?? symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, this.d.clock.now()));
+  }
+
+  /** Balance and positions of the venue account this adapter's credentials trade (one ccxt
+   * instance = one venue account; `account` only labels the result). */
+  async accountState(account: string): Promise<AccountState> {
+    const s = await this.account.get();
+    return s.account === account ? s : { ...s, account, positions: s.positions.map((p) => ({ ...p, account })) };
+  }
+
+  onReport(listener: (r: ExecutionReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.tracker.stop();
+    this.d.budget.close();
+    await this.d.exchange.close?.();
+  }
+
+  /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */
+  pollNow(): Promise<void> {
+    return this.tracker.poll();
+  }
+
+  // ─── internals ────────────────────────────────────────────────────────────────────────────
+
+  private countSend(clientOrderId: string): void {
+    this.sends.set(clientOrderId, (this.sends.get(clientOrderId) ?? 0) + 1);
+    if (this.sends.size > 20_000) for (const k of [...this.sends.keys()].slice(0, 10_000)) this.sends.delete(k);
+  }
+
+  private adopt(req: ChildOrderRequest, r: ExecutionReport): ExecutionReport {
+    if (r.filledQuantity !== '0') this.account.markDirty();
+    this.tracker.follow(req, r);
+    return r;
+  }
+
+  private emit(r: ExecutionReport): void {
+    if (r.filledQuantity !== '0') this.account.markDirty();
+    for (const l of this.listeners) l(r);
+  }
+
+  private banned(req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, reason: string): ExecutionReport {
+    const until = this.noteBan(reason);
+    return rejectedReport(this.id, req, 'VENUE_BANNED', `${renderDenial('VENUE_BANNED', { venue: this.id, until })} (${reason})`, this.d.clock.now());
+  }
+
+  private noteBan(reason: string): number {
+    const until = parseBannedUntil(reason);
+    if (until !== undefined) this.d.budget.noteBanUntil(until);
+    return this.d.budget.snapshot().bannedUntil;
+  }
+
+  private reject(req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, code: DenyCode, params: DenyParams): ExecutionReport {
+    return rejectedReport(this.id, req, code, renderDenial(code, params), this.d.clock.now());
+  }
+
+  private async setLeverage(req: ChildOrderRequest): Promise<ExecutionReport | undefined> {
+    const permit = await this.d.budget.acquire('query', 1);
+    if (!permit.ok) return this.reject(req, permit.code, permit.params);
+    try {
+      await this.d.exchange.setLeverage(Number(req.leverage), req.symbol);
+      this.leverage.set(req.symbol, req.leverage!);
+      return undefined;
+    } catch (e) {
+      const m = mapCcxtError(e);
+      return rejectedReport(this.id, req, m.code, `setLeverage ${req.leverage}: ${m.reason}`, this.d.clock.now());
+    }
+  }
+
+  private async openReports(symbol: string): Promise<readonly ExecutionReport[] | undefined> {
+    try {
+      return await this.openOrders('', symbol);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async loadAccount(): Promise<AccountState> {
+    const quote = this.d.instruments[0]?.quote ?? 'USDT';
+    const p1 = await this.d.budget.acquire('query', 5);
+    if (!p1.ok) throw new Error(renderDenial(p1.code, p1.params));
+    const bal = (await this.d.exchange.fetchBalance()) as CcxtBalanceLike;
+    let positions: CcxtPositionLike[] = [];
+    if (this.d.exchange.has.fetchPositions) {
+      const p2 = await this.d.budget.acquire('query', 5);
+      if (!p2.ok) throw new Error(renderDenial(p2.code, p2.params));
+      positions = (await this.d.exchange.fetchPositions([...this.specs.keys()])) as CcxtPositionLike[];
+    }
+    return accountFromCcxt('', quote, bal, positions);
+  }
+}
+
+/** Unified ccxt order params: the child's clientOrderId always; GTX is post-only. */
+function orderParams(req: ChildOrderRequest): Record<string, unknown> {
+  const p: Record<string, unknown> = { clientOrderId: req.clientOrderId };
+  if (req.reduceOnly) p.reduceOnly = true;
+  if (req.type === 'limit') {
+    if (req.postOnly || req.timeInForce === 'GTX') p.postOnly = true;
+    else p.timeInForce = req.timeInForce;
+  }
+  return p;
+}

@@ -1,0 +1,86 @@
+/** Builds the ccxt REST exchange a CcxtVenue trades through: any ccxt exchange id, ccxt's rate
+ * limiter off (the VenueBudget owns rate budgets), no retries, credentials from the venue config
+ * (already env-resolved by the config loader), URL overrides by dotted path, and every response's
+ * headers fed to the budget. For binanceusdm on a non-Binance host, error codes are looked up in
+ * ccxt's linear (USD-M) table, as they would be on fapi.binance.com. */
+import ccxt from 'ccxt';
+import { LiqguardError } from '../../core/errors.js';
+import type { VenueBudget } from '../budget/index.js';
+import { parseRetryAfter } from '../budget/index.js';
+
+/** The ccxt surface the adapter uses (typed loosely: ccxt's own types are wide). */
+export interface CcxtExchange {
+  readonly id: string;
+  readonly precisionMode: number;
+  readonly has: Readonly<Record<string, unknown>>;
+  markets?: Record<string, unknown>;
+  options: Record<string, unknown>;
+  timeout: number;
+  loadMarkets(reload?: boolean): Promise<Record<string, unknown>>;
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<unknown>;
+  cancelOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  fetchOpenOrders(symbol?: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<unknown[]>;
+  fetchBalance(params?: Record<string, unknown>): Promise<unknown>;
+  fetchPositions(symbols?: string[], params?: Record<string, unknown>): Promise<unknown[]>;
+  fetchLeverageTiers(symbols?: string[], params?: Record<string, unknown>): Promise<Record<string, unknown[]>>;
+  setLeverage(leverage: number, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  close?(): Promise<void>;
+}
+
+export interface ExchangeSettings {
+  readonly exchangeId: string;
+  readonly apiKey?: string;
+  readonly secret?: string;
+  readonly urls?: Readonly<Record<string, string>>;
+  readonly sandbox?: boolean;
+  readonly timeoutMs: number;
+  readonly recvWindowMs: number;
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): CcxtExchange {
+  const Ctor = (ccxt as unknown as Record<string, unknown>)[s.exchangeId];
+  if (typeof Ctor !== 'function' || !(ccxt.exchanges as string[]).includes(s.exchangeId)) {
+    throw new LiqguardError('CONFIG_INVALID', `venue exchangeId "${s.exchangeId}" is not a ccxt exchange id; use one of ccxt.exchanges such as binanceusdm`, [
+      { path: 'venues.exchangeId', message: 'not a ccxt exchange id' },
+    ]);
+  }
+  const ex = new (Ctor as new (cfg: object) => CcxtExchange & { urls: { api: Record<string, unknown> }; exceptions: Record<string, unknown>; setSandboxMode(on: boolean): void })({
+    enableRateLimit: false,
+    timeout: s.timeoutMs,
+    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+    ...(s.secret ? { secret: s.secret } : {}),
+    options: { fetchCurrencies: false, recvWindow: s.recvWindowMs, warnOnFetchOpenOrdersWithoutSymbol: false, ...(s.options ?? {}) },
+  });
+  if (s.sandbox) ex.setSandboxMode(true);
+  for (const [path, url] of Object.entries(s.urls ?? {})) {
+    if (path.startsWith('ws.')) continue; // REST adapter
+    setPath(ex.urls.api, path.split('.'), url);
+  }
+  const patched = ex as unknown as Record<string, unknown>;
+  if (s.exchangeId === 'binanceusdm' && s.urls && Object.keys(s.urls).length > 0) {
+    const linear = (ex.exceptions as { linear?: Record<string, unknown> }).linear ?? {};
+    patched.getExceptionsByUrl = (_url: string, exactOrBroad: string) => (linear[exactOrBroad] as Record<string, unknown> | undefined) ?? {};
+  }
+  // Every response (also the 429/418 ones ccxt turns into exceptions) passes here first.
+  const getHeaders = (patched.getResponseHeaders as (r: unknown) => Record<string, unknown>).bind(ex);
+  patched.getResponseHeaders = (response: { status?: number; statusCode?: number }) => {
+    const h = getHeaders(response);
+    const status = response.status ?? response.statusCode ?? 0;
+    const retryAfterSec = parseRetryAfter(h);
+    budget.observeResponse(status, h, retryAfterSec !== undefined ? { retryAfterSec } : {});
+    return h;
+  };
+  return ex;
+}
+
+function setPath(root: Record<string, unknown>, parts: readonly string[], value: string): void {
+  let node = root;
+  for (const p of parts.slice(0, -1)) {
+    const next = node[p];
+    if (next === null || typeof next !== 'object') node[p] = {};
+    node = node[p] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
