@@ -4,7 +4,7 @@ import { ERROR_CATALOG } from '../../src/core/errors.js';
 import { DENY_CODES, renderDenial } from '../../src/core/deny-codes.js';
 
 const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-const documented = new Set([...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+const documented = new Set([...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!));
 
 describe('error and denial catalogs stay in sync with docs/errors.md', () => {
   it('every catalog code is documented', () => {
