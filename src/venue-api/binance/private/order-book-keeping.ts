@@ -20,6 +20,7 @@ export interface OrderMeta {
 export class OrderBookKeeping {
   private readonly byClient = new Map<string, OrderMeta>();
   private readonly byId = new Map<string, OrderMeta>();
+  private readonly staging = new Map<string, OrderMeta>();
 
   constructor(private readonly limit = 100_000) {}
 
@@ -37,8 +38,20 @@ export class OrderBookKeeping {
     }
   }
 
+  /** While an order is being placed (its reports are emitted before it has an id). */
+  stage(m: OrderMeta): void {
+    this.staging.set(key(m.account, m.clientOrderId), m);
+  }
+  unstage(account: string, clientOrderId: string): OrderMeta | undefined {
+    const k = key(account, clientOrderId);
+    const m = this.staging.get(k);
+    this.staging.delete(k);
+    return m;
+  }
+
   byClientOrderId(account: string, clientOrderId: string): OrderMeta | undefined {
-    return this.byClient.get(key(account, clientOrderId));
+    const k = key(account, clientOrderId);
+    return this.staging.get(k) ?? this.byClient.get(k);
   }
 
   byOrderId(account: string, orderId: string): OrderMeta | undefined {

@@ -24,11 +24,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerCont
     pc.counter.check(counts);
     const inst = instrumentOf(pc, a.params.symbol);
     const child = parseNewOrder(a.params, a.account, inst);
+    pc.book.stage({ account: a.account, orderId: 0, clientOrderId: child.clientOrderId, symbol: inst.symbol, type: child.type, timeInForce: child.timeInForce, ...(child.price ? { price: child.price } : {}), reduceOnly: child.reduceOnly, time: 0, reportedFee: '0' });
     const result = pc.exchange.placeOrderSync(child);
+    const staged = pc.book.unstage(a.account, child.clientOrderId)!;
     if (result.reject) throw venueReject(result.reject);
     const r = result.report;
     const orderId = Number(r.venueOrderId);
-    pc.book.add({ account: a.account, orderId, clientOrderId: child.clientOrderId, symbol: inst.symbol, type: child.type, timeInForce: child.timeInForce, ...(child.price ? { price: child.price } : {}), reduceOnly: child.reduceOnly, time: r.ts, reportedFee: r.fee ?? '0' });
+    pc.book.add({ ...staged, orderId, time: r.ts });
     const hold = faults.takeAcceptThenTimeout();
     if (hold) return withhold(req, reply, hold.mode ?? 'hang', hold.holdMs ?? 30_000, timers);
     return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);

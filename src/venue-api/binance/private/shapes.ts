@@ -4,6 +4,7 @@
 import { maintenanceMargin } from '../../../account/margin.js';
 import { Decimal } from '../../../core/decimal.js';
 import type { AccountState, ExecutionReport, InstrumentSpec, OrderStatus, PositionState } from '../../../core/types.js';
+import { decimalsOf } from '../synthetic-book.js';
 import type { OrderMeta } from './order-book-keeping.js';
 
 const STATUS: Readonly<Record<OrderStatus, string>> = {
@@ -19,6 +20,9 @@ const STATUS: Readonly<Record<OrderStatus, string>> = {
 export const binanceStatus = (s: OrderStatus): string => STATUS[s];
 
 const d8 = (v: Decimal | string): string => new Decimal(v).toFixed(8);
+/** Sizes and prices with the instrument's lot / tick decimals, as Binance prints them. */
+export const fq = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.stepSize));
+export const fp = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.tickSize));
 
 /** The order object of POST/GET/DELETE /fapi/v1/order and openOrders. */
 export function orderJson(r: ExecutionReport, inst: InstrumentSpec, m: OrderMeta | undefined, orderId: number, withTime: boolean) {
@@ -30,11 +34,11 @@ export function orderJson(r: ExecutionReport, inst: InstrumentSpec, m: OrderMeta
     symbol: inst.venueSymbol,
     status: binanceStatus(r.status),
     clientOrderId: r.clientOrderId,
-    price: m?.price ?? '0',
-    avgPrice: avg.toFixed(),
-    origQty: r.quantity,
-    executedQty: filled.toFixed(),
-    cumQty: filled.toFixed(),
+    price: fp(inst, m?.price ?? '0'),
+    avgPrice: fp(inst, avg),
+    origQty: fq(inst, r.quantity),
+    executedQty: fq(inst, filled),
+    cumQty: fq(inst, filled),
     cumQuote: d8(filled.mul(avg)),
     timeInForce: m?.timeInForce ?? 'GTC',
     type,
@@ -80,7 +84,7 @@ export function positionRiskV2(v: PositionView) {
   const cap = v.inst.brackets.find((b) => new Decimal(b.initialLeverage).gte(v.leverage)) ?? v.inst.brackets[0];
   return {
     symbol: v.inst.venueSymbol,
-    positionAmt: n.qty.toFixed(),
+    positionAmt: fq(v.inst, n.qty),
     entryPrice: v.pos?.entryPrice ?? '0.0',
     breakEvenPrice: v.pos?.entryPrice ?? '0.0',
     markPrice: d8(n.mark),
@@ -104,7 +108,7 @@ export function positionRiskV3(v: PositionView) {
   return {
     symbol: v.inst.venueSymbol,
     positionSide: 'BOTH',
-    positionAmt: n.qty.toFixed(),
+    positionAmt: fq(v.inst, n.qty),
     entryPrice: v.pos?.entryPrice ?? '0.0',
     breakEvenPrice: v.pos?.entryPrice ?? '0.0',
     markPrice: d8(n.mark),
@@ -181,7 +185,7 @@ export function accountV3(a: AccountState, views: readonly PositionView[], asset
       return {
         symbol: v.inst.venueSymbol,
         positionSide: 'BOTH',
-        positionAmt: n.qty.toFixed(),
+        positionAmt: fq(v.inst, n.qty),
         unrealizedProfit: d8(v.pos!.unrealizedPnl),
         isolatedMargin: d8(v.pos!.isolatedMargin),
         notional: d8(n.notional),
@@ -214,7 +218,7 @@ export function accountV2(a: AccountState, views: readonly PositionView[], asset
       bidNotional: '0',
       askNotional: '0',
       positionSide: 'BOTH',
-      positionAmt: n.qty.toFixed(),
+      positionAmt: fq(v.inst, n.qty),
       updateTime: v.pos ? v.updateTime : 0,
     };
   });

@@ -9,7 +9,7 @@ import type { ReportOrigin } from '../../../execution/simulated/index.js';
 import { charge, type BinanceServerContext } from '../context.js';
 import { apiKeyOnly } from './auth.js';
 import { positionViews, type PrivateContext } from './context.js';
-import { binanceStatus } from './shapes.js';
+import { binanceStatus, fp, fq } from './shapes.js';
 
 const LISTEN_KEY_TTL_MS = 60 * 60_000;
 
@@ -54,7 +54,7 @@ export function registerUserStream(app: FastifyInstance, ctx: BinanceServerConte
     const now = pc.wall.now();
     const fill = r.lastFillQuantity !== undefined && (r.status === 'filled' || r.status === 'partially_filled');
     const cumFee = new Decimal(r.fee ?? '0');
-    const lastFee = fill && meta ? cumFee.minus(meta.reportedFee) : new Decimal(0);
+    const lastFee = fill ? cumFee.minus(meta?.reportedFee ?? '0') : new Decimal(0);
     if (meta && fill) meta.reportedFee = cumFee.toFixed();
     const type = (meta?.type ?? 'market').toUpperCase();
     ctx.hub.publishUserEvent(key, {
@@ -67,16 +67,16 @@ export function registerUserStream(app: FastifyInstance, ctx: BinanceServerConte
         S: r.side.toUpperCase(),
         o: type,
         f: meta?.timeInForce ?? 'GTC',
-        q: r.quantity,
-        p: meta?.price ?? '0',
-        ap: r.avgPrice ?? '0',
+        q: fq(inst, r.quantity),
+        p: fp(inst, meta?.price ?? '0'),
+        ap: fp(inst, r.avgPrice ?? '0'),
         sp: '0',
         x: fill ? 'TRADE' : r.status === 'new' ? 'NEW' : binanceStatus(r.status),
         X: binanceStatus(r.status),
         i: Number(r.venueOrderId ?? 0),
-        l: fill ? r.lastFillQuantity : '0',
-        z: r.filledQuantity,
-        L: fill ? (r.lastFillPrice ?? '0') : '0',
+        l: fq(inst, fill ? r.lastFillQuantity! : '0'),
+        z: fq(inst, r.filledQuantity),
+        L: fp(inst, fill ? (r.lastFillPrice ?? '0') : '0'),
         N: inst.quote,
         n: lastFee.toFixed(8),
         T: r.ts,
@@ -111,7 +111,7 @@ export function registerUserStream(app: FastifyInstance, ctx: BinanceServerConte
         P: [
           {
             s: inst.venueSymbol,
-            pa: v.pos?.quantity ?? '0',
+            pa: fq(inst, v.pos?.quantity ?? '0'),
             ep: v.pos?.entryPrice ?? '0',
             bep: v.pos?.entryPrice ?? '0',
             cr: '0',
