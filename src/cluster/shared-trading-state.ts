@@ -1,0 +1,204 @@
+/** Trading state (kill switch, halts, reduce-only) shared by every replica. It IS a
+ * TradingStateStore (drop-in for the composition root and wiring.ts): reads stay synchronous from
+ * an in-memory copy; Redis (one hash + a version counter) is the truth, changes are published and
+ * every replica reloads at once. The local JSON file mirrors the shared state, so a replica that
+ * starts while Redis is down still knows every kill it last saw (fail closed).
+ *
+ * Writes apply locally first (this replica stops at once, even with Redis down), then go to
+ * Redis in order; changes Redis did not take yet are kept in `cluster-pending.json` and replayed
+ * on reconnect, before the shared state is reloaded. Each order's prefetch reads the version
+ * counter, and a replica that is behind reloads before deciding: a kill written on one replica
+ * is seen by the next order on any other, with no wait for pub/sub. */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TradingState } from '../core/types.js';
+import { scopeKey, scopeMatches, TradingStateStore, type OrderScope, type StateSource, type TradingScope, type TradingStateEntry } from '../policy/trading-state.js';
+import type { RedisConnection } from './redis-connection.js';
+
+const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
+const PENDING_FILE = 'cluster-pending.json';
+
+type Op = { readonly t: 'set'; readonly entry: TradingStateEntry } | { readonly t: 'del'; readonly fields: readonly string[] };
+
+const fieldOf = (e: { scope: TradingScope; source: StateSource }): string => `${scopeKey(e.scope)}|${e.source}`;
+
+/** KEYS 1 entries hash, 2 version; ARGV 1 channel, 2 'set' | 'del', 3.. field [json] pairs or fields */
+const WRITE_LUA = `
+if ARGV[2] == 'set' then
+  for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+else
+  for i = 3, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+local v = redis.call('INCR', KEYS[2])
+redis.call('PUBLISH', ARGV[1], v)
+return v`;
+
+export class SharedTradingState extends TradingStateStore {
+  private shared: TradingStateEntry[] | undefined;
+  private version = 0;
+  private pending: Op[];
+  private flushing: Promise<void> | undefined;
+  private refreshing: Promise<void> | undefined;
+
+  constructor(
+    dir: string,
+    clock: { now(): number },
+    private readonly conn: RedisConnection,
+  ) {
+    super(dir, clock);
+    this.pending = readPending(join(dir, PENDING_FILE));
+  }
+
+  /** Subscribe and load (call after conn.connect(); safe to call while Redis is down). */
+  async start(): Promise<void> {
+    await this.conn.subscribe('ts:changed', (msg) => {
+      if (Number(msg) > this.version) this.refresh().catch((err: unknown) => this.conn.failed('state_refresh', err));
+    });
+    this.conn.onUp(() => this.sync());
+    if (this.conn.up) await this.sync();
+  }
+
+  get sharedVersion(): number {
+    return this.version;
+  }
+
+  /** Changes made here and not yet in Redis. */
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  override stateFor(o: OrderScope): { state: TradingState; reason?: string } {
+    let best: TradingStateEntry | undefined;
+    for (const e of this.list()) if (scopeMatches(e.scope, o) && (!best || RANK[e.state] > RANK[best.state])) best = e;
+    if (!best) return { state: 'ACTIVE' };
+    return { state: best.state, reason: `${best.source} ${scopeKey(best.scope)} by ${best.operator}: ${best.reason}` };
+  }
+
+  override kill(scope: TradingScope, operator: string, reason: string): TradingStateEntry {
+    return this.set(scope, 'HALTED', 'kill', operator, reason);
+  }
+
+  override set(scope: TradingScope, state: Exclude<TradingState, 'ACTIVE'>, source: StateSource, operator: string, reason: string): TradingStateEntry {
+    const entry = super.set(scope, state, source, operator, reason);
+    if (this.shared) this.shared = [...this.shared.filter((e) => fieldOf(e) !== fieldOf(entry)), entry];
+    this.enqueue({ t: 'set', entry });
+    return entry;
+  }
+
+  override lift(scope: TradingScope, operator: string, sources: readonly StateSource[] = ['kill']): TradingStateEntry[] {
+    const key = scopeKey(scope);
+    const removed = this.list().filter((e) => scopeKey(e.scope) === key && sources.includes(e.source));
+    super.lift(scope, operator, sources);
+    if (!removed.length) return [];
+    const gone = new Set(removed.map(fieldOf));
+    if (this.shared) this.shared = this.shared.filter((e) => !gone.has(fieldOf(e)));
+    this.enqueue({ t: 'del', fields: [...gone] });
+    return removed;
+  }
+
+  override list(): readonly TradingStateEntry[] {
+    return this.shared ?? super.list();
+  }
+
+  /** Resolves when every local change is in Redis (rejects if Redis refused it). */
+  async flushed(): Promise<void> {
+    while (this.pending.length) {
+      this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
+  }
+
+  /** Reload when another replica wrote a newer version (called before each decision). */
+  async ensureVersion(v: number): Promise<void> {
+    if (v > this.version) await this.refresh();
+  }
+
+  /** For the operator surface: a kill answers once Redis has it (other replicas stop first). */
+  killSwitchStore(): { kill(scope: TradingScope, operator: string, reason: string): Promise<TradingStateEntry>; lift(scope: TradingScope, operator: string): TradingStateEntry[]; list(): readonly TradingStateEntry[] } {
+    return {
+      kill: async (scope, operator, reason) => {
+        const e = this.kill(scope, operator, reason);
+        await this.flushed().catch(() => undefined); // applied locally; replayed on reconnect
+        return e;
+      },
+      lift: (scope, operator) => this.lift(scope, operator),
+      list: () => this.list(),
+    };
+  }
+
+  async refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const [[, raw], [, ver]] = (await this.conn.client.multi().hgetall(this.conn.key('ts:entries')).get(this.conn.key('ts:version')).exec()) as [[unknown, Record<string, string>], [unknown, string | null]];
+        const entries = Object.values(raw).map((j) => JSON.parse(j) as TradingStateEntry);
+        // Local changes not yet written stay in force on top of what Redis says.
+        this.shared = this.applyPending(entries);
+        this.version = Number(ver ?? 0);
+        this.mirrorLocal(this.shared);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    await this.refreshing;
+  }
+
+  private async sync(): Promise<void> {
+    await this.flushed();
+    await this.refresh();
+  }
+
+  private enqueue(op: Op): void {
+    this.pending.push(op);
+    this.savePending();
+    this.conn.metrics.syncBacklog.set(this.pending.length);
+    this.flushed().catch((err: unknown) => this.conn.failed('state_write', err));
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length) {
+      const op = this.pending[0]!;
+      const args = op.t === 'set' ? [fieldOf(op.entry), JSON.stringify(op.entry)] : [...op.fields];
+      const v = (await this.conn.client.eval(WRITE_LUA, 2, this.conn.key('ts:entries'), this.conn.key('ts:version'), this.conn.key('ts:changed'), op.t, ...args)) as number;
+      this.pending.shift();
+      this.savePending();
+      this.conn.metrics.syncBacklog.set(this.pending.length);
+      // Our own write: the cache already has it; only skip the reload if nobody else wrote between.
+      if (v === this.version + 1) this.version = v;
+    }
+  }
+
+  private applyPending(entries: TradingStateEntry[]): TradingStateEntry[] {
+    let out = entries;
+    for (const op of this.pending) {
+      if (op.t === 'set') out = [...out.filter((e) => fieldOf(e) !== fieldOf(op.entry)), op.entry];
+      else out = out.filter((e) => !op.fields.includes(fieldOf(e)));
+    }
+    return out;
+  }
+
+  /** Make the local file equal to the shared state (restart without Redis keeps every kill). */
+  private mirrorLocal(entries: readonly TradingStateEntry[]): void {
+    const want = new Map(entries.map((e) => [fieldOf(e), e]));
+    for (const e of super.list()) if (!want.has(fieldOf(e))) super.lift(e.scope, 'cluster', [e.source]);
+    const have = new Map(super.list().map((e) => [fieldOf(e), e]));
+    for (const [f, e] of want) {
+      const h = have.get(f);
+      if (!h || h.state !== e.state || h.operator !== e.operator || h.reason !== e.reason) super.set(e.scope, e.state, e.source, e.operator, e.reason);
+    }
+  }
+
+  private savePending(): void {
+    const file = join(this.dir, PENDING_FILE);
+    writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, ops: this.pending }) + '\n');
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+function readPending(file: string): Op[] {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { ops?: Op[] };
+    return Array.isArray(doc.ops) ? doc.ops : [];
+  } catch {
+    return [];
+  }
+}
