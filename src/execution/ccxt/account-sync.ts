@@ -76,7 +76,9 @@ export function accountFromCcxt(account: string, quote: string, bal: CcxtBalance
   };
 }
 
-/** Single-flight cache with an age limit and a dirty flag. */
+/** Single-flight cache with an age limit and a dirty flag. A dirty mark (a fill) refreshes at
+ * most every `minRefreshMs`: at hundreds of fills a second, one refresh per fill would spend
+ * the venue's request weight on account reads. */
 export class AccountCache {
   private value: AccountState | undefined;
   private at = -Infinity;
@@ -87,6 +89,7 @@ export class AccountCache {
     private readonly load: () => Promise<AccountState>,
     private readonly now: () => number,
     private readonly maxAgeMs: number,
+    private readonly minRefreshMs = 250,
   ) {}
 
   markDirty(): void {
@@ -95,7 +98,8 @@ export class AccountCache {
 
   /** The cached state; a refresh starts when stale or dirty (awaited only when there is none). */
   async get(): Promise<AccountState> {
-    const stale = this.dirty || this.now() - this.at > this.maxAgeMs;
+    const age = this.now() - this.at;
+    const stale = age > this.maxAgeMs || (this.dirty && age >= this.minRefreshMs);
     if (stale && !this.inflight) {
       this.dirty = false;
       this.inflight = this.load()

@@ -9,7 +9,7 @@ import { createReplayFeed, TimedReplay, type ReplaySpeed } from '../../../market
 import { EventDrivenMarketDataSource } from '../event-driven-source.js';
 import { buildBinanceServer, type BinanceServer } from '../server.js';
 import type { ApiKeyConfig } from './auth.js';
-import { createPrivateApi, type PrivateApi } from './index.js';
+import { createPrivateApi, type OrderLimits, type PrivateApi } from './index.js';
 
 export interface SimulatedVenueServerOptions {
   readonly dataDir: string;
@@ -24,6 +24,10 @@ export interface SimulatedVenueServerOptions {
   readonly host?: string;
   readonly port?: number;
   readonly controlEndpoint?: boolean;
+  /** New-order limits per account (Binance USD-M: 300 / 10 s, 1200 / min). */
+  readonly orderLimits?: OrderLimits;
+  /** X-MBX-USED-WEIGHT-1M limit per IP (Binance USD-M: 2400). */
+  readonly weightLimitPerMinute?: number;
   readonly wallClock?: Clock;
   readonly venueId?: string;
   readonly onLoop?: (n: number) => void;
@@ -60,8 +64,8 @@ export async function startSimulatedVenueServer(o: SimulatedVenueServerOptions):
   };
   const replay = new TimedReplay(feed, sink, { clock: wall, speed: o.speed, loop: o.loop ?? false, ...(o.onLoop ? { onLoop: o.onLoop } : {}), ...(o.onEnd ? { onEnd: o.onEnd } : {}) });
   replayClock = replay.replayClock();
-  const api = createPrivateApi({ exchange, keys: o.keys, wallClock: wall, ...(o.controlEndpoint !== undefined ? { controlEndpoint: o.controlEndpoint } : {}) });
-  const server = await buildBinanceServer({ source, clock: wall, routes: [api.routes] });
+  const api = createPrivateApi({ exchange, keys: o.keys, wallClock: wall, ...(o.controlEndpoint !== undefined ? { controlEndpoint: o.controlEndpoint } : {}), ...(o.orderLimits ? { orderLimits: o.orderLimits } : {}), ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}) });
+  const server = await buildBinanceServer({ source, clock: wall, routes: [api.routes], ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}) });
   const { httpUrl, wsUrl } = await server.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
   replay.start();
   return {
