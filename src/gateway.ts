@@ -30,6 +30,9 @@ import type { PolicyEvaluator } from './core/stages.js';
 import type { Decision, RegimeLabel, RiskContext } from './core/types.js';
 import { Admission } from './execution/admission/index.js';
 import { SplitScheduler, type Timers } from './execution/split/index.js';
+import { createCcxtVenue } from './execution/ccxt/index.js';
+import { binanceFrontDoor } from './ingress/binance/index.js';
+import { wsOrderEntry } from './ingress/ws-orders.js';
 import type { OverrideWorkflow } from './overrides/workflow.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
@@ -71,6 +74,9 @@ export interface Gateway {
   /** Decision clock: replay time in replay mode, wall time otherwise. */
   readonly clock: Clock;
   readonly replay?: TimedReplay;
+  /** The Binance USD-M-compatible front door and the WebSocket order entry (mounted). */
+  readonly frontDoor: ReturnType<typeof binanceFrontDoor>;
+  readonly wsOrders: ReturnType<typeof wsOrderEntry>;
   /** Feed one market event to the feature view, the simulated venues and the policy state. */
   ingest(event: MarketEvent): void;
   /** Drop market state (a looping replay restarts in the past). */
@@ -103,14 +109,18 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       simVenues.push(sim);
       venues.set(v.id, sim);
     } else {
-      throw new Error(`venue ${v.id}: kind ccxt is wired by the ccxt adapter (src/execution/ccxt); not available in this build`);
+      // A real exchange through ccxt: markets loaded (a symbol the venue does not list fails the
+      // start), credentials from env, ccxt's limiter off, the shared venue budget on.
+      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }) }));
     }
   }
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
   const policyState = new InMemoryPolicyState();
+  let frontDoorRef: ReturnType<typeof binanceFrontDoor> | undefined;
   const sink = {
     ingest(e: MarketEvent) {
       market.ingest(e);
+      frontDoorRef?.ingest(e);
       for (const s of simVenues) s.ingest(e);
       if (e.type === 'bar') policyState.recordPrice(e.symbol, e.ts, e.close);
       else if (e.type === 'mark') policyState.recordPrice(e.symbol, e.ts, e.markPrice);
@@ -220,7 +230,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
 
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins] });
+  // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
+  // and WebSocket order entry; both call the same pipeline.submit.
+  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids });
+  frontDoorRef = frontDoor;
+  const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
 
   let stopWatch: (() => void) | undefined;
   return {
@@ -238,6 +253,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     scorer: () => scorer,
     clock: clockRef,
     ...(replay ? { replay } : {}),
+    frontDoor,
+    wsOrders,
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {

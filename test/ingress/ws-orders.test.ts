@@ -37,10 +37,10 @@ function withDeadman(venue: Venue): Venue {
 
 function plugins(gw: Gateway) {
   const base = { pipeline: gw.pipeline, orders: gw.orders, clock: gw.clock, ids: randomIds(), bus: gw.bus };
-  entry = wsOrderEntry({ ...base, venues: gw.venues });
+  entry = gw.wsOrders; // the gateway's own entry at /v1/ws/orders
   const sim = gw.venues.get('sim')!;
   dmEntry = wsOrderEntry({ ...base, venues: new Map([['sim', withDeadman(sim)]]), path: '/v1/ws/orders-dm', timers: fakeTimers, deadman: { countdownMs: 45_000, refreshMs: 10_000 } });
-  return [entry.plugin, dmEntry.plugin];
+  return [dmEntry.plugin];
 }
 
 beforeAll(async () => {
@@ -201,7 +201,7 @@ describe('cancel-on-disconnect', () => {
 describe('cancel-on-disconnect at gateway shutdown', () => {
   it('closing the gateway ends the sessions and cancels their working orders before the venue closes', async () => {
     let own: ReturnType<typeof wsOrderEntry> | undefined;
-    const g = await startFrontDoorGateway({ plugins: (gw) => [(own = wsOrderEntry({ pipeline: gw.pipeline, orders: gw.orders, clock: gw.clock, ids: randomIds(), bus: gw.bus, venues: gw.venues })).plugin] });
+    const g = await startFrontDoorGateway({ plugins: (gw) => ((own = gw.wsOrders), []) });
     const ws = new WebSocket(`${g.url.replace('http', 'ws')}/v1/ws/orders`, { headers: { 'x-api-key': DEMO_API_KEY } });
     const answers: any[] = [];
     ws.on('message', (d) => answers.push(JSON.parse(d.toString())));

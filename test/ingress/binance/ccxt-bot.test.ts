@@ -16,7 +16,7 @@ const WATCHER = { key: 'lg_watch_7c1d9e2f4a', secret: 'lg_watch_secret_0b3e5a7c9
 // the default 2 bars/s), so the parent's fill visibly grows.
 const SPLIT_RULE = `  - id: split-xrp
     when: { symbol: ${XRP}, quantity: { gt: 1000 } }
-    split: { count: 3, interval: 1h }
+    split: { count: 3, interval: 2s }
 `;
 
 let h: FrontDoorGateway;
@@ -57,11 +57,14 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(fr.markPrice).toBeGreaterThan(10_000);
     expect(Math.abs(fr.markPrice! / lastPrice(BTC) - 1)).toBeLessThan(0.05);
     expect(Math.abs((await bot.fetchTime())! - Date.now())).toBeLessThan(60_000);
-    // Klines exist only for what the front door was fed: none yet, then the bar we ingest.
-    expect(await bot.fetchOHLCV(ETH, '1h', undefined, 5)).toEqual([]);
-    const openTime = Date.UTC(2025, 8, 1, 0);
+    // Klines are the replayed bars the gateway feeds its front door: the latest close is the
+    // market view's last price.
+    const bars = await bot.fetchOHLCV(ETH, '1h', undefined, 5);
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars.at(-1)![4]).toBe(lastPrice(ETH));
+    const openTime = bars.at(-1)![0]! + 3_600_000;
     h.fd.ingest({ type: 'bar', symbol: ETH, ts: openTime + 3_600_000, openTime, intervalMs: 3_600_000, open: 4400, high: 4420, low: 4390, close: 4410, volume: 12.5 });
-    expect(await bot.fetchOHLCV(ETH, '1h', undefined, 5)).toEqual([[openTime, 4400, 4420, 4390, 4410, 12.5]]);
+    expect((await bot.fetchOHLCV(ETH, '1h', undefined, 5)).at(-1)).toEqual([openTime, 4400, 4420, 4390, 4410, 12.5]);
   });
 
   it('a market order goes through the pipeline, fills at the venue and is reported Binance-style', async () => {
@@ -152,7 +155,7 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.info.liqguard.decision).toBe('split');
     expect(o.info.liqguard.children).toBe(3);
     expect(o.amount).toBe(1500);
-    expect(o.filled).toBe(500); // the first child goes out at once, the others a replayed hour apart
+    expect(o.filled).toBe(500); // the first child goes out at once, the others two replayed seconds apart
     expect(o.status).toBe('open');
     expect((await bot.fetchOpenOrders(XRP)).map((x) => x.id)).toEqual([o.id]);
     const seen = [o.filled!];

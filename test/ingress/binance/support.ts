@@ -8,10 +8,9 @@ import ccxt from 'ccxt';
 import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
-import { randomIds } from '../../../src/core/ids.js';
 import { buildGateway, type Gateway } from '../../../src/gateway.js';
 import { ApiKeyAuth } from '../../../src/ingress/auth.js';
-import { binanceFrontDoor, type BinanceFrontDoor } from '../../../src/ingress/binance/index.js';
+import type { BinanceFrontDoor } from '../../../src/ingress/binance/index.js';
 
 /** The shipped default policy plus extra rules (YAML list items), in a temp policy dir. */
 export function policyDirWith(extraRules: string): string {
@@ -36,15 +35,18 @@ export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yam
   let yaml = EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')
     .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
     .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
-    .replace('watch: true', 'watch: false');
+    .replace('watch: true', 'watch: false')
+    // Hold the replayed market still during a test (one bar per ~17 min): assertions that compare
+    // two reads of the market cannot race a new bar.
+    .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001');
   if (o.policyDir) yaml = yaml.replace('dir: policies', `dir: ${o.policyDir}`);
   if (o.edit) yaml = o.edit(yaml);
   const config = loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT });
   const gw = await buildGateway(config, { logger: false });
-  // buildGateway does not take plugins yet: the app is not ready, so routes can still be added.
-  const fd = binanceFrontDoor({ pipeline: gw.pipeline, orders: gw.orders, venues: gw.venues, market: gw.market, clock: gw.clock, ids: randomIds() });
+  // The gateway mounts the front door itself; extra plugins (test-only endpoints) are added
+  // before listen, while the app is not ready yet.
+  const fd = gw.frontDoor;
   const auth = new ApiKeyAuth(config.clients);
-  await fd.plugin(gw.app, auth);
   for (const plugin of o.plugins?.(gw) ?? []) await plugin(gw.app, auth);
   await gw.start();
   const url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
