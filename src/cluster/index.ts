@@ -129,6 +129,7 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     },
     async close() {
       sync?.stop();
+      tradingState.stop();
       await throttles.close().catch(() => undefined);
       await conn.close();
     },

@@ -135,7 +135,9 @@ export class RedisConnection {
     let set = this.channelListeners.get(full);
     if (!set) {
       this.channelListeners.set(full, (set = new Set()));
-      await this.subscriber.subscribe(full);
+      // Not awaited: with Redis down it waits in the subscriber's queue (ioredis resubscribes
+      // after every reconnect), and a replica must still start, failing closed.
+      this.subscriber.subscribe(full).catch((err: unknown) => this.logger.warn({ err: (err as Error).message, channel: full }, 'cluster: subscribe failed'));
     }
     set.add(fn);
   }
@@ -155,7 +157,11 @@ export class RedisConnection {
   async close(): Promise<void> {
     this.closed = true;
     this.upListeners.clear();
-    await Promise.all([this.client.quit().catch(() => this.client.disconnect()), this.subscriber.quit().catch(() => this.subscriber.disconnect())]);
+    const end = async (r: Redis) => {
+      if (r.status !== 'ready') return r.disconnect();
+      await r.quit().catch(() => r.disconnect());
+    };
+    await Promise.all([end(this.client), end(this.subscriber)]);
   }
 
   private markUp(): void {

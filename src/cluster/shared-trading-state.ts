@@ -39,6 +39,7 @@ export class SharedTradingState extends TradingStateStore {
   private pending: Op[];
   private flushing: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
+  private poll: NodeJS.Timeout | undefined;
 
   constructor(
     dir: string,
@@ -55,7 +56,21 @@ export class SharedTradingState extends TradingStateStore {
       if (Number(msg) > this.version) this.refresh().catch((err: unknown) => this.conn.failed('state_refresh', err));
     });
     this.conn.onUp(() => this.sync());
-    if (this.conn.up) await this.sync();
+    if (this.conn.up) await this.sync().catch((err: unknown) => this.conn.failed('state_sync', err));
+    // Backstop for a publish missed while the subscriber was resubscribing after a reconnect
+    // (orders never depend on it: each prefetch checks the version itself).
+    this.poll = setInterval(() => {
+      if (!this.conn.up) return;
+      this.conn.client
+        .get(this.conn.key('ts:version'))
+        .then((v) => this.ensureVersion(Number(v ?? 0)))
+        .catch(() => undefined);
+    }, 1000);
+    this.poll.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.poll);
   }
 
   get sharedVersion(): number {
