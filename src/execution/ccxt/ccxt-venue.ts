@@ -7,6 +7,7 @@
  * An order is therefore never sent twice. */
 import { renderDenial, type DenyCode, type DenyParams } from '../../core/deny-codes.js';
 import type { Clock } from '../../core/clock.js';
+import { LiqguardError } from '../../core/errors.js';
 import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, Venue } from '../../core/types.js';
 import { parseBannedUntil, type VenueBudget } from '../budget/index.js';
 import { AccountCache, accountFromCcxt, type CcxtBalanceLike, type CcxtPositionLike } from './account-sync.js';
@@ -154,13 +155,20 @@ export class CcxtVenue implements Venue {
 
   async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {
     const r = await this.lookup({ account, symbol, clientOrderId, side: 'buy', type: 'market', quantity: '0', reduceOnly: false, postOnly: false, timeInForce: 'GTC' });
+    // undefined means "the venue says there is no such order"; a failed lookup is an error.
+    if (r === undefined) throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: order ${clientOrderId} could not be looked up (venue unreachable, banned or rate limited)`);
     return r === 'absent' ? undefined : r;
   }
 
   async openOrders(account: string, symbol?: string): Promise<readonly ExecutionReport[]> {
     const permit = await this.d.budget.acquire('query', symbol ? 1 : 40);
-    if (!permit.ok) return [];
-    const list = (await this.d.exchange.fetchOpenOrders(symbol)) as (CcxtOrderLike & { symbol?: string })[];
+    if (!permit.ok) throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: open orders not read (${renderDenial(permit.code, permit.params)})`);
+    let list: (CcxtOrderLike & { symbol?: string })[];
+    try {
+      list = (await this.d.exchange.fetchOpenOrders(symbol)) as (CcxtOrderLike & { symbol?: string })[];
+    } catch (e) {
+      throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: open orders not read (${mapCcxtError(e).reason})`);
+    }
     return list.map((o) => reportFromOrder(this.id, { account, symbol: o.symbol ?? symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, this.d.clock.now()));
   }
 

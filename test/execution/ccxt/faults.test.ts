@@ -132,6 +132,9 @@ describe('venue down', () => {
     expect(r).toMatchObject({ status: 'rejected', code: 'VENUE_UNAVAILABLE' });
     expect(r.reason).toContain('ECONNREFUSED');
     expect(rig.venue.sends.get(req.clientOrderId)).toBe(1);
+    // A lookup that cannot reach the venue is an error, not "no such order".
+    await expect(rig.venue.fetchOrder('gw', BTC, req.clientOrderId)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(rig.venue.openOrders('gw', BTC)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     rig.v.api.faults.clear();
     await settle();
     expect((await rig.venue.placeOrder(market())).status).toBe('filled');

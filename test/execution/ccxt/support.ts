@@ -19,8 +19,8 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: CcxtVenueOptions = {}, cfg: Partial<VenueConfig> = {}): Promise<Rig> {
-  const v = await startTestVenue();
+export async function startRig(options: CcxtVenueOptions = {}, cfg: Partial<VenueConfig> = {}, venueOpts: Parameters<typeof startTestVenue>[0] = {}): Promise<Rig> {
+  const v = await startTestVenue(venueOpts);
   const registry = new Registry();
   const venue = await createCcxtVenue(venueConfig(v.urls, cfg), { clock: systemClock, registry, options: { timeoutMs: 2000, recvWindowMs: 600, pollIntervalMs: 60_000, ...options } });
   return {
