@@ -13,10 +13,12 @@ function chartOptions(width) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 5 } },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
-    scales: { x: { time: true }, y: { range: [0, 1] } },
+    // Probabilities of a 5 % move in 4 h are mostly a few percent: scale the axis to the data
+    // (at least 0-5 %) so a rise from 1 % to 8 % is visible, not a flat line at the bottom.
+    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.min(1, Math.max(0.05, (max ?? 0) * 1.25))] } },
     axes: [
       { ...axis, size: 28 },
-      { ...axis, size: 46, values: (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`), splits: () => [0, 0.25, 0.5, 0.75, 1] },
+      { ...axis, size: 46, values: (_u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)}%`) },
     ],
     series: [{}, { label: 'p', stroke: css('--accent'), width: 1.5, fill: 'rgba(88,166,255,0.10)', spanGaps: false, points: { show: false } }],
   };
