@@ -33,13 +33,13 @@ import { SplitScheduler, type Timers } from './execution/split/index.js';
 import { createCcxtVenue } from './execution/ccxt/index.js';
 import { binanceFrontDoor } from './ingress/binance/index.js';
 import { wsOrderEntry } from './ingress/ws-orders.js';
-import type { OverrideWorkflow } from './overrides/workflow.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
 import { makeExposureFn } from './risk-inputs.js';
 import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
+import { createCluster, type Cluster } from './cluster/index.js';
 import { wireObservers } from './wiring.js';
 
 export interface GatewayOptions {
@@ -115,7 +115,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     }
   }
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
-  const policyState = new InMemoryPolicyState();
+  // Cluster mode: limits, kill switch, overrides and policy version shared on Redis. The shared
+  // state classes extend the local ones, so everything below takes either.
+  const cluster: Cluster | undefined = config.cluster
+    ? await createCluster(config.cluster, { instance: config.instance, stateDir: config.state.dir, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: 'cluster' } }) })
+    : undefined;
+  const policyState: InMemoryPolicyState = cluster?.policyState ?? new InMemoryPolicyState();
   let frontDoorRef: ReturnType<typeof binanceFrontDoor> | undefined;
   const sink = {
     ingest(e: MarketEvent) {
@@ -158,10 +163,16 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     scorer = await loadScorer(config, audit);
     policies = new PolicyManager({ dir: config.policies.dir, enforce: config.policies.enforce, ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}), state: policyState, registry: metrics.registry });
   } catch (err) {
+    await cluster?.close();
     await audit.close();
     throw err;
   }
-  const tradingState = new TradingStateStore(config.state.dir, wall);
+  const tradingState: TradingStateStore = cluster?.tradingState ?? new TradingStateStore(config.state.dir, wall);
+  const policySync = await cluster?.bindPolicies(policies);
+  cluster?.overrides.attach(bus);
+  bus.subscribe((e) => {
+    if (e.type === 'policy' && e.ok) void policySync?.publish();
+  });
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
   const orders = new OrderStore();
@@ -178,14 +189,14 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     symbols: () => symbols,
     scorer: () => scorer,
     policies,
-    tradingState,
+    tradingState: cluster ? cluster.tradingState.killSwitchStore() : tradingState,
     pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere(f, reason) },
     audit,
     instance: config.instance,
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), surface.observer];
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer] : []), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
-  const admission = new Admission({ specFor: (id) => policies.throttleSpec(id) });
+  const admission = new Admission({ specFor: (id) => policies.throttleSpec(id), ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}) });
   const lastRegime = new Map<string, RegimeLabel>();
   bus.subscribe((e) => {
     if (e.type === 'regime') lastRegime.set(e.symbol, e.score.regime);
@@ -205,11 +216,17 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ids,
     market,
     scorer: () => scorer,
-    policy: () => withOverrides(policies, surface.overrides, policyState),
-    shadowPolicy: () => policies.shadowEvaluator(),
+    policy: () => {
+      const e = withOverrides(policies, (ruleId, scope) => [...surface.overrides.activeOverridesFor(ruleId, scope), ...(cluster?.overrides.activeFor(ruleId, scope) ?? [])], policyState);
+      return cluster ? cluster.policyState.bindEvaluator(e) : e;
+    },
+    shadowPolicy: () => {
+      const sh = policies.shadowEvaluator();
+      return sh && cluster ? cluster.policyState.bindEvaluator(sh, { guards: false }) : sh;
+    },
     tradingState,
     venues,
-    exposure: makeExposureFn({ venues, policyState }),
+    exposure: cluster ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state })) : makeExposureFn({ venues, policyState }),
     ...(opts.admission === false ? {} : { admission: (t: Parameters<Admission['admit']>[0]) => admission.admit(t) }),
     deferred: splits,
     audit,
@@ -226,6 +243,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     }
     checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
     checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
+    if (cluster) checks.cluster = cluster.health();
     const degraded = Object.values(checks).some((c) => !c.ok);
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
@@ -260,7 +278,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     async start() {
       replay?.start();
       await live?.start();
-      if (config.policies.watch) stopWatch = policies.watch((r) => audit.append('policy_load', { reload: true, ...r }));
+      if (config.policies.watch) {
+        stopWatch = policies.watch((r) => {
+          audit.append('policy_load', { reload: true, ...r });
+          if (r.ok) void policySync?.publish();
+        });
+      }
     },
     async close() {
       surface.close();
@@ -270,6 +293,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       stopWatch?.();
       await app.close();
       for (const v of venues.values()) await v.close();
+      await cluster?.close();
       await audit.close();
     },
   };
@@ -278,7 +302,9 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 /** The enforcing evaluator, with approved two-person overrides applied: an overridden rule is
  * evaluated in shadow mode for the orders in the override's scope, so it is still traced (and
  * marked) but cannot change the outcome. No active overrides: the plain evaluator, no cost. */
-function withOverrides(policies: PolicyManager, overrides: OverrideWorkflow, state: InMemoryPolicyState): PolicyEvaluator {
+type ActiveOverrides = (ruleId: string, scope: { clientId: string; account: string; venue: string; symbol: string }) => readonly { id: string }[];
+
+function withOverrides(policies: PolicyManager, activeOverridesFor: ActiveOverrides, state: InMemoryPolicyState): PolicyEvaluator {
   const base = policies.evaluator();
   return {
     id: base.id,
@@ -289,7 +315,7 @@ function withOverrides(policies: PolicyManager, overrides: OverrideWorkflow, sta
       const bypass = new Map<string, string>();
       for (const r of set.rules) {
         if (r.mode !== 'enforce') continue;
-        const active = overrides.activeOverridesFor(r.id, scope);
+        const active = activeOverridesFor(r.id, scope);
         if (active.length) bypass.set(r.id, active.map((o) => o.id).join(','));
       }
       if (!bypass.size) return base.evaluate(ctx);

@@ -132,11 +132,37 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const scoring = r.scoring ?? {};
   const policies = r.policies ?? {};
   const audit = r.audit ?? {};
+  if (env.LIQGUARD_INSTANCE && !/^[a-zA-Z0-9_-]{1,32}$/.test(env.LIQGUARD_INSTANCE)) details.push({ path: 'env.LIQGUARD_INSTANCE', message: 'must be 1-32 letters, digits, _ or -' });
+  let cluster: GatewayConfig['cluster'];
+  if (r.cluster) {
+    const c = r.cluster;
+    const url: string | undefined = (c.redis.urlEnv ? env[c.redis.urlEnv] : undefined) ?? c.redis.url;
+    if (c.redis.urlEnv && !env[c.redis.urlEnv] && !c.redis.url) details.push({ path: 'cluster.redis.urlEnv', message: `environment variable ${c.redis.urlEnv} is not set` });
+    else if (!url) details.push({ path: 'cluster.redis', message: 'set url or urlEnv' });
+    else if (!/^rediss?:\/\//.test(url)) details.push({ path: 'cluster.redis.url', message: 'must start with redis:// or rediss://' });
+    if (url) {
+      try {
+        const pw = new URL(url).password;
+        if (pw) secrets.push(decodeURIComponent(pw));
+      } catch {
+        details.push({ path: 'cluster.redis.url', message: 'is not a valid URL' });
+      }
+    }
+    cluster = Object.freeze({
+      redis: Object.freeze({ url: url ?? '', keyPrefix: c.redis.keyPrefix ?? 'liqguard:', commandTimeoutMs: c.redis.commandTimeoutMs ?? 500 }),
+      allowDegradedLocal: c.allowDegradedLocal ?? false,
+      clientOrderIdTtlMs: c.clientOrderIdTtlMs ?? 86_400_000,
+      messageRetentionMs: c.messageRetentionMs ?? 3_600_000,
+      throttleHeartbeatMs: c.throttleHeartbeatMs ?? 250,
+      ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
+    });
+  }
   if (details.length) {
     throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
   const cfg: GatewayConfig = {
-    instance: r.instance ?? 'local',
+    // Replicas share one config file and differ by LIQGUARD_INSTANCE (their audit chains too).
+    instance: env.LIQGUARD_INSTANCE || r.instance || 'local',
     server: Object.freeze({
       host: env.HOST || server.host || '127.0.0.1',
       port,
@@ -166,6 +192,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       fsync: audit.fsync ?? false,
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
+    ...(cluster ? { cluster } : {}),
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),
   };

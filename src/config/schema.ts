@@ -114,5 +114,35 @@ export const configSchema = {
       additionalProperties: false,
       properties: { dir: { type: 'string' } },
     },
+    /** Several replicas sharing limits, kill switch and policy version on Redis (src/cluster). */
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['redis'],
+      properties: {
+        redis: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            url: { type: 'string', pattern: '^rediss?://' },
+            urlEnv: envName,
+            keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9_:{}.-]{1,64}$' },
+            commandTimeoutMs: { type: 'integer', minimum: 10, maximum: 10000 },
+          },
+        },
+        allowDegradedLocal: { type: 'boolean' },
+        clientOrderIdTtlMs: { type: 'integer', minimum: 0 },
+        messageRetentionMs: { type: 'integer', minimum: 1000 },
+        throttleHeartbeatMs: { type: 'integer', minimum: 10, maximum: 5000 },
+        caps: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            clientOpenNotional: { type: 'object', additionalProperties: decimalString },
+            accountOpenNotional: { type: 'object', additionalProperties: decimalString },
+          },
+        },
+      },
+    },
   },
 } as const;

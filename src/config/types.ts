@@ -1,3 +1,5 @@
+import type { ClusterConfig } from '../cluster/index.js';
+
 /** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
 export interface ClientConfig {
   readonly id: string;
@@ -41,6 +43,8 @@ export interface GatewayConfig {
   readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
   readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
   readonly state: { readonly dir: string };
+  /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
+  readonly cluster?: ClusterConfig;
   /** sha256 of the config file text, recorded in the audit log at start. */
   readonly sha256: string;
   /** Literal secret values (API keys, HMAC secrets) that must never appear in any log. */

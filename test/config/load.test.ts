@@ -87,3 +87,18 @@ venues:
     expect(errorsOf(() => loadConfig(join(dir, 'missing.yaml'))).message).toMatch(/cannot read config file/);
   });
 });
+
+describe('cluster config', () => {
+  const withCluster = (block: string) => minimal + block;
+  it('resolves the Redis URL from env, applies defaults, scrubs the password, takes LIQGUARD_INSTANCE', () => {
+    const c = loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), { env: { A_KEY: 'secret-key-123', REDIS_URL: 'redis://:s3cretpw@127.0.0.1:6379', LIQGUARD_INSTANCE: 'replica-b' } });
+    expect(c.cluster).toMatchObject({ redis: { url: 'redis://:s3cretpw@127.0.0.1:6379', keyPrefix: 'liqguard:', commandTimeoutMs: 500 }, allowDegradedLocal: false });
+    expect(c.secrets).toContain('s3cretpw');
+    expect(c.instance).toBe('replica-b');
+  });
+  it('reports a missing URL, a bad scheme and a bad instance name with their paths', () => {
+    expect(errorsOf(() => loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), { env: { A_KEY: 'secret-key-123' } })).paths).toContain('cluster.redis.urlEnv');
+    expect(errorsOf(() => loadConfigText(withCluster('cluster:\n  redis: { url: "http://x" }\n'), { env: { A_KEY: 'secret-key-123' } })).paths).toContain('cluster.redis.url');
+    expect(errorsOf(() => loadConfigText(minimal, { env: { A_KEY: 'secret-key-123', LIQGUARD_INSTANCE: 'bad name!' } })).paths).toContain('env.LIQGUARD_INSTANCE');
+  });
+});

@@ -131,7 +131,7 @@ describe('ccxt bot → gateway → pipeline → ccxt adapter → liqguard venue'
     const positions = await bot.fetchPositions([XRP]);
     expect(positions.find((p) => p.symbol === XRP)?.contracts).toBe(1500);
     const bal = await bot.fetchBalance();
-    expect(bal.total.USDT).toBeGreaterThan(0);
+    expect((bal.total as unknown as Record<string, number>)['USDT']).toBeGreaterThan(0);
     const verified = await verifyAudit(join(varDir, 'audit'));
     expect(verified.ok).toBe(true);
   });
