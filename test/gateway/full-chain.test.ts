@@ -13,6 +13,7 @@ import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
 import { buildGateway, type Gateway } from '../../src/gateway.js';
 import { KEY, SECRET, startTestVenue, type TestVenue } from '../venue-api/private/support.js';
 import { ccxtBot, policyDirWith } from '../ingress/binance/support.js';
+import { withCcxtVenue } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
@@ -31,16 +32,7 @@ const venueQty = (symbol: string) => Number(v.exchange.accountStateSync('acct-1'
 beforeAll(async () => {
   v = await startTestVenue();
   varDir = mkdtempSync(join(tmpdir(), 'lg-chain-'));
-  const venueYaml = `venues:
-  - id: sim
-    kind: ccxt
-    exchangeId: binanceusdm
-    symbols: [BTC/USDT:USDT, ETH/USDT:USDT, XRP/USDT:USDT, BNB/USDT:USDT]
-    apiKeyEnv: LG_TEST_VENUE_KEY
-    secretEnv: LG_TEST_VENUE_SECRET
-    urls: ${JSON.stringify(v.urls)}
-market:`;
-  const yaml = EMBEDDED_DEFAULT_YAML.replace(/venues:\n[\s\S]*?\nmarket:/, venueYaml)
+  const yaml = withCcxtVenue(EMBEDDED_DEFAULT_YAML, v.urls)
     .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
     .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
     .replace('  dir: policies', `  dir: ${policyDirWith(SPLIT_RULE)}`)

@@ -15,3 +15,18 @@ export async function startEmbeddedGateway(edit: (yaml: string) => string = (y) 
   const url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
   return { gw, url, varDir };
 }
+
+/** The embedded default with its venue replaced by a `kind: ccxt` venue at `urls` (liqguard venue
+ * in the tests), credentials from the two env names. */
+export function withCcxtVenue(yaml: string, urls: Readonly<Record<string, string>>): string {
+  const venueYaml = `venues:
+  - id: sim
+    kind: ccxt
+    exchangeId: binanceusdm
+    symbols: [BTC/USDT:USDT, ETH/USDT:USDT, XRP/USDT:USDT, BNB/USDT:USDT]
+    apiKeyEnv: LG_TEST_VENUE_KEY
+    secretEnv: LG_TEST_VENUE_SECRET
+    urls: ${JSON.stringify(urls)}
+market:`;
+  return yaml.replace(/venues:\n[\s\S]*?\nmarket:/, venueYaml);
+}

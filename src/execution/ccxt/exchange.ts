@@ -3,6 +3,7 @@
  * (already env-resolved by the config loader), URL overrides by dotted path, and every response's
  * headers fed to the budget. For binanceusdm on a non-Binance host, error codes are looked up in
  * ccxt's linear (USD-M) table, as they would be on fapi.binance.com. */
+import { applyUrlOverrides } from '../../core/ccxt-urls.js';
 import ccxt from 'ccxt';
 import { LiqguardError } from '../../core/errors.js';
 import type { VenueBudget } from '../budget/index.js';
@@ -54,10 +55,8 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
     options: { fetchCurrencies: false, recvWindow: s.recvWindowMs, warnOnFetchOpenOrdersWithoutSymbol: false, ...(s.options ?? {}) },
   });
   if (s.sandbox) ex.setSandboxMode(true);
-  for (const [path, url] of Object.entries(s.urls ?? {})) {
-    if (path.startsWith('ws.')) continue; // REST adapter
-    setPath(ex.urls.api, path.split('.'), url);
-  }
+  // REST adapter: the ws.* overrides belong to the live feed.
+  applyUrlOverrides(ex.urls.api, Object.fromEntries(Object.entries(s.urls ?? {}).filter(([path]) => !path.startsWith('ws.'))));
   const patched = ex as unknown as Record<string, unknown>;
   if (s.exchangeId === 'binanceusdm' && s.urls && Object.keys(s.urls).length > 0) {
     const linear = (ex.exceptions as { linear?: Record<string, unknown> }).linear ?? {};
@@ -75,12 +74,3 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
   return ex;
 }
 
-function setPath(root: Record<string, unknown>, parts: readonly string[], value: string): void {
-  let node = root;
-  for (const p of parts.slice(0, -1)) {
-    const next = node[p];
-    if (next === null || typeof next !== 'object') node[p] = {};
-    node = node[p] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]!] = value;
-}

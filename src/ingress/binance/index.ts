@@ -2,5 +2,5 @@
 export { binanceFrontDoor, toBinanceError, type BinanceFrontDoor, type BinanceFrontDoorDeps } from './front-door.js';
 export { GatewayMarketSource, type GatewayMarketSourceOptions } from './market-source.js';
 export { OrderIdMap } from './order-ids.js';
-export { BINANCE_STATUS, presentBinanceOrder } from './order-wire.js';
+export { binanceStatusOf, presentBinanceOrder } from './order-wire.js';
 export { rejectionOf } from './denials.js';

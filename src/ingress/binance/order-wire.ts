@@ -5,16 +5,11 @@ import { Decimal } from '../../core/decimal.js';
 import type { InstrumentSpec, OrderStatus } from '../../core/types.js';
 import type { ParentOrder } from '../../execution/order-store.js';
 import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { binanceStatus } from '../../venue-api/binance/private/shapes.js';
 
-export const BINANCE_STATUS: Readonly<Record<OrderStatus, string>> = {
-  pending: 'NEW', // accepted by the gateway, children not sent yet (a split waiting for its slot)
-  new: 'NEW',
-  partially_filled: 'PARTIALLY_FILLED',
-  filled: 'FILLED',
-  canceled: 'CANCELED',
-  rejected: 'REJECTED',
-  expired: 'EXPIRED',
-};
+/** Binance order status of a parent (`pending`: accepted, children not sent yet, is NEW):
+ * the venue API's own mapping, so the two Binance surfaces cannot drift apart. */
+export const binanceStatusOf = (s: OrderStatus): string => binanceStatus(s);
 
 /** Binance's newClientOrderId rule. */
 export const BINANCE_CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
@@ -28,7 +23,7 @@ export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: Instr
   return {
     orderId,
     symbol: inst.venueSymbol,
-    status: BINANCE_STATUS[p.status],
+    status: binanceStatusOf(p.status),
     clientOrderId: i.clientOrderId,
     price: i.price ?? '0',
     avgPrice: p.avgPrice ?? '0',

@@ -12,6 +12,7 @@ import { DEMO_API_KEY, EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedde
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
 import { buildGateway, type Gateway } from '../../../src/gateway.js';
 import { KEY, SECRET, startTestVenue, type TestVenue } from '../../venue-api/private/support.js';
+import { withCcxtVenue } from '../../gateway/support.js';
 
 let v: TestVenue;
 let gw: Gateway;
@@ -21,16 +22,7 @@ let varDir: string;
 beforeAll(async () => {
   v = await startTestVenue();
   varDir = mkdtempSync(join(tmpdir(), 'lg-gw-faults-'));
-  const venueYaml = `venues:
-  - id: sim
-    kind: ccxt
-    exchangeId: binanceusdm
-    symbols: [BTC/USDT:USDT, ETH/USDT:USDT, XRP/USDT:USDT, BNB/USDT:USDT]
-    apiKeyEnv: LG_TEST_VENUE_KEY
-    secretEnv: LG_TEST_VENUE_SECRET
-    urls: ${JSON.stringify(v.urls)}
-market:`;
-  const yaml = EMBEDDED_DEFAULT_YAML.replace(/venues:\n[\s\S]*?\nmarket:/, venueYaml).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
+  const yaml = withCcxtVenue(EMBEDDED_DEFAULT_YAML, v.urls).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
   const config = loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT });
   expect(config.venues[0]).toMatchObject({ id: 'sim', kind: 'ccxt' });
   gw = await buildGateway(config, { logger: false });

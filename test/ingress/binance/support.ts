@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ccxt from 'ccxt';
+import { localBinanceUrls } from '../../../src/core/ccxt-urls.js';
 import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
@@ -54,16 +55,9 @@ export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yam
 }
 
 export function gatewayUrls(url: string): Record<string, string> {
-  const h = url.replace(/\/$/, '');
-  return {
-    fapiPublic: `${h}/fapi/v1`,
-    fapiPublicV2: `${h}/fapi/v2`,
-    fapiPublicV3: `${h}/fapi/v3`,
-    fapiPrivate: `${h}/fapi/v1`,
-    fapiPrivateV2: `${h}/fapi/v2`,
-    fapiPrivateV3: `${h}/fapi/v3`,
-    fapiData: `${h}/futures/data`,
-  };
+  // The gateway serves no market websocket for bots: REST URLs only.
+  const { ['ws.future']: _ws, ...rest } = localBinanceUrls(url, url.replace(/^http/, 'ws'));
+  return rest;
 }
 
 /** An unmodified ccxt.binanceusdm whose only change is the base URLs. */
