@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   train: { summary: 'train the liquidation-regime model from the data in the project', load: () => import('./commands/train.js') },
   score: { summary: 'score every bar of a Binance kline file with the model', load: () => import('./commands/score.js') },
   evaluate: { summary: 'evaluate the model on a kline file against the baselines', load: () => import('./commands/evaluate.js') },
+  ablation: { summary: 'what open-interest and liquidation features add to the model on the BTC sample', load: () => import('./commands/ablation.js') },
   replay: { summary: 'replay history through the real pipeline with and without a policy', load: () => import('./commands/replay.js') },
 };
 
