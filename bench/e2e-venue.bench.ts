@@ -9,13 +9,20 @@
  * pool for the gateway path). The venue's and the adapter's order-count and weight limits are
  * raised: Binance's real ones (300 orders per 10 s) cannot carry 500 orders/s from one account;
  * this measures latency, not limits. All processes share this machine's cores.
- * Env: BENCH_RATE (500), BENCH_SECONDS (5). */
+ * Each path first gets the same unmeasured warm-up at the measured rate (BENCH_WARM_SECONDS, 1):
+ * without it the gateway path was measured cold (JIT, new bot connections, first audit writes),
+ * which alone put its p99 near 35 ms against a warmed direct path.
+ * Env: BENCH_RATE (500), BENCH_SECONDS (5); BENCH_GW_NODE_ARGS: extra node flags for the gateway
+ * process only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc"). The gateway also
+ * reports its venue requests by endpoint during the gateway run; BENCH_GW_DIAG=1 adds its
+ * event-loop delay and request / placeOrder / venue-round-trip histograms. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import ccxt from 'ccxt';
 import { DEMO_API_KEY } from '../src/config/embedded-default.js';
@@ -30,6 +37,10 @@ import { ms, pacedLoad } from './lib/paced-load.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Unmeasured paced warm-up per path, at the measured rate (0 = none). */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 1);
+/** Gateway-side timings and event-loop delay (they cost the gateway a little: off by default). */
+const DIAG = process.env.BENCH_GW_DIAG === '1';
 const SYMBOLS = ['BTC/USDT:USDT', 'ETH/USDT:USDT', 'XRP/USDT:USDT', 'BNB/USDT:USDT'];
 const KEYS = { bot: { apiKey: 'benchBot1', secret: 'benchBotSecret1' }, gw: { apiKey: 'benchGateway1', secret: 'benchGatewaySecret1' } };
 
@@ -68,13 +79,55 @@ async function gatewayRole(): Promise<void> {
   // 500 orders/s would exceed; the config has no budget knobs, so the bench builds the adapter
   // with raised limits and puts it in the gateway's venue map (looked up there per order).
   (gw.venues as Map<string, Venue>).set('sim', adapter);
+  const started = new WeakMap<object, number>();
+  if (DIAG) {
+    gw.app.addHook('onRequest', async (req) => void started.set(req, performance.now()));
+    gw.app.addHook('onResponse', async (req) => rec(h.request, started.get(req) ?? performance.now()));
+  }
   await gw.start();
   const gwUrl = await gw.app.listen({ port: 0, host: '127.0.0.1' });
   // Warm the adapter (JIT, connection pool, account cache).
   for (let i = 0; i < 50; i++) await adapter.placeOrder({ account: 'demo', symbol: 'ETH/USDT:USDT', clientOrderId: `warm-${i}`, side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.01', reduceOnly: false, postOnly: false, timeInForce: 'GTC' });
+  // Venue requests by method and path, counted from when the bots start.
+  const calls = new Map<string, number>();
+  const ex = adapter.exchange as unknown as { fetch: (url: string, method?: string, ...rest: unknown[]) => Promise<unknown> };
+  const fetch0 = ex.fetch.bind(ex);
+  // Where the time goes inside the gateway: whole request, adapter.placeOrder, venue round trip.
+  const hist = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const h = { request: hist(), placeOrder: hist(), venueFetch: hist() };
+  const rec = (hh: hdr.Histogram, t0: number) => hh.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1000)));
+  ex.fetch = (url, method = 'GET', ...rest) => {
+    const k = `${method} ${new URL(url).pathname}`;
+    calls.set(k, (calls.get(k) ?? 0) + 1);
+    const t0 = performance.now();
+    const r = fetch0(url, method, ...rest);
+    if (DIAG && method === 'POST') void r.then(() => rec(h.venueFetch, t0), () => undefined);
+    return r;
+  };
+  const place0 = adapter.placeOrder.bind(adapter);
+  if (DIAG) adapter.placeOrder = (req) => {
+    const t0 = performance.now();
+    const r = place0(req);
+    void r.then(() => rec(h.placeOrder, t0), () => undefined);
+    return r;
+  };
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  let sendsAtGo = adapter.sends.size;
   process.stdout.write(JSON.stringify({ gwUrl }) + '\n');
   process.stdin.on('data', (d) => {
-    if (String(d).includes('stats')) process.stdout.write(JSON.stringify({ forwarded: adapter.sends.size - 50 }) + '\n');
+    if (String(d).includes('go')) {
+      calls.clear();
+      sendsAtGo = adapter.sends.size;
+      for (const x of Object.values(h)) x.reset();
+      eld.reset();
+      if (DIAG) eld.enable();
+    }
+    if (String(d).includes('stats')) {
+      eld.disable();
+      const eldMs = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+      const inside = Object.fromEntries(Object.entries(h).map(([k, x]) => [k, { p50: x.getValueAtPercentile(50), p99: x.getValueAtPercentile(99), max: x.maxValue }]));
+      process.stdout.write(JSON.stringify({ forwarded: adapter.sends.size - sendsAtGo, eldMs, calls: Object.fromEntries(calls), inside }) + '\n');
+    }
   });
   await untilParentLeaves();
   await gw.close();
@@ -89,7 +142,8 @@ function untilParentLeaves(): Promise<void> {
 }
 
 function child(role: string, env: Record<string, string> = {}): { proc: ChildProcess; next: () => Promise<Record<string, unknown>> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { env: { ...process.env, ...env, E2E_ROLE: role, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const nodeArgs = role === 'gateway' ? (process.env.BENCH_GW_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url)], { env: { ...process.env, ...env, E2E_ROLE: role, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
   return {
     proc,
@@ -108,8 +162,13 @@ async function directLoad(urls: Record<string, string>): Promise<{ p50us: number
   Object.assign(ex.urls['api'] as object, Object.fromEntries(Object.entries(urls).filter(([k]) => !k.includes('.'))));
   await ex.loadMarkets();
   for (let i = 0; i < 50; i++) await ex.createOrder('ETH/USDT:USDT', 'market', i % 2 ? 'sell' : 'buy', 0.01, undefined, { clientOrderId: `dwarm-${i}` });
+  if (WARM_SECONDS > 0) await directPaced(ex, WARM_SECONDS, 'dpaced');
+  return directPaced(ex, SECONDS, 'direct');
+}
+
+async function directPaced(ex: InstanceType<typeof ccxt.binanceusdm>, seconds: number, prefix: string): Promise<{ p50us: number; p99us: number; ok: number; errors: number; achievedRps: number }> {
   const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
-  const total = Math.round(RATE * SECONDS);
+  const total = Math.round(RATE * seconds);
   let ok = 0;
   let errors = 0;
   const inflight: Promise<void>[] = [];
@@ -123,7 +182,7 @@ async function directLoad(urls: Record<string, string>): Promise<{ p50us: number
       else errors++;
       h.recordValue(Math.max(1, Math.round((performance.now() - due) * 1000)));
     };
-    inflight.push(ex.createOrder('ETH/USDT:USDT', 'market', i % 2 ? 'sell' : 'buy', 0.01, undefined, { clientOrderId: `direct-${i}` }).then(done(true), done(false)));
+    inflight.push(ex.createOrder('ETH/USDT:USDT', 'market', i % 2 ? 'sell' : 'buy', 0.01, undefined, { clientOrderId: `${prefix}-${i}` }).then(done(true), done(false)));
   }
   await Promise.all(inflight);
   const achievedRps = total / ((performance.now() - start) / 1000);
@@ -139,9 +198,12 @@ async function main(): Promise<void> {
     const direct = await directLoad(localBinanceUrls(httpUrl, wsUrl));
     let n = 0;
     const order = () => JSON.stringify({ symbol: 'ETH/USDT:USDT', side: n++ % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.01' });
+    // Same warm-up as the direct path: JIT, the bots' connection pool, first audit segment.
+    if (WARM_SECONDS > 0) await pacedLoad({ origin: gwUrl, path: '/v1/orders', rate: RATE, seconds: WARM_SECONDS, headers: { 'x-api-key': DEMO_API_KEY }, body: order });
+    gateway.proc.stdin!.write('go\n');
     const viaGw = await pacedLoad({ origin: gwUrl, path: '/v1/orders', rate: RATE, seconds: SECONDS, headers: { 'x-api-key': DEMO_API_KEY }, body: order });
     gateway.proc.stdin!.write('stats\n');
-    const { forwarded } = (await gateway.next()) as { forwarded: number };
+    const { forwarded, eldMs, calls, inside } = (await gateway.next()) as { forwarded: number; eldMs: { p50: number; p99: number; max: number }; calls: Record<string, number>; inside: Record<string, { p50: number; p99: number; max: number }> };
 
     console.log(`e2e venue: ${RATE} orders/s for ${SECONDS}s per path, open loop; market 0.01 ETH, alternating sides; venue, gateway and bots in separate processes`);
     console.log('path                                   p50 ms   p99 ms   ok/err          achieved/s');
@@ -149,6 +211,9 @@ async function main(): Promise<void> {
     console.log(`bot → gateway → ccxt adapter → venue   ${ms(viaGw.p50us).padStart(6)}   ${ms(viaGw.p99us).padStart(6)}   ${`${viaGw.ok}/${viaGw.non2xx + viaGw.errors}`.padEnd(14)}  ${viaGw.achievedRps.toFixed(0)}`);
     console.log(`added by the gateway                   ${ms(viaGw.p50us - direct.p50us).padStart(6)}   ${ms(viaGw.p99us - direct.p99us).padStart(6)}   (aim: < 1 ms p50, < 3 ms p99)`);
     console.log(`gateway orders forwarded to the venue: ${forwarded} of ${viaGw.sent} (others were decided without venue I/O)`);
+    if (DIAG) console.log(`gateway event-loop delay during its run: p50 ${eldMs.p50.toFixed(2)} ms, p99 ${eldMs.p99.toFixed(2)} ms, max ${eldMs.max.toFixed(2)} ms`);
+    if (DIAG) for (const [k, v] of Object.entries(inside)) console.log(`gateway-side ${k.padEnd(10)}: p50 ${ms(v.p50)} ms, p99 ${ms(v.p99)} ms, max ${ms(v.max)} ms`);
+    console.log(`gateway → venue requests during its run: ${Object.entries(calls).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   } finally {
     venue.proc.stdin!.end();
     gateway.proc.stdin!.end();

@@ -5,6 +5,7 @@
  * ccxt's linear (USD-M) table, as they would be on fapi.binance.com. */
 import { applyUrlOverrides } from '../../core/ccxt-urls.js';
 import ccxt from 'ccxt';
+import { createHmac } from 'node:crypto';
 import { LiqguardError } from '../../core/errors.js';
 import type { VenueBudget } from '../budget/index.js';
 import { parseRetryAfter } from '../budget/index.js';
@@ -62,6 +63,7 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
     const linear = (ex.exceptions as { linear?: Record<string, unknown> }).linear ?? {};
     patched.getExceptionsByUrl = (_url: string, exactOrBroad: string) => (linear[exactOrBroad] as Record<string, unknown> | undefined) ?? {};
   }
+  patched.hmac = nativeHmac(patched.hmac as CcxtHmac);
   // Every response (also the 429/418 ones ccxt turns into exceptions) passes here first.
   const getHeaders = (patched.getResponseHeaders as (r: unknown) => Record<string, unknown>).bind(ex);
   patched.getResponseHeaders = (response: { status?: number; statusCode?: number }) => {
@@ -74,3 +76,26 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
   return ex;
 }
 
+
+type CcxtHmac = (request: string | Uint8Array, secret: string | Uint8Array, hash: (b: Uint8Array) => Uint8Array, digest?: string) => unknown;
+
+const SHA256_OF_EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const isSha256 = new WeakMap<object, boolean>();
+
+/** ccxt signs every private request with a pure-JS HMAC (about 20 µs at 500 orders/s, a quarter
+ * of ccxt's own per-order cost); node:crypto computes the same bytes in a few µs. Only
+ * HMAC-SHA256 with a hex or base64 digest is taken over (the hash function is recognised by its
+ * output, so any ccxt build qualifies); everything else stays with ccxt. */
+export function nativeHmac(original: CcxtHmac): CcxtHmac {
+  return (request, secret, hash, digest = 'hex') => {
+    let sha256 = isSha256.get(hash);
+    if (sha256 === undefined) {
+      sha256 = Buffer.from(hash(new Uint8Array(0))).toString('hex') === SHA256_OF_EMPTY;
+      isSha256.set(hash, sha256);
+    }
+    if (!sha256 || (digest !== 'hex' && digest !== 'base64')) return original(request, secret, hash, digest);
+    return createHmac('sha256', typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret)
+      .update(typeof request === 'string' ? Buffer.from(request, 'utf8') : request)
+      .digest(digest);
+  };
+}
