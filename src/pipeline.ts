@@ -106,32 +106,32 @@ export class Pipeline {
       waitedMs = adm.waitedMs;
       if (!adm.ok) decision = throttledDecision(decision, adm.ruleId, adm.key, adm.waitedMs);
       else release = adm.release;
+      // Another order with this clientOrderId may have been recorded while this one waited.
+      if (adm.ok && d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)) decision = duplicateDecision(intent, policy);
     }
     // 6. Write-ahead audit record: on disk before any venue I/O. If it cannot be written the
-    //    order is not sent (the append throws and the caller gets a 503).
+    //    order is not sent (the append throws and the caller gets a 503). Throttle slots are
+    //    released on every path, including a failing store or observer.
+    let parent: ParentOrder;
     try {
       d.audit.append('decision', decisionAuditBody({ intent, market, score, exposure, decision, tradingState: ts, shadow, waitedMs, scorer: d.scorer() }));
-    } catch (err) {
-      release?.();
-      throw err;
-    }
-    const parent = d.orders.add(intent, decision, score.regime, now);
-    for (const o of d.observers ?? []) {
-      o.onDecision?.(intent, decision, score, market);
-      if (shadow) o.onShadow?.(intent, decision, shadow);
-    }
-    // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
-    if (decision.kind !== 'deny') {
-      const due: number[] = [];
-      parent.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
-      const send = (i: number) => this.sendChild(venue, parent, i);
-      if (due.length < parent.children.length && d.deferred) d.deferred.schedule(parent, send);
-      else if (due.length < parent.children.length) parent.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
-      try {
-        await Promise.all(due.map(send));
-      } finally {
-        release?.();
+      parent = d.orders.add(intent, decision, score.regime, now);
+      for (const o of d.observers ?? []) {
+        o.onDecision?.(intent, decision, score, market);
+        if (shadow) o.onShadow?.(intent, decision, shadow);
       }
+      // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
+      if (decision.kind !== 'deny') {
+        const due: number[] = [];
+        const p = parent;
+        p.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
+        const send = (i: number) => this.sendChild(venue, p, i);
+        if (due.length < p.children.length && d.deferred) d.deferred.schedule(p, send);
+        else if (due.length < p.children.length) p.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
+        await Promise.all(due.map(send));
+      }
+    } finally {
+      release?.();
     }
     return { intentId: intent.intentId, decision, regime: score, order: parent };
   }
@@ -150,7 +150,12 @@ export class Pipeline {
         if (c.status === 'pending') return this.d.orders.endChild(p, i, 'canceled', now, undefined, reason);
         try {
           const r = await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
-          this.record(r);
+          // A rejected cancel (unknown order, budget, venue error) says nothing about the order
+          // itself: audit it, but keep the child working until the venue reports its state.
+          if (r.status === 'rejected') {
+            this.d.audit.append('execution', { ...executionAuditBody(r, p.intentId, p.intent.clientId), cancelRejected: true });
+            this.d.logger?.warn({ intentId, child: c.plan.clientOrderId, code: r.code, reason: r.reason }, 'cancel rejected by the venue');
+          } else this.record(r);
         } catch (err) {
           this.d.logger?.warn({ err, intentId, child: c.plan.clientOrderId }, 'cancel failed at the venue');
         }

@@ -78,7 +78,9 @@ export class OrderStore {
     const children: ChildState[] = decision.kind === 'deny' ? [] : decision.children.map((plan) => ({ plan, status: 'pending' as OrderStatus, filledQuantity: '0' }));
     const p: ParentOrder = { intentId: intent.intentId, intent, decision, regime, children, status: decision.kind === 'deny' ? 'rejected' : 'pending', filledQuantity: '0', createdAt: now, updatedAt: now };
     this.byIntent.set(intent.intentId, p);
-    this.byClientOrderId.set(OrderStore.clientKey(intent.clientId, intent.clientOrderId), intent.intentId);
+    // A denied duplicate must not take over the key of the order that already holds it.
+    const key = OrderStore.clientKey(intent.clientId, intent.clientOrderId);
+    if (!this.byClientOrderId.has(key)) this.byClientOrderId.set(key, intent.intentId);
     children.forEach((c, index) => this.byChild.set(`${intent.account}\u0000${c.plan.clientOrderId}`, { intentId: intent.intentId, index }));
     this.evict();
     return p;
@@ -100,8 +102,10 @@ export class OrderStore {
     const p = this.byIntent.get(ref.intentId);
     const c = p?.children[ref.index];
     if (!p || !c) return undefined;
-    c.status = r.status;
-    c.filledQuantity = r.filledQuantity;
+    // Reports can arrive out of order (stream vs placeOrder answer): a terminal child is never
+    // reopened by a stale non-terminal report, and filled quantity never goes down.
+    if (!(isTerminal(c.status) && !isTerminal(r.status))) c.status = r.status;
+    if (new Decimal(r.filledQuantity).gt(c.filledQuantity)) c.filledQuantity = r.filledQuantity;
     if (r.avgPrice) c.avgPrice = r.avgPrice;
     if (r.venueOrderId) c.venueOrderId = r.venueOrderId;
     if (r.code) c.code = r.code;
@@ -150,8 +154,12 @@ export class OrderStore {
       if (this.byIntent.size <= this.maxOrders) break;
       if (!isTerminal(p.status)) continue;
       this.byIntent.delete(id);
-      this.byClientOrderId.delete(OrderStore.clientKey(p.intent.clientId, p.intent.clientOrderId));
-      for (const c of p.children) this.byChild.delete(`${p.intent.account}\u0000${c.plan.clientOrderId}`);
+      const key = OrderStore.clientKey(p.intent.clientId, p.intent.clientOrderId);
+      if (this.byClientOrderId.get(key) === id) this.byClientOrderId.delete(key);
+      for (const c of p.children) {
+        const ck = `${p.intent.account}\u0000${c.plan.clientOrderId}`;
+        if (this.byChild.get(ck)?.intentId === id) this.byChild.delete(ck);
+      }
     }
   }
 }
