@@ -20,7 +20,7 @@ import type {
   ThrottleRef,
   Venue,
 } from './core/types.js';
-import { isTerminal, OrderStore, type ParentOrder } from './execution/order-store.js';
+import { isTerminal, OrderStore, type ChildState, type ParentOrder } from './execution/order-store.js';
 import { decisionAuditBody, executionAuditBody } from './audit-bodies.js';
 
 export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
@@ -70,6 +70,9 @@ export interface SubmitResult {
 const GUARD_DUPLICATE = 'gateway.duplicate_client_order_id';
 
 export class Pipeline {
+  /** Children whose placeOrder has not answered yet (a cancel waits for it). */
+  private readonly inFlight = new Map<ChildState, Promise<void>>();
+
   constructor(private readonly d: PipelineDeps) {
     for (const venue of d.venues.values()) venue.onReport((r) => this.onVenueReport(r));
   }
@@ -148,6 +151,12 @@ export class Pipeline {
       p.children.map(async (c, i) => {
         if (isTerminal(c.status)) return;
         if (c.status === 'pending') return this.d.orders.endChild(p, i, 'canceled', now, undefined, reason);
+        // Still in flight: the venue does not know the order yet; cancel once placeOrder answered.
+        const placing = this.inFlight.get(c);
+        if (placing) {
+          await placing.catch(() => undefined); // its failure is the submit's to report
+          if (isTerminal(c.status)) return;
+        }
         try {
           const r = await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
           // A rejected cancel (unknown order, budget, venue error) says nothing about the order
@@ -202,6 +211,16 @@ export class Pipeline {
       ...(i.leverage ? { leverage: i.leverage } : {}),
     };
     child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path
+    const placing = this.place(venue, req, i);
+    this.inFlight.set(child, placing);
+    try {
+      await placing;
+    } finally {
+      this.inFlight.delete(child);
+    }
+  }
+
+  private async place(venue: Venue, req: ChildOrderRequest, i: OrderIntent): Promise<void> {
     try {
       this.record(await venue.placeOrder(req));
     } catch (err) {

@@ -117,3 +117,35 @@ describe('cancel', () => {
     expect(orders.working().map((p) => p.intentId)).toEqual([r.intentId]);
   });
 });
+
+describe('cancel while the child is in flight', () => {
+  it('a cancel that arrives before placeOrder answered is carried out once the venue has the order', async () => {
+    class Slow extends RestingVenue {
+      gate: (() => void) | undefined;
+      live = new Set<string>();
+      canceled: string[] = [];
+      override async placeOrder(req: ChildOrderRequest): Promise<ExecutionReport> {
+        await new Promise<void>((r) => (this.gate = r));
+        this.live.add(req.clientOrderId);
+        return super.placeOrder(req);
+      }
+      override async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
+        const base = { venue: 'sim', account, symbol, clientOrderId, side: 'buy' as const, quantity: '0.5', filledQuantity: '0', ts: 0 };
+        if (!this.live.has(clientOrderId)) return { ...base, status: 'rejected', code: 'VENUE_REJECTED', reason: 'unknown order' };
+        this.canceled.push(clientOrderId);
+        return { ...base, status: 'canceled' };
+      }
+    }
+    const venue = new Slow();
+    const { pipeline } = build({ venue });
+    const submitted = pipeline.submit(intent(1, 'fly-1'));
+    await new Promise((r) => setImmediate(r));
+    const cancelled = pipeline.cancel('ord-1', 'test');
+    await new Promise((r) => setImmediate(r));
+    venue.gate!();
+    const [r] = await Promise.all([submitted, cancelled]);
+    expect(venue.canceled).toEqual(['fly-1']);
+    expect(r.order.children[0]!.status).toBe('canceled');
+    expect(r.order.status).toBe('canceled');
+  });
+});
