@@ -54,6 +54,12 @@ export function canSee(client: ClientConfig, p: ParentOrder): boolean {
   return p.intent.clientId === client.id || client.roles.includes('operator') || client.roles.includes('compliance');
 }
 
+/** Cancelling is narrower than seeing: compliance reviews other clients' orders but only the
+ * owner or an operator may cancel them. */
+export function canCancel(client: ClientConfig, p: ParentOrder): boolean {
+  return p.intent.clientId === client.id || client.roles.includes('operator');
+}
+
 export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps): void {
   const { auth, pipeline, orders } = deps;
   // The body is validated by parseOrderBody (strict, every error listed): no ajv coercion here.
@@ -93,10 +99,12 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps):
 
   app.delete('/v1/orders/:id', { preHandler: auth.guard('trader'), schema: { tags: ['orders'], summary: 'Cancel an order: pending children dropped, working children cancelled at the venue', params: idParams, response: { 200: orderResponseSchema, 404: errorSchema } } }, async (req) => {
     const p = find(req.params as { id: string }, req.client!);
+    if (!canCancel(req.client!, p)) throw new LiqguardError('FORBIDDEN', `client "${req.client!.id}" may see order ${params(req).id} but not cancel it (owner or operator only)`);
     await pipeline.cancel(p.intentId, `cancelled by ${req.client!.id}`);
     return presentOrder(p);
   });
 
+  const params = (req: { params: unknown }) => req.params as { id: string };
   function find(params: { id: string }, client: ClientConfig): ParentOrder {
     const p = orders.get(params.id) ?? orders.getByClientOrderId(client.id, params.id);
     if (!p || !canSee(client, p)) throw new LiqguardError('NOT_FOUND', `no order ${params.id}`);

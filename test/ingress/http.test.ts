@@ -9,6 +9,7 @@ import { Pipeline } from '../../src/pipeline.js';
 import { activeState, fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
 
 const KEY = 'test-key-0123456789';
+const AUDITOR_KEY = 'auditor-key-0123456789';
 let app: FastifyInstance;
 let url: string;
 const events: string[] = [];
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const scorer = fixedScorer('stable');
   const pipeline = new Pipeline({ clock, ids, market: fixedMarket(), scorer: () => scorer, policy: () => maxQtyPolicy(1), tradingState: activeState, venues, audit, orders, observers: [metrics.observer],
     exposure: async () => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false }) });
-  app = await buildApp({ clients: [{ id: 'bot1', apiKey: KEY, account: 'acc1', venue: 'sim', roles: ['trader', 'viewer'] }], pipeline, orders, market: fixedMarket(), scorer: () => scorer, venues, clock, ids, metrics, bodyLimit: 4096 });
+  app = await buildApp({ clients: [{ id: 'bot1', apiKey: KEY, account: 'acc1', venue: 'sim', roles: ['trader', 'viewer'] }, { id: 'auditor', apiKey: AUDITOR_KEY, account: 'acc2', venue: 'sim', roles: ['trader', 'viewer', 'compliance'] }], pipeline, orders, market: fixedMarket(), scorer: () => scorer, venues, clock, ids, metrics, bodyLimit: 4096 });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => app.close());
@@ -77,6 +78,17 @@ describe('REST ingress over real HTTP', () => {
     const nf = await fetch(`${url}/v1/orders/nope`, { headers: { 'x-api-key': KEY } });
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as any).error.code).toBe('NOT_FOUND');
+  });
+
+  it('compliance sees another client\'s order but cannot cancel it; the owner can', async () => {
+    const r = await post({ ...order, clientOrderId: 'own-1' });
+    const seen = await fetch(`${url}/v1/orders/${r.body.intentId}`, { headers: { 'x-api-key': AUDITOR_KEY } });
+    expect(seen.status).toBe(200);
+    const del = await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': AUDITOR_KEY } });
+    expect(del.status).toBe(403);
+    expect(((await del.json()) as any).error.code).toBe('FORBIDDEN');
+    const own = await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': KEY } });
+    expect(own.status).toBe(200);
   });
 
   it('401 with a stable code for missing or unknown keys; Bearer works', async () => {
