@@ -4,20 +4,12 @@
  * decimal string belongs is an error, so a float never reaches the order path. */
 import { parsePositiveDecimal, DECIMAL_LIMITS } from '../core/decimal.js';
 import type { ErrorCode, ErrorDetail } from '../core/errors.js';
-import type { OrderType, Side, TimeInForce } from '../core/types.js';
+import type { OrderIntent } from '../core/types.js';
 
-export interface OrderFields {
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly quantity: string;
-  readonly price?: string;
-  readonly reduceOnly: boolean;
-  readonly postOnly: boolean;
-  readonly leverage?: string;
+/** The order fields a bot sends: those of an OrderIntent, clientOrderId optional. */
+export type OrderFields = Pick<OrderIntent, 'symbol' | 'side' | 'type' | 'quantity' | 'price' | 'reduceOnly' | 'postOnly' | 'leverage' | 'timeInForce'> & {
   readonly clientOrderId?: string;
-  readonly timeInForce: TimeInForce;
-}
+};
 
 export type OrderParse = { ok: true; value: OrderFields } | { ok: false; code: ErrorCode; message: string; details: ErrorDetail[] };
 
