@@ -25,7 +25,7 @@ import pino from 'pino';
 import type { FeatureMarketView } from './market/view/market-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Pipeline } from './pipeline.js';
-import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore } from './policy/index.js';
+import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore, type PolicySet } from './policy/index.js';
 import type { PolicyEvaluator } from './core/stages.js';
 import type { Decision, RegimeLabel, RiskContext } from './core/types.js';
 import { Admission } from './execution/admission/index.js';
@@ -211,19 +211,29 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     endChild: (p, i, status, reason) => orders.endChild(p, i, status, clockRef.now(), undefined, reason),
     onEvent: (e) => audit.append('execution', { intentId: e.intentId, scheduler: e }),
   });
+  // The evaluators are built once per policy-set version (a reload swaps the manager's evaluator),
+  // not per order: overrides and the cluster guards wrap the set's evaluator, and are looked up
+  // inside evaluate().
+  const activeOverrides: ActiveOverrides = (ruleId, scope) => [...surface.overrides.activeOverridesFor(ruleId, scope), ...(cluster?.overrides.activeFor(ruleId, scope) ?? [])];
+  const enforcingEvaluator = perEvaluator(
+    () => policies.evaluator(),
+    (base) => {
+      const e = withOverrides(base, policies.enforcing, activeOverrides, policyState);
+      return cluster ? cluster.policyState.bindEvaluator(e) : e;
+    },
+  );
+  const shadowOf = perEvaluator(
+    () => policies.shadowEvaluator(),
+    (sh) => (cluster ? cluster.policyState.bindEvaluator(sh, { guards: false }) : sh),
+  );
+  const shadowEvaluator = () => (policies.shadowEvaluator() ? shadowOf() : undefined);
   const pipeline = new Pipeline({
     clock: clockRef,
     ids,
     market,
     scorer: () => scorer,
-    policy: () => {
-      const e = withOverrides(policies, (ruleId, scope) => [...surface.overrides.activeOverridesFor(ruleId, scope), ...(cluster?.overrides.activeFor(ruleId, scope) ?? [])], policyState);
-      return cluster ? cluster.policyState.bindEvaluator(e) : e;
-    },
-    shadowPolicy: () => {
-      const sh = policies.shadowEvaluator();
-      return sh && cluster ? cluster.policyState.bindEvaluator(sh, { guards: false }) : sh;
-    },
+    policy: enforcingEvaluator,
+    shadowPolicy: shadowEvaluator,
     tradingState,
     venues,
     exposure: cluster ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state })) : makeExposureFn({ venues, policyState }),
@@ -304,13 +314,26 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
  * marked) but cannot change the outcome. No active overrides: the plain evaluator, no cost. */
 type ActiveOverrides = (ruleId: string, scope: { clientId: string; account: string; venue: string; symbol: string }) => readonly { id: string }[];
 
-function withOverrides(policies: PolicyManager, activeOverridesFor: ActiveOverrides, state: InMemoryPolicyState): PolicyEvaluator {
-  const base = policies.evaluator();
+/** `build(current())`, rebuilt only when `current()` returns a different evaluator. */
+function perEvaluator<T extends PolicyEvaluator | undefined>(current: () => T, build: (e: NonNullable<T>) => PolicyEvaluator): () => PolicyEvaluator {
+  let base: T | undefined;
+  let built: PolicyEvaluator | undefined;
+  return () => {
+    const b = current();
+    if (b !== base || !built) {
+      base = b;
+      built = build(b as NonNullable<T>);
+    }
+    return built;
+  };
+}
+
+/** `base` evaluates `set` (the manager swaps both together on reload). */
+function withOverrides(base: PolicyEvaluator, set: PolicySet, activeOverridesFor: ActiveOverrides, state: InMemoryPolicyState): PolicyEvaluator {
   return {
     id: base.id,
     sha256: base.sha256,
     evaluate(ctx: RiskContext): Decision {
-      const set = policies.enforcing;
       const scope = { clientId: ctx.intent.clientId, account: ctx.intent.account, venue: ctx.intent.venue, symbol: ctx.intent.symbol };
       const bypass = new Map<string, string>();
       for (const r of set.rules) {
