@@ -1,12 +1,13 @@
 /** Builders of the audit record bodies the pipeline writes. Kept beside pipeline.ts so the
  * contract of "what a decision record contains" is reviewed with the order of checks. */
+import { snapshotJson } from './core/json.js';
 import type { Decision, ExecutionReport, Exposure, MarketSnapshot, OrderIntent, RegimeScore, RegimeScorer, TradingState } from './core/types.js';
 
-/** JSON has no NaN: a missing feature is written as null (and named in market.missing). */
-function finiteOrNull(rec: Readonly<Record<string, number>>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = Number.isFinite(v) ? v : null;
-  return out;
+
+/** The snapshot without its symbol (the record carries it at the top level). */
+function marketSection(m: MarketSnapshot): Record<string, unknown> {
+  const { symbol: _symbol, ...rest } = snapshotJson(m);
+  return rest;
 }
 
 export interface DecisionAuditInput {
@@ -30,19 +31,7 @@ export function decisionAuditBody(x: DecisionAuditInput): Record<string, unknown
     venue: intent.venue,
     symbol: intent.symbol,
     intent,
-    market: {
-      asOf: market.asOf,
-      ageMs: market.ageMs,
-      mark: market.mark ?? null,
-      last: market.last ?? null,
-      bid: market.bid ?? null,
-      ask: market.ask ?? null,
-      flags: market.flags,
-      degraded: market.degraded,
-      missing: market.missing,
-      ages: finiteOrNull(market.ages),
-      features: finiteOrNull(market.features),
-    },
+    market: marketSection(market),
     score,
     model: { id: x.scorer.id, sha256: x.scorer.sha256, kind: x.scorer.kind },
     exposure: exposureSummary(exposure),

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
+import { snapshotJson } from '../core/json.js';
 import type { MarketView } from '../core/stages.js';
-import type { MarketSnapshot, RegimeScorer, Venue } from '../core/types.js';
+import type { RegimeScorer, Venue } from '../core/types.js';
 import type { ApiKeyAuth } from './auth.js';
 import { presentRegime } from './present.js';
 import { errorSchema, regimeSchema, symbolParams } from './wire-schemas.js';
@@ -15,15 +16,8 @@ export interface MarketRouteDeps {
   readonly clock: Clock;
 }
 
-function finite(rec: Readonly<Record<string, number>>): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = Number.isFinite(v) ? v : null;
-  return out;
-}
-
-export function presentSnapshot(s: MarketSnapshot): Record<string, unknown> {
-  return { symbol: s.symbol, asOf: s.asOf, ageMs: s.ageMs, mark: s.mark ?? null, last: s.last ?? null, bid: s.bid ?? null, ask: s.ask ?? null, degraded: s.degraded, flags: s.flags, missing: s.missing, ages: finite(s.ages), features: finite(s.features) };
-}
+/** The snapshot served by GET /v1/market/:symbol (the same view the audit log records). */
+export const presentSnapshot = snapshotJson;
 
 export function registerMarketRoutes(app: FastifyInstance, deps: MarketRouteDeps): void {
   const known = (symbol: string): void => {
