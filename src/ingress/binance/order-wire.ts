@@ -5,7 +5,7 @@ import { Decimal } from '../../core/decimal.js';
 import type { InstrumentSpec, OrderStatus } from '../../core/types.js';
 import type { ParentOrder } from '../../execution/order-store.js';
 import { BinanceApiError } from '../../venue-api/binance/errors.js';
-import { binanceStatus } from '../../venue-api/binance/private/shapes.js';
+import { binanceStatus, PLAIN_ORDER_FIELDS } from '../../venue-api/binance/private/shapes.js';
 
 /** Binance order status of a parent (`pending`: accepted, children not sent yet, is NEW):
  * the venue API's own mapping, so the two Binance surfaces cannot drift apart. */
@@ -35,16 +35,10 @@ export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: Instr
     timeInForce: i.timeInForce,
     type,
     reduceOnly: i.reduceOnly,
-    closePosition: false,
     side: i.side === 'buy' ? 'BUY' : 'SELL',
-    positionSide: 'BOTH',
-    stopPrice: '0',
-    workingType: 'CONTRACT_PRICE',
-    priceProtect: false,
     origType: type,
-    priceMatch: 'NONE',
     selfTradePreventionMode: 'NONE',
-    goodTillDate: 0,
+    ...PLAIN_ORDER_FIELDS,
     time: p.createdAt,
     updateTime: p.updatedAt,
     // Not a Binance field: ccxt keeps it in order.info. The liqguard view of the same order.

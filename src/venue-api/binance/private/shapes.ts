@@ -24,6 +24,18 @@ const d8 = (v: Decimal | string): string => new Decimal(v).toFixed(8);
 export const fq = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.stepSize));
 export const fp = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.tickSize));
 
+/** Fields of a plain (not conditional, one-way mode) Binance USD-M order that never vary here;
+ * shared with the gateway's Binance front door so the two surfaces answer alike. */
+export const PLAIN_ORDER_FIELDS = {
+  closePosition: false,
+  positionSide: 'BOTH',
+  stopPrice: '0',
+  workingType: 'CONTRACT_PRICE',
+  priceProtect: false,
+  priceMatch: 'NONE',
+  goodTillDate: 0,
+} as const;
+
 /** The order object of POST/GET/DELETE /fapi/v1/order and openOrders. */
 export function orderJson(r: ExecutionReport, inst: InstrumentSpec, m: OrderMeta | undefined, orderId: number, withTime: boolean) {
   const filled = new Decimal(r.filledQuantity);
@@ -43,16 +55,10 @@ export function orderJson(r: ExecutionReport, inst: InstrumentSpec, m: OrderMeta
     timeInForce: m?.timeInForce ?? 'GTC',
     type,
     reduceOnly: m?.reduceOnly ?? false,
-    closePosition: false,
     side: r.side.toUpperCase(),
-    positionSide: 'BOTH',
-    stopPrice: '0',
-    workingType: 'CONTRACT_PRICE',
-    priceProtect: false,
     origType: type,
-    priceMatch: 'NONE',
     selfTradePreventionMode: 'EXPIRE_MAKER',
-    goodTillDate: 0,
+    ...PLAIN_ORDER_FIELDS,
     ...(withTime ? { time: m?.time ?? r.ts } : {}),
     updateTime: r.ts,
   };
