@@ -201,12 +201,11 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   bus.subscribe((e) => {
     if (e.type === 'regime') lastRegime.set(e.symbol, e.score.regime);
   });
-  // Child intervals are in decision time; in replay that runs `multiplier` times faster than the
-  // wall clock, so the timers are scaled to keep the children's spacing in replay time.
-  const speed = replay ? replay.multiplier : 1;
+  // Child intervals are in decision time: replay time in replay mode.
+  const splitTimers = opts.timers ?? replay?.replayTimers();
   const splits = new SplitScheduler({
     clock: clockRef,
-    timers: opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms / speed)), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    ...(splitTimers ? { timers: splitTimers } : {}),
     regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
     endChild: (p, i, status, reason) => orders.endChild(p, i, status, clockRef.now(), undefined, reason),
     onEvent: (e) => audit.append('execution', { intentId: e.intentId, scheduler: e }),

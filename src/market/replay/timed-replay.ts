@@ -96,6 +96,15 @@ export class TimedReplay {
     return { now: () => this.replayTimeAt(this.opts.clock.now()) };
   }
 
+  /** Timers whose delays are in replay time (a delay of one replayed hour fires after
+   * 3600000 / multiplier wall ms), to go with replayClock(). */
+  replayTimers(): { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } {
+    return {
+      setTimeout: (fn, ms) => this.scheduler.setTimeout(fn, Math.max(0, ms / this.multiplier)),
+      clearTimeout: (h) => this.scheduler.clearTimeout(h),
+    };
+  }
+
   /** Emits what is due and schedules the next tick. Public so tests can drive it directly. */
   tick(): void {
     if (!this.running) return;

@@ -100,6 +100,21 @@ describe('ReplayFeed stepping mode', () => {
 });
 
 describe('TimedReplay', () => {
+  it('replayTimers fire after a delay in replay time (one replayed hour = 0.5 s at 2 bars/s)', () => {
+    const clock = new ManualClock(1_000_000);
+    const sched = new FakeScheduler(clock);
+    const r = new TimedReplay(new ReplayFeed(sources(), { warmupFrom: T0, from: T0 + 24 * H, to: T0 + 47 * H }), new Recorder(), { clock, scheduler: sched, speed: { barsPerSecond: 2 } });
+    const timers = r.replayTimers();
+    let fired = 0;
+    timers.setTimeout(() => fired++, H);
+    const cancelled = timers.setTimeout(() => fired++, H);
+    timers.clearTimeout(cancelled);
+    sched.advanceTo(1_000_000 + 499);
+    expect(fired).toBe(0);
+    sched.advanceTo(1_000_000 + 500);
+    expect(fired).toBe(1);
+  });
+
   it('maps wall time to replay time at barsPerSecond and carries historical timestamps', () => {
     const clock = new ManualClock(1_000_000);
     const sched = new FakeScheduler(clock);
