@@ -178,7 +178,7 @@ async function directPaced(ex: InstanceType<typeof ccxt.binanceusdm>, seconds: n
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     // From when it was due, or when it was really sent if sent early (waits under 1 ms are not slept).
-    const from = Math.max(due, performance.now());
+    const from = Math.min(due, performance.now());
     const done = (good: boolean) => () => {
       if (good) ok++;
       else errors++;

@@ -32,7 +32,7 @@ export async function pacedLoad(opts: { origin: string; path: string; rate: numb
     const body = opts.body();
     // Measured from when the request was due (waiting behind earlier ones counts), or from when it
     // was really sent if the loop sent it early (waits under 1 ms are not slept).
-    const from = Math.max(due, performance.now());
+    const from = Math.min(due, performance.now());
     inflight.push(
       (async () => {
         try {
