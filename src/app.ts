@@ -11,6 +11,7 @@ import type { RegimeScorer, Venue } from './core/types.js';
 import type { OrderStore } from './execution/order-store.js';
 import { ApiKeyAuth } from './ingress/auth.js';
 import { installErrorHandler } from './ingress/error-handler.js';
+import { describeRoute, openapiDocument } from './ingress/openapi.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes } from './ingress/routes-orders.js';
 import type { Metrics } from './metrics.js';
@@ -48,13 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Redact credentials from the request log.
   installErrorHandler(app);
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'liqguard', version: '0.1.0', description: 'Liquidation-aware order gateway. Every /v1 call needs x-api-key (or Authorization: Bearer).' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
-      security: [{ apiKey: [] }],
-    },
-  });
+  await app.register(swagger, { openapi: openapiDocument, transform: describeRoute });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const auth = new ApiKeyAuth(deps.clients);
