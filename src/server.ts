@@ -18,11 +18,12 @@ export async function startServer(config: GatewayConfig, out: NodeJS.WritableStr
     const r = config.market.replay;
     line(`market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`);
   }
+  const demo = config.clients.find((c) => c.apiKey?.startsWith('lg_demo_'));
   for (const c of config.clients) {
     // Only literal demo keys are printed; keys from the environment stay secret.
-    if (config.clients.length && c.apiKey && c.apiKey.startsWith('lg_demo_')) line(`demo API key: ${c.apiKey}   (client "${c.id}", roles ${c.roles.join('/')})`);
+    if (c === demo) line(`demo API key: ${c.apiKey}   (client "${c.id}", roles ${c.roles.join('/')})`);
   }
-  line(`try: curl -s ${url}/v1/regime/BTC%2FUSDT%3AUSDT -H 'x-api-key: <key>'   ·   API docs: ${url}/docs   ·   dashboard: ${url}/`);
+  for (const l of tryLines(url, demo)) line(l);
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;
@@ -32,6 +33,19 @@ export async function startServer(config: GatewayConfig, out: NodeJS.WritableStr
     await gateway.close();
   };
   return { gateway, url, stop };
+}
+
+/** Copy-paste commands that work as printed: with the demo key where the config has one. */
+export function tryLines(url: string, demo: { apiKey?: string; apiSecret?: string } | undefined): string[] {
+  const key = demo?.apiKey ?? '<your API key>';
+  const lines = [
+    `try:  curl -s ${url}/v1/regime/BTC%2FUSDT%3AUSDT -H 'x-api-key: ${key}'`,
+    `      curl -s ${url}/v1/orders -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
+    `        -d '{"symbol":"BTC/USDT:USDT","side":"buy","type":"market","quantity":"0.01"}'`,
+  ];
+  if (demo?.apiSecret) lines.push(`bots: Binance USD-M door at ${url}/fapi with apiKey ${key} and secret ${demo.apiSecret} (README: Routing a bot)`);
+  lines.push(`docs: ${url}/docs   ·   dashboard: ${url}/`);
+  return lines;
 }
 
 /** Run until SIGINT/SIGTERM; exit code 0 on a clean stop. */

@@ -6,6 +6,10 @@ import { localBinanceUrls } from '../../market/live/index.js';
 import { CONTROL_PATH } from '../../venue-api/binance/private/index.js';
 import { startSimulatedVenueServer } from '../../venue-api/binance/private/simulated-venue-server.js';
 
+/** Used when no credentials are given: the venue is a local simulator, the pair is printed at start. */
+export const DEMO_VENUE_KEY = 'lg_venue_demo_key';
+export const DEMO_VENUE_SECRET = 'lg_venue_demo_secret_7c1e9b2d';
+
 const USAGE = `usage: liqguard venue [options]
 
 Serves the simulated venue over a Binance USD-M-compatible API (REST /fapi/..., websocket /ws),
@@ -20,7 +24,8 @@ options:
   --speed S             bars per second (e.g. 2), or a multiple of real time (e.g. 60x); default 1
   --loop                restart at --from when the window ends
   --data DIR            data directory (default ./data)
-  --api-key K --api-secret S   credentials accepted (or env LIQGUARD_VENUE_API_KEY / _SECRET)
+  --api-key K --api-secret S   credentials accepted (or env LIQGUARD_VENUE_API_KEY / _SECRET);
+                        neither given: the demo pair ${DEMO_VENUE_KEY} / ${DEMO_VENUE_SECRET}
   --balance USDT        starting wallet of the account (default 100000)
   --no-faults           do not serve ${CONTROL_PATH}
 
@@ -118,7 +123,12 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       return (e as Error).message;
     }
   }
-  if (!a.apiKey || !a.apiSecret) return 'set --api-key and --api-secret (or LIQGUARD_VENUE_API_KEY and LIQGUARD_VENUE_API_SECRET): the private endpoints check HMAC signatures';
+  if (!a.apiKey && !a.apiSecret) {
+    // Offline testing should start with one command, like the gateway's embedded default: a demo key pair, printed.
+    a.apiKey = DEMO_VENUE_KEY;
+    a.apiSecret = DEMO_VENUE_SECRET;
+  }
+  if (!a.apiKey || !a.apiSecret) return 'set both --api-key and --api-secret (or LIQGUARD_VENUE_API_KEY and LIQGUARD_VENUE_API_SECRET), or neither for the demo pair: the private endpoints check HMAC signatures';
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(a.apiKey)) return '--api-key may contain only letters, digits, "_" and "-" (Binance key format)';
   return a;
 }
@@ -158,9 +168,10 @@ export async function run(argv: string[]): Promise<number> {
   REST      ${v.httpUrl}/fapi/v1/...
   websocket ${v.wsUrl}/ws  (user data: ${v.wsUrl}/ws/<listenKey>)
   ${a.faults ? `faults    ${v.httpUrl}${CONTROL_PATH}` : 'faults    control endpoint off'}
+  ${a.apiKey === DEMO_VENUE_KEY ? `demo credentials: apiKey ${DEMO_VENUE_KEY}  secret ${DEMO_VENUE_SECRET}` : 'credentials: the --api-key/--api-secret pair given'}
 
 ccxt (JavaScript):
-  const ex = new ccxt.binanceusdm({ apiKey, secret, enableRateLimit: false, options: { fetchCurrencies: false } });
+  const ex = new ccxt.binanceusdm({ apiKey: ${a.apiKey === DEMO_VENUE_KEY ? `'${DEMO_VENUE_KEY}'` : 'apiKey'}, secret: ${a.apiKey === DEMO_VENUE_KEY ? `'${DEMO_VENUE_SECRET}'` : 'secret'}, enableRateLimit: false, options: { fetchCurrencies: false } });
   Object.assign(ex.urls.api, ${JSON.stringify(Object.fromEntries(Object.entries(urls).filter(([k]) => !k.includes('.'))), null, 2).replace(/\n/g, '\n  ')});
   // ccxt.pro websockets: ex.urls.api.ws.future = '${urls['ws.future']}'; ex.httpAgent = new http.Agent()
 

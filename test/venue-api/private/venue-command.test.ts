@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVenueArgs } from '../../../src/cli/commands/venue.js';
+import { DEMO_VENUE_KEY, DEMO_VENUE_SECRET, parseVenueArgs } from '../../../src/cli/commands/venue.js';
 import { localBinanceUrls } from '../../../src/market/live/index.js';
 import { startSimulatedVenueServer } from '../../../src/venue-api/binance/private/simulated-venue-server.js';
 import { ccxtClient } from './support.js';
@@ -9,7 +9,8 @@ describe('liqguard venue arguments', () => {
     const a = parseVenueArgs(['--port', '9100', '--symbols', 'BTC/USDT:USDT', '--speed', '60x', '--loop'], { LIQGUARD_VENUE_API_KEY: 'k1', LIQGUARD_VENUE_API_SECRET: 's1' });
     expect(a).toMatchObject({ port: 9100, symbols: ['BTC/USDT:USDT'], speed: { multiplier: 60 }, loop: true, apiKey: 'k1', apiSecret: 's1' });
     expect(parseVenueArgs(['--speed=3', '--api-key', 'k', '--api-secret', 's'], {})).toMatchObject({ speed: { barsPerSecond: 3 } });
-    expect(parseVenueArgs([], {})).toContain('--api-key');
+    expect(parseVenueArgs([], {})).toMatchObject({ apiKey: DEMO_VENUE_KEY, apiSecret: DEMO_VENUE_SECRET });
+    expect(parseVenueArgs(['--api-key', 'k'], {})).toContain('--api-secret');
     expect(parseVenueArgs(['--port', 'x', '--api-key', 'k', '--api-secret', 's'], {})).toContain('--port');
     expect(parseVenueArgs(['--speed', '-1', '--api-key', 'k', '--api-secret', 's'], {})).toContain('--speed');
     expect(parseVenueArgs(['--bogus'], {})).toContain('unknown argument "--bogus"');
