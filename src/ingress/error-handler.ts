@@ -7,8 +7,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | LiqguardError, req, reply) => {
     const e = toLiqguardError(err);
     if (e.statusCode >= 500) req.log.error({ err }, 'request failed');
-    const body = e.statusCode >= 500 && e.code === 'INTERNAL'
-      ? { code: e.code, message: 'internal error', hint: e.hint, requestId: req.id }
+    // The message of a gateway fault can name files, hosts or internals: only the code, the catalog's
+    // hint and the request id leave; the message is in the log under that id.
+    const body = e.statusCode >= 500
+      ? { code: e.code, message: e.code === 'INTERNAL' ? 'internal error' : `gateway fault ${e.code}; see the log for request ${req.id}`, hint: e.hint, requestId: req.id }
       : { ...e.toJSON(), requestId: req.id };
     if (e.code === 'TOO_MANY_REQUESTS') void reply.header('retry-after', '1');
     void reply.status(e.statusCode).send({ error: body });

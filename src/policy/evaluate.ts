@@ -183,7 +183,7 @@ function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], 
     let best: { ruleId: string; action: SplitAction; children: ChildPlan[] } | undefined;
     for (const s of [...splits].sort(byRuleId)) {
       const plan = planSplit(input, s.action);
-      if (!plan.ok) return denyWith({ ruleId: s.ruleId, code: 'PRICE_COLLAR', params: { rule: s.ruleId, reason: plan.reason } });
+      if (!plan.ok) return denyWith({ ruleId: s.ruleId, code: plan.code, params: { rule: s.ruleId, reason: plan.reason } });
       if (!best || plan.children.length > best.children.length) best = { ...s, children: plan.children };
     }
     children = best!.children;

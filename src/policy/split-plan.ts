@@ -53,7 +53,12 @@ export interface SplitInput {
   readonly now: number;
 }
 
-export type SplitResult = { ok: true; children: ChildPlan[] } | { ok: false; reason: string };
+/** Why no plan could be made; each reason has its own denial code (never a price-collar code). */
+export type SplitFailure =
+  | { ok: false; code: 'SPLIT_LOT_SIZE'; reason: 'quantity_not_on_lot_size' }
+  | { ok: false; code: 'SPLIT_NO_PRICE'; reason: 'no_price_for_child_notional' | 'no_reference_price' }
+  | { ok: false; code: 'SPLIT_PROTECTION_PRICE'; reason: 'protection_price_not_positive' };
+export type SplitResult = { ok: true; children: ChildPlan[] } | SplitFailure;
 
 /** One child carrying the whole order (accept / modify). */
 export function singleChild(clientOrderId: string, quantity: string, now: number, price?: string): ChildPlan[] {
@@ -75,14 +80,14 @@ function protectedPrice(input: SplitInput, pct: number): Decimal | undefined {
 export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
   const step = new Decimal(input.instrument.stepSize);
   const lots = input.quantity.div(step);
-  if (!lots.isInteger() || lots.lte(0)) return { ok: false, reason: 'quantity_not_on_lot_size' };
+  if (!lots.isInteger() || lots.lte(0)) return { ok: false, code: 'SPLIT_LOT_SIZE', reason: 'quantity_not_on_lot_size' };
   const totalLots = BigInt(lots.toFixed(0));
   const sizing = input.limitPrice ?? input.refPrice;
 
   let perChildLots: bigint | undefined;
   if (spec.child_quantity !== undefined) perChildLots = BigInt(new Decimal(spec.child_quantity).div(step).floor().toFixed(0));
   else if (spec.child_notional !== undefined) {
-    if (!sizing) return { ok: false, reason: 'no_price_for_child_notional' };
+    if (!sizing) return { ok: false, code: 'SPLIT_NO_PRICE', reason: 'no_price_for_child_notional' };
     perChildLots = BigInt(new Decimal(spec.child_notional).div(sizing).div(step).floor().toFixed(0));
   }
   if (perChildLots !== undefined && perChildLots < 1n) perChildLots = 1n;
@@ -103,8 +108,8 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
   let price: string | undefined = input.limitPrice?.toFixed();
   if (spec.max_price_deviation_pct !== undefined) {
     const p = protectedPrice(input, spec.max_price_deviation_pct);
-    if (!p) return { ok: false, reason: 'no_reference_price' };
-    if (p.lte(0)) return { ok: false, reason: 'protection_price_not_positive' };
+    if (!p) return { ok: false, code: 'SPLIT_NO_PRICE', reason: 'no_reference_price' };
+    if (p.lte(0)) return { ok: false, code: 'SPLIT_PROTECTION_PRICE', reason: 'protection_price_not_positive' };
     price = p.toFixed();
   }
   if (count === 1n) return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };

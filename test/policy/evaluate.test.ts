@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/decimal.js';
 import { evaluate, TRADING_STATE_RULE } from '../../src/policy/evaluate.js';
 import { loadPolicyText } from '../../src/policy/load.js';
+import { planSplit } from '../../src/policy/split-plan.js';
+import { INSTRUMENTS } from './fixtures.js';
 import { InMemoryPolicyState } from '../../src/policy/state.js';
 import { makeCtx, NOW, reducingExposure } from './fixtures.js';
 
@@ -194,5 +196,33 @@ describe('evaluate: trading state and precedence', () => {
     const d = evaluate(makeCtx(), set);
     expect(d.approvedQuantity).toBe('0.05');
     expect(d.params).toMatchObject({ rule: 'b' });
+  });
+});
+
+describe('evaluate: split failures have their own codes', () => {
+  it('a price-protected split of a market order with no mark is SPLIT_NO_PRICE, not a price collar', () => {
+    const set = policy(`  - id: s\n    split: { count: 4, interval: 1s, max_price_deviation_pct: 1 }\n`);
+    const d = evaluate(makeCtx({ intent: { quantity: '1' }, mark: null }), set);
+    expect(d.kind).toBe('deny');
+    expect(d.code).toBe('SPLIT_NO_PRICE');
+    expect(d.detail).toBe('SPLIT_NO_PRICE: rule=s reason=no_reference_price');
+  });
+
+  it('a split sized by child notional with no price at all is SPLIT_NO_PRICE', () => {
+    const set = policy(`  - id: s\n    split: { child_notional: 20000, interval: 1s }\n`);
+    const d = evaluate(makeCtx({ intent: { quantity: '1' }, mark: null }), set);
+    expect(d.code).toBe('SPLIT_NO_PRICE');
+    expect(d.params).toMatchObject({ reason: 'no_price_for_child_notional' });
+  });
+});
+
+describe('planSplit failures', () => {
+  const base = { intentId: 'i', clientOrderId: 'c', side: 'sell' as const, instrument: INSTRUMENTS['BTC/USDT:USDT']!, now: NOW };
+  it('a quantity off the lot size is SPLIT_LOT_SIZE', () => {
+    expect(planSplit({ ...base, quantity: new Decimal('0.0005') }, { count: 2, intervalMs: 1000 } as never)).toMatchObject({ ok: false, code: 'SPLIT_LOT_SIZE' });
+  });
+  it('a protective sell price at or below zero is SPLIT_PROTECTION_PRICE', () => {
+    const spec = { count: 2, intervalMs: 1000, max_price_deviation_pct: 100 } as never;
+    expect(planSplit({ ...base, quantity: new Decimal('1'), refPrice: new Decimal('100') }, spec)).toMatchObject({ ok: false, code: 'SPLIT_PROTECTION_PRICE' });
   });
 });
