@@ -79,6 +79,11 @@ export class ConditionalBook {
     return undefined;
   }
 
+  /** Every conditional order kept for the account (newest last), waiting or not. */
+  list(account: string, symbol?: string): SimConditional[] {
+    return [...this.all.values()].filter((c) => c.req.account === account && (!symbol || c.req.symbol === symbol));
+  }
+
   /** Conditional orders still waiting for their trigger. */
   waiting(account: string, symbol?: string): SimConditional[] {
     const out: SimConditional[] = [];

@@ -99,6 +99,10 @@ export class SimulatedExchange {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  /** The exchange's clock (replay time under a replay). */
+  now(): number {
+    return this.clock.now();
+  }
   markPrice(symbol: string): string | undefined {
     return this.book.mark(symbol)?.toFixed();
   }
