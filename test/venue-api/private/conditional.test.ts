@@ -36,7 +36,7 @@ describe('conditional orders at liqguard venue through ccxt', () => {
     expect(position()).toBeCloseTo(0.01);
     v.bar(BTC, 59_500, 58_800); // through it
     expect(position()).toBe(0);
-    const after = await ex.fetchOrder(o.id, BTC, { trigger: true });
+    const after = await ex.fetchOrder(o.id!, BTC, { trigger: true });
     expect(after.status).toBe('closed');
     expect(after.info.algoStatus).toBe('FINISHED');
     expect(v.exchange.fetchOrderSync('acct-1', BTC, id)?.status).toBe('filled');
@@ -51,7 +51,7 @@ describe('conditional orders at liqguard venue through ccxt', () => {
     expect([tp.info.orderType, stopLimit.info.orderType, tpLimit.info.orderType]).toEqual(['TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT']);
     v.bar(BTC, 58_800, 57_900); // down: only the buy take-profit fires
     expect(position()).toBeCloseTo(0.01);
-    expect((await ex.fetchOrder(stopLimit.id, BTC, { trigger: true })).status).toBe('open');
+    expect((await ex.fetchOrder(stopLimit.id!, BTC, { trigger: true })).status).toBe('open');
     v.bar(BTC, 57_900, 60_200); // up: the sell take-profit (59 500) then the buy stop (60 000) fire
     expect(v.exchange.fetchOrderSync('acct-1', BTC, tpLimit.clientOrderId!)?.status).toBe('filled');
     expect(v.exchange.fetchOrderSync('acct-1', BTC, stopLimit.clientOrderId!)?.filledQuantity).toBe('0.01');
@@ -92,9 +92,9 @@ describe('conditional orders at liqguard venue through ccxt', () => {
 
   it('cancels, and refuses what Binance refuses', async () => {
     const o = await ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { triggerPrice: 50_000, clientOrderId: cid('c') });
-    const c = await ex.cancelOrder(o.id, BTC, { trigger: true });
+    const c = await ex.cancelOrder(o.id!, BTC, { trigger: true });
     expect(c.info.msg).toBe('success');
-    expect((await ex.fetchOrder(o.id, BTC, { trigger: true })).status).toBe('canceled');
+    expect((await ex.fetchOrder(o.id!, BTC, { trigger: true })).status).toBe('canceled');
     // Would trigger at once (a sell stop above the price): -2021.
     await expect(ex.createOrder(BTC, 'market', 'sell', 0.01, undefined, { triggerPrice: 70_000 })).rejects.toThrow(/-2021|immediately trigger/);
     await expect(ex.fapiPrivatePostOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', quantity: '0.01' })).rejects.toThrow(/stopPrice/);
