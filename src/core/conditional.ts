@@ -3,7 +3,7 @@
  * TRAILING_STOP_MARKET) or a limit order at its `price` (STOP, TAKE_PROFIT). Prices are decimal
  * strings; the trigger logic itself is pure (see triggerCheck). */
 import { Decimal } from './decimal.js';
-import type { ChildOrderRequest, Side } from './types.js';
+import type { ChildOrderRequest, OrderIntent, Side } from './types.js';
 
 export type TriggerKind = 'stop' | 'take_profit' | 'trailing_stop';
 /** MARK_PRICE triggers on the mark price, CONTRACT_PRICE on the last trade price (Binance). */
@@ -68,3 +68,7 @@ export function triggerCheck(side: Side, t: TriggerSpec, price: Decimal, trail?:
 export function triggerReferencePrice(t: TriggerSpec): string | undefined {
   return t.kind === 'trailing_stop' ? t.activationPrice : t.stopPrice;
 }
+
+/** Protective: reduce-only or closePosition. It only ever reduces risk, so it goes to the venue
+ * as a native conditional order and no kill, halt or regime rule stops it. */
+export const isProtectiveIntent = (i: OrderIntent): boolean => i.trigger !== undefined && (i.reduceOnly || i.trigger.closePosition);

@@ -5,7 +5,7 @@
  *   switch, a halt, a reduce-only state or a regime rule: it reduces risk, and it must keep
  *   working at the venue if the gateway dies. Every other denial (symbol, fat finger, collar)
  *   still applies. The trace keeps the waived rules and says why. */
-import { triggerReferencePrice } from '../core/conditional.js';
+import { isProtectiveIntent, triggerReferencePrice } from '../core/conditional.js';
 import type { DenyCode } from '../core/deny-codes.js';
 import { singleChild } from './split-plan.js';
 import type { Decision, MarketSnapshot, OrderIntent } from '../core/types.js';
@@ -15,7 +15,7 @@ export const PROTECTIVE_RULE = 'gateway.protective_conditional';
 /** Denials a protective conditional order is exempt from: trading state and regime. */
 export const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>(['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE', 'REGIME_NOTIONAL_CAP', 'REGIME_UNKNOWN']);
 
-export const isProtective = (i: OrderIntent): boolean => i.trigger !== undefined && (i.reduceOnly || i.trigger.closePosition);
+export const isProtective = isProtectiveIntent;
 
 /** The snapshot with mark and last at the trigger reference price (a trailing stop without an
  * activation price is evaluated at the current market). */

@@ -63,6 +63,7 @@ export class TriggerHolder {
     const h = this.held.get(intentId);
     if (!h || h.firing) return;
     this.held.delete(intentId);
+    this.remember(h);
     this.d.audit({ intentId, conditional: { event: 'canceled', reason } });
   }
 
@@ -101,6 +102,11 @@ export class TriggerHolder {
     return this.held.size;
   }
 
+  private remember(h: HeldState): void {
+    this.done.set(h.parent.intentId, h);
+    if (this.done.size > 10_000) this.done.delete(this.done.keys().next().value!);
+  }
+
   private hasHeld(symbol: string): boolean {
     for (const h of this.held.values()) if (h.parent.intent.symbol === symbol) return true;
     return false;
@@ -123,8 +129,7 @@ export class TriggerHolder {
     h.triggeredIntentId = intentId;
     h.triggerPrice = price;
     this.held.delete(h.parent.intentId);
-    this.done.set(h.parent.intentId, h);
-    if (this.done.size > 10_000) this.done.delete(this.done.keys().next().value!);
+    this.remember(h);
     let quantity = h.parent.decision.approvedQuantity;
     const { trigger, ...rest } = held;
     if (trigger!.closePosition) {
