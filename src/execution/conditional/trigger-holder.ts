@@ -44,6 +44,7 @@ const rank = (r: RegimeLabel): number => REGIME_ORDER.indexOf(r);
 export class TriggerHolder {
   private readonly held = new Map<string, HeldState>();
   private readonly done = new Map<string, HeldState>(); // triggered, for presentation (bounded)
+  private readonly firing = new Set<Promise<void>>();
   private readonly prices = new Map<string, { mark?: number; last?: number; markStream: boolean }>();
 
   constructor(private readonly d: TriggerHolderDeps) {}
@@ -93,9 +94,19 @@ export class TriggerHolder {
         }
         const px = i.trigger!.workingType === 'mark' ? (p.mark ?? p.last) : (p.last ?? p.mark);
         if (px === undefined || !(px > 0)) continue;
-        if (triggerCheck(i.side, i.trigger!, new Decimal(px.toPrecision(15)), h.trail)) void this.fire(h, String(px));
+        if (triggerCheck(i.side, i.trigger!, new Decimal(px.toPrecision(15)), h.trail)) this.track(this.fire(h, String(px)));
       }
     }
+  }
+
+  /** Resolves once every trigger fired so far has been submitted (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.firing.size) await Promise.all([...this.firing]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.firing.add(p);
+    void p.finally(() => this.firing.delete(p));
   }
 
   size(): number {
@@ -118,7 +129,7 @@ export class TriggerHolder {
       const i = h.parent.intent;
       if (i.symbol !== symbol || h.firing || this.d.isProtective(i) || now <= rank(h.parent.regime)) continue;
       const reason = `regime escalated from ${h.parent.regime} to ${this.d.regimeOf(symbol)} before the trigger`;
-      void this.d.cancelParent(h.parent.intentId, reason);
+      this.track(this.d.cancelParent(h.parent.intentId, reason).then(() => undefined));
     }
   }
 
