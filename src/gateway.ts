@@ -41,6 +41,8 @@ import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { wireObservers } from './wiring.js';
+import { conditionalRouting, killCancels, TriggerHolder } from './execution/conditional/index.js';
+import { isProtectiveIntent } from './core/conditional.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -70,6 +72,8 @@ export interface Gateway {
   readonly bus: EventBus;
   readonly metrics: Metrics;
   readonly orders: OrderStore;
+  /** Conditional orders held by the gateway until they trigger. */
+  readonly conditionals: TriggerHolder;
   scorer(): RegimeScorer;
   /** Decision clock: replay time in replay mode, wall time otherwise. */
   readonly clock: Clock;
@@ -122,10 +126,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     : undefined;
   const policyState: InMemoryPolicyState = cluster?.policyState ?? new InMemoryPolicyState();
   let frontDoorRef: ReturnType<typeof binanceFrontDoor> | undefined;
+  let conditionalRef: TriggerHolder | undefined;
   const sink = {
     ingest(e: MarketEvent) {
       market.ingest(e);
       frontDoorRef?.ingest(e);
+      conditionalRef?.ingest(e);
       for (const s of simVenues) s.ingest(e);
       if (e.type === 'bar') policyState.recordPrice(e.symbol, e.ts, e.close);
       else if (e.type === 'mark') policyState.recordPrice(e.symbol, e.ts, e.markPrice);
@@ -190,7 +196,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     scorer: () => scorer,
     policies,
     tradingState: cluster ? cluster.tradingState.killSwitchStore() : tradingState,
-    pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere(f, reason) },
+    // A kill leaves protective conditional orders working (see execution/conditional).
+    pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere((p) => f(p) && killCancels(p), reason) },
     audit,
     instance: config.instance,
   });
@@ -226,6 +233,19 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     (sh) => (cluster ? cluster.policyState.bindEvaluator(sh, { guards: false }) : sh),
   );
   const shadowEvaluator = () => (policies.shadowEvaluator() ? shadowOf() : undefined);
+  // Conditional orders the gateway holds (growing ones) are re-submitted at trigger.
+  const conditional = new TriggerHolder({
+    clock: clockRef,
+    ids,
+    submit: (i) => pipelineRef!.submit(i),
+    cancelParent: (id, reason) => pipelineRef!.cancel(id, reason),
+    endHeld: (p, status, reason) => p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
+    regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
+    position: async (i) => (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ?? '0',
+    audit: (body) => audit.append('execution', body),
+    isProtective: isProtectiveIntent,
+  });
+  conditionalRef = conditional;
   const pipeline = new Pipeline({
     clock: clockRef,
     ids,
@@ -238,6 +258,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     exposure: cluster ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state })) : makeExposureFn({ venues, policyState }),
     ...(opts.admission === false ? {} : { admission: (t: Parameters<Admission['admit']>[0]) => admission.admit(t) }),
     deferred: splits,
+    conditional: conditionalRouting(conditional),
     audit,
     orders,
     observers,
@@ -259,7 +280,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
   // and WebSocket order entry; both call the same pipeline.submit.
-  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids });
+  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
   const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
@@ -277,6 +298,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     bus,
     metrics,
     orders,
+    conditionals: conditional,
     scorer: () => scorer,
     clock: clockRef,
     ...(replay ? { replay } : {}),

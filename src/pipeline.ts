@@ -22,6 +22,8 @@ import type {
 } from './core/types.js';
 import { isTerminal, OrderStore, type ChildState, type ParentOrder } from './execution/order-store.js';
 import { decisionAuditBody, executionAuditBody } from './audit-bodies.js';
+import type { ConditionalOrderRequest } from './core/conditional.js';
+import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
 
 export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
 /** Throttle admission; on success the caller holds the slots until release() (after the venue answered). */
@@ -31,6 +33,14 @@ export type AdmissionFn = (throttles: readonly ThrottleRef[]) => Promise<{ ok: t
 export interface DeferredDispatcher {
   schedule(parent: ParentOrder, send: (index: number) => Promise<void>): void;
   cancel(intentId: string): void;
+}
+
+/** Conditional orders (intent.trigger): which go to the venue as its own conditional order, and
+ * the holder that keeps the others and re-evaluates them at trigger (execution/conditional). */
+export interface ConditionalRouting {
+  forwardToVenue(parent: ParentOrder, venue: Venue): boolean;
+  hold(parent: ParentOrder): void;
+  cancel(intentId: string, reason: string): void;
 }
 
 export interface PipelineObserver {
@@ -54,6 +64,7 @@ export interface PipelineDeps {
   readonly exposure: ExposureFn;
   readonly admission?: AdmissionFn;
   readonly deferred?: DeferredDispatcher;
+  readonly conditional?: ConditionalRouting;
   readonly audit: AuditAppender;
   readonly orders: OrderStore;
   readonly observers?: readonly PipelineObserver[];
@@ -87,7 +98,8 @@ export class Pipeline {
     if (!venue || !instrument) throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
 
     // 1. Market state and regime. A scorer failure is an unavailable score: fail closed.
-    const market = d.market.snapshot(intent.symbol, now);
+    // A conditional order is evaluated against its trigger price (mark and last set to it).
+    const market = atTriggerPrice(d.market.snapshot(intent.symbol, now), intent);
     const score = await this.scoreSafely(market, now);
     // 2. What the order does to the account.
     const exposure = await d.exposure(intent, instrument, market, score);
@@ -99,6 +111,8 @@ export class Pipeline {
     let decision = d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
       ? duplicateDecision(intent, policy)
       : policy.evaluate(ctx);
+    // A protective conditional order is never denied for kill, halt or regime (it reduces risk).
+    if (intent.trigger) decision = protectiveDecision(intent, decision, now);
     const shadowPolicy = d.shadowPolicy?.();
     const shadow = shadowPolicy ? shadowPolicy.evaluate(ctx) : undefined;
     // 5. Admission: throttles wait here (only orders that match a throttle rule).
@@ -124,7 +138,8 @@ export class Pipeline {
         if (shadow) o.onShadow?.(intent, decision, shadow);
       }
       // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
-      if (decision.kind !== 'deny') {
+      if (decision.kind !== 'deny' && intent.trigger) await this.routeConditional(venue, parent);
+      else if (decision.kind !== 'deny') {
         const due: number[] = [];
         const p = parent;
         p.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
@@ -145,6 +160,7 @@ export class Pipeline {
     if (!p) return undefined;
     for (const o of this.d.observers ?? []) o.onCancelRequest?.(p);
     this.d.deferred?.cancel(intentId);
+    this.d.conditional?.cancel(intentId, reason);
     const venue = this.d.venues.get(p.intent.venue);
     const now = this.d.clock.now();
     await Promise.all(
@@ -158,7 +174,9 @@ export class Pipeline {
           if (isTerminal(c.status)) return;
         }
         try {
-          const r = await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
+          const r = p.intent.trigger && venue!.cancelConditional
+            ? await venue!.cancelConditional(p.intent.account, p.intent.symbol, c.plan.clientOrderId)
+            : await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
           // A rejected cancel (unknown order, budget, venue error) says nothing about the order
           // itself: audit it, but keep the child working until the venue reports its state.
           if (r.status === 'rejected') {
@@ -220,9 +238,46 @@ export class Pipeline {
     }
   }
 
-  private async place(venue: Venue, req: ChildOrderRequest, i: OrderIntent): Promise<void> {
+  /** A conditional order: a protective one goes to the venue as the venue's own conditional
+   * order (it keeps working if the gateway dies); any other is held by the gateway and sent
+   * through submit() again when it triggers. */
+  private async routeConditional(venue: Venue, p: ParentOrder): Promise<void> {
+    const c = this.d.conditional;
+    const child = p.children[0];
+    if (!child) return;
+    if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {
+      if (c) c.hold(p);
+      else p.children.forEach((_, i) => this.d.orders.endChild(p, i, 'rejected', this.d.clock.now(), 'VENUE_REJECTED', 'conditional orders are not routed here'));
+      return;
+    }
+    const i = p.intent;
+    const req: ConditionalOrderRequest = {
+      account: i.account,
+      symbol: i.symbol,
+      clientOrderId: child.plan.clientOrderId,
+      side: i.side,
+      type: i.type,
+      quantity: child.plan.quantity,
+      ...(child.plan.price ?? i.price ? { price: child.plan.price ?? i.price } : {}),
+      reduceOnly: i.reduceOnly,
+      postOnly: i.postOnly,
+      timeInForce: i.timeInForce,
+      ...(i.leverage ? { leverage: i.leverage } : {}),
+      trigger: i.trigger!,
+    };
+    child.status = 'new';
+    const placing = this.place(venue, req, i, (r) => venue.placeConditional!(r as ConditionalOrderRequest));
+    this.inFlight.set(child, placing);
     try {
-      this.record(await venue.placeOrder(req));
+      await placing;
+    } finally {
+      this.inFlight.delete(child);
+    }
+  }
+
+  private async place(venue: Venue, req: ChildOrderRequest, i: OrderIntent, send = (r: ChildOrderRequest) => venue.placeOrder(r)): Promise<void> {
+    try {
+      this.record(await send(req));
     } catch (err) {
       // Adapters map venue failures to reports; anything thrown here is unexpected: end the child.
       this.d.logger?.error({ err, clientOrderId: req.clientOrderId }, 'venue placeOrder threw');

@@ -1,6 +1,7 @@
 /** Core values that flow between stages. Stages share only these readonly types; only
  * src/pipeline.ts composes stages. Prices and sizes on the order path are decimal strings;
  * market data and model inputs are numbers (floats are fine there, never for orders). */
+import type { ConditionalOrderRequest, TriggerSpec } from './conditional.js';
 import type { DenyCode, DenyParams } from './deny-codes.js';
 
 export type Side = 'buy' | 'sell';
@@ -26,6 +27,8 @@ export interface OrderIntent {
   readonly timeInForce: TimeInForce;
   readonly receivedAt: number; // epoch ms, from the injected clock
   readonly transport: Transport;
+  /** A conditional order (stop, take-profit, trailing): evaluated against its trigger price. */
+  readonly trigger?: TriggerSpec;
 }
 
 // ─── market data ────────────────────────────────────────────────────────────────────────────
@@ -369,4 +372,8 @@ export interface Venue {
   /** Asynchronous reports: fills of resting orders, liquidations, cancels by the venue. */
   onReport(listener: (r: ExecutionReport) => void): () => void;
   close(): Promise<void>;
+  /** Venue-side conditional orders (they keep working if the gateway dies). Absent: the venue
+   * has none, and the gateway holds conditional orders itself. */
+  placeConditional?(req: ConditionalOrderRequest): Promise<ExecutionReport>;
+  cancelConditional?(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport>;
 }

@@ -15,6 +15,8 @@ import { isAmbiguous, isOrderNotFound, mapCcxtError } from './errors.js';
 import type { CcxtExchange } from './exchange.js';
 import { checkFilters } from './filters.js';
 import { OrderTracker } from './order-tracker.js';
+import type { ConditionalOrderRequest } from '../../core/conditional.js';
+import { conditionalParams } from './conditional-orders.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
 
 export interface CcxtVenueDeps {
@@ -134,6 +136,43 @@ export class CcxtVenue implements Venue {
     } catch (e) {
       if (isOrderNotFound(e)) return 'absent';
       return undefined;
+    }
+  }
+
+  /** A conditional order held by the venue (conditional-orders.ts); its fills are followed like
+   * any open order's. A lost answer is looked up by clientOrderId, never resent. */
+  async placeConditional(req: ConditionalOrderRequest): Promise<ExecutionReport> {
+    if (!this.specs.has(req.symbol)) return this.reject(req, 'VENUE_REJECTED', { symbol: req.symbol, reason: 'not listed by this venue' });
+    const permit = await this.d.budget.acquire('order', 1);
+    if (!permit.ok) return this.reject(req, permit.code, permit.params);
+    const sentAt = this.d.wallClock.now();
+    this.countSend(req.clientOrderId);
+    try {
+      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, conditionalParams(req))) as CcxtOrderLike;
+      return this.adopt(req, reportFromOrder(this.id, req, o, this.d.clock.now()));
+    } catch (e) {
+      const m = mapCcxtError(e);
+      if (m.limit === 418) return this.banned(req, m.reason);
+      if (!isAmbiguous(e)) return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
+      this.tracker.followUnknown(req, sentAt + this.d.recvWindowMs);
+      return { ...rejectedReport(this.id, req, 'VENUE_UNKNOWN_STATE', `conditional order state unknown after "${m.reason}"; looking it up by clientOrderId`, this.d.clock.now()), status: 'new' };
+    }
+  }
+
+  /** Cancel a conditional order; once triggered it is a plain order, cancelled as one. */
+  async cancelConditional(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
+    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: '0' };
+    const permit = await this.d.budget.acquire('cancel', 1);
+    if (!permit.ok) return this.reject(req, permit.code, permit.params);
+    try {
+      await this.d.exchange.cancelOrder(undefined, symbol, { clientOrderId, trigger: true });
+      const r: ExecutionReport = { venue: this.id, account, symbol, clientOrderId, side: 'buy', status: 'canceled', quantity: '0', filledQuantity: '0', ts: this.d.clock.now() };
+      this.tracker.update(r);
+      return r;
+    } catch (e) {
+      if (isOrderNotFound(e)) return this.cancelOrder(account, symbol, clientOrderId);
+      const m = mapCcxtError(e);
+      return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
     }
   }
 

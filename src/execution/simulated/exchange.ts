@@ -5,7 +5,9 @@ import { maxNotionalForLeverage } from '../../account/margin.js';
 import type { Clock } from '../../core/clock.js';
 import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
 import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent } from '../../core/types.js';
+import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { AccountBook } from './book.js';
+import { ConditionalBook } from './conditional-book.js';
 import { parkinsonSigma, type ImpactParams } from './impact.js';
 import { resolveOptions, type ReportListener, type ReportOrigin, type SimResult, type SimulatedExchangeOptions } from './options.js';
 import { buildInstruments } from './instruments.js';
@@ -40,6 +42,8 @@ export class SimulatedExchange {
   private readonly liquidator: Liquidator;
   private readonly maxTerminalOrders: number;
   private orderSeq = 0;
+  /** Stop / take-profit / trailing orders waiting for their trigger (conditional-book.ts). */
+  readonly conditional: ConditionalBook;
 
   constructor(o: SimulatedExchangeOptions) {
     const r = resolveOptions(o);
@@ -65,6 +69,20 @@ export class SimulatedExchange {
       },
       r.liquidationFee,
     );
+    this.conditional = new ConditionalBook({
+      venue: this.id,
+      instrument: (s) => this.bySymbol.get(s),
+      price: (s, w) => (w === 'mark' ? this.book.mark(s) : (this.markets.get(s)?.price ?? this.book.mark(s))),
+      position: (acc, s) => this.book.peek(acc)?.positions.get(s)?.qty ?? ZERO,
+      hasOpenOrder: (acc, cid) => {
+        const o = this.book.peek(acc)?.orders.get(cid);
+        return o !== undefined && !isTerminalOrder(o);
+      },
+      place: (req, origin) => this.placeOrderSync(req, origin),
+      emit: (rep, origin) => this.emit(rep, origin),
+      nextOrderId: () => String(++this.orderSeq),
+      now: () => this.clock.now(),
+    });
   }
 
   // ─── reads ────────────────────────────────────────────────────────────────────────────────
@@ -80,6 +98,10 @@ export class SimulatedExchange {
   onReport(listener: ReportListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+  /** The exchange's clock (replay time under a replay). */
+  now(): number {
+    return this.clock.now();
   }
   markPrice(symbol: string): string | undefined {
     return this.book.mark(symbol)?.toFixed();
@@ -103,6 +125,8 @@ export class SimulatedExchange {
     return n.toFixed();
   }
   fetchOrderSync(account: string, symbol: string, clientOrderId: string): ExecutionReport | undefined {
+    const c = this.conditional.get(account, clientOrderId);
+    if (c && c.status !== 'triggered' && c.req.symbol === symbol) return this.conditional.report(c, c.updatedAt);
     const o = this.book.peek(account)?.orders.get(clientOrderId);
     return o && o.symbol === symbol ? orderReport(this.id, o, o.updatedAt) : undefined;
   }
@@ -147,7 +171,13 @@ export class SimulatedExchange {
 
   // ─── orders ───────────────────────────────────────────────────────────────────────────────
 
-  placeOrderSync(req: ChildOrderRequest): SimResult {
+  /** Conditional orders: see conditional-book.ts. */
+  placeConditionalSync(req: ConditionalOrderRequest): SimResult {
+    return this.conditional.place(req);
+  }
+
+  /** `origin` 'venue' for an order the exchange places itself (a triggered conditional). */
+  placeOrderSync(req: ChildOrderRequest, origin: ReportOrigin = 'request'): SimResult {
     const ts = this.clock.now();
     const reject = (x: VenueReject): SimResult => ({ report: rejectReport(this.id, req, x, ts), reject: x });
     const inst = this.bySymbol.get(req.symbol);
@@ -207,20 +237,23 @@ export class SimulatedExchange {
       updatedAt: ts,
     };
     this.remember(a, order);
-    if (fok && takerQty.lt(qty)) return { report: this.finish(order, 'expired', ts, 'request', 'FOK order could not be filled in full') };
-    if (takerQty.gt(0)) this.execute(order, takerQty, takerPrice!, false, ts, 'request');
+    if (fok && takerQty.lt(qty)) return { report: this.finish(order, 'expired', ts, origin, 'FOK order could not be filled in full') };
+    if (takerQty.gt(0)) this.execute(order, takerQty, takerPrice!, false, ts, origin);
     const rest = order.quantity.minus(order.filled);
     if (order.status === 'expired' || rest.isZero()) return { report: orderReport(this.id, order, ts) };
-    if (req.type === 'market') return { report: this.finish(order, 'expired', ts, 'request', 'reduceOnly: trimmed to the position size') };
-    if (req.timeInForce === 'IOC' || fok) return { report: this.finish(order, 'expired', ts, 'request', 'IOC remainder expired') };
+    if (req.type === 'market') return { report: this.finish(order, 'expired', ts, origin, 'reduceOnly: trimmed to the position size') };
+    if (req.timeInForce === 'IOC' || fok) return { report: this.finish(order, 'expired', ts, origin, 'IOC remainder expired') };
     this.rest(order);
     const report = orderReport(this.id, order, ts);
-    if (order.filled.isZero()) this.emit(report, 'request');
+    if (order.filled.isZero()) this.emit(report, origin);
     return { report };
   }
 
   cancelOrderSync(account: string, symbol: string, clientOrderId: string): SimResult {
     const ts = this.clock.now();
+    const waiting = this.conditional.get(account, clientOrderId);
+    const endedWaiting = waiting?.status === 'new' ? this.conditional.cancel(account, symbol, clientOrderId) : undefined;
+    if (endedWaiting) return endedWaiting;
     const o = this.book.peek(account)?.orders.get(clientOrderId);
     const target = { account, symbol, clientOrderId, side: o?.side ?? 'buy', quantity: o?.quantity.toFixed() ?? '0' } as const;
     if (!o || o.symbol !== symbol) return { report: rejectReport(this.id, target, REJECT.unknownOrder(), ts), reject: REJECT.unknownOrder() };
@@ -251,6 +284,7 @@ export class SimulatedExchange {
         m.mark = this.tickPrice(inst, e.markPrice);
         m.markVersion++;
         this.liquidator.check(inst.symbol, e.ts);
+        this.conditional.check(inst.symbol, e.ts);
         return;
       }
       case 'trade': {
@@ -307,6 +341,7 @@ export class SimulatedExchange {
       m.mark = to;
       this.liquidator.check(inst.symbol, ts);
     }
+    this.conditional.check(inst.symbol, ts);
   }
 
   /** Fill `qty` of an order (reduce-only trimmed to the position; expired if nothing is left). */

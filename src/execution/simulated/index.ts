@@ -8,3 +8,4 @@ export { DEFAULT_IMPACT, impactFraction, parkinsonSigma, type ImpactParams } fro
 export { intrabarPath, type PathPoint } from './intrabar-path.js';
 export { REJECT, rejectReason, type VenueReject } from './rejects.js';
 export type { EquityPoint, LedgerEntry, LedgerKind } from './state.js';
+export { ConditionalBook, type SimConditional, type ConditionalStatus } from './conditional-book.js';

@@ -31,6 +31,8 @@ export const REJECT = {
   unknownOrder: () => r(-2013, 'Order does not exist.'),
   cancelUnknown: () => r(-2011, 'Unknown order sent.'),
   marginTypePosition: () => r(-4048, 'Margin type cannot be changed if there exists position.'),
+  immediateTrigger: () => r(-2021, 'Order would immediately trigger.'),
+  callbackRate: () => r(-1130, "Data sent for parameter 'callbackRate' is not valid."),
   marginTypeOrders: () => r(-4047, 'Margin type cannot be changed if there exists open orders.'),
 } as const;
 

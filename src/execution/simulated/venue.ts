@@ -3,6 +3,7 @@
  * (resting fills, liquidations, cancels by the venue); a call's own outcome is its return value.
  * Use `exchange.onReport` for the full stream. */
 import type { Clock } from '../../core/clock.js';
+import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarketEvent, Venue } from '../../core/types.js';
 import { SimulatedExchange, type SimulatedExchangeOptions } from './exchange.js';
 import { buildInstruments, type InstrumentConfig } from './instruments.js';
@@ -23,6 +24,13 @@ export class SimulatedVenue implements Venue {
     return this.exchange.placeOrderSync(req).report;
   }
   async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
+    return this.exchange.cancelOrderSync(account, symbol, clientOrderId).report;
+  }
+  /** Native conditional orders: they trigger on the exchange's mark or last price. */
+  async placeConditional(req: ConditionalOrderRequest): Promise<ExecutionReport> {
+    return this.exchange.placeConditionalSync(req).report;
+  }
+  async cancelConditional(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
     return this.exchange.cancelOrderSync(account, symbol, clientOrderId).report;
   }
   async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {

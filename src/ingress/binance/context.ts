@@ -25,6 +25,8 @@ export interface FrontDoorStages {
   /** Wall clock: signature timestamps and /fapi/v1/time (bots sign with their wall clock). */
   readonly wallClock: Clock;
   readonly ids: IdGenerator;
+  /** Conditional orders the gateway holds: their trigger state, for the Binance views. */
+  readonly conditionals?: { state(intentId: string): { triggeredIntentId?: string; triggerPrice?: string } | undefined };
 }
 
 export interface FrontDoorContext extends FrontDoorStages {

@@ -23,6 +23,7 @@ import { LeverageBook, type FrontDoorContext, type FrontDoorStages } from './con
 import { GatewayMarketSource } from './market-source.js';
 import { OrderIdMap } from './order-ids.js';
 import { registerOrderRoutes } from './order-routes.js';
+import { registerAlgoRoutes } from './algo-routes.js';
 
 export interface BinanceFrontDoorDeps extends Omit<FrontDoorStages, 'wallClock'> {
   readonly wallClock?: Clock;
@@ -65,6 +66,7 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
       });
       registerPublicRoutes(scope, pub);
       registerOrderRoutes(scope, ctx);
+      registerAlgoRoutes(scope, ctx);
       registerAccountRoutes(scope, ctx);
       scope.all('/fapi/*', async (req) => {
         throw binanceErrors.notFound(req.method, req.url.split('?')[0]!);

@@ -8,6 +8,9 @@ import { parseOrderBody } from '../order-body.js';
 import { toIntent } from '../routes-orders.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
 import { rejectionOf } from './denials.js';
+import { isConditionalType } from '../../venue-api/binance/conditional-params.js';
+import { placeConditionalOrder } from './algo-routes.js';
+import { presentConditionalOrder } from './conditional-wire.js';
 import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
@@ -16,11 +19,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
   const show = (p: ParentOrder) => {
     const inst = ctx.venues.get(p.intent.venue)?.instrument(p.intent.symbol);
     if (!inst) throw binanceErrors.unknown();
+    if (p.intent.trigger) return presentConditionalOrder(ctx, p, ctx.orderIds.idFor(p.intentId), inst);
     return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst);
   };
 
   app.post('/fapi/v1/order', { preHandler: trader }, async (req) => {
     const { client, params } = signed(req);
+    if (isConditionalType(params.type)) return placeConditionalOrder(ctx, client, params);
     const inst = instrumentOf(ctx, client, params)!;
     const { body, clientOrderId } = binanceOrderBody(params, inst, ctx.leverage.get(client.id, inst.symbol));
     const parsed = parseOrderBody(body);

@@ -6,6 +6,7 @@ import { systemClock } from '../../../core/clock.js';
 import type { SimulatedExchange } from '../../../execution/simulated/index.js';
 import type { BinanceServerContext, RouteModule } from '../context.js';
 import { registerAccountRoutes } from './account-routes.js';
+import { registerAlgoRoutes } from './algo-routes.js';
 import { KeyStore, type ApiKeyConfig } from './auth.js';
 import { SymbolSettings, type PrivateContext } from './context.js';
 import { installFaultHooks } from './fault-hooks.js';
@@ -65,6 +66,7 @@ export function createPrivateApi(opts: PrivateApiOptions): PrivateApi {
     const { pendingTimers } = installFaultHooks(app, faults, { controlEndpoint: opts.controlEndpoint ?? true, weightLimit: opts.weightLimitPerMinute ?? 2400, now: () => wall.now() });
     const orders = registerOrderRoutes(app, ctx, pc, faults, pendingTimers);
     registerAccountRoutes(app, ctx, pc);
+    registerAlgoRoutes(app, ctx, pc, opts.controlEndpoint ?? true);
     const unsubscribe = registerUserStream(app, ctx, pc);
     app.addHook('onClose', async () => {
       orders.close();

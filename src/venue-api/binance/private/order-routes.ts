@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChildOrderRequest, ExecutionReport, InstrumentSpec, TimeInForce } from '../../../core/types.js';
 import { charge, type BinanceServerContext } from '../context.js';
 import { BinanceApiError, binanceErrors } from '../errors.js';
+import { isConditionalType } from '../conditional-params.js';
+import { conditionalOrderJson, placeLegacyConditional } from './algo-routes.js';
 import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import type { PrivateFaults } from './faults.js';
@@ -22,6 +24,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerCont
     const counts = pc.counter.add(a.account);
     reply.header('X-MBX-ORDER-COUNT-10S', String(counts.c10)).header('X-MBX-ORDER-COUNT-1M', String(counts.c60));
     pc.counter.check(counts);
+    if (isConditionalType(a.params.type)) return placeLegacyConditional(pc, a);
     const inst = instrumentOf(pc, a.params.symbol);
     const child = parseNewOrder(a.params, a.account, inst);
     pc.book.stage({ account: a.account, orderId: 0, clientOrderId: child.clientOrderId, symbol: inst.symbol, type: child.type, timeInForce: child.timeInForce, ...(child.price ? { price: child.price } : {}), reduceOnly: child.reduceOnly, time: 0, reportedFee: '0' });
@@ -41,6 +44,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerCont
     charge(ctx, req, reply, 1);
     const { inst, report, orderId } = findOrder(pc, a.account, a.params);
     if (!report) throw new BinanceApiError(400, -2013, 'Order does not exist.');
+    const cond = pc.exchange.conditional.get(a.account, report.clientOrderId);
+    if (cond) return conditionalOrderJson(pc, cond, report);
     return orderJson(report, inst, pc.book.byClientOrderId(a.account, report.clientOrderId), orderId, true);
   });
 
@@ -51,6 +56,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerCont
     if (!report) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
     const res = pc.exchange.cancelOrderSync(a.account, inst.symbol, report.clientOrderId);
     if (res.reject) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
+    const cond = pc.exchange.conditional.get(a.account, report.clientOrderId);
+    if (cond) return conditionalOrderJson(pc, cond, res.report);
     return orderJson(res.report, inst, pc.book.byClientOrderId(a.account, report.clientOrderId), orderId, false);
   });
 
@@ -118,8 +125,9 @@ function findOrder(pc: PrivateContext, account: string, p: Record<string, string
   }
   if (!clientId) throw new BinanceApiError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
   const report = pc.exchange.fetchOrderSync(account, inst.symbol, clientId);
-  if (report && p.orderId && report.venueOrderId !== p.orderId) return { inst, report: undefined, orderId: 0 };
-  return { inst, report, orderId: Number(report?.venueOrderId ?? 0) };
+  const condId = report ? pc.exchange.conditional.get(account, report.clientOrderId)?.venueOrderId : undefined;
+  if (report && p.orderId && report.venueOrderId !== p.orderId && condId !== p.orderId) return { inst, report: undefined, orderId: 0 };
+  return { inst, report, orderId: Number(condId ?? report?.venueOrderId ?? 0) };
 }
 
 function parseNewOrder(p: Record<string, string>, account: string, inst: InstrumentSpec): ChildOrderRequest {
