@@ -76,6 +76,12 @@ export function writePolicy(dir: string, yaml: string): void {
   writeFileSync(join(dir, 'cluster-test.yaml'), yaml);
 }
 
+/** Start-up is awaited on the replica's ready line (its URL on stdout); this cap only turns a hung
+ * start into an error. A cold start took 16.9 s on a busy 2-core host, so it is sized far above. */
+export const REPLICA_START_MS = 120_000;
+/** beforeAll budget for starting replicas (two cold starts in parallel on a busy host). */
+export const START_BUDGET_MS = 2 * REPLICA_START_MS + 10_000;
+
 export interface Replica {
   readonly url: string;
   readonly spec: ReplicaSpec;
@@ -92,7 +98,7 @@ export async function startReplica(spec: ReplicaSpec): Promise<Replica> {
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not start in 30 s: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not print its URL within ${REPLICA_START_MS / 1000} s: ${err}`)), REPLICA_START_MS);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
