@@ -89,6 +89,11 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     retentionMs: cfg.messageRetentionMs,
     wall: deps.wallClock,
   });
+  // Redis came back without its data: this replica's in-flight orders count against caps again.
+  tradingState.onEpochChange(async () => {
+    const n = await limits.reassertHeld();
+    if (n) conn.logger.warn({ reservations: n }, 'cluster: reservations re-asserted after Redis lost its data');
+  });
   const overrides = new SharedOverrides(conn, () => deps.wallClock.now());
   // Orders of a previous life of this instance are gone: give their reservations back.
   let released = false;
