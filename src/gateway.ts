@@ -193,6 +193,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere(f, reason) },
     audit,
     instance: config.instance,
+    overrideOptions: config.overrides,
   });
   const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer] : []), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.

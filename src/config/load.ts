@@ -192,6 +192,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       fsync: audit.fsync ?? false,
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
+    overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
     ...(cluster ? { cluster } : {}),
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),
