@@ -36,6 +36,8 @@ import { wsOrderEntry } from './ingress/ws-orders.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
+import { bindClusterOrders } from './cluster/remote-orders.js';
+import { presentOrder } from './ingress/present.js';
 import { makeExposureFn } from './risk-inputs.js';
 import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
@@ -195,7 +197,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     instance: config.instance,
     overrideOptions: config.overrides,
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer] : []), surface.observer];
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
   const admission = new Admission({ specFor: (id) => policies.throttleSpec(id), ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}) });
   const lastRegime = new Map<string, RegimeLabel>();
@@ -244,6 +246,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     observers,
   });
   pipelineRef = pipeline;
+  // Cluster: remote cancels, kills from other replicas cancel here too, DELETE reaches any replica's order.
+  const clusterOrders = cluster ? await bindClusterOrders(cluster, pipeline, (p) => presentOrder(p)) : undefined;
 
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -263,7 +267,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
 
   let stopWatch: (() => void) | undefined;
   return {

@@ -75,6 +75,7 @@ export class SharedTradingState extends TradingStateStore {
   private poll: NodeJS.Timeout | undefined;
   private epoch: string;
   private readonly epochListeners = new Set<(epoch: string) => void | Promise<void>>();
+  private readonly killListeners = new Set<(entry: TradingStateEntry) => void>();
 
   constructor(
     dir: string,
@@ -84,6 +85,12 @@ export class SharedTradingState extends TradingStateStore {
     super(dir, clock);
     this.pending = readPending(join(dir, PENDING_FILE));
     this.epoch = readEpoch(join(dir, EPOCH_FILE));
+  }
+
+  /** Called for each kill another replica wrote (seen on reload): cancel this replica's working
+   * orders in its scope, so a kill stops the orders resting through every replica. */
+  onRemoteKill(fn: (entry: TradingStateEntry) => void): void {
+    this.killListeners.add(fn);
   }
 
   /** Called once Redis shows an epoch this replica had not seen (it lost its data, or this is
@@ -193,9 +200,13 @@ export class SharedTradingState extends TradingStateStore {
         const [epoch, ver, merged] = res as [string, string, number];
         const entries: TradingStateEntry[] = [];
         for (let i = 4; i < res.length; i += 2) entries.push(JSON.parse(res[i]!) as TradingStateEntry);
+        const known = new Map(this.list().map((e) => [fieldOf(e), e.since]));
         // Local changes not yet written stay in force on top of what Redis says.
         this.shared = this.applyPending(entries);
         this.version = Number(ver);
+        for (const e of this.shared) {
+          if (e.source === 'kill' && known.get(fieldOf(e)) !== e.since) for (const fn of this.killListeners) fn(e);
+        }
         this.mirrorLocal(this.shared);
         if (epoch !== this.epoch) {
           this.conn.logger.warn({ epoch, previous: this.epoch || null, reasserted: merged }, 'cluster: new Redis epoch, durable trading state re-asserted');
