@@ -209,7 +209,9 @@ export class SharedTradingState extends TradingStateStore {
         }
         this.mirrorLocal(this.shared);
         if (epoch !== this.epoch) {
-          this.conn.logger.warn({ epoch, previous: this.epoch || null, reasserted: merged }, 'cluster: new Redis epoch, durable trading state re-asserted');
+          // First contact is routine; a changed epoch means Redis lost its data (restart without persistence).
+          const log = this.epoch ? this.conn.logger.warn : this.conn.logger.info;
+          log.call(this.conn.logger, { epoch, previous: this.epoch || null, reasserted: merged }, 'cluster: new Redis epoch, durable trading state re-asserted');
           this.epoch = epoch;
           writeAtomic(join(this.dir, EPOCH_FILE), JSON.stringify({ version: 1, epoch }) + '\n');
           for (const fn of this.epochListeners) await fn(epoch);

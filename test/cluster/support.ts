@@ -101,7 +101,8 @@ export async function startReplica(spec: ReplicaSpec): Promise<Replica> {
     const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not print its URL within ${REPLICA_START_MS / 1000} s: ${err}`)), REPLICA_START_MS);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      // The ready line is the one JSON object with a url (log lines may come first).
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) {
         clearTimeout(timer);
         resolve((JSON.parse(line) as { url: string }).url);
