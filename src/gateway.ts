@@ -113,7 +113,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     } else {
       // A real exchange through ccxt: markets loaded (a symbol the venue does not list fails the
       // start), credentials from env, ccxt's limiter off, the shared venue budget on.
-      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }) }));
+      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }), ...(config.cluster ? { options: { accountMaxStaleMs: config.cluster.accountViewMaxAgeMs } } : {}) }));
     }
   }
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];

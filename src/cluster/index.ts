@@ -38,6 +38,10 @@ export interface ClusterConfig {
   readonly clientOrderIdTtlMs: number;
   readonly messageRetentionMs: number;
   readonly throttleHeartbeatMs: number;
+  /** No decision rests on a venue account view older than this; a filled (or ended) order's
+   * reservation is kept this long after it ends, so every replica counts it until its own view
+   * shows the position. Default 2000 ms. */
+  readonly accountViewMaxAgeMs: number;
   /** Optional hard caps on open notional across replicas, checked inside the Redis script. */
   readonly caps?: {
     readonly clientOpenNotional?: Readonly<Record<string, string>>;
@@ -92,6 +96,8 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     beforeDecide: (p) => tradingState.ensureVersion(p.tradingStateVersion),
     retentionMs: cfg.messageRetentionMs,
     wall: deps.wallClock,
+    // the view bound plus a margin for the release to reach Redis
+    endedHoldMs: cfg.accountViewMaxAgeMs + 250,
   });
   // Redis came back without its data: this replica's in-flight orders count against caps again.
   tradingState.onEpochChange(async () => {

@@ -154,6 +154,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       clientOrderIdTtlMs: c.clientOrderIdTtlMs ?? 86_400_000,
       messageRetentionMs: c.messageRetentionMs ?? 3_600_000,
       throttleHeartbeatMs: c.throttleHeartbeatMs ?? 250,
+      accountViewMaxAgeMs: c.accountViewMaxAgeMs ?? 2000,
       ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
     });
   }

@@ -143,6 +143,7 @@ export const configSchema = {
         clientOrderIdTtlMs: { type: 'integer', minimum: 0 },
         messageRetentionMs: { type: 'integer', minimum: 1000 },
         throttleHeartbeatMs: { type: 'integer', minimum: 10, maximum: 5000 },
+        accountViewMaxAgeMs: { type: 'integer', minimum: 100, maximum: 60000 },
         caps: {
           type: 'object',
           additionalProperties: false,

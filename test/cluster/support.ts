@@ -62,7 +62,7 @@ export async function cleanupPrefix(prefix: string, url = REDIS_URL): Promise<nu
 }
 
 export function clusterConfig(url: string, keyPrefix: string, over: Partial<ClusterConfig> = {}): ClusterConfig {
-  return { redis: { url, keyPrefix, commandTimeoutMs: 1000 }, allowDegradedLocal: false, clientOrderIdTtlMs: 600_000, messageRetentionMs: 600_000, throttleHeartbeatMs: 100, ...over };
+  return { redis: { url, keyPrefix, commandTimeoutMs: 1000 }, allowDegradedLocal: false, clientOrderIdTtlMs: 600_000, messageRetentionMs: 600_000, throttleHeartbeatMs: 100, accountViewMaxAgeMs: 2000, ...over };
 }
 
 export const client = (id: string): ClientConfig => ({ id, apiKey: `key-${id}`, account: `acct-${id}`, venue: 'sim', roles: ['trader', 'viewer', 'operator', 'compliance'] });
