@@ -13,7 +13,7 @@ import { ApiKeyAuth } from './ingress/auth.js';
 import { installErrorHandler } from './ingress/error-handler.js';
 import { describeRoute, openapiDocument } from './ingress/openapi.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
-import { registerOrderRoutes } from './ingress/routes-orders.js';
+import { registerOrderRoutes, type RemoteOrders } from './ingress/routes-orders.js';
 import type { Metrics } from './metrics.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -37,6 +37,8 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'] | false;
   /** Further route modules (kill switch, policies, audit, dashboard, exchange-compatible API). */
   readonly plugins?: readonly ((app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>)[];
+  /** Cluster mode: cancel orders placed through other replicas. */
+  readonly remoteOrders?: RemoteOrders;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -67,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return deps.metrics.registry.metrics();
   });
 
-  registerOrderRoutes(app, { auth, pipeline: deps.pipeline, orders: deps.orders, venues: deps.venues, clock: deps.clock, ids: deps.ids });
+  registerOrderRoutes(app, { auth, pipeline: deps.pipeline, orders: deps.orders, venues: deps.venues, clock: deps.clock, ids: deps.ids, ...(deps.remoteOrders ? { remote: deps.remoteOrders } : {}) });
   registerMarketRoutes(app, { auth, market: deps.market, scorer: deps.scorer, venues: deps.venues, clock: deps.clock });
   for (const plugin of deps.plugins ?? []) await plugin(app, auth);
   return app;

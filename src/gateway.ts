@@ -36,6 +36,8 @@ import { wsOrderEntry } from './ingress/ws-orders.js';
 import { BaselineScorer } from './scoring/baseline-scorer.js';
 import { loadModel } from './scoring/load-model.js';
 import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
+import { bindClusterOrders } from './cluster/remote-orders.js';
+import { presentOrder } from './ingress/present.js';
 import { makeExposureFn } from './risk-inputs.js';
 import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
@@ -115,7 +117,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     } else {
       // A real exchange through ccxt: markets loaded (a symbol the venue does not list fails the
       // start), credentials from env, ccxt's limiter off, the shared venue budget on.
-      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }) }));
+      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }), ...(config.cluster ? { options: { accountMaxStaleMs: config.cluster.accountViewMaxAgeMs } } : {}) }));
     }
   }
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
@@ -200,8 +202,9 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere((p) => f(p) && killCancels(p), reason) },
     audit,
     instance: config.instance,
+    overrideOptions: config.overrides,
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer] : []), surface.observer];
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
   const admission = new Admission({ specFor: (id) => policies.throttleSpec(id), ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}) });
   const lastRegime = new Map<string, RegimeLabel>();
@@ -264,6 +267,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     observers,
   });
   pipelineRef = pipeline;
+  // Cluster: remote cancels, kills from other replicas cancel here too, DELETE reaches any replica's order.
+  const clusterOrders = cluster ? await bindClusterOrders(cluster, pipeline, (p) => presentOrder(p)) : undefined;
 
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -283,7 +288,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
 
   let stopWatch: (() => void) | undefined;
   return {

@@ -8,6 +8,7 @@ import { windowsOf } from './policy-windows.js';
 import { PolicyVersionSync, type PolicySource } from './policy-sync.js';
 import { RedisConnection, type ClusterLogger } from './redis-connection.js';
 import { SharedLimits, type Caps } from './shared-limits.js';
+import { SharedOrders } from './shared-orders.js';
 import { SharedOverrides } from './shared-overrides.js';
 import { SharedPolicyState } from './shared-policy-state.js';
 import { SharedTradingState } from './shared-trading-state.js';
@@ -19,6 +20,7 @@ export { SharedPolicyState, type Snapshot } from './shared-policy-state.js';
 export { SharedTradingState } from './shared-trading-state.js';
 export { PolicyVersionSync, type PolicySource, type InstancePolicy } from './policy-sync.js';
 export { SharedOverrides, type MirroredOverride } from './shared-overrides.js';
+export { SharedOrders, type OrderIndexEntry, type LocalCanceller } from './shared-orders.js';
 export { createClusterThrottles, type ClusterThrottles, type VenueGate } from './throttles.js';
 export { messageWindows, windowsOf } from './policy-windows.js';
 export { ClusterMetrics } from './metrics.js';
@@ -36,6 +38,10 @@ export interface ClusterConfig {
   readonly clientOrderIdTtlMs: number;
   readonly messageRetentionMs: number;
   readonly throttleHeartbeatMs: number;
+  /** No decision rests on a venue account view older than this; a filled (or ended) order's
+   * reservation is kept this long after it ends, so every replica counts it until its own view
+   * shows the position. Default 2000 ms. */
+  readonly accountViewMaxAgeMs: number;
   /** Optional hard caps on open notional across replicas, checked inside the Redis script. */
   readonly caps?: {
     readonly clientOpenNotional?: Readonly<Record<string, string>>;
@@ -60,6 +66,8 @@ export interface Cluster {
   readonly tradingState: SharedTradingState;
   readonly throttles: ClusterThrottles;
   readonly overrides: SharedOverrides;
+  /** Order index of the shared account and cancels routed to the owning replica. */
+  readonly orders: SharedOrders;
   /** Once the PolicyManager exists: message windows follow its set, its sha is published. */
   bindPolicies(policies: PolicySource & { readonly enforcing: PolicySet }): Promise<PolicyVersionSync>;
   health(): { ok: boolean; detail: string };
@@ -88,6 +96,13 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     beforeDecide: (p) => tradingState.ensureVersion(p.tradingStateVersion),
     retentionMs: cfg.messageRetentionMs,
     wall: deps.wallClock,
+    // the view bound plus a margin for the release to reach Redis
+    endedHoldMs: cfg.accountViewMaxAgeMs + 250,
+  });
+  // Redis came back without its data: this replica's in-flight orders count against caps again.
+  tradingState.onEpochChange(async () => {
+    const n = await limits.reassertHeld();
+    if (n) conn.logger.warn({ reservations: n }, 'cluster: reservations re-asserted after Redis lost its data');
   });
   const overrides = new SharedOverrides(conn, () => deps.wallClock.now());
   // Orders of a previous life of this instance are gone: give their reservations back.
@@ -107,6 +122,7 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
   if (conn.up) await releaseOnce();
   await tradingState.start();
   await overrides.start();
+  const orders = new SharedOrders(conn, cfg.clientOrderIdTtlMs || 86_400_000);
   const throttles = createClusterThrottles({ url: cfg.redis.url, keyPrefix: cfg.redis.keyPrefix, heartbeatIntervalMs: cfg.throttleHeartbeatMs });
   let sync: PolicyVersionSync | undefined;
   return {
@@ -116,6 +132,7 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     tradingState,
     throttles,
     overrides,
+    orders,
     async bindPolicies(policies) {
       windows = windowsOf(() => policies.enforcing);
       sync = new PolicyVersionSync(conn, policies);

@@ -69,6 +69,8 @@ export interface SharedLimitsOptions {
 interface Held {
   readonly clientId: string;
   readonly accountKey: string;
+  /** What Redis should hold for it (micro-units), to re-assert after Redis lost its data. */
+  units: string;
 }
 
 export class SharedLimits {
@@ -119,7 +121,7 @@ export class SharedLimits {
     const counts = new Map<number, number>();
     windows.forEach((w, i) => counts.set(w, res[7 + i] ?? 0));
     const reserved = dup === 0 && over === 0 && units !== '0';
-    if (reserved) this.held.set(intent.intentId, { clientId: intent.clientId, accountKey });
+    if (reserved) this.held.set(intent.intentId, { clientId: intent.clientId, accountKey, units });
     const notional = fromUnits(units);
     return {
       redisNow,
@@ -156,6 +158,15 @@ export class SharedLimits {
     );
     // Forget the order only once Redis released it: a failed release is retried with its keys.
     if (units === '0') this.held.delete(intentId);
+    else h.units = units;
+  }
+
+  /** Redis lost its data (a new epoch): reserve again what this replica's in-flight orders hold,
+   * so the caps of every replica count them. Returns how many. */
+  async reassertHeld(): Promise<number> {
+    const all = [...this.held];
+    for (const [id, h] of all) await this.adjust(id, fromUnits(h.units));
+    return all.length;
   }
 
   release(intentId: string): Promise<void> {

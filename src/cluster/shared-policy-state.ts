@@ -20,6 +20,7 @@ import { InMemoryPolicyState, type PolicyStateView } from '../policy/state.js';
 import { clusterDenial, GUARD } from './denials.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { Caps, Prefetch, SharedLimits } from './shared-limits.js';
+import { realTimers, type Timers } from '../execution/split/timers.js';
 
 export type Snapshot =
   | { readonly kind: 'ok'; readonly clientId: string; readonly at: number; readonly p: Prefetch }
@@ -38,6 +39,12 @@ export interface SharedPolicyStateOptions {
   readonly retentionMs?: number;
   /** Wall clock for snapshot housekeeping. */
   readonly wall?: Clock;
+  /** Keep an order's reservation at its decided size until this long after it ended (default 0:
+   * shrink with fills, release at the end). Other replicas read positions from their own account
+   * views, which may be up to cluster.accountViewMaxAgeMs old: until then the fill is counted
+   * here, so two replicas sharing an account never both miss it (counted twice at worst). */
+  readonly endedHoldMs?: number;
+  readonly timers?: Timers;
 }
 
 const SNAPSHOT_TTL_MS = 60_000;
@@ -54,6 +61,8 @@ export class SharedPolicyState extends InMemoryPolicyState {
   private readonly wall: Clock;
   private lastSweep = 0;
   private seq = 0;
+  /** Orders decided here (first openOrder seen) → the notional Redis holds for them. */
+  private readonly decided = new Map<string, string>();
 
   constructor(private readonly o: SharedPolicyStateOptions) {
     super(o.retentionMs !== undefined ? { retentionMs: o.retentionMs } : {});
@@ -179,12 +188,23 @@ export class SharedPolicyState extends InMemoryPolicyState {
 
   override openOrder(clientId: string, key: string, notional: string): void {
     super.openOrder(clientId, key, notional);
-    if (this.o.limits.holds(key)) this.pushShared(key, notional);
+    if (!this.o.limits.holds(key)) return;
+    const hold = this.o.endedHoldMs ?? 0;
+    const prev = this.decided.get(key);
+    // The decision sets the size (a cap shrinks it); later updates only follow fills: with a hold,
+    // filled notional stays reserved (an increase, e.g. a fill price above the reference, is taken).
+    if (hold > 0 && prev !== undefined && !new Decimal(notional).gt(prev)) return;
+    this.decided.set(key, notional);
+    this.pushShared(key, notional);
   }
 
   override closeOrder(clientId: string, key: string): void {
     super.closeOrder(clientId, key);
-    if (this.o.limits.holds(key)) this.pushShared(key, '0');
+    if (!this.o.limits.holds(key)) return;
+    this.decided.delete(key);
+    const hold = this.o.endedHoldMs ?? 0;
+    if (hold <= 0) return this.pushShared(key, '0');
+    (this.o.timers ?? realTimers).setTimeout(() => this.pushShared(key, '0'), hold);
   }
 
   /** Reservation changes waiting for Redis (monitoring). */
@@ -203,6 +223,7 @@ export class SharedPolicyState extends InMemoryPolicyState {
 
   private settleDenied(intentId: string): void {
     this.snaps.delete(intentId);
+    this.decided.delete(intentId);
     if (this.o.limits.holds(intentId)) this.pushShared(intentId, '0');
   }
 

@@ -8,15 +8,23 @@
  * Redis in order; changes Redis did not take yet are kept in `cluster-pending.json` and replayed
  * on reconnect, before the shared state is reloaded. Each order's prefetch reads the version
  * counter, and a replica that is behind reloads before deciding: a kill written on one replica
- * is seen by the next order on any other, with no wait for pub/sub. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+ * is seen by the next order on any other, with no wait for pub/sub.
+ *
+ * A Redis restart without persistence empties the hash. Redis then has no `ts:epoch`, or one
+ * this replica never saw, and every replica merges its durable local copy back (HSETNX) before
+ * it reads: a kill, halt or latch survives however Redis restarts (see README "When Redis
+ * fails"). The merge happens in the same script as the read, so no refresh can adopt the empty
+ * state first and lift the local copy. */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { TradingState } from '../core/types.js';
 import { scopeKey, scopeMatches, TradingStateStore, type OrderScope, type StateSource, type TradingScope, type TradingStateEntry } from '../policy/trading-state.js';
 import type { RedisConnection } from './redis-connection.js';
 
 const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 const PENDING_FILE = 'cluster-pending.json';
+const EPOCH_FILE = 'cluster-epoch.json';
 
 type Op = { readonly t: 'set'; readonly entry: TradingStateEntry } | { readonly t: 'del'; readonly fields: readonly string[] };
 
@@ -33,6 +41,31 @@ local v = redis.call('INCR', KEYS[2])
 redis.call('PUBLISH', ARGV[1], v)
 return v`;
 
+/** Read the shared state, first merging this replica's durable entries if Redis lost its data.
+ * KEYS 1 entries hash, 2 version, 3 epoch; ARGV 1 channel, 2 epoch this replica last saw ('' none),
+ * 3 a fresh epoch id, 4 this replica's version, 5.. field json pairs (the local durable copy)
+ * → { epoch, version, merged, hgetall... } */
+const READ_LUA = `
+local epoch = redis.call('GET', KEYS[3])
+local merged = 0
+local created = false
+if epoch ~= ARGV[2] then
+  for i = 5, #ARGV, 2 do merged = merged + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  if not epoch then
+    epoch = ARGV[3]
+    created = true
+    redis.call('SET', KEYS[3], epoch)
+    -- the version never goes back: a replica that knew a higher one still reloads on the next
+    local v = tonumber(redis.call('GET', KEYS[2]) or '0')
+    local mine = tonumber(ARGV[4])
+    if mine > v then redis.call('SET', KEYS[2], mine) end
+  end
+  if merged > 0 or created then redis.call('PUBLISH', ARGV[1], redis.call('INCR', KEYS[2])) end
+end
+local out = { epoch, redis.call('GET', KEYS[2]) or '0', merged }
+for _, x in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = x end
+return out`;
+
 export class SharedTradingState extends TradingStateStore {
   private shared: TradingStateEntry[] | undefined;
   private version = 0;
@@ -40,6 +73,9 @@ export class SharedTradingState extends TradingStateStore {
   private flushing: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private epoch: string;
+  private readonly epochListeners = new Set<(epoch: string) => void | Promise<void>>();
+  private readonly killListeners = new Set<(entry: TradingStateEntry) => void>();
 
   constructor(
     dir: string,
@@ -48,6 +84,19 @@ export class SharedTradingState extends TradingStateStore {
   ) {
     super(dir, clock);
     this.pending = readPending(join(dir, PENDING_FILE));
+    this.epoch = readEpoch(join(dir, EPOCH_FILE));
+  }
+
+  /** Called for each kill another replica wrote (seen on reload): cancel this replica's working
+   * orders in its scope, so a kill stops the orders resting through every replica. */
+  onRemoteKill(fn: (entry: TradingStateEntry) => void): void {
+    this.killListeners.add(fn);
+  }
+
+  /** Called once Redis shows an epoch this replica had not seen (it lost its data, or this is
+   * this replica's first contact): re-assert what else lives in Redis (held reservations). */
+  onEpochChange(fn: (epoch: string) => void | Promise<void>): void {
+    this.epochListeners.add(fn);
   }
 
   /** Subscribe and load (call after conn.connect(); safe to call while Redis is down). */
@@ -144,12 +193,29 @@ export class SharedTradingState extends TradingStateStore {
   async refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        const [[, raw], [, ver]] = (await this.conn.client.multi().hgetall(this.conn.key('ts:entries')).get(this.conn.key('ts:version')).exec()) as [[unknown, Record<string, string>], [unknown, string | null]];
-        const entries = Object.values(raw).map((j) => JSON.parse(j) as TradingStateEntry);
+        // The durable local copy, merged back only if Redis lost its data (see READ_LUA).
+        const local = super.list().flatMap((e) => [fieldOf(e), JSON.stringify(e)]);
+        const k = (n: string) => this.conn.key(n);
+        const res = (await this.conn.client.eval(READ_LUA, 3, k('ts:entries'), k('ts:version'), k('ts:epoch'), k('ts:changed'), this.epoch, randomUUID(), String(this.version), ...local)) as string[];
+        const [epoch, ver, merged] = res as [string, string, number];
+        const entries: TradingStateEntry[] = [];
+        for (let i = 4; i < res.length; i += 2) entries.push(JSON.parse(res[i]!) as TradingStateEntry);
+        const known = new Map(this.list().map((e) => [fieldOf(e), e.since]));
         // Local changes not yet written stay in force on top of what Redis says.
         this.shared = this.applyPending(entries);
-        this.version = Number(ver ?? 0);
+        this.version = Number(ver);
+        for (const e of this.shared) {
+          if (e.source === 'kill' && known.get(fieldOf(e)) !== e.since) for (const fn of this.killListeners) fn(e);
+        }
         this.mirrorLocal(this.shared);
+        if (epoch !== this.epoch) {
+          // First contact is routine; a changed epoch means Redis lost its data (restart without persistence).
+          const log = this.epoch ? this.conn.logger.warn : this.conn.logger.info;
+          log.call(this.conn.logger, { epoch, previous: this.epoch || null, reasserted: merged }, 'cluster: new Redis epoch, durable trading state re-asserted');
+          this.epoch = epoch;
+          writeAtomic(join(this.dir, EPOCH_FILE), JSON.stringify({ version: 1, epoch }) + '\n');
+          for (const fn of this.epochListeners) await fn(epoch);
+        }
       } finally {
         this.refreshing = undefined;
       }
@@ -203,9 +269,22 @@ export class SharedTradingState extends TradingStateStore {
   }
 
   private savePending(): void {
-    const file = join(this.dir, PENDING_FILE);
-    writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, ops: this.pending }) + '\n');
-    renameSync(`${file}.tmp`, file);
+    writeAtomic(join(this.dir, PENDING_FILE), JSON.stringify({ version: 1, ops: this.pending }) + '\n');
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+function readEpoch(file: string): string {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { epoch?: unknown };
+    return typeof doc.epoch === 'string' ? doc.epoch : '';
+  } catch {
+    return '';
   }
 }
 

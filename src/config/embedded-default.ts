@@ -47,4 +47,7 @@ audit:
   fsync: false
 state:
   dir: var/state
+overrides:
+  distinctClients: false   # one demo key: x-operator names tell the two people apart. Default true:
+                           # give each operator a key, so one key can never both request and approve
 `;

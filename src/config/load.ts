@@ -154,6 +154,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       clientOrderIdTtlMs: c.clientOrderIdTtlMs ?? 86_400_000,
       messageRetentionMs: c.messageRetentionMs ?? 3_600_000,
       throttleHeartbeatMs: c.throttleHeartbeatMs ?? 250,
+      accountViewMaxAgeMs: c.accountViewMaxAgeMs ?? 2000,
       ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
     });
   }
@@ -192,6 +193,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       fsync: audit.fsync ?? false,
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
+    overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
     ...(cluster ? { cluster } : {}),
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),

@@ -114,6 +114,15 @@ export const configSchema = {
       additionalProperties: false,
       properties: { dir: { type: 'string' } },
     },
+    /** Two-person overrides (src/overrides): who may approve. */
+    overrides: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        distinctClients: { type: 'boolean' },
+        requiredApprovals: { type: 'integer', minimum: 1, maximum: 5 },
+      },
+    },
     /** Several replicas sharing limits, kill switch and policy version on Redis (src/cluster). */
     cluster: {
       type: 'object',
@@ -134,6 +143,7 @@ export const configSchema = {
         clientOrderIdTtlMs: { type: 'integer', minimum: 0 },
         messageRetentionMs: { type: 'integer', minimum: 1000 },
         throttleHeartbeatMs: { type: 'integer', minimum: 10, maximum: 5000 },
+        accountViewMaxAgeMs: { type: 'integer', minimum: 100, maximum: 60000 },
         caps: {
           type: 'object',
           additionalProperties: false,

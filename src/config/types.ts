@@ -43,6 +43,8 @@ export interface GatewayConfig {
   readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
   readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
   readonly state: { readonly dir: string };
+  /** distinctClients (default true): requester and every approver authenticate with different API keys. */
+  readonly overrides: { readonly distinctClients: boolean; readonly requiredApprovals: number };
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
   /** sha256 of the config file text, recorded in the audit log at start. */

@@ -18,6 +18,14 @@ export interface OrderRouteDeps {
   readonly venues: ReadonlyMap<string, Venue>;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Cluster mode: an order this replica does not hold may be another replica's (shared account). */
+  readonly remote?: RemoteOrders;
+}
+
+/** Orders placed through other replicas: find the owner, have it cancel (src/cluster/shared-orders.ts). */
+export interface RemoteOrders {
+  /** The owner's view of the cancelled order, or undefined when no replica placed it. */
+  cancel(id: string, client: ClientConfig): Promise<unknown | undefined>;
 }
 
 /** Turn validated wire fields into an OrderIntent for this client, or a 400 for an unknown
@@ -98,6 +106,11 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps):
   });
 
   app.delete('/v1/orders/:id', { preHandler: auth.guard('trader'), schema: { tags: ['orders'], summary: 'Cancel an order: pending children dropped, working children cancelled at the venue', params: idParams, response: { 200: orderResponseSchema, 404: errorSchema } } }, async (req) => {
+    const local = orders.get(params(req).id) ?? orders.getByClientOrderId(req.client!.id, params(req).id);
+    if (!local && deps.remote) {
+      const there = await deps.remote.cancel(params(req).id, req.client!);
+      if (there !== undefined) return there;
+    }
     const p = find(req.params as { id: string }, req.client!);
     if (!canCancel(req.client!, p)) throw new LiqguardError('FORBIDDEN', `client "${req.client!.id}" may see order ${params(req).id} but not cancel it (owner or operator only)`);
     await pipeline.cancel(p.intentId, `cancelled by ${req.client!.id}`);

@@ -102,6 +102,9 @@ export class OverrideWorkflow {
     if (this.opt.distinctClients && approver.client === rec.requestedBy.client) {
       throw new LiqguardError('FORBIDDEN', `override ${id} needs an approver with a different API key than the requester's (${rec.requestedBy.client})`);
     }
+    if (this.opt.distinctClients && rec.approvals.some((a) => a.by.client === approver.client)) {
+      throw new LiqguardError('FORBIDDEN', `override ${id} was already approved with API key ${approver.client}: each approval needs its own key`);
+    }
     if (rec.approvals.some((a) => sameOperator(a.by, approver))) throw new LiqguardError('CONFLICT', `${identityText(approver)} already approved override ${id}`);
     const now = this.d.clock.now();
     const approvals = [...rec.approvals, { by: approver, at: now }];

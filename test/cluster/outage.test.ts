@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../src/audit/query.js';
 import { verifyAudit } from '../../src/audit/verify.js';
-import { call, client, clusterConfig, order, redisMissing, runTag, startReplica, startThrowawayRedis, tempDir, until, writePolicy, type Replica } from './support.js';
+import { call, client, clusterConfig, order, redisMissing, runTag, START_BUDGET_MS, startReplica, startThrowawayRedis, tempDir, until, writePolicy, type Replica } from './support.js';
 
 const missing = await redisMissing('cluster outage test');
 const tag = runTag();
@@ -23,7 +23,7 @@ describe.skipIf(missing)('Redis stopped mid-run', () => {
     writePolicy(join(root, 'policies'), 'id: cluster-test\nversion: 1\nrules: []\n');
     const spec = (instance: string) => ({ instance, auditDir, stateDir: join(root, instance), policiesDir: join(root, 'policies'), enforce: 'cluster-test', clients: [client(who)], symbol: SYMBOL, price: 60000, cluster: clusterConfig(redis.url, `lgtest:${tag}:`) });
     replicas.push(...(await Promise.all([startReplica(spec('out-a')), startReplica(spec('out-b'))])));
-  }, 60_000);
+  }, START_BUDGET_MS);
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     await redis?.stop();
@@ -63,7 +63,7 @@ describe.skipIf(missing)('Redis stopped mid-run', () => {
     const byIntent = new Map(page.records.map((r) => [String(r.intentId), r as any]));
     for (const id of intents) expect(byIntent.has(id)).toBe(true);
     expect(intents.filter((id) => byIntent.get(id).decision.code === 'CLUSTER_UNAVAILABLE')).toHaveLength(4);
-  }, 60_000);
+  }, START_BUDGET_MS);
 });
 
 async function metric(url: string, series: string): Promise<number> {

@@ -40,6 +40,7 @@ const yaml = stringify({
     clientOrderIdTtlMs: spec.cluster.clientOrderIdTtlMs,
     messageRetentionMs: spec.cluster.messageRetentionMs,
     throttleHeartbeatMs: spec.cluster.throttleHeartbeatMs,
+    accountViewMaxAgeMs: spec.cluster.accountViewMaxAgeMs,
     ...(spec.cluster.caps ? { caps: spec.cluster.caps } : {}),
   },
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../src/audit/query.js';
 import { verifyAudit } from '../../src/audit/verify.js';
-import { call, cleanupPrefix, client, clusterConfig, order, REDIS_URL, redisMissing, runTag, startReplica, tempDir, uniquePrefix, writePolicy, type Replica } from './support.js';
+import { call, cleanupPrefix, client, clusterConfig, order, REDIS_URL, redisMissing, runTag, START_BUDGET_MS, startReplica, tempDir, uniquePrefix, writePolicy, type Replica } from './support.js';
 import type { ReplicaSpec } from './replica-main.js';
 
 const missing = await redisMissing('cluster replica tests');
@@ -55,7 +55,7 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
   beforeAll(async () => {
     writePolicy(join(root, 'policies'), POLICY);
     [a, b] = await Promise.all([startReplica(spec('replica-a')), startReplica(spec('replica-b'))]);
-  }, 60_000);
+  }, START_BUDGET_MS);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await cleanupPrefix(prefix);
@@ -116,7 +116,7 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
     expect(lift.status).toBe(200);
     const again = record(await order(a.url, ids.kill, limitBuy('0.001')));
     expect(again.body.decision.kind).not.toBe('deny');
-  }, 60_000);
+  }, START_BUDGET_MS);
 
   it('each replica writes its own chain; verify and query merge them, every order audited', async () => {
     await Promise.all([a.stop(), b.stop()]);

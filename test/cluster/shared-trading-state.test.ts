@@ -69,6 +69,42 @@ describe.skipIf(missing)('shared trading state', () => {
       await again.stop();
     }
   }, 30_000);
+
+  it('a Redis restart that lost every key does not lift a kill or a latch: the replicas re-assert them', async () => {
+    const redis = await startThrowawayRedis();
+    const p3 = `${prefix}restart:`;
+    const a = await replica(redis.url, tempDir('ts-ra'), 'a', p3);
+    const b = await replica(redis.url, tempDir('ts-rb'), 'b', p3);
+    const epochs: string[] = [];
+    b.onEpochChange((e) => void epochs.push(e));
+    await a.killSwitchStore().kill({ kind: 'client', value: 'c1' }, 'ops/Ada', 'drill');
+    a.set({ kind: 'symbol', value: 'ETH/USDT:USDT' }, 'REDUCING', 'reduce_only', 'policy/latch', 'latched');
+    await a.flushed();
+    await b.ensureVersion(a.sharedVersion);
+    expect(b.stateFor(order).state).toBe('HALTED');
+    await redis.stop();
+    const empty = await startThrowawayRedis(redis.port); // same port, no data: --save '' --appendonly no
+    try {
+      await until('both replicas reconnected and re-read', async () => conns.at(-1)!.up && conns.at(-2)!.up && epochs.length === 1);
+      // Both still enforce the kill and the latch, and Redis has them again.
+      for (const s of [a, b]) {
+        expect(s.stateFor(order).state).toBe('HALTED');
+        expect(s.stateFor({ ...order, symbol: 'ETH/USDT:USDT', clientId: 'c2' }).state).toBe('REDUCING');
+      }
+      const { Redis } = await import('ioredis');
+      const r = new Redis(empty.url);
+      try {
+        expect(Object.keys(await r.hgetall(`${p3}ts:entries`)).sort()).toEqual(['client:c1|kill', 'symbol:ETH/USDT:USDT|reduce_only']);
+      } finally {
+        r.disconnect();
+      }
+      b.lift({ kind: 'client', value: 'c1' }, 'ops/Bob');
+      await b.flushed();
+      await until('the lift reaches a', async () => a.stateFor(order).state === 'ACTIVE');
+    } finally {
+      await empty.stop();
+    }
+  }, 60_000);
 });
 
 describe('shared trading state without Redis', () => {

@@ -62,7 +62,7 @@ export async function cleanupPrefix(prefix: string, url = REDIS_URL): Promise<nu
 }
 
 export function clusterConfig(url: string, keyPrefix: string, over: Partial<ClusterConfig> = {}): ClusterConfig {
-  return { redis: { url, keyPrefix, commandTimeoutMs: 1000 }, allowDegradedLocal: false, clientOrderIdTtlMs: 600_000, messageRetentionMs: 600_000, throttleHeartbeatMs: 100, ...over };
+  return { redis: { url, keyPrefix, commandTimeoutMs: 1000 }, allowDegradedLocal: false, clientOrderIdTtlMs: 600_000, messageRetentionMs: 600_000, throttleHeartbeatMs: 100, accountViewMaxAgeMs: 2000, ...over };
 }
 
 export const client = (id: string): ClientConfig => ({ id, apiKey: `key-${id}`, account: `acct-${id}`, venue: 'sim', roles: ['trader', 'viewer', 'operator', 'compliance'] });
@@ -75,6 +75,12 @@ export function writePolicy(dir: string, yaml: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'cluster-test.yaml'), yaml);
 }
+
+/** Start-up is awaited on the replica's ready line (its URL on stdout); this cap only turns a hung
+ * start into an error. A cold start took 16.9 s on a busy 2-core host, so it is sized far above. */
+export const REPLICA_START_MS = 120_000;
+/** beforeAll budget for starting replicas (two cold starts in parallel on a busy host). */
+export const START_BUDGET_MS = 2 * REPLICA_START_MS + 10_000;
 
 export interface Replica {
   readonly url: string;
@@ -92,10 +98,11 @@ export async function startReplica(spec: ReplicaSpec): Promise<Replica> {
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not start in 30 s: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not print its URL within ${REPLICA_START_MS / 1000} s: ${err}`)), REPLICA_START_MS);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      // The ready line is the one JSON object with a url (log lines may come first).
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) {
         clearTimeout(timer);
         resolve((JSON.parse(line) as { url: string }).url);

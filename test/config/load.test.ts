@@ -88,6 +88,17 @@ venues:
   });
 });
 
+describe('overrides config', () => {
+  it('two API keys by default; overrides.distinctClients and requiredApprovals are accepted and bounded', () => {
+    expect(loadConfigText(minimal, { env: { A_KEY: 'key-aaaaaaaa' } }).overrides).toEqual({ distinctClients: true, requiredApprovals: 1 });
+    const c = loadConfigText(`${minimal}overrides: { distinctClients: false, requiredApprovals: 2 }\n`, { env: { A_KEY: 'key-aaaaaaaa' } });
+    expect(c.overrides).toEqual({ distinctClients: false, requiredApprovals: 2 });
+    const bad = errorsOf(() => loadConfigText(`${minimal}overrides: { distinctClients: 'yes', requiredApprovals: 0, quorum: 3 }\n`, { env: { A_KEY: 'key-aaaaaaaa' } }));
+    expect(bad.code).toBe('CONFIG_INVALID');
+    expect(bad.paths.sort()).toEqual(['overrides.distinctClients', 'overrides.quorum', 'overrides.requiredApprovals'].sort());
+  });
+});
+
 describe('cluster config', () => {
   const withCluster = (block: string) => minimal + block;
   it('resolves the Redis URL from env, applies defaults, scrubs the password, takes LIQGUARD_INSTANCE', () => {

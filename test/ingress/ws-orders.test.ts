@@ -90,8 +90,11 @@ const restingBuy = (symbol: string, extra: Record<string, unknown> = {}) => {
   const quantity = symbol === XRP ? '100' : '0.01';
   return { op: 'submit', order: { symbol, side: 'buy', type: 'limit', quantity, price, ...extra } };
 };
+// Waits for a condition the socket's messages make true; the cap only turns a hang into a failure
+// (it was 2 s, which a busy host can exceed).
 const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  const end = Date.now() + 20_000;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   expect(cond()).toBe(true);
 };
 

@@ -78,6 +78,14 @@ describe('override lifecycle', () => {
     expect(wf.approve(o.id, carol).state).toBe('active');
   });
 
+  it('distinctClients with two approvals: every approval needs its own key, not only a new person name', () => {
+    const { wf } = setup({ distinctClients: true, requiredApprovals: 2 });
+    const o = wf.request(req());
+    expect(wf.approve(o.id, carol).state).toBe('pending');
+    expect(() => wf.approve(o.id, { client: carol.client, person: 'dave' })).toThrow(/already approved with API key/);
+    expect(wf.approve(o.id, { client: 'audit-desk', person: 'erin' }).state).toBe('active');
+  });
+
   it('requiredApprovals 2: active only after two distinct approvers besides the requester', () => {
     const { wf, overrideStates } = setup({ requiredApprovals: 2 });
     const o = wf.request(req());

@@ -5,6 +5,7 @@
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
 import type { ThrottleRef } from '../../core/types.js';
+import { realTimers, type Timers } from '../split/timers.js';
 
 /** The limiter parameters of a throttle rule (policy/types.ts ThrottleAction has this shape). */
 export interface ThrottleSpec {
@@ -29,6 +30,8 @@ export interface AdmissionOptions {
   readonly maxHoldMs?: number;
   /** Wall-clock source for waitedMs (bottleneck runs on real time). */
   readonly now?: () => number;
+  /** The max_wait give-up and max-hold timers (tests inject ManualTimers: no real-time waits). */
+  readonly timers?: Timers;
 }
 
 const specKey = (s: ThrottleSpec): string => createHash('sha256').update(JSON.stringify([s.rate, s.max_concurrent, s.reservoir])).digest('hex').slice(0, 12);
@@ -38,9 +41,11 @@ export class Admission {
   private readonly holding = new Set<() => void>();
   private readonly now: () => number;
   private readonly maxHoldMs: number;
+  private readonly timers: Timers;
 
   constructor(private readonly opts: AdmissionOptions) {
     this.now = opts.now ?? (() => performance.now());
+    this.timers = opts.timers ?? realTimers;
     this.maxHoldMs = opts.maxHoldMs ?? 5_000;
   }
 
@@ -102,7 +107,7 @@ export class Admission {
   private acquire(l: Bottleneck, maxWaitMs: number): Promise<{ ok: true; release: () => void } | { ok: false; reason: string }> {
     return new Promise((resolve) => {
       let settled = false;
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         if (settled) return;
         settled = true;
         resolve({ ok: false, reason: `queued longer than ${maxWaitMs} ms` });
@@ -110,22 +115,21 @@ export class Admission {
       l.schedule(() => {
         if (settled) return Promise.resolve();
         settled = true;
-        clearTimeout(timer);
+        this.timers.clearTimeout(timer);
         return new Promise<void>((done) => {
           const release = () => {
-            clearTimeout(hold);
+            this.timers.clearTimeout(hold);
             this.holding.delete(release);
             done();
           };
-          const hold = setTimeout(release, this.maxHoldMs);
-          hold.unref?.();
+          const hold = this.timers.setTimeout(release, this.maxHoldMs);
           this.holding.add(release);
           resolve({ ok: true, release });
         });
       }).catch((err: Error) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        this.timers.clearTimeout(timer);
         resolve({ ok: false, reason: `limiter error: ${err.message}` });
       });
     });

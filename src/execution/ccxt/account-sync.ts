@@ -78,7 +78,13 @@ export function accountFromCcxt(account: string, quote: string, bal: CcxtBalance
 
 /** Single-flight cache with an age limit and a dirty flag. A dirty mark (a fill) refreshes at
  * most every `minRefreshMs`: at hundreds of fills a second, one refresh per fill would spend
- * the venue's request weight on account reads. */
+ * the venue's request weight on account reads.
+ *
+ * `maxStaleMs` bounds stale-while-revalidate: a view whose read was sent longer ago than that is
+ * never served; the caller waits for a fresh one, and a failed read throws (fail closed). Replicas
+ * sharing an account set it (cluster.accountViewMaxAgeMs) so that no decision rests on a view
+ * older than the time a filled order's reservation is kept. Age counts from when the read was
+ * sent: a fill before that instant is in the view. */
 export class AccountCache {
   private value: AccountState | undefined;
   private at = -Infinity;
@@ -90,6 +96,7 @@ export class AccountCache {
     private readonly now: () => number,
     private readonly maxAgeMs: number,
     private readonly minRefreshMs = 250,
+    private readonly maxStaleMs = Infinity,
   ) {}
 
   markDirty(): void {
@@ -99,20 +106,21 @@ export class AccountCache {
   /** The cached state; a refresh starts when stale or dirty (awaited only when there is none). */
   async get(): Promise<AccountState> {
     const age = this.now() - this.at;
-    const stale = age > this.maxAgeMs || (this.dirty && age >= this.minRefreshMs);
+    const stale = age > Math.min(this.maxAgeMs, this.maxStaleMs) || (this.dirty && age >= this.minRefreshMs);
     if (stale && !this.inflight) {
       this.dirty = false;
+      const sentAt = this.now();
       this.inflight = this.load()
         .then((v) => {
           this.value = v;
-          this.at = this.now();
+          this.at = sentAt;
           return v;
         })
         .finally(() => {
           this.inflight = undefined;
         });
     }
-    if (this.value) {
+    if (this.value && age <= this.maxStaleMs) {
       this.inflight?.catch(() => undefined);
       return this.value;
     }

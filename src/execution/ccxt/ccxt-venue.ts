@@ -30,6 +30,8 @@ export interface CcxtVenueDeps {
   readonly wallClock: Clock;
   readonly recvWindowMs: number;
   readonly accountRefreshMs: number;
+  /** Never decide on an account view older than this (cluster.accountViewMaxAgeMs). Default: no bound. */
+  readonly accountMaxStaleMs?: number;
   readonly pollIntervalMs: number;
   /** Price to value market orders for the min-notional check (e.g. the market view's mark). */
   readonly refPrice?: (symbol: string) => string | undefined;
@@ -54,7 +56,7 @@ export class CcxtVenue implements Venue {
     this.id = d.id;
     this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
     this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
-    this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs);
+    this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs, undefined, d.accountMaxStaleMs);
   }
 
   instruments(): readonly InstrumentSpec[] {

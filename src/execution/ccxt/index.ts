@@ -26,6 +26,9 @@ export interface CcxtVenueOptions {
   readonly recvWindowMs?: number;
   /** Account (balance + positions) cache age. Default 5000 ms. */
   readonly accountRefreshMs?: number;
+  /** Hard bound on the account view's age: past it an order waits for a fresh read, or fails
+   * closed if the read fails. Cluster mode sets it from cluster.accountViewMaxAgeMs. */
+  readonly accountMaxStaleMs?: number;
   /** Polling interval for open / unknown orders. Default 1000 ms. */
   readonly pollIntervalMs?: number;
   /** Budget limits, margin and waits (Binance USD-M defaults). */
@@ -76,6 +79,7 @@ export async function createCcxtVenue(cfg: VenueConfig, deps: CreateCcxtVenueDep
     wallClock: wall,
     recvWindowMs,
     accountRefreshMs: o.accountRefreshMs ?? 5000,
+    ...(o.accountMaxStaleMs !== undefined ? { accountMaxStaleMs: o.accountMaxStaleMs } : {}),
     pollIntervalMs: o.pollIntervalMs ?? 1000,
     ...(o.refPrice ? { refPrice: o.refPrice } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),

@@ -121,7 +121,8 @@ describe('Binance-shaped answers', () => {
     await call('POST', '/fapi/v1/order', { symbol: 'ETHUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.100', price: '2000.00', newClientOrderId: 'dms-1' });
     expect((await call('POST', '/fapi/v1/countdownCancelAll', { symbol: 'ETHUSDT', countdownTime: 50 })).body).toEqual({ symbol: 'ETHUSDT', countdownTime: '50' });
     expect(v.exchange.openOrdersSync('acct-1', 'ETH/USDT:USDT').map((o) => o.clientOrderId)).toContain('dms-1');
-    await new Promise((r) => setTimeout(r, 120));
+    // The countdown runs on the server's real timers: wait for its effect, not for a guessed time.
+    await waitFor(() => v.exchange.fetchOrderSync('acct-1', 'ETH/USDT:USDT', 'dms-1')?.status === 'canceled');
     expect(v.exchange.fetchOrderSync('acct-1', 'ETH/USDT:USDT', 'dms-1')?.status).toBe('canceled');
   });
 });
@@ -136,7 +137,7 @@ describe('user-data stream', () => {
     const msgs: any[] = [];
     ws.on('message', (m) => msgs.push(JSON.parse(String(m))));
     await call('POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.010', newClientOrderId: 'ws-1' });
-    for (let i = 0; i < 50 && msgs.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => msgs.some((m) => m.e === 'ORDER_TRADE_UPDATE') && msgs.some((m) => m.e === 'ACCOUNT_UPDATE'));
     ws.close();
     const otu = msgs.find((m) => m.e === 'ORDER_TRADE_UPDATE');
     expect(otu.o).toMatchObject({ s: 'BTCUSDT', c: 'ws-1', S: 'BUY', o: 'MARKET', x: 'TRADE', X: 'FILLED', z: '0.010', ps: 'BOTH' });
@@ -173,3 +174,9 @@ describe('fault control endpoint', () => {
     expect(counts.counts).toMatchObject({ errors: 1, rateLimited: 1, banned: 1 });
   });
 });
+
+/** Poll a condition an event makes true; the cap only turns a hang into a failure. */
+async function waitFor(cond: () => boolean, capMs = 20_000): Promise<void> {
+  const end = Date.now() + capMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}
