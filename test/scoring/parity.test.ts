@@ -48,12 +48,12 @@ describe('ONNX vs TypeScript parity', () => {
     const { ds, idx } = await testRows(['ETHUSDT', 'BTCUSDT'], r.card.label);
     expect(idx.length).toBeGreaterThan(10_000);
     expect(await maxParityError(model, ds, idx)).toBeLessThan(1e-5);
-  });
+  }, 240_000);
 
   it('committed default model: every untouched test row within 1e-5', async () => {
     const model = loadModel('models');
     const { ds, idx } = await testRows([...FIT_SYMBOLS, ...TEST_ONLY_SYMBOLS], model.card.label);
     expect(idx.length).toBeGreaterThan(50_000);
     expect(await maxParityError(model, ds, idx)).toBeLessThan(1e-5);
-  });
+  }, 240_000);
 });
