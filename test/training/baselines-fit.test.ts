@@ -72,7 +72,7 @@ describe('fitSignalMap (property)', () => {
         // separable: label = signal above its median (the case that sent the old fit to 1e12)
         const finite = x.filter(Number.isFinite).sort((a, b) => a - b);
         const med = finite.length ? (finite[finite.length >> 1] as number) : 0;
-        const y = rows.map(([v, l]) => (separable ? (Number.isFinite(v) && v > med ? 1 : 0) : l ? 1 : 0));
+        const y: number[] = rows.map(([v, l]) => (separable ? (Number.isFinite(v) && v > med ? 1 : 0) : l ? 1 : 0));
         const m = fitSignalMap('f', x, y);
         expect(Number.isFinite(m.a) && Number.isFinite(m.b) && m.scale > 0).toBe(true);
         const p = x.map((v) => signalProbability(m, v));

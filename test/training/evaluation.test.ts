@@ -9,7 +9,7 @@ import { blankLongWindows, featureWindowHours } from '../../src/training/blankin
 describe('Brier skill reference', () => {
   it('a constant equal to the evaluated base rate scores exactly 0, whatever the training rate was', () => {
     fc.assert(fc.property(fc.array(fc.boolean(), { minLength: 2, maxLength: 300 }), (bits) => {
-      const y = bits.map((b) => (b ? 1 : 0));
+      const y: number[] = bits.map((b) => (b ? 1 : 0));
       const rate = y.reduce((s, v) => s + v, 0) / y.length;
       if (rate === 0 || rate === 1) return;
       expect(brierSkill(y.map(() => rate), y)).toBeCloseTo(0, 12);
