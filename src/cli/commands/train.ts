@@ -14,7 +14,7 @@ Fits the 43-market universe (data/binance_um_klines_1h_43) except the held-out g
 symbol on 2025-07-01 → 2025-12-31, by tier, and the held-out group. Same data + options + seed
 give byte-identical files.
   --symbols A,B       a subset of the universe (held-out symbols stay held out)
-  --stride K          fit on every K-th bar per symbol (default 4)
+  --stride K          fit on every K-th bar per symbol (default 12)
   --data DIR          project data folder (default: data)
   --out DIR           where to write <id>.onnx/.json/.md (default: models)
   --no-default        do not point models/default.json at the new model
