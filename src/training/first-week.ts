@@ -13,14 +13,16 @@ export const FIRST_WEEK_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] a
 
 export interface FirstWeekRow {
   readonly symbol: string; readonly rows: number; readonly unknownShort: number;
-  readonly meanPDownFull: number; readonly meanPDownShort: number; readonly peakPDownFull: number; readonly peakPDownShort: number;
+  readonly meanPDownFull: number; readonly meanPDownShort: number;
+  readonly peakPDownFull: number; readonly peakPDownShort: number;
   readonly meanPUpFull: number; readonly meanPUpShort: number;
 }
 
 const mean = (a: number[]): number => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN);
 
 export async function firstWeekReport(
-  m: ServedModel, full: Dataset, bars: ReadonlyMap<string, readonly BarEvent[]>, funding: readonly FundingEvent[], label: LabelSpec,
+  m: ServedModel, full: Dataset, bars: ReadonlyMap<string, readonly BarEvent[]>,
+  funding: readonly FundingEvent[], label: LabelSpec,
 ): Promise<FirstWeekRow[]> {
   const out: FirstWeekRow[] = [];
   for (const venue of FIRST_WEEK_SYMBOLS) {
@@ -29,10 +31,12 @@ export async function firstWeekReport(
     if (!b) continue;
     const shortBars = b.filter((x) => x.openTime >= FIRST_WEEK.start && x.ts <= FIRST_WEEK.end);
     if (shortBars.length === 0) continue;
-    const short = buildSymbolDataset({ symbol: sym, bars: shortBars, side: funding.filter((f) => f.ts >= FIRST_WEEK.start) }, label);
+    const side = funding.filter((f) => f.ts >= FIRST_WEEK.start);
+    const short = buildSymbolDataset({ symbol: sym, bars: shortBars, side }, label);
     const fullIdx: number[] = [];
     for (let i = 0; i < full.t.length; i++) {
-      if (full.symbol[i] === sym && (full.t[i] as number) > FIRST_WEEK.start && (full.t[i] as number) <= FIRST_WEEK.end) fullIdx.push(i);
+      const t = full.t[i] as number;
+      if (full.symbol[i] === sym && t > FIRST_WEEK.start && t <= FIRST_WEEK.end) fullIdx.push(i);
     }
     const s = await servedScores(m, short, Uint32Array.from(short.t.keys()));
     const f = await servedScores(m, full, fullIdx);

@@ -17,7 +17,9 @@ export interface ServedModel {
 const CHUNK = 100_000;
 
 /** p_down / p_up for every row of `ds` (NaN where the served model would answer unknown). */
-export async function servedScores(m: ServedModel, ds: Dataset, idx: ArrayLike<number>): Promise<{ pDown: Float64Array; pUp: Float64Array }> {
+export async function servedScores(
+  m: ServedModel, ds: Dataset, idx: ArrayLike<number>,
+): Promise<{ pDown: Float64Array; pUp: Float64Array }> {
   const session = await createSessionFromBytes(m.onnx, m.names.length, m.inputName, 'the model');
   const pDown = new Float64Array(idx.length);
   const pUp = new Float64Array(idx.length);

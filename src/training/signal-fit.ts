@@ -82,7 +82,12 @@ export function fitSignalMap(feature: string, x: ArrayLike<number>, y: ArrayLike
     let accepted = false;
     for (let h = 0; h < 30; h++, t /= 2) {
       const next = penalisedLoss(z, y, a - t * da, b - t * db, ridge);
-      if (next <= loss) { a -= t * da; b -= t * db; accepted = loss - next > 1e-12 * Math.max(1, Math.abs(loss)); loss = next; break; }
+      if (next <= loss) {
+        a -= t * da; b -= t * db;
+        accepted = loss - next > 1e-12 * Math.max(1, Math.abs(loss));
+        loss = next;
+        break;
+      }
     }
     if (!accepted) break;
   }
