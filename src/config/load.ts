@@ -178,7 +178,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
         dataDir: abs(replay.dataDir ?? 'data'),
         from: replay.from ?? '2025-09-26',
         to: replay.to ?? '2025-10-24',
-        warmupFrom: replay.warmupFrom ?? '2025-08-01',
+        // 31 days before `from` unless set: the 720-bar features are warm at the first visible bar
+        warmupFrom: replay.warmupFrom ?? new Date(Date.parse(replay.from ?? '2025-09-26') - 31 * 86_400_000).toISOString().slice(0, 10),
         barsPerSecond: replay.barsPerSecond ?? 2,
         loop: replay.loop ?? true,
       }),

@@ -10,14 +10,17 @@ export interface RegimeSession {
 }
 
 export async function createRegimeSession(model: LoadedModel): Promise<RegimeSession> {
+  return createSessionFromBytes(model.onnxBytes, model.card.features.names.length, model.card.onnx.inputName, model.onnxPath);
+}
+
+/** The same session from the graph bytes (training scores its fresh model through the served path). */
+export async function createSessionFromBytes(bytes: Uint8Array, width: number, input: string, label: string): Promise<RegimeSession> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(model.onnxBytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
   } catch (e) {
-    throw new LiqguardError('MODEL_INVALID', `onnxruntime cannot load ${model.onnxPath} (${(e as Error).message}). Re-run \`liqguard train\`.`);
+    throw new LiqguardError('MODEL_INVALID', `onnxruntime cannot load ${label} (${(e as Error).message}). Re-run \`liqguard train\`.`);
   }
-  const width = model.card.features.names.length;
-  const input = model.card.onnx.inputName;
   return {
     async run(features, rows) {
       if (features.length !== rows * width) throw new RangeError(`expected ${rows} x ${width} features, got ${features.length} values`);

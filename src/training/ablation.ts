@@ -123,7 +123,7 @@ function armMetrics(p: Float64Array, y: Float64Array, base: number, bins: number
   for (let i = 0; i < y.length; i++) pos += (y[i] as number) * (w ? (w[i] as number) : 1);
   if (pos <= 0) return NO_METRICS;
   return {
-    prAuc: averagePrecision(p, y, w, order), rocAuc: rocAuc(p, y, w, order), brierSkill: brierSkill(p, y, base, w),
+    prAuc: averagePrecision(p, y, w, order), rocAuc: rocAuc(p, y, w, order), brierSkill: brierSkill(p, y, w),
     ece: expectedCalibrationError(p, y, bins, w, quantileBinEdges(p, bins)),
   };
 }

@@ -1,10 +1,11 @@
 /** Baselines scored on the same rows as the model. Each single-signal baseline is one feature
- * (or the bar range) mapped to a probability by a 1-D logistic fit on the training rows (NaN ->
- * training median), so Brier skill and calibration compare like with like; the direction of the
- * signal is learned, never assumed. Plus the training base rate and a logistic regression on the
- * model's own features. */
+ * (or the bar range) mapped to a probability by a damped, strictly monotone 1-D logistic fit on
+ * the training rows (signal-fit.ts: NaN -> training median), so Brier skill and calibration
+ * compare like with like and the ranking is the raw signal's; the direction of the signal is
+ * learned, never assumed. Plus the training base rate and a logistic regression on the model's
+ * own features. */
 import { column, selectMatrix, type Dataset } from './dataset.js';
-import { fitPlatt } from './calibration.js';
+import { fitSignalMap, signalProbability, type SignalMap } from './signal-fit.js';
 import { logisticPredict, trainLogistic, type LogisticModel } from './logistic.js';
 import { sigmoid } from './matrix.js';
 
@@ -16,11 +17,14 @@ const SIGNALS: Readonly<Record<string, Readonly<Record<Side, string>>>> = {
   bar_range: { down: '@barRange', up: '@barRange' },
   volume_z: { down: 'volume_z_', up: 'volume_z_' },
   drawdown: { down: 'drawdown_', up: 'rally_' }, // shorts are hurt by rallies: the mirror signal
+  realized_vol: { down: 'rv_24', up: 'rv_24' },
+  last_return: { down: 'ret_1', up: 'ret_1' },
   funding_z: { down: 'funding_z_', up: 'funding_z_' },
 };
 export const BASELINE_NAMES = ['base_rate', ...Object.keys(SIGNALS), 'logistic'] as const;
 
-export interface SignalBaseline { readonly feature: string; readonly median: number; readonly a: number; readonly b: number }
+/** A fitted signal map; cards written before the damped fit hold only feature/median/a/b (linear). */
+export type SignalBaseline = SignalMap | { readonly feature: string; readonly median: number; readonly a: number; readonly b: number };
 export interface SideBaselines {
   readonly baseRate: number;
   readonly signals: Readonly<Record<string, SignalBaseline>>;
@@ -28,7 +32,7 @@ export interface SideBaselines {
 }
 
 function resolveFeature(names: readonly string[], prefix: string): string {
-  if (prefix.startsWith('@')) return prefix;
+  if (prefix.startsWith('@') || names.includes(prefix)) return prefix;
   return names.find((n) => n.startsWith(prefix) && !n.includes('pctl', prefix.length)) ?? names.find((n) => n.startsWith(prefix)) ?? prefix;
 }
 
@@ -43,15 +47,7 @@ export function fitBaselines(ds: Dataset, idx: ArrayLike<number>, y: Float64Arra
   const signals: Record<string, SignalBaseline> = {};
   for (const [name, spec] of Object.entries(SIGNALS)) {
     const feature = resolveFeature(ds.names, spec[side]);
-    const v = signalValues(ds, feature, idx);
-    const finite = Array.from(v).filter(Number.isFinite).sort((a, b) => a - b);
-    const median = finite.length ? (finite[finite.length >> 1] as number) : 0;
-    const x = v.map((s) => (Number.isFinite(s) ? s : median));
-    // standardise before Platt so the Newton start (a=1, b=0) is sensible for any signal scale
-    const mu = x.reduce((s, q) => s + q, 0) / Math.max(1, x.length);
-    const sd = Math.sqrt(x.reduce((s, q) => s + (q - mu) ** 2, 0) / Math.max(1, x.length)) || 1;
-    const c = fitPlatt(x.map((q) => (q - mu) / sd), y);
-    signals[name] = { feature, median, a: c.a / sd, b: c.b - (c.a * mu) / sd };
+    signals[name] = fitSignalMap(feature, signalValues(ds, feature, idx), y);
   }
   const logistic = trainLogistic(selectMatrix(ds, idx, modelFeatures), y, { l2: 1, maxIter: 12, tol: 1e-6 });
   return { baseRate: pos / Math.max(1, y.length), signals, logistic };
@@ -61,7 +57,8 @@ export function fitBaselines(ds: Dataset, idx: ArrayLike<number>, y: Float64Arra
 export function baselineProbabilities(ds: Dataset, idx: ArrayLike<number>, b: SideBaselines, modelFeatures: readonly string[]): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = { base_rate: new Float64Array(idx.length).fill(b.baseRate) };
   for (const [name, s] of Object.entries(b.signals)) {
-    out[name] = signalValues(ds, s.feature, idx).map((v) => sigmoid(s.a * (Number.isFinite(v) ? v : s.median) + s.b));
+    out[name] = signalValues(ds, s.feature, idx).map((v) => ('scale' in s
+      ? signalProbability(s, v) : sigmoid(s.a * (Number.isFinite(v) ? v : s.median) + s.b)));
   }
   out.logistic = logisticPredict(b.logistic, selectMatrix(ds, idx, modelFeatures));
   return out;

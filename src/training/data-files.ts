@@ -6,6 +6,7 @@ import { parseKlines } from '../market/replay/klines.js';
 import { parseFunding } from '../market/replay/funding.js';
 import { toUnifiedSymbol } from '../market/symbols.js';
 
+/** The first model's split (lq-x5-h4-a962165b); the 43-market split is in universe.ts. */
 export const FIT_SYMBOLS = ['ETHUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
 /** Every other kline file in data/ is out-of-sample (data/SOURCES.md). */
 export const TEST_ONLY_SYMBOLS = ['BTCUSDT', 'TURBOUSDT', 'PIPPINUSDT', 'BANANAS31USDT', 'SIRENUSDT', 'MYXUSDT', 'COAIUSDT', 'RIVERUSDT', 'BEATUSDT', 'POWERUSDT', 'AIAUSDT'] as const;
@@ -15,7 +16,9 @@ export async function readKlineFile(path: string, venueSymbol: string): Promise<
   return parseKlines(await readTextFile(path), { symbol: toUnifiedSymbol(venueSymbol), file: path });
 }
 
-export const klinePath = (dataDir: string, venueSymbol: string): string => join(dataDir, 'binance_um_klines_1h', `${venueSymbol}_1h.csv.gz`);
+export const KLINES_43 = 'binance_um_klines_1h_43';
+export const klinePath = (dataDir: string, venueSymbol: string, folder = 'binance_um_klines_1h'): string =>
+  join(dataDir, folder, `${venueSymbol}_1h.csv.gz`);
 
 export async function readFundingFile(path: string, venueSymbols?: readonly string[]): Promise<FundingEvent[]> {
   return parseFunding(await readTextFile(path), { file: path, ...(venueSymbols ? { symbols: venueSymbols } : {}) });

@@ -8,6 +8,7 @@ import { stagedMargins, trainGbdt, type GbdtParams } from './gbdt.js';
 import { averagePrecision } from './metrics.js';
 import { logisticMargins, trainLogistic } from './logistic.js';
 import type { Side } from './baselines.js';
+import { blankLongWindows, type BlankSpec } from './blanking.js';
 
 export type GridEntry = Omit<GbdtParams, 'nTrees' | 'seed'>;
 
@@ -17,6 +18,8 @@ export interface SelectionConfig {
   readonly grid: readonly GridEntry[];
   readonly checkpoints: readonly number[]; // tree counts evaluated; the last is the most trained
   readonly seed: number;
+  /** long-window blanking of the training rows (blanking.ts); validation rows stay as they are */
+  readonly blank?: BlankSpec;
 }
 
 export interface FoldResult { readonly fold: string; readonly trainRows: number; readonly validRows: number; readonly validPositives: number; readonly prAuc: number; readonly logisticPrAuc: number }
@@ -53,7 +56,8 @@ export function selectModel(ds: Dataset, allFolds: readonly Fold[], names: reado
   const margins: Float64Array[][][] = cfg.grid.map(() => []);
   const foldResults: FoldResult[] = [];
   folds.forEach((fold, fi) => {
-    const Xt = selectMatrix(ds, fold.train, names);
+    const X0 = selectMatrix(ds, fold.train, names);
+    const Xt = cfg.blank ? { ...X0, data: blankLongWindows(X0.data, names, cfg.blank, cfg.seed + 101 + fi) } : X0;
     const Xv = selectMatrix(ds, fold.valid, names);
     const yt = yOf(fold.train);
     const yv = yOf(fold.valid);

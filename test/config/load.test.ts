@@ -39,6 +39,11 @@ describe('config', () => {
     expect(c.server).toMatchObject({ host: '0.0.0.0', port: 9191 });
   });
 
+  it('replay warm-up defaults to 31 days before the first visible bar (the 720-bar features are warm)', () => {
+    const c = loadConfigText(`${minimal}market:\n  replay: { from: 2025-03-01, to: 2025-03-10 }\n`, { env: { A_KEY: 'secret-key-123' } });
+    expect(c.market.replay.warmupFrom).toBe('2025-01-29');
+  });
+
   it('reads secrets from env and reports an unset variable with its path', () => {
     expect(loadConfigText(minimal, { env: { A_KEY: 'secret-key-123' } }).clients[0]!.apiKey).toBe('secret-key-123');
     const e = errorsOf(() => loadConfigText(minimal, { env: {} }));

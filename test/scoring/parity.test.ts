@@ -1,5 +1,6 @@
 /** ONNX (onnxruntime-node) output equals the TypeScript model within 1e-5 on every test row: of a
- * tiny model trained here, and of the committed default model on its whole untouched test set. */
+ * tiny model trained here, and of the committed default model on 2025-07-01 → 2025-12-31 of a
+ * major, a held-out major and a held-out small cap of the 43-market set. */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,17 +10,21 @@ import { loadModel, type LoadedModel } from '../../src/scoring/load-model.js';
 import { createRegimeSession } from '../../src/scoring/onnx-session.js';
 import { calibratedProbability } from '../../src/scoring/tree-ensemble.js';
 import { buildSymbolDataset, concatDatasets, selectMatrix, type Dataset } from '../../src/training/dataset.js';
-import { FIT_SYMBOLS, TEST_ONLY_SYMBOLS, TEST_START, fundingPath, klinePath, readFundingFile, readKlineFile } from '../../src/training/data-files.js';
+import { KLINES_43, fundingPath, klinePath, readFundingFile, readKlineFile } from '../../src/training/data-files.js';
 import { toUnifiedSymbol } from '../../src/market/symbols.js';
+
+const FROM = Date.UTC(2025, 6, 1);
 
 async function testRows(symbols: readonly string[], label: { thresholdPct: number; horizonHours: number }): Promise<{ ds: Dataset; idx: number[] }> {
   const funding = await readFundingFile(fundingPath('data'), symbols);
   const parts: Dataset[] = [];
-  for (const s of symbols) parts.push(buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars: await readKlineFile(klinePath('data', s), s), side: funding }, label));
+  for (const s of symbols) {
+    const bars = (await readKlineFile(klinePath('data', s, KLINES_43), s)).filter((b) => b.ts >= FROM - 60 * 86_400_000);
+    parts.push(buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars, side: funding }, label));
+  }
   const ds = concatDatasets(parts);
-  const fit = new Set(FIT_SYMBOLS.map((s) => toUnifiedSymbol(s)));
   const idx: number[] = [];
-  ds.t.forEach((t, i) => { if (!fit.has(ds.symbol[i] as string) || t >= TEST_START) idx.push(i); });
+  ds.t.forEach((t, i) => { if (t >= FROM) idx.push(i); });
   return { ds, idx };
 }
 
@@ -46,14 +51,14 @@ describe('ONNX vs TypeScript parity', () => {
     const r = await trainTiny(dir);
     const model = loadModel(dir);
     const { ds, idx } = await testRows(['ETHUSDT', 'BTCUSDT'], r.card.label);
-    expect(idx.length).toBeGreaterThan(10_000);
+    expect(idx.length).toBeGreaterThan(8_000);
     expect(await maxParityError(model, ds, idx)).toBeLessThan(1e-5);
-  });
+  }, 240_000);
 
-  it('committed default model: every untouched test row within 1e-5', async () => {
+  it('committed default model: every evaluated row of three symbols within 1e-5', async () => {
     const model = loadModel('models');
-    const { ds, idx } = await testRows([...FIT_SYMBOLS, ...TEST_ONLY_SYMBOLS], model.card.label);
-    expect(idx.length).toBeGreaterThan(50_000);
+    const { ds, idx } = await testRows(['BTCUSDT', 'XRPUSDT', 'WIFUSDT'], model.card.label);
+    expect(idx.length).toBeGreaterThan(12_000);
     expect(await maxParityError(model, ds, idx)).toBeLessThan(1e-5);
-  });
+  }, 240_000);
 });

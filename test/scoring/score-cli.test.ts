@@ -95,7 +95,7 @@ describe('liqguard evaluate --json', () => {
     const j = JSON.parse(r.out);
     expect(j.symbol).toBe('BTC/USDT:USDT');
     for (const side of ['down', 'up']) {
-      expect(Object.keys(j[side].baselines).sort()).toEqual(['bar_range', 'base_rate', 'drawdown', 'funding_z', 'logistic', 'rv_percentile', 'volume_z']);
+      expect(Object.keys(j[side].baselines).sort()).toEqual(['bar_range', 'base_rate', 'drawdown', 'funding_z', 'last_return', 'logistic', 'realized_vol', 'rv_percentile', 'volume_z']);
       expect(j[side].model.prAuc).toBeGreaterThan(0);
       expect(j[side].reliability.length).toBeGreaterThan(1);
       expect(j[side].model.recallAtBudget.map((b: { alarmsPerSymbolWeek: number }) => b.alarmsPerSymbolWeek)).toEqual([1, 5, 20]);

@@ -1,21 +1,23 @@
 /** Trains a tiny real model (small slice of the project data, one grid entry, few trees) for
- * tests. Never the full model. */
-import { DEFAULT_TRAIN, trainModel, type TrainResult } from '../../src/training/train-run.js';
+ * tests. Never the full model. ETH is fitted, BTC is the held-out symbol. */
+import { DEFAULT_TRAIN, trainModel, type TrainOptions, type TrainResult } from '../../src/training/train-run.js';
 import { writeModel } from '../../src/training/write-model.js';
 
-export const TINY = {
+export const TINY: TrainOptions = {
   ...DEFAULT_TRAIN,
   dataDir: 'data',
   log: () => {},
-  fitSymbols: ['ETHUSDT'],
-  testSymbols: ['BTCUSDT'],
-  fitStart: Date.UTC(2024, 0, 1),
-  dataEnd: Date.UTC(2025, 1, 1),
+  symbols: ['ETHUSDT', 'BTCUSDT'],
+  heldOut: ['BTCUSDT'],
+  fitStart: Date.UTC(2025, 0, 1),
+  dataEnd: Date.UTC(2025, 9, 20),
+  evalEnd: Date.UTC(2025, 9, 20),
+  fitStride: 1,
   replicates: 5,
   selection: {
     ...DEFAULT_TRAIN.selection,
-    folds: [{ name: '2024H2', start: Date.UTC(2024, 6, 1), end: Date.UTC(2025, 0, 1) }],
-    grid: DEFAULT_TRAIN.selection.grid.slice(0, 1),
+    folds: [{ name: '2025Q2', start: Date.UTC(2025, 3, 1), end: Date.UTC(2025, 6, 1) }],
+    grid: [{ ...(DEFAULT_TRAIN.selection.grid[0] as NonNullable<(typeof DEFAULT_TRAIN.selection.grid)[0]>), minChildWeight: 5 }],
     checkpoints: [10, 20],
   },
 };

@@ -24,11 +24,11 @@ describe('metrics on hand-made cases', () => {
     expect(rocAuc([0.5, 0.5, 0.5], [1, 0, 0])).toBeCloseTo(0.5, 12);
   });
 
-  it('Brier and skill against the training base rate', () => {
+  it('Brier and skill against the evaluated rows\' base rate', () => {
     expect(brier([0.2, 0.8], [0, 1])).toBeCloseTo(0.04, 12);
     // reference: constant 0.5 -> Brier 0.25; skill = 1 - 0.04 / 0.25
-    expect(brierSkill([0.2, 0.8], [0, 1], 0.5)).toBeCloseTo(1 - 0.04 / 0.25, 12);
-    expect(brierSkill([0.5, 0.5], [0, 1], 0.5)).toBeCloseTo(0, 12);
+    expect(brierSkill([0.2, 0.8], [0, 1])).toBeCloseTo(1 - 0.04 / 0.25, 12);
+    expect(brierSkill([0.5, 0.5], [0, 1])).toBeCloseTo(0, 12);
   });
 
   it('reliability table and ECE', () => {

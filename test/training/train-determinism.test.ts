@@ -19,14 +19,17 @@ describe('liqguard train determinism (tiny slice)', () => {
     expect(Buffer.from(rc.onnx).equals(Buffer.from(ra.onnx))).toBe(false);
     expect(validateCard(JSON.parse(readFileSync(join(a, `${ra.id}.json`), 'utf8')))).toEqual([]);
     expect(JSON.parse(readFileSync(join(a, 'default.json'), 'utf8'))).toEqual({ model: ra.id });
-  });
+  }, 240_000);
 
-  it('fits only allowed rows: symbols ETH only and label windows ending before 2025 minus the embargo', async () => {
+  it('fits only allowed rows: never the held-out symbol, label windows ending by the cut minus the embargo', async () => {
     const r = await trainTiny();
-    const tr = r.card.training as { fitSymbols: string[]; fitSpan: { to: string }; embargoHours: number };
+    const tr = r.card.training as { fitSymbols: string[]; heldOutSymbols: string[]; fitSpan: { to: string }; embargoHours: number; fitEnd: string };
     expect(tr.fitSymbols).toEqual(['ETH/USDT:USDT']);
-    expect(Date.parse(tr.fitSpan.to) + (r.card.label.horizonHours + tr.embargoHours) * 3_600_000).toBeLessThanOrEqual(Date.UTC(2025, 0, 1));
-    const per = (r.card.evaluation as { perSymbol: Record<string, unknown> }).perSymbol;
-    expect(Object.keys(per).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT:USDT']);
-  });
+    expect(tr.heldOutSymbols).toEqual(['BTCUSDT']);
+    expect(tr.fitEnd).toBe('2025-07-01T00:00:00.000Z');
+    expect(Date.parse(tr.fitSpan.to) + (r.card.label.horizonHours + tr.embargoHours) * 3_600_000).toBeLessThanOrEqual(Date.UTC(2025, 6, 1));
+    const ev = r.card.evaluation as { perSymbol: Record<string, unknown>; pooled: Record<string, unknown> };
+    expect(Object.keys(ev.perSymbol).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT:USDT']);
+    expect(Object.keys(ev.pooled)).toEqual(['all', 'major', 'heldOut', 'heldOutWholeSpan']);
+  }, 240_000);
 });

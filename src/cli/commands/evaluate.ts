@@ -2,15 +2,11 @@
  * card (fitted on the training rows only), on the file's labelled rows. */
 import { parseArgs } from 'node:util';
 import { loadModel } from '../../scoring/load-model.js';
-import { createRegimeSession } from '../../scoring/onnx-session.js';
-import { scoreBatch } from '../../scoring/batch-score.js';
-import { baselineProbabilities, logisticFromJson, type Side, type SideBaselines } from '../../training/baselines.js';
-import { FIT_SYMBOLS, TEST_START } from '../../training/data-files.js';
-import { selectMatrix } from '../../training/dataset.js';
-import { evaluateSide, WEEK_MS, type SideReport } from '../../training/evaluation.js';
+import { logisticFromJson, type Side, type SideBaselines } from '../../training/baselines.js';
+import type { SideReport } from '../../training/evaluation.js';
+import { evaluateRows, servedScores } from '../../training/served-eval.js';
 import { loadFileDataset } from '../../training/file-dataset.js';
 import { cardJson } from '../../training/write-model.js';
-import { toVenueSymbol } from '../../market/symbols.js';
 
 const USAGE = `usage: liqguard evaluate --klines FILE [--funding FILE] [--json] [--model CARD|DIR] [--symbol SYM] [--replicates N]
 
@@ -39,35 +35,30 @@ export async function run(argv: string[]): Promise<number> {
   const card = model.card;
   const { ds, bars, symbol } = await loadFileDataset(a.klines, a.funding, a.symbol, card.features.barMs, card.label);
   const all = Uint32Array.from(bars.keys());
-  const X = selectMatrix(ds, all, card.features.names);
-  const session = await createRegimeSession(model);
-  let scores;
-  try { scores = await scoreBatch(model, session, X.data, X.rows); } finally { await session.release(); }
+  const served = { onnx: model.onnxBytes, names: card.features.names, inputName: card.onnx.inputName, maxMissingFraction: card.serving.maxMissingFraction };
+  const scores = await servedScores(served, ds, all);
   const labelled = Array.from(all).filter((i) => Number.isFinite(ds.labelEnd[i] as number) && Number.isFinite(scores.pDown[i] as number));
-  const venue = toVenueSymbol(symbol);
-  const inSample = (FIT_SYMBOLS as readonly string[]).includes(venue) ? labelled.filter((i) => (ds.t[i] as number) < TEST_START).length : 0;
+  const tr = card.training as { fitSymbols?: string[]; fitEnd?: string; testStart?: string };
+  const fitEnd = Date.parse(tr.fitEnd ?? tr.testStart ?? '');
+  const inSample = (tr.fitSymbols ?? []).includes(symbol) ? labelled.filter((i) => (ds.t[i] as number) < fitEnd).length : 0;
   const report: Record<string, unknown> = {
     model: card.id, modelSha256: model.sha256, symbol, file: a.klines, bars: bars.length, labelledRows: labelled.length,
     label: card.label.description,
-    ...(inSample ? { warning: `${inSample} of these rows are in the model's fitting data (${venue} before 2025-01-01): in-sample, not a test` } : {}),
+    ...(inSample ? { warning: `${inSample} of these rows are in the model's fitting data (${symbol} before ${new Date(fitEnd).toISOString().slice(0, 10)}): in-sample, not a test` } : {}),
   };
   for (const side of ['down', 'up'] as const) {
-    const y = Float64Array.from(labelled, (i) => (side === 'down' ? ds.down : ds.up)[i] as number);
     const base = sideBaselines(card.training as Record<string, unknown>, side);
-    const r: SideReport | null = labelled.length === 0 ? null : evaluateSide({
-      y, t: Float64Array.from(labelled, (i) => ds.t[i] as number), model: Float64Array.from(labelled, (i) => (side === 'down' ? scores.pDown : scores.pUp)[i] as number),
-      baselines: baselineProbabilities(ds, labelled, base, card.features.names), trainBaseRate: base.baseRate,
-      symbolWeeks: (labelled.length * ds.barMs) / WEEK_MS, replicates, seed: 1,
-    });
-    report[side] = r;
+    report[side] = evaluateRows(ds, labelled, side, side === 'down' ? scores.pDown : scores.pUp, base, card.features.names, replicates, 1);
   }
   if (a.json) { process.stdout.write(cardJson(report)); return 0; }
   const lines = [`${card.id} on ${symbol} (${labelled.length} labelled ${card.features.barMs / 60_000}-min bars)${report.warning ? `\nWARNING: ${report.warning}` : ''}`];
   for (const side of ['down', 'up'] as const) {
     const r = report[side] as SideReport | null;
     if (!r) continue;
-    lines.push(`p_${side}: base rate ${r.baseRate.toFixed(4)}; scorer, PR-AUC, ROC-AUC, Brier skill, ECE`);
+    lines.push(`p_${side}: base rate ${r.baseRate.toFixed(4)}; scorer, PR-AUC, ROC-AUC, Brier skill (vs these rows' base rate), ECE`);
     for (const [n, m] of [['model', r.model] as const, ...Object.entries(r.baselines)]) lines.push(`  ${n.padEnd(14)} ${m.prAuc.toFixed(4)} ${m.rocAuc.toFixed(4)} ${m.brierSkill.toFixed(4)} ${m.ece.toFixed(4)}`);
+    const acc = r.acceptance;
+    lines.push(`  bar (ROC-AUC +0.05 over ${acc.bestRocAuc.name}, PR-AUC x1.25 over ${acc.bestPrAuc.name}, ECE <= 0.01): ${acc.met ? 'met' : 'not met'}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

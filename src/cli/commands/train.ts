@@ -3,13 +3,18 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TRAIN, trainModel, type TrainOptions } from '../../training/train-run.js';
 import { writeModel } from '../../training/write-model.js';
+import { HELD_OUT, UNIVERSE } from '../../training/universe.js';
 
 const USAGE = `usage: liqguard train [--data DIR] [--out DIR] [--seed N] [--no-default]
-                      [--threshold-pct X] [--horizon-hours H] [--replicates N]
-                      [--fit-start YYYY-MM-DD] [--data-end YYYY-MM-DD] [--fit-symbols A,B] [--test-symbols C,D] [--quick]
+                      [--threshold-pct X] [--horizon-hours H] [--replicates N] [--stride K]
+                      [--fit-start YYYY-MM-DD] [--data-end YYYY-MM-DD] [--symbols A,B] [--quick]
 
-Fits only ETH/XRP/BNB up to 2024-12-31 (data/SOURCES.md); everything later and every other
-symbol is the untouched test set. Same data + options + seed give byte-identical files.
+Fits the 43-market universe (data/binance_um_klines_1h_43) except the held-out group
+(${HELD_OUT.join(', ')}) on label windows ending by 2025-06-30 (data/SOURCES.md); reports every
+symbol on 2025-07-01 → 2025-12-31, by tier, and the held-out group. Same data + options + seed
+give byte-identical files.
+  --symbols A,B       a subset of the universe (held-out symbols stay held out)
+  --stride K          fit on every K-th bar per symbol (default 12)
   --data DIR          project data folder (default: data)
   --out DIR           where to write <id>.onnx/.json/.md (default: models)
   --no-default        do not point models/default.json at the new model
@@ -35,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     a = parseArgs({ args: argv, strict: true, options: {
       data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'no-default': { type: 'boolean' }, help: { type: 'boolean' },
       'threshold-pct': { type: 'string' }, 'horizon-hours': { type: 'string' }, replicates: { type: 'string' }, 'fit-start': { type: 'string' },
-      'data-end': { type: 'string' }, 'fit-symbols': { type: 'string' }, 'test-symbols': { type: 'string' }, quick: { type: 'boolean' },
+      'data-end': { type: 'string' }, symbols: { type: 'string' }, stride: { type: 'string' }, quick: { type: 'boolean' },
     } }).values;
   } catch (e) {
     process.stderr.write(`liqguard train: ${(e as Error).message}\n${USAGE}\n`);
@@ -53,13 +58,14 @@ export async function run(argv: string[]): Promise<number> {
       seed: Math.floor(posNum(a.seed, '--seed', DEFAULT_TRAIN.seed)),
       label: { thresholdPct: posNum(a['threshold-pct'], '--threshold-pct', DEFAULT_TRAIN.label.thresholdPct), horizonHours: posNum(a['horizon-hours'], '--horizon-hours', DEFAULT_TRAIN.label.horizonHours) },
       replicates: Math.floor(posNum(a.replicates, '--replicates', a.quick ? 20 : DEFAULT_TRAIN.replicates)),
-      ...(a['fit-symbols'] ? { fitSymbols: a['fit-symbols'].split(',') } : {}),
-      ...(a['test-symbols'] ? { testSymbols: a['test-symbols'].split(',').filter(Boolean) } : {}),
+      ...(a.symbols ? { symbols: a.symbols.split(',').filter(Boolean) } : {}),
+      fitStride: Math.floor(posNum(a.stride, '--stride', DEFAULT_TRAIN.fitStride)),
       ...(fitStart !== undefined ? { fitStart } : {}),
       ...(dataEnd !== undefined ? { dataEnd } : {}),
       ...(a.quick ? { selection: { ...DEFAULT_TRAIN.selection, grid: DEFAULT_TRAIN.selection.grid.slice(0, 1), checkpoints: [10, 20] } } : {}),
     };
-    if (o.fitSymbols.some((s) => !['ETHUSDT', 'XRPUSDT', 'BNBUSDT'].includes(s))) throw new Error('--fit-symbols may only name ETHUSDT, XRPUSDT, BNBUSDT (data/SOURCES.md)');
+    const unknown = o.symbols.filter((s) => !UNIVERSE.includes(s));
+    if (unknown.length) throw new Error(`--symbols: not in the 43-market universe: ${unknown.join(', ')}`);
   } catch (e) {
     process.stderr.write(`liqguard train: ${(e as Error).message}\n`);
     return 2;

@@ -9,7 +9,7 @@ import { createFeedMetrics, noMetrics, type FeedMetrics } from './feed-metrics.j
 import { FundingTracker, fundingRateToMarkEvent, toBookEvent, toClosedBars, toLiquidationEvents, toMarkEvent, toOpenInterestEvent, toTradeEvents } from './normalize.js';
 import { runLoop, type ErrorKind } from './stream-loop.js';
 import { StreamRegistry, streamKey } from './stream-registry.js';
-import type { BackoffOptions, CcxtExchangeLike, FeedStatsSnapshot, LiveFeed, LiveFeedOptions, LiveVenueConfig, StreamKind, StreamStatus } from './types.js';
+import type { BackoffOptions, CcxtExchangeLike, FeedLogger, FeedStatsSnapshot, LiveFeed, LiveFeedOptions, LiveVenueConfig, StreamKind, StreamStatus } from './types.js';
 
 const DEFAULT_SILENCE: Readonly<Record<StreamKind, number>> = { book: 10_000, mark: 10_000, trades: 120_000, liquidations: 0, openInterest: 0, bars: 0 };
 
@@ -97,12 +97,14 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
     if (on('bars') && bars && has('fetchOHLCV')) {
       const tfMs = (ex.parseTimeframe?.(bars.timeframe) ?? 3600) * 1000;
       let after = -Infinity;
+      let backfill = bars.backfillDays ?? 31;
       out.push({
         stream: 'bars',
         intervalMs: bars.pollMs,
         silenceAfterMs: opts.silenceAfterMs?.bars ?? tfMs + 3 * bars.pollMs,
         once: async () => {
-          const closed = toClosedBars(symbol, await ex.fetchOHLCV!(symbol, bars.timeframe, undefined, 3), tfMs, now(), after);
+          const closed = toClosedBars(symbol, await fetchBars(ex, symbol, bars.timeframe, tfMs, backfill, now(), opts.logger, v.id), tfMs, now(), after);
+          backfill = 0; // once, at start: later polls fetch the last few bars
           if (closed.length > 0) after = closed[closed.length - 1]!.openTime;
           emit(v.id, symbol, 'bars', closed);
         },
@@ -217,4 +219,21 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
 
 function errText(err: unknown): string {
   return err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err);
+}
+
+/** Closed bars for the poll; at start, `backfillDays` of history so that the long-window features
+ * (30-day percentiles) are known from the first order instead of after a blind month. Binance
+ * serves up to 1,500 bars per call; a venue that refuses the request gets the plain poll. */
+async function fetchBars(
+  ex: CcxtExchangeLike, symbol: string, timeframe: string, tfMs: number, backfillDays: number, now: number, logger: FeedLogger, venue: string,
+): Promise<unknown> {
+  if (backfillDays > 0) {
+    const limit = Math.min(1500, Math.ceil((backfillDays * 86_400_000) / tfMs) + 2);
+    try {
+      return await ex.fetchOHLCV!(symbol, timeframe, now - (limit - 1) * tfMs, limit);
+    } catch (err) {
+      logger.warn({ venue, symbol, err: (err as Error).message }, 'bar backfill refused; features warm up from live bars');
+    }
+  }
+  return ex.fetchOHLCV!(symbol, timeframe, undefined, 3);
 }

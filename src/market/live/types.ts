@@ -81,8 +81,9 @@ export interface LiveFeedOptions {
   readonly openInterestPollMs?: number;
   /** Used only where the venue has no mark-price stream. */
   readonly fundingPollMs?: number;
-  /** Closed bars polled with fetchOHLCV; false turns it off. */
-  readonly bars?: { readonly timeframe: string; readonly pollMs: number } | false;
+  /** Closed bars polled with fetchOHLCV; false turns it off. At start `backfillDays` (default 31)
+   * of history are fetched once, so the 720-bar features are warm from the first order. */
+  readonly bars?: { readonly timeframe: string; readonly pollMs: number; readonly backfillDays?: number } | false;
   /** Levels per side in each BookEvent. */
   readonly bookDepth?: number;
   /** Silence thresholds per stream (ms); 0 disables. Polled streams default to 3 poll periods. */

@@ -229,4 +229,21 @@ describe('live feed against the local Binance USD-M server', () => {
     expect(h.server.requests.every((r) => r.remoteAddress === '127.0.0.1')).toBe(true);
     expect(h.server.wsConnections.every((c) => c.remoteAddress === '127.0.0.1')).toBe(true);
   });
+  it('backfills bars at start (the 720-bar features are not blind for a month), then polls the last few', async () => {
+    const m = 60_000;
+    const last = Math.floor(Date.now() / m) * m - 2 * m; // opens of closed bars, newest two minutes ago
+    const opens = Array.from({ length: 200 }, (_, k) => last - (199 - k) * m);
+    for (const o of opens) h.source.ingest({ type: 'bar', symbol: BTC, ts: o + m, openTime: o, intervalMs: m, open: 60_000, high: 60_010, low: 59_990, close: 60_005, volume: 1 });
+    const only = { book: false, mark: false, trades: false, liquidations: false, openInterest: false } as const;
+    const { feed, events } = startFeed({ streams: only, bars: { timeframe: '1m', pollMs: 50, backfillDays: 1 } });
+    await feed.start();
+    await until(() => (ofType(events, 'bar').length >= 200 ? true : undefined), '200 backfilled bars');
+    const got = ofType(events, 'bar').map((b) => b.openTime).filter((t) => t >= opens[0]!);
+    expect(got.slice(0, 200)).toEqual(opens); // in order, none twice, none missing
+    // without a backfill the first poll would have delivered the last 3 bars only
+    const { feed: f2, events: e2 } = startFeed({ streams: only, bars: { timeframe: '1m', pollMs: 50, backfillDays: 0 } });
+    await f2.start();
+    await until(() => (ofType(e2, 'bar').length > 0 ? true : undefined), 'polled bars');
+    expect(ofType(e2, 'bar').length).toBeLessThanOrEqual(3);
+  });
 });
