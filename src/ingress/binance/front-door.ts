@@ -69,7 +69,7 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
   const listenKeys = new ListenKeys(() => wallClock.now());
   const fmt = new Formatter(source);
   const faults = new FaultState();
-  const hub = new WsHub(source, fmt, faults, 100);
+  const hub = new WsHub(source, fmt, faults, 100, (name) => listenKeys.clientOf(name) !== undefined);
 
   const plugin = async (app: FastifyInstance, auth: ApiKeyAuth): Promise<void> => {
     const ctx: FrontDoorContext = { ...deps, wallClock, auth, source, orderIds, leverage: new LeverageBook(), maxRecvWindowMs: deps.maxRecvWindowMs ?? MAX_RECV_WINDOW_MS, journal };

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { WsHub } from '../../venue-api/binance/ws-hub.js';
+import { LISTEN_KEY_SHAPE, type WsHub } from '../../venue-api/binance/ws-hub.js';
 import { parseStream } from '../../venue-api/binance/ws-streams.js';
 import type { ListenKeys } from './listen-keys.js';
 
@@ -21,17 +21,13 @@ export function refusalOf(url: URL, keys: Pick<ListenKeys, 'clientOf'>): string 
   const rest = m[2] ?? '';
   const listenKey = url.searchParams.get('listenKey');
   if (listenKey !== null) return keys.clientOf(listenKey) ? undefined : 'listenKey does not exist or expired';
-  if (url.pathname.startsWith('/private/')) return 'listenKey required (/private/ws?listenKey=K)';
-  if (m[1] === 'stream') {
-    const names = (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '');
-    const bad = names.find((n) => !parseStream(n));
-    return bad === undefined ? undefined : `invalid stream name ${bad.slice(0, 60)}`;
+  const names = m[1] === 'stream' ? (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '') : rest === '' || /^[0-9]+$/.test(rest) ? [] : rest.split('/');
+  // An empty list is a connection that SUBSCRIBEs later (/ws, ccxt's /public/ws/<n>, the connector).
+  for (const n of names) {
+    if (parseStream(n) || keys.clientOf(n)) continue;
+    return n.includes('@') || names.length > 1 || (m[1] === 'stream' && !LISTEN_KEY_SHAPE(n)) ? `invalid stream name ${n.slice(0, 60)}` : 'listenKey does not exist or expired';
   }
-  if (rest === '' || /^[0-9]+$/.test(rest)) return undefined; // /ws, ccxt's /public/ws/<n>: SUBSCRIBE later
-  const names = rest.split('/');
-  if (names.every((n) => parseStream(n))) return undefined;
-  if (names.length === 1 && keys.clientOf(rest)) return undefined;
-  return names.length === 1 && !rest.includes('@') ? 'listenKey does not exist or expired' : `invalid stream name ${rest.slice(0, 60)}`;
+  return undefined;
 }
 
 /** Mounts the upgrade handler; returns nothing, cleans up in the app's preClose. */

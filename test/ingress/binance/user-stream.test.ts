@@ -98,7 +98,7 @@ describe('user-data stream on the door', () => {
     await bot.loadMarkets();
     const px = Number((Math.round(lastPrice(BTC) * 0.97 * 10) / 10).toFixed(1));
     const o = await bot.createOrder(BTC, 'limit', 'buy', 0.01, px, { clientOrderId: 'us-lim-1' });
-    await bot.cancelOrder(o.id, BTC);
+    await bot.cancelOrder(o.id!, BTC);
     await expect.poll(() => s.events.filter((e) => e.o?.c === 'us-lim-1').map((e) => e.o!.x), { timeout: 30_000 }).toEqual(['NEW', 'CANCELED']);
     const ev = s.events.find((e) => e.o?.c === 'us-lim-1')!;
     expect(ev.o).toMatchObject({ s: 'BTCUSDT', S: 'BUY', o: 'LIMIT', f: 'GTC', q: '0.01', p: String(px), X: 'NEW' });
