@@ -16,7 +16,7 @@ import { registerPublicRoutes } from '../../venue-api/binance/public-routes.js';
 import { keepRawBodies } from '../../venue-api/binance/raw-body.js';
 import { MAX_RECV_WINDOW_MS } from '../../venue-api/binance/signed.js';
 import { WeightMeter } from '../../venue-api/binance/weight.js';
-import { WsHub } from '../../venue-api/binance/ws-hub.js';
+import { WsHub, type HubStats } from '../../venue-api/binance/ws-hub.js';
 import type { ApiKeyAuth } from '../auth.js';
 import { toLiqguardError } from '../error-handler.js';
 import { EventBus } from '../../events.js';
@@ -54,7 +54,7 @@ export interface BinanceFrontDoor {
   readonly source: GatewayMarketSource;
   readonly orderIds: OrderIdMap;
   /** The door's websockets (market and user-data streams): open connections and counters. */
-  readonly ws: { connectionCount(): number; readonly seen: readonly { path: string }[] };
+  readonly ws: { connectionCount(): number; readonly seen: readonly { path: string }[]; readonly stats: Readonly<HubStats> };
   /** A looping replay restarted: market history follows the new pass. */
   reset(): void;
 }
@@ -94,7 +94,7 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
     });
     attachWsDoor(app, pub.hub, listenKeys);
   };
-  return { plugin, ingest: (e) => source.ingest(e), source, orderIds, ws: { connectionCount: () => hub.connectionCount, seen: hub.seen }, reset: () => source.reset() };
+  return { plugin, ingest: (e) => source.ingest(e), source, orderIds, ws: { connectionCount: () => hub.connectionCount, seen: hub.seen, stats: hub.stats }, reset: () => source.reset() };
 }
 
 /** Any error in the front door's scope as a Binance body. Gateway faults hide their message. */
