@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ALL = ['http', 'pipeline', 'features', 'scoring', 'policy', 'audit', 'venue', 'e2e-venue', 'cluster'];
+const ALL = ['http', 'pipeline', 'features', 'scoring', 'policy', 'audit', 'venue', 'e2e-venue', 'cluster', 'user-stream'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

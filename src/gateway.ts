@@ -140,6 +140,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     reset() {
       market.reset();
+      frontDoorRef?.reset();
     },
   };
   if (config.market.source === 'replay') {
@@ -285,7 +286,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
   // and WebSocket order entry; both call the same pipeline.submit.
-  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional });
+  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional, bus });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
   const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });

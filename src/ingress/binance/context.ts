@@ -13,6 +13,7 @@ import { verifySignedRequest } from '../../venue-api/binance/signed.js';
 import type { ApiKeyAuth, Role } from '../auth.js';
 import type { GatewayMarketSource } from './market-source.js';
 import type { OrderIdMap } from './order-ids.js';
+import type { UserJournal } from './user-journal.js';
 import type { Params } from './order-wire.js';
 
 export interface FrontDoorStages {
@@ -35,6 +36,8 @@ export interface FrontDoorContext extends FrontDoorStages {
   readonly orderIds: OrderIdMap;
   readonly leverage: LeverageBook;
   readonly maxRecvWindowMs: number;
+  /** Fills, income and wall-clock order times (user-journal.ts). */
+  readonly journal: UserJournal;
 }
 
 /** POST /fapi/v1/leverage settings, per client and symbol; passed to the client's intents. */

@@ -13,12 +13,20 @@ import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.j
 import { FaultState } from '../../venue-api/binance/faults.js';
 import { Formatter } from '../../venue-api/binance/format.js';
 import { registerPublicRoutes } from '../../venue-api/binance/public-routes.js';
+import { keepRawBodies } from '../../venue-api/binance/raw-body.js';
 import { MAX_RECV_WINDOW_MS } from '../../venue-api/binance/signed.js';
 import { WeightMeter } from '../../venue-api/binance/weight.js';
-import { WsHub } from '../../venue-api/binance/ws-hub.js';
+import { WsHub, type HubStats } from '../../venue-api/binance/ws-hub.js';
 import type { ApiKeyAuth } from '../auth.js';
 import { toLiqguardError } from '../error-handler.js';
+import { EventBus } from '../../events.js';
 import { registerAccountRoutes } from './account-routes.js';
+import { registerBatchOrders } from './batch-orders.js';
+import { registerHistoryRoutes } from './history-routes.js';
+import { ListenKeys } from './listen-keys.js';
+import { UserJournal } from './user-journal.js';
+import { registerUserStream } from './user-stream.js';
+import { attachWsDoor } from './ws-door.js';
 import { LeverageBook, type FrontDoorContext, type FrontDoorStages } from './context.js';
 import { GatewayMarketSource } from './market-source.js';
 import { OrderIdMap } from './order-ids.js';
@@ -34,6 +42,9 @@ export interface BinanceFrontDoorDeps extends Omit<FrontDoorStages, 'wallClock'>
   readonly weightLimitPerMinute?: number;
   /** Largest recvWindow accepted (Binance: 60000). */
   readonly maxRecvWindowMs?: number;
+  /** The gateway's event bus: the user-data stream and history are built from it. Without it
+   * listenKeys are still issued but nothing is pushed and history stays empty. */
+  readonly bus?: EventBus;
 }
 
 export interface BinanceFrontDoor {
@@ -43,6 +54,10 @@ export interface BinanceFrontDoor {
   ingest(e: MarketEvent): void;
   readonly source: GatewayMarketSource;
   readonly orderIds: OrderIdMap;
+  /** The door's websockets (market and user-data streams): open connections and counters. */
+  readonly ws: { connectionCount(): number; readonly seen: readonly { path: string }[]; readonly stats: Readonly<HubStats> };
+  /** A looping replay restarted: market history follows the new pass. */
+  reset(): void;
 }
 
 export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
@@ -51,14 +66,17 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
   if (!venue) throw new Error(`binance front door: venue ${deps.venueId ?? '(first)'} is not configured`);
   const source = new GatewayMarketSource({ instruments: venue.instruments(), market: deps.market, now: () => deps.clock.now() });
   const orderIds = new OrderIdMap(Math.max(1, Math.floor(wallClock.now())));
+  const journal = new UserJournal({ wallNow: () => wallClock.now(), orderIdOf: (id) => orderIds.idFor(id), instrumentOf: (p) => deps.venues.get(p.intent.venue)?.instrument(p.intent.symbol) });
+  const listenKeys = new ListenKeys(() => wallClock.now());
+  const fmt = new Formatter(source);
+  const faults = new FaultState();
+  const hub = new WsHub(source, fmt, faults, 100, (name) => listenKeys.clientOf(name) !== undefined);
 
   const plugin = async (app: FastifyInstance, auth: ApiKeyAuth): Promise<void> => {
-    const ctx: FrontDoorContext = { ...deps, wallClock, auth, source, orderIds, leverage: new LeverageBook(), maxRecvWindowMs: deps.maxRecvWindowMs ?? MAX_RECV_WINDOW_MS };
-    const fmt = new Formatter(source);
-    const faults = new FaultState();
-    const pub: BinanceServerContext = { source, clock: wallClock, fmt, faults, weights: new WeightMeter(() => wallClock.now(), deps.weightLimitPerMinute ?? 2400), hub: new WsHub(source, fmt, faults, 1) };
+    const ctx: FrontDoorContext = { ...deps, wallClock, auth, source, orderIds, leverage: new LeverageBook(), maxRecvWindowMs: deps.maxRecvWindowMs ?? MAX_RECV_WINDOW_MS, journal };
+    const pub: BinanceServerContext = { source, clock: wallClock, fmt, faults, weights: new WeightMeter(() => wallClock.now(), deps.weightLimitPerMinute ?? 2400), hub };
     await app.register(async (scope) => {
-      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      keepRawBodies(scope);
       scope.setErrorHandler((err: FastifyError | Error, req, reply) => {
         const e = toBinanceError(err);
         if (e.status >= 500) req.log.error({ err }, 'binance front door request failed');
@@ -68,12 +86,17 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
       registerOrderRoutes(scope, ctx);
       registerAlgoRoutes(scope, ctx);
       registerAccountRoutes(scope, ctx);
+      registerHistoryRoutes(scope, ctx);
+      registerBatchOrders(scope, ctx);
+      const stopStream = registerUserStream(scope, ctx, { bus: deps.bus ?? new EventBus(), hub: pub.hub, keys: listenKeys, journal });
+      scope.addHook('onClose', async () => stopStream());
       scope.all('/fapi/*', async (req) => {
         throw binanceErrors.notFound(req.method, req.url.split('?')[0]!);
       });
     });
+    attachWsDoor(app, pub.hub, listenKeys);
   };
-  return { plugin, ingest: (e) => source.ingest(e), source, orderIds };
+  return { plugin, ingest: (e) => source.ingest(e), source, orderIds, ws: { connectionCount: () => hub.connectionCount, seen: hub.seen, stats: hub.stats }, reset: () => source.reset() };
 }
 
 /** Any error in the front door's scope as a Binance body. Gateway faults hide their message. */

@@ -6,10 +6,14 @@
  * - until events arrive for a symbol, its mark falls back to the feature view's snapshot (mark,
  *   else last trade/close), so premiumIndex and ticker/price answer from the data the risk checks
  *   use. Everything else then answers as Binance does for a quiet market (empty lists, zeros).
- * No pushes: the front door has no market-data websockets (use `liqguard venue` or the exchange). */
+ * The simulated venue has no order book of its own (it fills on an intra-bar price path), so the
+ * book is the documented synthetic one of src/venue-api/binance/synthetic-book.ts around the mark:
+ * 20 levels a side, best bid/ask 1 bp from the mark, 50k USDT at the best level growing 25 % per
+ * level. A real BookEvent in the feed replaces it. Pushes (subscribe) feed the door's market streams. */
 import type { MarketView } from '../../core/stages.js';
 import type { InstrumentSpec, MarketEvent } from '../../core/types.js';
 import { EventDrivenMarketDataSource } from '../../venue-api/binance/event-driven-source.js';
+import { synthesizeLevels } from '../../venue-api/binance/synthetic-book.js';
 import type { BookSnapshot, FundingRecord, Kline, MarketDataSource, MarkState, OpenInterestPoint, RangeQuery, SourceUpdate, Ticker24h, TradePrint } from '../../venue-api/binance/source.js';
 
 export interface GatewayMarketSourceOptions {
@@ -24,13 +28,18 @@ export class GatewayMarketSource implements MarketDataSource {
   private readonly byVenue = new Map<string, InstrumentSpec>();
 
   constructor(private readonly o: GatewayMarketSourceOptions) {
-    this.events = new EventDrivenMarketDataSource({ instruments: o.instruments, markFromBars: true });
+    this.events = new EventDrivenMarketDataSource({ instruments: o.instruments, markFromBars: true, synthesizeBook: {} });
     for (const i of o.instruments) this.byVenue.set(i.venueSymbol, i);
   }
 
   /** Feed one market event (wire into the gateway's market sink). */
   ingest(e: MarketEvent): void {
     this.events.ingest(e);
+  }
+
+  /** A looping replay restarted: history follows the new pass (see EventDrivenMarketDataSource.reset). */
+  reset(): void {
+    this.events.reset();
   }
 
   instruments(): readonly InstrumentSpec[] {
@@ -40,7 +49,14 @@ export class GatewayMarketSource implements MarketDataSource {
     return this.byVenue.get(venueSymbol);
   }
   book(venueSymbol: string, limit: number): BookSnapshot | undefined {
-    return this.events.book(venueSymbol, limit);
+    const b = this.events.book(venueSymbol, limit);
+    if (b && (b.bids.length > 0 || b.asks.length > 0)) return b;
+    // No event yet for this symbol: the same synthetic book around the feature view's mark.
+    const inst = this.byVenue.get(venueSymbol);
+    const m = this.mark(venueSymbol);
+    if (!inst || !m) return b;
+    const { bids, asks } = synthesizeLevels(inst, m.markPrice, {});
+    return { lastUpdateId: b?.lastUpdateId ?? 0, ts: m.ts, bids: bids.slice(0, limit), asks: asks.slice(0, limit) };
   }
   mark(venueSymbol: string): MarkState | undefined {
     const fromEvents = this.events.mark(venueSymbol);
@@ -79,7 +95,7 @@ export class GatewayMarketSource implements MarketDataSource {
   recentTrades(venueSymbol: string, limit: number): readonly TradePrint[] {
     return this.events.recentTrades(venueSymbol, limit);
   }
-  subscribe(_listener: (u: SourceUpdate) => void): () => void {
-    return () => undefined;
+  subscribe(listener: (u: SourceUpdate) => void): () => void {
+    return this.events.subscribe(listener);
   }
 }

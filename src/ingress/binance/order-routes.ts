@@ -20,7 +20,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
     const inst = ctx.venues.get(p.intent.venue)?.instrument(p.intent.symbol);
     if (!inst) throw binanceErrors.unknown();
     if (p.intent.trigger) return presentConditionalOrder(ctx, p, ctx.orderIds.idFor(p.intentId), inst);
-    return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst);
+    return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst, ctx.journal.timesOf(p.intentId));
   };
 
   app.post('/fapi/v1/order', { preHandler: trader }, async (req) => {

@@ -14,7 +14,8 @@ export const binanceStatusOf = (s: OrderStatus): string => binanceStatus(s);
 /** Binance's newClientOrderId rule. */
 export const BINANCE_CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
-export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: InstrumentSpec): Record<string, unknown> {
+/** `times`: the order's wall-clock times (the door's journal); without them the decision clock. */
+export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: InstrumentSpec, times?: { time: number; updateTime: number }): Record<string, unknown> {
   const i = p.intent;
   const d = p.decision;
   const filled = new Decimal(p.filledQuantity);
@@ -39,8 +40,8 @@ export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: Instr
     origType: type,
     selfTradePreventionMode: 'NONE',
     ...PLAIN_ORDER_FIELDS,
-    time: p.createdAt,
-    updateTime: p.updatedAt,
+    time: times?.time ?? Math.floor(p.createdAt),
+    updateTime: times?.updateTime ?? Math.floor(p.updatedAt),
     // Not a Binance field: ccxt keeps it in order.info. The liqguard view of the same order.
     liqguard: {
       intentId: p.intentId,

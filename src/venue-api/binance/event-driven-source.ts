@@ -34,7 +34,7 @@ export interface EventDrivenSourceOptions {
 interface SymbolState {
   readonly inst: InstrumentSpec;
   readonly book: BookState;
-  readonly klines: KlineStore;
+  klines: KlineStore;
   realBook: boolean;
   sawMarkEvent: boolean;
   mark?: MarkState;
@@ -74,6 +74,23 @@ export class EventDrivenMarketDataSource implements MarketDataSource {
       };
       this.byVenue.set(inst.venueSymbol, st);
       this.byUnified.set(inst.symbol, st);
+    }
+  }
+
+  /** A looping replay restarts (time goes backwards): drop the history so klines, tickers and
+   * funding follow the new pass instead of staying frozen at the last bar of the old one. The
+   * book and the trade ids continue, so depth-stream clients keep a valid update-id chain. */
+  reset(): void {
+    for (const st of this.byVenue.values()) {
+      st.klines = new KlineStore(this.maxHistory);
+      st.funding.length = 0;
+      st.oiHistory.length = 0;
+      st.trades.length = 0;
+      st.firstTradeId = st.nextTradeId;
+      st.sawMarkEvent = false;
+      st.mark = undefined;
+      st.oi = undefined;
+      st.fundingRate = undefined;
     }
   }
 

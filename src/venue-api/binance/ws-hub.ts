@@ -16,9 +16,13 @@ interface Conn {
   readonly combined: boolean;
   readonly path: string;
   readonly streams: Set<string>;
-  /** User-data connections (issue 6): /private/ws?listenKey=K or /ws/<listenKey>. */
-  readonly listenKey?: string;
+  /** User-data streams of this connection: /private/ws?listenKey=K, /ws/<listenKey>,
+   * /stream?streams=<listenKey>, or SUBSCRIBE [listenKey] (the official connector). */
+  readonly listenKeys: Set<string>;
 }
+
+/** What a listen key looks like (Binance: 64 alphanumerics); the door passes its live-key check. */
+export const LISTEN_KEY_SHAPE = (name: string): boolean => /^[A-Za-z0-9]{16,80}$/.test(name);
 
 const PATH = /^\/(?:(?:public|market|private)\/)?(ws|stream)(?:\/(.*))?$/;
 
@@ -45,6 +49,7 @@ export class WsHub {
     private readonly fmt: Formatter,
     private readonly faults: FaultState,
     private readonly recordLimit = 10_000,
+    private readonly isListenKey: (name: string) => boolean = LISTEN_KEY_SHAPE,
   ) {
     this.unsubscribe = source.subscribe((u) => this.dispatch(u));
   }
@@ -61,13 +66,16 @@ export class WsHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const rest = m[2] ?? '';
       const listenKey = url.searchParams.get('listenKey') ?? (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest) ? rest : undefined);
-      const conn: Conn = { ws, combined: m[1] === 'stream', path: url.pathname, streams: new Set(), ...(listenKey ? { listenKey } : {}) };
+      const conn: Conn = { ws, combined: m[1] === 'stream', path: url.pathname, streams: new Set(), listenKeys: new Set(listenKey ? [listenKey] : []) };
       this.conns.add(conn);
       this.stats.connectionsOpened++;
       this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
       if (this.seen.length >= 2 * this.recordLimit) this.seen.splice(0, this.seen.length - this.recordLimit);
       const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : rest.split('/');
-      for (const name of initial) if (parseStream(name)) this.add(conn, name);
+      for (const name of initial) {
+        if (parseStream(name)) this.add(conn, name);
+        else if (conn.combined && this.isListenKey(name)) conn.listenKeys.add(name);
+      }
       ws.on('message', (data) => this.onMessage(conn, data.toString()));
       ws.on('close', () => this.remove(conn));
       ws.on('error', () => this.remove(conn));
@@ -84,8 +92,8 @@ export class WsHub {
     const raw = JSON.stringify(payload);
     let n = 0;
     for (const c of this.conns) {
-      if (c.listenKey !== listenKey) continue;
-      this.send(c, raw);
+      if (!c.listenKeys.has(listenKey)) continue;
+      this.send(c, c.combined ? `{"stream":${JSON.stringify(listenKey)},"data":${raw}}` : raw);
       n++;
     }
     return n;
@@ -121,14 +129,17 @@ export class WsHub {
       case 'UNSUBSCRIBE': {
         this.stats.subscribeRequests++;
         const names = params.filter((p): p is string => typeof p === 'string');
-        if (names.length !== params.length || names.some((n) => !parseStream(n))) {
+        if (names.length !== params.length || names.some((n) => !parseStream(n) && !this.isListenKey(n))) {
           return this.send(conn, JSON.stringify({ error: { code: 2, msg: 'Invalid request: invalid stream' }, id }));
         }
-        for (const n of names) msg.method === 'SUBSCRIBE' ? this.add(conn, n) : this.drop(conn, n);
+        for (const n of names) {
+          if (!parseStream(n)) msg.method === 'SUBSCRIBE' ? conn.listenKeys.add(n) : conn.listenKeys.delete(n);
+          else msg.method === 'SUBSCRIBE' ? this.add(conn, n) : this.drop(conn, n);
+        }
         return this.send(conn, JSON.stringify({ result: null, id }));
       }
       case 'LIST_SUBSCRIPTIONS':
-        return this.send(conn, JSON.stringify({ result: [...conn.streams], id }));
+        return this.send(conn, JSON.stringify({ result: [...conn.streams, ...conn.listenKeys], id }));
       case 'SET_PROPERTY':
         return this.send(conn, JSON.stringify({ result: null, id }));
       case 'GET_PROPERTY':

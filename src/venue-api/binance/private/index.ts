@@ -5,6 +5,7 @@ import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 import type { SimulatedExchange } from '../../../execution/simulated/index.js';
 import type { BinanceServerContext, RouteModule } from '../context.js';
+import { keepRawBodies } from '../raw-body.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerAlgoRoutes } from './algo-routes.js';
 import { KeyStore, type ApiKeyConfig } from './auth.js';
@@ -62,7 +63,7 @@ export function createPrivateApi(opts: PrivateApiOptions): PrivateApi {
   };
   const routes: RouteModule = (app: FastifyInstance, ctx: BinanceServerContext) => {
     // Keep form bodies raw: the HMAC covers the exact bytes sent.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    keepRawBodies(app);
     const { pendingTimers } = installFaultHooks(app, faults, { controlEndpoint: opts.controlEndpoint ?? true, weightLimit: opts.weightLimitPerMinute ?? 2400, now: () => wall.now() });
     const orders = registerOrderRoutes(app, ctx, pc, faults, pendingTimers);
     registerAccountRoutes(app, ctx, pc);

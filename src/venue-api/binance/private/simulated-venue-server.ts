@@ -61,6 +61,9 @@ export async function startSimulatedVenueServer(o: SimulatedVenueServerOptions):
       exchange.ingest(e);
       source.ingest(e);
     },
+    reset() {
+      source.reset(); // a looping replay restarts: klines and tickers follow the new pass
+    },
   };
   const replay = new TimedReplay(feed, sink, { clock: wall, speed: o.speed, loop: o.loop ?? false, ...(o.onLoop ? { onLoop: o.onLoop } : {}), ...(o.onEnd ? { onEnd: o.onEnd } : {}) });
   replayClock = replay.replayClock();

@@ -1,0 +1,138 @@
+/** Signed history and account-setup endpoints of the door: userTrades, allOrders, income (from
+ * the door's journal of the pipeline's execution reports; wall-clock times), commissionRate,
+ * multiAssetsMargin, positionSide/dual, marginType and symbolConfig. liqguard trades one-way,
+ * cross-margin, single-asset: the setup endpoints say so in Binance's words, and a request to
+ * change it is refused with a LIQGUARD message rather than silently ignored. */
+import type { FastifyInstance } from 'fastify';
+import { Decimal } from '../../core/decimal.js';
+import type { InstrumentSpec } from '../../core/types.js';
+import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } from './context.js';
+import { presentBinanceOrder, type Params } from './order-wire.js';
+
+/** The simulated venue's fee schedule (src/execution/simulated/options.ts defaults). */
+export const SIMULATED_COMMISSION = { maker: '0.0002', taker: '0.0005' } as const;
+
+export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
+  const viewer = signedGuard(ctx, ['viewer', 'trader']);
+  const trader = signedGuard(ctx, 'trader');
+
+  app.get('/fapi/v1/userTrades', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params)!;
+    const r = range(params, 500, 1000);
+    const fromId = optInt(params, 'fromId');
+    const orderId = optInt(params, 'orderId');
+    const rows = ctx.journal.trades(client.id, (t) => t.symbol === inst.venueSymbol && (orderId === undefined || t.orderId === orderId) && (fromId !== undefined ? t.id >= fromId : inRange(t.time, r)));
+    return (fromId !== undefined ? rows.slice(0, r.limit) : rows.slice(-r.limit)).map((t) => ({
+      buyer: t.side === 'BUY',
+      commission: t.commission,
+      commissionAsset: t.commissionAsset,
+      id: t.id,
+      maker: t.maker,
+      orderId: t.orderId,
+      price: t.price,
+      qty: t.qty,
+      quoteQty: t.quoteQty,
+      realizedPnl: t.realizedPnl,
+      side: t.side,
+      positionSide: 'BOTH',
+      symbol: t.symbol,
+      time: t.time,
+    }));
+  });
+
+  app.get('/fapi/v1/allOrders', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params)!;
+    const r = range(params, 500, 1000);
+    const fromOrderId = optInt(params, 'orderId');
+    const mine = ctx.orders.list((p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol && p.decision.kind !== 'deny', 100_000).reverse();
+    const rows = mine
+      .map((p) => presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst, ctx.journal.timesOf(p.intentId)))
+      .filter((o) => (fromOrderId !== undefined ? (o.orderId as number) >= fromOrderId : inRange(o.time as number, r)));
+    return fromOrderId !== undefined ? rows.slice(0, r.limit) : rows.slice(-r.limit);
+  });
+
+  app.get('/fapi/v1/income', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params, false);
+    const r = range(params, 100, 1000);
+    const type = params.incomeType;
+    const rows = ctx.journal.incomes(client.id, (x) => (!inst || x.symbol === inst.venueSymbol) && (!type || x.incomeType === type) && inRange(x.time, r));
+    return rows.slice(-r.limit).map((x) => ({ symbol: x.symbol, incomeType: x.incomeType, income: x.income, asset: x.asset, info: x.info, time: x.time, tranId: x.tranId, tradeId: x.tradeId }));
+  });
+
+  app.get('/fapi/v1/commissionRate', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const inst = instrumentOf(ctx, client, params)!;
+    const venue = venueOf(ctx, client);
+    // Only the simulated venue's schedule is known here; a real venue's rates are the exchange's own.
+    if (!('accountStateSync' in venue)) throw new BinanceApiError(400, -1130, `LIQGUARD UNSUPPORTED: commissionRate is known for the simulated venue only (venue=${venue.id})`);
+    return { symbol: inst.venueSymbol, makerCommissionRate: SIMULATED_COMMISSION.maker, takerCommissionRate: SIMULATED_COMMISSION.taker, rpiCommissionRate: '0' };
+  });
+
+  app.get('/fapi/v1/multiAssetsMargin', { preHandler: viewer }, async (req) => {
+    signed(req);
+    return { multiAssetsMargin: false };
+  });
+
+  app.get('/fapi/v1/positionSide/dual', { preHandler: viewer }, async (req) => {
+    signed(req);
+    return { dualSidePosition: false };
+  });
+  app.post('/fapi/v1/positionSide/dual', { preHandler: trader }, async (req) => {
+    const { params } = signed(req);
+    const v = params.dualSidePosition;
+    if (v === undefined) throw new BinanceApiError(400, -1102, "Mandatory parameter 'dualSidePosition' was not sent, was empty/null, or malformed.");
+    if (v === 'false') throw new BinanceApiError(400, -4059, 'No need to change position side.');
+    if (v === 'true') throw new BinanceApiError(400, -1130, "Data sent for parameter 'dualSidePosition' is not valid. LIQGUARD UNSUPPORTED: one-way mode only (hedge mode is not routed)");
+    throw new BinanceApiError(400, -1130, "Data sent for parameter 'dualSidePosition' is not valid.");
+  });
+
+  app.post('/fapi/v1/marginType', { preHandler: trader }, async (req) => {
+    const { client, params } = signed(req);
+    instrumentOf(ctx, client, params);
+    const t = params.marginType;
+    if (t === undefined) throw new BinanceApiError(400, -1102, "Mandatory parameter 'marginType' was not sent, was empty/null, or malformed.");
+    if (t === 'CROSSED') throw new BinanceApiError(400, -4046, 'No need to change margin type.');
+    if (t === 'ISOLATED') throw new BinanceApiError(400, -1130, "Data sent for parameter 'marginType' is not valid. LIQGUARD UNSUPPORTED: cross margin only (liquidation checks assume it)");
+    throw new BinanceApiError(400, -1130, "Data sent for parameter 'marginType' is not valid.");
+  });
+
+  app.get('/fapi/v1/symbolConfig', { preHandler: viewer }, async (req) => {
+    const { client, params } = signed(req);
+    const one = instrumentOf(ctx, client, params, false);
+    const insts: readonly InstrumentSpec[] = one ? [one] : venueOf(ctx, client).instruments();
+    return insts.map((inst) => {
+      const leverage = ctx.leverage.get(client.id, inst.symbol) ?? '20';
+      // The largest notional this leverage allows: the cap of the last bracket that still grants it.
+      const allowed = inst.brackets.filter((b) => new Decimal(b.initialLeverage).gte(leverage));
+      const cap = allowed.at(-1)?.notionalCap ?? '0';
+      return { symbol: inst.venueSymbol, marginType: 'CROSSED', isAutoAddMargin: false, leverage: Number(leverage), maxNotionalValue: cap };
+    });
+  });
+}
+
+interface Range {
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly limit: number;
+}
+
+function range(p: Params, def: number, max: number): Range {
+  const limit = optInt(p, 'limit') ?? def;
+  if (limit < 1 || limit > max) throw new BinanceApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
+  const startTime = optInt(p, 'startTime');
+  const endTime = optInt(p, 'endTime');
+  return { limit, ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}) };
+}
+
+const inRange = (t: number, r: Range): boolean => (r.startTime === undefined || t >= r.startTime) && (r.endTime === undefined || t <= r.endTime);
+
+function optInt(p: Params, k: string): number | undefined {
+  const v = p[k];
+  if (v === undefined) return undefined;
+  if (!/^[0-9]{1,16}$/.test(v)) throw new BinanceApiError(400, -1130, `Data sent for parameter '${k}' is not valid.`);
+  return Number(v);
+}

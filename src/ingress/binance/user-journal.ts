@@ -1,0 +1,175 @@
+/** What the door remembers of its clients' executions, built from the pipeline's execution
+ * reports (the event bus): per-fill trades with commission and realized PnL (userTrades), income
+ * (REALIZED_PNL, COMMISSION), wall-clock times of each order, and the ORDER_TRADE_UPDATEs the
+ * user-data stream pushes. A parent is announced NEW before its first fill or end, as Binance does.
+ * Bounded per client; in memory per gateway process (the audit log is the durable record). */
+import { Decimal } from '../../core/decimal.js';
+import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
+import type { ExecutionReport, InstrumentSpec } from '../../core/types.js';
+import { applyFill, FLAT, type LedgerPosition } from './position-ledger.js';
+import { orderTradeUpdate, type ExecType } from './user-events.js';
+
+export interface TradeRecord {
+  readonly id: number;
+  readonly clientId: string;
+  readonly symbol: string; // venue symbol
+  readonly orderId: number;
+  readonly side: 'BUY' | 'SELL';
+  readonly price: string;
+  readonly qty: string;
+  readonly quoteQty: string;
+  readonly commission: string;
+  readonly commissionAsset: string;
+  readonly realizedPnl: string;
+  readonly maker: boolean;
+  readonly time: number;
+}
+
+export interface IncomeRecord {
+  readonly clientId: string;
+  readonly symbol: string;
+  readonly incomeType: 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE';
+  readonly income: string;
+  readonly asset: string;
+  readonly time: number;
+  readonly tranId: number;
+  readonly tradeId: string;
+  readonly info: string;
+}
+
+export interface JournalEntry {
+  readonly clientId: string;
+  readonly parent: ParentOrder;
+  readonly inst: InstrumentSpec;
+  /** ORDER_TRADE_UPDATE events, in order. */
+  readonly events: Record<string, unknown>[];
+  readonly filled: boolean;
+}
+
+export interface UserJournalOptions {
+  readonly wallNow: () => number;
+  readonly orderIdOf: (intentId: string) => number;
+  readonly instrumentOf: (p: ParentOrder) => InstrumentSpec | undefined;
+  /** Records kept per client for trades and income. Default 10 000. */
+  readonly maxPerClient?: number;
+}
+
+interface ParentState {
+  announced: boolean;
+  lastExec?: string;
+  readonly createdAt: number;
+  updatedAt: number;
+}
+
+export class UserJournal {
+  private readonly parents = new Map<string, ParentState>();
+  private readonly childFee = new Map<string, string>();
+  private readonly restedChildren = new Set<string>();
+  private readonly positions = new Map<string, LedgerPosition>();
+  private readonly tradesBy = new Map<string, TradeRecord[]>();
+  private readonly incomeBy = new Map<string, IncomeRecord[]>();
+  private seq = 0;
+
+  constructor(private readonly o: UserJournalOptions) {}
+
+  /** An accepted order entered the pipeline (decision event): its wall-clock creation time. */
+  onDecision(intentId: string): void {
+    if (!this.parents.has(intentId)) {
+      const now = this.o.wallNow();
+      this.parents.set(intentId, { announced: false, createdAt: now, updatedAt: now });
+      this.bound(this.parents, 100_000);
+    }
+  }
+
+  /** Wall-clock times of an order (its decision clock may be replay time). */
+  timesOf(intentId: string): { time: number; updateTime: number } | undefined {
+    const s = this.parents.get(intentId);
+    return s ? { time: s.createdAt, updateTime: s.updatedAt } : undefined;
+  }
+
+  onReport(parent: ParentOrder, r: ExecutionReport): JournalEntry | undefined {
+    const inst = this.o.instrumentOf(parent);
+    if (!inst || parent.decision.kind === 'deny') return undefined;
+    const now = this.o.wallNow();
+    this.onDecision(parent.intentId);
+    const st = this.parents.get(parent.intentId)!;
+    st.updatedAt = now;
+    const orderId = this.o.orderIdOf(parent.intentId);
+    const clientId = parent.intent.clientId;
+    const events: Record<string, unknown>[] = [];
+    const childKey = `${r.account}\u0000${r.clientOrderId}`;
+    if (!st.announced) {
+      st.announced = true;
+      const before: ParentOrder = { ...parent, status: 'new', filledQuantity: '0' };
+      delete (before as { avgPrice?: string }).avgPrice;
+      events.push(orderTradeUpdate({ parent: before, orderId, inst, execType: 'NEW', eventTime: now }));
+    }
+    const lastQty = r.lastFillQuantity;
+    const fill = lastQty !== undefined && new Decimal(lastQty).gt(0) && (r.status === 'filled' || r.status === 'partially_filled');
+    if (fill) {
+      const price = r.lastFillPrice ?? r.avgPrice ?? '0';
+      const cumFee = new Decimal(r.fee ?? '0');
+      const commission = Decimal.max(cumFee.minus(this.childFee.get(childKey) ?? '0'), 0).toFixed();
+      this.childFee.set(childKey, cumFee.toFixed());
+      const posKey = `${r.account}\u0000${r.symbol}`;
+      const { position, realizedPnl } = applyFill(this.positions.get(posKey) ?? FLAT, r.side, lastQty, price);
+      this.positions.set(posKey, position);
+      const maker = this.restedChildren.has(childKey);
+      const t: TradeRecord = {
+        id: ++this.seq,
+        clientId,
+        symbol: inst.venueSymbol,
+        orderId,
+        side: r.side === 'buy' ? 'BUY' : 'SELL',
+        price,
+        qty: lastQty,
+        quoteQty: new Decimal(lastQty).mul(price).toFixed(),
+        commission,
+        commissionAsset: inst.quote,
+        realizedPnl,
+        maker,
+        time: now,
+      };
+      this.push(this.tradesBy, clientId, t);
+      if (!new Decimal(realizedPnl).isZero()) this.income(clientId, inst, 'REALIZED_PNL', realizedPnl, now, t.id);
+      if (!new Decimal(commission).isZero()) this.income(clientId, inst, 'COMMISSION', new Decimal(commission).neg().toFixed(), now, t.id);
+      events.push(orderTradeUpdate({ parent, orderId, inst, execType: 'TRADE', eventTime: now, fill: { quantity: lastQty, price, commission, tradeId: t.id, maker, realizedPnl } }));
+      st.lastExec = 'TRADE';
+    } else if (r.status === 'new') {
+      this.restedChildren.add(childKey);
+    } else if (isTerminal(parent.status) && parent.status !== 'filled') {
+      const x: ExecType = parent.status === 'expired' ? 'EXPIRED' : 'CANCELED';
+      if (st.lastExec !== x) events.push(orderTradeUpdate({ parent, orderId, inst, execType: x, eventTime: now }));
+      st.lastExec = x;
+    }
+    if (isTerminal(r.status)) {
+      this.childFee.delete(childKey);
+      this.restedChildren.delete(childKey);
+    }
+    return { clientId, parent, inst, events, filled: fill };
+  }
+
+  trades(clientId: string, filter: (t: TradeRecord) => boolean): TradeRecord[] {
+    return (this.tradesBy.get(clientId) ?? []).filter(filter);
+  }
+
+  incomes(clientId: string, filter: (t: IncomeRecord) => boolean): IncomeRecord[] {
+    return (this.incomeBy.get(clientId) ?? []).filter(filter);
+  }
+
+  private income(clientId: string, inst: InstrumentSpec, incomeType: IncomeRecord['incomeType'], income: string, time: number, tradeId: number): void {
+    this.push(this.incomeBy, clientId, { clientId, symbol: inst.venueSymbol, incomeType, income, asset: inst.quote, time, tranId: ++this.seq, tradeId: String(tradeId), info: incomeType });
+  }
+
+  private push<T>(m: Map<string, T[]>, clientId: string, v: T): void {
+    let list = m.get(clientId);
+    if (!list) m.set(clientId, (list = []));
+    list.push(v);
+    const max = this.o.maxPerClient ?? 10_000;
+    if (list.length >= 2 * max) list.splice(0, list.length - max);
+  }
+
+  private bound<K, V>(m: Map<K, V>, max: number): void {
+    while (m.size > max) m.delete(m.keys().next().value as K);
+  }
+}
