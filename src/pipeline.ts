@@ -4,6 +4,7 @@
 import type { Clock } from './core/clock.js';
 import { renderDenial } from './core/deny-codes.js';
 import type { IdGenerator } from './core/ids.js';
+import type { LimitView } from './core/limit-view.js';
 import type { AuditAppender, MarketView, PolicyEvaluator, TradingStateView } from './core/stages.js';
 import type {
   ChildOrderRequest,
@@ -52,6 +53,8 @@ export interface PipelineDeps {
   readonly tradingState: TradingStateView;
   readonly venues: ReadonlyMap<string, Venue>;
   readonly exposure: ExposureFn;
+  /** Hierarchy facts (PnL, positions, latches, message counts, resting orders) for the policy. */
+  readonly limits?: (intent: OrderIntent, now: number) => LimitView;
   readonly admission?: AdmissionFn;
   readonly deferred?: DeferredDispatcher;
   readonly audit: AuditAppender;
@@ -65,6 +68,8 @@ export interface SubmitResult {
   readonly decision: Decision;
   readonly regime: RegimeScore;
   readonly order: ParentOrder;
+  /** What the order does to the account (liquidation price, distance, margin ratio). */
+  readonly exposure: Exposure;
 }
 
 const GUARD_DUPLICATE = 'gateway.duplicate_client_order_id';
@@ -93,7 +98,8 @@ export class Pipeline {
     const exposure = await d.exposure(intent, instrument, market, score);
     // 3. Trading state (kill switch, halt, reduce-only) for this order's scope.
     const ts = d.tradingState.stateFor({ clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol });
-    const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now };
+    const limits = d.limits?.(intent, now);
+    const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now, ...(limits ? { limits } : {}) };
     // 4. Policy: a pure function of the context. Guard clauses that need gateway state come first.
     const policy = d.policy();
     let decision = d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
@@ -125,6 +131,8 @@ export class Pipeline {
       }
       // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
       if (decision.kind !== 'deny') {
+        // Self-trade prevention (cancel mode): the crossed resting orders go first.
+        if (decision.cancelResting?.length) await Promise.all(decision.cancelResting.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)));
         const due: number[] = [];
         const p = parent;
         p.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
@@ -136,7 +144,7 @@ export class Pipeline {
     } finally {
       release?.();
     }
-    return { intentId: intent.intentId, decision, regime: score, order: parent };
+    return { intentId: intent.intentId, decision, regime: score, order: parent, exposure };
   }
 
   /** Cancel a parent: pending children are dropped, working ones cancelled at the venue. */
@@ -209,6 +217,7 @@ export class Pipeline {
       postOnly: i.postOnly,
       timeInForce: protectedMarket ? 'IOC' : i.timeInForce,
       ...(i.leverage ? { leverage: i.leverage } : {}),
+      ...(parent.decision.selfTradePreventionMode ? { selfTradePreventionMode: parent.decision.selfTradePreventionMode } : {}),
     };
     child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path
     const placing = this.place(venue, req, i);

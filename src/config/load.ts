@@ -8,6 +8,7 @@ import { LiqguardError, type ErrorDetail } from '../core/errors.js';
 import { configSchema } from './schema.js';
 import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
 import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
+import { resolveHierarchy } from '../limits/hierarchy-config.js';
 
 /** Root of the installed package (where data/, policies/ and models/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -157,6 +158,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
     });
   }
+  const hierarchy = resolveHierarchy(r.hierarchy, clients.map((c: { id: string }) => c.id), details);
   if (details.length) {
     throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
@@ -192,6 +194,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       fsync: audit.fsync ?? false,
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
+    hierarchy,
     ...(cluster ? { cluster } : {}),
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),

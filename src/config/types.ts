@@ -1,4 +1,5 @@
 import type { ClusterConfig } from '../cluster/index.js';
+import type { HierarchyConfig } from '../limits/hierarchy.js';
 
 /** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
 export interface ClientConfig {
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
   readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
   readonly state: { readonly dir: string };
+  /** Firm → desk → strategy → client, and when the loss-limit day starts. */
+  readonly hierarchy: HierarchyConfig;
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
   /** sha256 of the config file text, recorded in the audit log at start. */

@@ -4,3 +4,4 @@ export { LimitBook, type LimitBookOptions, type LatchEvent } from './limit-book.
 export { PnlLedger } from './pnl-ledger.js';
 export { MessageCounters } from './message-counters.js';
 export { periodIndex, zoneOffsetMs, assertTimeZone } from './period.js';
+export { FillDeltas, type FillDelta } from './fill-deltas.js';

@@ -9,6 +9,7 @@ import { toIntent } from '../routes-orders.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
 import { rejectionOf } from './denials.js';
 import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
+import { presentRisk } from '../present.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
@@ -29,7 +30,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
     const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
     const rejected = rejectionOf(res.order);
     if (rejected) throw rejected;
-    return show(res.order);
+    const out = show(res.order);
+    return { ...out, liqguard: { ...(out.liqguard as Record<string, unknown>), risk: presentRisk(res.exposure) } };
   });
 
   app.get('/fapi/v1/order', { preHandler: viewer }, async (req) => {
