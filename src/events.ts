@@ -9,7 +9,8 @@ export type GatewayEvent =
   | { readonly type: 'execution'; readonly symbol: string; readonly client?: string; readonly ts: number; readonly intentId?: string; readonly report: ExecutionReport }
   | { readonly type: 'kill'; readonly ts: number; readonly active: boolean; readonly scope: Readonly<Record<string, string>>; readonly operator: string; readonly reason?: string }
   | { readonly type: 'policy'; readonly ts: number; readonly id: string; readonly sha256: string; readonly ok: boolean; readonly error?: string }
-  | { readonly type: 'override'; readonly ts: number; readonly id: string; readonly state: string; readonly detail: Readonly<Record<string, unknown>> };
+  | { readonly type: 'override'; readonly ts: number; readonly id: string; readonly state: string; readonly detail: Readonly<Record<string, unknown>> }
+  | { readonly type: 'latch'; readonly ts: number; readonly scope: { readonly level: string; readonly id: string }; readonly state: 'reduce_only' | 'halt' | 'cleared'; readonly reason: string; readonly operator?: string };
 
 export type GatewayEventListener = (e: GatewayEvent) => void;
 

@@ -45,6 +45,7 @@ import { createCluster, type Cluster } from './cluster/index.js';
 import { wireObservers } from './wiring.js';
 import { conditionalRouting, killCancels, TriggerHolder } from './execution/conditional/index.js';
 import { isProtectiveIntent } from './core/conditional.js';
+import { createGatewayLimits, type GatewayLimits } from './wiring-limits.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -83,6 +84,8 @@ export interface Gateway {
   /** The Binance USD-M-compatible front door and the WebSocket order entry (mounted). */
   readonly frontDoor: ReturnType<typeof binanceFrontDoor>;
   readonly wsOrders: ReturnType<typeof wsOrderEntry>;
+  /** Hierarchy limits: PnL per scope, latches, message counters (src/limits). */
+  readonly limits: GatewayLimits;
   /** Feed one market event to the feature view, the simulated venues and the policy state. */
   ingest(event: MarketEvent): void;
   /** Drop market state (a looping replay restarts in the past). */
@@ -129,12 +132,14 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const policyState: InMemoryPolicyState = cluster?.policyState ?? new InMemoryPolicyState();
   let frontDoorRef: ReturnType<typeof binanceFrontDoor> | undefined;
   let conditionalRef: TriggerHolder | undefined;
+  let limitsRef: GatewayLimits | undefined;
   const sink = {
     ingest(e: MarketEvent) {
       market.ingest(e);
       frontDoorRef?.ingest(e);
       conditionalRef?.ingest(e);
       for (const s of simVenues) s.ingest(e);
+      limitsRef?.ingest(e);
       if (e.type === 'bar') policyState.recordPrice(e.symbol, e.ts, e.close);
       else if (e.type === 'mark') policyState.recordPrice(e.symbol, e.ts, e.markPrice);
     },
@@ -185,6 +190,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
   const orders = new OrderStore();
+  const limits = createGatewayLimits({ config, clock: clockRef, orders, enforcing: () => policies.enforcing, bus, audit });
+  limitsRef = limits;
   // Operators' surface: dashboard, event stream, kill switch / reload / override routes. It needs
   // the pipeline (to cancel on a kill) and the pipeline needs its observer: bind lazily.
   let pipelineRef: Pipeline | undefined;
@@ -205,7 +212,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     instance: config.instance,
     overrideOptions: config.overrides,
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer];
+  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer, limits.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
   const admission = new Admission({ specFor: (id) => policies.throttleSpec(id), ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}) });
   const lastRegime = new Map<string, RegimeLabel>();
@@ -259,6 +266,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     shadowPolicy: shadowEvaluator,
     tradingState,
     venues,
+    limits: (intent, now) => limits.view(intent, now),
     exposure: cluster ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state })) : makeExposureFn({ venues, policyState }),
     ...(opts.admission === false ? {} : { admission: (t: Parameters<Admission['admit']>[0]) => admission.admit(t) }),
     deferred: splits,
@@ -289,7 +297,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional, bus });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
 
   let stopWatch: (() => void) | undefined;
   return {
@@ -310,10 +318,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ...(replay ? { replay } : {}),
     frontDoor,
     wsOrders,
+    limits,
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {
       replay?.start();
+      limits.start();
       await live?.start();
       if (config.policies.watch) {
         stopWatch = policies.watch((r) => {
@@ -324,6 +334,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     async close() {
       surface.close();
+      limits.stop();
       splits.stop();
       replay?.stop();
       await live?.stop();

@@ -4,6 +4,7 @@
 import type { Clock } from './core/clock.js';
 import { renderDenial } from './core/deny-codes.js';
 import type { IdGenerator } from './core/ids.js';
+import type { LimitView } from './core/limit-view.js';
 import type { AuditAppender, MarketView, PolicyEvaluator, TradingStateView } from './core/stages.js';
 import type {
   ChildOrderRequest,
@@ -62,6 +63,8 @@ export interface PipelineDeps {
   readonly tradingState: TradingStateView;
   readonly venues: ReadonlyMap<string, Venue>;
   readonly exposure: ExposureFn;
+  /** Hierarchy facts (PnL, positions, latches, message counts, resting orders) for the policy. */
+  readonly limits?: (intent: OrderIntent, now: number) => LimitView;
   readonly admission?: AdmissionFn;
   readonly deferred?: DeferredDispatcher;
   readonly conditional?: ConditionalRouting;
@@ -76,6 +79,8 @@ export interface SubmitResult {
   readonly decision: Decision;
   readonly regime: RegimeScore;
   readonly order: ParentOrder;
+  /** What the order does to the account (liquidation price, distance, margin ratio). */
+  readonly exposure: Exposure;
 }
 
 const GUARD_DUPLICATE = 'gateway.duplicate_client_order_id';
@@ -105,7 +110,8 @@ export class Pipeline {
     const exposure = await d.exposure(intent, instrument, market, score);
     // 3. Trading state (kill switch, halt, reduce-only) for this order's scope.
     const ts = d.tradingState.stateFor({ clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol });
-    const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now };
+    const limits = d.limits?.(intent, now);
+    const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now, ...(limits ? { limits } : {}) };
     // 4. Policy: a pure function of the context. Guard clauses that need gateway state come first.
     const policy = d.policy();
     let decision = d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
@@ -138,6 +144,8 @@ export class Pipeline {
         if (shadow) o.onShadow?.(intent, decision, shadow);
       }
       // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
+      // Self-trade prevention (cancel mode): the crossed resting orders go first.
+      if (decision.kind !== 'deny' && decision.cancelResting?.length) await Promise.all(decision.cancelResting.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)));
       if (decision.kind !== 'deny' && intent.trigger) await this.routeConditional(venue, parent);
       else if (decision.kind !== 'deny') {
         const due: number[] = [];
@@ -151,7 +159,7 @@ export class Pipeline {
     } finally {
       release?.();
     }
-    return { intentId: intent.intentId, decision, regime: score, order: parent };
+    return { intentId: intent.intentId, decision, regime: score, order: parent, exposure };
   }
 
   /** Cancel a parent: pending children are dropped, working ones cancelled at the venue. */
@@ -227,6 +235,7 @@ export class Pipeline {
       postOnly: i.postOnly,
       timeInForce: protectedMarket ? 'IOC' : i.timeInForce,
       ...(i.leverage ? { leverage: i.leverage } : {}),
+      ...(parent.decision.selfTradePreventionMode ? { selfTradePreventionMode: parent.decision.selfTradePreventionMode } : {}),
     };
     child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path
     const placing = this.place(venue, req, i);

@@ -13,7 +13,7 @@ import type {
   TradingState,
 } from '../core/types.js';
 
-export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff'];
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'latch'];
 
 export interface AuditEnvelope {
   readonly v: 1;
@@ -211,6 +211,17 @@ export interface AuditBodies {
   unkill: UnkillBody;
   override: OverrideBody;
   shadow_diff: ShadowDiffBody;
+  latch: LatchBody;
+}
+
+/** A loss limit latched a scope (reduce_only | halt) or the latch was cleared (period roll or
+ * operator reset). `reason` is the rendered LOSS_LIMIT line. */
+export interface LatchBody {
+  readonly scope: { readonly level: string; readonly id: string };
+  readonly state: 'reduce_only' | 'halt' | 'cleared';
+  readonly reason: string;
+  readonly operator?: string;
+  readonly at: number; // decision time (replay time in replay mode)
 }
 
 // ─── facets used by query and report (tolerant: bodies are read from files) ─────────────────

@@ -29,6 +29,15 @@ export interface LiquidationRecord {
   readonly reason?: string;
 }
 
+/** A loss limit latched (or released) a scope during the run. */
+export interface LatchRecord {
+  readonly ts: number;
+  readonly level: string;
+  readonly id: string;
+  readonly state: string;
+  readonly reason: string;
+}
+
 export interface StrategySeries {
   readonly equity: number[];
   readonly gross: number[]; // |position| notional over all symbols, at the mark
@@ -59,6 +68,7 @@ export class ArmRecorder {
   readonly strategies = new Map<string, StrategyTally>();
   readonly series = new Map<string, StrategySeries>();
   readonly liquidations: LiquidationRecord[] = [];
+  readonly latches: LatchRecord[] = [];
   readonly samples: DecisionRecord[] = [];
   readonly heldBackCumulative: number[] = [];
   private heldBack = 0;
@@ -107,6 +117,10 @@ export class ArmRecorder {
     const s = this.strategies.get(strategy)!;
     const key = /^-\d+/.exec(r.reason ?? '')?.[0] ?? r.code ?? 'rejected';
     s.venueRejects[key] = (s.venueRejects[key] ?? 0) + 1;
+  }
+
+  latch(e: { ts: number; scope: { level: string; id: string }; state: string; reason: string }): void {
+    this.latches.push({ ts: e.ts, level: e.scope.level, id: e.scope.id, state: e.state, reason: e.reason });
   }
 
   /** The simulated exchange's report stream: fills (request and resting) and forced liquidations. */

@@ -81,6 +81,7 @@ export function renderReportHtml(r: ReplayReport): string {
     return `<h3>${esc(sym)}</h3>` + lineChart({ title: `${sym} close with liquidations, regime band below`, ts, lines: [{ label: 'hourly low', values: m.low, color: '#bdbdbd' }, { label: 'hourly high', values: m.high, color: '#bdbdbd' }, { label: `${sym} close`, values: m.close, color: '#424242' }], markers, band: m.regime }) +
       `<p class="small">Hours by regime: ${REGIMES.map((g) => `${esc(g)} ${esc(hours[g])}`).join(', ')}</p>`;
   });
+  const latchRows = P.latches.map((l) => [when(l.time), `${l.level} ${l.id}`, l.state, l.reason]);
   const liqRows = arms.flatMap((a) => r.arms[a].liquidations.map((l) => [r.arms[a].label, when(l.time), l.strategy, l.symbol, l.side, l.quantity, l.price, money(l.notional)]));
   const samples = P.decisions.samples.map((d) => [when(d.time), d.strategy, d.symbol, `${d.side}${d.reduceOnly ? ' (reduce-only)' : ''}`, d.type, d.regime, d.kind, d.detail ?? d.code ?? '', money(d.requestedNotional), money(d.approvedNotional)]);
   return `<!doctype html>
@@ -105,6 +106,8 @@ ${decisionsSection(B)}
 ${lineChart({ title: 'cumulative notional held back (USDT)', ts, height: 180, lines: arms.map((a) => ({ label: r.arms[a].label, values: r.series.heldBackCumulative[a], color: ARM_COLORS[a]!, ...(a === 'baseline' ? { dash: true } : {}) })) })}
 <h2>Liquidations</h2>
 ${liqRows.length ? table(['arm', 'time', 'strategy', 'symbol', 'forced side', 'quantity', 'price', 'notional USDT'], liqRows, 5) : '<p class="empty">No account was liquidated in either arm.</p>'}
+<h2>Loss-limit latches</h2>
+${latchRows.length ? table(['time', 'scope', 'state', 'reason'], latchRows, 5) : '<p class="empty">No loss limit latched a scope.</p>'}
 <h2>Orders the policy changed (${esc(P.decisions.samples.length)} examples: the first few of each regime, action, code and bot)</h2>
 ${samples.length ? table(['time', 'strategy', 'symbol', 'side', 'type', 'regime', 'decision', 'detail', 'requested', 'approved'], samples, 8) : '<p class="empty">The policy changed no order.</p>'}
 <h2>How this was run</h2>

@@ -102,6 +102,7 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
     const stopReports = venue.exchange.onReport((r) => rec.report(r));
     const stopBus = gw.bus.subscribe((e) => {
       if (e.type === 'execution' && e.report.status === 'rejected') rec.venueReject(e.report);
+      if (e.type === 'latch') rec.latch(e);
     });
 
     const history = new Map<string, BarView[]>(o.symbols.map((s) => [s, []]));

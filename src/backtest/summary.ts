@@ -42,6 +42,8 @@ export interface ArmReport {
     readonly samples: readonly (Omit<DecisionRecord, 'ts'> & { readonly time: string })[];
   };
   readonly liquidations: readonly (Omit<LiquidationRecord, 'ts'> & { readonly time: string })[];
+  /** Loss-limit latches and their release (period roll), in replay time. */
+  readonly latches: readonly { readonly time: string; readonly level: string; readonly id: string; readonly state: string; readonly reason: string }[];
 }
 
 export interface ReplayReport {
@@ -141,6 +143,7 @@ function armReport(run: ArmRun, b: BacktestRun, outDir: string): ArmReport {
       samples: rec.samples.map(({ ts, ...d }) => ({ time: iso(ts), ...d, requestedNotional: r2(d.requestedNotional), approvedNotional: r2(d.approvedNotional) })),
     },
     liquidations: rec.liquidations.map(({ ts, ...l }) => ({ time: iso(ts), ...l, price: sig(l.price), notional: r2(l.notional) })),
+    latches: rec.latches.map(({ ts, ...l }) => ({ time: iso(ts), ...l })),
   };
 }
 

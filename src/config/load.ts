@@ -8,6 +8,7 @@ import { LiqguardError, type ErrorDetail } from '../core/errors.js';
 import { configSchema } from './schema.js';
 import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
 import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
+import { resolveHierarchy } from '../limits/hierarchy-config.js';
 
 /** Root of the installed package (where data/, policies/ and models/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -158,6 +159,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
     });
   }
+  const hierarchy = resolveHierarchy(r.hierarchy, clients.map((c: { id: string }) => c.id), details);
   if (details.length) {
     throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
@@ -195,6 +197,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
     overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
+    hierarchy,
     ...(cluster ? { cluster } : {}),
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),

@@ -1,3 +1,5 @@
+import { hierarchySchema } from '../limits/hierarchy-config.js';
+
 /** JSON schema of the gateway config file. Unknown keys are rejected everywhere
  * (additionalProperties: false) so a typo never silently falls back to a default. */
 const decimalString = { type: 'string', pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$' } as const;
@@ -123,6 +125,8 @@ export const configSchema = {
         requiredApprovals: { type: 'integer', minimum: 1, maximum: 5 },
       },
     },
+    /** Firm → desk → strategy → client tree and the loss-limit day (src/limits). */
+    hierarchy: hierarchySchema,
     /** Several replicas sharing limits, kill switch and policy version on Redis (src/cluster). */
     cluster: {
       type: 'object',

@@ -1,4 +1,5 @@
 import type { ClusterConfig } from '../cluster/index.js';
+import type { HierarchyConfig } from '../limits/hierarchy.js';
 
 /** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
 export interface ClientConfig {
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   readonly state: { readonly dir: string };
   /** distinctClients (default true): requester and every approver authenticate with different API keys. */
   readonly overrides: { readonly distinctClients: boolean; readonly requiredApprovals: number };
+  /** Firm → desk → strategy → client, and when the loss-limit day starts. */
+  readonly hierarchy: HierarchyConfig;
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
   /** sha256 of the config file text, recorded in the audit log at start. */

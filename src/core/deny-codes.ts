@@ -35,6 +35,11 @@ export const DENY_CODES = {
   VENUE_AUTH: { control: 'venue', text: 'venue rejected the credentials' },
   VENUE_UNKNOWN_STATE: { control: 'venue', text: 'order state at the venue could not be established' },
   CLUSTER_UNAVAILABLE: { control: 'internal: fail closed', text: 'shared limit store unreachable' },
+  LOSS_LIMIT: { control: 'RTS6-15(1) credit and risk limits / 15c3-5(c)(1)(i)', text: 'scope past its daily or drawdown loss limit (latched)' },
+  POSITION_LIMIT: { control: 'RTS6-15(1) position limits / 15c3-5(c)(1)(i)', text: 'position after the fill above the limit of a scope' },
+  ORDER_TO_TRADE_RATIO: { control: 'RTS9 order-to-trade ratio', text: 'orders per executed trade above the limit over the window' },
+  CANCEL_RATIO: { control: 'RTS9 / RTS6-15(1)(d)', text: 'cancels per order above the limit over the window' },
+  SELF_TRADE: { control: 'MAR Art. 12 wash trades / RTS6-15', text: 'order would cross a resting order of the same client or group' },
 } as const;
 
 export type DenyCode = keyof typeof DENY_CODES;

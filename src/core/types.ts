@@ -3,6 +3,7 @@
  * market data and model inputs are numbers (floats are fine there, never for orders). */
 import type { ConditionalOrderRequest, TriggerSpec } from './conditional.js';
 import type { DenyCode, DenyParams } from './deny-codes.js';
+import type { LimitView } from './limit-view.js';
 
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit';
@@ -272,6 +273,8 @@ export interface RiskContext {
   readonly tradingState: TradingState;
   readonly tradingStateReason?: string;
   readonly now: number;
+  /** Hierarchy scopes, PnL, positions, message counts, resting orders (src/limits). */
+  readonly limits?: LimitView;
 }
 
 // ─── decisions ──────────────────────────────────────────────────────────────────────────────
@@ -319,6 +322,10 @@ export interface Decision {
   readonly trace: readonly RuleTrace[];
   readonly policySetId: string;
   readonly policySha256: string;
+  /** Self-trade prevention in cancel mode: resting parents (intent ids) cancelled before sending. */
+  readonly cancelResting?: readonly string[];
+  /** Binance selfTradePreventionMode passed on with every child (EXPIRE_TAKER | EXPIRE_MAKER | EXPIRE_BOTH). */
+  readonly selfTradePreventionMode?: string;
 }
 
 // ─── execution ──────────────────────────────────────────────────────────────────────────────
@@ -337,6 +344,8 @@ export interface ChildOrderRequest {
   readonly postOnly: boolean;
   readonly timeInForce: TimeInForce;
   readonly leverage?: string;
+  /** Passed on where the venue supports it (Binance USD-M). */
+  readonly selfTradePreventionMode?: string;
 }
 
 export interface ExecutionReport {

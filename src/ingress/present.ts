@@ -1,5 +1,5 @@
 /** Wire views of internal values: what bots and operators see. */
-import type { Decision, RegimeScore } from '../core/types.js';
+import type { Decision, Exposure, RegimeScore } from '../core/types.js';
 import type { ParentOrder } from '../execution/order-store.js';
 
 export function presentRegime(s: RegimeScore): Record<string, unknown> {
@@ -36,7 +36,23 @@ export function presentDecision(d: Decision): Record<string, unknown> {
   };
 }
 
-export function presentOrder(p: ParentOrder, regime?: RegimeScore): Record<string, unknown> {
+const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? Number(v.toPrecision(8)) : null);
+
+/** Liquidation and margin facts of the order: what the position looks like after the fill. */
+export function presentRisk(e: Exposure): Record<string, unknown> {
+  return {
+    postFillQuantity: e.postFillQuantity,
+    liquidationPriceAfterFill: e.liquidationPriceAfterFill ?? null,
+    distanceToLiquidationPct: finite(e.distanceToLiquidationPct),
+    distanceToLiquidationVol: finite(e.distanceToLiquidationVol),
+    touchProbability: finite(e.touchProbability),
+    marginRatio: finite(e.account?.marginRatio),
+    marginRatioAfterFill: finite(e.marginRatioAfterFill),
+    postFillLeverage: finite(e.postFillLeverage),
+  };
+}
+
+export function presentOrder(p: ParentOrder, regime?: RegimeScore, exposure?: Exposure): Record<string, unknown> {
   return {
     intentId: p.intentId,
     clientOrderId: p.intent.clientOrderId,
@@ -49,6 +65,7 @@ export function presentOrder(p: ParentOrder, regime?: RegimeScore): Record<strin
     ...(p.avgPrice ? { avgPrice: p.avgPrice } : {}),
     decision: presentDecision(p.decision),
     regime: regime ? presentRegime(regime) : { regime: p.regime },
+    ...(exposure ? { risk: presentRisk(exposure) } : {}),
     children: p.children.map((c) => ({
       clientOrderId: c.plan.clientOrderId,
       quantity: c.plan.quantity,

@@ -89,7 +89,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps):
       if (!parsed.ok) throw new LiqguardError(parsed.code, parsed.message, parsed.details);
       const intent = toIntent(parsed.value, req.client!, deps, 'rest');
       const res = await pipeline.submit(intent);
-      return presentOrder(res.order, res.regime);
+      return presentOrder(res.order, res.regime, res.exposure);
     },
   );
 

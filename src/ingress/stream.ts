@@ -23,7 +23,7 @@ import type { EventBus, GatewayEvent } from '../events.js';
 import { ApiKeyAuth } from './auth.js';
 import { presentDecision, presentRegime } from './present.js';
 
-export const CHANNELS = ['regime', 'decision', 'execution', 'kill', 'policy', 'override'] as const;
+export const CHANNELS = ['regime', 'decision', 'execution', 'kill', 'policy', 'override', 'latch'] as const;
 export type Channel = (typeof CHANNELS)[number];
 const PRIVILEGED_CHANNELS: ReadonlySet<Channel> = new Set(['override']);
 

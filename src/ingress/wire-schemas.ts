@@ -95,6 +95,7 @@ export const orderResponseSchema = {
       },
     },
     regime: regimeSchema,
+    risk: open,
     children: { type: 'array', items: child },
   },
 } as const;

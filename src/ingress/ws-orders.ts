@@ -188,7 +188,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     try {
       const res = await deps.pipeline.submit(intent);
       if (res.order.decision.kind !== 'deny') syncDeadman(false);
-      return presentOrder(res.order, res.regime);
+      return presentOrder(res.order, res.regime, res.exposure);
     } finally {
       s.inflight.delete(intent.intentId);
     }

@@ -3,6 +3,7 @@
 import { Decimal } from '../core/decimal.js';
 import type { Regime, RegimeLabel } from '../core/types.js';
 import type { Facts } from './facts.js';
+import { limitLeaves } from './limit-conditions.js';
 import type { Comparison, Condition, TimeWindow, Weekday } from './types.js';
 
 export const MISSING = 2 as const;
@@ -14,7 +15,7 @@ export interface CompiledCondition {
   describe(f: Facts, out: Record<string, string | number | boolean>, all?: boolean): void;
 }
 
-type Leaf = [test: (f: Facts) => Tri, describe: (f: Facts, out: Record<string, string | number | boolean>) => void];
+export type Leaf = [test: (f: Facts) => Tri, describe: (f: Facts, out: Record<string, string | number | boolean>) => void];
 
 export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -65,7 +66,7 @@ function putBounds(name: string, c: Comparison, out: Record<string, string | num
 }
 const round = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(8)) : v);
 
-function numLeaf(name: string, c: Comparison, get: (f: Facts) => number | undefined): Leaf {
+export function numLeaf(name: string, c: Comparison, get: (f: Facts) => number | undefined): Leaf {
   const cmp = numCmp(c);
   return [
     (f) => {
@@ -179,6 +180,7 @@ export function compileCondition(c: Condition, unknownAs: Regime | undefined): C
     const t = timeTest(c.time);
     leaves.push([(f) => t(f.ctx.now), (f, out) => void (out.time = `${c.time!.from}-${c.time!.to}`)]);
   }
+  leaves.push(...limitLeaves(c));
   if (c.all) for (const sub of c.all.map((x) => compileCondition(x, unknownAs))) leaves.push([(f) => sub.test(f), (f, o) => sub.describe(f, o)]);
   if (c.any) {
     const subs = c.any.map((x) => compileCondition(x, unknownAs));

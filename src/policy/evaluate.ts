@@ -7,6 +7,7 @@ import type { ChildPlan, Decision, RiskContext, RuleTrace, ThrottleRef } from '.
 import { applyCap } from './cap.js';
 import { compileCondition, MISSING, type CompiledCondition } from './conditions.js';
 import { Facts } from './facts.js';
+import { applyLossLimit, applyPositionLimit, applySelfTrade, latchGuard } from './limit-actions.js';
 import { planSplit, singleChild } from './split-plan.js';
 import { EMPTY_POLICY_STATE, type PolicyStateView } from './state.js';
 import type { PolicySet, Rule, SplitAction } from './types.js';
@@ -48,7 +49,7 @@ function denyByRule(cr: CompiledRule, f: Facts, t: boolean | typeof MISSING, cod
 }
 
 // Between two denials the one listed first here wins, then catalog order, then rule id.
-const STATE_CODES: readonly DenyCode[] = ['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE'];
+const STATE_CODES: readonly DenyCode[] = ['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE', 'LOSS_LIMIT'];
 const CATALOG = Object.keys(DENY_CODES) as DenyCode[];
 const RANKS = new Map<DenyCode, number>([...STATE_CODES, ...CATALOG.filter((c) => !STATE_CODES.includes(c))].map((c, i) => [c, i]));
 const denyRank = (c: DenyCode): number => RANKS.get(c) ?? RANKS.size;
@@ -79,6 +80,13 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
     trace.push({ ruleId: TRADING_STATE_RULE, action: 'trading_state', mode: 'enforce', matched: true, outcome: allowed ? 'pass' : 'deny', ...(allowed ? {} : { code, detail: renderDenial(code, params) }), params });
     if (!allowed) denies.push({ ruleId: TRADING_STATE_RULE, code, params });
   }
+  // Scopes latched by a loss limit (firm, desk, strategy, client, account) come right after.
+  for (const g of latchGuard(f, set.settings)) {
+    trace.push(g.trace);
+    if (g.deny) denies.push({ ruleId: g.trace.ruleId, code: 'LOSS_LIMIT', params: g.deny });
+  }
+  let cancelResting: string[] | undefined;
+  let stpMode: string | undefined;
 
   const rules = compile(set);
   for (let i = 0; i < rules.length; i++) {
@@ -115,6 +123,25 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
         }
         break;
       }
+      case 'loss_limit':
+      case 'position_limit':
+      case 'self_trade': {
+        const r = a.type === 'loss_limit' ? applyLossLimit(rule.id, a, f, set.settings) : a.type === 'position_limit' ? applyPositionLimit(rule.id, a, f) : applySelfTrade(rule.id, a, f);
+        if (r.kind === 'pass') trace.push(entry(cr, 'pass', { params: r.params, ...(r.detail ? { detail: r.detail } : {}) }));
+        else if (r.kind === 'deny') {
+          trace.push(entry(cr, 'deny', { code: r.code, detail: renderDenial(r.code, r.params), params: r.params }));
+          if (enforce) denies.push({ ruleId: rule.id, code: r.code, params: r.params });
+        } else {
+          trace.push(entry(cr, 'modify', { code: r.code, detail: renderDenial(r.code, r.params), params: r.params }));
+          if (enforce) caps.push({ ruleId: rule.id, approved: r.approved, code: r.code, params: r.params });
+        }
+        if (enforce && a.type === 'self_trade') {
+          const cancel = (r as { cancel?: string[] }).cancel;
+          if (cancel) cancelResting = [...new Set([...(cancelResting ?? []), ...cancel])].sort();
+          if (a.venue_mode) stpMode ??= a.venue_mode;
+        }
+        break;
+      }
       case 'split':
         trace.push(entry(cr, 'split'));
         if (enforce) splits.push({ ruleId: rule.id, action: a });
@@ -128,7 +155,9 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
       }
     }
   }
-  return decide(ctx, set, f, trace, denies, caps, splits, throttles.sort(byRuleId));
+  const d = decide(ctx, set, f, trace, denies, caps, splits, throttles.sort(byRuleId));
+  if (d.kind === 'deny' || (!cancelResting && !stpMode)) return d;
+  return { ...d, ...(cancelResting ? { cancelResting } : {}), ...(stpMode ? { selfTradePreventionMode: stpMode } : {}) };
 }
 
 function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], denies: Deny[], caps: Cap[], splits: { ruleId: string; action: SplitAction }[], throttles: ThrottleRef[]): Decision {

@@ -3,9 +3,10 @@
 import { DENY_CODES, isDenyCode, type DenyCode } from '../core/deny-codes.js';
 import { REGIME_ORDER, type Regime, type RegimeLabel } from '../core/types.js';
 import type { Action, Comparison, Condition, Limit, PolicySettings, Rule, ScopeKind, TimeWindow, Weekday, WindowComparison } from './types.js';
+import { LIMIT_ACTIONS, LIMIT_COND_KEYS, parseLimitAction, parseLimitConditions } from './limit-schema.js';
 import { boolean, decimal, duration, integer, Issues, join, list, number, object, oneOf, required, string, type Raw } from './validate-kit.js';
 
-export const ACTIONS = ['cap', 'split', 'throttle', 'reject', 'reduce_only', 'halt'] as const;
+export const ACTIONS = ['cap', 'split', 'throttle', 'reject', 'reduce_only', 'halt', ...LIMIT_ACTIONS] as const;
 const REGIMES: readonly Regime[] = ['stable', 'stressed', 'fragile', 'critical'];
 const SCOPES: readonly ScopeKind[] = ['all', 'client', 'account', 'symbol', 'venue'];
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -83,7 +84,7 @@ function parseRule(v: unknown, path: string, is: Issues): Rule | undefined {
 const COND_KEYS = [
   'client', 'account', 'venue', 'symbol', 'side', 'reduce_only', 'order_type', 'regime', 'probability', 'feature', 'notional', 'quantity',
   'notional_vs', 'post_fill_leverage', 'liquidation_distance_pct', 'liquidation_distance_vol', 'touch_probability', 'price_deviation_pct',
-  'window_price_move_pct', 'message_rate', 'duplicate', 'client_exposure', 'time', 'any', 'all', 'not',
+  'window_price_move_pct', 'message_rate', 'duplicate', 'client_exposure', 'time', 'any', 'all', 'not', ...LIMIT_COND_KEYS,
 ] as const;
 const CMP_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
 const glob = (is: Issues) => (x: unknown, p: string) => string(x, p, is);
@@ -124,6 +125,7 @@ export function parseCondition(v: unknown, path: string, is: Issues): Condition 
     else out[k] = (raw[k] as unknown[]).map((c, i) => parseCondition(c, join(at(k), i), is));
   }
   if (raw.not !== undefined) out.not = parseCondition(raw.not, at('not'), is);
+  parseLimitConditions(raw, path, is, out);
   return is.list.length === before ? (out as Condition) : undefined;
 }
 
@@ -175,6 +177,10 @@ function parseAction(type: (typeof ACTIONS)[number], v: unknown, path: string, i
   const at = (k: string) => join(path, k);
   const before = is.list.length;
   switch (type) {
+    case 'loss_limit':
+    case 'position_limit':
+    case 'self_trade':
+      return parseLimitAction(type, v, path, is);
     case 'cap': {
       const raw = object(v, path, ['notional', 'quantity', 'leverage', 'code'], is);
       if (!raw) return undefined;

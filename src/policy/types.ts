@@ -1,6 +1,7 @@
 /** The validated, frozen form of a policy file. YAML keys are snake_case; these types mirror
  * them one to one (see policies/README.md). Sizes stay decimal strings. */
 import type { DenyCode } from '../core/deny-codes.js';
+import type { LatchState, ScopeLevel } from '../core/limit-view.js';
 import type { OrderType, Regime, RegimeLabel, RuleMode, Side } from '../core/types.js';
 
 /** A numeric comparison; every bound present must hold. Bounds are kept as decimal text so that
@@ -14,6 +15,16 @@ export interface Comparison {
 
 export interface WindowComparison extends Comparison {
   readonly windowMs: number;
+}
+
+export interface LevelComparison extends Comparison {
+  readonly level: ScopeLevel;
+}
+
+export interface RatioComparison extends Comparison {
+  readonly windowMs: number;
+  /** Below this many orders in the window the ratio is not tested (no early noise). */
+  readonly minOrders: number;
 }
 
 export interface TimeWindow {
@@ -54,6 +65,17 @@ export interface Condition {
   /** Client's aggregate notional: positions + open orders (counted once) + this order. */
   readonly client_exposure?: Comparison;
   readonly time?: TimeWindow;
+  /** PnL of the order's scope at a level since the period started / fall from its peak (quote). */
+  readonly daily_pnl?: LevelComparison;
+  readonly drawdown?: LevelComparison;
+  /** Account margin ratio after the fill (maintenance margin / margin balance), else now. */
+  readonly margin_ratio?: Comparison;
+  /** Side-aware regime: p_down when the order adds long exposure, p_up when it adds short. */
+  readonly p_adverse?: Comparison;
+  /** Client's new orders (this one included) per trade over a window (MiFID II RTS 9). */
+  readonly order_to_trade_ratio?: RatioComparison;
+  /** Client's cancel requests per new order over a window. */
+  readonly cancel_ratio?: RatioComparison;
   readonly any?: readonly Condition[];
   readonly all?: readonly Condition[];
   readonly not?: Condition;
@@ -113,7 +135,39 @@ export interface HaltAction {
   readonly message?: string;
 }
 
-export type Action = CapAction | SplitAction | ThrottleAction | RejectAction | ReduceOnlyAction | HaltAction;
+/** Loss limit of the order's scope at `level`: a breach latches the scope (reduce_only or halt)
+ * until an operator resets it or, for the daily limit, the period rolls. */
+export interface LossLimitAction {
+  readonly type: 'loss_limit';
+  readonly level: ScopeLevel;
+  readonly ids?: readonly string[];
+  readonly daily?: string;
+  readonly drawdown?: string;
+  readonly on_breach: LatchState;
+}
+
+/** Limits on the scope's position after the fill; a capped order is resized to what is left, an
+ * order that does not increase the measure is never blocked. */
+export interface PositionLimitAction {
+  readonly type: 'position_limit';
+  readonly level: ScopeLevel;
+  readonly ids?: readonly string[];
+  readonly quantity?: string; // |position in this symbol|, base
+  readonly notional?: string; // |position in this symbol| * price, quote
+  readonly gross_notional?: string; // sum over symbols of |position notional|
+  readonly net_notional?: string; // |signed sum of position notionals|
+}
+
+/** Self-trade prevention against working orders of the same scope in this symbol. */
+export interface SelfTradeAction {
+  readonly type: 'self_trade';
+  readonly level: ScopeLevel;
+  readonly on_cross: 'deny' | 'cancel_resting';
+  /** Passed to venues that support it (Binance selfTradePreventionMode). */
+  readonly venue_mode?: 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
+}
+
+export type Action = CapAction | SplitAction | ThrottleAction | RejectAction | ReduceOnlyAction | HaltAction | LossLimitAction | PositionLimitAction | SelfTradeAction;
 export type ActionType = Action['type'];
 
 export interface Rule {

@@ -132,6 +132,8 @@ describe('ws order entry: the POST /v1/orders verb over a socket', () => {
     const c = await connect();
     const a = await c.call(restingBuy(BTC, { clientOrderId: 'ws-lim-a' }));
     expect(a.result.status).toBe('new');
+    expect(a.result.risk).toMatchObject({ postFillQuantity: expect.any(String), marginRatio: expect.any(Number) });
+    expect(a.result.risk).toHaveProperty('distanceToLiquidationVol');
     const ca = await c.call({ op: 'cancel', intentId: a.result.intentId });
     expect(ca).toMatchObject({ ok: true, result: { intentId: a.result.intentId, status: 'canceled' } });
     const b = await c.call(restingBuy(BTC, { clientOrderId: 'ws-lim-b' }));

@@ -1,4 +1,5 @@
 /** Hand-built RiskContext fixtures with a fixed clock and fixed ids. */
+import type { LimitView } from '../../src/core/limit-view.js';
 import type { Exposure, InstrumentSpec, MarketSnapshot, OrderIntent, Regime, RegimeScore, RiskContext, TradingState } from '../../src/core/types.js';
 
 export const NOW = Date.UTC(2025, 9, 10, 21, 15, 0); // Friday 2025-10-10 21:15 UTC
@@ -27,7 +28,11 @@ export interface CtxOptions {
   tradingState?: TradingState;
   tradingStateReason?: string;
   now?: number;
+  limits?: LimitView;
 }
+
+/** A client placed in no hierarchy scope, with no message history and no resting orders. */
+export const EMPTY_LIMITS: LimitView = { scope: () => undefined, orderCount: () => 0, tradeCount: () => 0, cancelCount: () => 0, resting: () => [] };
 
 export function makeCtx(o: CtxOptions = {}): RiskContext {
   const now = o.now ?? NOW;
@@ -89,6 +94,7 @@ export function makeCtx(o: CtxOptions = {}): RiskContext {
     tradingState: o.tradingState ?? 'ACTIVE',
     ...(o.tradingStateReason ? { tradingStateReason: o.tradingStateReason } : {}),
     now,
+    limits: o.limits ?? EMPTY_LIMITS,
   };
 }
 

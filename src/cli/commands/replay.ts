@@ -146,6 +146,8 @@ export async function run(argv: string[]): Promise<number> {
   const { report, json, html } = writeReport(result, p.out);
   process.stderr.write(`[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} (${report.scorer.kind})\n`);
   for (const h of headline(report)) process.stdout.write(h + '\n');
+  const latched = report.arms.policy.latches.filter((l) => l.state !== 'cleared');
+  process.stdout.write(`loss-limit latches: ${latched.length}${latched.length ? ` (${latched.map((l) => `${l.time} ${l.level} ${l.id} ${l.state}`).join('; ')})` : ''}\n`);
   process.stdout.write(`report: ${json}\n        ${html}\n`);
   return 0;
 }

@@ -90,7 +90,7 @@ export class CcxtVenue implements Venue {
     const sentAt = this.d.wallClock.now();
     this.countSend(req.clientOrderId);
     try {
-      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, orderParams(req))) as CcxtOrderLike;
+      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, orderParams(req, String(this.d.exchange.id ?? '')))) as CcxtOrderLike;
       return this.adopt(req, reportFromOrder(this.id, req, o, this.d.clock.now()));
     } catch (e) {
       const m = mapCcxtError(e);
@@ -306,8 +306,10 @@ export class CcxtVenue implements Venue {
 }
 
 /** Unified ccxt order params: the child's clientOrderId always; GTX is post-only. */
-function orderParams(req: ChildOrderRequest): Record<string, unknown> {
+function orderParams(req: ChildOrderRequest, exchangeId: string): Record<string, unknown> {
   const p: Record<string, unknown> = { clientOrderId: req.clientOrderId };
+  // Binance USD-M expires the crossing side itself (self-trade prevention); others lack the field.
+  if (req.selfTradePreventionMode && exchangeId.startsWith('binance')) p.selfTradePreventionMode = req.selfTradePreventionMode;
   if (req.reduceOnly) p.reduceOnly = true;
   if (req.type === 'limit') {
     if (req.postOnly || req.timeInForce === 'GTX') p.postOnly = true;

@@ -12,6 +12,7 @@ import { isConditionalType } from '../../venue-api/binance/conditional-params.js
 import { placeConditionalOrder } from './algo-routes.js';
 import { presentConditionalOrder } from './conditional-wire.js';
 import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
+import { presentRisk } from '../present.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
@@ -34,7 +35,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
     const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
     const rejected = rejectionOf(res.order);
     if (rejected) throw rejected;
-    return show(res.order);
+    const out = show(res.order);
+    return { ...out, liqguard: { ...(out.liqguard as Record<string, unknown>), risk: presentRisk(res.exposure) } };
   });
 
   app.get('/fapi/v1/order', { preHandler: viewer }, async (req) => {

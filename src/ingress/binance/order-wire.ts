@@ -38,7 +38,7 @@ export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: Instr
     reduceOnly: i.reduceOnly,
     side: i.side === 'buy' ? 'BUY' : 'SELL',
     origType: type,
-    selfTradePreventionMode: 'NONE',
+    selfTradePreventionMode: d.selfTradePreventionMode ?? 'NONE',
     ...PLAIN_ORDER_FIELDS,
     time: times?.time ?? Math.floor(p.createdAt),
     updateTime: times?.updateTime ?? Math.floor(p.updatedAt),

@@ -75,6 +75,10 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.average).toBeGreaterThan(10_000);
     expect(o.clientOrderId).toBe('bn-mkt-1');
     expect(['accept', 'modify']).toContain(o.info.liqguard.decision);
+    // Liquidation and margin facts after the fill, in order.info for the bot.
+    expect(o.info.liqguard.risk).toMatchObject({ postFillQuantity: expect.any(String), marginRatio: expect.any(Number) });
+    expect(o.info.liqguard.risk).toHaveProperty('liquidationPriceAfterFill');
+    expect(o.info.liqguard.risk).toHaveProperty('touchProbability');
     const parent = h.gw.orders.get(o.info.liqguard.intentId)!;
     expect(parent.intent.transport).toBe('binance');
     expect(parent.intent.clientId).toBe('demo');
