@@ -13,7 +13,7 @@ import type {
   TradingState,
 } from '../core/types.js';
 
-export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff'];
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'alert'];
 
 export interface AuditEnvelope {
   readonly v: 1;
@@ -200,6 +200,23 @@ export interface ShadowDecisionSummary {
   readonly children: number;
 }
 
+/** `alert`: an alert raised (src/alerts), and each delivery outcome per webhook target. */
+export interface AlertBody {
+  readonly phase: 'raised' | 'delivered' | 'failed' | 'dropped';
+  readonly alertId: string;
+  readonly key: string;
+  readonly kind: string; // kill | latch | loss_limit | regime | venue_ban | deadman | audit_failure | shadow_diff
+  readonly severity?: string; // raised
+  readonly title?: string; // raised
+  readonly fields?: Readonly<Record<string, string | number>>; // raised
+  readonly targets?: readonly string[]; // raised: the targets it goes to
+  readonly target?: string; // delivered | failed | dropped
+  readonly attempts?: number;
+  readonly status?: number; // delivered: HTTP status
+  readonly error?: string; // failed | dropped: the last error
+  readonly reason?: 'queue_full' | 'shutdown'; // dropped
+}
+
 export interface AuditBodies {
   startup: StartupBody;
   config_load: ConfigLoadBody;
@@ -211,6 +228,7 @@ export interface AuditBodies {
   unkill: UnkillBody;
   override: OverrideBody;
   shadow_diff: ShadowDiffBody;
+  alert: AlertBody;
 }
 
 // ─── facets used by query and report (tolerant: bodies are read from files) ─────────────────

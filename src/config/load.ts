@@ -8,6 +8,8 @@ import { LiqguardError, type ErrorDetail } from '../core/errors.js';
 import { configSchema } from './schema.js';
 import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
 import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
+import { resolveAlertsConfig } from '../alerts/config.js';
+import { resolveDeadmanConfig } from '../execution/deadman/config.js';
 
 /** Root of the installed package (where data/, policies/ and models/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -132,6 +134,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const scoring = r.scoring ?? {};
   const policies = r.policies ?? {};
   const audit = r.audit ?? {};
+  const alerts = resolveAlertsConfig(r.alerts, env, details, secrets);
+  const deadman = resolveDeadmanConfig(r.deadman, details);
   if (env.LIQGUARD_INSTANCE && !/^[a-zA-Z0-9_-]{1,32}$/.test(env.LIQGUARD_INSTANCE)) details.push({ path: 'env.LIQGUARD_INSTANCE', message: 'must be 1-32 letters, digits, _ or -' });
   let cluster: GatewayConfig['cluster'];
   if (r.cluster) {
@@ -193,6 +197,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
     ...(cluster ? { cluster } : {}),
+    ...(alerts ? { alerts } : {}),
+    deadman,
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),
   };

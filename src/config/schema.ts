@@ -1,3 +1,6 @@
+import { alertsConfigSchema } from '../alerts/config.js';
+import { deadmanConfigSchema } from '../execution/deadman/config.js';
+
 /** JSON schema of the gateway config file. Unknown keys are rejected everywhere
  * (additionalProperties: false) so a typo never silently falls back to a default. */
 const decimalString = { type: 'string', pattern: '^(0|[1-9][0-9]*)(\\.[0-9]+)?$' } as const;
@@ -114,6 +117,9 @@ export const configSchema = {
       additionalProperties: false,
       properties: { dir: { type: 'string' } },
     },
+    /** Webhook alerts (src/alerts) and the venue dead-man switch (src/execution/deadman). */
+    alerts: alertsConfigSchema,
+    deadman: deadmanConfigSchema,
     /** Several replicas sharing limits, kill switch and policy version on Redis (src/cluster). */
     cluster: {
       type: 'object',

@@ -32,7 +32,8 @@ export type AuditEventType =
   | 'kill'
   | 'unkill'
   | 'override'
-  | 'shadow_diff';
+  | 'shadow_diff'
+  | 'alert';
 
 /** audit/: the append-only, hash-chained log. append() is synchronous: when it returns, the
  * record is on disk (written BEFORE any venue I/O for decisions). */
