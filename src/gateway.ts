@@ -41,6 +41,11 @@ import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { wireObservers } from './wiring.js';
+import { startAlerting } from './alerts/index.js';
+import type { AlertDispatcher } from './alerts/index.js';
+import { watchAuditWrites } from './audit/failure-watch.js';
+import { CcxtVenue } from './execution/ccxt/index.js';
+import { DeadmanKeeper } from './execution/deadman/index.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -77,6 +82,10 @@ export interface Gateway {
   /** The Binance USD-M-compatible front door and the WebSocket order entry (mounted). */
   readonly frontDoor: ReturnType<typeof binanceFrontDoor>;
   readonly wsOrders: ReturnType<typeof wsOrderEntry>;
+  /** The venue dead-man switch keeper (when `deadman.enabled`). */
+  readonly deadman?: DeadmanKeeper;
+  /** Webhook alerts (when `alerts:` is configured). */
+  readonly alerts?: AlertDispatcher;
   /** Feed one market event to the feature view, the simulated venues and the policy state. */
   ingest(event: MarketEvent): void;
   /** Drop market state (a looping replay restarts in the past). */
@@ -93,7 +102,9 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const bus = new EventBus();
 
   // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
-  const audit = openAuditLog(config.audit, config.instance, wall, config.secrets);
+  // Watched: the first failed write becomes an audit_failure event (alerts; the dead-man switch stops refreshing).
+  const audit = watchAuditWrites(openAuditLog(config.audit, config.instance, wall, config.secrets), (err) => bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }));
+  const alerting = config.alerts ? startAlerting({ config: config.alerts, bus, instance: config.instance, clock: wall, audit, registry: metrics.registry }) : undefined;
   audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
 
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
@@ -114,6 +125,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }) }));
     }
   }
+  // Venue bans (HTTP 418 seen by the venue budget) become events (alerts).
+  for (const v of venues.values()) if (v instanceof CcxtVenue) v.budget.onBan((until) => bus.publish({ type: 'venue_ban', ts: wall.now(), venue: v.id, until }));
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
   // Cluster mode: limits, kill switch, overrides and policy version shared on Redis. The shared
   // state classes extend the local ones, so everything below takes either.
@@ -243,6 +256,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     observers,
   });
   pipelineRef = pipeline;
+  // The venue's dead-man switch, armed per symbol with working orders while the gateway is healthy.
+  const dm = config.deadman;
+  const deadman = dm.enabled
+    ? new DeadmanKeeper({ venues, working: () => orders.working().map((p) => p.intent), healthy: () => audit.health(), clock: wall, countdownMs: dm.countdownMs, refreshMs: dm.refreshMs, onEvent: (e) => bus.publish({ type: 'deadman', ts: wall.now(), ...e }) })
+    : undefined;
+  if (deadman?.applies) bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
 
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -253,6 +272,10 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
     checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
     if (cluster) checks.cluster = cluster.health();
+    if (deadman?.applies) {
+      const k = deadman.snapshot();
+      checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed` };
+    }
     const degraded = Object.values(checks).some((c) => !c.ok);
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
@@ -261,7 +284,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   // and WebSocket order entry; both call the same pipeline.submit.
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids });
   frontDoorRef = frontDoor;
-  const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
+  const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus, deadman: deadman ?? false });
   const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
 
   let stopWatch: (() => void) | undefined;
@@ -282,11 +305,14 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ...(replay ? { replay } : {}),
     frontDoor,
     wsOrders,
+    ...(deadman ? { deadman } : {}),
+    ...(alerting ? { alerts: alerting.dispatcher } : {}),
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {
       replay?.start();
       await live?.start();
+      deadman?.start();
       if (config.policies.watch) {
         stopWatch = policies.watch((r) => {
           audit.append('policy_load', { reload: true, ...r });
@@ -296,6 +322,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     async close() {
       surface.close();
+      deadman?.stop(); // left armed: orders this process no longer tracks are cancelled by the venue
       splits.stop();
       replay?.stop();
       await live?.stop();
@@ -303,6 +330,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       await app.close();
       for (const v of venues.values()) await v.close();
       await cluster?.close();
+      await alerting?.close();
       await audit.close();
     },
   };

@@ -70,6 +70,7 @@ export class DeadmanKeeper {
   private readonly stats: DeadmanStats = { arms: 0, disarms: 0, errors: 0, expired: 0, armed: 0, paused: false };
   private handle: unknown;
   private pausedReason: string | undefined;
+  private poked = false;
 
   constructor(private readonly d: DeadmanKeeperDeps) {
     if (!(d.refreshMs > 0 && d.refreshMs < d.countdownMs)) throw new RangeError(`dead-man refreshMs (${d.refreshMs}) must be > 0 and below countdownMs (${d.countdownMs})`);
@@ -114,6 +115,16 @@ export class DeadmanKeeper {
       this.arm(a, 0, false);
     }
     this.stats.armed = this.armed.size;
+  }
+
+  /** Sync soon (after the current turn), coalescing bursts: called on every decision and report. */
+  poke(): void {
+    if (this.poked) return;
+    this.poked = true;
+    setImmediate(() => {
+      this.poked = false;
+      this.sync(false);
+    });
   }
 
   snapshot(): Readonly<DeadmanStats> {
