@@ -69,7 +69,9 @@ export class AlertRules {
 }
 
 function killAlert(e: Extract<GatewayEvent, { type: 'kill' }>): AlertDraft {
-  const scope = Object.entries(e.scope).map(([k, v]) => `${k}=${v}`).join(' ') || 'all';
+  // Kill scopes are { type: 'all' } or { type: 'symbol' | 'client' | 'venue', value }.
+  const { type, value } = e.scope;
+  const scope = type ? (value ? `${type}=${value}` : type) : 'all';
   return {
     key: `kill:${scope}:${e.active ? 'on' : 'off'}`,
     kind: 'kill',

@@ -11,9 +11,9 @@ const latch = (state: 'reduce_only' | 'halt' | 'cleared', reason: string): Gatew
 describe('alert rules', () => {
   it('kill on and off', () => {
     const r = rules();
-    const [on] = r.onEvent({ type: 'kill', ts: 1, active: true, scope: { symbol: 'BTC/USDT:USDT' }, operator: 'alice', reason: 'drill' });
+    const [on] = r.onEvent({ type: 'kill', ts: 1, active: true, scope: { type: 'symbol', value: 'BTC/USDT:USDT' }, operator: 'alice', reason: 'drill' });
     expect(on).toMatchObject({ kind: 'kill', severity: 'critical', key: 'kill:symbol=BTC/USDT:USDT:on', title: 'Kill switch ON (symbol=BTC/USDT:USDT)' });
-    expect(r.onEvent({ type: 'kill', ts: 2, active: false, scope: {}, operator: 'bob' })[0]).toMatchObject({ severity: 'info', key: 'kill:all:off' });
+    expect(r.onEvent({ type: 'kill', ts: 2, active: false, scope: { type: 'all' }, operator: 'bob' })[0]).toMatchObject({ severity: 'info', key: 'kill:all:off' });
   });
 
   it('latches: loss-limit reasons are loss_limit alerts, halt is critical, cleared is info', () => {
