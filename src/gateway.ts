@@ -274,7 +274,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     if (cluster) checks.cluster = cluster.health();
     if (deadman?.applies) {
       const k = deadman.snapshot();
-      checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed` };
+      checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed, ${k.acks} arms acknowledged` };
     }
     const degraded = Object.values(checks).some((c) => !c.ok);
     return { status: degraded ? 'degraded' : 'ok', checks };

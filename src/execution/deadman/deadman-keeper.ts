@@ -51,6 +51,7 @@ export interface DeadmanKeeperDeps {
 
 export interface DeadmanStats {
   arms: number;
+  acks: number; // arms the venue acknowledged
   disarms: number;
   errors: number;
   expired: number;
@@ -67,7 +68,7 @@ interface Armed {
 
 export class DeadmanKeeper {
   private readonly armed = new Map<string, Armed>();
-  private readonly stats: DeadmanStats = { arms: 0, disarms: 0, errors: 0, expired: 0, armed: 0, paused: false };
+  private readonly stats: DeadmanStats = { arms: 0, acks: 0, disarms: 0, errors: 0, expired: 0, armed: 0, paused: false };
   private handle: unknown;
   private pausedReason: string | undefined;
   private poked = false;
@@ -161,6 +162,7 @@ export class DeadmanKeeper {
     a.venue.armDeadman(a.symbol, ms).then(
       () => {
         a.lastOkAt = this.d.clock.now();
+        if (ms > 0) this.stats.acks++;
         if (ms === 0) this.emit(a, 'disarmed');
         else if (first || a.failing) this.emit(a, 'armed');
         a.failing = false;

@@ -49,7 +49,7 @@ describe('dead-man keeper', () => {
     t.k.sync();
     await t.settle();
     expect(t.calls.slice(3).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([{ symbol: BTC, ms: 0 }, { symbol: ETH, ms: 0 }]);
-    expect(t.k.snapshot()).toMatchObject({ armed: 0, arms: 3, disarms: 2, errors: 0 });
+    expect(t.k.snapshot()).toMatchObject({ armed: 0, arms: 3, acks: 3, disarms: 2, errors: 0 });
   });
 
   it('stops refreshing while unhealthy and reports the countdown as expired once it has run out', async () => {
