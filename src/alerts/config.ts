@@ -62,26 +62,51 @@ export interface AlertsConfig {
   readonly shadowDiff: { readonly rate: number; readonly windowMs: number; readonly minDecisions: number };
 }
 
-type RawTarget = { id: string; url?: string; urlEnv?: string; format?: 'json' | 'slack'; kinds?: AlertKind[]; minSeverity?: Severity };
-type RawAlerts = Partial<Omit<AlertsConfig, 'targets' | 'shadowDiff'>> & { targets: RawTarget[]; shadowDiff?: Partial<AlertsConfig['shadowDiff']> };
+type RawTarget = {
+  id: string;
+  url?: string;
+  urlEnv?: string;
+  format?: 'json' | 'slack';
+  kinds?: AlertKind[];
+  minSeverity?: Severity;
+};
+type RawAlerts = Partial<Omit<AlertsConfig, 'targets' | 'shadowDiff'>> & {
+  targets: RawTarget[];
+  shadowDiff?: Partial<AlertsConfig['shadowDiff']>;
+};
 
 /** Defaults filled in, URLs read from env (and added to `secrets`: webhook URLs carry tokens). */
-export function resolveAlertsConfig(raw: RawAlerts | undefined, env: NodeJS.ProcessEnv, details: ErrorDetail[], secrets: string[]): AlertsConfig | undefined {
+export function resolveAlertsConfig(
+  raw: RawAlerts | undefined,
+  env: NodeJS.ProcessEnv,
+  details: ErrorDetail[],
+  secrets: string[],
+): AlertsConfig | undefined {
   if (!raw) return undefined;
   const ids = new Set<string>();
   const targets = raw.targets.map((t, i): AlertTarget => {
     if (ids.has(t.id)) details.push({ path: `alerts.targets[${i}].id`, message: `duplicate target id "${t.id}"` });
     ids.add(t.id);
-    if ((t.url === undefined) === (t.urlEnv === undefined)) details.push({ path: `alerts.targets[${i}]`, message: 'set exactly one of url or urlEnv' });
+    if ((t.url === undefined) === (t.urlEnv === undefined))
+      details.push({ path: `alerts.targets[${i}]`, message: 'set exactly one of url or urlEnv' });
     const url = t.urlEnv ? env[t.urlEnv] : t.url;
-    if (t.urlEnv && !url) details.push({ path: `alerts.targets[${i}].urlEnv`, message: `environment variable ${t.urlEnv} is not set` });
-    else if (t.urlEnv && url && !/^https?:\/\//.test(url)) details.push({ path: `alerts.targets[${i}].urlEnv`, message: 'must hold an http(s) URL' });
+    if (t.urlEnv && !url)
+      details.push({ path: `alerts.targets[${i}].urlEnv`, message: `environment variable ${t.urlEnv} is not set` });
+    else if (t.urlEnv && url && !/^https?:\/\//.test(url))
+      details.push({ path: `alerts.targets[${i}].urlEnv`, message: 'must hold an http(s) URL' });
     if (url) secrets.push(url);
-    return Object.freeze({ id: t.id, url: url ?? '', format: t.format ?? 'json', kinds: Object.freeze([...(t.kinds ?? ALERT_KINDS)]), minSeverity: t.minSeverity ?? 'warning' });
+    return Object.freeze({
+      id: t.id,
+      url: url ?? '',
+      format: t.format ?? 'json',
+      kinds: Object.freeze([...(t.kinds ?? ALERT_KINDS)]),
+      minSeverity: t.minSeverity ?? 'warning',
+    });
   });
   const backoffMs = raw.backoffMs ?? 1000;
   const maxBackoffMs = raw.maxBackoffMs ?? 60_000;
-  if (maxBackoffMs < backoffMs) details.push({ path: 'alerts.maxBackoffMs', message: `must be at least backoffMs (${backoffMs})` });
+  if (maxBackoffMs < backoffMs)
+    details.push({ path: 'alerts.maxBackoffMs', message: `must be at least backoffMs (${backoffMs})` });
   return Object.freeze({
     targets: Object.freeze(targets),
     dedupeWindowMs: raw.dedupeWindowMs ?? 300_000,
@@ -90,6 +115,10 @@ export function resolveAlertsConfig(raw: RawAlerts | undefined, env: NodeJS.Proc
     maxBackoffMs,
     timeoutMs: raw.timeoutMs ?? 5000,
     queueSize: raw.queueSize ?? 1000,
-    shadowDiff: Object.freeze({ rate: raw.shadowDiff?.rate ?? 0.05, windowMs: raw.shadowDiff?.windowMs ?? 600_000, minDecisions: raw.shadowDiff?.minDecisions ?? 20 }),
+    shadowDiff: Object.freeze({
+      rate: raw.shadowDiff?.rate ?? 0.05,
+      windowMs: raw.shadowDiff?.windowMs ?? 600_000,
+      minDecisions: raw.shadowDiff?.minDecisions ?? 20,
+    }),
   });
 }

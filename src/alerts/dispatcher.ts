@@ -12,12 +12,20 @@ export interface AlertTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-const realTimers: AlertTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+const realTimers: AlertTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 /** One webhook POST; resolves with the HTTP status, rejects on a network error or timeout. */
 export type WebhookPost = (url: string, body: string, timeoutMs: number) => Promise<number>;
 export const fetchPost: WebhookPost = async (url, body, timeoutMs) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   await res.arrayBuffer().catch(() => undefined);
   return res.status;
 };
@@ -69,11 +77,26 @@ export class AlertDispatcher {
     }
     this.lastRaised.set(draft.key, now);
     if (this.lastRaised.size > 10_000) this.prune(now);
-    const alert: Alert = { ...draft, id: this.d.ids?.() ?? `alert_${now.toString(36)}_${(this.seq++).toString(36)}`, ts: now };
+    const alert: Alert = {
+      ...draft,
+      id: this.d.ids?.() ?? `alert_${now.toString(36)}_${(this.seq++).toString(36)}`,
+      ts: now,
+    };
     this.counts.raised++;
     this.m?.raised.inc({ kind: alert.kind, severity: alert.severity });
-    const targets = this.d.config.targets.filter((t) => t.kinds.includes(alert.kind) && severityRank(alert.severity) >= severityRank(t.minSeverity));
-    this.record({ phase: 'raised', alertId: alert.id, key: alert.key, kind: alert.kind, severity: alert.severity, title: alert.title, fields: alert.fields, targets: targets.map((t) => t.id) });
+    const targets = this.d.config.targets.filter(
+      (t) => t.kinds.includes(alert.kind) && severityRank(alert.severity) >= severityRank(t.minSeverity),
+    );
+    this.record({
+      phase: 'raised',
+      alertId: alert.id,
+      key: alert.key,
+      kind: alert.kind,
+      severity: alert.severity,
+      title: alert.title,
+      fields: alert.fields,
+      targets: targets.map((t) => t.id),
+    });
     for (const target of targets) {
       if (this.size >= this.d.config.queueSize) {
         this.drop({ alert, target, attempts: 0 }, 'queue_full');
@@ -131,18 +154,37 @@ export class AlertDispatcher {
       if (status >= 200 && status < 300) {
         this.counts.sent++;
         this.m?.sent.inc({ target: job.target.id });
-        this.record({ phase: 'delivered', alertId: job.alert.id, key: job.alert.key, kind: job.alert.kind, target: job.target.id, attempts: job.attempts, status });
+        this.record({
+          phase: 'delivered',
+          alertId: job.alert.id,
+          key: job.alert.key,
+          kind: job.alert.kind,
+          target: job.target.id,
+          attempts: job.attempts,
+          status,
+        });
         return;
       }
       error = `HTTP ${status}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? `timeout after ${this.d.config.timeoutMs} ms` : ((err as Error).message ?? String(err)).slice(0, 200);
+      error =
+        (err as Error).name === 'TimeoutError'
+          ? `timeout after ${this.d.config.timeoutMs} ms`
+          : ((err as Error).message ?? String(err)).slice(0, 200);
     }
     job.lastError = error;
     if (job.attempts >= this.d.config.maxAttempts || this.closed) {
       this.counts.failed++;
       this.m?.failed.inc({ target: job.target.id });
-      this.record({ phase: 'failed', alertId: job.alert.id, key: job.alert.key, kind: job.alert.kind, target: job.target.id, attempts: job.attempts, error });
+      this.record({
+        phase: 'failed',
+        alertId: job.alert.id,
+        key: job.alert.key,
+        kind: job.alert.kind,
+        target: job.target.id,
+        attempts: job.attempts,
+        error,
+      });
       return;
     }
     this.counts.retried++;
@@ -160,7 +202,16 @@ export class AlertDispatcher {
   private drop(job: Job, reason: 'queue_full' | 'shutdown'): void {
     this.counts.dropped++;
     this.m?.dropped.inc({ target: job.target.id, reason });
-    this.record({ phase: 'dropped', alertId: job.alert.id, key: job.alert.key, kind: job.alert.kind, target: job.target.id, attempts: job.attempts, reason, ...(job.lastError ? { error: job.lastError } : {}) });
+    this.record({
+      phase: 'dropped',
+      alertId: job.alert.id,
+      key: job.alert.key,
+      kind: job.alert.kind,
+      target: job.target.id,
+      attempts: job.attempts,
+      reason,
+      ...(job.lastError ? { error: job.lastError } : {}),
+    });
   }
 
   /** The audit record; a failing audit log must not stop alerting (the failure is itself an alert). */
@@ -178,13 +229,24 @@ export class AlertDispatcher {
 }
 
 function alertMetrics(registry: Registry) {
-  const c = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const c = (name: string, help: string, labelNames: string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
   return {
-    raised: c('liqguard_alerts_raised_total', 'Alerts raised (after deduplication) by kind and severity', ['kind', 'severity']),
-    deduplicated: c('liqguard_alerts_deduplicated_total', 'Alerts suppressed as duplicates within the window', ['kind']),
+    raised: c('liqguard_alerts_raised_total', 'Alerts raised (after deduplication) by kind and severity', [
+      'kind',
+      'severity',
+    ]),
+    deduplicated: c('liqguard_alerts_deduplicated_total', 'Alerts suppressed as duplicates within the window', [
+      'kind',
+    ]),
     sent: c('liqguard_alerts_sent_total', 'Alert webhooks delivered (2xx)', ['target']),
     failed: c('liqguard_alerts_failed_total', 'Alert webhooks given up after the last attempt', ['target']),
-    retried: c('liqguard_alerts_retried_total', 'Alert webhook attempts that failed and were scheduled again', ['target']),
-    dropped: c('liqguard_alerts_dropped_total', 'Alert deliveries dropped (queue full, shutdown)', ['target', 'reason']),
+    retried: c('liqguard_alerts_retried_total', 'Alert webhook attempts that failed and were scheduled again', [
+      'target',
+    ]),
+    dropped: c('liqguard_alerts_dropped_total', 'Alert deliveries dropped (queue full, shutdown)', [
+      'target',
+      'reason',
+    ]),
   };
 }

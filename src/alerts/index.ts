@@ -28,7 +28,15 @@ export interface AlertingDeps {
  * only evaluates the rules and enqueues: the order path never waits for a webhook. */
 export function startAlerting(d: AlertingDeps): { dispatcher: AlertDispatcher; close(): Promise<void> } {
   const rules = new AlertRules({ shadowDiff: d.config.shadowDiff });
-  const dispatcher = new AlertDispatcher({ config: d.config, instance: d.instance, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}), ...(d.registry ? { registry: d.registry } : {}), ...(d.timers ? { timers: d.timers } : {}), ...(d.post ? { post: d.post } : {}) });
+  const dispatcher = new AlertDispatcher({
+    config: d.config,
+    instance: d.instance,
+    clock: d.clock,
+    ...(d.audit ? { audit: d.audit } : {}),
+    ...(d.registry ? { registry: d.registry } : {}),
+    ...(d.timers ? { timers: d.timers } : {}),
+    ...(d.post ? { post: d.post } : {}),
+  });
   const unsubscribe = d.bus.subscribe((e) => {
     for (const draft of rules.onEvent(e)) dispatcher.raise(draft);
   });

@@ -30,12 +30,32 @@ export class AlertRules {
         return this.regime(e.symbol, e.score.regime, e.score.status === 'ok' ? e.score.probability : undefined);
       case 'venue_ban': {
         const until = new Date(e.until).toISOString();
-        return [{ key: `venue_ban:${e.venue}`, kind: 'venue_ban', severity: 'critical', title: `Venue ${e.venue} banned the gateway (HTTP 418)`, text: `New orders to ${e.venue} are held until ${until}; cancels are still attempted.`, fields: { venue: e.venue, until } }];
+        return [
+          {
+            key: `venue_ban:${e.venue}`,
+            kind: 'venue_ban',
+            severity: 'critical',
+            title: `Venue ${e.venue} banned the gateway (HTTP 418)`,
+            text: `New orders to ${e.venue} are held until ${until}; cancels are still attempted.`,
+            fields: { venue: e.venue, until },
+          },
+        ];
       }
       case 'deadman':
         return deadmanAlert(e);
       case 'audit_failure':
-        return [{ key: 'audit_failure', kind: 'audit_failure', severity: 'critical', title: 'Audit log write failed: orders are refused', text: `${e.error}. Every new order fails closed until the gateway is restarted; the dead-man switch stops refreshing.`, fields: { error: e.error.slice(0, 300) } }];
+        return [
+          {
+            key: 'audit_failure',
+            kind: 'audit_failure',
+            severity: 'critical',
+            title: 'Audit log write failed: orders are refused',
+            text:
+              `${e.error}. Every new order fails closed until the gateway is restarted; ` +
+              'the dead-man switch stops refreshing.',
+            fields: { error: e.error.slice(0, 300) },
+          },
+        ];
       case 'decision':
         this.decisions.push(e.ts);
         return [];
@@ -53,7 +73,16 @@ export class AlertRules {
     const rank = REGIME_RANK[regime];
     if (prev === undefined || rank === undefined || rank < 2 || rank <= (REGIME_RANK[prev] ?? -1)) return [];
     const p = probability !== undefined ? ` (p=${probability.toFixed(3)})` : '';
-    return [{ key: `regime:${symbol}:${regime}`, kind: 'regime', severity: regime === 'critical' ? 'critical' : 'warning', title: `${symbol} regime ${prev} → ${regime}`, text: `The liquidation regime of ${symbol} escalated from ${prev} to ${regime}${p}.`, fields: { symbol, from: prev, to: regime, ...(probability !== undefined ? { probability } : {}) } }];
+    return [
+      {
+        key: `regime:${symbol}:${regime}`,
+        kind: 'regime',
+        severity: regime === 'critical' ? 'critical' : 'warning',
+        title: `${symbol} regime ${prev} → ${regime}`,
+        text: `The liquidation regime of ${symbol} escalated from ${prev} to ${regime}${p}.`,
+        fields: { symbol, from: prev, to: regime, ...(probability !== undefined ? { probability } : {}) },
+      },
+    ];
   }
 
   private shadowRate(now: number): AlertDraft[] {
@@ -64,7 +93,18 @@ export class AlertRules {
     const n = this.decisions.length;
     if (n < minDecisions || this.diffs.length / n <= rate) return [];
     const r = this.diffs.length / n;
-    return [{ key: 'shadow_diff', kind: 'shadow_diff', severity: 'warning', title: `Shadow policy differs on ${(r * 100).toFixed(1)} % of decisions`, text: `${this.diffs.length} of ${n} decisions in the last ${Math.round(windowMs / 1000)} s differ from the shadow set (threshold ${(rate * 100).toFixed(1)} %).`, fields: { differing: this.diffs.length, decisions: n, rate: Number(r.toFixed(4)), threshold: rate } }];
+    return [
+      {
+        key: 'shadow_diff',
+        kind: 'shadow_diff',
+        severity: 'warning',
+        title: `Shadow policy differs on ${(r * 100).toFixed(1)} % of decisions`,
+        text:
+          `${this.diffs.length} of ${n} decisions in the last ${Math.round(windowMs / 1000)} s differ from the ` +
+          `shadow set (threshold ${(rate * 100).toFixed(1)} %).`,
+        fields: { differing: this.diffs.length, decisions: n, rate: Number(r.toFixed(4)), threshold: rate },
+      },
+    ];
   }
 }
 
@@ -72,12 +112,13 @@ function killAlert(e: Extract<GatewayEvent, { type: 'kill' }>): AlertDraft {
   // Kill scopes are { type: 'all' } or { type: 'symbol' | 'client' | 'venue', value }.
   const { type, value } = e.scope;
   const scope = type ? (value ? `${type}=${value}` : type) : 'all';
+  const because = e.reason ? `: ${e.reason}` : '';
   return {
     key: `kill:${scope}:${e.active ? 'on' : 'off'}`,
     kind: 'kill',
     severity: e.active ? 'critical' : 'info',
     title: e.active ? `Kill switch ON (${scope})` : `Kill switch lifted (${scope})`,
-    text: `${e.active ? 'Trading halted' : 'Trading resumed'} for ${scope} by ${e.operator}${e.reason ? `: ${e.reason}` : ''}.`,
+    text: `${e.active ? 'Trading halted' : 'Trading resumed'} for ${scope} by ${e.operator}${because}.`,
     fields: { scope, operator: e.operator, ...(e.reason ? { reason: e.reason } : {}) },
   };
 }
@@ -85,9 +126,21 @@ function killAlert(e: Extract<GatewayEvent, { type: 'kill' }>): AlertDraft {
 function latchAlert(e: Extract<GatewayEvent, { type: 'latch' }>): AlertDraft {
   const scope = `${e.scope.level}=${e.scope.id}`;
   const loss = LOSS_LIMIT_CODES.some((c) => e.reason.startsWith(c));
-  const fields = { scope, state: e.state, reason: e.reason.slice(0, 300), ...(e.operator ? { operator: e.operator } : {}) };
+  const fields = {
+    scope,
+    state: e.state,
+    reason: e.reason.slice(0, 300),
+    ...(e.operator ? { operator: e.operator } : {}),
+  };
   if (e.state === 'cleared') {
-    return { key: `latch:${scope}:cleared`, kind: loss ? 'loss_limit' : 'latch', severity: 'info', title: `Latch cleared (${scope})`, text: `${scope} trades normally again${e.operator ? ` (reset by ${e.operator})` : ''}: ${e.reason}`, fields };
+    return {
+      key: `latch:${scope}:cleared`,
+      kind: loss ? 'loss_limit' : 'latch',
+      severity: 'info',
+      title: `Latch cleared (${scope})`,
+      text: `${scope} trades normally again${e.operator ? ` (reset by ${e.operator})` : ''}: ${e.reason}`,
+      fields,
+    };
   }
   const what = e.state === 'halt' ? 'halted' : 'reduce-only';
   return {
@@ -101,10 +154,49 @@ function latchAlert(e: Extract<GatewayEvent, { type: 'latch' }>): AlertDraft {
 }
 
 function deadmanAlert(e: Extract<GatewayEvent, { type: 'deadman' }>): AlertDraft[] {
-  const fields = { venue: e.venue, symbol: e.symbol, countdownMs: e.countdownMs, ...(e.detail ? { detail: e.detail.slice(0, 300) } : {}) };
+  const fields = {
+    venue: e.venue,
+    symbol: e.symbol,
+    countdownMs: e.countdownMs,
+    ...(e.detail ? { detail: e.detail.slice(0, 300) } : {}),
+  };
   const key = `deadman:${e.venue}:${e.symbol}:${e.state}`;
-  if (e.state === 'expired') return [{ key, kind: 'deadman', severity: 'critical', title: `Dead-man switch expired: ${e.venue} cancelled ${e.symbol} orders`, text: `The gateway stopped refreshing the countdown (${e.detail ?? 'unhealthy'}); the venue cancels the symbol's open orders.`, fields }];
-  if (e.state === 'refresh_failed') return [{ key, kind: 'deadman', severity: 'warning', title: `Dead-man switch refresh failed: ${e.venue} ${e.symbol}`, text: `Re-arming the venue countdown failed (${e.detail ?? 'unknown'}); if it keeps failing the venue cancels in ${Math.round(e.countdownMs / 1000)} s.`, fields }];
-  if (e.state === 'paused') return [{ key, kind: 'deadman', severity: 'warning', title: `Dead-man switch no longer refreshed: ${e.venue} ${e.symbol}`, text: `The gateway is unhealthy (${e.detail ?? 'unknown'}) and lets the venue countdown run out.`, fields }];
+  if (e.state === 'expired')
+    return [
+      {
+        key,
+        kind: 'deadman',
+        severity: 'critical',
+        title: `Dead-man switch expired: ${e.venue} cancelled ${e.symbol} orders`,
+        text:
+          `The gateway stopped refreshing the countdown (${e.detail ?? 'unhealthy'}); ` +
+          "the venue cancels the symbol's open orders.",
+        fields,
+      },
+    ];
+  if (e.state === 'refresh_failed')
+    return [
+      {
+        key,
+        kind: 'deadman',
+        severity: 'warning',
+        title: `Dead-man switch refresh failed: ${e.venue} ${e.symbol}`,
+        text:
+          `Re-arming the venue countdown failed (${e.detail ?? 'unknown'}); ` +
+          `if it keeps failing the venue cancels in ${Math.round(e.countdownMs / 1000)} s.`,
+        fields,
+      },
+    ];
+  if (e.state === 'paused')
+    return [
+      {
+        key,
+        kind: 'deadman',
+        severity: 'warning',
+        title: `Dead-man switch no longer refreshed: ${e.venue} ${e.symbol}`,
+        text: `The gateway is unhealthy (${e.detail ?? 'unknown'}) and lets the venue countdown run out.`,
+        fields,
+      },
+    ];
   return [];
 }

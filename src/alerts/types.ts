@@ -1,6 +1,15 @@
 /** Alert values: what the gateway tells operators about, outside the order path. */
 
-export const ALERT_KINDS = ['kill', 'latch', 'loss_limit', 'regime', 'venue_ban', 'deadman', 'audit_failure', 'shadow_diff'] as const;
+export const ALERT_KINDS = [
+  'kill',
+  'latch',
+  'loss_limit',
+  'regime',
+  'venue_ban',
+  'deadman',
+  'audit_failure',
+  'shadow_diff',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

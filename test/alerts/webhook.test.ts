@@ -28,14 +28,18 @@ class ManualTimers implements AlertTimers {
   }
   advance(ms: number) {
     this.clock.advance(ms);
-    for (const t of this.pending) if (t.live && t.at <= this.clock.now()) {
-      t.live = false;
-      t.fn();
-    }
+    for (const t of this.pending)
+      if (t.live && t.at <= this.clock.now()) {
+        t.live = false;
+        t.fn();
+      }
   }
 }
 
-interface Hit { path: string; body: any }
+interface Hit {
+  path: string;
+  body: any;
+}
 let server: Server;
 let base: string;
 let hits: Hit[];
@@ -67,17 +71,34 @@ afterEach(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const draft = (over: Partial<AlertDraft> = {}): AlertDraft => ({ key: 'kill:all:on', kind: 'kill', severity: 'critical', title: 'Kill switch ON (all)', text: 'Trading halted for all by alice: drill.', fields: { scope: 'all', operator: 'alice' }, ...over });
+const draft = (over: Partial<AlertDraft> = {}): AlertDraft => ({
+  key: 'kill:all:on',
+  kind: 'kill',
+  severity: 'critical',
+  title: 'Kill switch ON (all)',
+  text: 'Trading halted for all by alice: drill.',
+  fields: { scope: 'all', operator: 'alice' },
+  ...over,
+});
 
 function setup(targets: { id: string; url: string; format?: 'json' | 'slack'; kinds?: any[]; minSeverity?: any }[]) {
   const clock = new ManualClock(1_780_000_000_000);
   const timers = new ManualTimers(clock);
-  const config = resolveAlertsConfig({ targets, dedupeWindowMs: 60_000, backoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 4 }, {}, [], [])!;
+  const config = resolveAlertsConfig(
+    { targets, dedupeWindowMs: 60_000, backoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 4 },
+    {},
+    [],
+    [],
+  )!;
   const dir = mkdtempSync(join(tmpdir(), 'lg-alerts-'));
   const audit = openAuditLog({ dir, rotateBytes: 0, rotateDaily: false, fsync: false }, 'alerts', clock, []);
   const registry = new Registry();
   const d = new AlertDispatcher({ config, instance: 'test', clock, timers, audit, registry });
-  const records = () => readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l)).filter((r) => r.type === 'alert');
+  const records = () =>
+    readdirSync(dir)
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n'))
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === 'alert');
   return { clock, timers, d, audit, registry, records };
 }
 
@@ -95,7 +116,14 @@ describe('alert webhooks', () => {
     s.timers.advance(1);
     await s.d.idle();
     expect(hits).toHaveLength(1);
-    expect(hits[0]!.body).toMatchObject({ id: a.id, kind: 'kill', severity: 'critical', title: 'Kill switch ON (all)', instance: 'test', fields: { scope: 'all', operator: 'alice' } });
+    expect(hits[0]!.body).toMatchObject({
+      id: a.id,
+      kind: 'kill',
+      severity: 'critical',
+      title: 'Kill switch ON (all)',
+      instance: 'test',
+      fields: { scope: 'all', operator: 'alice' },
+    });
     s.timers.advance(60_000);
     await s.d.idle();
     expect(hits).toHaveLength(1); // nothing left to send
@@ -104,7 +132,10 @@ describe('alert webhooks', () => {
     expect(text).toContain('liqguard_alerts_sent_total{target="ops"} 1');
     expect(text).toContain('liqguard_alerts_retried_total{target="ops"} 1');
     await s.audit.close();
-    expect(s.records().map((r) => [r.phase, r.alertId, r.attempts])).toEqual([['raised', a.id, undefined], ['delivered', a.id, 2]]);
+    expect(s.records().map((r) => [r.phase, r.alertId, r.attempts])).toEqual([
+      ['raised', a.id, undefined],
+      ['delivered', a.id, 2],
+    ]);
   });
 
   it('backs off exponentially up to the cap and gives up after maxAttempts, audited as failed', async () => {
@@ -126,14 +157,28 @@ describe('alert webhooks', () => {
   });
 
   it('sends the Slack shape to a slack target and the generic one to a json target', async () => {
-    const s = setup([{ id: 'slack', url: `${base}/slack`, format: 'slack' }, { id: 'pager', url: `${base}/json`, kinds: ['deadman'], minSeverity: 'critical' }]);
+    const s = setup([
+      { id: 'slack', url: `${base}/slack`, format: 'slack' },
+      { id: 'pager', url: `${base}/json`, kinds: ['deadman'], minSeverity: 'critical' },
+    ]);
     s.d.raise(draft());
-    s.d.raise(draft({ key: 'deadman:bn:BTC:expired', kind: 'deadman', title: 'Dead-man switch expired', text: 'venue cancels <all> & more', fields: { venue: 'bn', symbol: 'BTC/USDT:USDT' } }));
-    s.d.raise(draft({ key: 'deadman:bn:ETH:refresh_failed', kind: 'deadman', severity: 'warning', title: 'refresh failed' }));
+    s.d.raise(
+      draft({
+        key: 'deadman:bn:BTC:expired',
+        kind: 'deadman',
+        title: 'Dead-man switch expired',
+        text: 'venue cancels <all> & more',
+        fields: { venue: 'bn', symbol: 'BTC/USDT:USDT' },
+      }),
+    );
+    s.d.raise(
+      draft({ key: 'deadman:bn:ETH:refresh_failed', kind: 'deadman', severity: 'warning', title: 'refresh failed' }),
+    );
     await s.d.idle();
     const slack = hits.filter((h) => h.path === '/slack').map((h) => h.body);
     const json = hits.filter((h) => h.path === '/json').map((h) => h.body);
-    expect(slack).toHaveLength(3); // minSeverity warning by default; the pager target takes critical dead-man alerts only
+    // minSeverity warning by default; the pager target takes critical dead-man alerts only
+    expect(slack).toHaveLength(3);
     const kill = slack.find((b) => b.text.includes('Kill'));
     expect(kill).toEqual({ text: ':rotating_light: [critical] Kill switch ON (all)', blocks: expect.any(Array) });
     expect(kill.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Kill switch ON (all)' } });
@@ -142,7 +187,12 @@ describe('alert webhooks', () => {
     expect(expired.blocks[2].fields).toContainEqual({ type: 'mrkdwn', text: '*symbol*\nBTC/USDT:USDT' });
     expect(slack.find((b) => b.text.startsWith(':warning:'))?.text).toBe(':warning: [warning] refresh failed');
     expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ kind: 'deadman', severity: 'critical', key: 'deadman:bn:BTC:expired', ts: new Date(s.clock.now()).toISOString() });
+    expect(json[0]).toMatchObject({
+      kind: 'deadman',
+      severity: 'critical',
+      key: 'deadman:bn:BTC:expired',
+      ts: new Date(s.clock.now()).toISOString(),
+    });
   });
 
   it('deduplicates by key within the window and raises again after it', async () => {
@@ -165,7 +215,14 @@ describe('alert webhooks', () => {
     const config = resolveAlertsConfig({ targets: [{ id: 'ops', url: `${base}/hook` }], queueSize: 2 }, {}, [], [])!;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const d = new AlertDispatcher({ config, instance: 't', clock, timers: new ManualTimers(clock), post: async () => (await gate, 200), concurrency: 1 });
+    const d = new AlertDispatcher({
+      config,
+      instance: 't',
+      clock,
+      timers: new ManualTimers(clock),
+      post: async () => (await gate, 200),
+      concurrency: 1,
+    });
     for (let i = 0; i < 4; i++) d.raise(draft({ key: `k${i}` }));
     expect(d.size).toBe(2);
     expect(d.counts).toMatchObject({ raised: 4, dropped: 2 });
@@ -177,9 +234,28 @@ describe('alert webhooks', () => {
   it('reads target URLs from env and treats them as secrets', () => {
     const details: { path: string; message: string }[] = [];
     const secrets: string[] = [];
-    const c = resolveAlertsConfig({ targets: [{ id: 'a', urlEnv: 'HOOK' }, { id: 'b', urlEnv: 'MISSING' }, { id: 'a', url: 'http://x', urlEnv: 'HOOK' }] }, { HOOK: 'https://hooks.slack.com/services/T/B/xyz' }, details, secrets)!;
-    expect(c.targets[0]).toMatchObject({ url: 'https://hooks.slack.com/services/T/B/xyz', format: 'json', minSeverity: 'warning' });
+    const c = resolveAlertsConfig(
+      {
+        targets: [
+          { id: 'a', urlEnv: 'HOOK' },
+          { id: 'b', urlEnv: 'MISSING' },
+          { id: 'a', url: 'http://x', urlEnv: 'HOOK' },
+        ],
+      },
+      { HOOK: 'https://hooks.slack.com/services/T/B/xyz' },
+      details,
+      secrets,
+    )!;
+    expect(c.targets[0]).toMatchObject({
+      url: 'https://hooks.slack.com/services/T/B/xyz',
+      format: 'json',
+      minSeverity: 'warning',
+    });
     expect(secrets).toContain('https://hooks.slack.com/services/T/B/xyz');
-    expect(details.map((d) => d.path)).toEqual(['alerts.targets[1].urlEnv', 'alerts.targets[2].id', 'alerts.targets[2]']);
+    expect(details.map((d) => d.path)).toEqual([
+      'alerts.targets[1].urlEnv',
+      'alerts.targets[2].id',
+      'alerts.targets[2]',
+    ]);
   });
 });

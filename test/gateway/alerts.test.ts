@@ -78,9 +78,19 @@ describe('alerts from the gateway', () => {
     await post('/v1/kill', { scope: { type: 'symbol', value: BTC } }, 'DELETE');
     await post('/v1/kill', { scope: { type: 'symbol', value: BTC }, reason: 'again' });
     expect(gw.alerts!.counts.deduplicated).toBe(1);
-    const records = readdirSync(join(varDir, 'audit')).flatMap((f) => readFileSync(join(varDir, 'audit', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l)).filter((r) => r.type === 'alert');
+    const records = readdirSync(join(varDir, 'audit'))
+      .flatMap((f) =>
+        readFileSync(join(varDir, 'audit', f), 'utf8')
+          .trim()
+          .split('\n'),
+      )
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === 'alert');
     const first = records.filter((r) => r.alertId === records[0].alertId);
-    expect(first.map((r) => [r.phase, r.target ?? null])).toEqual([['raised', null], ['delivered', 'ops-slack']]);
+    expect(first.map((r) => [r.phase, r.target ?? null])).toEqual([
+      ['raised', null],
+      ['delivered', 'ops-slack'],
+    ]);
     expect(first[0]).toMatchObject({ kind: 'kill', severity: 'critical', targets: ['ops-slack', 'pager'] });
   });
 });

@@ -23,8 +23,16 @@ afterAll(async () => {
 });
 
 /** Spawn `liqguard <args>` from the sources; resolve with the first match of `re` on its output. */
-function liqguard(args: string[], env: Record<string, string>, re: RegExp): Promise<{ proc: ChildProcess; match: RegExpMatchArray }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], { cwd: PACKAGE_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function liqguard(
+  args: string[],
+  env: Record<string, string>,
+  re: RegExp,
+): Promise<{ proc: ChildProcess; match: RegExpMatchArray }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: PACKAGE_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   procs.push(proc);
   let out = '';
   return new Promise((resolve, reject) => {
@@ -53,27 +61,36 @@ function gatewayYaml(urls: Record<string, string>, varDir: string): string {
     secretEnv: LG_DM_VENUE_SECRET
     urls: ${JSON.stringify(urls)}
 market:`;
-  return EMBEDDED_DEFAULT_YAML.replace(/venues:\n[\s\S]*?\nmarket:/, venue)
-    .replace('venue: sim', 'venue: binance-sim')
-    .replace('dataDir: data', `dataDir: ${join(PACKAGE_ROOT, 'data')}`)
-    .replace('scorer: model', 'scorer: baseline')
-    .replace('model: models', `model: ${join(PACKAGE_ROOT, 'models')}`)
-    .replace('dir: policies', `dir: ${join(PACKAGE_ROOT, 'policies')}`)
-    .replace('watch: true', 'watch: false')
-    .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
-    .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
-    .replace('logLevel: info', 'logLevel: warn')
-    .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001') + `deadman:\n  countdownMs: ${COUNTDOWN_MS}\n  refreshMs: 1000\n`;
+  return (
+    EMBEDDED_DEFAULT_YAML.replace(/venues:\n[\s\S]*?\nmarket:/, venue)
+      .replace('venue: sim', 'venue: binance-sim')
+      .replace('dataDir: data', `dataDir: ${join(PACKAGE_ROOT, 'data')}`)
+      .replace('scorer: model', 'scorer: baseline')
+      .replace('model: models', `model: ${join(PACKAGE_ROOT, 'models')}`)
+      .replace('dir: policies', `dir: ${join(PACKAGE_ROOT, 'policies')}`)
+      .replace('watch: true', 'watch: false')
+      .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
+      .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
+      .replace('logLevel: info', 'logLevel: warn')
+      .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001') +
+    `deadman:\n  countdownMs: ${COUNTDOWN_MS}\n  refreshMs: 1000\n`
+  );
 }
 
 describe('dead-man switch after the gateway is killed', () => {
   it('the venue cancels the working order within the countdown', async () => {
-    const venue = await liqguard(['venue', '--symbols', ETH, '--speed', '0.001', '--api-key', KEY, '--api-secret', SECRET], {}, /urls: (\{.*\})\n/);
+    const venue = await liqguard(
+      ['venue', '--symbols', ETH, '--speed', '0.001', '--api-key', KEY, '--api-secret', SECRET],
+      {},
+      /urls: (\{.*\})\n/,
+    );
     const urls = JSON.parse(venue.match[1]!) as Record<string, string>;
     const http = urls.fapiPrivate!.replace(/\/fapi\/v1$/, '');
 
     // The venue's user-data stream: every order update of the account.
-    const lk = (await (await fetch(`${http}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })).json()) as { listenKey: string };
+    const lk = (await (
+      await fetch(`${http}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })
+    ).json()) as { listenKey: string };
     const ws = new WebSocket(`${urls['ws.future']}/${lk.listenKey}`);
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     const updates: { c: string; X: string; at: number }[] = [];
@@ -94,12 +111,24 @@ describe('dead-man switch after the gateway is killed', () => {
     const varDir = mkdtempSync(join(tmpdir(), 'lg-deadman-'));
     const cfg = join(varDir, 'gateway.yaml');
     writeFileSync(cfg, gatewayYaml(urls, varDir));
-    const gw = await liqguard(['serve', '--config', cfg], { PORT: '0', LG_DM_VENUE_KEY: KEY, LG_DM_VENUE_SECRET: SECRET }, /liqguard listening on (http:\/\/[0-9.:]+)/);
+    const gw = await liqguard(
+      ['serve', '--config', cfg],
+      { PORT: '0', LG_DM_VENUE_KEY: KEY, LG_DM_VENUE_SECRET: SECRET },
+      /liqguard listening on (http:\/\/[0-9.:]+)/,
+    );
     const url = gw.match[1]!;
     const H = { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' };
-    const market = (await (await fetch(`${url}/v1/market/${encodeURIComponent(ETH)}`, { headers: H })).json()) as { last: number };
+    const market = (await (await fetch(`${url}/v1/market/${encodeURIComponent(ETH)}`, { headers: H })).json()) as {
+      last: number;
+    };
     const price = (Math.floor(market.last * 0.97 * 100) / 100).toFixed(2);
-    const res = (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify({ symbol: ETH, side: 'buy', type: 'limit', quantity: '0.05', price }) })).json()) as any;
+    const res = (await (
+      await fetch(`${url}/v1/orders`, {
+        method: 'POST',
+        headers: H,
+        body: JSON.stringify({ symbol: ETH, side: 'buy', type: 'limit', quantity: '0.05', price }),
+      })
+    ).json()) as any;
     expect(res.decision.kind).toBe('accept');
     expect(res.status).toBe('new');
     const child = res.children[0].clientOrderId as string;
@@ -117,7 +146,10 @@ describe('dead-man switch after the gateway is killed', () => {
     await new Promise((r) => gw.proc.once('exit', r));
     const cancel = await update(child, 'CANCELED');
     const delay = cancel.at - killedAt;
-    process.stdout.write(`dead-man switch: venue cancelled ${child} ${delay} ms after SIGKILL (countdown ${COUNTDOWN_MS} ms, refresh 1000 ms)\n`);
+    process.stdout.write(
+      `dead-man switch: venue cancelled ${child} ${delay} ms after SIGKILL ` +
+        `(countdown ${COUNTDOWN_MS} ms, refresh 1000 ms)\n`,
+    );
     expect(delay).toBeGreaterThan(0);
     // The countdown was re-armed at most one refresh before the kill; slack only for a busy host.
     expect(delay).toBeLessThan(COUNTDOWN_MS + 10_000);

@@ -16,7 +16,8 @@ export function countdownCancelAll(
   budget: VenueBudget,
   spec: (symbol: string) => InstrumentSpec | undefined,
 ): ((symbol: string, countdownMs: number) => Promise<void>) | undefined {
-  const call = (exchange as unknown as { fapiPrivatePostCountdownCancelAll?: CountdownCall }).fapiPrivatePostCountdownCancelAll;
+  const call = (exchange as unknown as { fapiPrivatePostCountdownCancelAll?: CountdownCall })
+    .fapiPrivatePostCountdownCancelAll;
   if (exchange.id !== 'binanceusdm' || typeof call !== 'function') return undefined;
   return async (symbol, countdownMs) => {
     const inst = spec(symbol);

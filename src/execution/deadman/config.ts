@@ -25,7 +25,12 @@ export const DEADMAN_DEFAULTS: DeadmanConfig = Object.freeze({ enabled: true, co
 export function resolveDeadmanConfig(raw: Partial<DeadmanConfig> | undefined, details: ErrorDetail[]): DeadmanConfig {
   const c = { ...DEADMAN_DEFAULTS, ...(raw ?? {}) };
   if (c.refreshMs * 2 > c.countdownMs) {
-    details.push({ path: 'deadman.refreshMs', message: `must be at most half of countdownMs (${c.countdownMs}), so one lost refresh does not let the countdown run out` });
+    details.push({
+      path: 'deadman.refreshMs',
+      message:
+        `must be at most half of countdownMs (${c.countdownMs}), ` +
+        'so one lost refresh does not let the countdown run out',
+    });
   }
   return Object.freeze(c);
 }

@@ -15,7 +15,8 @@ import type { Venue } from '../../core/types.js';
 export interface DeadmanVenue {
   armDeadman(symbol: string, countdownMs: number): Promise<void>;
 }
-export const hasDeadman = (v: Venue): v is Venue & DeadmanVenue => typeof (v as Partial<DeadmanVenue>).armDeadman === 'function';
+export const hasDeadman = (v: Venue): v is Venue & DeadmanVenue =>
+  typeof (v as Partial<DeadmanVenue>).armDeadman === 'function';
 
 export interface IntervalTimers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -68,13 +69,22 @@ interface Armed {
 
 export class DeadmanKeeper {
   private readonly armed = new Map<string, Armed>();
-  private readonly stats: DeadmanStats = { arms: 0, acks: 0, disarms: 0, errors: 0, expired: 0, armed: 0, paused: false };
+  private readonly stats: DeadmanStats = {
+    arms: 0,
+    acks: 0,
+    disarms: 0,
+    errors: 0,
+    expired: 0,
+    armed: 0,
+    paused: false,
+  };
   private handle: unknown;
   private pausedReason: string | undefined;
   private poked = false;
 
   constructor(private readonly d: DeadmanKeeperDeps) {
-    if (!(d.refreshMs > 0 && d.refreshMs < d.countdownMs)) throw new RangeError(`dead-man refreshMs (${d.refreshMs}) must be > 0 and below countdownMs (${d.countdownMs})`);
+    if (!(d.refreshMs > 0 && d.refreshMs < d.countdownMs))
+      throw new RangeError(`dead-man refreshMs (${d.refreshMs}) must be > 0 and below countdownMs (${d.countdownMs})`);
   }
 
   /** True when some configured venue has a switch to keep. */
@@ -83,7 +93,8 @@ export class DeadmanKeeper {
   }
 
   start(): void {
-    if (this.handle === undefined && this.applies) this.handle = (this.d.timers ?? realIntervals).setInterval(() => this.sync(true), this.d.refreshMs);
+    if (this.handle === undefined && this.applies)
+      this.handle = (this.d.timers ?? realIntervals).setInterval(() => this.sync(true), this.d.refreshMs);
   }
 
   stop(): void {
@@ -176,6 +187,12 @@ export class DeadmanKeeper {
   }
 
   private emit(a: Armed, state: DeadmanState, detail?: string): void {
-    this.d.onEvent?.({ venue: a.venue.id, symbol: a.symbol, state, countdownMs: this.d.countdownMs, ...(detail !== undefined ? { detail } : {}) });
+    this.d.onEvent?.({
+      venue: a.venue.id,
+      symbol: a.symbol,
+      state,
+      countdownMs: this.d.countdownMs,
+      ...(detail !== undefined ? { detail } : {}),
+    });
   }
 }

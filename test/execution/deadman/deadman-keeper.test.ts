@@ -13,17 +13,32 @@ const ETH = 'ETH/USDT:USDT';
 function setup(opts: { failing?: () => boolean } = {}) {
   const clock = new ManualClock(1_000_000);
   const calls: { symbol: string; ms: number }[] = [];
-  const venue = { id: 'bn', armDeadman: async (symbol: string, ms: number) => {
-    calls.push({ symbol, ms });
-    if (opts.failing?.()) throw new Error('venue down');
-  } } as unknown as Venue;
+  const venue = {
+    id: 'bn',
+    armDeadman: async (symbol: string, ms: number) => {
+      calls.push({ symbol, ms });
+      if (opts.failing?.()) throw new Error('venue down');
+    },
+  } as unknown as Venue;
   const plain = { id: 'paper' } as unknown as Venue;
   const working: { venue: string; symbol: string }[] = [];
   const health = { ok: true };
   const events: DeadmanEvent[] = [];
   const ticks: (() => void)[] = [];
   const timers: IntervalTimers = { setInterval: (fn) => ticks.push(fn), clearInterval: () => undefined };
-  const k = new DeadmanKeeper({ venues: new Map([['bn', venue], ['paper', plain]]), working: () => working, healthy: () => health, clock, countdownMs: 60_000, refreshMs: 15_000, timers, onEvent: (e) => events.push(e) });
+  const k = new DeadmanKeeper({
+    venues: new Map([
+      ['bn', venue],
+      ['paper', plain],
+    ]),
+    working: () => working,
+    healthy: () => health,
+    clock,
+    countdownMs: 60_000,
+    refreshMs: 15_000,
+    timers,
+    onEvent: (e) => events.push(e),
+  });
   const settle = () => new Promise((r) => setImmediate(r));
   return { clock, calls, working, health, events, ticks, k, settle };
 }
@@ -44,11 +59,17 @@ describe('dead-man keeper', () => {
     t.working.push({ venue: 'bn', symbol: ETH });
     t.ticks[0]!();
     await t.settle();
-    expect(t.calls.slice(1).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([{ symbol: BTC, ms: 60_000 }, { symbol: ETH, ms: 60_000 }]);
+    expect(t.calls.slice(1).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([
+      { symbol: BTC, ms: 60_000 },
+      { symbol: ETH, ms: 60_000 },
+    ]);
     t.working.splice(0);
     t.k.sync();
     await t.settle();
-    expect(t.calls.slice(3).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([{ symbol: BTC, ms: 0 }, { symbol: ETH, ms: 0 }]);
+    expect(t.calls.slice(3).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([
+      { symbol: BTC, ms: 0 },
+      { symbol: ETH, ms: 0 },
+    ]);
     expect(t.k.snapshot()).toMatchObject({ armed: 0, arms: 3, acks: 3, disarms: 2, errors: 0 });
   });
 
@@ -87,7 +108,17 @@ describe('dead-man keeper', () => {
   });
 
   it('rejects a refresh that is not well inside the countdown', () => {
-    expect(() => setup().k && new DeadmanKeeper({ venues: new Map(), working: () => [], clock: new ManualClock(), countdownMs: 10_000, refreshMs: 10_000 })).toThrow(/refreshMs/);
+    expect(
+      () =>
+        setup().k &&
+        new DeadmanKeeper({
+          venues: new Map(),
+          working: () => [],
+          clock: new ManualClock(),
+          countdownMs: 10_000,
+          refreshMs: 10_000,
+        }),
+    ).toThrow(/refreshMs/);
     const details: { path: string; message: string }[] = [];
     expect(resolveDeadmanConfig({ countdownMs: 10_000, refreshMs: 6000 }, details).refreshMs).toBe(6000);
     expect(details[0]?.path).toBe('deadman.refreshMs');
