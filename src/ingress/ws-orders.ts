@@ -37,7 +37,7 @@ import type { Pipeline } from '../pipeline.js';
 import { ApiKeyAuth } from './auth.js';
 import { parseOrderBody } from './order-body.js';
 import { presentOrder } from './present.js';
-import { DeadmanKeeper, realIntervals, type IntervalTimers } from '../execution/deadman/index.js';
+import { DeadmanKeeper, realIntervals, type DeadmanEvent, type IntervalTimers } from '../execution/deadman/index.js';
 import { toIntent } from './routes-orders.js';
 
 // The dead-man switch lives in execution/deadman (one implementation for the gateway and this entry).
@@ -112,9 +112,12 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       }
     }
   };
+  const logDeadman = (e: DeadmanEvent): void => {
+    if (e.state === 'refresh_failed') deps.logger?.warn({ venue: e.venue, symbol: e.symbol, err: e.detail }, 'dead-man switch arm failed');
+  };
   const external = deps.deadman instanceof DeadmanKeeper;
   const keeper: DeadmanKeeper | undefined = deps.deadman instanceof DeadmanKeeper ? deps.deadman : deps.deadman === false ? undefined
-    : new DeadmanKeeper({ venues: deps.venues, working: ownSessionsWorking, clock: deps.clock, countdownMs: deps.deadman?.countdownMs ?? 60_000, refreshMs: deps.deadman?.refreshMs ?? 15_000, timers });
+    : new DeadmanKeeper({ venues: deps.venues, working: ownSessionsWorking, clock: deps.clock, countdownMs: deps.deadman?.countdownMs ?? 60_000, refreshMs: deps.deadman?.refreshMs ?? 15_000, timers, onEvent: logDeadman });
   const syncDeadman = (): void => keeper?.sync(false);
 
   // ── messages ───────────────────────────────────────────────────────────────────────────────

@@ -81,6 +81,7 @@ export class DeadmanKeeper {
   private handle: unknown;
   private pausedReason: string | undefined;
   private poked = false;
+  private stopped = false;
 
   constructor(private readonly d: DeadmanKeeperDeps) {
     if (!(d.refreshMs > 0 && d.refreshMs < d.countdownMs))
@@ -100,6 +101,7 @@ export class DeadmanKeeper {
   stop(): void {
     if (this.handle !== undefined) (this.d.timers ?? realIntervals).clearInterval(this.handle);
     this.handle = undefined;
+    this.stopped = true; // pokes after a stop (venues closing) are ignored
   }
 
   /** Arm what working orders need (everything on a refresh, only new keys otherwise); disarm the rest. */
@@ -131,7 +133,7 @@ export class DeadmanKeeper {
 
   /** Sync soon (after the current turn), coalescing bursts: called on every decision and report. */
   poke(): void {
-    if (this.poked) return;
+    if (this.poked || this.stopped) return;
     this.poked = true;
     setImmediate(() => {
       this.poked = false;
