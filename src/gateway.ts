@@ -46,6 +46,11 @@ import { wireObservers } from './wiring.js';
 import { conditionalRouting, killCancels, TriggerHolder } from './execution/conditional/index.js';
 import { isProtectiveIntent } from './core/conditional.js';
 import { createGatewayLimits, type GatewayLimits } from './wiring-limits.js';
+import { startAlerting } from './alerts/index.js';
+import type { AlertDispatcher } from './alerts/index.js';
+import { watchAuditWrites } from './audit/failure-watch.js';
+import { CcxtVenue } from './execution/ccxt/index.js';
+import { DeadmanKeeper } from './execution/deadman/index.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -86,6 +91,10 @@ export interface Gateway {
   readonly wsOrders: ReturnType<typeof wsOrderEntry>;
   /** Hierarchy limits: PnL per scope, latches, message counters (src/limits). */
   readonly limits: GatewayLimits;
+  /** The venue dead-man switch keeper (when `deadman.enabled`). */
+  readonly deadman?: DeadmanKeeper;
+  /** Webhook alerts (when `alerts:` is configured). */
+  readonly alerts?: AlertDispatcher;
   /** Feed one market event to the feature view, the simulated venues and the policy state. */
   ingest(event: MarketEvent): void;
   /** Drop market state (a looping replay restarts in the past). */
@@ -102,7 +111,9 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const bus = new EventBus();
 
   // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
-  const audit = openAuditLog(config.audit, config.instance, wall, config.secrets);
+  // Watched: the first failed write becomes an audit_failure event (alerts; the dead-man switch stops refreshing).
+  const audit = watchAuditWrites(openAuditLog(config.audit, config.instance, wall, config.secrets), (err) => bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }));
+  const alerting = config.alerts ? startAlerting({ config: config.alerts, bus, instance: config.instance, clock: wall, audit, registry: metrics.registry }) : undefined;
   audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
 
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
@@ -123,6 +134,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }), ...(config.cluster ? { options: { accountMaxStaleMs: config.cluster.accountViewMaxAgeMs } } : {}) }));
     }
   }
+  // Venue bans (HTTP 418 seen by the venue budget) become events (alerts).
+  for (const v of venues.values()) if (v instanceof CcxtVenue) v.budget.onBan((until) => bus.publish({ type: 'venue_ban', ts: wall.now(), venue: v.id, until }));
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
   // Cluster mode: limits, kill switch, overrides and policy version shared on Redis. The shared
   // state classes extend the local ones, so everything below takes either.
@@ -278,6 +291,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   pipelineRef = pipeline;
   // Cluster: remote cancels, kills from other replicas cancel here too, DELETE reaches any replica's order.
   const clusterOrders = cluster ? await bindClusterOrders(cluster, pipeline, (p) => presentOrder(p)) : undefined;
+  // The venue's dead-man switch, armed per symbol with working orders while the gateway is healthy.
+  const dm = config.deadman;
+  const deadman = dm.enabled
+    ? new DeadmanKeeper({ venues, working: () => orders.working().map((p) => p.intent), healthy: () => audit.health(), clock: wall, countdownMs: dm.countdownMs, refreshMs: dm.refreshMs, onEvent: (e) => bus.publish({ type: 'deadman', ts: wall.now(), ...e }) })
+    : undefined;
+  if (deadman?.applies) bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
 
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -288,6 +307,10 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
     checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
     if (cluster) checks.cluster = cluster.health();
+    if (deadman?.applies) {
+      const k = deadman.snapshot();
+      checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed, ${k.acks} arms acknowledged` };
+    }
     const degraded = Object.values(checks).some((c) => !c.ok);
     return { status: degraded ? 'degraded' : 'ok', checks };
   };
@@ -296,7 +319,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   // and WebSocket order entry; both call the same pipeline.submit.
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional, bus });
   frontDoorRef = frontDoor;
-  const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
+  const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus, deadman: deadman ?? false });
   const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
 
   let stopWatch: (() => void) | undefined;
@@ -319,12 +342,15 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     frontDoor,
     wsOrders,
     limits,
+    ...(deadman ? { deadman } : {}),
+    ...(alerting ? { alerts: alerting.dispatcher } : {}),
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {
       replay?.start();
       limits.start();
       await live?.start();
+      deadman?.start();
       if (config.policies.watch) {
         stopWatch = policies.watch((r) => {
           audit.append('policy_load', { reload: true, ...r });
@@ -335,6 +361,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     async close() {
       surface.close();
       limits.stop();
+      deadman?.stop(); // left armed: orders this process no longer tracks are cancelled by the venue
       splits.stop();
       replay?.stop();
       await live?.stop();
@@ -342,6 +369,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       await app.close();
       for (const v of venues.values()) await v.close();
       await cluster?.close();
+      await alerting?.close();
       await audit.close();
     },
   };

@@ -18,6 +18,7 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
       for (const e of latchedEffects(decision, d.policies.enforcing, intent)) {
         d.tradingState.set(e.scope, e.state, e.source, `rule ${e.ruleId}`, e.reason);
         d.audit.append('kill', { scope: e.scope.kind === 'all' ? { type: 'all' } : { type: e.scope.kind, value: e.scope.value }, state: e.state, source: e.source, operator: `rule ${e.ruleId}`, reason: e.reason, intentId: intent.intentId });
+        d.bus.publish({ type: 'latch', ts: now, scope: { level: e.scope.kind, id: e.scope.kind === 'all' ? 'all' : e.scope.value }, state: e.state === 'HALTED' ? 'halt' : 'reduce_only', reason: e.reason, operator: `rule ${e.ruleId}` });
       }
       if (decision.kind === 'deny') return;
       d.policyState.recordOrder(intent, now);
@@ -39,7 +40,9 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
     },
     onShadow(intent, enforced, shadow) {
       const diff = d.policies.compareShadow(enforced, shadow);
-      if (diff) d.audit.append('shadow_diff', { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ...diff });
+      if (!diff) return;
+      d.audit.append('shadow_diff', { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ...diff });
+      d.bus.publish({ type: 'shadow_diff', ts: d.clock.now(), symbol: intent.symbol, client: intent.clientId, intentId: intent.intentId, fields: diff.fields });
     },
   };
   const toBus: PipelineObserver = {

@@ -13,7 +13,7 @@ import type {
   TradingState,
 } from '../core/types.js';
 
-export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'latch'];
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'latch', 'alert'];
 
 export interface AuditEnvelope {
   readonly v: 1;
@@ -200,6 +200,23 @@ export interface ShadowDecisionSummary {
   readonly children: number;
 }
 
+/** `alert`: an alert raised (src/alerts), and each delivery outcome per webhook target. */
+export interface AlertBody {
+  readonly phase: 'raised' | 'delivered' | 'failed' | 'dropped';
+  readonly alertId: string;
+  readonly key: string;
+  readonly kind: string; // kill | latch | loss_limit | regime | venue_ban | deadman | audit_failure | shadow_diff
+  readonly severity?: string; // raised
+  readonly title?: string; // raised
+  readonly fields?: Readonly<Record<string, string | number>>; // raised
+  readonly targets?: readonly string[]; // raised: the targets it goes to
+  readonly target?: string; // delivered | failed | dropped
+  readonly attempts?: number;
+  readonly status?: number; // delivered: HTTP status
+  readonly error?: string; // failed | dropped: the last error
+  readonly reason?: 'queue_full' | 'shutdown'; // dropped
+}
+
 export interface AuditBodies {
   startup: StartupBody;
   config_load: ConfigLoadBody;
@@ -212,6 +229,7 @@ export interface AuditBodies {
   override: OverrideBody;
   shadow_diff: ShadowDiffBody;
   latch: LatchBody;
+  alert: AlertBody;
 }
 
 /** A loss limit latched a scope (reduce_only | halt) or the latch was cleared (period roll or

@@ -9,6 +9,8 @@ import { configSchema } from './schema.js';
 import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
 import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
 import { resolveHierarchy } from '../limits/hierarchy-config.js';
+import { resolveAlertsConfig } from '../alerts/config.js';
+import { resolveDeadmanConfig } from '../execution/deadman/config.js';
 
 /** Root of the installed package (where data/, policies/ and models/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -133,6 +135,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const scoring = r.scoring ?? {};
   const policies = r.policies ?? {};
   const audit = r.audit ?? {};
+  const alerts = resolveAlertsConfig(r.alerts, env, details, secrets);
+  const deadman = resolveDeadmanConfig(r.deadman, details);
   if (env.LIQGUARD_INSTANCE && !/^[a-zA-Z0-9_-]{1,32}$/.test(env.LIQGUARD_INSTANCE)) details.push({ path: 'env.LIQGUARD_INSTANCE', message: 'must be 1-32 letters, digits, _ or -' });
   let cluster: GatewayConfig['cluster'];
   if (r.cluster) {
@@ -199,6 +203,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
     hierarchy,
     ...(cluster ? { cluster } : {}),
+    ...(alerts ? { alerts } : {}),
+    deadman,
     sha256: createHash('sha256').update(text).digest('hex'),
     secrets: Object.freeze(secrets),
   };

@@ -1,4 +1,6 @@
 import { hierarchySchema } from '../limits/hierarchy-config.js';
+import { alertsConfigSchema } from '../alerts/config.js';
+import { deadmanConfigSchema } from '../execution/deadman/config.js';
 
 /** JSON schema of the gateway config file. Unknown keys are rejected everywhere
  * (additionalProperties: false) so a typo never silently falls back to a default. */
@@ -127,6 +129,9 @@ export const configSchema = {
     },
     /** Firm → desk → strategy → client tree and the loss-limit day (src/limits). */
     hierarchy: hierarchySchema,
+    /** Webhook alerts (src/alerts) and the venue dead-man switch (src/execution/deadman). */
+    alerts: alertsConfigSchema,
+    deadman: deadmanConfigSchema,
     /** Several replicas sharing limits, kill switch and policy version on Redis (src/cluster). */
     cluster: {
       type: 'object',

@@ -1,5 +1,7 @@
+import type { AlertsConfig } from '../alerts/config.js';
 import type { ClusterConfig } from '../cluster/index.js';
 import type { HierarchyConfig } from '../limits/hierarchy.js';
+import type { DeadmanConfig } from '../execution/deadman/config.js';
 
 /** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
 export interface ClientConfig {
@@ -50,6 +52,10 @@ export interface GatewayConfig {
   readonly hierarchy: HierarchyConfig;
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
+  /** Set: webhook alerts (src/alerts). */
+  readonly alerts?: AlertsConfig;
+  /** The venue dead-man switch the gateway keeps armed (venues that have one). */
+  readonly deadman: DeadmanConfig;
   /** sha256 of the config file text, recorded in the audit log at start. */
   readonly sha256: string;
   /** Literal secret values (API keys, HMAC secrets) that must never appear in any log. */

@@ -33,7 +33,8 @@ export type AuditEventType =
   | 'unkill'
   | 'override'
   | 'shadow_diff'
-  | 'latch';
+  | 'latch'
+  | 'alert';
 
 /** audit/: the append-only, hash-chained log. append() is synchronous: when it returns, the
  * record is on disk (written BEFORE any venue I/O for decisions). */

@@ -122,7 +122,7 @@ export function createStream(opts: StreamOptions) {
   }
 
   function wants(c: Conn, e: GatewayEvent): boolean {
-    if (!c.channels.has(e.type)) return false;
+    if (!c.channels.has(e.type as Channel)) return false;
     if (e.type === 'regime' || e.type === 'decision' || e.type === 'execution') {
       if (c.symbols && !c.symbols.has(e.symbol)) return false;
     }

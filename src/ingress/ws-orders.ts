@@ -37,22 +37,11 @@ import type { Pipeline } from '../pipeline.js';
 import { ApiKeyAuth } from './auth.js';
 import { parseOrderBody } from './order-body.js';
 import { presentOrder } from './present.js';
+import { DeadmanKeeper, realIntervals, type DeadmanEvent, type IntervalTimers } from '../execution/deadman/index.js';
 import { toIntent } from './routes-orders.js';
 
-/** Optional venue capability: the exchange's own dead-man switch (countdownMs 0 disarms). */
-export interface DeadmanVenue {
-  armDeadman(symbol: string, countdownMs: number): Promise<void>;
-}
-export const hasDeadman = (v: Venue): v is Venue & DeadmanVenue => typeof (v as Partial<DeadmanVenue>).armDeadman === 'function';
-
-export interface IntervalTimers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-const realIntervals: IntervalTimers = {
-  setInterval: (fn, ms) => setInterval(fn, ms).unref(),
-  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-};
+// The dead-man switch lives in execution/deadman (one implementation for the gateway and this entry).
+export { hasDeadman, type DeadmanVenue, type IntervalTimers } from '../execution/deadman/index.js';
 
 export interface WsOrderEntryDeps {
   readonly pipeline: Pick<Pipeline, 'submit' | 'cancel'>;
@@ -65,8 +54,10 @@ export interface WsOrderEntryDeps {
   readonly maxPayload?: number; // default 16 KiB
   readonly maxConnections?: number; // default 1000
   readonly heartbeatMs?: number; // default 30 s; a socket that misses a pong is terminated
-  /** Dead-man switch timing; false turns it off. Default countdown 60 s, refresh every 15 s. */
-  readonly deadman?: { readonly countdownMs?: number; readonly refreshMs?: number } | false;
+  /** Dead-man switch: timing for a keeper of this entry's own sessions (default countdown 60 s,
+   * refresh every 15 s), false to turn it off, or the gateway's keeper (which covers every working
+   * order, so this entry only nudges it after a submit or a session end). */
+  readonly deadman?: { readonly countdownMs?: number; readonly refreshMs?: number } | false | DeadmanKeeper;
   readonly timers?: IntervalTimers;
   readonly logger?: { warn(obj: object, msg: string): void };
 }
@@ -100,11 +91,9 @@ const OPS: Readonly<Record<string, readonly string[]>> = { submit: ['op', 'id', 
 export function wsOrderEntry(deps: WsOrderEntryDeps) {
   const path = deps.path ?? '/v1/ws/orders';
   const timers = deps.timers ?? realIntervals;
-  const dm = deps.deadman === false ? undefined : { countdownMs: deps.deadman?.countdownMs ?? 60_000, refreshMs: deps.deadman?.refreshMs ?? 15_000 };
   const stats: WsOrderStats = { connections: 0, accepted: 0, rejected: 0, submits: 0, cancels: 0, badMessages: 0, pushes: 0, disconnectCancels: 0, deadmanArms: 0, deadmanErrors: 0 };
   const sessions = new Set<Session>();
   const byIntent = new Map<string, Session>();
-  const armed = new Set<string>(); // `${venue}\0${symbol}` currently armed
   const pendingCancels = new Set<Promise<unknown>>();
 
   const send = (s: Session, msg: unknown): void => {
@@ -113,39 +102,23 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
   const idOf = (o: Record<string, unknown>): string | number | null => (typeof o.id === 'string' && o.id.length <= 64) || typeof o.id === 'number' ? (o.id as string | number) : null;
 
   // ── dead-man switch ────────────────────────────────────────────────────────────────────────
-  const wanted = (): Map<string, { venue: Venue & DeadmanVenue; symbol: string }> => {
-    const out = new Map<string, { venue: Venue & DeadmanVenue; symbol: string }>();
+  // Own keeper: the symbols in which a cancel-on-disconnect session has working orders.
+  const ownSessionsWorking = function* (): Iterable<{ venue: string; symbol: string }> {
     for (const s of sessions) {
       if (!s.cancelOnDisconnect) continue;
       for (const id of s.intents) {
         const p = deps.orders.get(id);
-        const venue = p ? deps.venues.get(p.intent.venue) : undefined;
-        if (p && venue && hasDeadman(venue)) out.set(`${venue.id}\u0000${p.intent.symbol}`, { venue, symbol: p.intent.symbol });
+        if (p && !isTerminal(p.status)) yield { venue: p.intent.venue, symbol: p.intent.symbol };
       }
     }
-    return out;
   };
-  const arm = (venue: Venue & DeadmanVenue, symbol: string, ms: number): void => {
-    stats.deadmanArms++;
-    venue.armDeadman(symbol, ms).catch((err: unknown) => {
-      stats.deadmanErrors++;
-      deps.logger?.warn({ err, venue: venue.id, symbol }, 'dead-man switch arm failed');
-    });
+  const logDeadman = (e: DeadmanEvent): void => {
+    if (e.state === 'refresh_failed') deps.logger?.warn({ venue: e.venue, symbol: e.symbol, err: e.detail }, 'dead-man switch arm failed');
   };
-  /** Arm what live sessions need (all of it on a refresh, only new keys otherwise); disarm the rest. */
-  const syncDeadman = (refresh: boolean): void => {
-    if (!dm) return;
-    const want = wanted();
-    for (const [k, w] of want) if (refresh || !armed.has(k)) arm(w.venue, w.symbol, dm.countdownMs);
-    for (const k of [...armed]) {
-      if (want.has(k)) continue;
-      const [venueId, symbol] = k.split('\u0000') as [string, string];
-      const venue = deps.venues.get(venueId);
-      if (venue && hasDeadman(venue)) arm(venue, symbol, 0);
-      armed.delete(k);
-    }
-    for (const k of want.keys()) armed.add(k);
-  };
+  const external = deps.deadman instanceof DeadmanKeeper;
+  const keeper: DeadmanKeeper | undefined = deps.deadman instanceof DeadmanKeeper ? deps.deadman : deps.deadman === false ? undefined
+    : new DeadmanKeeper({ venues: deps.venues, working: ownSessionsWorking, clock: deps.clock, countdownMs: deps.deadman?.countdownMs ?? 60_000, refreshMs: deps.deadman?.refreshMs ?? 15_000, timers, onEvent: logDeadman });
+  const syncDeadman = (): void => keeper?.sync(false);
 
   // ── messages ───────────────────────────────────────────────────────────────────────────────
   async function onMessage(s: Session, data: RawData, isBinary: boolean): Promise<void> {
@@ -187,7 +160,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     byIntent.set(intent.intentId, s);
     try {
       const res = await deps.pipeline.submit(intent);
-      if (res.order.decision.kind !== 'deny') syncDeadman(false);
+      if (res.order.decision.kind !== 'deny') syncDeadman();
       return presentOrder(res.order, res.regime, res.exposure);
     } finally {
       s.inflight.delete(intent.intentId);
@@ -228,7 +201,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       pendingCancels.add(done);
       void done.finally(() => pendingCancels.delete(done));
     }
-    syncDeadman(false);
+    syncDeadman();
   }
 
   function refuse(socket: Duplex, status: number, e: LiqguardError): void {
@@ -259,7 +232,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
         ws.on('message', (data, isBinary) => void onMessage(s, data, isBinary));
         ws.on('close', () => endSession(s));
         ws.on('error', () => endSession(s));
-        const deadman = [...deps.venues.values()].some(hasDeadman) && dm !== undefined;
+        const deadman = keeper?.applies === true;
         send(s, { type: 'hello', client: client.id, cancelOnDisconnect: s.cancelOnDisconnect, deadman: deadman && s.cancelOnDisconnect, ts: deps.clock.now() });
       });
     };
@@ -275,12 +248,12 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
         s.ws.ping();
       }
     }, deps.heartbeatMs ?? 30_000);
-    const refresh = dm ? timers.setInterval(() => syncDeadman(true), dm.refreshMs) : undefined;
+    if (!external) keeper?.start();
 
     // preClose: upgraded sockets hold the HTTP server's close; their sessions' cancels run first.
     app.addHook('preClose', async () => {
       timers.clearInterval(heartbeat);
-      if (refresh !== undefined) timers.clearInterval(refresh);
+      if (!external) keeper?.stop();
       app.server.off('upgrade', onUpgrade);
       const sockets = [...sessions].map((s) => s.ws);
       for (const ws of sockets) ws.close(1001, 'gateway shutting down');
@@ -300,5 +273,9 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     });
   };
 
-  return { plugin, stats: (): Readonly<WsOrderStats> => ({ ...stats }) };
+  const withDeadman = (): WsOrderStats => {
+    const k = keeper?.snapshot();
+    return { ...stats, deadmanArms: k ? k.arms + k.disarms : 0, deadmanErrors: k?.errors ?? 0 };
+  };
+  return { plugin, stats: (): Readonly<WsOrderStats> => withDeadman() };
 }

@@ -42,6 +42,8 @@ export class VenueBudget {
   private readonly maxWait: Record<RequestKind, number>;
   private readonly metrics: BudgetMetrics | undefined;
   private closed = false;
+  private readonly banListeners = new Set<(until: number) => void>();
+  private banNotified = 0;
 
   constructor(private readonly o: VenueBudgetOptions) {
     const policy: BudgetPolicy = {
@@ -89,6 +91,7 @@ export class VenueBudget {
     } else if (status === 418) {
       this.state.observe418(now, { ...(info.bannedUntil !== undefined ? { bannedUntil: info.bannedUntil } : {}), ...(info.retryAfterSec !== undefined ? { retryAfterSec: info.retryAfterSec } : {}) });
       this.metrics?.limits.inc({ venue: this.o.venue, status: '418' });
+      this.notifyBan(now);
     } else if (status < 400) {
       this.state.observeSuccess();
     }
@@ -100,6 +103,26 @@ export class VenueBudget {
   noteBanUntil(until: number): void {
     this.state.observe418(this.o.clock.now(), { bannedUntil: until });
     this.publish(this.o.clock.now());
+    this.notifyBan(this.o.clock.now());
+  }
+
+  /** Called with the ban's end when a 418 starts or extends a ban (the gateway raises an alert). */
+  onBan(listener: (until: number) => void): () => void {
+    this.banListeners.add(listener);
+    return () => this.banListeners.delete(listener);
+  }
+
+  private notifyBan(now: number): void {
+    const until = this.state.snapshot(now).bannedUntil;
+    if (until <= this.banNotified) return;
+    this.banNotified = until;
+    for (const l of this.banListeners) {
+      try {
+        l(until);
+      } catch {
+        /* a listener never breaks the budget */
+      }
+    }
   }
 
   snapshot(): BudgetSnapshot {

@@ -13,6 +13,7 @@ import { parseBannedUntil, type VenueBudget } from '../budget/index.js';
 import { AccountCache, accountFromCcxt, type CcxtBalanceLike, type CcxtPositionLike } from './account-sync.js';
 import { isAmbiguous, isOrderNotFound, mapCcxtError } from './errors.js';
 import type { CcxtExchange } from './exchange.js';
+import { countdownCancelAll } from './countdown.js';
 import { checkFilters } from './filters.js';
 import { OrderTracker } from './order-tracker.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
@@ -51,10 +52,14 @@ export class CcxtVenue implements Venue {
   private readonly leverage = new Map<string, string>();
   /** Every createOrder actually sent, per clientOrderId (tests and drills read it). */
   readonly sends = new Map<string, number>();
+  /** The venue's dead-man switch (Binance USD-M countdownCancelAll); absent elsewhere. */
+  readonly armDeadman?: (symbol: string, countdownMs: number) => Promise<void>;
 
   constructor(private readonly d: CcxtVenueDeps) {
     this.id = d.id;
     this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
+    const arm = countdownCancelAll(d.exchange, d.budget, (s) => this.specs.get(s));
+    if (arm) this.armDeadman = arm;
     this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
     this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs, undefined, d.accountMaxStaleMs);
   }
