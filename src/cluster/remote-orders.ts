@@ -35,7 +35,9 @@ export async function bindClusterOrders(
       .then((n) => {
         if (n) conn.logger.warn({ scope: scopeKey(e.scope), cancelled: n }, 'cluster: remote kill, orders cancelled');
       })
-      .catch((err: unknown) => conn.logger.error({ err, scope: scopeKey(e.scope) }, 'cluster: cancel on remote kill failed'));
+      .catch((err: unknown) => {
+        conn.logger.error({ err, scope: scopeKey(e.scope) }, 'cluster: cancel on a remote kill failed');
+      });
   });
   return {
     remoteOrders: {
