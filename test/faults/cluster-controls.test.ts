@@ -90,7 +90,7 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
     expect((await call(a.url, ids.rest, '/v1/kill', 'DELETE', { scope: scope(ids.rest) })).status).toBe(200);
   }, 120_000);
 
-  it('2: an order placed through one replica is cancelled through another, by intent id and clientOrderId', async () => {
+  it('2: an order placed on one replica is cancelled through another, by intent id and clientOrderId', async () => {
     const byIntent = await order(a.url, ids.rest, resting);
     expect(byIntent.body.status).toBe('new');
     const cancelled = await cancel(b.url, ids.rest, byIntent.body.intentId);
