@@ -13,9 +13,14 @@ export interface ClusterOrderPorts {
   readonly remoteOrders: { cancel(id: string, client: ClientConfig): Promise<unknown | undefined> };
 }
 
+interface CancelPorts {
+  cancel(intentId: string, reason: string): Promise<ParentOrder | undefined>;
+  cancelWhere(f: (p: ParentOrder) => boolean, reason: string): Promise<number>;
+}
+
 export async function bindClusterOrders(
   cluster: Cluster,
-  pipeline: { cancel(intentId: string, reason: string): Promise<ParentOrder | undefined>; cancelWhere(f: (p: ParentOrder) => boolean, reason: string): Promise<number> },
+  pipeline: CancelPorts,
   present: (p: ParentOrder) => unknown,
 ): Promise<ClusterOrderPorts> {
   const { conn } = cluster;
@@ -27,8 +32,12 @@ export async function bindClusterOrders(
     const reason = `kill switch ${scopeKey(e.scope)} by ${e.operator} (via another replica): ${e.reason}`;
     pipeline
       .cancelWhere((p) => scopeMatches(e.scope, p.intent), reason)
-      .then((n) => (n ? conn.logger.warn({ scope: scopeKey(e.scope), cancelled: n }, 'cluster: kill from another replica, working orders cancelled') : undefined))
-      .catch((err: unknown) => conn.logger.error({ err, scope: scopeKey(e.scope) }, 'cluster: cancelling after a remote kill failed'));
+      .then((n) => {
+        if (n) conn.logger.warn({ scope: scopeKey(e.scope), cancelled: n }, 'cluster: remote kill, orders cancelled');
+      })
+      .catch((err: unknown) => {
+        conn.logger.error({ err, scope: scopeKey(e.scope) }, 'cluster: cancel on a remote kill failed');
+      });
   });
   return {
     remoteOrders: {
@@ -38,11 +47,13 @@ export async function bindClusterOrders(
           entry = await cluster.orders.lookup(id, client.id);
         } catch (err) {
           conn.failed('order_lookup', err);
-          throw new LiqguardError('UNAVAILABLE', `order ${id} is not held by this replica and the shared order index is unreachable`);
+          const msg = `order ${id} is not held by this replica and the shared order index is unreachable`;
+          throw new LiqguardError('UNAVAILABLE', msg);
         }
         if (!entry || entry.instance === conn.instance) return undefined;
         if (entry.clientId !== client.id && !client.roles.includes('operator')) {
-          throw new LiqguardError('FORBIDDEN', `client "${client.id}" may not cancel order ${id} (owner or operator only)`);
+          const msg = `client "${client.id}" may not cancel order ${id} (owner or operator only)`;
+          throw new LiqguardError('FORBIDDEN', msg);
         }
         return cluster.orders.cancelRemote(entry, `cancelled by ${client.id} via replica ${conn.instance}`);
       },

@@ -101,7 +101,11 @@ export class SharedOrders {
     };
     const json = JSON.stringify(e);
     const ttl = String(Math.max(1000, this.ttlMs));
-    await this.conn.client.multi().set(this.conn.key(`order:${e.intentId}`), json, 'PX', ttl).set(this.conn.key(`order:c:${e.clientId}:${e.clientOrderId}`), json, 'PX', ttl).exec();
+    await this.conn.client
+      .multi()
+      .set(this.conn.key(`order:${e.intentId}`), json, 'PX', ttl)
+      .set(this.conn.key(`order:c:${e.clientId}:${e.clientOrderId}`), json, 'PX', ttl)
+      .exec();
   }
 
   /** Index a placed order with its venue client order ids (called once the order store has them). */
@@ -111,7 +115,12 @@ export class SharedOrders {
 
   /** Find an order any replica placed: by intent id, or by the client's own clientOrderId. */
   async lookup(id: string, clientId: string): Promise<OrderIndexEntry | undefined> {
-    const [[, a], [, b]] = (await this.conn.client.multi().get(this.conn.key(`order:${id}`)).get(this.conn.key(`order:c:${clientId}:${id}`)).exec()) as [[unknown, string | null], [unknown, string | null]];
+    const res = await this.conn.client
+      .multi()
+      .get(this.conn.key(`order:${id}`))
+      .get(this.conn.key(`order:c:${clientId}:${id}`))
+      .exec();
+    const [[, a], [, b]] = res as [[unknown, string | null], [unknown, string | null]];
     const raw = a ?? b;
     return raw ? (JSON.parse(raw) as OrderIndexEntry) : undefined;
   }
@@ -122,7 +131,9 @@ export class SharedOrders {
     const reply = new Promise<CancelReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(req.id);
-        reject(new LiqguardError('UNAVAILABLE', `replica ${entry.instance}, which placed order ${entry.intentId}, did not answer the cancel within ${this.replyTimeoutMs} ms; the order may still be working`));
+        const msg = `replica ${entry.instance}, which placed order ${entry.intentId}, did not answer the cancel`;
+        const tail = `within ${this.replyTimeoutMs} ms; the order may still be working`;
+        reject(new LiqguardError('UNAVAILABLE', `${msg} ${tail}`));
       }, this.replyTimeoutMs);
       this.waiting.set(req.id, (r) => {
         clearTimeout(timer);
@@ -132,10 +143,14 @@ export class SharedOrders {
     });
     const receivers = await this.conn.client.publish(this.conn.key(`cancel:${entry.instance}`), JSON.stringify(req));
     if (receivers === 0) {
-      this.waiting.get(req.id)?.({ id: req.id, ok: false, error: `replica ${entry.instance}, which placed order ${entry.intentId}, is not running` });
+      const error = `replica ${entry.instance}, which placed order ${entry.intentId}, is not running`;
+      this.waiting.get(req.id)?.({ id: req.id, ok: false, error });
     }
     const r = await reply;
-    if (!r.ok) throw new LiqguardError('UNAVAILABLE', r.error ?? `replica ${entry.instance} could not cancel order ${entry.intentId}`);
+    if (!r.ok) {
+      const error = r.error ?? `replica ${entry.instance} could not cancel order ${entry.intentId}`;
+      throw new LiqguardError('UNAVAILABLE', error);
+    }
     return r.order;
   }
 
@@ -143,10 +158,13 @@ export class SharedOrders {
     let reply: CancelReply;
     try {
       const order = await this.canceller?.(req.intentId, req.reason);
-      reply = order === undefined ? { id: req.id, ok: false, error: `replica ${this.conn.instance} no longer holds order ${req.intentId}` } : { id: req.id, ok: true, order };
+      const error = `replica ${this.conn.instance} no longer holds order ${req.intentId}`;
+      reply = order === undefined ? { id: req.id, ok: false, error } : { id: req.id, ok: true, order };
     } catch (err) {
       reply = { id: req.id, ok: false, error: (err as Error).message };
     }
-    await this.conn.client.publish(this.conn.key(`cancel-reply:${req.from}`), JSON.stringify(reply)).catch((err: unknown) => this.conn.failed('cancel_reply', err));
+    await this.conn.client
+      .publish(this.conn.key(`cancel-reply:${req.from}`), JSON.stringify(reply))
+      .catch((err: unknown) => this.conn.failed('cancel_reply', err));
   }
 }

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { AccountCache } from '../../src/execution/ccxt/account-sync.js';
 import type { AccountState } from '../../src/core/types.js';
 
-const view = (n: number): AccountState => ({ account: 'a', walletBalance: String(n), availableBalance: '0', marginBalance: '0', maintMargin: '0', marginRatio: 0, positions: [] });
+const view = (n: number): AccountState => ({
+  account: 'a',
+  walletBalance: String(n),
+  availableBalance: '0',
+  marginBalance: '0',
+  maintMargin: '0',
+  marginRatio: 0,
+  positions: [],
+});
 
 function setup(opts: { refreshMs: number; maxStaleMs?: number }) {
   let t = 0;
@@ -37,7 +45,7 @@ describe('account view staleness bound', () => {
     await s.settle();
   });
 
-  it('within the bound the cached view is served; past it the order waits for a read sent after the bound', async () => {
+  it('within the bound the cached view is served; past it the order waits for a fresh read', async () => {
     const s = setup({ refreshMs: 5000, maxStaleMs: 2000 });
     const first = s.cache.get();
     await s.settle();

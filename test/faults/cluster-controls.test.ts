@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify.js';
 import type { ReplicaSpec } from '../cluster/replica-main.js';
-import { call, client, clusterConfig, order, redisMissing, runTag, START_BUDGET_MS, startReplica, startThrowawayRedis, tempDir, until, writePolicy, type Replica } from '../cluster/support.js';
+import {
+  call, client, clusterConfig, order, redisMissing, runTag, START_BUDGET_MS, startReplica, startThrowawayRedis, tempDir,
+  until, writePolicy, type Replica,
+} from '../cluster/support.js';
 
 const missing = await redisMissing('cluster fault tests');
 const tag = runTag();
@@ -33,7 +36,17 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
   beforeAll(async () => {
     redis = await startThrowawayRedis();
     writePolicy(join(root, 'policies'), POLICY);
-    const spec = (instance: string): ReplicaSpec => ({ instance, auditDir, stateDir: join(root, instance), policiesDir: join(root, 'policies'), enforce: 'fault-test', clients: Object.values(ids).map(client), symbol: SYMBOL, price: 60000, cluster: clusterConfig(redis.url, `lgtest:${tag}:`) });
+    const spec = (instance: string): ReplicaSpec => ({
+      instance,
+      auditDir,
+      stateDir: join(root, instance),
+      policiesDir: join(root, 'policies'),
+      enforce: 'fault-test',
+      clients: Object.values(ids).map(client),
+      symbol: SYMBOL,
+      price: 60000,
+      cluster: clusterConfig(redis.url, `lgtest:${tag}:`),
+    });
     [a, b] = await Promise.all([startReplica(spec('fault-a')), startReplica(spec('fault-b'))]);
   }, START_BUDGET_MS);
   afterAll(async () => {
@@ -43,13 +56,16 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
 
   it('1: a Redis restart that loses every key keeps the kill in force on both replicas', async () => {
     expect((await order(b.url, ids.kill, resting)).body.decision.kind).toBe('accept');
-    const kill = await call(a.url, ids.kill, '/v1/kill', 'POST', { scope: { type: 'client', value: ids.kill }, reason: 'fault drill' });
+    const kill = await call(a.url, ids.kill, '/v1/kill', 'POST', { scope: scope(ids.kill), reason: 'fault drill' });
     expect(kill.status).toBe(200);
     expect((await order(b.url, ids.kill, resting)).body.decision.code).toBe('KILL_SWITCH');
 
     await redis.stop();
     redis = await startThrowawayRedis(redis.port); // same port, empty
-    for (const r of [a, b]) await until(`${r.spec.instance} reconnected`, async () => (await call(r.url, ids.kill, '/healthz', 'GET')).body.checks.cluster.ok === true, 60_000);
+    for (const r of [a, b]) {
+      const up = async () => (await call(r.url, ids.kill, '/healthz', 'GET')).body.checks.cluster.ok === true;
+      await until(`${r.spec.instance} reconnected`, up, 60_000);
+    }
 
     for (const r of [a, b]) {
       const denied = await order(r.url, ids.kill, resting);
@@ -64,14 +80,17 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
   it('2: a kill on one replica cancels the orders resting through the other', async () => {
     const placed = await order(b.url, ids.rest, resting);
     expect(placed.body.status, JSON.stringify(placed.body)).toBe('new');
-    const kill = await call(a.url, ids.rest, '/v1/kill', 'POST', { scope: { type: 'client', value: ids.rest }, reason: 'cancel everywhere' });
+    const kill = await call(a.url, ids.rest, '/v1/kill', 'POST', { scope: scope(ids.rest), reason: 'cancel all' });
     expect(kill.status).toBe(200);
-    await until('b cancelled its resting order', async () => (await call(b.url, ids.rest, `/v1/orders/${placed.body.intentId}`, 'GET')).body.status === 'canceled', 60_000);
-    expect((await call(b.url, ids.rest, '/v1/orders?status=new', 'GET')).body.orders.filter((o: any) => o.intentId === placed.body.intentId)).toEqual([]);
-    expect((await call(a.url, ids.rest, '/v1/kill', 'DELETE', { scope: { type: 'client', value: ids.rest } })).status).toBe(200);
+    const onB = `/v1/orders/${placed.body.intentId}`;
+    const statusOnB = async () => (await call(b.url, ids.rest, onB, 'GET')).body.status;
+    await until('b cancelled its resting order', async () => (await statusOnB()) === 'canceled', 60_000);
+    const stillNew = (await call(b.url, ids.rest, '/v1/orders?status=new', 'GET')).body.orders;
+    expect(stillNew.filter((o: any) => o.intentId === placed.body.intentId)).toEqual([]);
+    expect((await call(a.url, ids.rest, '/v1/kill', 'DELETE', { scope: scope(ids.rest) })).status).toBe(200);
   }, 120_000);
 
-  it('2: an order placed through one replica is cancelled through the other, by intent id and by clientOrderId', async () => {
+  it('2: an order placed on one replica is cancelled through another, by intent id and clientOrderId', async () => {
     const byIntent = await order(a.url, ids.rest, resting);
     expect(byIntent.body.status).toBe('new');
     const cancelled = await cancel(b.url, ids.rest, byIntent.body.intentId);
@@ -91,10 +110,15 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
   it('5: an override needs a second API key, not a second x-operator name', async () => {
     const big = { ...resting, quantity: '2' };
     expect((await order(a.url, ids.ops, big)).body.decision.code).toBe('MAX_ORDER_QUANTITY');
-    const req = await call(a.url, ids.ops, '/v1/overrides', 'POST', { ruleId: 'max-quantity', scope: { type: 'client', value: ids.ops }, reason: 'block trade agreed', ttlMs: 600_000 });
+    const ask = { ruleId: 'max-quantity', scope: scope(ids.ops), reason: 'block trade agreed', ttlMs: 600_000 };
+    const req = await call(a.url, ids.ops, '/v1/overrides', 'POST', ask);
     expect(req.status).toBe(201);
     const approve = (key: string, person: string) =>
-      fetch(`${a.url}/v1/overrides/${req.body.id}/approve`, { method: 'POST', headers: { 'x-api-key': `key-${key}`, 'content-type': 'application/json', 'x-operator': person }, body: '{}' }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${a.url}/v1/overrides/${req.body.id}/approve`, {
+        method: 'POST',
+        headers: { 'x-api-key': `key-${key}`, 'content-type': 'application/json', 'x-operator': person },
+        body: '{}',
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const sameKey = await approve(ids.ops, 'Bob');
     expect(sameKey.status).toBe(403);
     expect(sameKey.body.error.code).toBe('FORBIDDEN');
@@ -112,6 +136,11 @@ describe.skipIf(missing)('cluster controls when Redis restarts (issue 13: 1, 2, 
 });
 
 async function cancel(url: string, clientId: string, id: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${url}/v1/orders/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { 'x-api-key': `key-${clientId}` } });
+  const headers = { 'x-api-key': `key-${clientId}` };
+  const r = await fetch(`${url}/v1/orders/${encodeURIComponent(id)}`, { method: 'DELETE', headers });
   return { status: r.status, body: (await r.json()) as any };
+}
+
+function scope(clientId: string): { type: 'client'; value: string } {
+  return { type: 'client', value: clientId };
 }

@@ -15,7 +15,11 @@ const prefix = uniquePrefix(`hold${runTag()}`);
 const conns: RedisConnection[] = [];
 let seq = 0;
 const intent = (clientId: string): OrderIntent =>
-  ({ intentId: `int_${++seq}`, clientOrderId: `co_${seq}`, clientId, account: 'shared', venue: 'sim', symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', quantity: '1', reduceOnly: false, postOnly: false, timeInForce: 'GTC', receivedAt: 0, transport: 'rest' }) as OrderIntent;
+  ({
+    intentId: `int_${++seq}`, clientOrderId: `co_${seq}`, clientId, account: 'shared', venue: 'sim', symbol: 'BTC',
+    side: 'buy', type: 'market', quantity: '1', reduceOnly: false, postOnly: false, timeInForce: 'GTC', receivedAt: 0,
+    transport: 'rest',
+  }) as OrderIntent;
 
 async function replica(instance: string, endedHoldMs: number) {
   const conn = new RedisConnection({ url: REDIS_URL, keyPrefix: prefix, instance });
@@ -43,7 +47,7 @@ describe.skipIf(missing)('a filled order stays reserved until every replica can 
     await until('released', async () => (await a.limits.openNotional({ clientId: 'c-old' })) === '0');
   });
 
-  it('with a hold of the account-view bound, the other replica counts the filled notional until the bound passes', async () => {
+  it('with a hold of the view bound, the other replica counts the filled notional until the bound passes', async () => {
     const a = await replica('new-a', 2250);
     const b = await replica('new-b', 2250);
     const o = intent('c-new');
@@ -59,7 +63,8 @@ describe.skipIf(missing)('a filled order stays reserved until every replica can 
     await a.timers.advance(2249);
     expect(await a.limits.openNotional({ clientId: 'c-new' })).toBe('20000'); // A's fill + B's order
     await a.timers.advance(1);
-    await until('A released its filled order after the bound', async () => (await a.limits.openNotional({ clientId: 'c-new' })) === '10000');
+    const open = () => a.limits.openNotional({ clientId: 'c-new' });
+    await until('A released its filled order after the bound', async () => (await open()) === '10000');
   });
 
   it('a cap decided smaller than the prefetch still shrinks the reservation at once', async () => {
@@ -67,6 +72,7 @@ describe.skipIf(missing)('a filled order stays reserved until every replica can 
     const o = intent('c-cap');
     await a.state.prefetch(o, { mark: 10000 } as never);
     a.state.openOrder(o.clientId, o.intentId, '4000'); // the decision capped it
-    await until('shrunk to the capped size', async () => (await a.limits.openNotional({ clientId: 'c-cap' })) === '4000');
+    const open = () => a.limits.openNotional({ clientId: 'c-cap' });
+    await until('shrunk to the capped size', async () => (await open()) === '4000');
   });
 });
