@@ -49,6 +49,8 @@ export interface RestingOrderRef {
 export interface LimitView {
   /** The order's scope at a level; undefined when the client is not placed at that level. */
   scope(level: ScopeLevel): ScopeFacts | undefined;
+  /** The latch of the order's scope at a level, without computing its PnL (every order asks). */
+  latch(level: ScopeLevel): { readonly scope: ScopeRef; readonly latch: ScopeLatch } | undefined;
   /** New orders / fills (trades) / cancel requests of this client with ts >= sinceMs. */
   orderCount(sinceMs: number): number;
   tradeCount(sinceMs: number): number;

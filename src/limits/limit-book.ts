@@ -135,6 +135,11 @@ export class LimitBook {
         if (!f) cache.set(level, (f = this.facts(ref, now)));
         return f;
       },
+      latch: (level) => {
+        const ref = path.find((s) => s.level === level);
+        const l = ref && this.currentLatch(ref, now);
+        return ref && l ? { scope: ref, latch: { state: l.state, reason: l.reason, since: l.since, ruleId: l.ruleId } } : undefined;
+      },
       orderCount: (since) => c.count('order', intent.clientId, since),
       tradeCount: (since) => c.count('trade', intent.clientId, since),
       cancelCount: (since) => c.count('cancel', intent.clientId, since),
@@ -145,6 +150,16 @@ export class LimitBook {
         return this.o.resting(intent.symbol).filter((r) => members.has(r.clientId) && r.intentId !== intent.intentId);
       },
     };
+  }
+
+  /** A daily latch of a past period is cleared (with its event) before it is read. */
+  private currentLatch(ref: ScopeRef, now: number): StoredLatch | undefined {
+    const l = this.latches.get(scopeKeyOf(ref));
+    if (l && l.kind === 'daily' && l.period !== this.period(now)) {
+      this.touch(ref, now);
+      return this.latches.get(scopeKeyOf(ref));
+    }
+    return l;
   }
 
   latchOf(ref: ScopeRef): ScopeLatch | undefined {
@@ -177,6 +192,10 @@ export class LimitBook {
   /** Loss limits of these scopes against their PnL now; a breach latches (once). */
   check(scopes: readonly ScopeRef[], now: number): void {
     const specs = this.o.lossLimits?.() ?? [];
+    if (!specs.length) {
+      for (const ref of scopes) this.touch(ref, now); // peaks and day bases stay current for conditions
+      return;
+    }
     for (const ref of scopes) {
       const f = this.facts(ref, now);
       if (f.latch) continue;

@@ -34,8 +34,8 @@ export function latchGuard(f: Facts, settings: PolicySettings): { trace: RuleTra
   if (!v) return [];
   const out: { trace: RuleTrace; deny?: DenyParams }[] = [];
   for (const level of SCOPE_LEVELS) {
-    const s = v.scope(level);
-    if (!s?.latch) continue;
+    const s = v.latch(level);
+    if (!s) continue;
     const params: DenyParams = { level, scope: s.scope.id, state: s.latch.state, latchedBy: s.latch.ruleId, since: s.latch.since };
     const ok = allowedUnder(s.latch.state, f, settings);
     const base = { ruleId: LOSS_LATCH_RULE, action: 'loss_latch', mode: 'enforce' as const, matched: true, params };

@@ -29,6 +29,8 @@ rules:
   - id: bot-position
     when: { symbol: [BTC/USDT:USDT] }
     position_limit: { level: client, quantity: 0.5 }
+  - id: no-self-trade
+    self_trade: { level: client, on_cross: cancel_resting }
 `;
 
 function bar(t: number, close: number): BarEvent {
@@ -116,6 +118,16 @@ describe('hierarchy limits end to end', () => {
     expect((await call(url, 'key-operator', '/v1/limits/reset', { level: 'desk', id: 'macro' })).status).toBe(409);
     const again = await order(url, 'key-trader-b', { side: 'buy', quantity: '0.01' });
     expect(again.body.decision.kind).toBe('accept');
+
+    // Self-trade prevention, cancel mode: trader-b's resting sell is cancelled before its
+    // crossing buy goes out.
+    const resting = await order(url, 'key-trader-b', { side: 'sell', type: 'limit', price: '101000', quantity: '0.05' });
+    expect(resting.body.status).toBe('new');
+    const crossing = await order(url, 'key-trader-b', { side: 'buy', type: 'limit', price: '101500', quantity: '0.01' });
+    expect(crossing.body.decision.kind).toBe('accept');
+    expect(crossing.body.decision.trace.find((t: any) => t.ruleId === 'no-self-trade')).toMatchObject({ outcome: 'pass', params: { resting: resting.body.intentId } });
+    expect((await call(url, 'key-trader-b', `/v1/orders/${resting.body.intentId}`)).body.status).toBe('canceled');
+    expect(crossing.body.status).toBe('filled');
 
     const latches = (await queryAudit(join(dir, 'audit'), { type: ['latch'] })).records;
     expect(latches.map((r) => r.state)).toEqual(['reduce_only', 'cleared']);

@@ -32,7 +32,7 @@ export interface CtxOptions {
 }
 
 /** A client placed in no hierarchy scope, with no message history and no resting orders. */
-export const EMPTY_LIMITS: LimitView = { scope: () => undefined, orderCount: () => 0, tradeCount: () => 0, cancelCount: () => 0, resting: () => [] };
+export const EMPTY_LIMITS: LimitView = { scope: () => undefined, latch: () => undefined, orderCount: () => 0, tradeCount: () => 0, cancelCount: () => 0, resting: () => [] };
 
 export function makeCtx(o: CtxOptions = {}): RiskContext {
   const now = o.now ?? NOW;
