@@ -17,6 +17,7 @@ import { checkFilters } from './filters.js';
 import { OrderTracker } from './order-tracker.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { conditionalParams } from './conditional-orders.js';
+import { OrderStream, type WatchOrdersExchange } from './order-stream.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
 
 export interface CcxtVenueDeps {
@@ -34,6 +35,8 @@ export interface CcxtVenueDeps {
   /** Price to value market orders for the min-notional check (e.g. the market view's mark). */
   readonly refPrice?: (symbol: string) => string | undefined;
   readonly logger?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+  /** ccxt.pro instance for the venue's user-data stream (watchOrders); absent: polling only. */
+  readonly stream?: WatchOrdersExchange;
 }
 
 type Reconciled = { state: 'found'; report: ExecutionReport } | { state: 'absent' } | { state: 'unknown'; reason: string };
@@ -53,9 +56,25 @@ export class CcxtVenue implements Venue {
   constructor(private readonly d: CcxtVenueDeps) {
     this.id = d.id;
     this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
-    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
+    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), streaming: () => this.streamLive, now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
     this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs);
+    if (d.stream) {
+      this.stream = new OrderStream(d.stream, {
+        onOrder: (o) => this.tracker.observe(reportFromOrder(this.id, { account: '', symbol: o.symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, d.clock.now())),
+        onLive: () => (this.streamLive = true),
+        onGap: async (reason) => {
+          if (this.streamLive) d.logger?.warn({ venue: d.id, reason }, 'user-data stream gap: reconciling by polling');
+          this.streamLive = false;
+          await this.tracker.poll(true);
+        },
+      });
+      this.stream.start();
+    }
   }
+
+  private readonly stream: OrderStream | undefined;
+  /** The user-data stream delivered since its last gap: open orders are not polled. */
+  private streamLive = false;
 
   instruments(): readonly InstrumentSpec[] {
     return this.d.instruments;
@@ -224,6 +243,7 @@ export class CcxtVenue implements Venue {
   }
 
   async close(): Promise<void> {
+    await this.stream?.stop();
     this.tracker.stop();
     this.d.budget.close();
     await this.d.exchange.close?.();
@@ -231,7 +251,7 @@ export class CcxtVenue implements Venue {
 
   /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */
   pollNow(): Promise<void> {
-    return this.tracker.poll();
+    return this.tracker.poll(true);
   }
 
   // ─── internals ────────────────────────────────────────────────────────────────────────────

@@ -12,6 +12,8 @@ export interface TrackerIo {
   /** One order by clientOrderId: a report, 'absent', or undefined when unknown. */
   lookup(req: ChildOrderRequest): Promise<ExecutionReport | 'absent' | undefined>;
   emit(r: ExecutionReport): void;
+  /** True while a user-data stream delivers reports: open orders are then not polled. */
+  streaming?(): boolean;
   now(): number;
   wallNow(): number;
 }
@@ -64,8 +66,15 @@ export class OrderTracker {
     else t.last = r;
   }
 
+  /** A report from the user-data stream for an order this tracker follows. */
+  observe(r: ExecutionReport): void {
+    const t = this.tracked.get(r.clientOrderId);
+    if (!t || t.unknownUntil !== undefined) return;
+    this.apply(t, { ...r, account: t.req.account, symbol: t.req.symbol });
+  }
+
   /** One polling round (exported for tests; the timer calls it). */
-  async poll(): Promise<void> {
+  async poll(force = false): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
@@ -79,6 +88,7 @@ export class OrderTracker {
         list.push(t);
         bySymbol.set(t.req.symbol, list);
       }
+      if (!force && this.io.streaming?.()) return;
       for (const [symbol, list] of bySymbol) {
         const open = await this.io.openOrders(symbol);
         if (!open) continue;
