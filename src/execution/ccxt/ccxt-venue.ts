@@ -62,11 +62,11 @@ export class CcxtVenue implements Venue {
       this.stream = new OrderStream(d.stream, {
         onOrder: (o) => this.tracker.observe(reportFromOrder(this.id, { account: '', symbol: o.symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, d.clock.now())),
         onLive: () => (this.streamLive = true),
-        onGap: async (reason) => {
+        onGap: (reason) => {
           if (this.streamLive) d.logger?.warn({ venue: d.id, reason }, 'user-data stream gap: reconciling by polling');
           this.streamLive = false;
-          await this.tracker.poll(true);
         },
+        reconcile: () => this.tracker.poll(true),
       });
       this.stream.start();
     }
@@ -250,8 +250,8 @@ export class CcxtVenue implements Venue {
   }
 
   /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */
-  pollNow(): Promise<void> {
-    return this.tracker.poll(true);
+  async pollNow(): Promise<void> {
+    await this.tracker.poll(true);
   }
 
   // ─── internals ────────────────────────────────────────────────────────────────────────────

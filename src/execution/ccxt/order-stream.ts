@@ -12,8 +12,10 @@ export interface WatchOrdersExchange {
 
 export interface OrderStreamIo {
   onOrder(o: CcxtOrderLike & { symbol?: string }): void;
-  /** The stream failed: reconcile now (poll) and fall back to polling. */
-  onGap(reason: string): Promise<void>;
+  /** The stream failed: fall back to polling. */
+  onGap(reason: string): void;
+  /** Reconcile by polling; false when the venue could not be asked (retried after a backoff). */
+  reconcile(): Promise<boolean>;
   /** The stream delivered again. */
   onLive(): void;
 }
@@ -34,15 +36,25 @@ export class OrderStream {
     this.loop ??= this.run();
   }
 
+  /** Stop and close the stream's connection; a pending watch ends with the close. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.ex.close?.().catch(() => undefined);
-    await this.loop?.catch(() => undefined);
   }
 
   private async run(): Promise<void> {
     let backoff = this.backoffMs.min;
+    let gap = false;
     while (!this.stopped) {
+      // After a gap: reconcile first (what the stream missed), then subscribe again.
+      if (gap) {
+        if (!(await this.io.reconcile().catch(() => false))) {
+          await sleep(backoff);
+          backoff = Math.min(this.backoffMs.max, backoff * 2);
+          continue;
+        }
+        gap = false;
+      }
       try {
         const orders = (await this.ex.watchOrders()) as (CcxtOrderLike & { symbol?: string })[];
         if (this.stopped) return;
@@ -51,7 +63,8 @@ export class OrderStream {
         for (const o of orders) this.io.onOrder(o);
       } catch (err) {
         if (this.stopped) return;
-        await this.io.onGap((err as Error).message ?? String(err)).catch(() => undefined);
+        this.io.onGap((err as Error).message ?? String(err));
+        gap = true;
         await sleep(backoff);
         backoff = Math.min(this.backoffMs.max, backoff * 2);
       }

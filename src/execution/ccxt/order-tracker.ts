@@ -74,9 +74,11 @@ export class OrderTracker {
   }
 
   /** One polling round (exported for tests; the timer calls it). */
-  async poll(force = false): Promise<void> {
-    if (this.running) return;
+  /** Resolves false when the venue could not be asked about every followed symbol. */
+  async poll(force = false): Promise<boolean> {
+    if (this.running) return false;
     this.running = true;
+    let ok = true;
     try {
       const bySymbol = new Map<string, Tracked[]>();
       for (const t of this.tracked.values()) {
@@ -88,10 +90,13 @@ export class OrderTracker {
         list.push(t);
         bySymbol.set(t.req.symbol, list);
       }
-      if (!force && this.io.streaming?.()) return;
+      if (!force && this.io.streaming?.()) return true;
       for (const [symbol, list] of bySymbol) {
         const open = await this.io.openOrders(symbol);
-        if (!open) continue;
+        if (!open) {
+          ok = false;
+          continue;
+        }
         const byId = new Map(open.map((r) => [r.clientOrderId, r]));
         for (const t of list) {
           const now = byId.get(t.req.clientOrderId);
@@ -107,6 +112,7 @@ export class OrderTracker {
       this.running = false;
       if (this.tracked.size === 0) this.stop();
     }
+    return ok;
   }
 
   stop(): void {

@@ -22,6 +22,8 @@ export interface TestVenue {
   readonly clock: ManualClock;
   /** Recent REST requests the server saw (method, url). */
   readonly requests: readonly { method: string; url: string }[];
+  /** Websocket connections the server accepted (path), user-data streams included. */
+  readonly wsConnections: readonly { path: string }[];
   bar(symbol: string, open: number, close: number, volume?: number): void;
   close(): Promise<void>;
 }
@@ -43,7 +45,7 @@ export async function startTestVenue(opts: { orderLimits?: { per10s: number; per
   };
   bar('BTC/USDT:USDT', 60_000, 60_010);
   bar('ETH/USDT:USDT', 2_400, 2_401);
-  return { exchange, api, httpUrl, wsUrl, urls: localBinanceUrls(httpUrl, wsUrl), clock, requests: server.requests, bar, close: () => server.close() };
+  return { exchange, api, httpUrl, wsUrl, urls: localBinanceUrls(httpUrl, wsUrl), clock, requests: server.requests, wsConnections: server.wsConnections, bar, close: () => server.close() };
 }
 
 /** A plain ccxt binanceusdm client for the venue (what a bot would run). */
