@@ -59,9 +59,11 @@ export function triggerCheck(side: Side, t: TriggerSpec, price: Decimal, trail?:
     }
     if (!st.armed) return false;
   }
-  st.extreme = st.extreme === undefined ? price : side === 'sell' ? Decimal.max(st.extreme, price) : Decimal.min(st.extreme, price);
+  if (st.extreme === undefined) st.extreme = price;
+  else st.extreme = side === 'sell' ? Decimal.max(st.extreme, price) : Decimal.min(st.extreme, price);
   const rate = new Decimal(t.callbackRate!).div(100);
-  return side === 'sell' ? price.lte(st.extreme.mul(new Decimal(1).minus(rate))) : price.gte(st.extreme.mul(new Decimal(1).plus(rate)));
+  const one = new Decimal(1);
+  return side === 'sell' ? price.lte(st.extreme.mul(one.minus(rate))) : price.gte(st.extreme.mul(one.plus(rate)));
 }
 
 /** The reference price the policy evaluates a conditional order against at placement. */
@@ -71,4 +73,5 @@ export function triggerReferencePrice(t: TriggerSpec): string | undefined {
 
 /** Protective: reduce-only or closePosition. It only ever reduces risk, so it goes to the venue
  * as a native conditional order and no kill, halt or regime rule stops it. */
-export const isProtectiveIntent = (i: OrderIntent): boolean => i.trigger !== undefined && (i.reduceOnly || i.trigger.closePosition);
+export const isProtectiveIntent = (i: OrderIntent): boolean =>
+  i.trigger !== undefined && (i.reduceOnly || i.trigger.closePosition);

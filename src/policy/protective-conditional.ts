@@ -13,7 +13,13 @@ import type { Decision, MarketSnapshot, OrderIntent } from '../core/types.js';
 export const PROTECTIVE_RULE = 'gateway.protective_conditional';
 
 /** Denials a protective conditional order is exempt from: trading state and regime. */
-export const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>(['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE', 'REGIME_NOTIONAL_CAP', 'REGIME_UNKNOWN']);
+export const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>([
+  'KILL_SWITCH',
+  'HALTED',
+  'REDUCE_ONLY_STATE',
+  'REGIME_NOTIONAL_CAP',
+  'REGIME_UNKNOWN',
+]);
 
 export const isProtective = isProtectiveIntent;
 
@@ -39,7 +45,17 @@ export function protectiveDecision(intent: OrderIntent, d: Decision, now: number
     ...(intent.price ? { approvedPrice: intent.price } : {}),
     children: singleChild(intent.clientOrderId, intent.quantity, now, intent.price),
     throttles: d.throttles,
-    trace: [...d.trace, { ruleId: PROTECTIVE_RULE, action: 'protective', mode: 'enforce', matched: true, outcome: 'pass', detail: `protective conditional order: ${waived} waived (it reduces risk)` }],
+    trace: [
+      ...d.trace,
+      {
+        ruleId: PROTECTIVE_RULE,
+        action: 'protective',
+        mode: 'enforce',
+        matched: true,
+        outcome: 'pass',
+        detail: `protective conditional order: ${waived} waived (it reduces risk)`,
+      },
+    ],
     policySetId: d.policySetId,
     policySha256: d.policySha256,
   };

@@ -34,7 +34,10 @@ Faults (POST ${CONTROL_PATH} with JSON; DELETE clears; GET shows counts):
   {"kind":"error","status":503,"path":"/fapi/v1/order","method":"POST","times":3}
   {"kind":"rateLimit","count429":2,"retryAfterSec":1,"banMs":60000}
   {"kind":"acceptThenTimeout","mode":"hang","holdMs":30000}
-  {"kind":"down","ms":5000}`;
+  {"kind":"down","ms":5000}
+
+Test hook (with the faults endpoint): POST /_liqguard/mark {"symbol":"BTCUSDT","markPrice":"60000"}
+moves the mark (and last, or "lastPrice") price: stop and take-profit orders trigger on it.`;
 
 interface Args {
   port: number;

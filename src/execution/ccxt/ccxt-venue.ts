@@ -18,6 +18,7 @@ import { checkFilters } from './filters.js';
 import { OrderTracker } from './order-tracker.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { conditionalParams } from './conditional-orders.js';
+import { OrderStream, type WatchOrdersExchange } from './order-stream.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
 
 export interface CcxtVenueDeps {
@@ -37,6 +38,8 @@ export interface CcxtVenueDeps {
   /** Price to value market orders for the min-notional check (e.g. the market view's mark). */
   readonly refPrice?: (symbol: string) => string | undefined;
   readonly logger?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+  /** ccxt.pro instance for the venue's user-data stream (watchOrders); absent: polling only. */
+  readonly stream?: WatchOrdersExchange;
 }
 
 type Reconciled = { state: 'found'; report: ExecutionReport } | { state: 'absent' } | { state: 'unknown'; reason: string };
@@ -60,9 +63,25 @@ export class CcxtVenue implements Venue {
     this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
     const arm = countdownCancelAll(d.exchange, d.budget, (s) => this.specs.get(s));
     if (arm) this.armDeadman = arm;
-    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
+    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), streaming: () => this.streamLive, now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
     this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs, undefined, d.accountMaxStaleMs);
+    if (d.stream) {
+      this.stream = new OrderStream(d.stream, {
+        onOrder: (o) => this.tracker.observe(reportFromOrder(this.id, { account: '', symbol: o.symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, d.clock.now())),
+        onLive: () => (this.streamLive = true),
+        onGap: (reason) => {
+          if (this.streamLive) d.logger?.warn({ venue: d.id, reason }, 'user-data stream gap: reconciling by polling');
+          this.streamLive = false;
+        },
+        reconcile: () => this.tracker.poll(true),
+      });
+      this.stream.start();
+    }
   }
+
+  private readonly stream: OrderStream | undefined;
+  /** The user-data stream delivered since its last gap: open orders are not polled. */
+  private streamLive = false;
 
   instruments(): readonly InstrumentSpec[] {
     return this.d.instruments;
@@ -231,14 +250,15 @@ export class CcxtVenue implements Venue {
   }
 
   async close(): Promise<void> {
+    await this.stream?.stop();
     this.tracker.stop();
     this.d.budget.close();
     await this.d.exchange.close?.();
   }
 
   /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */
-  pollNow(): Promise<void> {
-    return this.tracker.poll();
+  async pollNow(): Promise<void> {
+    await this.tracker.poll(true);
   }
 
   // ─── internals ────────────────────────────────────────────────────────────────────────────

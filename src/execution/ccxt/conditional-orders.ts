@@ -7,7 +7,10 @@ import type { ConditionalOrderRequest } from '../../core/conditional.js';
 
 export function conditionalParams(req: ConditionalOrderRequest): Record<string, unknown> {
   const t = req.trigger;
-  const p: Record<string, unknown> = { clientOrderId: req.clientOrderId, workingType: t.workingType === 'mark' ? 'MARK_PRICE' : 'CONTRACT_PRICE' };
+  const p: Record<string, unknown> = {
+    clientOrderId: req.clientOrderId,
+    workingType: t.workingType === 'mark' ? 'MARK_PRICE' : 'CONTRACT_PRICE',
+  };
   // Binance refuses reduceOnly together with closePosition (-1106).
   if (t.closePosition) p.closePosition = true;
   else if (req.reduceOnly) p.reduceOnly = true;

@@ -6,6 +6,8 @@
 import { applyUrlOverrides } from '../../core/ccxt-urls.js';
 import ccxt from 'ccxt';
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { WatchOrdersExchange } from './order-stream.js';
 import { LiqguardError } from '../../core/errors.js';
 import type { VenueBudget } from '../budget/index.js';
 import { parseRetryAfter } from '../budget/index.js';
@@ -76,6 +78,25 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
   return ex;
 }
 
+
+/** The ccxt.pro instance of the same exchange for the user-data stream (watchOrders), or
+ * undefined when ccxt.pro has none for this exchange or there are no credentials. All URL
+ * overrides apply here, ws.* included; a plain ws:// URL needs an http.Agent. */
+export function buildCcxtProExchange(s: ExchangeSettings): WatchOrdersExchange | undefined {
+  const Pro = ((ccxt as unknown as { pro?: Record<string, unknown> }).pro ?? {})[s.exchangeId];
+  if (typeof Pro !== 'function' || !s.apiKey || !s.secret) return undefined;
+  const ex = new (Pro as new (cfg: object) => WatchOrdersExchange & { has: Record<string, unknown>; urls: { api: Record<string, unknown> }; httpAgent?: unknown; setSandboxMode(on: boolean): void })({
+    enableRateLimit: false,
+    timeout: s.timeoutMs,
+    apiKey: s.apiKey,
+    secret: s.secret,
+    options: { fetchCurrencies: false, recvWindow: s.recvWindowMs, ...(s.options ?? {}) },
+  });
+  if (!ex.has.watchOrders) return undefined;
+  if (s.sandbox) ex.setSandboxMode(true);
+  if (applyUrlOverrides(ex.urls.api, s.urls ?? {})) ex.httpAgent = new http.Agent({ keepAlive: true });
+  return ex;
+}
 
 type CcxtHmac = (request: string | Uint8Array, secret: string | Uint8Array, hash: (b: Uint8Array) => Uint8Array, digest?: string) => unknown;
 

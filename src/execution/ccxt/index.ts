@@ -7,7 +7,7 @@ import type { InstrumentSpec, MarginBracket } from '../../core/types.js';
 import type { VenueConfig } from '../../config/types.js';
 import { VenueBudget, type VenueBudgetOptions } from '../budget/index.js';
 import { CcxtVenue } from './ccxt-venue.js';
-import { buildCcxtExchange, type CcxtExchange } from './exchange.js';
+import { buildCcxtExchange, buildCcxtProExchange, type CcxtExchange } from './exchange.js';
 import { bracketsFromTiers, instrumentFromMarket, type CcxtMarketLike, type CcxtTierLike } from './markets.js';
 
 export { CcxtVenue, type CcxtVenueDeps } from './ccxt-venue.js';
@@ -36,6 +36,9 @@ export interface CcxtVenueOptions {
   /** Merged into ccxt `options`. */
   readonly ccxtOptions?: Readonly<Record<string, unknown>>;
   readonly refPrice?: (symbol: string) => string | undefined;
+  /** Learn of fills from the venue's user-data stream (ccxt.pro watchOrders) where it has one;
+   * polling stays the fallback. Default true. */
+  readonly userStream?: boolean;
 }
 
 export interface CreateCcxtVenueDeps {
@@ -56,6 +59,17 @@ export async function createCcxtVenue(cfg: VenueConfig, deps: CreateCcxtVenueDep
   const recvWindowMs = o.recvWindowMs ?? 5000;
   if (!cfg.exchangeId) throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": kind ccxt needs exchangeId`, [{ path: `venues.${cfg.id}.exchangeId`, message: 'is required for kind ccxt' }]);
   const budget = new VenueBudget({ ...(o.budget ?? {}), venue: cfg.id, clock: wall, ...(deps.registry ? { registry: deps.registry } : {}) });
+  const settings = {
+    exchangeId: cfg.exchangeId,
+    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+    ...(cfg.secret ? { secret: cfg.secret } : {}),
+    ...(cfg.urls ? { urls: cfg.urls } : {}),
+    sandbox: cfg.sandbox,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    recvWindowMs,
+    ...(o.ccxtOptions ? { options: o.ccxtOptions } : {}),
+  };
+  const stream = o.userStream === false ? undefined : buildCcxtProExchange(settings);
   const exchange = buildCcxtExchange(
     {
       exchangeId: cfg.exchangeId,
@@ -83,6 +97,7 @@ export async function createCcxtVenue(cfg: VenueConfig, deps: CreateCcxtVenueDep
     pollIntervalMs: o.pollIntervalMs ?? 1000,
     ...(o.refPrice ? { refPrice: o.refPrice } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(stream ? { stream } : {}),
   });
 }
 

@@ -12,6 +12,8 @@ export interface TrackerIo {
   /** One order by clientOrderId: a report, 'absent', or undefined when unknown. */
   lookup(req: ChildOrderRequest): Promise<ExecutionReport | 'absent' | undefined>;
   emit(r: ExecutionReport): void;
+  /** True while a user-data stream delivers reports: open orders are then not polled. */
+  streaming?(): boolean;
   now(): number;
   wallNow(): number;
 }
@@ -64,10 +66,19 @@ export class OrderTracker {
     else t.last = r;
   }
 
+  /** A report from the user-data stream for an order this tracker follows. */
+  observe(r: ExecutionReport): void {
+    const t = this.tracked.get(r.clientOrderId);
+    if (!t || t.unknownUntil !== undefined) return;
+    this.apply(t, { ...r, account: t.req.account, symbol: t.req.symbol });
+  }
+
   /** One polling round (exported for tests; the timer calls it). */
-  async poll(): Promise<void> {
-    if (this.running) return;
+  /** Resolves false when the venue could not be asked about every followed symbol. */
+  async poll(force = false): Promise<boolean> {
+    if (this.running) return false;
     this.running = true;
+    let ok = true;
     try {
       const bySymbol = new Map<string, Tracked[]>();
       for (const t of this.tracked.values()) {
@@ -79,9 +90,13 @@ export class OrderTracker {
         list.push(t);
         bySymbol.set(t.req.symbol, list);
       }
+      if (!force && this.io.streaming?.()) return true;
       for (const [symbol, list] of bySymbol) {
         const open = await this.io.openOrders(symbol);
-        if (!open) continue;
+        if (!open) {
+          ok = false;
+          continue;
+        }
         const byId = new Map(open.map((r) => [r.clientOrderId, r]));
         for (const t of list) {
           const now = byId.get(t.req.clientOrderId);
@@ -97,6 +112,7 @@ export class OrderTracker {
       this.running = false;
       if (this.tracked.size === 0) this.stop();
     }
+    return ok;
   }
 
   stop(): void {

@@ -10,7 +10,8 @@ import type { TriggerHolder } from './trigger-holder.js';
 
 export function conditionalRouting(holder: TriggerHolder) {
   return {
-    forwardToVenue: (p: ParentOrder, venue: Venue): boolean => isProtectiveIntent(p.intent) && p.children.length === 1 && typeof venue.placeConditional === 'function',
+    forwardToVenue: (p: ParentOrder, venue: Venue): boolean =>
+      isProtectiveIntent(p.intent) && p.children.length === 1 && typeof venue.placeConditional === 'function',
     hold: (p: ParentOrder): void => holder.hold(p),
     cancel: (intentId: string, reason: string): void => holder.cancel(intentId, reason),
   };

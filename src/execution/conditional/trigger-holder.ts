@@ -9,7 +9,8 @@ import type { Clock } from '../../core/clock.js';
 import { triggerCheck, type TrailState } from '../../core/conditional.js';
 import { Decimal } from '../../core/decimal.js';
 import type { IdGenerator } from '../../core/ids.js';
-import { REGIME_ORDER, type MarketEvent, type OrderIntent, type OrderStatus, type RegimeLabel } from '../../core/types.js';
+import { REGIME_ORDER } from '../../core/types.js';
+import type { MarketEvent, OrderIntent, OrderStatus, RegimeLabel } from '../../core/types.js';
 import type { ParentOrder } from '../order-store.js';
 import { intrabarPath } from '../simulated/intrabar-path.js';
 
@@ -51,7 +52,8 @@ export class TriggerHolder {
 
   hold(parent: ParentOrder): void {
     this.held.set(parent.intentId, { parent, trail: { armed: false }, firing: false });
-    this.d.audit({ intentId: parent.intentId, conditional: { event: 'held', trigger: parent.intent.trigger, regime: parent.regime } });
+    const event = { event: 'held', trigger: parent.intent.trigger, regime: parent.regime };
+    this.d.audit({ intentId: parent.intentId, conditional: event });
   }
 
   /** Held (waiting) or triggered state of a parent, if the holder knows it. */
@@ -76,7 +78,10 @@ export class TriggerHolder {
       p.markStream = true;
       points.push({ mark: e.markPrice, ...(e.lastPrice ? { last: e.lastPrice } : {}) });
     } else if (e.type === 'trade') points.push({ last: e.price });
-    else if (e.type === 'bar') for (const pt of intrabarPath(e, 1)) points.push(p.markStream ? { last: pt.price } : { last: pt.price, mark: pt.price });
+    else if (e.type === 'bar') {
+      // Without a mark stream the bar path stands in for the mark too.
+      for (const pt of intrabarPath(e, 1)) points.push({ last: pt.price, ...(p.markStream ? {} : { mark: pt.price }) });
+    }
     else return;
     if (!this.hasHeld(e.symbol)) {
       for (const pt of points) Object.assign(p, pt);
@@ -94,7 +99,8 @@ export class TriggerHolder {
         }
         const px = i.trigger!.workingType === 'mark' ? (p.mark ?? p.last) : (p.last ?? p.mark);
         if (px === undefined || !(px > 0)) continue;
-        if (triggerCheck(i.side, i.trigger!, new Decimal(px.toPrecision(15)), h.trail)) this.track(this.fire(h, String(px)));
+        const hit = triggerCheck(i.side, i.trigger!, new Decimal(px.toPrecision(15)), h.trail);
+        if (hit) this.track(this.fire(h, String(px)));
       }
     }
   }
@@ -147,19 +153,28 @@ export class TriggerHolder {
       const pos = new Decimal(await this.d.position(held).catch(() => '0'));
       quantity = pos.abs().toFixed();
     }
-    this.d.audit({ intentId: h.parent.intentId, conditional: { event: 'triggered', price, workingType: trigger!.workingType, triggeredIntentId: intentId, quantity } });
+    const working = trigger!.workingType;
+    const triggered = { event: 'triggered', price, workingType: working, triggeredIntentId: intentId, quantity };
+    this.d.audit({ intentId: h.parent.intentId, conditional: triggered });
     this.d.endHeld(h.parent, 'expired', `triggered at ${price}: re-evaluated as ${intentId}`);
     if (new Decimal(quantity).lte(0)) {
-      this.d.audit({ intentId: h.parent.intentId, conditional: { event: 'not_sent', reason: 'closePosition: no position at trigger' } });
+      const notSent = { event: 'not_sent', reason: 'closePosition: no position at trigger' };
+      this.d.audit({ intentId: h.parent.intentId, conditional: notSent });
       return;
     }
-    const intent: OrderIntent = { ...rest, intentId, clientOrderId: intentId, quantity, reduceOnly: held.reduceOnly || trigger!.closePosition, receivedAt: this.d.clock.now() };
+    const reduceOnly = held.reduceOnly || trigger!.closePosition;
+    const receivedAt = this.d.clock.now();
+    const intent: OrderIntent = { ...rest, intentId, clientOrderId: intentId, quantity, reduceOnly, receivedAt };
     try {
       const r = await this.d.submit(intent);
-      this.d.audit({ intentId: h.parent.intentId, conditional: { event: 're_evaluated', triggeredIntentId: intentId, decision: r.order.decision.kind, ...(r.order.decision.code ? { code: r.order.decision.code } : {}) } });
+      const d = r.order.decision;
+      const code = d.code ? { code: d.code } : {};
+      const event = { event: 're_evaluated', triggeredIntentId: intentId, decision: d.kind, ...code };
+      this.d.audit({ intentId: h.parent.intentId, conditional: event });
     } catch (err) {
       this.d.logger?.warn({ err, intentId: h.parent.intentId }, 'triggered conditional order could not be submitted');
-      this.d.audit({ intentId: h.parent.intentId, conditional: { event: 'submit_failed', triggeredIntentId: intentId, error: (err as Error).message } });
+      const failed = { event: 'submit_failed', triggeredIntentId: intentId, error: (err as Error).message };
+      this.d.audit({ intentId: h.parent.intentId, conditional: failed });
     }
   }
 }

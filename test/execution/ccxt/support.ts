@@ -22,7 +22,9 @@ export interface Rig {
 export async function startRig(options: CcxtVenueOptions = {}, cfg: Partial<VenueConfig> = {}, venueOpts: Parameters<typeof startTestVenue>[0] = {}): Promise<Rig> {
   const v = await startTestVenue(venueOpts);
   const registry = new Registry();
-  const venue = await createCcxtVenue(venueConfig(v.urls, cfg), { clock: systemClock, registry, options: { timeoutMs: 2000, recvWindowMs: 600, pollIntervalMs: 60_000, ...options } });
+  // The REST drills count requests and inject 429s: the user-data stream (its listenKey calls) is
+  // off unless a test turns it on (order-stream.test.ts).
+  const venue = await createCcxtVenue(venueConfig(v.urls, cfg), { clock: systemClock, registry, options: { timeoutMs: 2000, recvWindowMs: 600, pollIntervalMs: 60_000, userStream: false, ...options } });
   return {
     v,
     venue,

@@ -245,8 +245,11 @@ describe('authentication as Binance does it', () => {
     const nf = await fetch(`${h.url}/fapi/v1/nope`);
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as { code: number }).code).toBe(-5000);
-    const bad = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_MARKET', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET));
+    const bad = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET));
     expect(await bad.json()).toMatchObject({ code: -1116 });
+    // A conditional type is routed (conditional.test.ts), with Binance's checks: no trigger, -1102.
+    const noStop = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_MARKET', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET));
+    expect(await noStop.json()).toMatchObject({ code: -1102, msg: expect.stringContaining('stopPrice') });
     const float = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1e-2', timestamp: Date.now() }, DEMO_API_SECRET));
     expect(await float.json()).toMatchObject({ code: -1130, msg: expect.stringMatching(/^LIQGUARD INVALID_DECIMAL: quantity/) });
     const sym = await post(signQuery({ symbol: 'DOGEUSDT', side: 'BUY', type: 'MARKET', quantity: '1', timestamp: Date.now() }, DEMO_API_SECRET));
