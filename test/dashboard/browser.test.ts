@@ -110,6 +110,10 @@ describe('dashboard in headless Chromium on the embedded default gateway', () =>
 
     // Live decisions from the bot; the outcome filter narrows the table; counters per rule fill in.
     await expect.poll(() => page.locator('#decisions tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(4);
+    // Decision times carry their date (replay time is another day) and are newest first.
+    const times = await page.locator('#decisions tbody tr td:first-child').allTextContents();
+    for (const t of times) expect(t).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/);
+    expect(times).toEqual([...times].sort().reverse());
     await page.selectOption('#f-outcome', 'deny');
     await expect.poll(() => page.locator('#decisions tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect((await page.locator('#decisions tbody tr').allTextContents()).every((t) => t.includes('deny'))).toBe(true);

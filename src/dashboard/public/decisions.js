@@ -37,7 +37,9 @@ export class DecisionsTable {
   }
   add(row) {
     if (this.rows.some((r) => r.intentId === row.intentId)) return;
-    this.rows.unshift(row);
+    // Newest decision time first, as load() sorts: a looping replay's decisions go back in time.
+    const at = this.rows.findIndex((r) => r.ts <= row.ts);
+    this.rows.splice(at < 0 ? this.rows.length : at, 0, row);
     if (this.rows.length > MAX_ROWS) this.rows.length = MAX_ROWS;
     this.learn(row);
     this.schedule();
@@ -66,7 +68,7 @@ export class DecisionsTable {
     clear(this.body);
     for (const r of rows.slice(0, SHOWN)) {
       this.body.append(h('tr', { dataset: { intentId: r.intentId, outcome: r.outcome }, class: r.fresh ? 'fresh' : '', title: r.intentId },
-        h('td', { class: 'mono' }, timeUtc(r.ts)), h('td', {}, r.client), h('td', { class: 'mono' }, r.symbol),
+        h('td', { class: 'mono' }, dateTimeUtc(r.ts)), h('td', {}, r.client), h('td', { class: 'mono' }, r.symbol),
         h('td', { class: `side-${r.side}` }, r.side), h('td', { class: 'num' }, r.quantity),
         h('td', {}, h('span', { class: `pill ${r.outcome}` }, r.outcome)),
         h('td', { class: 'mono', title: r.rules.join(', ') }, r.code || r.rules.join(', ') || '—'),
