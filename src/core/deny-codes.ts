@@ -32,6 +32,10 @@ export const DENY_CODES = {
   VENUE_AUTH: { control: 'venue', text: 'venue rejected the credentials' },
   VENUE_UNKNOWN_STATE: { control: 'venue', text: 'order state at the venue could not be established' },
   CLUSTER_UNAVAILABLE: { control: 'internal: fail closed', text: 'shared limit store unreachable' },
+  ACCOUNT_UNAVAILABLE: { control: 'internal: fail closed / 15c3-5(c)(1)(i)', text: 'account state (venue account read, exposure) could not be established' },
+  MARKET_DATA_UNAVAILABLE: { control: 'internal: fail closed on missing data', text: 'the market view failed for this symbol' },
+  TRADING_STATE_UNAVAILABLE: { control: 'RTS6-12 kill functionality (fail closed)', text: 'kill switch / trading state could not be read' },
+  POLICY_EVALUATION_FAILED: { control: 'internal: fail closed', text: 'the policy evaluation failed' },
 } as const;
 
 export type DenyCode = keyof typeof DENY_CODES;

@@ -26,6 +26,9 @@ export const ERROR_CATALOG = {
   // CLI / boot
   CONFIG_INVALID: { status: 500, hint: 'Fix every listed path in the config file and start again.' },
   POLICY_INVALID: { status: 500, hint: 'Run `liqguard policy check FILE` and fix every listed path.' },
+  POLICY_TOO_LARGE: { status: 500, hint: 'Policy files are small; split or shorten the file (limit: 256 KiB), it is refused before parsing.' },
+  POLICY_ALIAS_LIMIT: { status: 500, hint: 'Use fewer YAML aliases (*ref, limit 100 per file); alias bombs are refused.' },
+  POLICY_TOO_MANY_RULES: { status: 500, hint: 'Keep a policy set under 500 rules; merge rules with conditions.' },
   MODEL_INVALID: { status: 500, hint: 'Re-run `liqguard train` or point scoring.model at a valid model card.' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'The audit log was altered; keep the file and report it to compliance.' },
   AUDIT_WRITE_FAILED: { status: 503, hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.' },
@@ -37,6 +40,8 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export interface ErrorDetail {
   readonly path?: string;
   readonly message: string;
+  /** A more specific catalog code for this problem (e.g. POLICY_TOO_LARGE inside POLICY_INVALID). */
+  readonly code?: ErrorCode;
 }
 
 /** A failure with a stable code. `details` lists every problem found, not just the first. */
