@@ -12,6 +12,12 @@ export const ERROR_CATALOG = {
   UNKNOWN_SYMBOL: { status: 400, hint: 'Use a ccxt unified symbol listed by the venue, e.g. BTC/USDT:USDT (URL-encode it in paths).' },
   UNKNOWN_VENUE: { status: 400, hint: 'Use a venue id from the gateway config.' },
   INVALID_REQUEST: { status: 400, hint: 'See the message and the OpenAPI document at /docs/json.' },
+  DUPLICATE_JSON_KEY: { status: 400, hint: 'Send each key once per JSON object; the named key appeared twice.' },
+  INVALID_URL: { status: 400, hint: 'Percent-encode the URL correctly (e.g. BTC%2FUSDT%3AUSDT).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send content-type application/json.' },
+  UNSUPPORTED_CHARSET: { status: 415, hint: 'Send UTF-8 JSON: charset=utf-8 or no charset, no UTF-16/32 byte-order mark.' },
+  URI_TOO_LONG: { status: 414, hint: 'Ids and symbols are short; check the path.' },
+  HEADERS_TOO_LARGE: { status: 431, hint: 'Send smaller headers (the request line and headers must fit in 16 KiB).' },
   // 401/403: who is asking.
   UNAUTHENTICATED: { status: 401, hint: 'Send your API key in the x-api-key header (or Authorization: Bearer <key>).' },
   FORBIDDEN: { status: 403, hint: 'This API key is not allowed to do that; ask an operator for the permission.' },
