@@ -16,6 +16,8 @@ import { EventBus } from './events.js';
 import { OrderStore } from './execution/order-store.js';
 import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
 import { openAuditLog } from './audit/writer.js';
+import { AuditAnchor } from './audit/anchor.js';
+import { openAnchorStore } from './audit/anchor-stores.js';
 import { createMarketView } from './market/view/market-view.js';
 import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
 import { createReplayFeed } from './market/replay/sources.js';
@@ -93,7 +95,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const bus = new EventBus();
 
   // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
-  const audit = openAuditLog(config.audit, config.instance, wall, config.secrets);
+  const audit = openAuditLog(config.audit, config.instance, wall, config.secrets, { onTornTail: config.audit.onTornTail });
+  let anchor: AuditAnchor | undefined;
   audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
 
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
@@ -285,6 +288,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {
+      // The chain head is checkpointed outside the segment files (audit verify --anchor).
+      const a = config.audit.anchor;
+      if (a) {
+        anchor = new AuditAnchor({ instance: config.instance, head: () => audit.head(), store: openAnchorStore(a.store, a.keyPrefix), clock: wall, hmacKey: a.hmacKey, intervalMs: a.intervalMs, logger: pino({ level: config.server.logLevel, base: { component: 'audit-anchor' } }) });
+        anchor.start();
+      }
       replay?.start();
       await live?.start();
       if (config.policies.watch) {
@@ -303,6 +312,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       await app.close();
       for (const v of venues.values()) await v.close();
       await cluster?.close();
+      await anchor?.close();
       await audit.close();
     },
   };

@@ -41,7 +41,15 @@ export interface GatewayConfig {
   };
   readonly scoring: { readonly scorer: 'baseline' | 'model'; readonly model: string };
   readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
-  readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
+  readonly audit: {
+    readonly dir: string;
+    readonly rotateBytes: number;
+    readonly rotateDaily: boolean;
+    readonly fsync: boolean;
+    readonly onTornTail: 'refuse' | 'seal';
+    /** Where the chain head is checkpointed (`file:DIR`, `redis://…`), or undefined when off. */
+    readonly anchor?: { readonly store: string; readonly keyPrefix: string; readonly intervalMs: number; readonly hmacKey?: string };
+  };
   readonly state: { readonly dir: string };
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
