@@ -17,6 +17,7 @@ import { OrderStore } from './execution/order-store.js';
 import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
 import { openAuditLog } from './audit/writer.js';
 import { AuditAnchor } from './audit/anchor.js';
+import { VenueHealth, type ProbedVenue } from './execution/venue-health.js';
 import { openAnchorStore } from './audit/anchor-stores.js';
 import { createMarketView } from './market/view/market-view.js';
 import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
@@ -43,6 +44,7 @@ import { auditRoutes } from './ingress/routes-audit.js';
 import { createOperatorSurface } from './dashboard/operator-surface.js';
 import { createCluster, type Cluster } from './cluster/index.js';
 import { wireObservers } from './wiring.js';
+import { DEMO_API_KEY } from './config/embedded-default.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -196,6 +198,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     pipeline: { cancelWhere: (f, reason) => pipelineRef!.cancelWhere(f, reason) },
     audit,
     instance: config.instance,
+    // The all-roles demo key goes into the unauthenticated page only for the embedded demo.
+    ...(config.embeddedDefault ? { prefillKey: config.clients.find((c) => c.apiKey === DEMO_API_KEY)?.apiKey } : {}),
   });
   const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer] : []), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
@@ -247,6 +251,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   pipelineRef = pipeline;
 
+  const venueHealth = new VenueHealth([...venues.values()].filter((v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function'), wall);
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
     for (const s of symbols) {
@@ -256,8 +261,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
     checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
     if (cluster) checks.cluster = cluster.health();
+    // A venue that cannot be reached: 'failing' (503), not just degraded.
+    const venueChecks = venueHealth.checks();
+    Object.assign(checks, venueChecks);
     const degraded = Object.values(checks).some((c) => !c.ok);
-    return { status: degraded ? 'degraded' : 'ok', checks };
+    const venueDown = Object.values(venueChecks).some((c) => !c.ok);
+    return { status: venueDown ? 'failing' : degraded ? 'degraded' : 'ok', checks };
   };
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
@@ -295,6 +304,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
         anchor.start();
       }
       replay?.start();
+      venueHealth.start();
       await live?.start();
       if (config.policies.watch) {
         stopWatch = policies.watch((r) => {
@@ -305,6 +315,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     async close() {
       surface.close();
+      venueHealth.stop();
       splits.stop();
       replay?.stop();
       await live?.stop();

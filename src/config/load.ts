@@ -211,7 +211,7 @@ export function loadConfig(file: string | undefined, opts: Omit<LoadOptions, 'ba
       'dir: var/state',
       `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'state')}`,
     );
-    return loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' });
+    return Object.freeze({ ...loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' }), embeddedDefault: true });
   }
   let text: string;
   try {

@@ -53,6 +53,8 @@ export interface GatewayConfig {
   readonly state: { readonly dir: string };
   /** Set: limits, kill switch, overrides and policy version are shared on Redis. */
   readonly cluster?: ClusterConfig;
+  /** True only for the embedded default (no --config): the demo key may be shown in the page. */
+  readonly embeddedDefault?: boolean;
   /** sha256 of the config file text, recorded in the audit log at start. */
   readonly sha256: string;
   /** Literal secret values (API keys, HMAC secrets) that must never appear in any log. */
