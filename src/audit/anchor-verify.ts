@@ -40,8 +40,15 @@ async function hashAt(dir: string, instance: string, seq: number, segment: strin
 }
 
 /** `hmacKey`: when set, every checkpoint must carry a valid signature. */
-export async function checkAnchors(dir: string, result: VerifyResult, anchors: readonly Checkpoint[], hmacKey?: string): Promise<AnchorCheck> {
+export async function checkAnchors(
+  dir: string,
+  result: VerifyResult,
+  anchors: readonly Checkpoint[],
+  hmacKey?: string,
+): Promise<AnchorCheck> {
   const failures: AnchorFailure[] = [];
+  const fail = (cp: Checkpoint, reason: AnchorReason, message: string, missing?: AnchorFailure['missing']) =>
+    failures.push({ instance: cp.instance, reason, message, ...(missing ? { missing } : {}) });
   const checked: AnchorCheck['checked'][number][] = [];
   for (const cp of anchors) {
     checked.push({ instance: cp.instance, seq: cp.seq, segment: cp.segment, ts: cp.ts, signed: !!cp.sig });
@@ -49,22 +56,27 @@ export async function checkAnchors(dir: string, result: VerifyResult, anchors: r
     if (hmacKey) {
       const s = checkSignature(cp, hmacKey);
       if (s !== 'ok') {
-        failures.push({ instance: cp.instance, reason: s === 'bad' ? 'anchor_signature' : 'anchor_unsigned', message: s === 'bad' ? `checkpoint signature does not match the key: the anchor was altered (${at})` : `checkpoint is not signed but a key was given (${at})` });
+        if (s === 'bad') fail(cp, 'anchor_signature', `checkpoint signature does not match the key: the anchor was altered (${at})`);
+        else fail(cp, 'anchor_unsigned', `checkpoint is not signed but a key was given (${at})`);
         continue;
       }
     }
     const inst = result.instances.find((i) => i.instance === cp.instance);
     if (!inst) {
-      failures.push({ instance: cp.instance, reason: 'missing_instance', message: `no segment of instance ${cp.instance} found; records seq 1..${cp.seq} missing (${at})`, missing: { from: 1, to: cp.seq } });
+      const msg = `no segment of instance ${cp.instance} found; records seq 1..${cp.seq} missing (${at})`;
+      fail(cp, 'missing_instance', msg, { from: 1, to: cp.seq });
       continue;
     }
     const last = inst.lastSeq ?? 0;
     if (last < cp.seq) {
-      failures.push({ instance: cp.instance, reason: 'truncated_tail', message: `records seq ${last + 1}..${cp.seq} missing: the chain ends at seq ${last} but the ${at}`, missing: { from: last + 1, to: cp.seq } });
+      const msg = `records seq ${last + 1}..${cp.seq} missing: the chain ends at seq ${last} but the ${at}`;
+      fail(cp, 'truncated_tail', msg, { from: last + 1, to: cp.seq });
       continue;
     }
     const h = await hashAt(dir, cp.instance, cp.seq, cp.segment);
-    if (h !== cp.hash) failures.push({ instance: cp.instance, reason: 'anchor_mismatch', message: `record seq ${cp.seq} ${h ? `has hash ${h.slice(0, 16)}…, not the anchored ${cp.hash.slice(0, 16)}…: rewritten` : 'not found'} (${at})` });
+    if (h === cp.hash) continue;
+    const what = h ? `has hash ${h.slice(0, 16)}…, not the anchored ${cp.hash.slice(0, 16)}…: rewritten` : 'not found';
+    fail(cp, 'anchor_mismatch', `record seq ${cp.seq} ${what} (${at})`);
   }
   return { ok: failures.length === 0, checked, failures };
 }
@@ -72,6 +84,8 @@ export async function checkAnchors(dir: string, result: VerifyResult, anchors: r
 export function formatAnchorCheck(c: AnchorCheck): string {
   const out = c.checked.map((x) => `anchor ${x.instance}: seq ${x.seq} in ${x.segment}${x.signed ? ' (signed)' : ''}`);
   for (const f of c.failures) out.push(`FAIL anchor ${f.instance}: ${f.reason}: ${f.message}`);
-  out.push(c.ok ? `anchored heads present: ${c.checked.length} checkpoint(s)` : `audit chain TRUNCATED or altered: ${c.failures.length} anchor failure(s)`);
+  out.push(c.ok
+    ? `anchored heads present: ${c.checked.length} checkpoint(s)`
+    : `audit chain TRUNCATED or altered: ${c.failures.length} anchor failure(s)`);
   return out.join('\n');
 }
