@@ -12,6 +12,8 @@ import type { OrderStore } from './execution/order-store.js';
 import { ApiKeyAuth } from './ingress/auth.js';
 import { installErrorHandler } from './ingress/error-handler.js';
 import { describeRoute, openapiDocument } from './ingress/openapi.js';
+import { clientErrorHandler, frameworkErrors } from './ingress/framework-errors.js';
+import { installStrictJson } from './ingress/strict-json.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes, type RemoteOrders } from './ingress/routes-orders.js';
 import type { Metrics } from './metrics.js';
@@ -48,7 +50,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ids from the gateway, not from the client: request ids end up in logs.
     genReqId: () => deps.ids.next('req'),
     ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false } },
+    // fastify's and Node's own errors answer in the catalog's shape, never echoing a whole path.
+    frameworkErrors,
+    clientErrorHandler,
   });
+  installStrictJson(app);
   // Redact credentials from the request log.
   installErrorHandler(app);
   await app.register(swagger, { openapi: openapiDocument, transform: describeRoute });

@@ -16,6 +16,9 @@ import { EventBus } from './events.js';
 import { OrderStore } from './execution/order-store.js';
 import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
 import { openAuditLog } from './audit/writer.js';
+import { AuditAnchor } from './audit/anchor.js';
+import { VenueHealth, type ProbedVenue } from './execution/venue-health.js';
+import { openAnchorStore } from './audit/anchor-stores.js';
 import { createMarketView } from './market/view/market-view.js';
 import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
 import { createReplayFeed } from './market/replay/sources.js';
@@ -51,6 +54,7 @@ import type { AlertDispatcher } from './alerts/index.js';
 import { watchAuditWrites } from './audit/failure-watch.js';
 import { CcxtVenue } from './execution/ccxt/index.js';
 import { DeadmanKeeper } from './execution/deadman/index.js';
+import { DEMO_API_KEY } from './config/embedded-default.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -112,8 +116,10 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
   // Watched: the first failed write becomes an audit_failure event (alerts; the dead-man switch stops refreshing).
-  const audit = watchAuditWrites(openAuditLog(config.audit, config.instance, wall, config.secrets), (err) => bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }));
+  const auditLog = openAuditLog(config.audit, config.instance, wall, config.secrets, { onTornTail: config.audit.onTornTail });
+  const audit = watchAuditWrites(auditLog, (err) => bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }));
   const alerting = config.alerts ? startAlerting({ config: config.alerts, bus, instance: config.instance, clock: wall, audit, registry: metrics.registry }) : undefined;
+  let anchor: AuditAnchor | undefined;
   audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
 
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
@@ -224,6 +230,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     audit,
     instance: config.instance,
     overrideOptions: config.overrides,
+    // The all-roles demo key goes into the unauthenticated page only for the embedded demo.
+    ...(config.embeddedDefault ? { prefillKey: config.clients.find((c) => c.apiKey === DEMO_API_KEY)?.apiKey } : {}),
   });
   const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer, limits.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
@@ -298,6 +306,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     : undefined;
   if (deadman?.applies) bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
 
+  const venueHealth = new VenueHealth([...venues.values()].filter((v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function'), wall);
   const health = (): HealthReport => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
     for (const s of symbols) {
@@ -311,8 +320,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       const k = deadman.snapshot();
       checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed, ${k.acks} arms acknowledged` };
     }
+    // A venue that cannot be reached: 'failing' (503), not just degraded.
+    const venueChecks = venueHealth.checks();
+    Object.assign(checks, venueChecks);
     const degraded = Object.values(checks).some((c) => !c.ok);
-    return { status: degraded ? 'degraded' : 'ok', checks };
+    const venueDown = Object.values(venueChecks).some((c) => !c.ok);
+    return { status: venueDown ? 'failing' : degraded ? 'degraded' : 'ok', checks };
   };
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
@@ -347,8 +360,15 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ingest: (e) => sink.ingest(e),
     resetMarket: () => sink.reset(),
     async start() {
+      // The chain head is checkpointed outside the segment files (audit verify --anchor).
+      const a = config.audit.anchor;
+      if (a) {
+        anchor = new AuditAnchor({ instance: config.instance, head: () => auditLog.head(), store: openAnchorStore(a.store, a.keyPrefix), clock: wall, hmacKey: a.hmacKey, intervalMs: a.intervalMs, logger: pino({ level: config.server.logLevel, base: { component: 'audit-anchor' } }) });
+        anchor.start();
+      }
       replay?.start();
       limits.start();
+      venueHealth.start();
       await live?.start();
       deadman?.start();
       if (config.policies.watch) {
@@ -362,6 +382,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       surface.close();
       limits.stop();
       deadman?.stop(); // left armed: orders this process no longer tracks are cancelled by the venue
+      venueHealth.stop();
       splits.stop();
       replay?.stop();
       await live?.stop();
@@ -370,6 +391,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       for (const v of venues.values()) await v.close();
       await cluster?.close();
       await alerting?.close();
+      await anchor?.close();
       await audit.close();
     },
   };

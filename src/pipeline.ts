@@ -25,6 +25,7 @@ import { isTerminal, OrderStore, type ChildState, type ParentOrder } from './exe
 import { decisionAuditBody, executionAuditBody } from './audit-bodies.js';
 import type { ConditionalOrderRequest } from './core/conditional.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
+import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './stage-guard.js';
 
 export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
 /** Throttle admission; on success the caller holds the slots until release() (after the venue answered). */
@@ -102,25 +103,32 @@ export class Pipeline {
     const instrument = venue?.instrument(intent.symbol);
     if (!venue || !instrument) throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
 
+    // A stage that throws (market view, account read, trading state, policy) answers a stand-in
+    // and the order ends in an audited denial naming the stage (fail closed, never a throw).
+    const guard = new StageGuard(intent, d.logger);
     // 1. Market state and regime. A scorer failure is an unavailable score: fail closed.
     // A conditional order is evaluated against its trigger price (mark and last set to it).
-    const market = atTriggerPrice(d.market.snapshot(intent.symbol, now), intent);
+    const market = atTriggerPrice(guard.run('market', () => d.market.snapshot(intent.symbol, now), () => unavailableSnapshot(intent.symbol, now)), intent);
     const score = await this.scoreSafely(market, now);
     // 2. What the order does to the account.
-    const exposure = await d.exposure(intent, instrument, market, score);
+    const exposure = await guard.runAsync('exposure', () => d.exposure(intent, instrument, market, score), unavailableExposure);
     // 3. Trading state (kill switch, halt, reduce-only) for this order's scope.
-    const ts = d.tradingState.stateFor({ clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol });
-    const limits = d.limits?.(intent, now);
+    const scope = { clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol };
+    const ts = guard.run('tradingState', () => d.tradingState.stateFor(scope), unavailableTradingState);
+    // Hierarchy facts (PnL, positions, latches) are account state: their failure is ACCOUNT_UNAVAILABLE.
+    const limits = guard.run('exposure', () => d.limits?.(intent, now), () => undefined);
     const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now, ...(limits ? { limits } : {}) };
     // 4. Policy: a pure function of the context. Guard clauses that need gateway state come first.
     const policy = d.policy();
-    let decision = d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
-      ? duplicateDecision(intent, policy)
-      : policy.evaluate(ctx);
+    let decision = guard.failure
+      ? guard.denial(policy)
+      : d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
+        ? duplicateDecision(intent, policy)
+        : guard.run('policy', () => policy.evaluate(ctx), () => guard.denial(policy));
     // A protective conditional order is never denied for kill, halt or regime (it reduces risk).
-    if (intent.trigger) decision = protectiveDecision(intent, decision, now);
-    const shadowPolicy = d.shadowPolicy?.();
-    const shadow = shadowPolicy ? shadowPolicy.evaluate(ctx) : undefined;
+    if (intent.trigger && !guard.failure) decision = protectiveDecision(intent, decision, now);
+    const shadowPolicy = guard.failure ? undefined : d.shadowPolicy?.();
+    const shadow = shadowPolicy ? evaluateShadow(shadowPolicy, ctx, d.logger) : undefined;
     // 5. Admission: throttles wait here (only orders that match a throttle rule).
     let waitedMs = 0;
     let release: (() => void) | undefined;
@@ -322,6 +330,16 @@ function duplicateDecision(intent: OrderIntent, policy: PolicyEvaluator): Decisi
     policySetId: policy.id,
     policySha256: policy.sha256,
   };
+}
+
+/** A failing shadow set never affects the order: logged, no shadow comparison. */
+function evaluateShadow(policy: PolicyEvaluator, ctx: RiskContext, logger: PipelineDeps['logger']): Decision | undefined {
+  try {
+    return policy.evaluate(ctx);
+  } catch (err) {
+    logger?.error({ err, intentId: ctx.intent.intentId }, 'shadow policy evaluation failed');
+    return undefined;
+  }
 }
 
 function throttledDecision(decision: Decision, ruleId: string, key: string, waitedMs: number): Decision {

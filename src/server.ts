@@ -1,6 +1,7 @@
 /** The only module that listens on a port or exits the process. */
 import type { GatewayConfig } from './config/types.js';
 import { buildGateway, type Gateway } from './gateway.js';
+import { bindWarnings, boundUrl } from './bind-address.js';
 
 export interface RunningServer {
   readonly gateway: Gateway;
@@ -13,7 +14,10 @@ export async function startServer(config: GatewayConfig, out: NodeJS.WritableStr
   await gateway.start();
   const url = await gateway.app.listen({ port: config.server.port, host: config.server.host });
   const line = (s: string) => out.write(s + '\n');
-  line(`liqguard listening on ${url}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`);
+  // The address actually bound (fastify answers a loopback URL even when bound to 0.0.0.0).
+  const bound = boundUrl(gateway.app.server.address(), url);
+  for (const w of bindWarnings(new URL(bound).hostname, config.clients.some((c) => c.apiKey?.startsWith('lg_demo_')))) line(w);
+  line(`liqguard listening on ${bound}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`);
   if (gateway.replay) {
     const r = config.market.replay;
     line(`market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`);

@@ -180,6 +180,8 @@ export interface ChainBreak {
   readonly reason: string;
   readonly lastGoodSeq: number;
   readonly lastGoodHash: string;
+  /** Bytes of the torn line left out of the chain (they stay in the sealed file). */
+  readonly droppedBytes?: number;
 }
 
 /** `shadow_diff`: the shadow policy set decided differently (policy/manager.ts compareShadow). */

@@ -12,7 +12,7 @@ export interface ChainHead {
   readonly segment?: SegmentFile; // newest segment (may be empty)
   readonly size: number; // bytes of the newest segment
   /** Set when the newest segment ends with a torn (unterminated or unparseable) line. */
-  readonly torn?: { readonly file: string; readonly line: number; readonly reason: string };
+  readonly torn?: { readonly file: string; readonly line: number; readonly reason: string; readonly bytes?: number };
 }
 
 interface Tail {
@@ -85,7 +85,7 @@ export function findChainHead(dir: string, instance: string): ChainHead {
     // The newest segment with any bytes decides whether the chain ends in a torn line.
     if (!seenBytes && tail.size > 0) {
       seenBytes = true;
-      if (tail.torn !== undefined) torn = { file: seg.name, line: tail.lineCount + 1, reason: 'unterminated last line (crash mid-write or truncation)' };
+      if (tail.torn !== undefined) torn = { file: seg.name, line: tail.lineCount + 1, reason: 'unterminated last line (crash mid-write or truncation)', bytes: Buffer.byteLength(tail.torn) };
     }
     const last = tail.lines[tail.lines.length - 1];
     if (last === undefined) continue;

@@ -75,9 +75,9 @@ export class AuditLog implements AuditAppender {
     this.nextN = (head.segment?.n ?? 0) + 1;
     if (head.torn) {
       if ((opts.onTornTail ?? 'refuse') === 'refuse') {
-        throw new LiqguardError('AUDIT_CHAIN_BROKEN', `audit segment ${head.torn.file} line ${head.torn.line}: ${head.torn.reason}; keep the file, then restart with audit onTornTail 'seal' to start a new segment that records the break`);
+        throw new LiqguardError('AUDIT_CHAIN_BROKEN', `audit segment ${head.torn.file} line ${head.torn.line}: ${head.torn.reason}; keep the file, then run \`liqguard audit seal --dir ${opts.dir}\` (or set audit.onTornTail: seal in the config) to start a new segment whose first record documents the break`);
       }
-      const chainBreak: ChainBreak = { file: head.torn.file, line: head.torn.line, reason: head.torn.reason, lastGoodSeq: head.seq, lastGoodHash: head.hash };
+      const chainBreak: ChainBreak = { file: head.torn.file, line: head.torn.line, reason: head.torn.reason, lastGoodSeq: head.seq, lastGoodHash: head.hash, ...(head.torn.bytes !== undefined ? { droppedBytes: head.torn.bytes } : {}) };
       this.append('startup', { version: opts.version ?? 'unknown', node: process.version, chainBreak });
     } else if (head.segment && head.size > 0) {
       this.resumable = { file: head.segment, size: head.size };

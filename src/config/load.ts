@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -164,6 +164,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     });
   }
   const hierarchy = resolveHierarchy(r.hierarchy, clients.map((c: { id: string }) => c.id), details);
+  const anchor = auditAnchor(audit.anchor, env, abs(r.state?.dir ?? 'var/state'), details, secrets, abs);
   if (details.length) {
     throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   }
@@ -198,6 +199,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       rotateBytes: audit.rotateBytes ?? 64 * 1024 * 1024,
       rotateDaily: audit.rotateDaily ?? true,
       fsync: audit.fsync ?? false,
+      onTornTail: audit.onTornTail ?? 'refuse',
+      ...(anchor ? { anchor } : {}),
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
     overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
@@ -220,7 +223,7 @@ export function loadConfig(file: string | undefined, opts: Omit<LoadOptions, 'ba
       'dir: var/state',
       `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'state')}`,
     );
-    return loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' });
+    return Object.freeze({ ...loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' }), embeddedDefault: true });
   }
   let text: string;
   try {
@@ -229,4 +232,33 @@ export function loadConfig(file: string | undefined, opts: Omit<LoadOptions, 'ba
     throw new LiqguardError('CONFIG_INVALID', `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return loadConfigText(text, { ...opts, baseDir: dirname(resolve(file)), source: file });
+}
+
+/** audit.anchor: on by default with a checkpoint file under the state directory; `store: off`
+ * turns it off. A Redis URL's password and the HMAC key are secrets (never logged). */
+function auditAnchor(
+  a: { store?: string; storeEnv?: string; keyPrefix?: string; intervalMs?: number; hmacKeyEnv?: string } | undefined,
+  env: NodeJS.ProcessEnv,
+  stateDir: string,
+  details: ErrorDetail[],
+  secrets: string[],
+  abs: (p: string) => string,
+): GatewayConfig['audit']['anchor'] {
+  const spec = (a?.storeEnv ? env[a.storeEnv] : undefined) ?? a?.store ?? `file:${join(stateDir, 'audit-anchors')}`;
+  if (a?.storeEnv && !env[a.storeEnv] && !a.store) details.push({ path: 'audit.anchor.storeEnv', message: `environment variable ${a.storeEnv} is not set` });
+  if (spec === 'off') return undefined;
+  if (!/^(file:.+|rediss?:\/\/.+)$/.test(spec)) details.push({ path: 'audit.anchor.store', message: 'must be off, file:DIR or redis://…' });
+  if (/^rediss?:/.test(spec)) {
+    try {
+      const pw = new URL(spec).password;
+      if (pw) secrets.push(decodeURIComponent(pw));
+    } catch {
+      details.push({ path: 'audit.anchor.store', message: 'is not a valid URL' });
+    }
+  }
+  const hmacKey = a?.hmacKeyEnv ? env[a.hmacKeyEnv] : undefined;
+  if (a?.hmacKeyEnv && !hmacKey) details.push({ path: 'audit.anchor.hmacKeyEnv', message: `environment variable ${a.hmacKeyEnv} is not set` });
+  if (hmacKey) secrets.push(hmacKey);
+  const store = spec.startsWith('file:') ? `file:${abs(spec.slice(5))}` : spec;
+  return Object.freeze({ store, keyPrefix: a?.keyPrefix ?? 'liqguard:', intervalMs: a?.intervalMs ?? 5000, ...(hmacKey ? { hmacKey } : {}) });
 }

@@ -111,6 +111,20 @@ export const configSchema = {
         rotateBytes: { type: 'integer', minimum: 4096 },
         rotateDaily: { type: 'boolean' },
         fsync: { type: 'boolean' },
+        /** A torn last line at start: refuse (default) or seal it (src/audit/writer.ts). */
+        onTornTail: { enum: ['refuse', 'seal'] },
+        /** Checkpoints of the chain head outside the segment files (src/audit/anchor.ts). */
+        anchor: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            store: { type: 'string', pattern: '^(off|file:.+|rediss?://.+)$' },
+            storeEnv: envName,
+            keyPrefix: { type: 'string', pattern: '^[A-Za-z0-9_:{}.-]{1,64}$' },
+            intervalMs: { type: 'integer', minimum: 100, maximum: 3600000 },
+            hmacKeyEnv: envName,
+          },
+        },
       },
     },
     state: {

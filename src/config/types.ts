@@ -44,7 +44,15 @@ export interface GatewayConfig {
   };
   readonly scoring: { readonly scorer: 'baseline' | 'model'; readonly model: string };
   readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
-  readonly audit: { readonly dir: string; readonly rotateBytes: number; readonly rotateDaily: boolean; readonly fsync: boolean };
+  readonly audit: {
+    readonly dir: string;
+    readonly rotateBytes: number;
+    readonly rotateDaily: boolean;
+    readonly fsync: boolean;
+    readonly onTornTail: 'refuse' | 'seal';
+    /** Where the chain head is checkpointed (`file:DIR`, `redis://…`), or undefined when off. */
+    readonly anchor?: { readonly store: string; readonly keyPrefix: string; readonly intervalMs: number; readonly hmacKey?: string };
+  };
   readonly state: { readonly dir: string };
   /** distinctClients (default true): requester and every approver authenticate with different API keys. */
   readonly overrides: { readonly distinctClients: boolean; readonly requiredApprovals: number };
@@ -56,6 +64,8 @@ export interface GatewayConfig {
   readonly alerts?: AlertsConfig;
   /** The venue dead-man switch the gateway keeps armed (venues that have one). */
   readonly deadman: DeadmanConfig;
+  /** True only for the embedded default (no --config): the demo key may be shown in the page. */
+  readonly embeddedDefault?: boolean;
   /** sha256 of the config file text, recorded in the audit log at start. */
   readonly sha256: string;
   /** Literal secret values (API keys, HMAC secrets) that must never appear in any log. */

@@ -40,6 +40,10 @@ export const DENY_CODES = {
   ORDER_TO_TRADE_RATIO: { control: 'RTS9 order-to-trade ratio', text: 'orders per executed trade above the limit over the window' },
   CANCEL_RATIO: { control: 'RTS9 / RTS6-15(1)(d)', text: 'cancels per order above the limit over the window' },
   SELF_TRADE: { control: 'MAR Art. 12 wash trades / RTS6-15', text: 'order would cross a resting order of the same client or group' },
+  ACCOUNT_UNAVAILABLE: { control: 'internal: fail closed / 15c3-5(c)(1)(i)', text: 'account state (venue account read, exposure) could not be established' },
+  MARKET_DATA_UNAVAILABLE: { control: 'internal: fail closed on missing data', text: 'the market view failed for this symbol' },
+  TRADING_STATE_UNAVAILABLE: { control: 'RTS6-12 kill functionality (fail closed)', text: 'kill switch / trading state could not be read' },
+  POLICY_EVALUATION_FAILED: { control: 'internal: fail closed', text: 'the policy evaluation failed' },
 } as const;
 
 export type DenyCode = keyof typeof DENY_CODES;

@@ -12,6 +12,12 @@ export const ERROR_CATALOG = {
   UNKNOWN_SYMBOL: { status: 400, hint: 'Use a ccxt unified symbol listed by the venue, e.g. BTC/USDT:USDT (URL-encode it in paths).' },
   UNKNOWN_VENUE: { status: 400, hint: 'Use a venue id from the gateway config.' },
   INVALID_REQUEST: { status: 400, hint: 'See the message and the OpenAPI document at /docs/json.' },
+  DUPLICATE_JSON_KEY: { status: 400, hint: 'Send each key once per JSON object; the named key appeared twice.' },
+  INVALID_URL: { status: 400, hint: 'Percent-encode the URL correctly (e.g. BTC%2FUSDT%3AUSDT).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send content-type application/json.' },
+  UNSUPPORTED_CHARSET: { status: 415, hint: 'Send UTF-8 JSON: charset=utf-8 or no charset, no UTF-16/32 byte-order mark.' },
+  URI_TOO_LONG: { status: 414, hint: 'Ids and symbols are short; check the path.' },
+  HEADERS_TOO_LARGE: { status: 431, hint: 'Send smaller headers (the request line and headers must fit in 16 KiB).' },
   // 401/403: who is asking.
   UNAUTHENTICATED: { status: 401, hint: 'Send your API key in the x-api-key header (or Authorization: Bearer <key>).' },
   FORBIDDEN: { status: 403, hint: 'This API key is not allowed to do that; ask an operator for the permission.' },
@@ -26,6 +32,9 @@ export const ERROR_CATALOG = {
   // CLI / boot
   CONFIG_INVALID: { status: 500, hint: 'Fix every listed path in the config file and start again.' },
   POLICY_INVALID: { status: 500, hint: 'Run `liqguard policy check FILE` and fix every listed path.' },
+  POLICY_TOO_LARGE: { status: 500, hint: 'Policy files are small; split or shorten the file (limit: 256 KiB), it is refused before parsing.' },
+  POLICY_ALIAS_LIMIT: { status: 500, hint: 'Use fewer YAML aliases (*ref, limit 100 per file); alias bombs are refused.' },
+  POLICY_TOO_MANY_RULES: { status: 500, hint: 'Keep a policy set under 500 rules; merge rules with conditions.' },
   MODEL_INVALID: { status: 500, hint: 'Re-run `liqguard train` or point scoring.model at a valid model card.' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'The audit log was altered; keep the file and report it to compliance.' },
   AUDIT_WRITE_FAILED: { status: 503, hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.' },
@@ -37,6 +46,8 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export interface ErrorDetail {
   readonly path?: string;
   readonly message: string;
+  /** A more specific catalog code for this problem (e.g. POLICY_TOO_LARGE inside POLICY_INVALID). */
+  readonly code?: ErrorCode;
 }
 
 /** A failure with a stable code. `details` lists every problem found, not just the first. */

@@ -122,7 +122,9 @@ export type DataQualityFlag =
   | 'LIQUIDATION_FEED_SILENT'
   | 'FEED_GAP'
   | 'WARMING_UP'
-  | 'NO_DATA';
+  | 'NO_DATA'
+  | 'PRICE_JUMP' // a bar return far beyond recent volatility (market/view/plausibility.ts)
+  | 'MARK_INDEX_DIVERGENCE'; // the mark far from the venue's index or last close
 
 /** Current view of one symbol. Features are numbers; a missing input is NaN and its name is in
  * `missing`, never 0. */

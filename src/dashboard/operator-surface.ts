@@ -48,6 +48,8 @@ export interface OperatorSurfaceDeps {
   readonly regimeTickMs?: number;
   readonly overrideOptions?: OverrideWorkflowOptions;
   readonly stream?: Partial<Omit<StreamOptions, 'bus' | 'clock'>>;
+  /** The embedded demo's key, pre-filled in the dashboard page (never set for a real config). */
+  readonly prefillKey?: string;
 }
 
 export function createOperatorSurface(d: OperatorSurfaceDeps) {
@@ -73,6 +75,7 @@ export function createOperatorSurface(d: OperatorSurfaceDeps) {
     overrides,
     regimeTickMs: d.regimeTickMs ?? 1000,
     ...(d.instance ? { instance: d.instance } : {}),
+    ...(d.prefillKey ? { prefillKey: d.prefillKey } : {}),
   });
   const ops = opsRoutes({
     killSwitch: killSwitchFromTradingState(d.tradingState),

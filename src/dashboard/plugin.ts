@@ -46,6 +46,8 @@ export interface DashboardDeps {
   readonly regimeTickMs?: number;
   readonly historyPoints?: number;
   readonly journalSize?: number;
+  /** Key written into the (unauthenticated) page: only the embedded demo's key, never a real one. */
+  readonly prefillKey?: string;
 }
 
 // The page runs only its own scripts; inline style attributes are allowed for uPlot's layout.
@@ -63,7 +65,7 @@ export function createDashboard(deps: DashboardDeps) {
       ticker?.stop();
       detach.forEach((d) => d());
     });
-    const files = loadAssets(findPublicDir(deps.publicDir));
+    const files = withPrefilledKey(loadAssets(findPublicDir(deps.publicDir)), deps.prefillKey);
     for (const p of files.problems) app.log.warn(p);
     const hide = { hide: true };
 
@@ -137,4 +139,13 @@ export function createDashboard(deps: DashboardDeps) {
   };
 
   return { plugin, observer: journal.observer, journal, history };
+}
+
+const KEY_INPUT = 'id="key-input" name="key" autocomplete="off" spellcheck="false" required value=""';
+
+/** The page asks for a key; with `key` (the embedded demo only) the input comes pre-filled. */
+function withPrefilledKey<T extends { index?: { body: Buffer; type: string } }>(files: T, key: string | undefined): T {
+  if (!key || !files.index) return files;
+  const safe = key.replace(/[^A-Za-z0-9_-]/g, '');
+  return { ...files, index: { ...files.index, body: Buffer.from(files.index.body.toString('utf8').replace(KEY_INPUT, KEY_INPUT.replace('value=""', `value="${safe}"`))) } };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CATALOG, LiqguardError, isLiqguardError } from '../core/errors.js';
+import { shortPath } from './framework-errors.js';
 
 /** Every error leaves the gateway as `{ error: { code, message, hint, details?, requestId } }`
  * with a code from the catalog. 5xx messages are hidden from the caller and logged instead. */
@@ -16,7 +17,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.status(e.statusCode).send({ error: body });
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'See /docs for the API.', requestId: req.id } });
+    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${shortPath(req.url)}`, hint: 'See /docs for the API.', requestId: req.id } });
   });
 }
 
@@ -30,7 +31,7 @@ export function toLiqguardError(err: FastifyError | LiqguardError | Error): Liqg
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new LiqguardError('INVALID_JSON', `invalid JSON body: ${fe.message}`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new LiqguardError('INVALID_REQUEST', 'unsupported content-type: send application/json');
+      return new LiqguardError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content-type: send application/json');
   }
   if (fe.validation) {
     const details = fe.validation.map((v) => ({ path: (v.instancePath || '').replace(/^\//, '') || String((v.params as Record<string, unknown>)?.missingProperty ?? '(request)'), message: v.message ?? 'invalid' }));

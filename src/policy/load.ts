@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { LiqguardError, type ErrorDetail } from '../core/errors.js';
+import { checkFileSize, checkRuleCount, DEFAULT_POLICY_LIMITS, isAliasLimitError, limitError, type PolicyLimits } from './limits.js';
 import { parsePolicyDocument, type ParsedSet } from './schema.js';
 import type { PolicySet } from './types.js';
 
@@ -39,29 +40,41 @@ function fail(source: string, details: readonly ErrorDetail[]): never {
 }
 
 /** Parse and validate one policy document. Throws POLICY_INVALID with every problem found. */
-export function loadPolicyText(text: string, source = 'policy'): PolicySet {
+export function loadPolicyText(text: string, source = 'policy', limits: PolicyLimits = DEFAULT_POLICY_LIMITS): PolicySet {
+  checkFileSize(Buffer.byteLength(text), source, limits);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) fail(source, doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
-  const res = parsePolicyDocument(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (err) {
+    if (!isAliasLimitError(err)) throw limitError('POLICY_INVALID', source, `cannot convert the YAML: ${(err as Error).message}`);
+    throw limitError('POLICY_ALIAS_LIMIT', source, `more than ${limits.maxAliasCount} alias expansions (YAML alias bomb?)`);
+  }
+  checkRuleCount(data, source, limits);
+  const res = parsePolicyDocument(data);
   if (!res.ok) fail(source, res.issues);
   return freezeSet(res.set, source);
 }
 
-export function loadPolicyFile(file: string): PolicySet {
+export function loadPolicyFile(file: string, limits: PolicyLimits = DEFAULT_POLICY_LIMITS): PolicySet {
   let text: string;
   try {
+    // Size first: a huge file is refused without reading it.
+    checkFileSize(statSync(file).size, file, limits);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof LiqguardError) throw err;
     throw new LiqguardError('POLICY_INVALID', `cannot read policy file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return loadPolicyText(text, file);
+  return loadPolicyText(text, file, limits);
 }
 
 export const isPolicyFile = (name: string): boolean => name.endsWith('.yaml') || name.endsWith('.yml');
 
 /** Every *.yaml in a directory, by set id. Errors of all files are collected (path prefixed
  * with the file name) before throwing, so one run shows everything to fix. */
-export function loadPolicyDir(dir: string): ReadonlyMap<string, PolicySet> {
+export function loadPolicyDir(dir: string, limits: PolicyLimits = DEFAULT_POLICY_LIMITS): ReadonlyMap<string, PolicySet> {
   let names: string[];
   try {
     names = readdirSync(dir).filter(isPolicyFile).sort();
@@ -74,13 +87,13 @@ export function loadPolicyDir(dir: string): ReadonlyMap<string, PolicySet> {
     const file = join(dir, name);
     if (!statSync(file).isFile()) continue;
     try {
-      const set = loadPolicyFile(file);
+      const set = loadPolicyFile(file, limits);
       const other = sets.get(set.id);
       if (other) details.push({ path: `${name}: id`, message: `duplicate policy set id "${set.id}" (also in ${basename(other.source ?? '?')})` });
       else sets.set(set.id, set);
     } catch (err) {
       if (!(err instanceof LiqguardError)) throw err;
-      for (const d of err.details.length ? err.details : [{ message: err.message }]) details.push({ path: `${name}: ${d.path ?? ''}`.trim(), message: d.message });
+      for (const d of err.details.length ? err.details : [{ message: err.message }]) details.push({ path: `${name}: ${d.path ?? ''}`.trim(), message: d.message, ...(d.code ? { code: d.code } : {}) });
     }
   }
   if (details.length) fail(dir, details);

@@ -7,6 +7,7 @@ import { LiqguardError, type ErrorDetail } from '../core/errors.js';
 import type { PolicyEvaluator } from '../core/stages.js';
 import type { Decision, RiskContext } from '../core/types.js';
 import { evaluate } from './evaluate.js';
+import { DEFAULT_POLICY_LIMITS, type PolicyLimits } from './limits.js';
 import { isPolicyFile, loadPolicyDir } from './load.js';
 import { PolicyMetrics } from './metrics.js';
 import { EMPTY_POLICY_STATE, type PolicyStateView } from './state.js';
@@ -19,6 +20,8 @@ export interface PolicyManagerOptions {
   readonly state?: PolicyStateView;
   readonly registry?: Registry;
   readonly logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Size, alias and rule-count limits (default DEFAULT_POLICY_LIMITS). */
+  readonly limits?: PolicyLimits;
 }
 
 export interface SetRef {
@@ -58,7 +61,7 @@ export class PolicyManager {
   constructor(private readonly opts: PolicyManagerOptions) {
     this.state = opts.state ?? EMPTY_POLICY_STATE;
     if (opts.registry) this.metrics = new PolicyMetrics(opts.registry);
-    this.current = this.bind(pick(loadPolicyDir(opts.dir), opts.enforce, opts.shadow, opts.dir));
+    this.current = this.bind(pick(loadPolicyDir(opts.dir, opts.limits ?? DEFAULT_POLICY_LIMITS), opts.enforce, opts.shadow, opts.dir));
   }
 
   get enforcing(): PolicySet {
@@ -103,14 +106,15 @@ export class PolicyManager {
   reload(): ReloadResult {
     const before = this.current;
     try {
-      const next = pick(loadPolicyDir(this.opts.dir), this.opts.enforce, this.opts.shadow, this.opts.dir);
+      const next = pick(loadPolicyDir(this.opts.dir, this.opts.limits ?? DEFAULT_POLICY_LIMITS), this.opts.enforce, this.opts.shadow, this.opts.dir);
       const changed = next.enforce.sha256 !== before.enforce.sha256 || next.shadow?.sha256 !== before.shadow?.sha256;
       if (changed) this.current = this.bind(next);
       this.metrics?.reloads.inc({ result: 'ok' });
       this.opts.logger?.info({ enforce: ref(next.enforce), shadow: next.shadow && ref(next.shadow), changed }, 'policy reload');
       return { ok: true, changed, enforce: ref(next.enforce), ...(next.shadow ? { shadow: ref(next.shadow) } : {}) };
-    } catch (err) {
-      if (!(err instanceof LiqguardError)) throw err;
+    } catch (caught) {
+      // Whatever goes wrong while loading (including a bug), the current sets stay in force.
+      const err = caught instanceof LiqguardError ? caught : new LiqguardError('POLICY_INVALID', `policy reload failed: ${(caught as Error).message}`);
       this.metrics?.reloads.inc({ result: 'error' });
       this.opts.logger?.warn({ errors: err.details, kept: ref(before.enforce) }, 'policy reload failed: keeping the current set');
       return { ok: false, message: err.message, errors: err.details, kept: ref(before.enforce) };
@@ -123,7 +127,13 @@ export class PolicyManager {
     const watcher: FSWatcher = watch(this.opts.dir, (_event, name) => {
       if (name && !isPolicyFile(String(name))) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => onReload(this.reload()), debounceMs);
+      timer = setTimeout(() => {
+        try {
+          onReload(this.reload());
+        } catch (err) {
+          this.opts.logger?.warn({ err }, 'policy reload listener failed');
+        }
+      }, debounceMs);
     });
     watcher.on('error', (err) => this.opts.logger?.warn({ err }, 'policy watcher error'));
     return () => {

@@ -47,7 +47,8 @@ beforeAll(async () => {
   const hasModel = existsSync(join(PACKAGE_ROOT, 'models', 'default.json'));
   if (!hasModel) console.warn('dashboard browser test: models/default.json not found, running the embedded default with scorer: baseline');
   const yaml = (hasModel ? EMBEDDED_DEFAULT_YAML : EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
-  const config = loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT });
+  // The embedded demo (its state dirs moved): the page comes with the demo key pre-filled.
+  const config = { ...loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT }), embeddedDefault: true };
   gw = await buildGateway(config, { logger: false });
   if (!gw.app.hasRoute({ method: 'GET', url: '/' })) {
     // The composition root does not mount the operator surface yet: mount it as its README says.

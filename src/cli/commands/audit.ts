@@ -9,16 +9,26 @@ import { parseAuditQuery } from '../../audit/filters.js';
 import { matches, queryAudit, streamAudit } from '../../audit/query.js';
 import { writeAuditReport } from '../../audit/report.js';
 import { formatVerifyResult, verifyAudit } from '../../audit/verify.js';
+import { checkAnchors, formatAnchorCheck } from '../../audit/anchor-verify.js';
+import { openAnchorStore } from '../../audit/anchor-stores.js';
+import { seal } from './audit-seal.js';
 
 const DEFAULT_DIR = (): string => resolve(process.env.LIQGUARD_VAR ?? 'var', 'audit');
 
 const USAGE = `usage:
   liqguard audit verify FILE|DIR [--json] [--strict] [--allow-pruned]
+                        [--anchor redis://HOST:PORT|file:DIR [--anchor-prefix P] [--anchor-key-env VAR]]
       Check the hash chain of one segment file or of every instance in a directory.
       Exit 0 when intact, 1 naming the first bad line (file:line) of each broken chain.
       --strict        also fail on sealed breaks (a crash mid-line recorded by the writer)
       --allow-pruned  the oldest segments were archived: trust the first present record
+      --anchor        also check each chain against its anchored head (audit.anchor in the
+                      config): a chain ending before it fails, naming the missing seq range
+      --anchor-key-env  environment variable holding the HMAC key: checkpoints must be signed
       --json          print the structured result
+  liqguard audit seal [--dir DIR] [--instance ID]
+      Seal a torn last line (crash mid-write): a new segment starts with a record of the
+      break and of the bytes left out of the chain. Exit 0 (also when there is nothing to seal).
   liqguard audit query [--dir DIR] [--from T] [--to T] [--client ID] [--symbol SYM]
                        [--outcome accept,modify,split,deny] [--rule RULE_ID] [--type TYPE,...]
                        [--instance ID] [--limit N [--cursor C]]
@@ -49,13 +59,26 @@ async function out(line: string): Promise<void> {
 }
 
 async function verify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, 'allow-pruned': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, 'allow-pruned': { type: 'boolean' }, anchor: { type: 'string' }, 'anchor-prefix': { type: 'string' }, 'anchor-key-env': { type: 'string' } } });
   if (positionals.length !== 1) return usageError('verify takes exactly one FILE or DIR');
   const path = positionals[0]!;
   if (!existsSync(path)) return usageError(`${path} does not exist`);
   const r = await verifyAudit(path, { allowPrunedHead: values['allow-pruned'] ?? false });
-  await out((values.json ? JSON.stringify(r, null, 2) : formatVerifyResult(r)) + '\n');
-  if (!r.ok) return 1;
+  const keyEnv = values['anchor-key-env'];
+  if (keyEnv && !process.env[keyEnv]) return usageError(`--anchor-key-env: environment variable ${keyEnv} is not set`);
+  let anchorOk = true;
+  let anchors: Awaited<ReturnType<typeof checkAnchors>> | undefined;
+  if (values.anchor) {
+    const store = openAnchorStore(values.anchor, values['anchor-prefix']);
+    try {
+      anchors = await checkAnchors(path, r, await store.list(), keyEnv ? process.env[keyEnv] : undefined);
+    } finally {
+      await store.close();
+    }
+    anchorOk = anchors.ok;
+  }
+  await out((values.json ? JSON.stringify(anchors ? { ...r, ok: r.ok && anchorOk, anchors } : r, null, 2) : formatVerifyResult(r) + (anchors ? `\n${formatAnchorCheck(anchors)}` : '')) + '\n');
+  if (!r.ok || !anchorOk) return 1;
   return values.strict && r.breaks.length ? 1 : 0;
 }
 
@@ -131,6 +154,7 @@ export async function run(argv: string[]): Promise<number> {
     if (sub === 'verify') return await verify(rest);
     if (sub === 'query') return await query(rest);
     if (sub === 'report') return await report(rest);
+    if (sub === 'seal') return await seal(rest, DEFAULT_DIR(), (s) => process.stdout.write(s));
     return usageError(`unknown subcommand "${sub}"`);
   } catch (err) {
     if (isLiqguardError(err) && err.code === 'INVALID_FIELD') return usageError(err.message);

@@ -187,11 +187,15 @@ liqguard gateway config (venues[]):
     secretEnv: LIQGUARD_VENUE_API_SECRET
     urls: ${JSON.stringify(urls)}
 `);
+  // Signal listeners do not keep Node running: while a `down` fault has the listening socket
+  // closed nothing else might, and the process would exit 0 instead of coming back.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const stop = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   const why = await stop;
+  clearInterval(keepAlive);
   process.stderr.write(`liqguard venue: ${why}, closing\n`);
   await v.close();
   return 0;

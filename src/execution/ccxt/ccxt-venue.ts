@@ -244,6 +244,11 @@ export class CcxtVenue implements Venue {
     return s.account === account ? s : { ...s, account, positions: s.positions.map((p) => ({ ...p, account })) };
   }
 
+  /** Reachability check for /healthz: the venue's server time (weight 1). Throws when down. */
+  async probe(): Promise<void> {
+    await (this.d.exchange as unknown as { fetchTime(): Promise<unknown> }).fetchTime();
+  }
+
   onReport(listener: (r: ExecutionReport) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

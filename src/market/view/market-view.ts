@@ -4,6 +4,7 @@ import type { DataQualityFlag, MarketEvent, MarketSnapshot } from '../../core/ty
 import type { MarketView } from '../../core/stages.js';
 import { defaultFeatureConfig, type FeatureConfig, type InputKind } from '../features/config.js';
 import { FeatureEngine, type EngineCounters } from '../features/engine.js';
+import { DEFAULT_PLAUSIBILITY, PriceJumpTracker, type PlausibilityConfig } from './plausibility.js';
 import { assessQuality, type QualityConfig } from './quality.js';
 
 export interface MarketViewOptions {
@@ -14,6 +15,8 @@ export interface MarketViewOptions {
   readonly largeMoveBars?: number;
   readonly largeMoveAbsReturn?: number;
   readonly degradeOnImplausible?: 'any' | 'required';
+  /** Price-jump and mark/index plausibility thresholds (default DEFAULT_PLAUSIBILITY). */
+  readonly plausibility?: Partial<PlausibilityConfig>;
 }
 
 /** Features the baseline scorer needs; also the WARMING_UP criterion by default. */
@@ -27,6 +30,8 @@ export class FeatureMarketView implements MarketView {
   private readonly engines = new Map<string, FeatureEngine>();
   private readonly cache = new Map<string, { key: number; vec: Float64Array }>();
   private readonly names: readonly string[];
+  private readonly jumps = new Map<string, PriceJumpTracker>();
+  private readonly plausibility: PlausibilityConfig;
 
   constructor(opts: MarketViewOptions = {}) {
     this.features = opts.features ?? defaultFeatureConfig();
@@ -40,6 +45,7 @@ export class FeatureMarketView implements MarketView {
       largeMoveAbsReturn: opts.largeMoveAbsReturn ?? 0.04,
       degradeOnImplausible: opts.degradeOnImplausible ?? 'any',
     });
+    this.plausibility = Object.freeze({ ...DEFAULT_PLAUSIBILITY, ...opts.plausibility });
     this.names = new FeatureEngine('-', this.features).names;
     const unknown = this.quality.coreFeatures.filter((n) => !this.names.includes(n));
     if (unknown.length) throw new RangeError(`unknown core features: ${unknown.join(', ')}`);
@@ -51,14 +57,19 @@ export class FeatureMarketView implements MarketView {
       eng = new FeatureEngine(event.symbol, this.features);
       this.engines.set(event.symbol, eng);
     }
-    eng.update(event);
+    const outcome = eng.update(event);
+    if (event.type === 'bar' && (outcome === 'row' || outcome === 'accepted')) {
+      let j = this.jumps.get(event.symbol);
+      if (!j) this.jumps.set(event.symbol, (j = new PriceJumpTracker(this.plausibility)));
+      j.onBar(event.close);
+    }
   }
 
   snapshot(symbol: string, now: number): MarketSnapshot {
     const eng = this.engines.get(symbol);
     if (!eng || Number.isNaN(eng.asOf)) return this.noData(symbol, now);
     const vec = this.vector(eng);
-    const q = assessQuality(eng, vec, now, this.quality);
+    const q = assessQuality(eng, vec, now, this.quality, { jump: this.jumps.get(symbol), plausibility: this.plausibility });
     const features: Record<string, number> = {};
     const missing: string[] = [];
     this.names.forEach((n, i) => {
@@ -105,6 +116,7 @@ export class FeatureMarketView implements MarketView {
   /** Forgets every symbol's state: a looping replay calls this before re-warming. */
   reset(): void {
     for (const e of this.engines.values()) e.reset();
+    for (const j of this.jumps.values()) j.reset();
     this.cache.clear();
   }
 

@@ -2,6 +2,7 @@
 import type { DataQualityFlag } from '../../core/types.js';
 import { INPUT_KINDS, type InputKind } from '../features/config.js';
 import type { FeatureEngine } from '../features/engine.js';
+import { markImplausible, type PlausibilityConfig, type PriceJumpTracker } from './plausibility.js';
 
 export interface QualityConfig {
   /** Inputs that must be present and fresh; their absence or staleness degrades the snapshot. */
@@ -32,7 +33,13 @@ const FLAG_INPUT: Partial<Record<DataQualityFlag, InputKind>> = {
   CROSSED_BOOK: 'book',
 };
 
-export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number, q: QualityConfig): Quality {
+/** Price plausibility inputs (plausibility.ts); absent: those checks are skipped. */
+export interface PlausibilityInputs {
+  readonly jump?: PriceJumpTracker | undefined;
+  readonly plausibility: PlausibilityConfig;
+}
+
+export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number, q: QualityConfig, p?: PlausibilityInputs): Quality {
   const flags = new Set<DataQualityFlag>();
   const ages: Record<string, number> = {};
   const staleInputs: InputKind[] = [];
@@ -63,6 +70,10 @@ export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number
   };
   if (eng.oiJump) implausible('OI_JUMP_WITHOUT_VOLUME');
   if (liquidationSilent(eng, now, q)) implausible('LIQUIDATION_FEED_SILENT');
+  // Consistent but unbelievable prices: fail closed (regime unknown), whatever input is required.
+  if (p?.jump?.jumped) flags.add('PRICE_JUMP'), (degraded = true);
+  const markFresh = !Number.isNaN(eng.lastTs.mark) && now - eng.lastTs.mark <= (q.staleAfterMs.mark ?? eng.maxAge('mark'));
+  if (p && markFresh && markImplausible(eng.mark.mark, eng.mark.index, eng.lastClose, p.plausibility)) flags.add('MARK_INDEX_DIVERGENCE'), (degraded = true);
   const minWindow = Math.min(...eng.config.rvBars);
   if (eng.gapAtBar > eng.bars - minWindow) flags.add('FEED_GAP');
   const barFresh = !Number.isNaN(eng.lastTs.bar) && eng.asOf - eng.lastTs.bar <= eng.maxAge('bar');

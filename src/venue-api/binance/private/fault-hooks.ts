@@ -32,10 +32,9 @@ export function installFaultHooks(app: FastifyInstance, faults: PrivateFaults, o
     down = { port: addr.port, host: addr.address };
     app.server.close();
     for (const s of sockets) s.destroy();
-    if (ms !== undefined) {
-      upTimer = setTimeout(() => void up(), ms);
-      upTimer.unref();
-    }
+    // Not unref'ed: with the listening socket closed, this timer is what keeps a standalone
+    // `liqguard venue` process alive until the venue comes back (close() clears it).
+    if (ms !== undefined) upTimer = setTimeout(() => void up(), ms);
   };
   faults.onUp = () => void up();
   // fastify's close() expects a listening server.
