@@ -71,7 +71,7 @@ export class AccountBook {
   get(id: string, ts: number): SimAccount {
     let a = this.accounts.get(id);
     if (!a) {
-      a = { id, wallet: ZERO, version: 0, positions: new Map(), settings: new Map(), orders: new Map(), ledger: [], equity: [] };
+      a = { id, wallet: ZERO, version: 0, positions: new Map(), positionEpochs: new Map(), settings: new Map(), orders: new Map(), ledger: [], equity: [] };
       this.accounts.set(id, a);
       this.credit(a, { ts, kind: 'deposit', amount: this.opts.initialBalance });
     }
@@ -140,8 +140,14 @@ export class AccountBook {
     return paid;
   }
 
+  /** See SimAccount.positionEpochs. */
+  positionEpoch(a: SimAccount, symbol: string): number {
+    return a.positionEpochs.get(symbol) ?? 0;
+  }
+
   private setPosition(a: SimAccount, symbol: string, p: SimPosition): void {
     a.version++;
+    a.positionEpochs.set(symbol, this.positionEpoch(a, symbol) + 1);
     let h = this.holders.get(symbol);
     if (!h) this.holders.set(symbol, (h = new Set()));
     if (p.qty.isZero()) {

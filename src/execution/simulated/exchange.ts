@@ -383,7 +383,7 @@ export class SimulatedExchange {
 
   private orderMargin(a: SimAccount): Decimal {
     let m = ZERO;
-    for (const s of this.openSymbols(a.id)) m = m.plus(this.margins.get(a.id, s, a.positions.get(s), this.book.settings(a, s).leverage));
+    for (const s of this.openSymbols(a.id)) m = m.plus(this.margins.get(a.id, s, a.positions.get(s), this.book.positionEpoch(a, s), this.book.settings(a, s).leverage));
     return m;
   }
 
@@ -395,7 +395,7 @@ export class SimulatedExchange {
 
   private adjustMargin(o: SimOrder, sign: 1 | -1): void {
     const a = this.book.peek(o.account);
-    if (a) this.margins.adjust(o, sign, a.positions.get(o.symbol), this.book.settings(a, o.symbol).leverage);
+    if (a) this.margins.adjust(o, sign, a.positions.get(o.symbol), this.book.positionEpoch(a, o.symbol), this.book.settings(a, o.symbol).leverage);
   }
 
   private remember(a: SimAccount, o: SimOrder): void {

@@ -64,26 +64,29 @@ export function openOrderMargin(orders: Iterable<SimOrder>, pos: SimPosition | u
 }
 
 /** Open-order margin per (account, symbol), kept incrementally: adding or removing an order
- * adjusts the sum while the symbol's position object and leverage are the ones it was computed
- * for; any fill replaces the position object and so forces a recount. */
+ * adjusts the sum while the symbol's position epoch (SimAccount.positionEpochs, bumped by every
+ * fill, which is also the only thing that changes an order's filled size) and leverage are the
+ * ones it was computed for; otherwise the next get() recounts. Not the position object: flat is
+ * `undefined` both before and after a round trip, so an entry gone stale (adjustments skipped)
+ * would match again and keep, e.g., a cancelled order's margin. */
 export class OpenOrderMargin {
-  private readonly cache = new Map<string, { pos: SimPosition | undefined; lev: Decimal; value: Decimal }>();
+  private readonly cache = new Map<string, { epoch: number; lev: Decimal; value: Decimal }>();
 
   constructor(private readonly ordersOf: (account: string, symbol: string) => Iterable<SimOrder>) {}
 
-  get(account: string, symbol: string, pos: SimPosition | undefined, lev: Decimal): Decimal {
+  get(account: string, symbol: string, pos: SimPosition | undefined, epoch: number, lev: Decimal): Decimal {
     const key = `${account}\u0000${symbol}`;
     const c = this.cache.get(key);
-    if (c && c.pos === pos && c.lev.eq(lev)) return c.value;
+    if (c && c.epoch === epoch && c.lev.eq(lev)) return c.value;
     const value = openOrderMargin(this.ordersOf(account, symbol), pos, lev);
-    this.cache.set(key, { pos, lev, value });
+    this.cache.set(key, { epoch, lev, value });
     return value;
   }
 
   /** Call after `o` joined (+1) or left (−1) the open orders. */
-  adjust(o: SimOrder, sign: 1 | -1, pos: SimPosition | undefined, lev: Decimal): void {
+  adjust(o: SimOrder, sign: 1 | -1, pos: SimPosition | undefined, epoch: number, lev: Decimal): void {
     const c = this.cache.get(`${o.account}\u0000${o.symbol}`);
-    if (!c || c.pos !== pos || !c.lev.eq(lev)) return; // stale: the next get() recounts
+    if (!c || c.epoch !== epoch || !c.lev.eq(lev)) return; // stale: the next get() recounts
     c.value = c.value.plus(openOrderMargin([o], pos, lev).mul(sign));
   }
 }

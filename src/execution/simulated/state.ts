@@ -72,6 +72,10 @@ export interface SimAccount {
   /** Bumped on every wallet or position change: invalidates cached liquidation prices. */
   version: number;
   readonly positions: Map<string, SimPosition>;
+  /** Per symbol, bumped by every position change (every fill, liquidations included): a value
+   * derived from the position and the orders' filled sizes is valid for one epoch. Unlike the
+   * position object, an epoch never recurs (flat is `undefined` before and after a round trip). */
+  readonly positionEpochs: Map<string, number>;
   readonly settings: Map<string, SymbolSettings>;
   /** Live and recent terminal orders by clientOrderId (terminal ones evicted past a bound). */
   readonly orders: Map<string, SimOrder>;
