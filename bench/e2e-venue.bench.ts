@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { VenueConfig } from '../src/config/types.js';
 import type { Venue } from '../src/core/types.js';
 import { createCcxtVenue } from '../src/execution/ccxt/index.js';
-import { buildGateway } from '../src/gateway.js';
+import { buildGateway } from '../src/gateway/gateway.js';
 import { localBinanceUrls } from '../src/market/live/index.js';
 import { startSimulatedVenueServer } from '../src/venue-api/binance/private/simulated-venue-server.js';
 import { ms, pacedLoad } from './lib/paced-load.js';
@@ -75,7 +75,7 @@ async function gatewayRole(): Promise<void> {
   const simCfg = config.venues.find((v) => v.id === 'sim')!;
   const ccxtCfg: VenueConfig = { ...simCfg, kind: 'ccxt', exchangeId: 'binanceusdm', apiKey: KEYS.gw.apiKey, secret: KEYS.gw.secret, urls: localBinanceUrls(httpUrl, wsUrl), sandbox: false };
   const adapter = await createCcxtVenue(ccxtCfg, { clock: gw.clock, options: { budget: { limits: { weightPerMinute: 1e9, ordersPer10s: 1e9, ordersPerMinute: 1e9 } } } });
-  // src/gateway.ts builds kind: ccxt venues with Binance's real limits (300 orders / 10 s), which
+  // src/gateway/gateway.ts builds kind: ccxt venues with Binance's real limits (300 orders / 10 s), which
   // 500 orders/s would exceed; the config has no budget knobs, so the bench builds the adapter
   // with raised limits and puts it in the gateway's venue map (looked up there per order).
   (gw.venues as Map<string, Venue>).set('sim', adapter);

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
-import { buildGateway } from '../src/gateway.js';
+import { buildGateway } from '../src/gateway/gateway.js';
 import { DEMO_API_KEY } from '../src/config/embedded-default.js';
 import { ms, pacedLoad } from './lib/paced-load.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
-import { buildGateway } from '../src/gateway.js';
+import { buildGateway } from '../src/gateway/gateway.js';
 import type { OrderIntent } from '../src/core/types.js';
 
 const N = Number(process.env.BENCH_ORDERS ?? 5000);

@@ -16,7 +16,7 @@ import { clientErrorHandler, frameworkErrors } from './ingress/framework-errors.
 import { installStrictJson } from './ingress/strict-json.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes, type RemoteOrders } from './ingress/routes-orders.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from './gateway/metrics.js';
 import type { Pipeline } from './pipeline.js';
 
 export interface HealthReport {

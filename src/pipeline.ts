@@ -22,10 +22,10 @@ import type {
   Venue,
 } from './core/types.js';
 import { isTerminal, OrderStore, type ChildState, type ParentOrder } from './execution/order-store.js';
-import { decisionAuditBody, executionAuditBody } from './audit-bodies.js';
+import { decisionAuditBody, executionAuditBody } from './audit/bodies.js';
 import type { ConditionalOrderRequest } from './core/conditional.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
-import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './stage-guard.js';
+import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './policy/stage-guard.js';
 
 export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
 /** Throttle admission; on success the caller holds the slots until release() (after the venue answered). */

@@ -1,7 +1,7 @@
 /** The only module that listens on a port or exits the process. */
 import type { GatewayConfig } from './config/types.js';
-import { buildGateway, type Gateway } from './gateway.js';
-import { bindWarnings, boundUrl } from './bind-address.js';
+import { buildGateway, type Gateway } from './gateway/gateway.js';
+import { bindWarnings, boundUrl } from './ingress/bind-address.js';
 
 export interface RunningServer {
   readonly gateway: Gateway;

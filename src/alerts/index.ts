@@ -2,7 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '../core/clock.js';
 import type { AuditAppender } from '../core/stages.js';
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import type { AlertsConfig } from './config.js';
 import { AlertDispatcher, type AlertTimers, type WebhookPost } from './dispatcher.js';
 import { AlertRules } from './rules.js';

@@ -1,6 +1,6 @@
 /** Which gateway events become alerts: a pure function of the event and a small state (the last
  * regime per symbol, the recent decisions and shadow differences). Time comes from the events. */
-import type { GatewayEvent } from '../events.js';
+import type { GatewayEvent } from '../core/events.js';
 import type { AlertDraft } from './types.js';
 
 /** Reasons of loss-limit latches start with one of these codes (policy deny codes). */

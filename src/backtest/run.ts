@@ -9,7 +9,7 @@ import { LiqguardError } from '../core/errors.js';
 import { sequentialIds, type IdGenerator } from '../core/ids.js';
 import type { BarEvent, MarketEvent, OrderIntent, RegimeLabel } from '../core/types.js';
 import { SimulatedVenue } from '../execution/simulated/index.js';
-import { buildGateway, type Gateway } from '../gateway.js';
+import { buildGateway, type Gateway } from '../gateway/gateway.js';
 import { createReplayFeed } from '../market/replay/sources.js';
 import type { ReplayFeed } from '../market/replay/feed.js';
 import { clientIdOf, prepareArms, type Arm, type ArmSetup } from './config.js';

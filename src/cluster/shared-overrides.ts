@@ -3,7 +3,7 @@
  * published, so an active override bypasses its rule on every replica and ends on every replica
  * when it is revoked or expires. Approving on another replica than the request's needs a store
  * port in OverrideWorkflow (see src/cluster/README.md): not done here. */
-import type { GatewayEvent } from '../events.js';
+import type { GatewayEvent } from '../core/events.js';
 import { scopeCovers, type OrderScope, type Scope } from '../overrides/scope.js';
 import type { RedisConnection } from './redis-connection.js';
 

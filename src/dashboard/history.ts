@@ -1,6 +1,6 @@
 /** Per-symbol regime history from the bus 'regime' events: the latest score and a bounded ring of
  * (ts, probability, regime) points, so a freshly opened dashboard draws its charts at once. */
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import type { RegimeScore } from '../core/types.js';
 
 export interface HistoryPoint {

@@ -3,7 +3,7 @@
  * Fed by a PipelineObserver; bounded (oldest forgotten first: the audit log is the durable record). */
 import type { Decision, ExecutionReport, MarketSnapshot, OrderIntent, RegimeScore, RuleMode } from '../core/types.js';
 import { presentRegime } from '../ingress/present.js';
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import type { PipelineObserver } from '../pipeline.js';
 
 export interface JournalEntry {

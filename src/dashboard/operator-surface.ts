@@ -7,7 +7,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { MarketView } from '../core/stages.js';
 import type { ErrorDetail } from '../core/errors.js';
 import type { RegimeScorer } from '../core/types.js';
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import type { OrderStore } from '../execution/order-store.js';
 import { killSwitchFromTradingState, opsRoutes, policyReloadFromManager, type CancelPort } from '../ingress/routes-ops.js';
 import { createStream, type StreamOptions } from '../ingress/stream.js';

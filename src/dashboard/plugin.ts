@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { MarketView } from '../core/stages.js';
 import type { RegimeScorer } from '../core/types.js';
-import type { EventBus, GatewayEvent } from '../events.js';
+import type { EventBus, GatewayEvent } from '../core/events.js';
 import type { OrderStore } from '../execution/order-store.js';
 import type { ApiKeyAuth } from '../ingress/auth.js';
 import { presentOrder, presentRegime } from '../ingress/present.js';

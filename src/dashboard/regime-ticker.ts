@@ -4,7 +4,7 @@
 import type { Clock } from '../core/clock.js';
 import type { MarketView } from '../core/stages.js';
 import type { RegimeScorer } from '../core/types.js';
-import type { GatewayEvent } from '../events.js';
+import type { GatewayEvent } from '../core/events.js';
 
 export interface RegimeTickerDeps {
   readonly bus: { publish(e: GatewayEvent): void };

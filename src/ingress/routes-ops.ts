@@ -10,7 +10,7 @@ import { presentOverride } from '../overrides/present.js';
 import { parseScope, scopeCovers, scopeKey, scopeRecord, type Scope } from '../overrides/scope.js';
 import type { AuditPort } from '../overrides/types.js';
 import type { OverrideWorkflow } from '../overrides/workflow.js';
-import type { GatewayEvent } from '../events.js';
+import type { GatewayEvent } from '../core/events.js';
 import { ApiKeyAuth, type Role } from './auth.js';
 
 export interface KillEntry {

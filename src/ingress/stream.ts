@@ -19,7 +19,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClientConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
-import type { EventBus, GatewayEvent } from '../events.js';
+import type { EventBus, GatewayEvent } from '../core/events.js';
 import { ApiKeyAuth } from './auth.js';
 import { presentDecision, presentRegime } from './present.js';
 

@@ -31,7 +31,7 @@ import type { Clock } from '../core/clock.js';
 import { isLiqguardError, LiqguardError } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Venue } from '../core/types.js';
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import { isTerminal, type OrderStore, type ParentOrder } from '../execution/order-store.js';
 import type { Pipeline } from '../pipeline.js';
 import { ApiKeyAuth } from './auth.js';

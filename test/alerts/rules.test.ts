@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AlertRules } from '../../src/alerts/index.js';
-import type { GatewayEvent } from '../../src/events.js';
+import type { GatewayEvent } from '../../src/core/events.js';
 
 const rules = () => new AlertRules({ shadowDiff: { rate: 0.1, windowMs: 60_000, minDecisions: 10 } });
 const regime = (symbol: string, r: string, ts = 0): GatewayEvent => ({

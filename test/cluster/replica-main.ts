@@ -9,7 +9,7 @@ import type { ClusterConfig } from '../../src/cluster/index.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
 import type { ClientConfig } from '../../src/config/types.js';
 import { systemClock } from '../../src/core/clock.js';
-import { buildGateway } from '../../src/gateway.js';
+import { buildGateway } from '../../src/gateway/gateway.js';
 
 export interface ReplicaSpec {
   readonly instance: string;

@@ -13,7 +13,7 @@ import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
 import { systemClock } from '../../src/core/clock.js';
 import { randomIds } from '../../src/core/ids.js';
 import { createOperatorSurface } from '../../src/dashboard/operator-surface.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { ApiKeyAuth } from '../../src/ingress/auth.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { RegimeScore } from '../../src/core/types.js';
 import { RegimeTicker } from '../../src/dashboard/regime-ticker.js';
-import { EventBus, type GatewayEvent } from '../../src/events.js';
+import { EventBus, type GatewayEvent } from '../../src/core/events.js';
 import { call, KEYS, startTestGateway, type TestGateway } from './fixtures.js';
 import { fixedMarket, fixedScorer } from '../support/stand-ins.js';
 

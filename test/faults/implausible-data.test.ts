@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import type { BarEvent } from '../../src/core/types.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { DEFAULT_PLAUSIBILITY, markImplausible, PriceJumpTracker } from '../../src/market/view/plausibility.js';
 import { startEmbeddedGateway } from '../gateway/support.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { queryAudit } from '../../src/audit/index.js';
 import { DEMO_API_KEY, EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { KEY, SECRET, startTestVenue, type TestVenue } from '../venue-api/private/support.js';
 import { withCcxtVenue } from '../gateway/support.js';
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import { ERROR_CATALOG, LiqguardError } from '../../src/core/errors.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { assertNoDuplicateKeys, parseStrictJson } from '../../src/ingress/strict-json.js';
 import { startEmbeddedGateway } from '../gateway/support.js';
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { startEmbeddedGateway } from './support.js';
 
 const H = { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json', 'x-operator': 'Ada' };

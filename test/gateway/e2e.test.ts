@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import { verifyAudit } from '../../src/audit/verify.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import type { SimulatedVenue } from '../../src/execution/simulated/index.js';
 import { startEmbeddedGateway } from './support.js';
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';

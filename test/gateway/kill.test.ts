@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import { EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 import { startEmbeddedGateway } from './support.js';
 

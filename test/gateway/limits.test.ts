@@ -10,8 +10,8 @@ import { queryAudit } from '../../src/audit/query.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { BarEvent } from '../../src/core/types.js';
-import type { GatewayEvent } from '../../src/events.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import type { GatewayEvent } from '../../src/core/events.js';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 
 const BTC = 'BTC/USDT:USDT';
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@
  * rule is still traced and marked. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { startEmbeddedGateway } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';

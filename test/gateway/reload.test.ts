@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import { PACKAGE_ROOT } from '../../src/config/load.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { startEmbeddedGateway } from './support.js';
 
 const H = { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json', 'x-operator': 'Ada' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
-import { buildGateway, type Gateway } from '../../src/gateway.js';
+import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 
 export async function startEmbeddedGateway(edit: (yaml: string) => string = (y) => y): Promise<{ gw: Gateway; url: string; varDir: string }> {
   const varDir = mkdtempSync(join(tmpdir(), 'lg-e2e-'));

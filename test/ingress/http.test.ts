@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { sequentialIds } from '../../src/core/ids.js';
 import { OrderStore } from '../../src/execution/order-store.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/gateway/metrics.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { activeState, fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
 

@@ -3,7 +3,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { startEmbeddedGateway } from '../gateway/support.js';
 
 let gw: Gateway;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiqguardError } from '../../src/core/errors.js';
-import type { GatewayEvent } from '../../src/events.js';
+import type { GatewayEvent } from '../../src/core/events.js';
 import { call, KEYS, startTestGateway, type TestGateway } from '../dashboard/fixtures.js';
 
 let g: TestGateway;

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { DEMO_API_KEY } from '../../src/config/embedded-default.js';
 import { randomIds } from '../../src/core/ids.js';
 import type { Venue } from '../../src/core/types.js';
-import type { Gateway } from '../../src/gateway.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
 import { wsOrderEntry, type IntervalTimers } from '../../src/ingress/ws-orders.js';
 import { startFrontDoorGateway, type FrontDoorGateway } from './binance/support.js';
 

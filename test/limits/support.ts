@@ -5,7 +5,7 @@ import type { RestingOrderRef } from '../../src/core/limit-view.js';
 import { Hierarchy, LimitBook, type LatchEvent } from '../../src/limits/index.js';
 import { loadPolicyText } from '../../src/policy/load.js';
 import type { PolicySet } from '../../src/policy/types.js';
-import { lossLimitSpecs } from '../../src/wiring-limits.js';
+import { lossLimitSpecs } from '../../src/gateway/limits.js';
 
 export const CLIENTS = [
   { id: 'bot-a', account: 'main' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sequentialIds } from '../../src/core/ids.js';
-import { EventBus, type GatewayEvent } from '../../src/events.js';
+import { EventBus, type GatewayEvent } from '../../src/core/events.js';
 import { OverrideWorkflow, type OverrideWorkflowOptions } from '../../src/overrides/workflow.js';
 import { MemoryAudit } from '../support/stand-ins.js';
 import { ManualTime } from './manual-time.js';

@@ -19,7 +19,7 @@ import { WeightMeter } from '../../venue-api/binance/weight.js';
 import { WsHub, type HubStats } from '../../venue-api/binance/ws-hub.js';
 import type { ApiKeyAuth } from '../auth.js';
 import { toLiqguardError } from '../error-handler.js';
-import { EventBus } from '../../events.js';
+import { EventBus } from '../../core/events.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerBatchOrders } from './batch-orders.js';
 import { registerHistoryRoutes } from './history-routes.js';

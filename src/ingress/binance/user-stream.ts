@@ -6,7 +6,7 @@
  * (`publishUserEvent`), which the websocket upgrade handler in ws-door.ts fills. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
-import type { EventBus } from '../../events.js';
+import type { EventBus } from '../../core/events.js';
 import { BinanceApiError } from '../../venue-api/binance/errors.js';
 import type { WsHub } from '../../venue-api/binance/ws-hub.js';
 import type { FrontDoorContext } from './context.js';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../../../src/config/embedded-default.js';
 import { PACKAGE_ROOT } from '../../../src/config/load.js';
-import type { Gateway } from '../../../src/gateway.js';
+import type { Gateway } from '../../../src/gateway/gateway.js';
 import { startEmbeddedGateway } from '../../gateway/support.js';
 
 const run = promisify(execFile);

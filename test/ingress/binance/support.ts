@@ -9,7 +9,7 @@ import { localBinanceUrls } from '../../../src/core/ccxt-urls.js';
 import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
-import { buildGateway, type Gateway } from '../../../src/gateway.js';
+import { buildGateway, type Gateway } from '../../../src/gateway/gateway.js';
 import { ApiKeyAuth } from '../../../src/ingress/auth.js';
 import type { BinanceFrontDoor } from '../../../src/ingress/binance/index.js';
 

@@ -2,18 +2,18 @@
  * market events and venue fills, its latches published on the bus and written to the audit log,
  * a roll timer, the operator routes, and the view the pipeline hands to the policy. */
 import type { FastifyInstance } from 'fastify';
-import type { GatewayConfig } from './config/types.js';
-import type { Clock } from './core/clock.js';
-import type { LossLimitSpec } from './core/loss-limit.js';
-import type { AuditAppender } from './core/stages.js';
-import type { MarketEvent, OrderIntent } from './core/types.js';
-import type { EventBus } from './events.js';
-import type { OrderStore } from './execution/order-store.js';
-import type { ApiKeyAuth } from './ingress/auth.js';
-import { limitRoutes } from './ingress/routes-limits.js';
-import { FillDeltas, Hierarchy, LimitBook, type LatchEvent } from './limits/index.js';
-import type { PipelineObserver } from './pipeline.js';
-import type { PolicySet } from './policy/index.js';
+import type { GatewayConfig } from '../config/types.js';
+import type { Clock } from '../core/clock.js';
+import type { LossLimitSpec } from '../core/loss-limit.js';
+import type { AuditAppender } from '../core/stages.js';
+import type { MarketEvent, OrderIntent } from '../core/types.js';
+import type { EventBus } from '../core/events.js';
+import type { OrderStore } from '../execution/order-store.js';
+import type { ApiKeyAuth } from '../ingress/auth.js';
+import { limitRoutes } from '../ingress/routes-limits.js';
+import { FillDeltas, Hierarchy, LimitBook, type LatchEvent } from '../limits/index.js';
+import type { PipelineObserver } from '../pipeline.js';
+import type { PolicySet } from '../policy/index.js';
 import { join } from 'node:path';
 
 const specsOf = new WeakMap<PolicySet, readonly LossLimitSpec[]>();

@@ -1,9 +1,9 @@
 /** Adapts venue account state and market features into the inputs of the pure exposure
  * computation (src/account). Lives beside the pipeline because it does I/O (venue account). */
-import { computeExposure } from './account/index.js';
-import type { ExposureFn } from './pipeline.js';
-import type { PolicyStateView } from './policy/state.js';
-import type { Exposure, RegimeLabel, Venue } from './core/types.js';
+import { computeExposure } from './index.js';
+import type { ExposureFn } from '../pipeline.js';
+import type { PolicyStateView } from '../policy/state.js';
+import type { Exposure, RegimeLabel, Venue } from '../core/types.js';
 
 /** How much wider than its trailing realised volatility a regime's next hours are assumed to be,
  * for the touch probability. Unknown is treated like critical: fail closed. */

@@ -1,7 +1,7 @@
 /** The gateway's in-process event bus: what the WebSocket stream (/v1/stream) and the dashboard
  * subscribe to. Publishing is synchronous and never throws into the order path: a failing
  * subscriber is dropped from that delivery and counted. */
-import type { Decision, ExecutionReport, OrderIntent, RegimeScore } from './core/types.js';
+import type { Decision, ExecutionReport, OrderIntent, RegimeScore } from './types.js';
 
 export type GatewayEvent =
   | { readonly type: 'regime'; readonly symbol: string; readonly ts: number; readonly score: RegimeScore }

@@ -1,7 +1,7 @@
 /** Builders of the audit record bodies the pipeline writes. Kept beside pipeline.ts so the
  * contract of "what a decision record contains" is reviewed with the order of checks. */
-import { snapshotJson } from './core/json.js';
-import type { Decision, ExecutionReport, Exposure, MarketSnapshot, OrderIntent, RegimeScore, RegimeScorer, TradingState } from './core/types.js';
+import { snapshotJson } from '../core/json.js';
+import type { Decision, ExecutionReport, Exposure, MarketSnapshot, OrderIntent, RegimeScore, RegimeScorer, TradingState } from '../core/types.js';
 
 
 /** The snapshot without its symbol (the record carries it at the top level). */

@@ -6,55 +6,56 @@
  * in 2025), while the audit log stamps records with wall time, because compliance queries the
  * log by when things happened. */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { buildApp, type HealthReport } from './app.js';
-import type { GatewayConfig } from './config/types.js';
-import { systemClock, type Clock } from './core/clock.js';
-import { randomIds, type IdGenerator } from './core/ids.js';
-import type { AuditAppender } from './core/stages.js';
-import type { MarketEvent, RegimeScorer, Venue } from './core/types.js';
-import { EventBus } from './events.js';
-import { OrderStore } from './execution/order-store.js';
-import { createSimulatedVenue, type SimulatedVenue } from './execution/simulated/index.js';
-import { openAuditLog } from './audit/writer.js';
-import { AuditAnchor } from './audit/anchor.js';
-import { VenueHealth, type ProbedVenue } from './execution/venue-health.js';
-import { openAnchorStore } from './audit/anchor-stores.js';
-import { createMarketView } from './market/view/market-view.js';
-import { defaultFeatureConfig, featureCatalog } from './market/features/config.js';
-import { createReplayFeed } from './market/replay/sources.js';
-import { TimedReplay } from './market/replay/timed-replay.js';
-import { createLiveFeed, type LiveFeed } from './market/live/index.js';
+import { buildApp, type HealthReport } from '../app.js';
+import type { GatewayConfig } from '../config/types.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { randomIds, type IdGenerator } from '../core/ids.js';
+import type { AuditAppender } from '../core/stages.js';
+import type { MarketEvent, RegimeScorer, Venue } from '../core/types.js';
+import { EventBus } from '../core/events.js';
+import { OrderStore } from '../execution/order-store.js';
+import { createSimulatedVenue, type SimulatedVenue } from '../execution/simulated/index.js';
+import { openAuditLog } from '../audit/writer.js';
+import { AuditAnchor } from '../audit/anchor.js';
+import { VenueHealth, type ProbedVenue } from '../execution/venue-health.js';
+import { healthReport } from './health.js';
+import { openAnchorStore } from '../audit/anchor-stores.js';
+import { createMarketView } from '../market/view/market-view.js';
+import { defaultFeatureConfig, featureCatalog } from '../market/features/config.js';
+import { createReplayFeed } from '../market/replay/sources.js';
+import { TimedReplay } from '../market/replay/timed-replay.js';
+import { createLiveFeed, type LiveFeed } from '../market/live/index.js';
 import pino from 'pino';
-import type { FeatureMarketView } from './market/view/market-view.js';
+import type { FeatureMarketView } from '../market/view/market-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { Pipeline } from './pipeline.js';
-import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore, type PolicySet } from './policy/index.js';
-import type { PolicyEvaluator } from './core/stages.js';
-import type { Decision, RegimeLabel, RiskContext } from './core/types.js';
-import { Admission } from './execution/admission/index.js';
-import { SplitScheduler, type Timers } from './execution/split/index.js';
-import { createCcxtVenue } from './execution/ccxt/index.js';
-import { binanceFrontDoor } from './ingress/binance/index.js';
-import { wsOrderEntry } from './ingress/ws-orders.js';
-import { BaselineScorer } from './scoring/baseline-scorer.js';
-import { loadModel } from './scoring/load-model.js';
-import { OnnxRegimeScorer } from './scoring/onnx-scorer.js';
-import { bindClusterOrders } from './cluster/remote-orders.js';
-import { presentOrder } from './ingress/present.js';
-import { makeExposureFn } from './risk-inputs.js';
-import { auditRoutes } from './ingress/routes-audit.js';
-import { createOperatorSurface } from './dashboard/operator-surface.js';
-import { createCluster, type Cluster } from './cluster/index.js';
-import { wireObservers } from './wiring.js';
-import { conditionalRouting, killCancels, TriggerHolder } from './execution/conditional/index.js';
-import { isProtectiveIntent } from './core/conditional.js';
-import { createGatewayLimits, type GatewayLimits } from './wiring-limits.js';
-import { startAlerting } from './alerts/index.js';
-import type { AlertDispatcher } from './alerts/index.js';
-import { watchAuditWrites } from './audit/failure-watch.js';
-import { CcxtVenue } from './execution/ccxt/index.js';
-import { DeadmanKeeper } from './execution/deadman/index.js';
-import { DEMO_API_KEY } from './config/embedded-default.js';
+import { Pipeline } from '../pipeline.js';
+import { evaluate, InMemoryPolicyState, PolicyManager, TradingStateStore, type PolicySet } from '../policy/index.js';
+import type { PolicyEvaluator } from '../core/stages.js';
+import type { Decision, RegimeLabel, RiskContext } from '../core/types.js';
+import { Admission } from '../execution/admission/index.js';
+import { SplitScheduler, type Timers } from '../execution/split/index.js';
+import { createCcxtVenue } from '../execution/ccxt/index.js';
+import { binanceFrontDoor } from '../ingress/binance/index.js';
+import { wsOrderEntry } from '../ingress/ws-orders.js';
+import { BaselineScorer } from '../scoring/baseline-scorer.js';
+import { loadModel } from '../scoring/load-model.js';
+import { OnnxRegimeScorer } from '../scoring/onnx-scorer.js';
+import { bindClusterOrders } from '../cluster/remote-orders.js';
+import { presentOrder } from '../ingress/present.js';
+import { makeExposureFn } from '../account/risk-inputs.js';
+import { auditRoutes } from '../ingress/routes-audit.js';
+import { createOperatorSurface } from '../dashboard/operator-surface.js';
+import { createCluster, type Cluster } from '../cluster/index.js';
+import { wireObservers } from './observers.js';
+import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
+import { isProtectiveIntent } from '../core/conditional.js';
+import { createGatewayLimits, type GatewayLimits } from './limits.js';
+import { startAlerting } from '../alerts/index.js';
+import type { AlertDispatcher } from '../alerts/index.js';
+import { watchAuditWrites } from '../audit/failure-watch.js';
+import { CcxtVenue } from '../execution/ccxt/index.js';
+import { DeadmanKeeper } from '../execution/deadman/index.js';
+import { DEMO_API_KEY } from '../config/embedded-default.js';
 
 export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'] | false;
@@ -307,26 +308,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   if (deadman?.applies) bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
 
   const venueHealth = new VenueHealth([...venues.values()].filter((v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function'), wall);
-  const health = (): HealthReport => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
-    for (const s of symbols) {
-      const snap = market.snapshot(s, clockRef.now());
-      checks[`market:${s}`] = snap.degraded ? { ok: false, detail: `degraded: ${snap.flags.join(',')}` } : { ok: true };
-    }
-    checks.policy = { ok: true, detail: `${policies.enforcing.id}@${policies.enforcing.sha256.slice(0, 12)}` };
-    checks.scorer = { ok: true, detail: `${scorer.id} (${scorer.kind})` };
-    if (cluster) checks.cluster = cluster.health();
-    if (deadman?.applies) {
-      const k = deadman.snapshot();
-      checks.deadman = k.paused ? { ok: false, detail: 'not refreshed: gateway unhealthy' } : { ok: true, detail: `${k.armed} symbol(s) armed, ${k.acks} arms acknowledged` };
-    }
-    // A venue that cannot be reached: 'failing' (503), not just degraded.
-    const venueChecks = venueHealth.checks();
-    Object.assign(checks, venueChecks);
-    const degraded = Object.values(checks).some((c) => !c.ok);
-    const venueDown = Object.values(venueChecks).some((c) => !c.ok);
-    return { status: venueDown ? 'failing' : degraded ? 'degraded' : 'ok', checks };
-  };
+  const health = (): HealthReport =>
+    healthReport({ symbols, market, clock: clockRef, policy: () => policies.enforcing, scorer: () => scorer, ...(cluster ? { cluster } : {}), ...(deadman ? { deadman } : {}), venues: venueHealth });
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
   // and WebSocket order entry; both call the same pipeline.submit.

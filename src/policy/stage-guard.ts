@@ -2,9 +2,9 @@
  * (exposure), the trading-state lookup and the policy through a StageGuard: the first failure is
  * logged and remembered, the stage answers a conservative stand-in, and the order ends in an
  * audited denial whose code names the stage. submit() never throws for a broken dependency. */
-import { renderDenial, type DenyCode } from './core/deny-codes.js';
-import type { PolicyEvaluator } from './core/stages.js';
-import type { Decision, Exposure, MarketSnapshot, OrderIntent, TradingState } from './core/types.js';
+import { renderDenial, type DenyCode } from '../core/deny-codes.js';
+import type { PolicyEvaluator } from '../core/stages.js';
+import type { Decision, Exposure, MarketSnapshot, OrderIntent, TradingState } from '../core/types.js';
 
 export type GuardedStage = 'market' | 'exposure' | 'tradingState' | 'policy';
 

@@ -1,13 +1,13 @@
 /** Pipeline observers that connect a decision or venue report to the rest of the gateway:
  * metrics, the event bus (stream, dashboard), the stateful policy inputs, shadow-diff records. */
-import type { Clock } from './core/clock.js';
-import { Decimal } from './core/decimal.js';
-import type { AuditAppender } from './core/stages.js';
-import type { EventBus } from './events.js';
-import { isTerminal } from './execution/order-store.js';
+import type { Clock } from '../core/clock.js';
+import { Decimal } from '../core/decimal.js';
+import type { AuditAppender } from '../core/stages.js';
+import type { EventBus } from '../core/events.js';
+import { isTerminal } from '../execution/order-store.js';
 import type { Metrics } from './metrics.js';
-import type { PipelineObserver } from './pipeline.js';
-import { latchedEffects, type InMemoryPolicyState, type PolicyManager, type TradingStateStore } from './policy/index.js';
+import type { PipelineObserver } from '../pipeline.js';
+import { latchedEffects, type InMemoryPolicyState, type PolicyManager, type TradingStateStore } from '../policy/index.js';
 
 export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState: InMemoryPolicyState; policies: PolicyManager; tradingState: TradingStateStore; audit: AuditAppender; clock: Clock }): PipelineObserver[] {
   const stateful: PipelineObserver = {

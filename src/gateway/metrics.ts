@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PipelineObserver } from './pipeline.js';
+import type { PipelineObserver } from '../pipeline.js';
 
 /** Gateway-level Prometheus metrics. Stages that own counters (policy rules, feeds, venue
  * budget) register theirs on the same registry. */
