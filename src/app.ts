@@ -11,6 +11,7 @@ import type { RegimeScorer, Venue } from './core/types.js';
 import type { OrderStore } from './execution/order-store.js';
 import { ApiKeyAuth } from './ingress/auth.js';
 import { installErrorHandler } from './ingress/error-handler.js';
+import { installRateLimit, type RateLimitConfig } from './ingress/rate-limit.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes } from './ingress/routes-orders.js';
 import type { Metrics } from './metrics.js';
@@ -33,6 +34,9 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly health?: () => HealthReport;
   readonly bodyLimit?: number;
+  /** Per-key request rate limit (off when absent); `wallNow` in ms, default performance.now. */
+  readonly rateLimit?: RateLimitConfig;
+  readonly wallNow?: () => number;
   readonly logger?: FastifyServerOptions['logger'] | false;
   /** Further route modules (kill switch, policies, audit, dashboard, exchange-compatible API). */
   readonly plugins?: readonly ((app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>)[];
@@ -48,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Redact credentials from the request log.
   installErrorHandler(app);
+  if (deps.rateLimit) installRateLimit(app, deps.rateLimit, deps.wallNow);
   await app.register(swagger, {
     openapi: {
       info: { title: 'liqguard', version: '0.1.0', description: 'Liquidation-aware order gateway. Every /v1 call needs x-api-key (or Authorization: Bearer).' },

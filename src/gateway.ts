@@ -262,7 +262,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, rateLimit: config.server.rateLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin] });
 
   let stopWatch: (() => void) | undefined;
   return {
