@@ -173,6 +173,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   bus.subscribe((e) => {
     if (e.type === 'policy' && e.ok) void policySync?.publish();
   });
+  // The regime gauge follows every regime event (the ticker's and decisions'), not only orders.
+  bus.subscribe((e) => (e.type === 'regime' ? metrics.setRegime(e.symbol, e.score) : undefined));
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
   const orders = new OrderStore();
