@@ -57,7 +57,7 @@ function writeLegacySegment(dir: string, bodies: readonly { type: string; body: 
 async function results(dir: string) {
   const verify = await verifyAudit(dir);
   const query = await queryAudit(dir, {}, { limit: 1000 });
-  const denies = await queryAudit(dir, { outcome: 'deny' }, { limit: 1000 });
+  const denies = await queryAudit(dir, { outcome: ['deny'] }, { limit: 1000 });
   const report = await buildReportData({ dir, clock: new ManualClock(T0 + 1e9) });
   const strip = (x: unknown) => JSON.parse(JSON.stringify(x).split(dir).join('<dir>'));
   return strip({ verify, query, denies, report });
