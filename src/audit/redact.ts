@@ -202,7 +202,9 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     return entries;
   };
   const canonicalEntries = (body: unknown): Map<string, string> => {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('audit body must be a plain object');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new TypeError('audit body must be a plain object');
+    }
     return canonEntries(body as Record<string, unknown>, [body]);
   };
   const normalizeBody = (body: unknown): NormalizedBody => {

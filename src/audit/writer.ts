@@ -102,7 +102,9 @@ export class AuditLog implements AuditAppender {
     // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
     const ts = Math.max(this.opts.clock.now(), this.lastTs);
     const seq = this.seq + 1;
-    const envelope = [['v', AUDIT_VERSION], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev]] as const;
+    const envelope = [
+      ['v', AUDIT_VERSION], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev],
+    ] as const;
     let head = '';
     for (const [k, v] of envelope) {
       const json = JSON.stringify(v);
@@ -143,7 +145,8 @@ export class AuditLog implements AuditAppender {
       if (this.opts.fsync) fsyncSync(seg.fd);
     } catch (err) {
       this.failure ??= err as Error;
-      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${why}`);
     }
     return buf.length;
   }
@@ -174,7 +177,8 @@ export class AuditLog implements AuditAppender {
       fd = openSync(file.path, 'a');
     } catch (err) {
       this.failure ??= err as Error;
-      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit segment ${file.name} cannot be opened: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit segment ${file.name} cannot be opened: ${why}`);
     }
     return { file, fd, size };
   }

@@ -35,7 +35,8 @@ function numberText(n: number): string {
 
 const align = (a: Fixed, b: Fixed): [bigint, bigint, number] => {
   if (a.scale === b.scale) return [a.units, b.units, a.scale];
-  return a.scale > b.scale ? [a.units, b.units * 10n ** BigInt(a.scale - b.scale), a.scale] : [a.units * 10n ** BigInt(b.scale - a.scale), b.units, b.scale];
+  if (a.scale > b.scale) return [a.units, b.units * 10n ** BigInt(a.scale - b.scale), a.scale];
+  return [a.units * 10n ** BigInt(b.scale - a.scale), b.units, b.scale];
 };
 
 /** Canonical text: no exponent, no trailing zeros, "0" for zero (like Decimal#toFixed()). */

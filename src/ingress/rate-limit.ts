@@ -68,13 +68,18 @@ export function presentedKey(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export function installRateLimit(app: FastifyInstance, cfg: RateLimitConfig, now: () => number = () => performance.now()): KeyRateLimiter {
+export function installRateLimit(
+  app: FastifyInstance,
+  cfg: RateLimitConfig,
+  now: () => number = () => performance.now(),
+): KeyRateLimiter {
   const limiter = new KeyRateLimiter(cfg, now);
   if (cfg.perSecond > 0) {
     app.addHook('onRequest', async (req) => {
       const key = presentedKey(req);
       if (key !== undefined && !limiter.take(key)) {
-        throw new LiqguardError('TOO_MANY_REQUESTS', `more than ${cfg.perSecond} requests/s (burst ${cfg.burst}) for this API key`);
+        const msg = `more than ${cfg.perSecond} requests/s (burst ${cfg.burst}) for this API key`;
+        throw new LiqguardError('TOO_MANY_REQUESTS', msg);
       }
     });
   }
