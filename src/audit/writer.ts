@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { AuditAppender, AuditEventType } from '../core/stages.js';
 import { AUDIT_VERSION, ENVELOPE_KEYS, sha256Hex } from './canonical.js';
+import { compactDecision, COMPACT_VERSION } from './compact.js';
 import { INSTANCE_RE, segmentName, utcDay, type SegmentFile } from './files.js';
 import { AUDIT_EVENT_TYPES, type AuditBodies, type ChainBreak } from './records.js';
 import { canonicalObject, createRedactor, type Redactor } from './redact.js';
@@ -30,6 +31,8 @@ export interface AuditLogOptions {
    * leaves it as is and starts a new segment whose first record documents the break. */
   readonly onTornTail?: 'refuse' | 'seal';
   readonly version?: string; // liqguard version for the seal record
+  /** Record format: 2 (default) writes decision records compact as v2 (see compact.ts), 1 in full (v1). */
+  readonly format?: 1 | 2;
 }
 
 interface Segment {
@@ -44,6 +47,7 @@ export class AuditLog implements AuditAppender {
   private readonly redactor: Redactor;
   private readonly rotateBytes: number;
   private readonly rotateDaily: boolean;
+  private readonly format: 1 | 2;
   private seq: number;
   private prev: string;
   private lastTs: number;
@@ -64,6 +68,7 @@ export class AuditLog implements AuditAppender {
     }
     this.rotateBytes = opts.rotateBytes ?? 64 * 1024 * 1024;
     this.rotateDaily = opts.rotateDaily ?? true;
+    this.format = opts.format ?? COMPACT_VERSION;
     this.redactor = createRedactor(opts.secrets);
     mkdirSync(opts.dir, { recursive: true });
     const head = findChainHead(opts.dir, opts.instance);
@@ -88,9 +93,12 @@ export class AuditLog implements AuditAppender {
     if (this.closed) throw new LiqguardError('AUDIT_WRITE_FAILED', 'audit log is closed');
     if (this.failure) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
     if (!AUDIT_EVENT_TYPES.includes(type)) throw new LiqguardError('INTERNAL', `unknown audit record type "${type}"`);
+    // Only decision bodies have a compact form; every other record stays v1 byte for byte.
+    const compact = type === 'decision' && this.format === COMPACT_VERSION && !!body && typeof body === 'object' &&
+      !Array.isArray(body);
     let entries: Map<string, string>;
     try {
-      entries = this.redactor.canonicalEntries(body);
+      entries = this.redactor.canonicalEntries(compact ? compactDecision(body as Record<string, unknown>) : body);
     } catch {
       throw new LiqguardError('INTERNAL', `audit ${type} body must be an object`);
     }
@@ -102,8 +110,9 @@ export class AuditLog implements AuditAppender {
     // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
     const ts = Math.max(this.opts.clock.now(), this.lastTs);
     const seq = this.seq + 1;
+    const v = compact ? COMPACT_VERSION : AUDIT_VERSION;
     const envelope = [
-      ['v', AUDIT_VERSION], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev],
+      ['v', v], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev],
     ] as const;
     let head = '';
     for (const [k, v] of envelope) {

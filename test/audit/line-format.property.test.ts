@@ -87,7 +87,7 @@ describe('audit line format: the one-pass writer and legacy v1 lines are the sam
           const items = specs.map((s, i) => ({ type: s.exec ? 'execution' : 'decision', body: bodyOf(s, i + 1) }));
           // a: the current writer; b: legacy lines only.
           const clock = new ManualClock(T0);
-          const log = openLog(a.dir, clock, { secrets: [SECRET] });
+          const log = openLog(a.dir, clock, { secrets: [SECRET], format: 1 });
           const hashes = items.map(({ type, body }) => (clock.advance(1000), log.append(type as 'decision', body).hash));
           await log.close();
           mkdirSync(b.dir, { recursive: true });
@@ -101,7 +101,7 @@ describe('audit line format: the one-pass writer and legacy v1 lines are the sam
           const k = Math.min(cut, items.length); // at least one legacy line
           const head = writeLegacySegment(c.dir, items.slice(0, k), 'audit-gw1-20240301-000001.jsonl', { seq: 0, prev: genesisHash('gw1'), ts: T0 });
           const clock2 = new ManualClock(head.ts);
-          const log2 = openLog(c.dir, clock2, { secrets: [SECRET] });
+          const log2 = openLog(c.dir, clock2, { secrets: [SECRET], format: 1 });
           for (const { type, body } of items.slice(k)) {
             clock2.advance(1000);
             log2.append(type as 'decision', body);
