@@ -62,11 +62,13 @@ export function compactDecision(body: Readonly<Obj>): Obj {
   return out;
 }
 
+const TRACE_KEYS = new Set(['ruleId', 'action', 'mode', 'matched', 'outcome']);
+
 function compactTrace(t: unknown): unknown {
   const o = obj(t);
   if (!o || o.matched !== false || o.outcome !== 'pass') return t;
   if (typeof o.ruleId !== 'string' || typeof o.action !== 'string' || typeof o.mode !== 'string') return t;
-  for (const k in o) if (k !== 'ruleId' && k !== 'action' && k !== 'mode' && k !== 'matched' && k !== 'outcome') return t;
+  for (const k in o) if (!TRACE_KEYS.has(k)) return t;
   return [o.ruleId, o.action, o.mode];
 }
 
