@@ -14,6 +14,7 @@ import { installErrorHandler } from './ingress/error-handler.js';
 import { describeRoute, openapiDocument } from './ingress/openapi.js';
 import { clientErrorHandler, frameworkErrors } from './ingress/framework-errors.js';
 import { installStrictJson } from './ingress/strict-json.js';
+import { installRateLimit, type RateLimitConfig } from './ingress/rate-limit.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes, type RemoteOrders } from './ingress/routes-orders.js';
 import type { Metrics } from './gateway/metrics.js';
@@ -36,6 +37,9 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly health?: () => HealthReport;
   readonly bodyLimit?: number;
+  /** Per-key request rate limit (off when absent); `wallNow` in ms, default performance.now. */
+  readonly rateLimit?: RateLimitConfig;
+  readonly wallNow?: () => number;
   readonly logger?: FastifyServerOptions['logger'] | false;
   /** Further route modules (kill switch, policies, audit, dashboard, exchange-compatible API). */
   readonly plugins?: readonly ((app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>)[];
@@ -57,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installStrictJson(app);
   // Redact credentials from the request log.
   installErrorHandler(app);
+  if (deps.rateLimit) installRateLimit(app, deps.rateLimit, deps.wallNow);
   await app.register(swagger, { openapi: openapiDocument, transform: describeRoute });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

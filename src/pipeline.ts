@@ -52,6 +52,17 @@ export interface PipelineObserver {
   onShadow?(intent: OrderIntent, enforced: Decision, shadow: Decision): void;
   /** A cancel request from a client or operator (counts as a message for rate controls). */
   onCancelRequest?(parent: ParentOrder): void;
+  /** Wall-clock cost of one submit, in seconds (metrics). */
+  onTimings?(t: OrderTimings): void;
+  /** placeOrder sent → answered, per child, in seconds. */
+  onVenueRoundTrip?(venue: string, seconds: number): void;
+}
+
+/** decision: received → decided; audit: the write-ahead record; total: the whole submit. */
+export interface OrderTimings {
+  readonly decisionS: number;
+  readonly auditS: number;
+  readonly totalS: number;
 }
 
 export interface PipelineDeps {
@@ -98,6 +109,8 @@ export class Pipeline {
    * may be sent now has a first venue report. Never throws for a denial. */
   async submit(intent: OrderIntent): Promise<SubmitResult> {
     const { d } = this;
+    // Latency metrics use the process's monotonic clock: d.clock may be replay time.
+    const t0 = performance.now();
     const now = d.clock.now();
     const venue = d.venues.get(intent.venue);
     const instrument = venue?.instrument(intent.symbol);
@@ -144,8 +157,11 @@ export class Pipeline {
     //    order is not sent (the append throws and the caller gets a 503). Throttle slots are
     //    released on every path, including a failing store or observer.
     let parent: ParentOrder;
+    const tDecided = performance.now();
+    let tAudited = tDecided;
     try {
       d.audit.append('decision', decisionAuditBody({ intent, market, score, exposure, decision, tradingState: ts, shadow, waitedMs, scorer: d.scorer() }));
+      tAudited = performance.now();
       parent = d.orders.add(intent, decision, score.regime, now);
       for (const o of d.observers ?? []) {
         o.onDecision?.(intent, decision, score, market);
@@ -167,6 +183,8 @@ export class Pipeline {
     } finally {
       release?.();
     }
+    const t: OrderTimings = { decisionS: (tDecided - t0) / 1000, auditS: (tAudited - tDecided) / 1000, totalS: (performance.now() - t0) / 1000 };
+    for (const o of d.observers ?? []) o.onTimings?.(t);
     return { intentId: intent.intentId, decision, regime: score, order: parent, exposure };
   }
 
@@ -294,7 +312,11 @@ export class Pipeline {
 
   private async place(venue: Venue, req: ChildOrderRequest, i: OrderIntent, send = (r: ChildOrderRequest) => venue.placeOrder(r)): Promise<void> {
     try {
-      this.record(await send(req));
+      const sent = performance.now();
+      const report = await send(req);
+      const seconds = (performance.now() - sent) / 1000;
+      for (const o of this.d.observers ?? []) o.onVenueRoundTrip?.(venue.id, seconds);
+      this.record(report);
     } catch (err) {
       // Adapters map venue failures to reports; anything thrown here is unexpected: end the child.
       this.d.logger?.error({ err, clientOrderId: req.clientOrderId }, 'venue placeOrder threw');

@@ -2,6 +2,7 @@
  * seq), filtered, paginated with an opaque cursor. Bad lines are skipped here; `verify` is the
  * tool that reports them. Relies on ts never decreasing per instance (the writer ensures it). */
 import { LiqguardError } from '../core/errors.js';
+import { expandRecord } from './compact.js';
 import { listSegments, readFirstLine, readLines, type SegmentFile } from './files.js';
 import { recordClient, recordOutcome, recordRules, recordSymbol, type AuditRecord } from './records.js';
 
@@ -69,7 +70,7 @@ async function* instanceRecords(segs: readonly SegmentFile[], afterSeq: number, 
       if (!line.terminated) break;
       let r: AuditRecord;
       try {
-        r = JSON.parse(line.text) as AuditRecord;
+        r = expandRecord(JSON.parse(line.text) as AuditRecord);
       } catch {
         continue;
       }

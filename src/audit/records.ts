@@ -16,7 +16,7 @@ import type {
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'latch', 'alert'];
 
 export interface AuditEnvelope {
-  readonly v: 1;
+  readonly v: 1 | 2; // 2: compact decision bodies (compact.ts), expanded on read
   readonly seq: number; // 1, 2, 3... per instance, continuous across segment files
   readonly ts: number; // epoch ms from the injected clock, never decreasing per instance
   readonly instance: string;

@@ -41,6 +41,10 @@ export interface Redactor {
   normalize(value: unknown): unknown;
   /** normalize() of an object body, plus each top-level key's canonical JSON (for the hash). */
   normalizeBody(body: unknown): NormalizedBody;
+  /** Each top-level key of an object body (redacted, as written) → its canonical JSON, in the
+   * body's order: the same strings as normalizeBody().entries without building the plain copy.
+   * The writer builds both the line and the hashed canonical form from these strings. */
+  canonicalEntries(body: unknown): Map<string, string>;
   /** Replace every registered literal secret inside a string. */
   scrub(text: string): string;
 }
@@ -132,9 +136,80 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     }
     return { value: out, entries };
   };
+  // Hot path of the writer: canonical JSON only (no plain copy), key spellings cached (record keys
+  // repeat; the cache is bounded against key floods). Same rules as walk() above.
+  const keyCache = new Map<string, { json: string; key: string; secret: boolean }>();
+  const keyInfo = (k: string): { json: string; key: string; secret: boolean } => {
+    let e = keyCache.get(k);
+    if (!e) {
+      const key = str(k);
+      e = { json: JSON.stringify(key), key, secret: isSecretKey(k) };
+      if (keyCache.size < 10_000) keyCache.set(k, e);
+    }
+    return e;
+  };
+  const REDACTED_JSON = JSON.stringify(REDACTED);
+  const canon = (value: unknown, ancestors: object[]): string | undefined => {
+    switch (typeof value) {
+      case 'string':
+        return JSON.stringify(str(value));
+      case 'number':
+        return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'bigint':
+        return JSON.stringify(str(value.toString()));
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        return undefined;
+    }
+    if (value === null) return 'null';
+    const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
+    if (typeof obj.toJSON === 'function') return canon(obj.toJSON(), ancestors);
+    if (obj instanceof Error) {
+      const code = (obj as { code?: unknown }).code;
+      return canon({ name: obj.name, message: obj.message, ...(code !== undefined ? { code } : {}) }, ancestors);
+    }
+    if (ancestors.includes(obj)) return '"[Circular]"';
+    ancestors.push(obj);
+    try {
+      if (Array.isArray(obj)) {
+        let out = '[';
+        for (let i = 0; i < obj.length; i++) out += (i ? ',' : '') + (canon(obj[i], ancestors) ?? 'null');
+        return out + ']';
+      }
+      if (obj instanceof Map) return canon(Object.fromEntries(obj), ancestors);
+      if (obj instanceof Set) return canon([...obj], ancestors);
+      return canonicalObject(canonEntries(obj, ancestors));
+    } finally {
+      ancestors.pop();
+    }
+  };
+  const canonEntries = (obj: Record<string, unknown>, ancestors: object[]): Map<string, string> => {
+    const entries = new Map<string, string>();
+    for (const k in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+      const v = obj[k];
+      const info = keyInfo(k);
+      if (info.secret) {
+        if (v !== undefined && v !== null) entries.set(info.key, REDACTED_JSON);
+        continue;
+      }
+      const c = canon(v, ancestors);
+      if (c !== undefined) entries.set(info.key, c);
+    }
+    return entries;
+  };
+  const canonicalEntries = (body: unknown): Map<string, string> => {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new TypeError('audit body must be a plain object');
+    }
+    return canonEntries(body as Record<string, unknown>, [body]);
+  };
   const normalizeBody = (body: unknown): NormalizedBody => {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('audit body must be a plain object');
     return walkEntries(body as Record<string, unknown>, [body]);
   };
-  return { normalize: (v) => walk(v, [])?.[0], normalizeBody, scrub };
+  return { normalize: (v) => walk(v, [])?.[0], normalizeBody, canonicalEntries, scrub };
 }

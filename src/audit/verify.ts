@@ -2,6 +2,7 @@
  * segments. Stops each instance at its first bad line and names it `file:line`. */
 import { basename } from 'node:path';
 import { AUDIT_VERSION, genesisHash, recordHash } from './canonical.js';
+import { COMPACT_VERSION } from './compact.js';
 import { isDirectory, listSegments, parseSegmentName, readLines, type Line, type SegmentFile } from './files.js';
 import type { ChainBreak } from './records.js';
 
@@ -77,7 +78,10 @@ function parseLine(line: Line): Parsed {
   if (!line.terminated) return { ok: false, reason: 'truncated', message: 'last line has no terminating newline: the file was truncated or the writer crashed mid-line' };
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return { ok: false, reason: 'malformed', message: 'not a JSON object' };
   const r = rec as Record<string, unknown>;
-  if (r.v !== AUDIT_VERSION) return { ok: false, reason: 'unsupported_version', message: `envelope version ${JSON.stringify(r.v)} (this verifier reads v${AUDIT_VERSION})` };
+  if (r.v !== AUDIT_VERSION && r.v !== COMPACT_VERSION) {
+    const message = `envelope version ${JSON.stringify(r.v)} (this verifier reads v${AUDIT_VERSION} and v${COMPACT_VERSION})`;
+    return { ok: false, reason: 'unsupported_version', message };
+  }
   const envelopeOk =
     Number.isInteger(r.seq) && (r.seq as number) >= 1 && typeof r.ts === 'number' && Number.isFinite(r.ts) &&
     typeof r.instance === 'string' && typeof r.type === 'string' &&

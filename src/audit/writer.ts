@@ -1,16 +1,17 @@
-/** The append-only, hash-chained audit log. One JSON line per record on a dedicated pino
- * logger with a synchronous destination: when append() returns, the line has been handed to
- * the OS with write(2) (and fsync'ed when `fsync` is on). The app logger is never used. */
-import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+/** The append-only, hash-chained audit log. One JSON line per record, written with write(2) on
+ * the segment's own file descriptor: when append() returns, the line has been handed to the OS
+ * (and fsync'ed when `fsync` is on). The app logger is never used. The body is serialised once:
+ * each top-level value's canonical JSON makes both the line and the hashed canonical form. */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { AuditAppender, AuditEventType } from '../core/stages.js';
 import { AUDIT_VERSION, ENVELOPE_KEYS, sha256Hex } from './canonical.js';
+import { compactDecision, COMPACT_VERSION } from './compact.js';
 import { INSTANCE_RE, segmentName, utcDay, type SegmentFile } from './files.js';
 import { AUDIT_EVENT_TYPES, type AuditBodies, type ChainBreak } from './records.js';
-import { canonicalObject, createRedactor, type NormalizedBody, type Redactor } from './redact.js';
+import { canonicalObject, createRedactor, type Redactor } from './redact.js';
 import { findChainHead } from './resume.js';
 
 
@@ -30,12 +31,13 @@ export interface AuditLogOptions {
    * leaves it as is and starts a new segment whose first record documents the break. */
   readonly onTornTail?: 'refuse' | 'seal';
   readonly version?: string; // liqguard version for the seal record
+  /** Record format: 2 (default) writes decision records compact as v2 (see compact.ts), 1 in full (v1). */
+  readonly format?: 1 | 2;
 }
 
 interface Segment {
   readonly file: SegmentFile;
-  readonly logger: Logger;
-  readonly dest: ReturnType<typeof pino.destination>;
+  readonly fd: number;
   size: number;
 }
 
@@ -45,6 +47,7 @@ export class AuditLog implements AuditAppender {
   private readonly redactor: Redactor;
   private readonly rotateBytes: number;
   private readonly rotateDaily: boolean;
+  private readonly format: 1 | 2;
   private seq: number;
   private prev: string;
   private lastTs: number;
@@ -52,7 +55,6 @@ export class AuditLog implements AuditAppender {
   private current: Segment | undefined;
   private resumable: { file: SegmentFile; size: number } | undefined;
   private failure: Error | undefined;
-  private lastLine = '';
   private closed = false;
 
   /** Opens (or resumes) the chain of `opts.instance` in `opts.dir`. Synchronous. */
@@ -66,6 +68,7 @@ export class AuditLog implements AuditAppender {
     }
     this.rotateBytes = opts.rotateBytes ?? 64 * 1024 * 1024;
     this.rotateDaily = opts.rotateDaily ?? true;
+    this.format = opts.format ?? COMPACT_VERSION;
     this.redactor = createRedactor(opts.secrets);
     mkdirSync(opts.dir, { recursive: true });
     const head = findChainHead(opts.dir, opts.instance);
@@ -90,28 +93,39 @@ export class AuditLog implements AuditAppender {
     if (this.closed) throw new LiqguardError('AUDIT_WRITE_FAILED', 'audit log is closed');
     if (this.failure) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
     if (!AUDIT_EVENT_TYPES.includes(type)) throw new LiqguardError('INTERNAL', `unknown audit record type "${type}"`);
-    let norm: NormalizedBody;
+    // Only decision bodies have a compact form; every other record stays v1 byte for byte.
+    const compact = type === 'decision' && this.format === COMPACT_VERSION && !!body && typeof body === 'object' &&
+      !Array.isArray(body);
+    let entries: Map<string, string>;
     try {
-      norm = this.redactor.normalizeBody(body);
+      entries = this.redactor.canonicalEntries(compact ? compactDecision(body as Record<string, unknown>) : body);
     } catch {
       throw new LiqguardError('INTERNAL', `audit ${type} body must be an object`);
     }
-    for (const k of norm.entries.keys()) {
+    let bodyJson = '';
+    for (const [k, v] of entries) {
       if (RESERVED.has(k)) throw new LiqguardError('INTERNAL', `audit ${type} body uses the reserved envelope key "${k}"`);
+      bodyJson += ',' + JSON.stringify(k) + ':' + v;
     }
     // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
     const ts = Math.max(this.opts.clock.now(), this.lastTs);
     const seq = this.seq + 1;
-    const line = { seq, ts, instance: this.opts.instance, type, prev: this.prev, ...norm.value };
-    // Same bytes as canonicalJson({ v, ...line }) (see canonical.ts), without a second walk.
-    const entries = new Map(norm.entries);
-    for (const [k, v] of [['v', AUDIT_VERSION], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev]] as const) entries.set(k, JSON.stringify(v));
+    const v = compact ? COMPACT_VERSION : AUDIT_VERSION;
+    const envelope = [
+      ['v', v], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev],
+    ] as const;
+    let head = '';
+    for (const [k, v] of envelope) {
+      const json = JSON.stringify(v);
+      entries.set(k, json);
+      head += (head ? ',"' : '{"') + k + '":' + json;
+    }
+    // canonicalJson of the parsed line without hash (see canonical.ts), from the same strings.
     const hash = sha256Hex(this.prev + canonicalObject(entries));
+    const line = head + bodyJson + ',"hash":"' + hash + '"}\n';
     const seg = this.segmentFor(ts);
-    seg.logger.info({ ...line, hash });
-    const failed = this.writeError();
-    if (failed) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`);
-    seg.size += Buffer.byteLength(this.lastLine);
+    const bytes = this.write(seg, line);
+    seg.size += bytes;
     this.seq = seq;
     this.prev = hash;
     this.lastTs = ts;
@@ -130,9 +144,20 @@ export class AuditLog implements AuditAppender {
     await this.closeSegment();
   }
 
-  /** Set by the destination's error listener during a write (a method, so TS does not narrow). */
-  private writeError(): Error | undefined {
-    return this.failure;
+  /** write(2) the whole line (looping on short writes), fsync when configured. A failure is
+   * sticky: the file's state is unknown, so every later append throws until a restart. */
+  private write(seg: Segment, line: string): number {
+    const buf = Buffer.from(line, 'utf8');
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(seg.fd, buf, off, buf.length - off);
+      if (this.opts.fsync) fsyncSync(seg.fd);
+    } catch (err) {
+      this.failure ??= err as Error;
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${why}`);
+    }
+    return buf.length;
   }
 
   private segmentFor(ts: number): Segment {
@@ -156,41 +181,28 @@ export class AuditLog implements AuditAppender {
   }
 
   private openSegment(file: SegmentFile, size: number): Segment {
-    const dest = pino.destination({ dest: file.path, sync: true, fsync: this.opts.fsync ?? false, append: true, mkdir: true });
-    dest.on('error', (err: Error) => {
-      this.failure ??= err;
-    });
-    const logger = pino(
-      {
-        base: null,
-        timestamp: false,
-        // pino writes the level bindings first; they carry the envelope version so that the
-        // line starts `{"v":1,` and carries no level/time/pid/hostname/msg of pino's own.
-        formatters: { level: () => ({ v: AUDIT_VERSION }) },
-        messageKey: '__pino_msg',
-        errorKey: '__pino_err',
-        serializers: { err: (v: unknown) => v },
-        hooks: {
-          streamWrite: (s: string) => {
-            this.lastLine = s;
-            return s;
-          },
-        },
-      },
-      dest,
-    );
-    return { file, logger, dest, size };
+    let fd: number;
+    try {
+      fd = openSync(file.path, 'a');
+    } catch (err) {
+      this.failure ??= err as Error;
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit segment ${file.name} cannot be opened: ${why}`);
+    }
+    return { file, fd, size };
   }
 
   private closeSegment(): Promise<void> {
     const seg = this.current;
     this.current = undefined;
-    if (!seg) return Promise.resolve();
-    return new Promise((resolve) => {
-      seg.dest.once('close', () => resolve());
-      seg.dest.once('error', () => resolve());
-      seg.dest.end();
-    });
+    if (seg) {
+      try {
+        closeSync(seg.fd);
+      } catch {
+        // Every line was already written synchronously; nothing is pending on this descriptor.
+      }
+    }
+    return Promise.resolve();
   }
 }
 

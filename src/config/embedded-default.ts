@@ -11,6 +11,7 @@ server:
   port: 8080             # PORT env overrides
   bodyLimit: 16384
   logLevel: info
+  rateLimit: { perSecond: 2000, burst: 4000 }   # per API key; over it: 429 TOO_MANY_REQUESTS (0 = off)
 clients:
   - id: demo
     apiKey: ${DEMO_API_KEY}   # demo only: real clients use apiKeyEnv

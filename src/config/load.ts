@@ -176,6 +176,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       port,
       bodyLimit: server.bodyLimit ?? 16384,
       logLevel: env.LOG_LEVEL || server.logLevel || 'info',
+      rateLimit: Object.freeze({ perSecond: server.rateLimit?.perSecond ?? 2000, burst: server.rateLimit?.burst ?? 4000 }),
     }),
     clients: Object.freeze(clients),
     venues: Object.freeze(venues),

@@ -22,6 +22,12 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         bodyLimit: { type: 'integer', minimum: 1024, maximum: 1048576 },
         logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+        /** Per-API-key HTTP request rate (token bucket); over it: 429 TOO_MANY_REQUESTS. */
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { perSecond: { type: 'number', minimum: 0 }, burst: { type: 'integer', minimum: 1 } },
+        },
       },
     },
     clients: {

@@ -27,7 +27,7 @@ export interface VenueConfig {
 
 export interface GatewayConfig {
   readonly instance: string;
-  readonly server: { readonly host: string; readonly port: number; readonly bodyLimit: number; readonly logLevel: string };
+  readonly server: { readonly host: string; readonly port: number; readonly bodyLimit: number; readonly logLevel: string; readonly rateLimit: { readonly perSecond: number; readonly burst: number } };
   readonly clients: readonly ClientConfig[];
   readonly venues: readonly VenueConfig[];
   readonly market: {

@@ -207,6 +207,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   bus.subscribe((e) => {
     if (e.type === 'policy' && e.ok) void policySync?.publish();
   });
+  // The regime gauge follows every regime event (the ticker's and decisions'), not only orders.
+  bus.subscribe((e) => (e.type === 'regime' ? metrics.setRegime(e.symbol, e.score) : undefined));
   audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
 
   const orders = new OrderStore();
@@ -316,7 +318,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional, bus });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus, deadman: deadman ?? false });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
+  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, rateLimit: config.server.rateLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
 
   let stopWatch: (() => void) | undefined;
   return {

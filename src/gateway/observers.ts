@@ -1,7 +1,7 @@
 /** Pipeline observers that connect a decision or venue report to the rest of the gateway:
  * metrics, the event bus (stream, dashboard), the stateful policy inputs, shadow-diff records. */
 import type { Clock } from '../core/clock.js';
-import { Decimal } from '../core/decimal.js';
+import { fixedText, maxFixed, mulFixed, mulText, subFixed } from '../core/fixed-point.js';
 import type { AuditAppender } from '../core/stages.js';
 import type { EventBus } from '../core/events.js';
 import { isTerminal } from '../execution/order-store.js';
@@ -23,16 +23,17 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
       if (decision.kind === 'deny') return;
       d.policyState.recordOrder(intent, now);
       const ref = intent.price ? Number(intent.price) : (market.mark ?? market.last ?? 0);
-      d.policyState.openOrder(intent.clientId, intent.intentId, new Decimal(decision.approvedQuantity).mul(ref || 0).toFixed());
+      // Per-order notional on scaled BigInts (exact, equal to decimal.js: test/core/fixed-point).
+      d.policyState.openOrder(intent.clientId, intent.intentId, mulText(decision.approvedQuantity, ref || 0));
     },
     onReport(report, parent) {
       if (!parent) return;
       const intent = parent.intent;
       if (isTerminal(parent.status)) d.policyState.closeOrder(intent.clientId, intent.intentId);
       else {
-        const remaining = new Decimal(parent.decision.approvedQuantity).minus(parent.filledQuantity);
+        const remaining = subFixed(parent.decision.approvedQuantity, parent.filledQuantity);
         const px = Number(intent.price ?? report.avgPrice ?? report.lastFillPrice ?? 0);
-        d.policyState.openOrder(intent.clientId, intent.intentId, Decimal.max(remaining, 0).mul(px).toFixed());
+        d.policyState.openOrder(intent.clientId, intent.intentId, fixedText(mulFixed(maxFixed(remaining, '0'), Number.isFinite(px) ? px : 0)));
       }
     },
     onCancelRequest(parent) {

@@ -26,10 +26,19 @@ describe('audit envelope v1', () => {
   });
 
   it('a decision record for a fixed clock and input equals the golden line', async () => {
-    const log = openLog(dir, new ManualClock(T0));
+    const log = openLog(dir, new ManualClock(T0), { format: 1 }); // v1 is still written on request
     log.append('decision', decisionBody({ n: 1, kind: 'deny', code: 'MAX_ORDER_NOTIONAL', ruleId: 'max-notional' }));
     await log.close();
     const golden = join(import.meta.dirname, 'golden', 'decision-v1.jsonl');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, fileText()); // regenerate deliberately, then review the diff
+    expect(fileText()).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('a v2 (compact) decision record for the same input equals its golden line', async () => {
+    const log = openLog(dir, new ManualClock(T0));
+    log.append('decision', decisionBody({ n: 1, kind: 'deny', code: 'MAX_ORDER_NOTIONAL', ruleId: 'max-notional' }));
+    await log.close();
+    const golden = join(import.meta.dirname, 'golden', 'decision-v2.jsonl');
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, fileText()); // regenerate deliberately, then review the diff
     expect(fileText()).toBe(readFileSync(golden, 'utf8'));
   });

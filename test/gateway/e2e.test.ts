@@ -11,6 +11,7 @@ import { startEmbeddedGateway } from './support.js';
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PACKAGE_ROOT } from '../../src/config/load.js';
+import { expandRecord } from '../../src/audit/compact.js';
 
 let gw: Gateway;
 let url: string;
@@ -32,7 +33,7 @@ const auditLines = () =>
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
     .flatMap((f) => readFileSync(join(varDir, 'audit', f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l));
+    .map((l) => expandRecord(JSON.parse(l))); // v2 decision records are read as their v1 body
 
 describe('gateway end to end on the embedded default', () => {
   it('scores the replayed market: a warm regime with its explanation, not a stub', async () => {
