@@ -38,6 +38,8 @@ async function rawUserStream(): Promise<{ ws: WebSocket; events: Ev[]; key: stri
 beforeAll(async () => {
   h = await startFrontDoorGateway({ policyDir: policyDirWith(SPLIT_RULE) });
   pro = proBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
+  // A ccxt option, not a code change: no REST positions snapshot racing the pushed update.
+  (pro.options as { watchPositions: Record<string, unknown> }).watchPositions.fetchPositionsSnapshot = false;
   await pro.loadMarkets();
 }, 60_000);
 afterAll(async () => {
