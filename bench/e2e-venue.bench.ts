@@ -32,7 +32,7 @@ import type { Venue } from '../src/core/types.js';
 import { createCcxtVenue } from '../src/execution/ccxt/index.js';
 import { buildGateway } from '../src/gateway/gateway.js';
 import { localBinanceUrls } from '../src/market/live/index.js';
-import { startSimulatedVenueServer } from '../src/venue-api/binance/private/simulated-venue-server.js';
+import { startSimulatedVenueServer } from '../src/venue-api/private/simulated-venue-server.js';
 import { ms, pacedLoad } from './lib/paced-load.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);

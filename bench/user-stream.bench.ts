@@ -8,9 +8,9 @@ import { WebSocket } from 'ws';
 import type { BarEvent } from '../src/core/types.js';
 import { ManualClock } from '../src/core/clock.js';
 import { SimulatedExchange } from '../src/execution/simulated/index.js';
-import { buildBinanceServer, EventDrivenMarketDataSource } from '../src/venue-api/binance/index.js';
-import { createPrivateApi } from '../src/venue-api/binance/private/index.js';
-import { signQuery } from '../src/venue-api/binance/signed.js';
+import { buildBinanceServer, EventDrivenMarketDataSource } from '../src/binance-wire/index.js';
+import { createPrivateApi } from '../src/venue-api/private/index.js';
+import { signQuery } from '../src/binance-wire/signed.js';
 
 const N = Number(process.env.N ?? 500);
 const KEY = 'benchKey0001';

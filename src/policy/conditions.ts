@@ -4,10 +4,11 @@ import { Decimal } from '../core/decimal.js';
 import type { Regime, RegimeLabel } from '../core/types.js';
 import type { Facts } from './facts.js';
 import { limitLeaves } from './limit-conditions.js';
+import { MISSING, numCmp, numLeaf, putBounds, round, type Leaf, type Tri } from './leaves.js';
+
+export { MISSING, numLeaf, type Leaf, type Tri } from './leaves.js';
 import type { Comparison, Condition, TimeWindow, Weekday } from './types.js';
 
-export const MISSING = 2 as const;
-export type Tri = boolean | typeof MISSING;
 
 export interface CompiledCondition {
   test(f: Facts): Tri;
@@ -15,7 +16,6 @@ export interface CompiledCondition {
   describe(f: Facts, out: Record<string, string | number | boolean>, all?: boolean): void;
 }
 
-export type Leaf = [test: (f: Facts) => Tri, describe: (f: Facts, out: Record<string, string | number | boolean>) => void];
 
 export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -28,14 +28,6 @@ function globMatcher(globs: readonly string[]): (s: string) => boolean {
   return (s) => exact.has(s) || patterns.some((p) => p.test(s));
 }
 
-/** Number comparison; bounds parsed once. Infinity compares naturally (flat: infinite distance). */
-function numCmp(c: Comparison): (v: number) => boolean {
-  const gt = c.gt !== undefined ? Number(c.gt) : undefined;
-  const gte = c.gte !== undefined ? Number(c.gte) : undefined;
-  const lt = c.lt !== undefined ? Number(c.lt) : undefined;
-  const lte = c.lte !== undefined ? Number(c.lte) : undefined;
-  return (v) => (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte);
-}
 
 /** Exact comparison for order-path values (notional, quantity, exposure), with a float fast
  * path: a bound farther than TOL (relative) from the float estimate is decided in floats (their
@@ -56,30 +48,7 @@ function decCmp(c: Comparison): (approx: number, exact: () => Decimal | undefine
   };
 }
 
-/** A rule fires above a gt/gte bound (the limit is a max) or below a lt/lte bound (a min). */
-function putBounds(name: string, c: Comparison, out: Record<string, string | number | boolean>): void {
-  const put = (k: string, v: string) => (out[k] === undefined ? (out[k] = v) : (out[`${name}${k[0]!.toUpperCase()}${k.slice(1)}`] = v));
-  const max = c.gt ?? c.gte;
-  const min = c.lt ?? c.lte;
-  if (max !== undefined) put('max', max);
-  if (min !== undefined) put('min', min);
-}
-const round = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(8)) : v);
 
-export function numLeaf(name: string, c: Comparison, get: (f: Facts) => number | undefined): Leaf {
-  const cmp = numCmp(c);
-  return [
-    (f) => {
-      const v = get(f);
-      return v === undefined ? MISSING : cmp(v);
-    },
-    (f, out) => {
-      const v = get(f);
-      out[name] = v === undefined ? 'missing' : round(v);
-      putBounds(name, c, out);
-    },
-  ];
-}
 
 function decLeaf(name: string, c: Comparison, get: (f: Facts) => Decimal | undefined, approx: (f: Facts) => number | undefined): Leaf {
   const cmp = decCmp(c);

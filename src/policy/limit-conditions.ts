@@ -1,7 +1,7 @@
 /** Conditions over the hierarchy facts (ctx.limits) and the side-aware regime: daily_pnl,
  * drawdown, margin_ratio, p_adverse, order_to_trade_ratio, cancel_ratio. A missing view or
  * scope is MISSING (the rule's on_missing decides). */
-import { numLeaf, type Leaf } from './conditions.js';
+import { numLeaf, type Leaf } from './leaves.js';
 import type { Facts } from './facts.js';
 import type { Condition, RatioComparison } from './types.js';
 

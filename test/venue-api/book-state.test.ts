@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BookState } from '../../src/venue-api/binance/book-state.js';
-import type { DepthDiff, Level } from '../../src/venue-api/binance/source.js';
+import { BookState } from '../../src/binance-wire/book-state.js';
+import type { DepthDiff, Level } from '../../src/binance-wire/source.js';
 
 const level = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 })).map(([p, q]) => [p, q] as Level);
 type Op = { full: boolean; bids: Level[]; asks: Level[] };

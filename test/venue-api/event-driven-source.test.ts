@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventDrivenMarketDataSource } from '../../src/venue-api/binance/event-driven-source.js';
-import { perpInstrument } from '../../src/venue-api/binance/in-memory-source.js';
-import type { SourceUpdate } from '../../src/venue-api/binance/source.js';
+import { EventDrivenMarketDataSource } from '../../src/binance-wire/event-driven-source.js';
+import { perpInstrument } from '../../src/binance-wire/in-memory-source.js';
+import type { SourceUpdate } from '../../src/binance-wire/source.js';
 
 const BTC = 'BTC/USDT:USDT';
 const inst = perpInstrument('sim', 'BTCUSDT');

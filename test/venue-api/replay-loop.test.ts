@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarEvent } from '../../src/core/types.js';
 import { SimulatedExchange } from '../../src/execution/simulated/index.js';
-import { EventDrivenMarketDataSource } from '../../src/venue-api/binance/index.js';
+import { EventDrivenMarketDataSource } from '../../src/binance-wire/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 
 const BTC = 'BTC/USDT:USDT';

@@ -6,7 +6,7 @@ import net from 'node:net';
 import ccxt from 'ccxt';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { localBinanceUrls } from '../../src/market/live/exchange.js';
-import { buildBinanceServer, InMemoryMarketDataSource, perpInstrument, type BinanceServer } from '../../src/venue-api/binance/index.js';
+import { buildBinanceServer, InMemoryMarketDataSource, perpInstrument, type BinanceServer } from '../../src/binance-wire/index.js';
 
 export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';

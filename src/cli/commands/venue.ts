@@ -3,8 +3,8 @@
  * Bots test offline against it with unchanged ccxt code; only the URLs change. */
 import { EMBEDDED_DEFAULT, type ReplaySpeed } from '../../market/replay/index.js';
 import { localBinanceUrls } from '../../market/live/index.js';
-import { CONTROL_PATH } from '../../venue-api/binance/private/index.js';
-import { startSimulatedVenueServer } from '../../venue-api/binance/private/simulated-venue-server.js';
+import { CONTROL_PATH } from '../../venue-api/private/index.js';
+import { startSimulatedVenueServer } from '../../venue-api/private/simulated-venue-server.js';
 
 /** Used when no credentials are given: the venue is a local simulator, the pair is printed at start. */
 export const DEMO_VENUE_KEY = 'lg_venue_demo_key';

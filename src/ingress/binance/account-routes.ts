@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Decimal } from '../../core/decimal.js';
 import type { AccountState, InstrumentSpec, PositionState } from '../../core/types.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } from './context.js';
 
 /** Leverage shown for a flat position nobody set (Binance's default for new symbols). */

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
-import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
 import { presentAlgoOrder, presentConditionalOrder, submitConditional } from './conditional-wire.js';
 import type { Params } from './order-wire.js';

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
 import { isTerminal } from '../../execution/order-store.js';
-import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
 import { presentBinanceOrder, type Params } from './order-wire.js';
 import { placeBinanceOrder } from './place-order.js';

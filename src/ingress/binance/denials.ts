@@ -11,7 +11,7 @@
  * the whole API", too strong for one order's throttle. */
 import type { DenyCode } from '../../core/deny-codes.js';
 import type { ParentOrder } from '../../execution/order-store.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 
 const RATE_CODES: ReadonlySet<string> = new Set<DenyCode>(['RATE_LIMIT_EXCEEDED', 'MAX_MESSAGE_RATE', 'VENUE_RATE_LIMITED']);
 

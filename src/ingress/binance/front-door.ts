@@ -1,5 +1,5 @@
 /** The Binance USD-M-compatible front door: `binanceFrontDoor(deps).plugin` mounts /fapi/* on the
- * gateway's own HTTP app. Public endpoints reuse the route builders of src/venue-api/binance over
+ * gateway's own HTTP app. Public endpoints reuse the route builders of src/binance-wire over
  * the gateway's market data; signed endpoints authenticate the gateway-issued key and secret and
  * send orders through the one pipeline. Its own fastify scope gives it Binance error bodies and a
  * form-urlencoded body parser (the raw text: the HMAC covers the bytes as sent), without changing
@@ -8,15 +8,15 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { isLiqguardError, LiqguardError } from '../../core/errors.js';
 import type { MarketEvent } from '../../core/types.js';
-import type { BinanceServerContext } from '../../venue-api/binance/context.js';
-import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.js';
-import { FaultState } from '../../venue-api/binance/faults.js';
-import { Formatter } from '../../venue-api/binance/format.js';
-import { registerPublicRoutes } from '../../venue-api/binance/public-routes.js';
-import { keepRawBodies } from '../../venue-api/binance/raw-body.js';
-import { MAX_RECV_WINDOW_MS } from '../../venue-api/binance/signed.js';
-import { WeightMeter } from '../../venue-api/binance/weight.js';
-import { WsHub, type HubStats } from '../../venue-api/binance/ws-hub.js';
+import type { BinanceServerContext } from '../../binance-wire/context.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
+import { FaultState } from '../../binance-wire/faults.js';
+import { Formatter } from '../../binance-wire/format.js';
+import { registerPublicRoutes } from '../../binance-wire/public-routes.js';
+import { keepRawBodies } from '../../binance-wire/raw-body.js';
+import { MAX_RECV_WINDOW_MS } from '../../binance-wire/signed.js';
+import { WeightMeter } from '../../binance-wire/weight.js';
+import { WsHub, type HubStats } from '../../binance-wire/ws-hub.js';
 import type { ApiKeyAuth } from '../auth.js';
 import { toLiqguardError } from '../error-handler.js';
 import { EventBus } from '../../core/events.js';

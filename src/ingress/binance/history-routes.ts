@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Decimal } from '../../core/decimal.js';
 import type { InstrumentSpec } from '../../core/types.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } from './context.js';
 import { presentBinanceOrder, type Params } from './order-wire.js';
 

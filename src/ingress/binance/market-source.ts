@@ -2,19 +2,19 @@
  * a made-up value. Two inputs:
  * - MarketEvents fed through `ingest()` (the gateway's market sink: replay or live feeds) build
  *   klines, mark/funding, open interest, trades and a book exactly as `liqguard venue` serves them
- *   (the EventDrivenMarketDataSource of src/venue-api/binance);
+ *   (the EventDrivenMarketDataSource of src/binance-wire);
  * - until events arrive for a symbol, its mark falls back to the feature view's snapshot (mark,
  *   else last trade/close), so premiumIndex and ticker/price answer from the data the risk checks
  *   use. Everything else then answers as Binance does for a quiet market (empty lists, zeros).
  * The simulated venue has no order book of its own (it fills on an intra-bar price path), so the
- * book is the documented synthetic one of src/venue-api/binance/synthetic-book.ts around the mark:
+ * book is the documented synthetic one of src/binance-wire/synthetic-book.ts around the mark:
  * 20 levels a side, best bid/ask 1 bp from the mark, 50k USDT at the best level growing 25 % per
  * level. A real BookEvent in the feed replaces it. Pushes (subscribe) feed the door's market streams. */
 import type { MarketView } from '../../core/stages.js';
 import type { InstrumentSpec, MarketEvent } from '../../core/types.js';
-import { EventDrivenMarketDataSource } from '../../venue-api/binance/event-driven-source.js';
-import { synthesizeLevels } from '../../venue-api/binance/synthetic-book.js';
-import type { BookSnapshot, FundingRecord, Kline, MarketDataSource, MarkState, OpenInterestPoint, RangeQuery, SourceUpdate, Ticker24h, TradePrint } from '../../venue-api/binance/source.js';
+import { EventDrivenMarketDataSource } from '../../binance-wire/event-driven-source.js';
+import { synthesizeLevels } from '../../binance-wire/synthetic-book.js';
+import type { BookSnapshot, FundingRecord, Kline, MarketDataSource, MarkState, OpenInterestPoint, RangeQuery, SourceUpdate, Ticker24h, TradePrint } from '../../binance-wire/source.js';
 
 export interface GatewayMarketSourceOptions {
   readonly instruments: readonly InstrumentSpec[];

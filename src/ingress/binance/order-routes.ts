@@ -3,12 +3,12 @@
  * calls the pipeline; nothing order-related is decided here. */
 import type { FastifyInstance } from 'fastify';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
-import { BinanceApiError, binanceErrors } from '../../venue-api/binance/errors.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { parseOrderBody } from '../order-body.js';
 import { toIntent } from '../routes-orders.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
 import { rejectionOf } from './denials.js';
-import { isConditionalType } from '../../venue-api/binance/conditional-params.js';
+import { isConditionalType } from '../../binance-wire/conditional-params.js';
 import { placeConditionalOrder } from './algo-routes.js';
 import { presentConditionalOrder } from './conditional-wire.js';
 import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';

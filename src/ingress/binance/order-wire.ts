@@ -4,8 +4,8 @@
 import { Decimal } from '../../core/decimal.js';
 import type { InstrumentSpec, OrderStatus } from '../../core/types.js';
 import type { ParentOrder } from '../../execution/order-store.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
-import { binanceStatus, PLAIN_ORDER_FIELDS } from '../../venue-api/binance/private/shapes.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
+import { binanceStatus, PLAIN_ORDER_FIELDS } from '../../binance-wire/order-shapes.js';
 
 /** Binance order status of a parent (`pending`: accepted, children not sent yet, is NEW):
  * the venue API's own mapping, so the two Binance surfaces cannot drift apart. */

@@ -2,7 +2,7 @@
  * the Binance error (denial, venue rejection, bad parameter). batchOrders uses it for each order;
  * it mirrors the single-order route of order-routes.ts. */
 import type { ClientConfig } from '../../config/types.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 import { parseOrderBody } from '../order-body.js';
 import { toIntent } from '../routes-orders.js';
 import { instrumentOf, type FrontDoorContext } from './context.js';

@@ -7,8 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
 import type { EventBus } from '../../core/events.js';
-import { BinanceApiError } from '../../venue-api/binance/errors.js';
-import type { WsHub } from '../../venue-api/binance/ws-hub.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
+import type { WsHub } from '../../binance-wire/ws-hub.js';
 import type { FrontDoorContext } from './context.js';
 import type { ListenKeys } from './listen-keys.js';
 import { accountUpdate } from './user-events.js';

@@ -8,8 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { LISTEN_KEY_SHAPE, type WsHub } from '../../venue-api/binance/ws-hub.js';
-import { parseStream } from '../../venue-api/binance/ws-streams.js';
+import { LISTEN_KEY_SHAPE, type WsHub } from '../../binance-wire/ws-hub.js';
+import { parseStream } from '../../binance-wire/ws-streams.js';
 import type { ListenKeys } from './listen-keys.js';
 
 const BINANCE_PATH = /^\/(?:(?:public|market|private)\/)?(ws|stream)(?:\/(.*))?$/;

@@ -6,8 +6,8 @@ import { triggerCheck, type TriggerSpec } from '../../../src/core/conditional.js
 import { Decimal } from '../../../src/core/decimal.js';
 import type { Decision, OrderIntent } from '../../../src/core/types.js';
 import { atTriggerPrice, protectiveDecision, PROTECTIVE_RULE } from '../../../src/policy/protective-conditional.js';
-import { parseConditional } from '../../../src/venue-api/binance/conditional-params.js';
-import { BinanceApiError } from '../../../src/venue-api/binance/errors.js';
+import { parseConditional } from '../../../src/binance-wire/conditional-params.js';
+import { BinanceApiError } from '../../../src/binance-wire/errors.js';
 
 const price = fc.integer({ min: 1, max: 10_000_000 }).map((n) => new Decimal(n).div(100));
 const side = fc.constantFrom<'buy' | 'sell'>('buy', 'sell');

@@ -5,7 +5,7 @@ import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../../../src/config/embedded-default.js';
 import type { SimulatedVenue } from '../../../src/execution/simulated/index.js';
-import { signQuery } from '../../../src/venue-api/binance/signed.js';
+import { signQuery } from '../../../src/binance-wire/signed.js';
 import { ccxtBot, policyDirWith, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';

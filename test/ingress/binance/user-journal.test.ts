@@ -8,7 +8,7 @@ import { parseBatch } from '../../../src/ingress/binance/batch-orders.js';
 import { ListenKeys } from '../../../src/ingress/binance/listen-keys.js';
 import { applyFill, FLAT } from '../../../src/ingress/binance/position-ledger.js';
 import { refusalOf } from '../../../src/ingress/binance/ws-door.js';
-import { BinanceApiError } from '../../../src/venue-api/binance/errors.js';
+import { BinanceApiError } from '../../../src/binance-wire/errors.js';
 
 const fill = fc.record({
   side: fc.constantFrom('buy' as const, 'sell' as const),

@@ -7,7 +7,7 @@ import type { ParentOrder } from '../../../src/execution/order-store.js';
 import { OrderIdMap, presentBinanceOrder, rejectionOf } from '../../../src/ingress/binance/index.js';
 import { binanceOrderBody } from '../../../src/ingress/binance/order-wire.js';
 import { parseOrderBody } from '../../../src/ingress/order-body.js';
-import { BinanceApiError } from '../../../src/venue-api/binance/errors.js';
+import { BinanceApiError } from '../../../src/binance-wire/errors.js';
 
 const INST: InstrumentSpec = { venue: 'sim', symbol: 'BTC/USDT:USDT', venueSymbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.1', stepSize: '0.001', minQty: '0.001', maxQty: '1000', minNotional: '100', maxLeverage: 125, brackets: [] };
 

@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { signQuery } from '../../../src/venue-api/binance/signed.js';
+import { signQuery } from '../../../src/binance-wire/signed.js';
 import { KEY, SECRET, ccxtClient, startTestVenue, type TestVenue } from './support.js';
 
 let v: TestVenue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hmacHex, signQuery, verifySignedRequest, type SignedRequestInput } from '../../../src/venue-api/binance/signed.js';
+import { hmacHex, signQuery, verifySignedRequest, type SignedRequestInput } from '../../../src/binance-wire/signed.js';
 
 const KEY = 'testKey123';
 const SECRET = 's3cret';

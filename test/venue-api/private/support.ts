@@ -6,8 +6,8 @@ import { ManualClock } from '../../../src/core/clock.js';
 import type { BarEvent } from '../../../src/core/types.js';
 import { SimulatedExchange } from '../../../src/execution/simulated/index.js';
 import { localBinanceUrls } from '../../../src/market/live/index.js';
-import { buildBinanceServer, EventDrivenMarketDataSource } from '../../../src/venue-api/binance/index.js';
-import { createPrivateApi, type PrivateApi } from '../../../src/venue-api/binance/private/index.js';
+import { buildBinanceServer, EventDrivenMarketDataSource } from '../../../src/binance-wire/index.js';
+import { createPrivateApi, type PrivateApi } from '../../../src/venue-api/private/index.js';
 
 export const KEY = 'testKey0001';
 export const SECRET = 'testSecret0001';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_VENUE_KEY, DEMO_VENUE_SECRET, parseVenueArgs } from '../../../src/cli/commands/venue.js';
 import { localBinanceUrls } from '../../../src/market/live/index.js';
-import { startSimulatedVenueServer } from '../../../src/venue-api/binance/private/simulated-venue-server.js';
+import { startSimulatedVenueServer } from '../../../src/venue-api/private/simulated-venue-server.js';
 import { ccxtClient } from './support.js';
 
 describe('liqguard venue arguments', () => {

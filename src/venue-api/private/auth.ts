@@ -2,9 +2,9 @@
  * to simulated-exchange accounts. The HMAC window runs on the wall clock (clients sign with
  * their own clock), independent of the replay clock that drives the exchange. */
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../../core/clock.js';
-import { BinanceApiError } from '../errors.js';
-import { signedErrors, verifySignedRequest } from '../signed.js';
+import type { Clock } from '../../core/clock.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
+import { signedErrors, verifySignedRequest } from '../../binance-wire/signed.js';
 
 export interface ApiKeyConfig {
   readonly apiKey: string;

@@ -2,7 +2,7 @@
  * (the event-driven source fed by replay or the simulated venue, an in-memory test source).
  * Market data are numbers (never on the order path); the server formats them as Binance does.
  * Symbols here are venue ids (BTCUSDT); instruments carry both forms. */
-import type { InstrumentSpec } from '../../core/types.js';
+import type { InstrumentSpec } from '../core/types.js';
 
 export type Level = readonly [price: number, qty: number];
 

@@ -1,13 +1,13 @@
 /** `liqguard venue` without the CLI: real history from data/ replayed on a timer into a
  * SimulatedExchange and an EventDrivenMarketDataSource, served over the Binance USD-M-compatible
  * REST + websocket API with the private routes. Also used by tests and benchmarks. */
-import type { Clock } from '../../../core/clock.js';
-import { systemClock } from '../../../core/clock.js';
-import type { MarketEvent } from '../../../core/types.js';
-import { buildInstruments, SimulatedExchange } from '../../../execution/simulated/index.js';
-import { createReplayFeed, TimedReplay, type ReplaySpeed } from '../../../market/replay/index.js';
-import { EventDrivenMarketDataSource } from '../event-driven-source.js';
-import { buildBinanceServer, type BinanceServer } from '../server.js';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import type { MarketEvent } from '../../core/types.js';
+import { buildInstruments, SimulatedExchange } from '../../execution/simulated/index.js';
+import { createReplayFeed, TimedReplay, type ReplaySpeed } from '../../market/replay/index.js';
+import { EventDrivenMarketDataSource } from '../../binance-wire/event-driven-source.js';
+import { buildBinanceServer, type BinanceServer } from '../../binance-wire/server.js';
 import type { ApiKeyConfig } from './auth.js';
 import { createPrivateApi, type OrderLimits, type PrivateApi } from './index.js';
 

@@ -1,7 +1,7 @@
 /** An in-memory source for tests and demos: the event-driven source with a book synthesised
  * around the mark, plus helpers that turn one call into the MarketEvents a feed would send. */
-import type { Clock } from '../../core/clock.js';
-import type { InstrumentSpec, Side } from '../../core/types.js';
+import type { Clock } from '../core/clock.js';
+import type { InstrumentSpec, Side } from '../core/types.js';
 import { EventDrivenMarketDataSource } from './event-driven-source.js';
 import type { SyntheticBookOptions } from './synthetic-book.js';
 

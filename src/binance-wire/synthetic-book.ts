@@ -1,7 +1,7 @@
 /** A deterministic book around a mark price, on the instrument's tick and lot grid. Used when a
  * feed has bars and marks but no depth (replay of klines), so clients still see a book whose
  * mid tracks the mark. It is not a model of real liquidity. */
-import type { InstrumentSpec } from '../../core/types.js';
+import type { InstrumentSpec } from '../core/types.js';
 import type { Level } from './source.js';
 
 export interface SyntheticBookOptions {

@@ -1,7 +1,7 @@
 /** /fapi/v1/exchangeInfo built from core InstrumentSpecs: the fields and filters ccxt's
  * binanceusdm loadMarkets() reads (contractType, marginAsset, PRICE_FILTER, LOT_SIZE,
  * MARKET_LOT_SIZE, MIN_NOTIONAL, precisions), plus Binance's constant fields. */
-import type { InstrumentSpec } from '../../core/types.js';
+import type { InstrumentSpec } from '../core/types.js';
 import { decimalsOf } from './synthetic-book.js';
 
 const PERPETUAL_DELIVERY = 4_133_404_800_000; // Binance's "no expiry" date

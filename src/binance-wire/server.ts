@@ -3,8 +3,8 @@
  * (registerPublicRoutes here; issue 6 adds the signed private routes through `routes`), and a
  * control object drives fault drills. Nothing listens until listen() is called. */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Clock } from '../../core/clock.js';
-import { systemClock } from '../../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import type { BinanceServerContext, RouteModule } from './context.js';
 import { BinanceApiError, binanceErrors } from './errors.js';
 import { FaultState, type RestFault, type SilenceFilter } from './faults.js';

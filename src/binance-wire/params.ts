@@ -1,7 +1,7 @@
 /** Query-parameter checks with Binance's error codes. */
 import { binanceErrors } from './errors.js';
 import type { MarketDataSource } from './source.js';
-import type { InstrumentSpec } from '../../core/types.js';
+import type { InstrumentSpec } from '../core/types.js';
 
 export type Query = Readonly<Record<string, string | string[] | undefined>>;
 

@@ -1,6 +1,6 @@
 /** New-order counts per account in 10 s and 1 min windows (X-MBX-ORDER-COUNT-10S / -1M), as
  * Binance USD-M reports them; over a limit answers 429 / -1015. */
-import { BinanceApiError } from '../errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 
 export interface OrderLimits {
   readonly per10s: number;

@@ -1,21 +1,9 @@
 /** What the Binance order JSON needs beyond an ExecutionReport (type, timeInForce, limit price,
  * creation time), kept per order placed through the API, and the orderId → clientOrderId index
  * for lookups by orderId. Bounded: the oldest terminal entries go first. */
-import type { OrderType, TimeInForce } from '../../../core/types.js';
+import type { OrderMeta } from '../../binance-wire/order-shapes.js';
 
-export interface OrderMeta {
-  readonly account: string;
-  readonly orderId: number;
-  readonly clientOrderId: string;
-  readonly symbol: string; // ccxt unified
-  readonly type: OrderType;
-  readonly timeInForce: TimeInForce;
-  readonly price?: string;
-  readonly reduceOnly: boolean;
-  readonly time: number;
-  /** Cumulative fee already reported on the user stream (for per-fill commissions). */
-  reportedFee: string;
-}
+export type { OrderMeta };
 
 export class OrderBookKeeping {
   private readonly byClient = new Map<string, OrderMeta>();

@@ -2,11 +2,11 @@
  * marginType, leverageBracket. Positions, balances and margins come from the simulated
  * exchange's AccountState (src/account arithmetic). */
 import type { FastifyInstance } from 'fastify';
-import { charge, type BinanceServerContext } from '../context.js';
-import { BinanceApiError, binanceErrors } from '../errors.js';
+import { charge, type BinanceServerContext } from '../../binance-wire/context.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { authenticate } from './auth.js';
 import { instrumentOf, positionViews, venueReject, type PrivateContext } from './context.js';
-import { accountV2, accountV3, balanceRows, positionRiskV2, positionRiskV3 } from './shapes.js';
+import { accountV2, accountV3, balanceRows, positionRiskV2, positionRiskV3 } from '../../binance-wire/order-shapes.js';
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: BinanceServerContext, pc: PrivateContext): void {
   const views = (account: string, symbol: string | undefined) => positionViews(pc, account, symbol !== undefined ? instrumentOf(pc, symbol) : undefined);

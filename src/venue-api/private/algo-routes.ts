@@ -4,16 +4,16 @@
  * simulated exchange holds them and triggers them on its mark or last price. A test hook,
  * POST /_liqguard/mark, moves a symbol's mark price (served with the fault control endpoint). */
 import type { FastifyInstance } from 'fastify';
-import { binanceConditionalType } from '../../../core/conditional.js';
-import type { ExecutionReport, InstrumentSpec } from '../../../core/types.js';
-import type { SimConditional } from '../../../execution/simulated/index.js';
-import { parseConditional } from '../conditional-params.js';
-import { charge, type BinanceServerContext } from '../context.js';
-import { BinanceApiError, binanceErrors } from '../errors.js';
+import { binanceConditionalType } from '../../core/conditional.js';
+import type { ExecutionReport, InstrumentSpec } from '../../core/types.js';
+import type { SimConditional } from '../../execution/simulated/index.js';
+import { parseConditional } from '../../binance-wire/conditional-params.js';
+import { charge, type BinanceServerContext } from '../../binance-wire/context.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import type { Authed } from './auth.js';
 import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
-import { binanceStatus, fp, fq } from './shapes.js';
+import { binanceStatus, fp, fq } from '../../binance-wire/order-shapes.js';
 
 export const MARK_HOOK_PATH = '/_liqguard/mark';
 

@@ -1,11 +1,10 @@
 /** Binance USD-M JSON shapes of orders, positions, balances and user-data events, built from the
  * simulated exchange's ExecutionReports and AccountState. Field names and value kinds follow
  * Binance (strings for decimals, numbers for ids and times) so ccxt's parsers accept them. */
-import { maintenanceMargin } from '../../../account/margin.js';
-import { Decimal } from '../../../core/decimal.js';
-import type { AccountState, ExecutionReport, InstrumentSpec, OrderStatus, PositionState } from '../../../core/types.js';
-import { decimalsOf } from '../synthetic-book.js';
-import type { OrderMeta } from './order-book-keeping.js';
+import { maintenanceMargin } from '../account/margin.js';
+import { Decimal } from '../core/decimal.js';
+import type { AccountState, ExecutionReport, InstrumentSpec, OrderStatus, OrderType, PositionState, TimeInForce } from '../core/types.js';
+import { decimalsOf } from './synthetic-book.js';
 
 const STATUS: Readonly<Record<OrderStatus, string>> = {
   pending: 'NEW',
@@ -247,4 +246,19 @@ export function balanceRows(a: AccountState, views: readonly PositionView[], ass
       updateTime: now,
     },
   ];
+}
+
+/** What the venue keeps of an order beyond its execution reports (ids, type, time, fees reported). */
+export interface OrderMeta {
+  readonly account: string;
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly symbol: string; // ccxt unified
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly price?: string;
+  readonly reduceOnly: boolean;
+  readonly time: number;
+  /** Cumulative fee already reported on the user stream (for per-fill commissions). */
+  reportedFee: string;
 }

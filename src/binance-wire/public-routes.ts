@@ -1,6 +1,6 @@
 /** Public USD-M market-data endpoints (/fapi/v1/*, /futures/data/*), answers shaped as Binance's. */
 import type { FastifyInstance } from 'fastify';
-import type { InstrumentSpec } from '../../core/types.js';
+import type { InstrumentSpec } from '../core/types.js';
 import { charge, type BinanceServerContext } from './context.js';
 import { binanceErrors } from './errors.js';
 import { exchangeInfo } from './exchange-info.js';

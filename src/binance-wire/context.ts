@@ -1,7 +1,7 @@
 /** What every route module receives. Private routes (issue 6: HMAC-signed order/account
  * endpoints over the simulated exchange) are another RouteModule registered with the same ctx. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { binanceErrors } from './errors.js';
 import type { FaultState } from './faults.js';
 import type { Formatter } from './format.js';

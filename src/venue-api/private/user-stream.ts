@@ -3,13 +3,13 @@
  * account's listen keys, and every fill an ACCOUNT_UPDATE (balance + that symbol's position). */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Decimal } from '../../../core/decimal.js';
-import type { ExecutionReport } from '../../../core/types.js';
-import type { ReportOrigin } from '../../../execution/simulated/index.js';
-import { charge, type BinanceServerContext } from '../context.js';
+import { Decimal } from '../../core/decimal.js';
+import type { ExecutionReport } from '../../core/types.js';
+import type { ReportOrigin } from '../../execution/simulated/index.js';
+import { charge, type BinanceServerContext } from '../../binance-wire/context.js';
 import { apiKeyOnly } from './auth.js';
 import { positionViews, type PrivateContext } from './context.js';
-import { binanceStatus, fp, fq } from './shapes.js';
+import { binanceStatus, fp, fq } from '../../binance-wire/order-shapes.js';
 
 const LISTEN_KEY_TTL_MS = 60 * 60_000;
 

@@ -9,5 +9,3 @@ export { InMemoryMarketDataSource, perpInstrument, type InMemorySourceOptions } 
 export type { SyntheticBookOptions } from './synthetic-book.js';
 export { BookState } from './book-state.js';
 export { verifySignedRequest, signQuery, hmacHex, signedErrors, DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS, type SignedRequestInput, type SignedRequestResult } from './signed.js';
-export { createPrivateApi, PrivateFaults, parseFault, CONTROL_PATH, DEFAULT_ORDER_LIMITS, type PrivateApi, type PrivateApiOptions, type Fault, type FaultCounts, type ApiKeyConfig, type OrderLimits } from './private/index.js';
-export { startSimulatedVenueServer, type SimulatedVenueServer, type SimulatedVenueServerOptions } from './private/simulated-venue-server.js';

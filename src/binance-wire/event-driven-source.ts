@@ -2,7 +2,7 @@
  * replay, the simulated venue, a test script) can drive the Binance-compatible server.
  * Where a feed lacks a stream the server needs, the source derives it and says so:
  * mark from bar closes (`markFromBars`), a book synthesised around the mark (`synthesizeBook`). */
-import type { InstrumentSpec, MarketEvent } from '../../core/types.js';
+import type { InstrumentSpec, MarketEvent } from '../core/types.js';
 import { BookState } from './book-state.js';
 import { KlineStore, selectRange } from './kline-store.js';
 import { synthesizeLevels, type SyntheticBookOptions } from './synthetic-book.js';

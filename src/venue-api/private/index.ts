@@ -1,11 +1,11 @@
 /** Private (signed) Binance USD-M routes over a SimulatedExchange, plus fault injection. Pass
  * `api.routes` to buildBinanceServer({ routes: [api.routes] }). See ../../README.md. */
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../../core/clock.js';
-import { systemClock } from '../../../core/clock.js';
-import type { SimulatedExchange } from '../../../execution/simulated/index.js';
-import type { BinanceServerContext, RouteModule } from '../context.js';
-import { keepRawBodies } from '../raw-body.js';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import type { SimulatedExchange } from '../../execution/simulated/index.js';
+import type { BinanceServerContext, RouteModule } from '../../binance-wire/context.js';
+import { keepRawBodies } from '../../binance-wire/raw-body.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerAlgoRoutes } from './algo-routes.js';
 import { KeyStore, type ApiKeyConfig } from './auth.js';

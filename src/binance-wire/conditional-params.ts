@@ -2,8 +2,8 @@
  * with a conditional type) parsed into a trigger spec and the order it becomes. Shared by
  * `liqguard venue` and the gateway's front door, so both doors accept the same orders with the
  * same error codes. */
-import type { TriggerSpec } from '../../core/conditional.js';
-import type { OrderType, Side, TimeInForce } from '../../core/types.js';
+import type { TriggerSpec } from '../core/conditional.js';
+import type { OrderType, Side, TimeInForce } from '../core/types.js';
 import { BinanceApiError, binanceErrors } from './errors.js';
 
 export const CONDITIONAL_TYPES = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'] as const;

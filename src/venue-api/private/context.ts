@@ -1,12 +1,12 @@
 /** What the private route modules share. */
-import type { Clock } from '../../../core/clock.js';
-import type { InstrumentSpec } from '../../../core/types.js';
-import type { SimulatedExchange } from '../../../execution/simulated/index.js';
-import { BinanceApiError, binanceErrors } from '../errors.js';
+import type { Clock } from '../../core/clock.js';
+import type { InstrumentSpec } from '../../core/types.js';
+import type { SimulatedExchange } from '../../execution/simulated/index.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import type { KeyStore } from './auth.js';
 import type { OrderBookKeeping } from './order-book-keeping.js';
 import type { OrderCounter } from './order-counter.js';
-import type { PositionView } from './shapes.js';
+import type { PositionView } from '../../binance-wire/order-shapes.js';
 
 export interface PrivateContext {
   readonly exchange: SimulatedExchange;

@@ -3,15 +3,15 @@
  * the simulated exchange become Binance error bodies with its codes. */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChildOrderRequest, ExecutionReport, InstrumentSpec, TimeInForce } from '../../../core/types.js';
-import { charge, type BinanceServerContext } from '../context.js';
-import { BinanceApiError, binanceErrors } from '../errors.js';
-import { isConditionalType } from '../conditional-params.js';
+import type { ChildOrderRequest, ExecutionReport, InstrumentSpec, TimeInForce } from '../../core/types.js';
+import { charge, type BinanceServerContext } from '../../binance-wire/context.js';
+import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
+import { isConditionalType } from '../../binance-wire/conditional-params.js';
 import { conditionalOrderJson, placeLegacyConditional } from './algo-routes.js';
 import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import type { PrivateFaults } from './faults.js';
-import { orderJson } from './shapes.js';
+import { orderJson } from '../../binance-wire/order-shapes.js';
 
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTX'];
 
