@@ -18,21 +18,47 @@ const N_FSYNC = Number(process.env.BENCH_AUDIT_N_FSYNC ?? 2_000);
 
 /** The fixture body grown to the embedded default's shape: unmatched rules and missing features. */
 function realistic(i: number): ReturnType<typeof decisionBody> {
-  const b = decisionBody({ n: i + 1, kind: i % 4 === 0 ? 'deny' : 'accept', ...(i % 4 === 0 ? { code: 'MAX_ORDER_NOTIONAL' as const } : {}) });
-  const rules = Array.from({ length: 14 }, (_, k) => ({ ruleId: `rule-${k}-allow-list`, action: 'reject' as const, mode: 'enforce' as const, matched: false, outcome: 'pass' as const }));
+  const b = decisionBody({
+    n: i + 1,
+    kind: i % 4 === 0 ? 'deny' : 'accept',
+    ...(i % 4 === 0 ? { code: 'MAX_ORDER_NOTIONAL' as const } : {}),
+  });
+  const rules = Array.from({ length: 14 }, (_, k) => ({
+    ruleId: `rule-${k}-allow-list`,
+    action: 'reject' as const,
+    mode: 'enforce' as const,
+    matched: false,
+    outcome: 'pass' as const,
+  }));
   const names = Array.from({ length: 45 }, (_, k) => `feature_${k}_24`);
   const missing = names.filter((_, k) => k % 5 < 2);
   const features = Object.fromEntries(names.map((f, k) => [f, missing.includes(f) ? null : 0.0123456789 * (k + i)]));
-  return { ...b, decision: { ...b.decision, trace: [...rules, ...b.decision.trace] }, market: { ...b.market, features, missing } };
+  return {
+    ...b,
+    decision: { ...b.decision, trace: [...rules, ...b.decision.trace] },
+    market: { ...b.market, features, missing },
+  };
 }
 
 async function runCase(label: string, n: number, fsync: boolean, format: 1 | 2 = 2): Promise<string> {
   const dir = mkdtempSync(join(process.env.BENCH_AUDIT_DIR ?? tmpdir(), 'lg-audit-bench-'));
   const clock = new ManualClock(Date.UTC(2024, 2, 1));
-  const log = AuditLog.open({ dir, instance: 'bench', clock, fsync, format, rotateBytes: 16 * 1024 * 1024, secrets: ['bench-secret-value-1', 'bench-secret-value-2'] });
+  const log = AuditLog.open({
+    dir,
+    instance: 'bench',
+    clock,
+    fsync,
+    format,
+    rotateBytes: 16 * 1024 * 1024,
+    secrets: ['bench-secret-value-1', 'bench-secret-value-2'],
+  });
   const bodies = Array.from({ length: 64 }, (_, i) => realistic(i));
   for (let i = 0; i < 500; i++) log.append('decision', bodies[i % 64]!); // warm-up
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 10_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
@@ -61,7 +87,9 @@ async function runCase(label: string, n: number, fsync: boolean, format: 1 | 2 =
 }
 
 async function main(): Promise<void> {
-  console.log(`audit append, decision records of ~${JSON.stringify(realistic(1)).length} bytes of body (v1), synchronous write(2)`);
+  console.log(
+    `audit append, decision records of ~${JSON.stringify(realistic(1)).length} bytes of body (v1), synchronous write(2)`,
+  );
   for (let r = 0; r < 2; r++) {
     console.log(await runCase('v1 full, fsync off', N, false, 1));
     console.log(await runCase('v2 compact, fsync off', N, false, 2));

@@ -5,7 +5,19 @@
  *   npx tsx bench/cluster.bench.ts [seconds per scenario = 6] [concurrency = 32] */
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { cleanupPrefix, client, clusterConfig, probeRedis, REDIS_URL, runTag, startReplica, tempDir, uniquePrefix, writePolicy, type Replica } from '../test/cluster/support.js';
+import {
+  cleanupPrefix,
+  client,
+  clusterConfig,
+  probeRedis,
+  REDIS_URL,
+  runTag,
+  startReplica,
+  tempDir,
+  uniquePrefix,
+  writePolicy,
+  type Replica,
+} from '../test/cluster/support.js';
 
 const seconds = Number(process.argv[2] ?? 6);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -29,17 +41,35 @@ async function scenario(replicas: number, tag: string): Promise<void> {
   const who = `bench-${tag}`;
   const started: Replica[] = await Promise.all(
     Array.from({ length: replicas }, (_, i) =>
-      startReplica({ instance: `bench-${i}`, auditDir: join(root, 'audit'), stateDir: join(root, `s${i}`), policiesDir: join(root, 'policies'), enforce: 'cluster-test', clients: [client(who)], symbol: SYMBOL, price: 60000, cluster: clusterConfig(REDIS_URL, prefix) }),
+      startReplica({
+        instance: `bench-${i}`,
+        auditDir: join(root, 'audit'),
+        stateDir: join(root, `s${i}`),
+        policiesDir: join(root, 'policies'),
+        enforce: 'cluster-test',
+        clients: [client(who)],
+        symbol: SYMBOL,
+        price: 60000,
+        cluster: clusterConfig(REDIS_URL, prefix),
+      }),
     ),
   );
-  const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const hist = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const headers = { 'x-api-key': `key-${who}`, 'content-type': 'application/json' };
   let done = 0;
   let errors = 0;
   const kinds = new Map<string, number>();
   const send = async (url: string, side: string) => {
     const t0 = performance.now();
-    const r = await fetch(`${url}/v1/orders`, { method: 'POST', headers, body: JSON.stringify({ symbol: SYMBOL, side, type: 'market', quantity: '0.001' }) });
+    const r = await fetch(`${url}/v1/orders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ symbol: SYMBOL, side, type: 'market', quantity: '0.001' }),
+    });
     const body = (await r.json()) as { decision?: { kind: string; code?: string } };
     hist.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1000)));
     const k = r.status === 200 ? (body.decision?.code ?? body.decision?.kind ?? '?') : `http_${r.status}`;
@@ -47,7 +77,9 @@ async function scenario(replicas: number, tag: string): Promise<void> {
     if (r.status !== 200) errors++;
   };
   // Warm-up (JIT, connections, limiter scripts loaded), then measure.
-  await Promise.all(started.map((r) => Promise.all(Array.from({ length: 50 }, (_, i) => send(r.url, i % 2 ? 'sell' : 'buy')))));
+  await Promise.all(
+    started.map((r) => Promise.all(Array.from({ length: 50 }, (_, i) => send(r.url, i % 2 ? 'sell' : 'buy')))),
+  );
   hist.reset();
   kinds.clear();
   errors = 0;
@@ -77,7 +109,9 @@ if (!probe.ok) {
   console.error(`cluster bench: ${probe.reason}; set REDIS_URL`);
   process.exit(1);
 }
-console.log(`cluster bench: ${seconds} s per scenario, ${concurrency} concurrent requests, Redis ${REDIS_URL}, market orders through POST /v1/orders`);
+console.log(
+  `cluster bench: ${seconds} s per scenario, ${concurrency} concurrent requests, Redis ${REDIS_URL}, market orders through POST /v1/orders`,
+);
 const tag = runTag();
 await scenario(1, tag);
 await scenario(2, tag);

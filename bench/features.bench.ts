@@ -13,7 +13,7 @@ const H = 3_600_000;
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 
 let seed = 12345;
-const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 
 const sym = (i: number) => `S${i}/USDT:USDT`;
 
@@ -26,8 +26,29 @@ function slowHour(s: string, h: number, price: number[], i: number): MarketEvent
   const evs: MarketEvent[] = [];
   if (h % 8 === 7) evs.push({ type: 'funding', symbol: s, ts, rate: (rnd() - 0.4) * 2e-4, intervalHours: 8 });
   evs.push({ type: 'openInterest', symbol: s, ts, openInterestValue: 1e9 * (1 + rnd() * 0.01) });
-  evs.push({ type: 'liquidation', symbol: s, ts, side: 'sell', price: NaN, quantity: NaN, notional: rnd() * 1e6, aggregatedMs: H });
-  evs.push({ type: 'bar', symbol: s, ts, openTime: ts - H, intervalMs: H, open: o, high: Math.max(o, c) * 1.002, low: Math.min(o, c) * 0.998, close: c, volume: 1000 * rnd() + 10, takerBuyVolume: 500 * rnd() });
+  evs.push({
+    type: 'liquidation',
+    symbol: s,
+    ts,
+    side: 'sell',
+    price: NaN,
+    quantity: NaN,
+    notional: rnd() * 1e6,
+    aggregatedMs: H,
+  });
+  evs.push({
+    type: 'bar',
+    symbol: s,
+    ts,
+    openTime: ts - H,
+    intervalMs: H,
+    open: o,
+    high: Math.max(o, c) * 1.002,
+    low: Math.min(o, c) * 0.998,
+    close: c,
+    volume: 1000 * rnd() + 10,
+    takerBuyVolume: 500 * rnd(),
+  });
   return evs;
 }
 
@@ -41,7 +62,17 @@ function fastEvents(s: string, h: number, p: number, perHour: number): MarketEve
       const bids = Array.from({ length: 10 }, (_, j) => [p * (1 - 0.0005 * (j + 1)), rnd() * 5] as [number, number]);
       const asks = Array.from({ length: 10 }, (_, j) => [p * (1 + 0.0005 * (j + 1)), rnd() * 5] as [number, number]);
       evs.push({ type: 'book', symbol: s, ts, bids, asks });
-    } else if (r === 1) evs.push({ type: 'mark', symbol: s, ts, markPrice: p * 1.0001, indexPrice: p, lastPrice: p, fundingRate: 1e-4, nextFundingTime: T0 + (h + 8) * H });
+    } else if (r === 1)
+      evs.push({
+        type: 'mark',
+        symbol: s,
+        ts,
+        markPrice: p * 1.0001,
+        indexPrice: p,
+        lastPrice: p,
+        fundingRate: 1e-4,
+        nextFundingTime: T0 + (h + 8) * H,
+      });
     else evs.push({ type: 'trade', symbol: s, ts, price: p, quantity: rnd(), takerSide: rnd() < 0.5 ? 'buy' : 'sell' });
   }
   return evs;
@@ -82,7 +113,11 @@ function run(n: number, quiet = false): void {
     mixEvents += evs.length;
   }
   // snapshot latency (what each order pays), after a fresh event so the vector is recomputed
-  const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: 3 });
+  const hist = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 10_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const tEnd = T0 + (warmHours + mixHours) * H;
   for (let k = 0; k < 20_000; k++) {
     const s = sym(k % n);
@@ -95,10 +130,16 @@ function run(n: number, quiet = false): void {
   const eps = (events: number, ns: bigint) => Math.round(events / (Number(ns) / 1e9));
   if (quiet) return;
   console.log(`symbols=${n}`);
-  console.log(`  bar stream (bars+funding+OI+liquidations): ${barEvents} events, ${eps(barEvents, barNs).toLocaleString('en-US')} events/s`);
-  console.log(`  live-like mix (books 10 lvl, marks, trades + hourly): ${mixEvents} events, ${eps(mixEvents, mixNs).toLocaleString('en-US')} events/s`);
+  console.log(
+    `  bar stream (bars+funding+OI+liquidations): ${barEvents} events, ${eps(barEvents, barNs).toLocaleString('en-US')} events/s`,
+  );
+  console.log(
+    `  live-like mix (books 10 lvl, marks, trades + hourly): ${mixEvents} events, ${eps(mixEvents, mixNs).toLocaleString('en-US')} events/s`,
+  );
   console.log(`  memory per symbol (warm, all windows full): ${((heap1 - heap0) / n / 1024).toFixed(1)} KiB`);
-  console.log(`  snapshot() after an update: p50 ${(hist.getValueAtPercentile(50) / 1000).toFixed(1)} µs, p99 ${(hist.getValueAtPercentile(99) / 1000).toFixed(1)} µs`);
+  console.log(
+    `  snapshot() after an update: p50 ${(hist.getValueAtPercentile(50) / 1000).toFixed(1)} µs, p99 ${(hist.getValueAtPercentile(99) / 1000).toFixed(1)} µs`,
+  );
   if (view.symbols().length !== n) throw new Error('symbol count');
 }
 

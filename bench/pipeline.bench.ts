@@ -12,14 +12,38 @@ import type { OrderIntent } from '../src/core/types.js';
 
 const N = Number(process.env.BENCH_ORDERS ?? 5000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
-const gw = await buildGateway(loadConfig(undefined, { env: { LIQGUARD_VAR: mkdtempSync(join(tmpdir(), 'lg-bench-')) } }), { logger: false });
+const gw = await buildGateway(
+  loadConfig(undefined, { env: { LIQGUARD_VAR: mkdtempSync(join(tmpdir(), 'lg-bench-')) } }),
+  { logger: false },
+);
 await gw.start();
 let n = 0;
-const mk = (): OrderIntent => ({ intentId: `b${n}`, clientOrderId: `b${n}`, clientId: 'demo', account: 'demo', venue: 'sim', symbol: 'ETH/USDT:USDT', side: n++ % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.01', reduceOnly: false, postOnly: false, timeInForce: 'IOC', receivedAt: gw.clock.now(), transport: 'rest' });
+const mk = (): OrderIntent => ({
+  intentId: `b${n}`,
+  clientOrderId: `b${n}`,
+  clientId: 'demo',
+  account: 'demo',
+  venue: 'sim',
+  symbol: 'ETH/USDT:USDT',
+  side: n++ % 2 ? 'sell' : 'buy',
+  type: 'market',
+  quantity: '0.01',
+  reduceOnly: false,
+  postOnly: false,
+  timeInForce: 'IOC',
+  receivedAt: gw.clock.now(),
+  transport: 'rest',
+});
 for (let i = 0; i < 500; i++) await gw.pipeline.submit(mk());
-console.log(`pipeline.submit (scorer ${gw.scorer().id}, policy ${gw.policies.enforcing.id}, audit fsync ${gw.config.audit.fsync}): ${N} orders per run`);
+console.log(
+  `pipeline.submit (scorer ${gw.scorer().id}, policy ${gw.policies.enforcing.id}, audit fsync ${gw.config.audit.fsync}): ${N} orders per run`,
+);
 for (let r = 0; r < REPEATS; r++) {
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 10_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < N; i++) {
@@ -30,6 +54,8 @@ for (let r = 0; r < REPEATS; r++) {
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = (cpu.user + cpu.system) / N;
-  console.log(`  run ${r + 1}: p50 ${h.getValueAtPercentile(50)} µs   p99 ${h.getValueAtPercentile(99)} µs   max ${h.maxValue} µs   ${(N / secs).toFixed(0)} orders/s (one core, sequential)   CPU ${cpuUs.toFixed(0)} µs/order`);
+  console.log(
+    `  run ${r + 1}: p50 ${h.getValueAtPercentile(50)} µs   p99 ${h.getValueAtPercentile(99)} µs   max ${h.maxValue} µs   ${(N / secs).toFixed(0)} orders/s (one core, sequential)   CPU ${cpuUs.toFixed(0)} µs/order`,
+  );
 }
 await gw.close();

@@ -6,7 +6,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ALL = ['http', 'pipeline', 'features', 'scoring', 'policy', 'audit', 'venue', 'e2e-venue', 'cluster', 'user-stream'];
+const ALL = [
+  'http',
+  'pipeline',
+  'features',
+  'scoring',
+  'policy',
+  'audit',
+  'venue',
+  'e2e-venue',
+  'cluster',
+  'user-stream',
+];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {
@@ -16,7 +27,10 @@ for (const name of wanted) {
     continue;
   }
   console.log(`\n== ${name} (${file})`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    stdio: 'inherit',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   if (r.status !== 0) {
     failed++;
     console.log(`!! ${name} exited with ${r.status}`);

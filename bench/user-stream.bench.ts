@@ -18,15 +18,32 @@ const SECRET = 'benchSecret0001';
 const clock = new ManualClock(Date.UTC(2025, 9, 10));
 const exchange = new SimulatedExchange({ clock, venueId: 'binance-sim', initialBalance: '100000000' });
 const source = new EventDrivenMarketDataSource({ instruments: exchange.instruments(), synthesizeBook: {} });
-const api = createPrivateApi({ exchange, keys: [{ apiKey: KEY, secret: SECRET }], orderLimits: { per10s: 1e9, perMinute: 1e9 } });
+const api = createPrivateApi({
+  exchange,
+  keys: [{ apiKey: KEY, secret: SECRET }],
+  orderLimits: { per10s: 1e9, perMinute: 1e9 },
+});
 const server = await buildBinanceServer({ source, clock, routes: [api.routes], weightLimitPerMinute: 1e9 });
 const { httpUrl, wsUrl } = await server.listen({ port: 0 });
-const bar: BarEvent = { type: 'bar', symbol: 'BTC/USDT:USDT', ts: clock.now() + 60_000, openTime: clock.now(), intervalMs: 60_000, open: 100_000, high: 100_050, low: 99_950, close: 100_000, volume: 1e6 };
+const bar: BarEvent = {
+  type: 'bar',
+  symbol: 'BTC/USDT:USDT',
+  ts: clock.now() + 60_000,
+  openTime: clock.now(),
+  intervalMs: 60_000,
+  open: 100_000,
+  high: 100_050,
+  low: 99_950,
+  close: 100_000,
+  volume: 1e6,
+};
 clock.set(bar.ts);
 exchange.ingest(bar);
 source.ingest(bar);
 
-const { listenKey } = (await (await fetch(`${httpUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })).json()) as { listenKey: string };
+const { listenKey } = (await (
+  await fetch(`${httpUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })
+).json()) as { listenKey: string };
 const ws = new WebSocket(`${wsUrl}/ws/${listenKey}`);
 await new Promise((r) => ws.once('open', r));
 const waiting = new Map<number, (at: number, E: number) => void>();
@@ -36,13 +53,23 @@ ws.on('message', (d) => {
   if (m.e === 'ORDER_TRADE_UPDATE' && m.o?.x === 'TRADE') waiting.get(m.o.i)?.(at, m.E);
 });
 
-const hist = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const hist = () =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 const fillToStream = hist();
 const sendToStream = hist();
 const rest = hist();
 let streamFirst = 0;
 for (let i = 0; i < N; i++) {
-  const q = signQuery({ symbol: 'BTCUSDT', side: i % 2 ? 'SELL' : 'BUY', type: 'MARKET', quantity: '0.002', timestamp: String(Date.now()) }, SECRET);
+  const q = signQuery(
+    {
+      symbol: 'BTCUSDT',
+      side: i % 2 ? 'SELL' : 'BUY',
+      type: 'MARKET',
+      quantity: '0.002',
+      timestamp: String(Date.now()),
+    },
+    SECRET,
+  );
   const sent = performance.timeOrigin + performance.now();
   let pushed: { at: number; E: number } | undefined;
   const got = new Promise<void>((resolve) => {
@@ -77,8 +104,14 @@ for (let i = 0; i < N; i++) {
 }
 const ms = (h: hdr.Histogram, p: number) => (h.getValueAtPercentile(p) / 1000).toFixed(2);
 console.log(`user-data stream, ${N} market orders on liqguard venue (fill → ORDER_TRADE_UPDATE received):`);
-console.log(`  fill → received       p50 ${ms(fillToStream, 50)} ms  p99 ${ms(fillToStream, 99)} ms  max ${(fillToStream.maxValue / 1000).toFixed(2)} ms  (E is whole ms: ±1 ms)`);
-console.log(`  order sent → received p50 ${ms(sendToStream, 50)} ms  p99 ${ms(sendToStream, 99)} ms  max ${(sendToStream.maxValue / 1000).toFixed(2)} ms`);
-console.log(`  floor: REST round trip of the same orders p50 ${ms(rest, 50)} ms  p99 ${ms(rest, 99)} ms; push before the REST answer in ${streamFirst}/${N}`);
+console.log(
+  `  fill → received       p50 ${ms(fillToStream, 50)} ms  p99 ${ms(fillToStream, 99)} ms  max ${(fillToStream.maxValue / 1000).toFixed(2)} ms  (E is whole ms: ±1 ms)`,
+);
+console.log(
+  `  order sent → received p50 ${ms(sendToStream, 50)} ms  p99 ${ms(sendToStream, 99)} ms  max ${(sendToStream.maxValue / 1000).toFixed(2)} ms`,
+);
+console.log(
+  `  floor: REST round trip of the same orders p50 ${ms(rest, 50)} ms  p99 ${ms(rest, 99)} ms; push before the REST answer in ${streamFirst}/${N}`,
+);
 ws.close();
 await server.close();

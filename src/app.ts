@@ -67,20 +67,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const auth = new ApiKeyAuth(deps.clients);
   app.addHook('onResponse', async (req, reply) => {
-    deps.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    deps.metrics.httpDuration.observe(
+      { route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness and readiness with per-dependency checks' } }, async (_req, reply) => {
-    const h = deps.health?.() ?? { status: 'ok', checks: {} };
-    void reply.status(h.status === 'failing' ? 503 : 200);
-    return h;
-  });
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
-    void reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], summary: 'Liveness and readiness with per-dependency checks' } },
+    async (_req, reply) => {
+      const h = deps.health?.() ?? { status: 'ok', checks: {} };
+      void reply.status(h.status === 'failing' ? 503 : 200);
+      return h;
+    },
+  );
+  app.get(
+    '/metrics',
+    { schema: { tags: ['ops'], summary: 'Prometheus metrics', hide: false } },
+    async (_req, reply) => {
+      void reply.header('content-type', deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    },
+  );
 
-  registerOrderRoutes(app, { auth, pipeline: deps.pipeline, orders: deps.orders, venues: deps.venues, clock: deps.clock, ids: deps.ids, ...(deps.remoteOrders ? { remote: deps.remoteOrders } : {}) });
+  registerOrderRoutes(app, {
+    auth,
+    pipeline: deps.pipeline,
+    orders: deps.orders,
+    venues: deps.venues,
+    clock: deps.clock,
+    ids: deps.ids,
+    ...(deps.remoteOrders ? { remote: deps.remoteOrders } : {}),
+  });
   registerMarketRoutes(app, { auth, market: deps.market, scorer: deps.scorer, venues: deps.venues, clock: deps.clock });
   for (const plugin of deps.plugins ?? []) await plugin(app, auth);
   return app;

@@ -27,19 +27,28 @@ import type { ConditionalOrderRequest } from './core/conditional.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
 import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './policy/stage-guard.js';
 
-export type ExposureFn = (intent: OrderIntent, instrument: InstrumentSpec, market: MarketSnapshot, score: RegimeScore) => Promise<Exposure>;
+export type ExposureFn = (
+  intent: OrderIntent,
+  instrument: InstrumentSpec,
+  market: MarketSnapshot,
+  score: RegimeScore,
+) => Promise<Exposure>;
 /** Throttle admission; on success the caller holds the slots until release() (after the venue answered). */
-export type AdmissionFn = (throttles: readonly ThrottleRef[]) => Promise<{ ok: true; waitedMs: number; release?: () => void } | { ok: false; waitedMs: number; key: string; ruleId: string }>;
+export type AdmissionFn = (
+  throttles: readonly ThrottleRef[],
+) => Promise<
+  { ok: true; waitedMs: number; release?: () => void } | { ok: false; waitedMs: number; key: string; ruleId: string }
+>;
 
 /** Children whose notBefore lies in the future (split orders) are handed to a scheduler. */
-export interface DeferredDispatcher {
+interface DeferredDispatcher {
   schedule(parent: ParentOrder, send: (index: number) => Promise<void>): void;
   cancel(intentId: string): void;
 }
 
 /** Conditional orders (intent.trigger): which go to the venue as its own conditional order, and
  * the holder that keeps the others and re-evaluates them at trigger (execution/conditional). */
-export interface ConditionalRouting {
+interface ConditionalRouting {
   forwardToVenue(parent: ParentOrder, venue: Venue): boolean;
   hold(parent: ParentOrder): void;
   cancel(intentId: string, reason: string): void;
@@ -59,7 +68,7 @@ export interface PipelineObserver {
 }
 
 /** decision: received → decided; audit: the write-ahead record; total: the whole submit. */
-export interface OrderTimings {
+interface OrderTimings {
   readonly decisionS: number;
   readonly auditS: number;
   readonly totalS: number;
@@ -114,30 +123,60 @@ export class Pipeline {
     const now = d.clock.now();
     const venue = d.venues.get(intent.venue);
     const instrument = venue?.instrument(intent.symbol);
-    if (!venue || !instrument) throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
+    if (!venue || !instrument)
+      throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
 
     // A stage that throws (market view, account read, trading state, policy) answers a stand-in
     // and the order ends in an audited denial naming the stage (fail closed, never a throw).
     const guard = new StageGuard(intent, d.logger);
     // 1. Market state and regime. A scorer failure is an unavailable score: fail closed.
     // A conditional order is evaluated against its trigger price (mark and last set to it).
-    const market = atTriggerPrice(guard.run('market', () => d.market.snapshot(intent.symbol, now), () => unavailableSnapshot(intent.symbol, now)), intent);
+    const market = atTriggerPrice(
+      guard.run(
+        'market',
+        () => d.market.snapshot(intent.symbol, now),
+        () => unavailableSnapshot(intent.symbol, now),
+      ),
+      intent,
+    );
     const score = await this.scoreSafely(market, now);
     // 2. What the order does to the account.
-    const exposure = await guard.runAsync('exposure', () => d.exposure(intent, instrument, market, score), unavailableExposure);
+    const exposure = await guard.runAsync(
+      'exposure',
+      () => d.exposure(intent, instrument, market, score),
+      unavailableExposure,
+    );
     // 3. Trading state (kill switch, halt, reduce-only) for this order's scope.
     const scope = { clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol };
     const ts = guard.run('tradingState', () => d.tradingState.stateFor(scope), unavailableTradingState);
     // Hierarchy facts (PnL, positions, latches) are account state: their failure is ACCOUNT_UNAVAILABLE.
-    const limits = guard.run('exposure', () => d.limits?.(intent, now), () => undefined);
-    const ctx: RiskContext = { intent, instrument, market, score, exposure, tradingState: ts.state, ...(ts.reason ? { tradingStateReason: ts.reason } : {}), now, ...(limits ? { limits } : {}) };
+    const limits = guard.run(
+      'exposure',
+      () => d.limits?.(intent, now),
+      () => undefined,
+    );
+    const ctx: RiskContext = {
+      intent,
+      instrument,
+      market,
+      score,
+      exposure,
+      tradingState: ts.state,
+      ...(ts.reason ? { tradingStateReason: ts.reason } : {}),
+      now,
+      ...(limits ? { limits } : {}),
+    };
     // 4. Policy: a pure function of the context. Guard clauses that need gateway state come first.
     const policy = d.policy();
     let decision = guard.failure
       ? guard.denial(policy)
       : d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
         ? duplicateDecision(intent, policy)
-        : guard.run('policy', () => policy.evaluate(ctx), () => guard.denial(policy));
+        : guard.run(
+            'policy',
+            () => policy.evaluate(ctx),
+            () => guard.denial(policy),
+          );
     // A protective conditional order is never denied for kill, halt or regime (it reduces risk).
     if (intent.trigger && !guard.failure) decision = protectiveDecision(intent, decision, now);
     const shadowPolicy = guard.failure ? undefined : d.shadowPolicy?.();
@@ -151,7 +190,8 @@ export class Pipeline {
       if (!adm.ok) decision = throttledDecision(decision, adm.ruleId, adm.key, adm.waitedMs);
       else release = adm.release;
       // Another order with this clientOrderId may have been recorded while this one waited.
-      if (adm.ok && d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)) decision = duplicateDecision(intent, policy);
+      if (adm.ok && d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId))
+        decision = duplicateDecision(intent, policy);
     }
     // 6. Write-ahead audit record: on disk before any venue I/O. If it cannot be written the
     //    order is not sent (the append throws and the caller gets a 503). Throttle slots are
@@ -160,7 +200,20 @@ export class Pipeline {
     const tDecided = performance.now();
     let tAudited = tDecided;
     try {
-      d.audit.append('decision', decisionAuditBody({ intent, market, score, exposure, decision, tradingState: ts, shadow, waitedMs, scorer: d.scorer() }));
+      d.audit.append(
+        'decision',
+        decisionAuditBody({
+          intent,
+          market,
+          score,
+          exposure,
+          decision,
+          tradingState: ts,
+          shadow,
+          waitedMs,
+          scorer: d.scorer(),
+        }),
+      );
       tAudited = performance.now();
       parent = d.orders.add(intent, decision, score.regime, now);
       for (const o of d.observers ?? []) {
@@ -169,7 +222,10 @@ export class Pipeline {
       }
       // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
       // Self-trade prevention (cancel mode): the crossed resting orders go first.
-      if (decision.kind !== 'deny' && decision.cancelResting?.length) await Promise.all(decision.cancelResting.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)));
+      if (decision.kind !== 'deny' && decision.cancelResting?.length)
+        await Promise.all(
+          decision.cancelResting.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)),
+        );
       if (decision.kind !== 'deny' && intent.trigger) await this.routeConditional(venue, parent);
       else if (decision.kind !== 'deny') {
         const due: number[] = [];
@@ -177,13 +233,18 @@ export class Pipeline {
         p.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
         const send = (i: number) => this.sendChild(venue, p, i);
         if (due.length < p.children.length && d.deferred) d.deferred.schedule(p, send);
-        else if (due.length < p.children.length) p.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
+        else if (due.length < p.children.length)
+          p.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
         await Promise.all(due.map(send));
       }
     } finally {
       release?.();
     }
-    const t: OrderTimings = { decisionS: (tDecided - t0) / 1000, auditS: (tAudited - tDecided) / 1000, totalS: (performance.now() - t0) / 1000 };
+    const t: OrderTimings = {
+      decisionS: (tDecided - t0) / 1000,
+      auditS: (tAudited - tDecided) / 1000,
+      totalS: (performance.now() - t0) / 1000,
+    };
     for (const o of d.observers ?? []) o.onTimings?.(t);
     return { intentId: intent.intentId, decision, regime: score, order: parent, exposure };
   }
@@ -208,14 +269,21 @@ export class Pipeline {
           if (isTerminal(c.status)) return;
         }
         try {
-          const r = p.intent.trigger && venue!.cancelConditional
-            ? await venue!.cancelConditional(p.intent.account, p.intent.symbol, c.plan.clientOrderId)
-            : await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
+          const r =
+            p.intent.trigger && venue!.cancelConditional
+              ? await venue!.cancelConditional(p.intent.account, p.intent.symbol, c.plan.clientOrderId)
+              : await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
           // A rejected cancel (unknown order, budget, venue error) says nothing about the order
           // itself: audit it, but keep the child working until the venue reports its state.
           if (r.status === 'rejected') {
-            this.d.audit.append('execution', { ...executionAuditBody(r, p.intentId, p.intent.clientId), cancelRejected: true });
-            this.d.logger?.warn({ intentId, child: c.plan.clientOrderId, code: r.code, reason: r.reason }, 'cancel rejected by the venue');
+            this.d.audit.append('execution', {
+              ...executionAuditBody(r, p.intentId, p.intent.clientId),
+              cancelRejected: true,
+            });
+            this.d.logger?.warn(
+              { intentId, child: c.plan.clientOrderId, code: r.code, reason: r.reason },
+              'cancel rejected by the venue',
+            );
           } else this.record(r);
         } catch (err) {
           this.d.logger?.warn({ err, intentId, child: c.plan.clientOrderId }, 'cancel failed at the venue');
@@ -238,7 +306,15 @@ export class Pipeline {
       return await scorer.score(market, now);
     } catch (err) {
       this.d.logger?.error({ err, symbol: market.symbol }, 'scorer failed: regime unknown (fail closed)');
-      return { status: 'unavailable', symbol: market.symbol, asOf: market.asOf, regime: 'unknown', reason: `scorer error: ${(err as Error).message}`, scorer: scorer.kind, modelId: scorer.id };
+      return {
+        status: 'unavailable',
+        symbol: market.symbol,
+        asOf: market.asOf,
+        regime: 'unknown',
+        reason: `scorer error: ${(err as Error).message}`,
+        scorer: scorer.kind,
+        modelId: scorer.id,
+      };
     }
   }
 
@@ -256,12 +332,14 @@ export class Pipeline {
       side: i.side,
       type: protectedMarket ? 'limit' : i.type,
       quantity: child.plan.quantity,
-      ...(child.plan.price ?? i.price ? { price: child.plan.price ?? i.price } : {}),
+      ...((child.plan.price ?? i.price) ? { price: child.plan.price ?? i.price } : {}),
       reduceOnly: i.reduceOnly,
       postOnly: i.postOnly,
       timeInForce: protectedMarket ? 'IOC' : i.timeInForce,
       ...(i.leverage ? { leverage: i.leverage } : {}),
-      ...(parent.decision.selfTradePreventionMode ? { selfTradePreventionMode: parent.decision.selfTradePreventionMode } : {}),
+      ...(parent.decision.selfTradePreventionMode
+        ? { selfTradePreventionMode: parent.decision.selfTradePreventionMode }
+        : {}),
     };
     child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path
     const placing = this.place(venue, req, i);
@@ -282,7 +360,17 @@ export class Pipeline {
     if (!child) return;
     if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {
       if (c) c.hold(p);
-      else p.children.forEach((_, i) => this.d.orders.endChild(p, i, 'rejected', this.d.clock.now(), 'VENUE_REJECTED', 'conditional orders are not routed here'));
+      else
+        p.children.forEach((_, i) =>
+          this.d.orders.endChild(
+            p,
+            i,
+            'rejected',
+            this.d.clock.now(),
+            'VENUE_REJECTED',
+            'conditional orders are not routed here',
+          ),
+        );
       return;
     }
     const i = p.intent;
@@ -293,7 +381,7 @@ export class Pipeline {
       side: i.side,
       type: i.type,
       quantity: child.plan.quantity,
-      ...(child.plan.price ?? i.price ? { price: child.plan.price ?? i.price } : {}),
+      ...((child.plan.price ?? i.price) ? { price: child.plan.price ?? i.price } : {}),
       reduceOnly: i.reduceOnly,
       postOnly: i.postOnly,
       timeInForce: i.timeInForce,
@@ -310,7 +398,12 @@ export class Pipeline {
     }
   }
 
-  private async place(venue: Venue, req: ChildOrderRequest, i: OrderIntent, send = (r: ChildOrderRequest) => venue.placeOrder(r)): Promise<void> {
+  private async place(
+    venue: Venue,
+    req: ChildOrderRequest,
+    i: OrderIntent,
+    send = (r: ChildOrderRequest) => venue.placeOrder(r),
+  ): Promise<void> {
     try {
       const sent = performance.now();
       const report = await send(req);
@@ -320,7 +413,19 @@ export class Pipeline {
     } catch (err) {
       // Adapters map venue failures to reports; anything thrown here is unexpected: end the child.
       this.d.logger?.error({ err, clientOrderId: req.clientOrderId }, 'venue placeOrder threw');
-      const report: ExecutionReport = { venue: venue.id, account: i.account, symbol: i.symbol, clientOrderId: req.clientOrderId, side: i.side, status: 'rejected', quantity: req.quantity, filledQuantity: '0', ts: this.d.clock.now(), code: 'VENUE_UNKNOWN_STATE', reason: (err as Error).message };
+      const report: ExecutionReport = {
+        venue: venue.id,
+        account: i.account,
+        symbol: i.symbol,
+        clientOrderId: req.clientOrderId,
+        side: i.side,
+        status: 'rejected',
+        quantity: req.quantity,
+        filledQuantity: '0',
+        ts: this.d.clock.now(),
+        code: 'VENUE_UNKNOWN_STATE',
+        reason: (err as Error).message,
+      };
       this.record(report);
     }
   }
@@ -348,14 +453,28 @@ function duplicateDecision(intent: OrderIntent, policy: PolicyEvaluator): Decisi
     approvedQuantity: '0',
     children: [],
     throttles: [],
-    trace: [{ ruleId: GUARD_DUPLICATE, action: 'reject', mode: 'enforce', matched: true, outcome: 'deny', code: 'DUPLICATE_CLIENT_ORDER_ID', params }],
+    trace: [
+      {
+        ruleId: GUARD_DUPLICATE,
+        action: 'reject',
+        mode: 'enforce',
+        matched: true,
+        outcome: 'deny',
+        code: 'DUPLICATE_CLIENT_ORDER_ID',
+        params,
+      },
+    ],
     policySetId: policy.id,
     policySha256: policy.sha256,
   };
 }
 
 /** A failing shadow set never affects the order: logged, no shadow comparison. */
-function evaluateShadow(policy: PolicyEvaluator, ctx: RiskContext, logger: PipelineDeps['logger']): Decision | undefined {
+function evaluateShadow(
+  policy: PolicyEvaluator,
+  ctx: RiskContext,
+  logger: PipelineDeps['logger'],
+): Decision | undefined {
   try {
     return policy.evaluate(ctx);
   } catch (err) {
@@ -374,9 +493,19 @@ function throttledDecision(decision: Decision, ruleId: string, key: string, wait
     params,
     approvedQuantity: '0',
     children: [],
-    trace: [...decision.trace, { ruleId, action: 'throttle', mode: 'enforce', matched: true, outcome: 'deny', code: 'RATE_LIMIT_EXCEEDED', params }],
+    trace: [
+      ...decision.trace,
+      {
+        ruleId,
+        action: 'throttle',
+        mode: 'enforce',
+        matched: true,
+        outcome: 'deny',
+        code: 'RATE_LIMIT_EXCEEDED',
+        params,
+      },
+    ],
   };
 }
 
-
-export const regimeOf = (s: RegimeScore): RegimeLabel => s.regime;
+const regimeOf = (s: RegimeScore): RegimeLabel => s.regime;

@@ -9,18 +9,34 @@ export interface RunningServer {
   stop(reason: string): Promise<void>;
 }
 
-export async function startServer(config: GatewayConfig, out: NodeJS.WritableStream = process.stderr): Promise<RunningServer> {
-  const gateway = await buildGateway(config, { logger: { level: config.server.logLevel, redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-mbx-apikey"]'] } });
+export async function startServer(
+  config: GatewayConfig,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<RunningServer> {
+  const gateway = await buildGateway(config, {
+    logger: {
+      level: config.server.logLevel,
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-mbx-apikey"]'],
+    },
+  });
   await gateway.start();
   const url = await gateway.app.listen({ port: config.server.port, host: config.server.host });
   const line = (s: string) => out.write(s + '\n');
   // The address actually bound (fastify answers a loopback URL even when bound to 0.0.0.0).
   const bound = boundUrl(gateway.app.server.address(), url);
-  for (const w of bindWarnings(new URL(bound).hostname, config.clients.some((c) => c.apiKey?.startsWith('lg_demo_')))) line(w);
-  line(`liqguard listening on ${bound}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`);
+  for (const w of bindWarnings(
+    new URL(bound).hostname,
+    config.clients.some((c) => c.apiKey?.startsWith('lg_demo_')),
+  ))
+    line(w);
+  line(
+    `liqguard listening on ${bound}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`,
+  );
   if (gateway.replay) {
     const r = config.market.replay;
-    line(`market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`);
+    line(
+      `market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`,
+    );
   }
   const demo = config.clients.find((c) => c.apiKey?.startsWith('lg_demo_'));
   for (const c of config.clients) {
@@ -40,14 +56,17 @@ export async function startServer(config: GatewayConfig, out: NodeJS.WritableStr
 }
 
 /** Copy-paste commands that work as printed: with the demo key where the config has one. */
-export function tryLines(url: string, demo: { apiKey?: string; apiSecret?: string } | undefined): string[] {
+function tryLines(url: string, demo: { apiKey?: string; apiSecret?: string } | undefined): string[] {
   const key = demo?.apiKey ?? '<your API key>';
   const lines = [
     `try:  curl -s ${url}/v1/regime/BTC%2FUSDT%3AUSDT -H 'x-api-key: ${key}'`,
     `      curl -s ${url}/v1/orders -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
     `        -d '{"symbol":"BTC/USDT:USDT","side":"buy","type":"market","quantity":"0.01"}'`,
   ];
-  if (demo?.apiSecret) lines.push(`bots: Binance USD-M door at ${url}/fapi with apiKey ${key} and secret ${demo.apiSecret} (README: Routing a bot)`);
+  if (demo?.apiSecret)
+    lines.push(
+      `bots: Binance USD-M door at ${url}/fapi with apiKey ${key} and secret ${demo.apiSecret} (README: Routing a bot)`,
+    );
   lines.push(`docs: ${url}/docs   ·   dashboard: ${url}/`);
   return lines;
 }

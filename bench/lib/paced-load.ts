@@ -17,12 +17,26 @@ export interface PacedResult {
   readonly achievedRps: number;
 }
 
-export async function pacedLoad(opts: { origin: string; path: string; rate: number; seconds: number; headers?: Record<string, string>; body: () => string; connections?: number }): Promise<PacedResult> {
+export async function pacedLoad(opts: {
+  origin: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  body: () => string;
+  connections?: number;
+}): Promise<PacedResult> {
   const pool = new Pool(opts.origin, { connections: opts.connections ?? 32, pipelining: 1 });
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const total = Math.round(opts.rate * opts.seconds);
   const interval = 1000 / opts.rate;
-  let ok = 0, non2xx = 0, errors = 0;
+  let ok = 0,
+    non2xx = 0,
+    errors = 0;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -36,7 +50,12 @@ export async function pacedLoad(opts: { origin: string; path: string; rate: numb
     inflight.push(
       (async () => {
         try {
-          const res = await pool.request({ path: opts.path, method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body });
+          const res = await pool.request({
+            path: opts.path,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...opts.headers },
+            body,
+          });
           await res.body.arrayBuffer();
           if (res.statusCode >= 200 && res.statusCode < 300) ok++;
           else non2xx++;
@@ -50,7 +69,18 @@ export async function pacedLoad(opts: { origin: string; path: string; rate: numb
   await Promise.all(inflight);
   const elapsed = (performance.now() - start) / 1000;
   await pool.close();
-  return { rate: opts.rate, sent: total, ok, non2xx, errors, p50us: h.getValueAtPercentile(50), p90us: h.getValueAtPercentile(90), p99us: h.getValueAtPercentile(99), maxUs: h.maxValue, achievedRps: total / elapsed };
+  return {
+    rate: opts.rate,
+    sent: total,
+    ok,
+    non2xx,
+    errors,
+    p50us: h.getValueAtPercentile(50),
+    p90us: h.getValueAtPercentile(90),
+    p99us: h.getValueAtPercentile(99),
+    maxUs: h.maxValue,
+    achievedRps: total / elapsed,
+  };
 }
 
 export const ms = (us: number): string => (us / 1000).toFixed(2);

@@ -2,7 +2,15 @@
  * account state, the mark and the horizon volatility come in, an Exposure goes out. Prices and
  * sizes in Decimal; only the distance/probability outputs are numbers (model-side values). */
 import { Decimal, dec } from '../core/decimal.js';
-import type { AccountState, Exposure, InstrumentSpec, MarginBracket, MarginMode, OrderIntent, PositionState } from '../core/types.js';
+import type {
+  AccountState,
+  Exposure,
+  InstrumentSpec,
+  MarginBracket,
+  MarginMode,
+  OrderIntent,
+  PositionState,
+} from '../core/types.js';
 import { liquidationPrice } from './liquidation.js';
 import { maintenanceMargin, marginRatio } from './margin.js';
 import { touchProbability } from './normal.js';
@@ -56,7 +64,10 @@ export function applyFill(q0: Decimal, ep0: Decimal, delta: Decimal, price: Deci
     return { q1, ep1, realized: ZERO, opened: d.abs(), filled: d.abs(), reduces: false };
   }
   const closed = Decimal.min(d.abs(), q0.abs());
-  const realized = price.minus(ep0).mul(closed).mul(q0.isPositive() ? 1 : -1);
+  const realized = price
+    .minus(ep0)
+    .mul(closed)
+    .mul(q0.isPositive() ? 1 : -1);
   const flips = d.abs().gt(q0.abs());
   const ep1 = flips ? price : q1.isZero() ? ZERO : ep0;
   return { q1, ep1, realized, opened: flips ? d.abs().minus(q0.abs()) : ZERO, filled: d.abs(), reduces: !flips };
@@ -64,7 +75,13 @@ export function applyFill(q0: Decimal, ep0: Decimal, delta: Decimal, price: Deci
 
 /** Isolated margin after a fill: opening adds notional / leverage at the fill price; a reduce
  * releases margin pro rata; a flip starts over with the opened size; flat is 0. */
-export function isolatedMarginAfter(im0: Decimal, q0: Decimal, f: FillEffect, price: Decimal, leverage: Decimal): Decimal {
+export function isolatedMarginAfter(
+  im0: Decimal,
+  q0: Decimal,
+  f: FillEffect,
+  price: Decimal,
+  leverage: Decimal,
+): Decimal {
   if (f.q1.isZero()) return ZERO;
   if (f.reduces) return im0.mul(f.q1.abs()).div(q0.abs());
   if (f.opened.eq(f.q1.abs())) return f.opened.mul(price).div(leverage); // new or flipped
@@ -132,12 +149,21 @@ export function computeExposure(input: ExposureInput): Exposure {
     }
   }
 
-  const wallet1 = dec(account?.walletBalance ?? 0).plus(f.realized).minus(fee);
+  const wallet1 = dec(account?.walletBalance ?? 0)
+    .plus(f.realized)
+    .minus(fee);
   const crossWallet1 = wallet1.minus(otherIsolatedMargin).minus(mode === 'isolated' ? im1 : 0);
   const liq = liquidationPrice(
     mode === 'isolated'
       ? { quantity: f.q1, entryPrice: f.ep1, balance: im1, brackets: instrument.brackets }
-      : { quantity: f.q1, entryPrice: f.ep1, balance: crossWallet1, otherMaintMargin: otherCrossMM, otherUnrealizedPnl: otherCrossUpnl, brackets: instrument.brackets },
+      : {
+          quantity: f.q1,
+          entryPrice: f.ep1,
+          balance: crossWallet1,
+          otherMaintMargin: otherCrossMM,
+          otherUnrealizedPnl: otherCrossUpnl,
+          brackets: instrument.brackets,
+        },
   );
 
   const notional1 = f.q1.abs().mul(mark);
@@ -145,10 +171,19 @@ export function computeExposure(input: ExposureInput): Exposure {
   const mm1 = maintenanceMargin(notional1, instrument.brackets);
   const ratio = marginRatio(otherMM.plus(mm1), wallet1.plus(otherUpnl).plus(upnl1));
   const allocated = mode === 'isolated' ? im1.plus(upnl1) : crossWallet1.plus(otherCrossUpnl).plus(upnl1);
-  const leverage = notional1.isZero() ? 0 : allocated.lte(0) ? Number.POSITIVE_INFINITY : notional1.div(allocated).toNumber();
+  const leverage = notional1.isZero()
+    ? 0
+    : allocated.lte(0)
+      ? Number.POSITIVE_INFINITY
+      : notional1.div(allocated).toNumber();
 
   let clientNotional = dec(input.openOrdersNotional).plus(qty.mul(price));
-  for (const p of positions) clientNotional = clientNotional.plus(dec(p.quantity).abs().mul(p.symbol === intent.symbol ? mark : markOf(p)));
+  for (const p of positions)
+    clientNotional = clientNotional.plus(
+      dec(p.quantity)
+        .abs()
+        .mul(p.symbol === intent.symbol ? mark : markOf(p)),
+    );
 
   const out: { -readonly [K in keyof Exposure]: Exposure[K] } = {
     openOrdersNotional: input.openOrdersNotional,
@@ -167,7 +202,8 @@ export function computeExposure(input: ExposureInput): Exposure {
     const logDistance = beyond ? 0 : Math.abs(Math.log(lp.div(mark).toNumber()));
     out.liquidationPriceAfterFill = fmt(lp);
     out.distanceToLiquidationPct = beyond ? 0 : lp.minus(mark).abs().div(mark).mul(100).toNumber();
-    if (input.horizonSigma > 0 && Number.isFinite(input.horizonSigma)) out.distanceToLiquidationVol = logDistance / input.horizonSigma;
+    if (input.horizonSigma > 0 && Number.isFinite(input.horizonSigma))
+      out.distanceToLiquidationVol = logDistance / input.horizonSigma;
     const p = touchProbability(logDistance, input.horizonSigma * input.regimeVolScale);
     if (Number.isNaN(p)) delete out.touchProbability;
     else out.touchProbability = p;

@@ -8,7 +8,8 @@ type Num = Decimal | string | number;
 /** The bracket whose [notionalFloor, notionalCap) holds |notional|. Notional beyond the last cap
  * stays in the last bracket (a venue refuses such positions before they exist). */
 export function bracketFor(notional: Num, brackets: readonly MarginBracket[]): MarginBracket {
-  if (brackets.length === 0) throw new Error('bracketFor: the instrument has no margin brackets; configure at least one');
+  if (brackets.length === 0)
+    throw new Error('bracketFor: the instrument has no margin brackets; configure at least one');
   const n = dec(notional).abs();
   for (const b of brackets) if (n.lt(b.notionalCap)) return b;
   return brackets[brackets.length - 1]!;
@@ -34,7 +35,9 @@ export function maxNotionalForLeverage(leverage: Num, brackets: readonly MarginB
 /** Build a continuous bracket table from (cap, initialLeverage, maintMarginRatio) rows: each
  * maintAmount is chosen so MM is continuous at the floors, as Binance's cum values are:
  * cum_k = cum_{k-1} + floor_k × (mmr_k − mmr_{k-1}). */
-export function bracketTable(rows: readonly (readonly [cap: string, initialLeverage: number, mmr: string])[]): readonly MarginBracket[] {
+export function bracketTable(
+  rows: readonly (readonly [cap: string, initialLeverage: number, mmr: string])[],
+): readonly MarginBracket[] {
   const out: MarginBracket[] = [];
   let floor = new Decimal(0);
   let cum = new Decimal(0);
@@ -42,7 +45,16 @@ export function bracketTable(rows: readonly (readonly [cap: string, initialLever
   rows.forEach(([cap, initialLeverage, mmr], i) => {
     const m = dec(mmr);
     if (i > 0) cum = cum.plus(floor.mul(m.minus(prevMmr)));
-    out.push(Object.freeze({ bracket: i + 1, initialLeverage, notionalFloor: floor.toFixed(), notionalCap: dec(cap).toFixed(), maintMarginRatio: m.toFixed(), maintAmount: cum.toFixed() }));
+    out.push(
+      Object.freeze({
+        bracket: i + 1,
+        initialLeverage,
+        notionalFloor: floor.toFixed(),
+        notionalCap: dec(cap).toFixed(),
+        maintMarginRatio: m.toFixed(),
+        maintAmount: cum.toFixed(),
+      }),
+    );
     floor = dec(cap);
     prevMmr = m;
   });
@@ -61,6 +73,6 @@ export function marginRatio(maintMargin: Num, marginBalance: Num): number {
 }
 
 /** Unrealised PnL of a signed quantity entered at `entry`, valued at `mark`. */
-export function unrealizedPnl(quantity: Num, entry: Num, mark: Num): Decimal {
+function unrealizedPnl(quantity: Num, entry: Num, mark: Num): Decimal {
   return dec(mark).minus(entry).mul(quantity);
 }

@@ -19,7 +19,7 @@ const realTimers: AlertTimers = {
 
 /** One webhook POST; resolves with the HTTP status, rejects on a network error or timeout. */
 export type WebhookPost = (url: string, body: string, timeoutMs: number) => Promise<number>;
-export const fetchPost: WebhookPost = async (url, body, timeoutMs) => {
+const fetchPost: WebhookPost = async (url, body, timeoutMs) => {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -7,10 +7,9 @@ import type { AlertsConfig } from './config.js';
 import { AlertDispatcher, type AlertTimers, type WebhookPost } from './dispatcher.js';
 import { AlertRules } from './rules.js';
 
-export { alertsConfigSchema, resolveAlertsConfig, type AlertsConfig, type AlertTarget } from './config.js';
-export { AlertDispatcher, fetchPost, type AlertTimers, type WebhookPost } from './dispatcher.js';
-export { alertBody } from './format.js';
-export { AlertRules, LOSS_LIMIT_CODES } from './rules.js';
+export { resolveAlertsConfig } from './config.js';
+export { AlertDispatcher, type AlertTimers } from './dispatcher.js';
+export { AlertRules } from './rules.js';
 export * from './types.js';
 
 export interface AlertingDeps {

@@ -4,7 +4,7 @@ import type { GatewayEvent } from '../core/events.js';
 import type { AlertDraft } from './types.js';
 
 /** Reasons of loss-limit latches start with one of these codes (policy deny codes). */
-export const LOSS_LIMIT_CODES = ['LOSS_LIMIT', 'DRAWDOWN_LIMIT'] as const;
+const LOSS_LIMIT_CODES = ['LOSS_LIMIT', 'DRAWDOWN_LIMIT'] as const;
 
 const REGIME_RANK: Readonly<Record<string, number>> = { stable: 0, stressed: 1, fragile: 2, critical: 3 };
 

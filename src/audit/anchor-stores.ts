@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { isCheckpoint, type AnchorStore, type Checkpoint } from './anchor.js';
 
-export function fileAnchorStore(dir: string): AnchorStore {
+function fileAnchorStore(dir: string): AnchorStore {
   const abs = resolve(dir);
   const fileOf = (instance: string) => join(abs, `anchor-${instance}.json`);
   const read = (file: string): Checkpoint | undefined => {
@@ -51,8 +51,13 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
 
-export function redisAnchorStore(url: string, keyPrefix = 'liqguard:'): AnchorStore {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5000 });
+function redisAnchorStore(url: string, keyPrefix = 'liqguard:'): AnchorStore {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    connectTimeout: 5000,
+  });
   redis.on('error', () => undefined); // surfaced by the failing command
   const prefix = `${keyPrefix}audit:anchor:`;
   return {

@@ -5,9 +5,9 @@ import { checkSignature, type Checkpoint } from './anchor.js';
 import { listSegments, readLines } from './files.js';
 import type { VerifyResult } from './verify.js';
 
-export type AnchorReason = 'truncated_tail' | 'anchor_mismatch' | 'anchor_signature' | 'anchor_unsigned' | 'missing_instance';
+type AnchorReason = 'truncated_tail' | 'anchor_mismatch' | 'anchor_signature' | 'anchor_unsigned' | 'missing_instance';
 
-export interface AnchorFailure {
+interface AnchorFailure {
   readonly instance: string;
   readonly reason: AnchorReason;
   readonly message: string;
@@ -56,7 +56,8 @@ export async function checkAnchors(
     if (hmacKey) {
       const s = checkSignature(cp, hmacKey);
       if (s !== 'ok') {
-        if (s === 'bad') fail(cp, 'anchor_signature', `checkpoint signature does not match the key: the anchor was altered (${at})`);
+        if (s === 'bad')
+          fail(cp, 'anchor_signature', `checkpoint signature does not match the key: the anchor was altered (${at})`);
         else fail(cp, 'anchor_unsigned', `checkpoint is not signed but a key was given (${at})`);
         continue;
       }
@@ -84,8 +85,10 @@ export async function checkAnchors(
 export function formatAnchorCheck(c: AnchorCheck): string {
   const out = c.checked.map((x) => `anchor ${x.instance}: seq ${x.seq} in ${x.segment}${x.signed ? ' (signed)' : ''}`);
   for (const f of c.failures) out.push(`FAIL anchor ${f.instance}: ${f.reason}: ${f.message}`);
-  out.push(c.ok
-    ? `anchored heads present: ${c.checked.length} checkpoint(s)`
-    : `audit chain TRUNCATED or altered: ${c.failures.length} anchor failure(s)`);
+  out.push(
+    c.ok
+      ? `anchored heads present: ${c.checked.length} checkpoint(s)`
+      : `audit chain TRUNCATED or altered: ${c.failures.length} anchor failure(s)`,
+  );
   return out.join('\n');
 }

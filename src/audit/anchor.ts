@@ -27,9 +27,10 @@ export interface AnchorStore {
   close(): Promise<void>;
 }
 
-const signedText = (cp: Omit<Checkpoint, 'sig'>): string => `liqguard-audit-anchor:v1:${cp.instance}:${cp.segment}:${cp.seq}:${cp.hash}:${cp.ts}`;
+const signedText = (cp: Omit<Checkpoint, 'sig'>): string =>
+  `liqguard-audit-anchor:v1:${cp.instance}:${cp.segment}:${cp.seq}:${cp.hash}:${cp.ts}`;
 
-export function signCheckpoint(cp: Omit<Checkpoint, 'sig'>, key: string | undefined): Checkpoint {
+function signCheckpoint(cp: Omit<Checkpoint, 'sig'>, key: string | undefined): Checkpoint {
   if (!key) return { ...cp };
   return { ...cp, sig: createHmac('sha256', key).update(signedText(cp)).digest('hex') };
 }
@@ -37,14 +38,26 @@ export function signCheckpoint(cp: Omit<Checkpoint, 'sig'>, key: string | undefi
 /** 'ok', 'unsigned' (no sig on the checkpoint) or 'bad' (sig does not match the key). */
 export function checkSignature(cp: Checkpoint, key: string): 'ok' | 'unsigned' | 'bad' {
   if (!cp.sig) return 'unsigned';
-  const want = Buffer.from(signCheckpoint({ v: cp.v, instance: cp.instance, segment: cp.segment, seq: cp.seq, hash: cp.hash, ts: cp.ts }, key).sig!, 'hex');
+  const want = Buffer.from(
+    signCheckpoint({ v: cp.v, instance: cp.instance, segment: cp.segment, seq: cp.seq, hash: cp.hash, ts: cp.ts }, key)
+      .sig!,
+    'hex',
+  );
   const got = Buffer.from(cp.sig, 'hex');
   return got.length === want.length && timingSafeEqual(got, want) ? 'ok' : 'bad';
 }
 
 export function isCheckpoint(x: unknown): x is Checkpoint {
   const c = x as Checkpoint;
-  return !!c && c.v === 1 && typeof c.instance === 'string' && typeof c.segment === 'string' && Number.isInteger(c.seq) && typeof c.hash === 'string' && typeof c.ts === 'number';
+  return (
+    !!c &&
+    c.v === 1 &&
+    typeof c.instance === 'string' &&
+    typeof c.segment === 'string' &&
+    Number.isInteger(c.seq) &&
+    typeof c.hash === 'string' &&
+    typeof c.ts === 'number'
+  );
 }
 
 export interface AuditAnchorOptions {
@@ -78,13 +91,26 @@ export class AuditAnchor {
     this.running = this.running.then(async () => {
       const h = this.o.head();
       if (h.seq === this.lastSeq || h.seq === 0 || !h.file) return;
-      const cp = signCheckpoint({ v: 1, instance: this.o.instance, segment: basename(h.file), seq: h.seq, hash: h.hash, ts: this.o.clock.now() }, this.o.hmacKey);
+      const cp = signCheckpoint(
+        {
+          v: 1,
+          instance: this.o.instance,
+          segment: basename(h.file),
+          seq: h.seq,
+          hash: h.hash,
+          ts: this.o.clock.now(),
+        },
+        this.o.hmacKey,
+      );
       try {
         await this.o.store.put(cp);
         this.lastSeq = h.seq;
       } catch (err) {
         this.failures++;
-        this.o.logger?.warn({ err, store: this.o.store.describe }, 'audit anchor checkpoint failed; retrying at the next interval');
+        this.o.logger?.warn(
+          { err, store: this.o.store.describe },
+          'audit anchor checkpoint failed; retrying at the next interval',
+        );
       }
     });
     return this.running;

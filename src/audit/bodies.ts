@@ -1,8 +1,16 @@
 /** Builders of the audit record bodies the pipeline writes. Kept beside pipeline.ts so the
  * contract of "what a decision record contains" is reviewed with the order of checks. */
 import { snapshotJson } from '../core/json.js';
-import type { Decision, ExecutionReport, Exposure, MarketSnapshot, OrderIntent, RegimeScore, RegimeScorer, TradingState } from '../core/types.js';
-
+import type {
+  Decision,
+  ExecutionReport,
+  Exposure,
+  MarketSnapshot,
+  OrderIntent,
+  RegimeScore,
+  RegimeScorer,
+  TradingState,
+} from '../core/types.js';
 
 /** The snapshot without its symbol (the record carries it at the top level). */
 function marketSection(m: MarketSnapshot): Record<string, unknown> {
@@ -40,7 +48,16 @@ export function decisionAuditBody(x: DecisionAuditInput): Record<string, unknown
     outcome: decision.kind,
     policy: { id: decision.policySetId, sha256: decision.policySha256 },
     ...(x.waitedMs ? { throttleWaitMs: x.waitedMs } : {}),
-    ...(x.shadow ? { shadow: { kind: x.shadow.kind, code: x.shadow.code ?? null, approvedQuantity: x.shadow.approvedQuantity, policy: { id: x.shadow.policySetId, sha256: x.shadow.policySha256 } } } : {}),
+    ...(x.shadow
+      ? {
+          shadow: {
+            kind: x.shadow.kind,
+            code: x.shadow.code ?? null,
+            approvedQuantity: x.shadow.approvedQuantity,
+            policy: { id: x.shadow.policySetId, sha256: x.shadow.policySha256 },
+          },
+        }
+      : {}),
   };
 }
 
@@ -52,11 +69,24 @@ function exposureSummary(e: Exposure): Record<string, unknown> {
   return {
     ...rest,
     ...(account
-      ? { account: { walletBalance: account.walletBalance, availableBalance: account.availableBalance, marginBalance: account.marginBalance, maintMargin: account.maintMargin, marginRatio: Number.isFinite(account.marginRatio) ? account.marginRatio : null, positions: account.positions.length } }
+      ? {
+          account: {
+            walletBalance: account.walletBalance,
+            availableBalance: account.availableBalance,
+            marginBalance: account.marginBalance,
+            maintMargin: account.maintMargin,
+            marginRatio: Number.isFinite(account.marginRatio) ? account.marginRatio : null,
+            positions: account.positions.length,
+          },
+        }
       : {}),
   };
 }
 
-export function executionAuditBody(r: ExecutionReport, intentId: string | undefined, client: string | undefined): Record<string, unknown> {
+export function executionAuditBody(
+  r: ExecutionReport,
+  intentId: string | undefined,
+  client: string | undefined,
+): Record<string, unknown> {
   return { intentId: intentId ?? null, client: client ?? null, symbol: r.symbol, report: r, status: r.status };
 }

@@ -8,7 +8,7 @@ export const AUDIT_VERSION = 1;
 /** Envelope keys the writer owns; a body may not use them. */
 export const ENVELOPE_KEYS = ['v', 'seq', 'ts', 'instance', 'type', 'prev', 'hash'] as const;
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Sorted-key JSON of a plain JSON value (the output of JSON.parse, or normalizeJson). Keys are
  * ordered by UTF-16 code units (Array.prototype.sort), arrays keep their order, numbers and
@@ -19,7 +19,9 @@ export function canonicalJson(value: unknown): string {
     return s === undefined ? 'null' : s;
   }
   if (Array.isArray(value)) {
-    return '[' + value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v))).join(',') + ']';
+    return (
+      '[' + value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v))).join(',') + ']'
+    );
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();

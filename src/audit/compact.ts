@@ -26,8 +26,14 @@ export function compactDecision(body: Readonly<Obj>): Obj {
   const decision = obj(body.decision);
   const score = obj(body.score);
   const m = obj(body.model);
-  if (m && score && Object.keys(m).length === 3 && m.id === score.modelId && m.sha256 === score.modelSha256 &&
-    m.kind === score.scorer) {
+  if (
+    m &&
+    score &&
+    Object.keys(m).length === 3 &&
+    m.id === score.modelId &&
+    m.sha256 === score.modelSha256 &&
+    m.kind === score.scorer
+  ) {
     delete out.model;
     derived.push('model');
   }
@@ -106,7 +112,8 @@ export function expandRecord<T extends Obj>(rec: T): T {
     out.decision = {
       ...decision,
       trace: decision.trace.map((t) =>
-        Array.isArray(t) ? { ruleId: t[0], action: t[1], mode: t[2], matched: false, outcome: 'pass' } : t),
+        Array.isArray(t) ? { ruleId: t[0], action: t[1], mode: t[2], matched: false, outcome: 'pass' } : t,
+      ),
     };
   }
   const market = obj(rec.market);

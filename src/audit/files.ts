@@ -17,7 +17,8 @@ export interface SegmentFile {
 
 export const utcDay = (ts: number): string => new Date(ts).toISOString().slice(0, 10).replace(/-/g, '');
 
-export const segmentName = (instance: string, day: string, n: number): string => `audit-${instance}-${day}-${String(n).padStart(6, '0')}.jsonl`;
+export const segmentName = (instance: string, day: string, n: number): string =>
+  `audit-${instance}-${day}-${String(n).padStart(6, '0')}.jsonl`;
 
 export function parseSegmentName(path: string): SegmentFile | undefined {
   const name = basename(path);

@@ -28,8 +28,8 @@ export interface AuditPage {
   readonly nextCursor: string | null;
 }
 
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
 
 type Positions = Record<string, number>; // instance -> last consumed seq
 
@@ -50,7 +50,12 @@ export function matches(r: AuditRecord, f: AuditFilters): boolean {
 
 /** One instance's records in seq order, skipping whole segments that end before `afterSeq` or
  * before `from` (known from the next segment's first line). */
-async function* instanceRecords(segs: readonly SegmentFile[], afterSeq: number, from: number | undefined, to: number | undefined): AsyncGenerator<AuditRecord> {
+async function* instanceRecords(
+  segs: readonly SegmentFile[],
+  afterSeq: number,
+  from: number | undefined,
+  to: number | undefined,
+): AsyncGenerator<AuditRecord> {
   const firsts: (AuditRecord | undefined)[] = [];
   for (const s of segs) {
     const line = await readFirstLine(s.path);
@@ -88,7 +93,11 @@ function before(a: AuditRecord, b: AuditRecord): boolean {
 }
 
 /** Every record of `dir` in merged order, with the merge position after each one. */
-export async function* streamAudit(dir: string, filters: AuditFilters = {}, start: Positions = {}): AsyncGenerator<{ record: AuditRecord; positions: Positions }> {
+export async function* streamAudit(
+  dir: string,
+  filters: AuditFilters = {},
+  start: Positions = {},
+): AsyncGenerator<{ record: AuditRecord; positions: Positions }> {
   const heads: { it: AsyncGenerator<AuditRecord>; rec: AuditRecord }[] = [];
   for (const [instance, segs] of listSegments(dir)) {
     if (filters.instance !== undefined && instance !== filters.instance) continue;
@@ -110,18 +119,22 @@ export async function* streamAudit(dir: string, filters: AuditFilters = {}, star
   }
 }
 
-export function encodeCursor(p: Positions): string {
+function encodeCursor(p: Positions): string {
   return Buffer.from(JSON.stringify({ v: 1, p }), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): Positions {
+function decodeCursor(cursor: string): Positions {
   try {
     const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; p?: unknown };
     if (o.v !== 1 || !o.p || typeof o.p !== 'object') throw new Error('shape');
     for (const v of Object.values(o.p)) if (!Number.isInteger(v)) throw new Error('shape');
     return o.p as Positions;
   } catch {
-    throw new LiqguardError('INVALID_FIELD', 'cursor is not a cursor returned by a previous audit query; start without one', [{ path: 'cursor', message: 'invalid cursor' }]);
+    throw new LiqguardError(
+      'INVALID_FIELD',
+      'cursor is not a cursor returned by a previous audit query; start without one',
+      [{ path: 'cursor', message: 'invalid cursor' }],
+    );
   }
 }
 
@@ -130,7 +143,9 @@ export function decodeCursor(cursor: string): Positions {
 export async function queryAudit(dir: string, filters: AuditFilters = {}, page: PageRequest = {}): Promise<AuditPage> {
   const limit = page.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new LiqguardError('INVALID_FIELD', `limit must be an integer from 1 to ${MAX_LIMIT}`, [{ path: 'limit', message: `got ${String(limit)}` }]);
+    throw new LiqguardError('INVALID_FIELD', `limit must be an integer from 1 to ${MAX_LIMIT}`, [
+      { path: 'limit', message: `got ${String(limit)}` },
+    ]);
   }
   const start = page.cursor ? decodeCursor(page.cursor) : {};
   const records: AuditRecord[] = [];

@@ -13,9 +13,22 @@ import type {
   TradingState,
 } from '../core/types.js';
 
-export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = ['startup', 'config_load', 'policy_load', 'model_load', 'decision', 'execution', 'kill', 'unkill', 'override', 'shadow_diff', 'latch', 'alert'];
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
+  'startup',
+  'config_load',
+  'policy_load',
+  'model_load',
+  'decision',
+  'execution',
+  'kill',
+  'unkill',
+  'override',
+  'shadow_diff',
+  'latch',
+  'alert',
+];
 
-export interface AuditEnvelope {
+interface AuditEnvelope {
   readonly v: 1 | 2; // 2: compact decision bodies (compact.ts), expanded on read
   readonly seq: number; // 1, 2, 3... per instance, continuous across segment files
   readonly ts: number; // epoch ms from the injected clock, never decreasing per instance
@@ -28,7 +41,7 @@ export interface AuditEnvelope {
 /** A record as read back from a file. */
 export type AuditRecord = AuditEnvelope & Readonly<Record<string, unknown>>;
 
-export interface MarketSummary {
+interface MarketSummary {
   readonly asOf: number;
   readonly ageMs: number;
   readonly mark: number | null;
@@ -42,7 +55,7 @@ export interface MarketSummary {
   readonly features: Readonly<Record<string, number | null>>;
 }
 
-export interface ShadowSummary {
+interface ShadowSummary {
   readonly kind: DecisionKind;
   readonly code: string | null;
   readonly approvedQuantity: string;
@@ -83,7 +96,7 @@ export interface ExecutionRecordBody {
  * - operator reload (routes-ops.ts): `{ trigger: 'reload', operator, ok, id, sha256, version? }`
  *   or, failed, `{ trigger: 'reload', operator, ok: false, error, kept? }` (old set stays in force)
  * - file watch (gateway.ts): `{ reload: true, ok, id, sha256, version? }` or `{ reload: true, ok: false, error, current? }` */
-export interface PolicyLoadBody {
+interface PolicyLoadBody {
   readonly trigger?: 'startup' | 'reload' | 'watch';
   readonly reload?: true;
   readonly ok?: boolean; // absent at start (a bad policy refuses to start)
@@ -100,7 +113,7 @@ export interface PolicyLoadBody {
 }
 
 /** `model_load`: the regime scorer in use (mirrors DecisionRecordBody.model). */
-export interface ModelLoadBody {
+interface ModelLoadBody {
   readonly id: string;
   readonly sha256: string;
   readonly kind?: 'baseline' | 'model';
@@ -110,7 +123,7 @@ export interface ModelLoadBody {
 }
 
 /** `config_load`: sha256 of the config text, with a summary (never keys: those are redacted). */
-export interface ConfigLoadBody {
+interface ConfigLoadBody {
   readonly sha256: string;
   readonly source?: string;
   readonly venues?: readonly { readonly id: string; readonly kind: string }[];
@@ -118,13 +131,13 @@ export interface ConfigLoadBody {
 }
 
 /** Scope of a kill, unkill or override, as written by src/overrides/scope.ts scopeRecord(). */
-export interface ScopeRecord {
+interface ScopeRecord {
   readonly type: 'all' | 'client' | 'account' | 'symbol' | 'venue';
   readonly value?: string;
 }
 
 /** `kill`: trading halted for a scope by an operator. */
-export interface KillBody {
+interface KillBody {
   readonly scope: ScopeRecord;
   readonly operator: string; // identityText: client[/person]
   readonly reason: string;
@@ -132,18 +145,18 @@ export interface KillBody {
 }
 
 /** `unkill`: the kill for a scope lifted. */
-export interface UnkillBody {
+interface UnkillBody {
   readonly scope: ScopeRecord;
   readonly operator: string;
   readonly at: number;
   readonly reason?: string;
 }
 
-export type OverrideTransition = 'requested' | 'approved' | 'active' | 'expired' | 'revoked' | 'rejected';
+type OverrideTransition = 'requested' | 'approved' | 'active' | 'expired' | 'revoked' | 'rejected';
 
 /** `override`: one record per transition of the two-person override workflow
  * (src/overrides/workflow.ts), from request to expiry or revocation. */
-export interface OverrideBody {
+interface OverrideBody {
   readonly id: string; // override id
   readonly state: OverrideTransition;
   readonly ruleId: string;
@@ -161,7 +174,7 @@ export interface OverrideBody {
 }
 
 /** `startup`: process start (and market source), or the writer's own seal record. */
-export interface StartupBody {
+interface StartupBody {
   readonly version?: string; // liqguard version
   readonly node?: string;
   readonly pid?: number;
@@ -185,7 +198,7 @@ export interface ChainBreak {
 }
 
 /** `shadow_diff`: the shadow policy set decided differently (policy/manager.ts compareShadow). */
-export interface ShadowDiffBody {
+interface ShadowDiffBody {
   readonly intentId: string;
   readonly client: string;
   readonly symbol: string;
@@ -195,7 +208,7 @@ export interface ShadowDiffBody {
   readonly shadowSet: { readonly id: string; readonly version?: string | number; readonly sha256: string };
 }
 
-export interface ShadowDecisionSummary {
+interface ShadowDecisionSummary {
   readonly kind: string;
   readonly code?: string;
   readonly approvedQuantity: string;
@@ -203,7 +216,7 @@ export interface ShadowDecisionSummary {
 }
 
 /** `alert`: an alert raised (src/alerts), and each delivery outcome per webhook target. */
-export interface AlertBody {
+interface AlertBody {
   readonly phase: 'raised' | 'delivered' | 'failed' | 'dropped';
   readonly alertId: string;
   readonly key: string;
@@ -236,7 +249,7 @@ export interface AuditBodies {
 
 /** A loss limit latched a scope (reduce_only | halt) or the latch was cleared (period roll or
  * operator reset). `reason` is the rendered LOSS_LIMIT line. */
-export interface LatchBody {
+interface LatchBody {
   readonly scope: { readonly level: string; readonly id: string };
   readonly state: 'reduce_only' | 'halt' | 'cleared';
   readonly reason: string;
@@ -246,7 +259,8 @@ export interface LatchBody {
 
 // ─── facets used by query and report (tolerant: bodies are read from files) ─────────────────
 
-const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const scopeValue = (r: Readonly<Record<string, unknown>>, type: string): string | undefined => {

@@ -22,7 +22,7 @@ export function isSecretKey(key: string): boolean {
   return hit;
 }
 
-export interface NormalizedBody {
+interface NormalizedBody {
   readonly value: Record<string, unknown>;
   readonly entries: ReadonlyMap<string, string>; // key → canonicalJson(value[key])
 }
@@ -51,7 +51,7 @@ export interface Redactor {
 
 /** Secrets shorter than this are not scrubbed as substrings (a 2-char "secret" would shred
  * every record); such values are still caught by key name. Config validation should reject them. */
-export const MIN_SCRUB_LENGTH = 4;
+const MIN_SCRUB_LENGTH = 4;
 
 /** Lone surrogates cannot be encoded as UTF-8: they would be written as U+FFFD and no longer
  * match the hash computed from the in-memory string. Replace them up front. */
@@ -60,7 +60,9 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 const wellFormed = (s: string): string => (LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s);
 
 export function createRedactor(secrets: readonly string[] = []): Redactor {
-  const literals = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SCRUB_LENGTH))].sort((a, b) => b.length - a.length);
+  const literals = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SCRUB_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   const scrub = (text: string): string => {
     let out = text;
     for (const s of literals) if (out.includes(s)) out = out.split(s).join(REDACTED);
@@ -115,7 +117,10 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
       ancestors.pop();
     }
   };
-  const walkEntries = (obj: Record<string, unknown>, ancestors: object[]): { value: Record<string, unknown>; entries: Map<string, string> } => {
+  const walkEntries = (
+    obj: Record<string, unknown>,
+    ancestors: object[],
+  ): { value: Record<string, unknown>; entries: Map<string, string> } => {
     // Null prototype: a body key named "__proto__" stays an ordinary key, as JSON.parse reads it.
     const out = Object.create(null) as Record<string, unknown>;
     const entries = new Map<string, string>();
@@ -208,7 +213,8 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     return canonEntries(body as Record<string, unknown>, [body]);
   };
   const normalizeBody = (body: unknown): NormalizedBody => {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('audit body must be a plain object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new TypeError('audit body must be a plain object');
     return walkEntries(body as Record<string, unknown>, [body]);
   };
   return { normalize: (v) => walk(v, [])?.[0], normalizeBody, canonicalEntries, scrub };

@@ -201,7 +201,12 @@ export class ReportBuilder {
   build(verify: VerifyResult, generatedAt: number): ReportData {
     const denyCodes = Object.entries(this.codes)
       .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-      .map(([code, count]) => ({ code, count, control: isDenyCode(code) ? DENY_CODES[code].control : 'unmapped code', text: isDenyCode(code) ? DENY_CODES[code].text : '' }));
+      .map(([code, count]) => ({
+        code,
+        count,
+        control: isDenyCode(code) ? DENY_CODES[code].control : 'unmapped code',
+        text: isDenyCode(code) ? DENY_CODES[code].text : '',
+      }));
     return {
       from: this.from,
       to: this.to,

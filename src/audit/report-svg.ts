@@ -2,11 +2,26 @@
  * goes through esc(): labels come from bot-supplied and file-supplied strings. */
 
 export function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
-export const OUTCOME_COLORS: Readonly<Record<string, string>> = { accept: '#2e7d32', modify: '#f9a825', split: '#1565c0', deny: '#c62828', throttle: '#6a1b9a' };
-export const REGIME_COLORS: Readonly<Record<string, string>> = { stable: '#2e7d32', stressed: '#f9a825', fragile: '#ef6c00', critical: '#c62828', unknown: '#616161' };
+export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
+  accept: '#2e7d32',
+  modify: '#f9a825',
+  split: '#1565c0',
+  deny: '#c62828',
+  throttle: '#6a1b9a',
+};
+export const REGIME_COLORS: Readonly<Record<string, string>> = {
+  stable: '#2e7d32',
+  stressed: '#f9a825',
+  fragile: '#ef6c00',
+  critical: '#c62828',
+  unknown: '#616161',
+};
 
 export interface Bar {
   readonly label: string;
@@ -76,10 +91,15 @@ export function regimeTimeline(points: readonly TimelinePoint[], title: string, 
     while (j + 1 < points.length && points[j + 1]!.regime === p.regime) j++;
     const xa = x(p.ts);
     const xb = j + 1 < points.length ? x(points[j + 1]!.ts) : Math.max(xa + 2, x(points[j]!.ts));
-    bands.push(`<rect x="${xa.toFixed(1)}" y="${bandY}" width="${Math.max(1, xb - xa).toFixed(1)}" height="12" fill="${REGIME_COLORS[p.regime] ?? '#9e9e9e'}"><title>${esc(p.regime)} from ${esc(iso(p.ts))}</title></rect>`);
+    bands.push(
+      `<rect x="${xa.toFixed(1)}" y="${bandY}" width="${Math.max(1, xb - xa).toFixed(1)}" height="12" fill="${REGIME_COLORS[p.regime] ?? '#9e9e9e'}"><title>${esc(p.regime)} from ${esc(iso(p.ts))}</title></rect>`,
+    );
     i = j;
   }
-  const grid = [0, 0.5, 1].map((p) => `<line x1="${left}" x2="${width - right}" y1="${y(p)}" y2="${y(p)}" class="grid"/><text x="${left - 4}" y="${y(p) + 4}" text-anchor="end">${p}</text>`);
+  const grid = [0, 0.5, 1].map(
+    (p) =>
+      `<line x1="${left}" x2="${width - right}" y1="${y(p)}" y2="${y(p)}" class="grid"/><text x="${left - 4}" y="${y(p) + 4}" text-anchor="end">${p}</text>`,
+  );
   return (
     `<svg class="chart" role="img" aria-label="${esc(title)}" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><title>${esc(title)}</title>` +
     grid.join('') +

@@ -31,7 +31,7 @@ function readTail(path: string, keep = 2): Tail {
     let carry = Buffer.alloc(0);
     const lines: string[] = [];
     let lineCount = 0;
-    for (let pos = 0; pos < size; ) {
+    for (let pos = 0; pos < size;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n <= 0) break;
       pos += n;
@@ -58,13 +58,24 @@ function parseChecked(text: string, where: string, instance: string): { seq: num
   try {
     rec = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new LiqguardError('AUDIT_CHAIN_BROKEN', `${where}: last complete line is not valid JSON; refusing to extend the chain`);
+    throw new LiqguardError(
+      'AUDIT_CHAIN_BROKEN',
+      `${where}: last complete line is not valid JSON; refusing to extend the chain`,
+    );
   }
-  if (typeof rec.seq !== 'number' || typeof rec.hash !== 'string' || typeof rec.ts !== 'number' || rec.instance !== instance) {
+  if (
+    typeof rec.seq !== 'number' ||
+    typeof rec.hash !== 'string' ||
+    typeof rec.ts !== 'number' ||
+    rec.instance !== instance
+  ) {
     throw new LiqguardError('AUDIT_CHAIN_BROKEN', `${where}: last line is not an audit record of instance ${instance}`);
   }
   if (recordHash(rec) !== rec.hash) {
-    throw new LiqguardError('AUDIT_CHAIN_BROKEN', `${where}: last line does not match its hash (altered); refusing to extend the chain`);
+    throw new LiqguardError(
+      'AUDIT_CHAIN_BROKEN',
+      `${where}: last line does not match its hash (altered); refusing to extend the chain`,
+    );
   }
   return { seq: rec.seq, hash: rec.hash, ts: rec.ts };
 }
@@ -85,12 +96,25 @@ export function findChainHead(dir: string, instance: string): ChainHead {
     // The newest segment with any bytes decides whether the chain ends in a torn line.
     if (!seenBytes && tail.size > 0) {
       seenBytes = true;
-      if (tail.torn !== undefined) torn = { file: seg.name, line: tail.lineCount + 1, reason: 'unterminated last line (crash mid-write or truncation)', bytes: Buffer.byteLength(tail.torn) };
+      if (tail.torn !== undefined)
+        torn = {
+          file: seg.name,
+          line: tail.lineCount + 1,
+          reason: 'unterminated last line (crash mid-write or truncation)',
+          bytes: Buffer.byteLength(tail.torn),
+        };
     }
     const last = tail.lines[tail.lines.length - 1];
     if (last === undefined) continue;
     const head = parseChecked(last, `${seg.name}:${tail.lineCount}`, instance);
     return { ...head, ...(newest ? { segment: newest } : {}), size: newestSize, ...(torn ? { torn } : {}) };
   }
-  return { seq: 0, hash: genesisHash(instance), ts: -Infinity, ...(newest ? { segment: newest } : {}), size: newestSize, ...(torn ? { torn } : {}) };
+  return {
+    seq: 0,
+    hash: genesisHash(instance),
+    ts: -Infinity,
+    ...(newest ? { segment: newest } : {}),
+    size: newestSize,
+    ...(torn ? { torn } : {}),
+  };
 }

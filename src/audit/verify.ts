@@ -6,7 +6,7 @@ import { COMPACT_VERSION } from './compact.js';
 import { isDirectory, listSegments, parseSegmentName, readLines, type Line, type SegmentFile } from './files.js';
 import type { ChainBreak } from './records.js';
 
-export type VerifyReason =
+type VerifyReason =
   | 'tampered' // the line does not match its own hash
   | 'prev_mismatch' // the line does not follow the previous one: removed or reordered lines
   | 'seq_gap' // prev matches but seq does not continue
@@ -18,7 +18,7 @@ export type VerifyReason =
   | 'missing_file' // a segment number is missing (deleted file)
   | 'empty'; // nothing to verify
 
-export interface VerifyFailure {
+interface VerifyFailure {
   readonly instance: string;
   readonly file: string;
   readonly line: number;
@@ -26,12 +26,12 @@ export interface VerifyFailure {
   readonly message: string;
 }
 
-export interface SealedBreak extends ChainBreak {
+interface SealedBreak extends ChainBreak {
   readonly instance: string;
   readonly resumedIn: string; // file:line of the startup record that documents the break
 }
 
-export interface InstanceVerify {
+interface InstanceVerify {
   readonly instance: string;
   readonly ok: boolean;
   readonly files: number;
@@ -73,20 +73,43 @@ function parseLine(line: Line): Parsed {
   } catch {
     return line.terminated
       ? { ok: false, reason: 'malformed', message: 'not valid JSON' }
-      : { ok: false, reason: 'truncated', message: 'torn last line (unterminated, not valid JSON): the file was truncated or the writer crashed mid-line' };
+      : {
+          ok: false,
+          reason: 'truncated',
+          message:
+            'torn last line (unterminated, not valid JSON): the file was truncated or the writer crashed mid-line',
+        };
   }
-  if (!line.terminated) return { ok: false, reason: 'truncated', message: 'last line has no terminating newline: the file was truncated or the writer crashed mid-line' };
-  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return { ok: false, reason: 'malformed', message: 'not a JSON object' };
+  if (!line.terminated)
+    return {
+      ok: false,
+      reason: 'truncated',
+      message: 'last line has no terminating newline: the file was truncated or the writer crashed mid-line',
+    };
+  if (!rec || typeof rec !== 'object' || Array.isArray(rec))
+    return { ok: false, reason: 'malformed', message: 'not a JSON object' };
   const r = rec as Record<string, unknown>;
   if (r.v !== AUDIT_VERSION && r.v !== COMPACT_VERSION) {
     const message = `envelope version ${JSON.stringify(r.v)} (this verifier reads v${AUDIT_VERSION} and v${COMPACT_VERSION})`;
     return { ok: false, reason: 'unsupported_version', message };
   }
   const envelopeOk =
-    Number.isInteger(r.seq) && (r.seq as number) >= 1 && typeof r.ts === 'number' && Number.isFinite(r.ts) &&
-    typeof r.instance === 'string' && typeof r.type === 'string' &&
-    typeof r.prev === 'string' && HEX64.test(r.prev) && typeof r.hash === 'string' && HEX64.test(r.hash);
-  if (!envelopeOk) return { ok: false, reason: 'malformed', message: 'not an audit envelope (v, seq, ts, instance, type, prev, hash)' };
+    Number.isInteger(r.seq) &&
+    (r.seq as number) >= 1 &&
+    typeof r.ts === 'number' &&
+    Number.isFinite(r.ts) &&
+    typeof r.instance === 'string' &&
+    typeof r.type === 'string' &&
+    typeof r.prev === 'string' &&
+    HEX64.test(r.prev) &&
+    typeof r.hash === 'string' &&
+    HEX64.test(r.hash);
+  if (!envelopeOk)
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: 'not an audit envelope (v, seq, ts, instance, type, prev, hash)',
+    };
   return { ok: true, rec: r };
 }
 
@@ -117,7 +140,13 @@ class ChainCheck {
     if (!p.ok) {
       if (p.reason === 'truncated' && isLastLine) {
         // Might be sealed by the next segment's first record; decided there or at the end.
-        this.torn = { file, line: line.lineNo, message: p.message, lastGoodSeq: this.seq, lastGoodHash: this.prev ?? '' };
+        this.torn = {
+          file,
+          line: line.lineNo,
+          message: p.message,
+          lastGoodSeq: this.seq,
+          lastGoodHash: this.prev ?? '',
+        };
         return true;
       }
       this.fail(file, line.lineNo, p.reason, p.message);
@@ -125,13 +154,32 @@ class ChainCheck {
     }
     const r = p.rec;
     const seq = r.seq as number;
-    if (r.instance !== this.instance) return this.fail(file, line.lineNo, 'instance_mismatch', `record of instance "${String(r.instance)}" in the chain of "${this.instance}"`), false;
-    if (recordHash(r) !== r.hash) return this.fail(file, line.lineNo, 'tampered', `content does not match its hash (seq ${seq}): the line was altered`), false;
+    if (r.instance !== this.instance)
+      return (
+        this.fail(
+          file,
+          line.lineNo,
+          'instance_mismatch',
+          `record of instance "${String(r.instance)}" in the chain of "${this.instance}"`,
+        ),
+        false
+      );
+    if (recordHash(r) !== r.hash)
+      return (
+        this.fail(file, line.lineNo, 'tampered', `content does not match its hash (seq ${seq}): the line was altered`),
+        false
+      );
     if (this.torn) {
       const brk = (r.chainBreak ?? undefined) as ChainBreak | undefined;
       const t = this.torn;
-      if (r.type !== 'startup' || !brk || brk.file !== basename(t.file) || brk.line !== t.line || brk.lastGoodHash !== r.prev) {
-        return this.fail(t.file, t.line, 'truncated', t.message), false;
+      if (
+        r.type !== 'startup' ||
+        !brk ||
+        brk.file !== basename(t.file) ||
+        brk.line !== t.line ||
+        brk.lastGoodHash !== r.prev
+      ) {
+        return (this.fail(t.file, t.line, 'truncated', t.message), false);
       }
       this.breaks.push({ ...brk, instance: this.instance, resumedIn: `${file}:${line.lineNo}` });
       this.torn = undefined;
@@ -139,12 +187,28 @@ class ChainCheck {
     if (this.prev === undefined) this.prev = r.prev as string; // trusted anchor
     if (r.prev !== this.prev) {
       const expected = this.seq + 1;
-      const hint = seq > expected ? `found seq ${seq} where seq ${expected} was expected: line(s) removed or moved` : `found seq ${seq} after seq ${this.seq}: lines reordered or duplicated`;
-      return this.fail(file, line.lineNo, 'prev_mismatch', `prev does not match the previous line's hash; ${hint}`), false;
+      const hint =
+        seq > expected
+          ? `found seq ${seq} where seq ${expected} was expected: line(s) removed or moved`
+          : `found seq ${seq} after seq ${this.seq}: lines reordered or duplicated`;
+      return (
+        this.fail(file, line.lineNo, 'prev_mismatch', `prev does not match the previous line's hash; ${hint}`),
+        false
+      );
     }
     if (this.firstSeq === null) this.firstSeq = seq;
-    else if (seq !== this.seq + 1) return this.fail(file, line.lineNo, 'seq_gap', `seq ${seq} follows seq ${this.seq}`), false;
-    if ((r.ts as number) < this.lastTs) return this.fail(file, line.lineNo, 'ts_backwards', `ts ${String(r.ts)} is before the previous record's ts ${this.lastTs}`), false;
+    else if (seq !== this.seq + 1)
+      return (this.fail(file, line.lineNo, 'seq_gap', `seq ${seq} follows seq ${this.seq}`), false);
+    if ((r.ts as number) < this.lastTs)
+      return (
+        this.fail(
+          file,
+          line.lineNo,
+          'ts_backwards',
+          `ts ${String(r.ts)} is before the previous record's ts ${this.lastTs}`,
+        ),
+        false
+      );
     this.seq = seq;
     this.prev = r.hash as string;
     this.lastTs = r.ts as number;
@@ -157,7 +221,12 @@ class ChainCheck {
   }
 }
 
-async function verifyChain(instance: string, segments: readonly SegmentFile[] | readonly string[], anchorGenesis: boolean, checkNumbers: boolean): Promise<InstanceVerify> {
+async function verifyChain(
+  instance: string,
+  segments: readonly SegmentFile[] | readonly string[],
+  anchorGenesis: boolean,
+  checkNumbers: boolean,
+): Promise<InstanceVerify> {
   const chain = new ChainCheck(instance, anchorGenesis);
   let prevN: number | undefined;
   for (const s of segments) {
@@ -166,7 +235,12 @@ async function verifyChain(instance: string, segments: readonly SegmentFile[] | 
     if (seg && checkNumbers) {
       const expectedN = prevN === undefined ? (anchorGenesis ? 1 : seg.n) : prevN + 1;
       if (seg.n !== expectedN) {
-        chain.fail(path, 1, 'missing_file', `segment ${expectedN}${seg.n - 1 > expectedN ? `..${seg.n - 1}` : ''} of instance ${instance} is missing before ${seg.name}`);
+        chain.fail(
+          path,
+          1,
+          'missing_file',
+          `segment ${expectedN}${seg.n - 1 > expectedN ? `..${seg.n - 1}` : ''} of instance ${instance} is missing before ${seg.name}`,
+        );
         break;
       }
       prevN = seg.n;
@@ -180,7 +254,13 @@ async function verifyChain(instance: string, segments: readonly SegmentFile[] | 
     if (pending && !chain.feed(path, pending, true)) break;
   }
   if (!chain.failure) chain.finish();
-  if (!chain.failure && chain.records === 0) chain.fail(String(typeof segments[0] === 'string' ? segments[0] : (segments[0]?.path ?? '')), 1, 'empty', 'no audit records');
+  if (!chain.failure && chain.records === 0)
+    chain.fail(
+      String(typeof segments[0] === 'string' ? segments[0] : (segments[0]?.path ?? '')),
+      1,
+      'empty',
+      'no audit records',
+    );
   return {
     instance,
     ok: !chain.failure,
@@ -200,7 +280,10 @@ async function fileInstance(path: string): Promise<{ instance: string; firstSeq:
   for await (const line of readLines(path)) {
     try {
       const r = JSON.parse(line.text) as Record<string, unknown>;
-      return { instance: String(r.instance ?? parseSegmentName(path)?.instance ?? 'unknown'), firstSeq: typeof r.seq === 'number' ? r.seq : undefined };
+      return {
+        instance: String(r.instance ?? parseSegmentName(path)?.instance ?? 'unknown'),
+        firstSeq: typeof r.seq === 'number' ? r.seq : undefined,
+      };
     } catch {
       break;
     }
@@ -220,7 +303,14 @@ export async function verifyAudit(path: string, opts: VerifyOptions = {}): Promi
     results.push(await verifyChain(instance, [path], firstSeq === 1, false));
   }
   const failures = results.flatMap((r) => (r.failure ? [r.failure] : []));
-  if (results.length === 0) failures.push({ instance: '', file: path, line: 0, reason: 'empty', message: 'no audit segment files (audit-<instance>-<yyyymmdd>-<n>.jsonl) found' });
+  if (results.length === 0)
+    failures.push({
+      instance: '',
+      file: path,
+      line: 0,
+      reason: 'empty',
+      message: 'no audit segment files (audit-<instance>-<yyyymmdd>-<n>.jsonl) found',
+    });
   return {
     ok: failures.length === 0,
     path,
@@ -241,7 +331,10 @@ export function formatVerifyResult(r: VerifyResult): string {
         ? `OK ${i.instance}: ${i.records} records in ${i.files} file(s), seq ${i.firstSeq}..${i.lastSeq}, head ${i.headHash} (anchor: ${i.anchor})`
         : `FAIL ${i.instance}: ${i.failure!.file}:${i.failure!.line}: ${i.failure!.reason}: ${i.failure!.message}`,
     );
-    for (const b of i.breaks) out.push(`  sealed break: ${b.file}:${b.line} (${b.reason}); chain resumed at ${b.resumedIn} from seq ${b.lastGoodSeq}`);
+    for (const b of i.breaks)
+      out.push(
+        `  sealed break: ${b.file}:${b.line} (${b.reason}); chain resumed at ${b.resumedIn} from seq ${b.lastGoodSeq}`,
+      );
   }
   if (r.instances.length === 0) for (const f of r.failures) out.push(`FAIL ${f.file}: ${f.message}`);
   out.push(

@@ -14,7 +14,6 @@ import { AUDIT_EVENT_TYPES, type AuditBodies, type ChainBreak } from './records.
 import { canonicalObject, createRedactor, type Redactor } from './redact.js';
 import { findChainHead } from './resume.js';
 
-
 export interface AuditLogOptions {
   readonly dir: string;
   readonly instance: string; // replica id; one writer per instance per directory
@@ -64,7 +63,10 @@ export class AuditLog implements AuditAppender {
 
   private constructor(private readonly opts: AuditLogOptions) {
     if (!INSTANCE_RE.test(opts.instance)) {
-      throw new LiqguardError('CONFIG_INVALID', `audit instance id "${opts.instance}" must match ${INSTANCE_RE} (it becomes part of file names)`);
+      throw new LiqguardError(
+        'CONFIG_INVALID',
+        `audit instance id "${opts.instance}" must match ${INSTANCE_RE} (it becomes part of file names)`,
+      );
     }
     this.rotateBytes = opts.rotateBytes ?? 64 * 1024 * 1024;
     this.rotateDaily = opts.rotateDaily ?? true;
@@ -78,9 +80,19 @@ export class AuditLog implements AuditAppender {
     this.nextN = (head.segment?.n ?? 0) + 1;
     if (head.torn) {
       if ((opts.onTornTail ?? 'refuse') === 'refuse') {
-        throw new LiqguardError('AUDIT_CHAIN_BROKEN', `audit segment ${head.torn.file} line ${head.torn.line}: ${head.torn.reason}; keep the file, then run \`liqguard audit seal --dir ${opts.dir}\` (or set audit.onTornTail: seal in the config) to start a new segment whose first record documents the break`);
+        throw new LiqguardError(
+          'AUDIT_CHAIN_BROKEN',
+          `audit segment ${head.torn.file} line ${head.torn.line}: ${head.torn.reason}; keep the file, then run \`liqguard audit seal --dir ${opts.dir}\` (or set audit.onTornTail: seal in the config) to start a new segment whose first record documents the break`,
+        );
       }
-      const chainBreak: ChainBreak = { file: head.torn.file, line: head.torn.line, reason: head.torn.reason, lastGoodSeq: head.seq, lastGoodHash: head.hash, ...(head.torn.bytes !== undefined ? { droppedBytes: head.torn.bytes } : {}) };
+      const chainBreak: ChainBreak = {
+        file: head.torn.file,
+        line: head.torn.line,
+        reason: head.torn.reason,
+        lastGoodSeq: head.seq,
+        lastGoodHash: head.hash,
+        ...(head.torn.bytes !== undefined ? { droppedBytes: head.torn.bytes } : {}),
+      };
       this.append('startup', { version: opts.version ?? 'unknown', node: process.version, chainBreak });
     } else if (head.segment && head.size > 0) {
       this.resumable = { file: head.segment, size: head.size };
@@ -89,12 +101,20 @@ export class AuditLog implements AuditAppender {
 
   /** Appends one record; returns once the line is written. Throws AUDIT_WRITE_FAILED when the
    * line cannot be written: the caller must not send the order (fail closed). */
-  append<T extends AuditEventType>(type: T, body: Readonly<Record<string, unknown>> | AuditBodies[T]): { seq: number; hash: string } {
+  append<T extends AuditEventType>(
+    type: T,
+    body: Readonly<Record<string, unknown>> | AuditBodies[T],
+  ): { seq: number; hash: string } {
     if (this.closed) throw new LiqguardError('AUDIT_WRITE_FAILED', 'audit log is closed');
-    if (this.failure) throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
+    if (this.failure)
+      throw new LiqguardError('AUDIT_WRITE_FAILED', `audit log failed earlier: ${this.failure.message}`);
     if (!AUDIT_EVENT_TYPES.includes(type)) throw new LiqguardError('INTERNAL', `unknown audit record type "${type}"`);
     // Only decision bodies have a compact form; every other record stays v1 byte for byte.
-    const compact = type === 'decision' && this.format === COMPACT_VERSION && !!body && typeof body === 'object' &&
+    const compact =
+      type === 'decision' &&
+      this.format === COMPACT_VERSION &&
+      !!body &&
+      typeof body === 'object' &&
       !Array.isArray(body);
     let entries: Map<string, string>;
     try {
@@ -104,7 +124,8 @@ export class AuditLog implements AuditAppender {
     }
     let bodyJson = '';
     for (const [k, v] of entries) {
-      if (RESERVED.has(k)) throw new LiqguardError('INTERNAL', `audit ${type} body uses the reserved envelope key "${k}"`);
+      if (RESERVED.has(k))
+        throw new LiqguardError('INTERNAL', `audit ${type} body uses the reserved envelope key "${k}"`);
       bodyJson += ',' + JSON.stringify(k) + ':' + v;
     }
     // ts never decreases per instance, so merged reads by ts stay ordered across restarts.
@@ -112,7 +133,12 @@ export class AuditLog implements AuditAppender {
     const seq = this.seq + 1;
     const v = compact ? COMPACT_VERSION : AUDIT_VERSION;
     const envelope = [
-      ['v', v], ['seq', seq], ['ts', ts], ['instance', this.opts.instance], ['type', type], ['prev', this.prev],
+      ['v', v],
+      ['seq', seq],
+      ['ts', ts],
+      ['instance', this.opts.instance],
+      ['type', type],
+      ['prev', this.prev],
     ] as const;
     let head = '';
     for (const [k, v] of envelope) {
@@ -171,7 +197,8 @@ export class AuditLog implements AuditAppender {
       }
     }
     const cur = this.current;
-    if (cur && !(this.rotateDaily && cur.file.day !== day) && !(this.rotateBytes > 0 && cur.size >= this.rotateBytes)) return cur;
+    if (cur && !(this.rotateDaily && cur.file.day !== day) && !(this.rotateBytes > 0 && cur.size >= this.rotateBytes))
+      return cur;
     if (cur) void this.closeSegment();
     const n = this.nextN++;
     const name = segmentName(this.opts.instance, day, n);
@@ -220,6 +247,21 @@ function fsyncDir(dir: string): void {
 }
 
 /** Convenience for wiring: open from the gateway config's audit section. */
-export function openAuditLog(cfg: { dir: string; rotateBytes: number; rotateDaily: boolean; fsync: boolean }, instance: string, clock: Clock, secrets: readonly string[], extra: Pick<AuditLogOptions, 'onTornTail' | 'version'> = {}): AuditLog {
-  return AuditLog.open({ dir: cfg.dir, instance, clock, rotateBytes: cfg.rotateBytes, rotateDaily: cfg.rotateDaily, fsync: cfg.fsync, secrets, ...extra });
+export function openAuditLog(
+  cfg: { dir: string; rotateBytes: number; rotateDaily: boolean; fsync: boolean },
+  instance: string,
+  clock: Clock,
+  secrets: readonly string[],
+  extra: Pick<AuditLogOptions, 'onTornTail' | 'version'> = {},
+): AuditLog {
+  return AuditLog.open({
+    dir: cfg.dir,
+    instance,
+    clock,
+    rotateBytes: cfg.rotateBytes,
+    rotateDaily: cfg.rotateDaily,
+    fsync: cfg.fsync,
+    secrets,
+    ...extra,
+  });
 }

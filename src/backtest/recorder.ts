@@ -62,7 +62,9 @@ export interface StrategyTally {
 
 export class ArmRecorder {
   readonly byRegime = new Map<RegimeLabel, Counts<DecisionKind>>(REGIMES.map((r) => [r, zeroKinds()]));
-  readonly notionalByRegime = new Map<RegimeLabel, { requested: number; approved: number }>(REGIMES.map((r) => [r, { requested: 0, approved: 0 }]));
+  readonly notionalByRegime = new Map<RegimeLabel, { requested: number; approved: number }>(
+    REGIMES.map((r) => [r, { requested: 0, approved: 0 }]),
+  );
   readonly byCode = new Map<string, number>();
   readonly byRule = new Map<string, number>();
   readonly strategies = new Map<string, StrategyTally>();
@@ -77,7 +79,14 @@ export class ArmRecorder {
 
   constructor(strategies: readonly { name: string; account: string }[]) {
     for (const s of strategies) {
-      this.strategies.set(s.name, { submitted: 0, byKind: zeroKinds(), requested: 0, approved: 0, venueRejects: {}, fills: 0 });
+      this.strategies.set(s.name, {
+        submitted: 0,
+        byKind: zeroKinds(),
+        requested: 0,
+        approved: 0,
+        venueRejects: {},
+        fills: 0,
+      });
       this.series.set(s.name, { equity: [], gross: [] });
       this.strategyOfAccount.set(s.account, s.name);
     }
@@ -92,7 +101,8 @@ export class ArmRecorder {
     if (rec.code) this.byCode.set(rec.code, (this.byCode.get(rec.code) ?? 0) + 1);
     // Rules that shaped the order (enforced, matched, not a pass): what the policy actually did.
     for (const t of decision.trace) {
-      if (t.mode === 'enforce' && t.matched && t.outcome !== 'pass' && t.outcome !== 'throttle') this.byRule.set(t.ruleId, (this.byRule.get(t.ruleId) ?? 0) + 1);
+      if (t.mode === 'enforce' && t.matched && t.outcome !== 'pass' && t.outcome !== 'throttle')
+        this.byRule.set(t.ruleId, (this.byRule.get(t.ruleId) ?? 0) + 1);
     }
     const s = this.strategies.get(rec.strategy)!;
     s.submitted++;
@@ -132,7 +142,16 @@ export class ArmRecorder {
     if (r.liquidation) {
       const quantity = Number(r.filledQuantity);
       const price = Number(r.avgPrice ?? r.lastFillPrice ?? 'NaN');
-      this.liquidations.push({ ts: r.ts, strategy, symbol: r.symbol, side: r.side, quantity, price, notional: quantity * price, ...(r.reason ? { reason: r.reason } : {}) });
+      this.liquidations.push({
+        ts: r.ts,
+        strategy,
+        symbol: r.symbol,
+        side: r.side,
+        quantity,
+        price,
+        notional: quantity * price,
+        ...(r.reason ? { reason: r.reason } : {}),
+      });
     }
   }
 

@@ -2,7 +2,16 @@
  * string from the report (policy ids, symbols, rule ids, details) is escaped. */
 import type { Arm } from './config.js';
 import { KINDS, REGIMES } from './recorder.js';
-import { ARM_COLORS, esc, fmtNum, KIND_COLORS, lineChart, REGIME_COLORS, stackedBars, type Marker } from './report-svg.js';
+import {
+  ARM_COLORS,
+  esc,
+  fmtNum,
+  KIND_COLORS,
+  lineChart,
+  REGIME_COLORS,
+  stackedBars,
+  type Marker,
+} from './report-svg.js';
 import type { ArmReport, ReplayReport } from './summary.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;color:#212121;padding:0 12px}
@@ -24,7 +33,9 @@ function table(head: readonly string[], rows: readonly (readonly unknown[])[], l
 }
 
 function legend(colors: Readonly<Record<string, string>>): string {
-  return `<p class="small">${Object.entries(colors).map(([k, c]) => `<span class="swatch" style="background:${esc(c)}"></span>${esc(k)}`).join('')}</p>`;
+  return `<p class="small">${Object.entries(colors)
+    .map(([k, c]) => `<span class="swatch" style="background:${esc(c)}"></span>${esc(k)}`)
+    .join('')}</p>`;
 }
 
 /** One sentence per strategy: what the policy changed. */
@@ -37,15 +48,37 @@ export function headline(r: ReplayReport): string[] {
   });
 }
 
-function liqMarkers(r: ReplayReport, arm: Arm, strategy: string | undefined, value: (l: ArmReport['liquidations'][number]) => number): Marker[] {
+function liqMarkers(
+  r: ReplayReport,
+  arm: Arm,
+  strategy: string | undefined,
+  value: (l: ArmReport['liquidations'][number]) => number,
+): Marker[] {
   return r.arms[arm].liquidations
     .filter((l) => !strategy || l.strategy === strategy)
-    .map((l) => ({ ts: Date.parse(l.time), value: value(l), color: ARM_COLORS[arm]!, title: `${r.arms[arm].label}: ${l.strategy} liquidated ${l.symbol} ${l.quantity} @ ${l.price} (${l.time})` }));
+    .map((l) => ({
+      ts: Date.parse(l.time),
+      value: value(l),
+      color: ARM_COLORS[arm]!,
+      title: `${r.arms[arm].label}: ${l.strategy} liquidated ${l.symbol} ${l.quantity} @ ${l.price} (${l.time})`,
+    }));
 }
 
 function decisionsSection(a: ArmReport): string {
-  const rows = REGIMES.map((g) => [g, ...KINDS.map((k) => a.decisions.byRegime[g][k]), money(a.decisions.notionalByRegime[g].requested), money(a.decisions.notionalByRegime[g].approved), money(a.decisions.notionalByRegime[g].heldBack)]);
-  const bars = stackedBars(`decisions by regime, ${a.label}`, REGIMES.map((g) => ({ label: g, parts: KINDS.map((k) => ({ key: k, value: a.decisions.byRegime[g][k], color: KIND_COLORS[k]! })) })));
+  const rows = REGIMES.map((g) => [
+    g,
+    ...KINDS.map((k) => a.decisions.byRegime[g][k]),
+    money(a.decisions.notionalByRegime[g].requested),
+    money(a.decisions.notionalByRegime[g].approved),
+    money(a.decisions.notionalByRegime[g].heldBack),
+  ]);
+  const bars = stackedBars(
+    `decisions by regime, ${a.label}`,
+    REGIMES.map((g) => ({
+      label: g,
+      parts: KINDS.map((k) => ({ key: k, value: a.decisions.byRegime[g][k], color: KIND_COLORS[k]! })),
+    })),
+  );
   const codes = Object.entries(a.decisions.byCode).map(([k, v]) => [k, v]);
   const rules = Object.entries(a.decisions.byRule).map(([k, v]) => [k, v]);
   return `<h3>${esc(a.label)} (${esc(a.decisions.total)} decisions, policy <code>${esc(a.policy.id)}</code> v${esc(a.policy.version)}, sha256 <code>${esc(a.policy.sha256.slice(0, 12))}</code>)</h3>
@@ -63,34 +96,115 @@ export function renderReportHtml(r: ReplayReport): string {
   const compRows = r.strategies.flatMap((s) =>
     arms.map((a) => {
       const o = r.arms[a].strategies[s.name]!;
-      return [s.name, r.arms[a].label, o.liquidationEvents, o.positionsLiquidated, pct(o.maxDrawdownPct), money(o.pnl), pct(o.pnlPct), money(o.finalEquity), `${o.avgGrossLeverage}x / ${o.maxGrossLeverage}x`, money(o.pnlParts.fee ?? 0), money(o.notional.heldBack), o.orders.submitted];
+      return [
+        s.name,
+        r.arms[a].label,
+        o.liquidationEvents,
+        o.positionsLiquidated,
+        pct(o.maxDrawdownPct),
+        money(o.pnl),
+        pct(o.pnlPct),
+        money(o.finalEquity),
+        `${o.avgGrossLeverage}x / ${o.maxGrossLeverage}x`,
+        money(o.pnlParts.fee ?? 0),
+        money(o.notional.heldBack),
+        o.orders.submitted,
+      ];
     }),
   );
   const equity = r.strategies.map((s) => {
     const eq = (a: Arm) => r.series.equity[a][s.name] ?? [];
-    const at = (a: Arm, t: number) => eq(a)[Math.max(0, ts.findIndex((x) => x >= t))] ?? 0;
+    const at = (a: Arm, t: number) =>
+      eq(a)[
+        Math.max(
+          0,
+          ts.findIndex((x) => x >= t),
+        )
+      ] ?? 0;
     const markers = arms.flatMap((a) => liqMarkers(r, a, s.name, (l) => at(a, Date.parse(l.time))));
-    return `<h3>${esc(s.name)} <span class="small">${esc(s.spec)}</span></h3>` +
-      lineChart({ title: `equity of ${s.name} (USDT)`, ts, lines: arms.map((a) => ({ label: r.arms[a].label, values: eq(a), color: ARM_COLORS[a]!, ...(a === 'baseline' ? { dash: true } : {}) })), markers }) +
-      lineChart({ title: `drawdown of ${s.name} (%)`, ts, height: 160, yFormat: (v) => `${v.toFixed(0)}%`, lines: arms.map((a) => ({ label: `${r.arms[a].label} drawdown`, values: r.series.drawdownPct[a][s.name] ?? [], color: ARM_COLORS[a]!, ...(a === 'baseline' ? { dash: true } : {}) })) });
+    return (
+      `<h3>${esc(s.name)} <span class="small">${esc(s.spec)}</span></h3>` +
+      lineChart({
+        title: `equity of ${s.name} (USDT)`,
+        ts,
+        lines: arms.map((a) => ({
+          label: r.arms[a].label,
+          values: eq(a),
+          color: ARM_COLORS[a]!,
+          ...(a === 'baseline' ? { dash: true } : {}),
+        })),
+        markers,
+      }) +
+      lineChart({
+        title: `drawdown of ${s.name} (%)`,
+        ts,
+        height: 160,
+        yFormat: (v) => `${v.toFixed(0)}%`,
+        lines: arms.map((a) => ({
+          label: `${r.arms[a].label} drawdown`,
+          values: r.series.drawdownPct[a][s.name] ?? [],
+          color: ARM_COLORS[a]!,
+          ...(a === 'baseline' ? { dash: true } : {}),
+        })),
+      })
+    );
   });
   const prices = r.symbols.map((sym) => {
     const m = r.series.market[sym]!;
-    const markers = arms.flatMap((a) => liqMarkers(r, a, undefined, (l) => l.price).filter((_, i) => r.arms[a].liquidations[i]!.symbol === sym));
+    const markers = arms.flatMap((a) =>
+      liqMarkers(r, a, undefined, (l) => l.price).filter((_, i) => r.arms[a].liquidations[i]!.symbol === sym),
+    );
     const hours = r.regimeHours[sym]!;
-    return `<h3>${esc(sym)}</h3>` + lineChart({ title: `${sym} close with liquidations, regime band below`, ts, lines: [{ label: 'hourly low', values: m.low, color: '#bdbdbd' }, { label: 'hourly high', values: m.high, color: '#bdbdbd' }, { label: `${sym} close`, values: m.close, color: '#424242' }], markers, band: m.regime }) +
-      `<p class="small">Hours by regime: ${REGIMES.map((g) => `${esc(g)} ${esc(hours[g])}`).join(', ')}</p>`;
+    return (
+      `<h3>${esc(sym)}</h3>` +
+      lineChart({
+        title: `${sym} close with liquidations, regime band below`,
+        ts,
+        lines: [
+          { label: 'hourly low', values: m.low, color: '#bdbdbd' },
+          { label: 'hourly high', values: m.high, color: '#bdbdbd' },
+          { label: `${sym} close`, values: m.close, color: '#424242' },
+        ],
+        markers,
+        band: m.regime,
+      }) +
+      `<p class="small">Hours by regime: ${REGIMES.map((g) => `${esc(g)} ${esc(hours[g])}`).join(', ')}</p>`
+    );
   });
   const latchRows = P.latches.map((l) => [when(l.time), `${l.level} ${l.id}`, l.state, l.reason]);
-  const liqRows = arms.flatMap((a) => r.arms[a].liquidations.map((l) => [r.arms[a].label, when(l.time), l.strategy, l.symbol, l.side, l.quantity, l.price, money(l.notional)]));
-  const samples = P.decisions.samples.map((d) => [when(d.time), d.strategy, d.symbol, `${d.side}${d.reduceOnly ? ' (reduce-only)' : ''}`, d.type, d.regime, d.kind, d.detail ?? d.code ?? '', money(d.requestedNotional), money(d.approvedNotional)]);
+  const liqRows = arms.flatMap((a) =>
+    r.arms[a].liquidations.map((l) => [
+      r.arms[a].label,
+      when(l.time),
+      l.strategy,
+      l.symbol,
+      l.side,
+      l.quantity,
+      l.price,
+      money(l.notional),
+    ]),
+  );
+  const samples = P.decisions.samples.map((d) => [
+    when(d.time),
+    d.strategy,
+    d.symbol,
+    `${d.side}${d.reduceOnly ? ' (reduce-only)' : ''}`,
+    d.type,
+    d.regime,
+    d.kind,
+    d.detail ?? d.code ?? '',
+    money(d.requestedNotional),
+    money(d.approvedNotional),
+  ]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(`liqguard replay: ${P.policy.id} vs no policy, ${r.window.from.slice(0, 10)} to ${r.window.to.slice(0, 10)}`)}</title><style>${CSS}</style></head><body>
 <h1>liqguard replay: <code>${esc(P.policy.id)}</code> vs no policy</h1>
 <p>${esc(r.symbols.join(', '))}, ${esc(r.window.from)} → ${esc(r.window.to)} (${esc(r.window.steps)} hourly steps, features warmed up from ${esc(r.window.warmupFrom.slice(0, 10))}), ${esc(money(Number(r.balance)))} USDT per account.
 Scorer: ${esc(r.scorer.id)} (${esc(r.scorer.note)}).</p>
-<div class="lead">${headline(r).map((h) => `<p>${esc(h)}</p>`).join('')}</div>
+<div class="lead">${headline(r)
+    .map((h) => `<p>${esc(h)}</p>`)
+    .join('')}</div>
 <h2>Accounts, with and without the policy</h2>
 ${table(['strategy', 'arm', 'liquidation events', 'positions liquidated', 'max drawdown', 'PnL USDT', 'PnL %', 'final equity', 'gross leverage avg / max', 'fees', 'held back USDT', 'orders'], compRows, 2)}
 <p class="small">Strategies: ${r.strategies.map((s) => `<code>${esc(s.spec)}</code>`).join(' ')}</p>

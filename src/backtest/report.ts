@@ -6,7 +6,7 @@ import { renderReportHtml } from './report-html.js';
 import type { BacktestRun } from './run.js';
 import { buildReport, type ReplayReport } from './summary.js';
 
-export function reportJson(report: ReplayReport): string {
+function reportJson(report: ReplayReport): string {
   return JSON.stringify(report, null, 1) + '\n';
 }
 

@@ -18,7 +18,7 @@ import { ManualTimers } from '../execution/split/index.js';
 import type { StrategySpec } from './spec.js';
 import { createStrategy, type BarView, type OrderRequest, type Strategy, type StrategyView } from './strategies.js';
 
-export const HOUR_MS = 3_600_000;
+const HOUR_MS = 3_600_000;
 const HISTORY_LIMIT = 2_000; // bars kept per symbol for the strategies (lookback ≤ 1000)
 
 export interface BacktestOptions {
@@ -36,7 +36,7 @@ export interface BacktestOptions {
   readonly progress?: (arm: Arm, done: number, total: number) => void;
 }
 
-export interface MarketSeries {
+interface MarketSeries {
   readonly close: number[];
   readonly low: number[]; // lowest low since the previous step: closes hide intra-hour wicks
   readonly high: number[];
@@ -63,7 +63,7 @@ export interface BacktestRun {
 }
 
 /** Hourly steps from `from` to `to` inclusive. */
-export function stepTimes(from: number, to: number): number[] {
+function stepTimes(from: number, to: number): number[] {
   const out: number[] = [];
   for (let t = from; t <= to; t += HOUR_MS) out.push(t);
   return out;
@@ -71,11 +71,26 @@ export function stepTimes(from: number, to: number): number[] {
 
 export async function runBacktest(o: BacktestOptions): Promise<BacktestRun> {
   if (!(o.from < o.to)) throw new RangeError('backtest window: from must be before to');
-  const arms = prepareArms({ policyFile: o.policyFile, symbols: o.symbols, strategies: o.strategies, balance: o.balance, workDir: o.workDir, ...(o.model ? { model: o.model } : {}) });
-  const { feed, notes } = await createReplayFeed({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, warmupFrom: o.warmupFrom });
+  const arms = prepareArms({
+    policyFile: o.policyFile,
+    symbols: o.symbols,
+    strategies: o.strategies,
+    balance: o.balance,
+    workDir: o.workDir,
+    ...(o.model ? { model: o.model } : {}),
+  });
+  const { feed, notes } = await createReplayFeed({
+    dataDir: o.dataDir,
+    symbols: o.symbols,
+    from: o.from,
+    to: o.to,
+    warmupFrom: o.warmupFrom,
+  });
   checkCoverage(feed, o);
   const steps = stepTimes(o.from, o.to);
-  const market: Record<string, MarketSeries> = Object.fromEntries(o.symbols.map((s) => [s, { close: [], low: [], high: [], regime: [], probability: [] }]));
+  const market: Record<string, MarketSeries> = Object.fromEntries(
+    o.symbols.map((s) => [s, { close: [], low: [], high: [], regime: [], probability: [] }]),
+  );
   const results: ArmRun[] = [];
   let scorer: BacktestRun['scorer'] | undefined;
   for (const setup of arms) {
@@ -88,12 +103,25 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestRun> {
   return { options: o, steps, market, scorer: scorer!, dataNotes: notes, arms: results };
 }
 
-async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, steps: readonly number[], market: Record<string, MarketSeries> | undefined): Promise<{ run: ArmRun; scorer: BacktestRun['scorer'] }> {
+async function runArm(
+  o: BacktestOptions,
+  setup: ArmSetup,
+  feed: ReplayFeed,
+  steps: readonly number[],
+  market: Record<string, MarketSeries> | undefined,
+): Promise<{ run: ArmRun; scorer: BacktestRun['scorer'] }> {
   const clock = new ManualClock(o.warmupFrom);
   const ids = sequentialIds();
   // Split children on replay time (manual timers on the backtest clock); throttles never wait.
   const timers = new ManualTimers(clock);
-  const gw = await buildGateway(setup.config, { clock, wallClock: clock, ids, logger: false, timers, admission: false });
+  const gw = await buildGateway(setup.config, {
+    clock,
+    wallClock: clock,
+    ids,
+    logger: false,
+    timers,
+    admission: false,
+  });
   try {
     const venue = gw.venues.get('sim');
     if (!(venue instanceof SimulatedVenue)) throw new Error('backtest: the gateway has no simulated venue "sim"');
@@ -124,7 +152,8 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
       for (const s of strategies) {
         const st = venue.accountStateSync(s.clientId);
         let gross = 0;
-        for (const p of st.positions) gross += Math.abs(Number(p.quantity)) * Number(venue.markPrice(p.symbol) ?? p.entryPrice);
+        for (const p of st.positions)
+          gross += Math.abs(Number(p.quantity)) * Number(venue.markPrice(p.symbol) ?? p.entryPrice);
         eq.set(s.spec.name, { equity: Number(st.marginBalance), gross });
       }
       rec.step(eq);
@@ -142,7 +171,13 @@ async function runArm(o: BacktestOptions, setup: ArmSetup, feed: ReplayFeed, ste
     const set = gw.policies.enforcing;
     const sc = gw.scorer();
     return {
-      run: { arm: setup.arm, policy: { id: set.id, version: set.version, sha256: set.sha256, file: setup.policyFile }, recorder: rec, ledger, auditDir: setup.config.audit.dir },
+      run: {
+        arm: setup.arm,
+        policy: { id: set.id, version: set.version, sha256: set.sha256, file: setup.policyFile },
+        recorder: rec,
+        ledger,
+        auditDir: setup.config.audit.dir,
+      },
       scorer: { kind: sc.kind, id: sc.id, sha256: sc.sha256 },
     };
   } finally {
@@ -157,12 +192,22 @@ function checkCoverage(feed: ReplayFeed, o: BacktestOptions): void {
     const e = feed.events[i]!;
     if (e.type !== 'bar') continue;
     const b = bars.get(e.symbol);
-    if (b) (b.last = e.ts), b.n++;
+    if (b) ((b.last = e.ts), b.n++);
     else bars.set(e.symbol, { first: e.ts, last: e.ts, n: 1 });
   }
   const iso = (t: number) => new Date(t).toISOString();
-  const details = o.symbols.filter((s) => !bars.has(s)).map((s) => ({ path: s, message: `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h (see its PROVENANCE.md for the span)` }));
-  if (details.length) throw new LiqguardError('INVALID_REQUEST', `replay window: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  const details = o.symbols
+    .filter((s) => !bars.has(s))
+    .map((s) => ({
+      path: s,
+      message: `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h (see its PROVENANCE.md for the span)`,
+    }));
+  if (details.length)
+    throw new LiqguardError(
+      'INVALID_REQUEST',
+      `replay window: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
 }
 
 function pushBar(h: BarView[] | undefined, e: BarEvent): void {
@@ -171,13 +216,19 @@ function pushBar(h: BarView[] | undefined, e: BarEvent): void {
   if (h.length > HISTORY_LIMIT * 1.5) h.splice(0, h.length - HISTORY_LIMIT);
 }
 
-async function recordMarket(gw: Gateway, market: Record<string, MarketSeries>, history: ReadonlyMap<string, BarView[]>, t: number): Promise<void> {
+async function recordMarket(
+  gw: Gateway,
+  market: Record<string, MarketSeries>,
+  history: ReadonlyMap<string, BarView[]>,
+  t: number,
+): Promise<void> {
   for (const [symbol, m] of Object.entries(market)) {
     const h = history.get(symbol)!;
     const prev = t - HOUR_MS;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = h.length - 1; i >= 0 && h[i]!.ts > prev; i--) (lo = Math.min(lo, h[i]!.low)), (hi = Math.max(hi, h[i]!.high));
+    for (let i = h.length - 1; i >= 0 && h[i]!.ts > prev; i--)
+      ((lo = Math.min(lo, h[i]!.low)), (hi = Math.max(hi, h[i]!.high)));
     m.close.push(h.length ? h[h.length - 1]!.close : NaN);
     m.low.push(Number.isFinite(lo) ? lo : NaN);
     m.high.push(Number.isFinite(hi) ? hi : NaN);

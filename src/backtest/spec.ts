@@ -42,13 +42,15 @@ interface ParamRule {
   readonly what: string;
 }
 
-const num = (lo: number, hi: number, opts: { int?: boolean; loOpen?: boolean } = {}) => (v: string): number | undefined => {
-  if (!/^-?\d+(\.\d+)?$/.test(v)) return undefined;
-  const x = Number(v);
-  if (opts.int && !Number.isInteger(x)) return undefined;
-  if (opts.loOpen ? !(x > lo) : !(x >= lo)) return undefined;
-  return x <= hi ? x : undefined;
-};
+const num =
+  (lo: number, hi: number, opts: { int?: boolean; loOpen?: boolean } = {}) =>
+  (v: string): number | undefined => {
+    if (!/^-?\d+(\.\d+)?$/.test(v)) return undefined;
+    const x = Number(v);
+    if (opts.int && !Number.isInteger(x)) return undefined;
+    if (opts.loOpen ? !(x > lo) : !(x >= lo)) return undefined;
+    return x <= hi ? x : undefined;
+  };
 const NAME_RE = /^[a-z0-9_-]{1,24}$/;
 const name = (v: string): string | undefined => (NAME_RE.test(v) ? v : undefined);
 
@@ -77,7 +79,11 @@ const RULES: Record<'trend' | 'mm', Record<string, ParamRule>> = {
 };
 
 function invalid(details: readonly ErrorDetail[]): never {
-  throw new LiqguardError('INVALID_REQUEST', `--strategy: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}\naccepted grammar:\n${SPEC_GRAMMAR}`, details);
+  throw new LiqguardError(
+    'INVALID_REQUEST',
+    `--strategy: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}\naccepted grammar:\n${SPEC_GRAMMAR}`,
+    details,
+  );
 }
 
 /** Parse one or more specs (each may hold several strategies separated by ";"). Names default to
@@ -92,7 +98,8 @@ export function parseStrategySpecs(specs: readonly string[]): StrategySpec[] {
     if (part === '') return void details.push({ path: at, message: 'empty strategy (stray ";"?)' });
     const colon = part.indexOf(':');
     const kind = (colon < 0 ? part : part.slice(0, colon)).trim();
-    if (kind !== 'trend' && kind !== 'mm') return void details.push({ path: at, message: `unknown kind "${kind}" (expected trend or mm)` });
+    if (kind !== 'trend' && kind !== 'mm')
+      return void details.push({ path: at, message: `unknown kind "${kind}" (expected trend or mm)` });
     const rules = RULES[kind];
     const values: Record<string, number | string> = {};
     const body = colon < 0 ? '' : part.slice(colon + 1).trim();
@@ -103,7 +110,11 @@ export function parseStrategySpecs(specs: readonly string[]): StrategySpec[] {
       const val = eq < 0 ? '' : p.slice(eq + 1).trim();
       const rule = rules[key];
       if (eq < 0 || key === '') details.push({ path: at, message: `"${p}" is not NAME=VALUE` });
-      else if (!rule) details.push({ path: `${at}.${key}`, message: `unknown parameter for ${kind} (known: ${Object.keys(rules).join(', ')})` });
+      else if (!rule)
+        details.push({
+          path: `${at}.${key}`,
+          message: `unknown parameter for ${kind} (known: ${Object.keys(rules).join(', ')})`,
+        });
       else if (key in values) details.push({ path: `${at}.${key}`, message: 'given twice' });
       else {
         const v = rule.check(val);
@@ -125,13 +136,33 @@ export function parseStrategySpecs(specs: readonly string[]): StrategySpec[] {
     const v = r.values;
     const nm = r.explicitName ? String(v.name) : total.get(r.kind)! > 1 ? `${r.kind}-${n}` : r.kind;
     if (r.kind === 'trend') {
-      return { kind: 'trend', name: nm, leverage: v.leverage as number, size: v.size as number, lookback: v.lookback as number, signal: v.signal as 'ma' | 'breakout', rebalance: v.rebalance as number, jitter: v.jitter as number, seed: v.seed as number };
+      return {
+        kind: 'trend',
+        name: nm,
+        leverage: v.leverage as number,
+        size: v.size as number,
+        lookback: v.lookback as number,
+        signal: v.signal as 'ma' | 'breakout',
+        rebalance: v.rebalance as number,
+        jitter: v.jitter as number,
+        seed: v.seed as number,
+      };
     }
-    return { kind: 'mm', name: nm, leverage: v.leverage as number, size: v.size as number, spreadBps: v.spread_bps as number, maxInventory: v.max_inventory as number, jitter: v.jitter as number, seed: v.seed as number };
+    return {
+      kind: 'mm',
+      name: nm,
+      leverage: v.leverage as number,
+      size: v.size as number,
+      spreadBps: v.spread_bps as number,
+      maxInventory: v.max_inventory as number,
+      jitter: v.jitter as number,
+      seed: v.seed as number,
+    };
   });
   const seen = new Set<string>();
   for (const s of out) {
-    if (seen.has(s.name)) details.push({ path: `name=${s.name}`, message: 'two strategies share this name (each trades its own account)' });
+    if (seen.has(s.name))
+      details.push({ path: `name=${s.name}`, message: 'two strategies share this name (each trades its own account)' });
     seen.add(s.name);
   }
   if (details.length) invalid(details);

@@ -45,7 +45,8 @@ export interface Strategy {
   decide(view: StrategyView): StrategyAction[];
 }
 
-const positionQty = (acc: AccountState, symbol: string): number => Number(acc.positions.find((p) => p.symbol === symbol)?.quantity ?? '0');
+const positionQty = (acc: AccountState, symbol: string): number =>
+  Number(acc.positions.find((p) => p.symbol === symbol)?.quantity ?? '0');
 
 /** Lot-floored quantity for a base size, or undefined when below the venue's minimums. */
 export function lotQuantity(inst: InstrumentSpec, qty: number, price: number): string | undefined {
@@ -60,7 +61,7 @@ const leverageFor = (lev: number, inst: InstrumentSpec): string => String(Math.m
 /** Largest position notional the venue allows at this leverage (its margin brackets), with room
  * for the price to move between the decision and the fill: a bot that knows its venue never
  * asks for more (the venue would reject it with -2027). */
-export function bracketCap(inst: InstrumentSpec, leverage: string): number {
+function bracketCap(inst: InstrumentSpec, leverage: string): number {
   const cap = maxNotionalForLeverage(leverage, inst.brackets);
   return cap ? cap.toNumber() * 0.95 : 0;
 }
@@ -70,7 +71,7 @@ const noise = (rng: Prng, jitter: number): number => 1 + jitter * (2 * rng.next(
  * short below it, holding equity × leverage × size spread over the symbols, with market orders.
  * Flips close with a reduce-only order first, so a policy that blocks new exposure still lets
  * the exit through. */
-export class TrendFollower implements Strategy {
+class TrendFollower implements Strategy {
   private readonly rng: Prng;
   private readonly dir = new Map<string, number>();
   constructor(readonly spec: TrendSpec) {
@@ -116,7 +117,20 @@ export class TrendFollower implements Strategy {
       const order = (side: Side, qty: number, reduceOnly: boolean): void => {
         const q = reduceOnly ? floorToStep(new Decimal(qty.toPrecision(15)), inst.stepSize) : undefined;
         const quantity = reduceOnly ? (q!.gt(0) ? q!.toFixed() : undefined) : lotQuantity(inst, qty, price);
-        if (quantity) out.push({ kind: 'order', order: { symbol, side, type: 'market', quantity, reduceOnly, postOnly: false, timeInForce: 'GTC', leverage: lev } });
+        if (quantity)
+          out.push({
+            kind: 'order',
+            order: {
+              symbol,
+              side,
+              type: 'market',
+              quantity,
+              reduceOnly,
+              postOnly: false,
+              timeInForce: 'GTC',
+              leverage: lev,
+            },
+          });
       };
       const buy: Side = dir > 0 ? 'buy' : 'sell';
       const sell: Side = dir > 0 ? 'sell' : 'buy';
@@ -139,7 +153,7 @@ export class TrendFollower implements Strategy {
 /** Market maker: every step cancels its quotes and quotes both sides around the last close at
  * ±spread/2 (post-only limits), so it accumulates inventory against the move, up to a cap. The
  * side that reduces the inventory is sent reduce-only when it fits within the position. */
-export class MarketMaker implements Strategy {
+class MarketMaker implements Strategy {
   private readonly rng: Prng;
   constructor(readonly spec: MarketMakerSpec) {
     this.rng = createPrng(spec.seed);
@@ -176,7 +190,20 @@ export class MarketMaker implements Strategy {
         if (!quantity) return;
         const reduces = side === 'buy' ? pos < 0 : pos > 0;
         const reduceOnly = reduces && Number(quantity) <= Math.abs(pos);
-        out.push({ kind: 'order', order: { symbol, side, type: 'limit', quantity, price: px.toFixed(), reduceOnly, postOnly: true, timeInForce: 'GTX', leverage: lev } });
+        out.push({
+          kind: 'order',
+          order: {
+            symbol,
+            side,
+            type: 'limit',
+            quantity,
+            price: px.toFixed(),
+            reduceOnly,
+            postOnly: true,
+            timeInForce: 'GTX',
+            leverage: lev,
+          },
+        });
       };
       if (inventory < cap) place('buy', bid);
       if (inventory > -cap) place('sell', ask);

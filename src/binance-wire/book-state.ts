@@ -43,7 +43,12 @@ export class BookState {
   }
 
   snapshot(limit: number): BookSnapshot {
-    return { lastUpdateId: this.lastUpdateId, ts: this.ts, bids: sorted(this.bids, 'desc', limit), asks: sorted(this.asks, 'asc', limit) };
+    return {
+      lastUpdateId: this.lastUpdateId,
+      ts: this.ts,
+      bids: sorted(this.bids, 'desc', limit),
+      asks: sorted(this.asks, 'asc', limit),
+    };
   }
 
   best(): { bid?: Level; ask?: Level } {

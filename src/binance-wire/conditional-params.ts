@@ -6,9 +6,10 @@ import type { TriggerSpec } from '../core/conditional.js';
 import type { OrderType, Side, TimeInForce } from '../core/types.js';
 import { BinanceApiError, binanceErrors } from './errors.js';
 
-export const CONDITIONAL_TYPES = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'] as const;
+const CONDITIONAL_TYPES = ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'] as const;
 export type ConditionalType = (typeof CONDITIONAL_TYPES)[number];
-export const isConditionalType = (t: string | undefined): t is ConditionalType => CONDITIONAL_TYPES.includes(t as ConditionalType);
+export const isConditionalType = (t: string | undefined): t is ConditionalType =>
+  CONDITIONAL_TYPES.includes(t as ConditionalType);
 
 export interface ParsedConditional {
   readonly binanceType: ConditionalType;
@@ -30,18 +31,29 @@ const DECIMAL = /^[0-9]{1,15}(\.[0-9]{1,12})?$/;
 
 /** `type` is `type` on /fapi/v1/order and on the algo endpoint; `algoType` must be CONDITIONAL
  * there (checked by the caller). Throws BinanceApiError with Binance's codes. */
-export function parseConditional(p: Readonly<Record<string, string>>, idParam: 'clientAlgoId' | 'newClientOrderId'): ParsedConditional {
+export function parseConditional(
+  p: Readonly<Record<string, string>>,
+  idParam: 'clientAlgoId' | 'newClientOrderId',
+): ParsedConditional {
   const side = p.side;
   if (side === undefined) throw binanceErrors.mandatory('side');
   if (side !== 'BUY' && side !== 'SELL') throw new BinanceApiError(400, -1117, 'Invalid side.');
   const t = p.type;
   if (!isConditionalType(t)) throw new BinanceApiError(400, -1116, 'Invalid orderType.');
-  if (p.positionSide !== undefined && p.positionSide !== 'BOTH') throw new BinanceApiError(400, -4061, "Order's position side does not match user's setting.");
+  if (p.positionSide !== undefined && p.positionSide !== 'BOTH')
+    throw new BinanceApiError(400, -4061, "Order's position side does not match user's setting.");
   const closePosition = flag(p, 'closePosition');
   const reduceOnly = flag(p, 'reduceOnly');
-  if (closePosition && !['STOP_MARKET', 'TAKE_PROFIT_MARKET'].includes(t)) throw new BinanceApiError(400, -4136, 'Target strategy invalid for orderType, closePosition. closePosition is only for STOP_MARKET and TAKE_PROFIT_MARKET');
-  if (closePosition && p.quantity !== undefined) throw new BinanceApiError(400, -4136, 'quantity cannot be sent with closePosition=true');
-  if (closePosition && reduceOnly) throw new BinanceApiError(400, -1106, "Parameter 'reduceOnly' sent when not required.");
+  if (closePosition && !['STOP_MARKET', 'TAKE_PROFIT_MARKET'].includes(t))
+    throw new BinanceApiError(
+      400,
+      -4136,
+      'Target strategy invalid for orderType, closePosition. closePosition is only for STOP_MARKET and TAKE_PROFIT_MARKET',
+    );
+  if (closePosition && p.quantity !== undefined)
+    throw new BinanceApiError(400, -4136, 'quantity cannot be sent with closePosition=true');
+  if (closePosition && reduceOnly)
+    throw new BinanceApiError(400, -1106, "Parameter 'reduceOnly' sent when not required.");
   const quantity = closePosition ? '0' : p.quantity;
   if (quantity === undefined) throw binanceErrors.mandatory('quantity');
   if (!DECIMAL.test(quantity)) throw binanceErrors.invalidParam('quantity');
@@ -57,10 +69,17 @@ export function parseConditional(p: Readonly<Record<string, string>>, idParam: '
     const tifRaw = p.timeInForce ?? 'GTC';
     if (!TIFS.includes(tifRaw)) throw new BinanceApiError(400, -1115, 'Invalid timeInForce.');
     tif = tifRaw as TimeInForce;
-  } else if (p.price !== undefined && p.price !== '0') throw new BinanceApiError(400, -1106, "Parameter 'price' sent when not required.");
-  const trigger = t === 'TRAILING_STOP_MARKET' ? trailing(p, working, closePosition) : stop(p, t, working, closePosition);
+  } else if (p.price !== undefined && p.price !== '0')
+    throw new BinanceApiError(400, -1106, "Parameter 'price' sent when not required.");
+  const trigger =
+    t === 'TRAILING_STOP_MARKET' ? trailing(p, working, closePosition) : stop(p, t, working, closePosition);
   const clientId = p[idParam];
-  if (clientId !== undefined && !CID.test(clientId)) throw new BinanceApiError(400, -1100, `Illegal characters found in parameter '${idParam}'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.`);
+  if (clientId !== undefined && !CID.test(clientId))
+    throw new BinanceApiError(
+      400,
+      -1100,
+      `Illegal characters found in parameter '${idParam}'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.`,
+    );
   return {
     binanceType: t,
     side: side === 'BUY' ? 'buy' : 'sell',
@@ -74,7 +93,12 @@ export function parseConditional(p: Readonly<Record<string, string>>, idParam: '
   };
 }
 
-function stop(p: Readonly<Record<string, string>>, t: ConditionalType, working: string, closePosition: boolean): TriggerSpec {
+function stop(
+  p: Readonly<Record<string, string>>,
+  t: ConditionalType,
+  working: string,
+  closePosition: boolean,
+): TriggerSpec {
   const stopPrice = p.triggerPrice ?? p.stopPrice;
   if (stopPrice === undefined) throw binanceErrors.mandatory(p.algoType ? 'triggerPrice' : 'stopPrice');
   if (!DECIMAL.test(stopPrice) || Number(stopPrice) <= 0) throw binanceErrors.invalidParam('triggerPrice');
@@ -85,11 +109,19 @@ function stop(p: Readonly<Record<string, string>>, t: ConditionalType, working: 
 function trailing(p: Readonly<Record<string, string>>, working: string, closePosition: boolean): TriggerSpec {
   const rate = p.callbackRate;
   if (rate === undefined) throw binanceErrors.mandatory('callbackRate');
-  if (!DECIMAL.test(rate) || Number(rate) < 0.1 || Number(rate) > 10) throw new BinanceApiError(400, -2007, 'Invalid callBack rate. LIQGUARD: 0.1 to 10 (percent)');
+  if (!DECIMAL.test(rate) || Number(rate) < 0.1 || Number(rate) > 10)
+    throw new BinanceApiError(400, -2007, 'Invalid callBack rate. LIQGUARD: 0.1 to 10 (percent)');
   // The algo endpoint names it activatePrice; ccxt and the order endpoint send activationPrice.
   const act = p.activatePrice ?? p.activationPrice;
-  if (act !== undefined && (!DECIMAL.test(act) || Number(act) <= 0)) throw binanceErrors.invalidParam('activationPrice');
-  return { kind: 'trailing_stop', callbackRate: rate, ...(act !== undefined ? { activationPrice: act } : {}), workingType: working === 'MARK_PRICE' ? 'mark' : 'contract', closePosition };
+  if (act !== undefined && (!DECIMAL.test(act) || Number(act) <= 0))
+    throw binanceErrors.invalidParam('activationPrice');
+  return {
+    kind: 'trailing_stop',
+    callbackRate: rate,
+    ...(act !== undefined ? { activationPrice: act } : {}),
+    workingType: working === 'MARK_PRICE' ? 'mark' : 'contract',
+    closePosition,
+  };
 }
 
 function flag(p: Readonly<Record<string, string>>, k: string): boolean {

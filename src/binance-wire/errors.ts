@@ -18,11 +18,22 @@ export class BinanceApiError extends Error {
 export const binanceErrors = {
   unknown: () => new BinanceApiError(500, -1000, 'An unknown error occurred while processing the request.'),
   tooManyRequests: (limit: number) =>
-    new BinanceApiError(429, -1003, `Too many requests; current limit of IP is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`),
-  illegalChars: (param: string) => new BinanceApiError(400, -1100, `Illegal characters found in parameter '${param}'; legal range is '^[A-Z0-9-_.]{1,20}$'.`),
-  mandatory: (param: string) => new BinanceApiError(400, -1102, `Mandatory parameter '${param}' was not sent, was empty/null, or malformed.`),
+    new BinanceApiError(
+      429,
+      -1003,
+      `Too many requests; current limit of IP is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`,
+    ),
+  illegalChars: (param: string) =>
+    new BinanceApiError(
+      400,
+      -1100,
+      `Illegal characters found in parameter '${param}'; legal range is '^[A-Z0-9-_.]{1,20}$'.`,
+    ),
+  mandatory: (param: string) =>
+    new BinanceApiError(400, -1102, `Mandatory parameter '${param}' was not sent, was empty/null, or malformed.`),
   invalidInterval: () => new BinanceApiError(400, -1120, 'Invalid interval.'),
   invalidSymbol: () => new BinanceApiError(400, -1121, 'Invalid symbol.'),
   invalidParam: (param: string) => new BinanceApiError(400, -1130, `Data sent for parameter '${param}' is not valid.`),
-  notFound: (method: string, path: string) => new BinanceApiError(404, -5000, `Path ${path}, Method ${method} is invalid`),
+  notFound: (method: string, path: string) =>
+    new BinanceApiError(404, -5000, `Path ${path}, Method ${method} is invalid`),
 } as const;

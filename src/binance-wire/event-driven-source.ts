@@ -112,12 +112,18 @@ export class EventDrivenMarketDataSource implements MarketDataSource {
       case 'funding': {
         st.fundingRate = e.rate;
         st.fundingIntervalHours = e.intervalHours;
-        push(st.funding, { fundingTime: e.ts, fundingRate: e.rate, ...(st.mark ? { markPrice: st.mark.markPrice } : {}) }, this.maxHistory);
+        push(
+          st.funding,
+          { fundingTime: e.ts, fundingRate: e.rate, ...(st.mark ? { markPrice: st.mark.markPrice } : {}) },
+          this.maxHistory,
+        );
         break;
       }
       case 'openInterest': {
         const markPrice = st.mark?.markPrice;
-        const oi = e.openInterest ?? (e.openInterestValue !== undefined && markPrice ? e.openInterestValue / markPrice : undefined);
+        const oi =
+          e.openInterest ??
+          (e.openInterestValue !== undefined && markPrice ? e.openInterestValue / markPrice : undefined);
         if (oi === undefined) break;
         const value = e.openInterestValue ?? (markPrice ? oi * markPrice : undefined);
         st.oi = { ts: e.ts, openInterest: oi, ...(value !== undefined ? { openInterestValue: value } : {}) };
@@ -126,11 +132,21 @@ export class EventDrivenMarketDataSource implements MarketDataSource {
       }
       case 'liquidation': {
         const qty = e.quantity > 0 ? e.quantity : e.price > 0 ? e.notional / e.price : 0;
-        this.emit({ kind: 'liquidation', symbol: sym, print: { ts: e.ts, side: e.side === 'buy' ? 'BUY' : 'SELL', price: e.price, avgPrice: e.price, qty } });
+        this.emit({
+          kind: 'liquidation',
+          symbol: sym,
+          print: { ts: e.ts, side: e.side === 'buy' ? 'BUY' : 'SELL', price: e.price, avgPrice: e.price, qty },
+        });
         break;
       }
       case 'trade': {
-        const trade: TradePrint = { id: st.nextTradeId++, ts: e.ts, price: e.price, qty: e.quantity, isBuyerMaker: e.takerSide === 'sell' };
+        const trade: TradePrint = {
+          id: st.nextTradeId++,
+          ts: e.ts,
+          price: e.price,
+          qty: e.quantity,
+          isBuyerMaker: e.takerSide === 'sell',
+        };
         push(st.trades, trade, this.maxHistory);
         st.lastQty = e.quantity;
         this.emit({ kind: 'trade', symbol: sym, trade });
@@ -143,7 +159,8 @@ export class EventDrivenMarketDataSource implements MarketDataSource {
         const k = st.klines.addBar(e);
         this.emit({ kind: 'kline', symbol: sym, intervalMs: e.intervalMs, kline: k, closed: true, ts: e.ts });
         this.emitTicker(st, e.ts);
-        if (!st.sawMarkEvent && this.opts.markFromBars !== false) this.updateMark(st, e.ts, e.close, e.close, undefined, undefined);
+        if (!st.sawMarkEvent && this.opts.markFromBars !== false)
+          this.updateMark(st, e.ts, e.close, e.close, undefined, undefined);
         break;
       }
     }
@@ -195,7 +212,14 @@ export class EventDrivenMarketDataSource implements MarketDataSource {
     return () => this.listeners.delete(listener);
   }
 
-  private updateMark(st: SymbolState, ts: number, markPrice: number, indexPrice?: number, fundingRate?: number, nextFundingTime?: number): void {
+  private updateMark(
+    st: SymbolState,
+    ts: number,
+    markPrice: number,
+    indexPrice?: number,
+    fundingRate?: number,
+    nextFundingTime?: number,
+  ): void {
     if (fundingRate !== undefined) st.fundingRate = fundingRate;
     const index = indexPrice ?? st.mark?.indexPrice ?? markPrice;
     const mark: MarkState = {

@@ -27,7 +27,7 @@ function pct(ratio: string | undefined, dflt: string): string {
   return ratio === undefined ? dflt : (Number(ratio) * 100).toFixed(4);
 }
 
-export function symbolInfo(i: InstrumentSpec) {
+function symbolInfo(i: InstrumentSpec) {
   const first = i.brackets[0];
   return {
     symbol: i.venueSymbol,

@@ -31,7 +31,10 @@ export class FaultState {
 
   silence(filter: SilenceFilter = {}): number {
     const id = this.nextId++;
-    this.silences.set(id, { ...(filter.symbol ? { symbol: filter.symbol.toLowerCase() } : {}), ...(filter.channel ? { channel: filter.channel } : {}) });
+    this.silences.set(id, {
+      ...(filter.symbol ? { symbol: filter.symbol.toLowerCase() } : {}),
+      ...(filter.channel ? { channel: filter.channel } : {}),
+    });
     return id;
   }
 
@@ -43,7 +46,8 @@ export class FaultState {
 
   isSilenced(symbolLower: string | undefined, channel: string): boolean {
     for (const f of this.silences.values()) {
-      if ((f.symbol === undefined || f.symbol === symbolLower) && (f.channel === undefined || f.channel === channel)) return true;
+      if ((f.symbol === undefined || f.symbol === symbolLower) && (f.channel === undefined || f.channel === channel))
+        return true;
     }
     return false;
   }

@@ -65,11 +65,33 @@ export class Formatter {
   }
 
   markPriceEvent(sym: string, m: MarkState) {
-    return { e: 'markPriceUpdate', E: m.ts, s: sym, p: fix(m.markPrice, 8), i: fix(m.indexPrice, 8), P: fix(m.estimatedSettlePrice, 8), r: fix(m.fundingRate, 8), T: m.nextFundingTime };
+    return {
+      e: 'markPriceUpdate',
+      E: m.ts,
+      s: sym,
+      p: fix(m.markPrice, 8),
+      i: fix(m.indexPrice, 8),
+      P: fix(m.estimatedSettlePrice, 8),
+      r: fix(m.fundingRate, 8),
+      T: m.nextFundingTime,
+    };
   }
 
   klineRow(sym: string, k: Kline): (string | number)[] {
-    return [k.openTime, this.price(sym, k.open), this.price(sym, k.high), this.price(sym, k.low), this.price(sym, k.close), this.qty(sym, k.volume), k.closeTime, fix(k.quoteVolume, 8), k.trades, this.qty(sym, k.takerBuyVolume), fix(k.takerBuyQuoteVolume, 8), '0'];
+    return [
+      k.openTime,
+      this.price(sym, k.open),
+      this.price(sym, k.high),
+      this.price(sym, k.low),
+      this.price(sym, k.close),
+      this.qty(sym, k.volume),
+      k.closeTime,
+      fix(k.quoteVolume, 8),
+      k.trades,
+      this.qty(sym, k.takerBuyVolume),
+      fix(k.takerBuyQuoteVolume, 8),
+      '0',
+    ];
   }
 
   ticker24h(sym: string, t: Ticker24h) {
@@ -96,10 +118,39 @@ export class Formatter {
 
   tickerEvent(sym: string, t: Ticker24h, E: number) {
     const r = this.ticker24h(sym, t);
-    return { e: '24hrTicker', E, s: sym, p: r.priceChange, P: r.priceChangePercent, w: r.weightedAvgPrice, c: r.lastPrice, Q: r.lastQty, o: r.openPrice, h: r.highPrice, l: r.lowPrice, v: r.volume, q: r.quoteVolume, O: t.openTime, C: t.closeTime, F: t.firstId, L: t.lastId, n: t.count };
+    return {
+      e: '24hrTicker',
+      E,
+      s: sym,
+      p: r.priceChange,
+      P: r.priceChangePercent,
+      w: r.weightedAvgPrice,
+      c: r.lastPrice,
+      Q: r.lastQty,
+      o: r.openPrice,
+      h: r.highPrice,
+      l: r.lowPrice,
+      v: r.volume,
+      q: r.quoteVolume,
+      O: t.openTime,
+      C: t.closeTime,
+      F: t.firstId,
+      L: t.lastId,
+      n: t.count,
+    };
   }
 
   miniTickerEvent(sym: string, t: Ticker24h, E: number) {
-    return { e: '24hrMiniTicker', E, s: sym, c: this.price(sym, t.last), o: this.price(sym, t.open), h: this.price(sym, t.high), l: this.price(sym, t.low), v: this.qty(sym, t.volume), q: fix(t.quoteVolume, 2) };
+    return {
+      e: '24hrMiniTicker',
+      E,
+      s: sym,
+      c: this.price(sym, t.last),
+      o: this.price(sym, t.open),
+      h: this.price(sym, t.high),
+      l: this.price(sym, t.low),
+      v: this.qty(sym, t.volume),
+      q: fix(t.quoteVolume, 2),
+    };
   }
 }

@@ -20,7 +20,14 @@ export class InMemoryMarketDataSource extends EventDrivenMarketDataSource {
 
   /** New mark (index = mark) and, unless a BookEvent was ever ingested, a new book around it. */
   setMark(symbol: string, markPrice: number, fundingRate?: number): void {
-    this.ingest({ type: 'mark', symbol, ts: this.clk.now(), markPrice, indexPrice: markPrice, ...(fundingRate !== undefined ? { fundingRate } : {}) });
+    this.ingest({
+      type: 'mark',
+      symbol,
+      ts: this.clk.now(),
+      markPrice,
+      indexPrice: markPrice,
+      ...(fundingRate !== undefined ? { fundingRate } : {}),
+    });
   }
 
   trade(symbol: string, price: number, quantity: number, takerSide: Side): void {

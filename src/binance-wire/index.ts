@@ -1,11 +1,4 @@
-export { buildBinanceServer, type BinanceServer, type BinanceServerOptions, type BinanceControl, type RequestRecord } from './server.js';
-export { registerPublicRoutes } from './public-routes.js';
-export { charge, type BinanceServerContext, type RouteModule } from './context.js';
-export { BinanceApiError, binanceErrors } from './errors.js';
-export type { SilenceFilter, RestFault } from './faults.js';
+export { buildBinanceServer, type BinanceServer } from './server.js';
 export type * from './source.js';
-export { EventDrivenMarketDataSource, type EventDrivenSourceOptions } from './event-driven-source.js';
-export { InMemoryMarketDataSource, perpInstrument, type InMemorySourceOptions } from './in-memory-source.js';
-export type { SyntheticBookOptions } from './synthetic-book.js';
-export { BookState } from './book-state.js';
-export { verifySignedRequest, signQuery, hmacHex, signedErrors, DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS, type SignedRequestInput, type SignedRequestResult } from './signed.js';
+export { EventDrivenMarketDataSource } from './event-driven-source.js';
+export { InMemoryMarketDataSource, perpInstrument } from './in-memory-source.js';

@@ -66,7 +66,19 @@ export class KlineStore {
             takerBuyVolume: last.takerBuyVolume + buyQty,
             takerBuyQuoteVolume: last.takerBuyQuoteVolume + buyQty * price,
           }
-        : { openTime, closeTime: openTime + MINUTE - 1, open: price, high: price, low: price, close: price, volume: qty, quoteVolume: qty * price, trades: 1, takerBuyVolume: buyQty, takerBuyQuoteVolume: buyQty * price };
+        : {
+            openTime,
+            closeTime: openTime + MINUTE - 1,
+            open: price,
+            high: price,
+            low: price,
+            close: price,
+            volume: qty,
+            quoteVolume: qty * price,
+            trades: 1,
+            takerBuyVolume: buyQty,
+            takerBuyQuoteVolume: buyQty * price,
+          };
     this.upsert(MINUTE, k);
     return k;
   }
@@ -98,7 +110,21 @@ export class KlineStore {
       quoteVolume += k.quoteVolume;
       count += k.trades;
     }
-    return { ts: newest.closeTime, openTime: first.openTime, closeTime: newest.closeTime, open: first.open, high, low, last: newest.close, lastQty, volume, quoteVolume, firstId, lastId, count };
+    return {
+      ts: newest.closeTime,
+      openTime: first.openTime,
+      closeTime: newest.closeTime,
+      open: first.open,
+      high,
+      low,
+      last: newest.close,
+      lastQty,
+      volume,
+      quoteVolume,
+      firstId,
+      lastId,
+      count,
+    };
   }
 
   private bars(intervalMs: number): readonly Kline[] {
@@ -124,7 +150,7 @@ export class KlineStore {
   }
 }
 
-export function aggregate(bars: readonly Kline[], intervalMs: number): Kline[] {
+function aggregate(bars: readonly Kline[], intervalMs: number): Kline[] {
   const out: Kline[] = [];
   for (const k of bars) {
     const openTime = Math.floor(k.openTime / intervalMs) * intervalMs;
@@ -149,6 +175,8 @@ export function aggregate(bars: readonly Kline[], intervalMs: number): Kline[] {
 /** Binance range semantics: within [startTime, endTime]; with a start the oldest `limit`
  * items from it, otherwise the newest `limit`. */
 export function selectRange<T>(items: readonly T[], time: (t: T) => number, q: RangeQuery): T[] {
-  const inRange = items.filter((t) => (q.startTime === undefined || time(t) >= q.startTime) && (q.endTime === undefined || time(t) <= q.endTime));
+  const inRange = items.filter(
+    (t) => (q.startTime === undefined || time(t) >= q.startTime) && (q.endTime === undefined || time(t) <= q.endTime),
+  );
   return q.startTime !== undefined ? inRange.slice(0, q.limit) : inRange.slice(Math.max(0, inRange.length - q.limit));
 }

@@ -3,7 +3,15 @@
  * Binance (strings for decimals, numbers for ids and times) so ccxt's parsers accept them. */
 import { maintenanceMargin } from '../account/margin.js';
 import { Decimal } from '../core/decimal.js';
-import type { AccountState, ExecutionReport, InstrumentSpec, OrderStatus, OrderType, PositionState, TimeInForce } from '../core/types.js';
+import type {
+  AccountState,
+  ExecutionReport,
+  InstrumentSpec,
+  OrderStatus,
+  OrderType,
+  PositionState,
+  TimeInForce,
+} from '../core/types.js';
 import { decimalsOf } from './synthetic-book.js';
 
 const STATUS: Readonly<Record<OrderStatus, string>> = {
@@ -20,8 +28,10 @@ export const binanceStatus = (s: OrderStatus): string => STATUS[s];
 
 const d8 = (v: Decimal | string): string => new Decimal(v).toFixed(8);
 /** Sizes and prices with the instrument's lot / tick decimals, as Binance prints them. */
-export const fq = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.stepSize));
-export const fp = (inst: InstrumentSpec, v: Decimal | string): string => new Decimal(v).toFixed(decimalsOf(inst.tickSize));
+export const fq = (inst: InstrumentSpec, v: Decimal | string): string =>
+  new Decimal(v).toFixed(decimalsOf(inst.stepSize));
+export const fp = (inst: InstrumentSpec, v: Decimal | string): string =>
+  new Decimal(v).toFixed(decimalsOf(inst.tickSize));
 
 /** Fields of a plain (not conditional, one-way mode) Binance USD-M order that never vary here;
  * shared with the gateway's Binance front door so the two surfaces answer alike. */
@@ -36,7 +46,13 @@ export const PLAIN_ORDER_FIELDS = {
 } as const;
 
 /** The order object of POST/GET/DELETE /fapi/v1/order and openOrders. */
-export function orderJson(r: ExecutionReport, inst: InstrumentSpec, m: OrderMeta | undefined, orderId: number, withTime: boolean) {
+export function orderJson(
+  r: ExecutionReport,
+  inst: InstrumentSpec,
+  m: OrderMeta | undefined,
+  orderId: number,
+  withTime: boolean,
+) {
   const filled = new Decimal(r.filledQuantity);
   const avg = r.avgPrice ? new Decimal(r.avgPrice) : new Decimal(0);
   const type = (m?.type ?? 'market').toUpperCase();
@@ -135,7 +151,7 @@ export function positionRiskV3(v: PositionView) {
 }
 
 /** Totals shared by account v2/v3 and balance. */
-export function accountTotals(a: AccountState, views: readonly PositionView[]) {
+function accountTotals(a: AccountState, views: readonly PositionView[]) {
   let initial = new Decimal(0);
   let upnl = new Decimal(0);
   for (const v of views) {
@@ -227,7 +243,18 @@ export function accountV2(a: AccountState, views: readonly PositionView[], asset
       updateTime: v.pos ? v.updateTime : 0,
     };
   });
-  return { feeTier: 0, feeBurn: false, canTrade: true, canDeposit: true, canWithdraw: true, updateTime: 0, multiAssetsMargin: false, tradeGroupId: -1, ...v3, positions };
+  return {
+    feeTier: 0,
+    feeBurn: false,
+    canTrade: true,
+    canDeposit: true,
+    canWithdraw: true,
+    updateTime: 0,
+    multiAssetsMargin: false,
+    tradeGroupId: -1,
+    ...v3,
+    positions,
+  };
 }
 
 /** /fapi/v2/balance and /fapi/v3/balance rows. */

@@ -32,7 +32,13 @@ function checkSymbol(s: string, source: MarketDataSource): InstrumentSpec {
 }
 
 /** An integer parameter; out of [min, max] or not an integer gives -1130 naming it. */
-export function int(q: Query, name: string, dflt: number | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function int(
+  q: Query,
+  name: string,
+  dflt: number | undefined,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const s = str(q, name);
   if (s === undefined) return dflt;
   if (!/^-?[0-9]+$/.test(s)) throw binanceErrors.invalidParam(name);

@@ -9,7 +9,17 @@ import { int, limit, optionalSymbol, requireSymbol, str, type Query } from './pa
 import { depthWeight, klinesWeight } from './weight.js';
 
 const DEPTH_LIMITS = [5, 10, 20, 50, 100, 500, 1000];
-const OI_PERIODS: Readonly<Record<string, number>> = { '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '2h': 7_200_000, '4h': 14_400_000, '6h': 21_600_000, '12h': 43_200_000, '1d': 86_400_000 };
+const OI_PERIODS: Readonly<Record<string, number>> = {
+  '5m': 300_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '2h': 7_200_000,
+  '4h': 14_400_000,
+  '6h': 21_600_000,
+  '12h': 43_200_000,
+  '1d': 86_400_000,
+};
 
 export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerContext): void {
   const { source, fmt, clock } = ctx;
@@ -17,12 +27,19 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
   const range = (q: Query, dflt: number, max: number) => {
     const startTime = int(q, 'startTime', undefined);
     const endTime = int(q, 'endTime', undefined);
-    return { limit: limit(q, dflt, max), ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}) };
+    return {
+      limit: limit(q, dflt, max),
+      ...(startTime !== undefined ? { startTime } : {}),
+      ...(endTime !== undefined ? { endTime } : {}),
+    };
   };
 
   app.get('/fapi/v1/ping', async (req, reply) => (charge(ctx, req, reply, 1), {}));
   app.get('/fapi/v1/time', async (req, reply) => (charge(ctx, req, reply, 1), { serverTime: clock.now() }));
-  app.get('/fapi/v1/exchangeInfo', async (req, reply) => (charge(ctx, req, reply, 1), exchangeInfo(all(), clock.now(), ctx.weights.limitPerMinute)));
+  app.get(
+    '/fapi/v1/exchangeInfo',
+    async (req, reply) => (charge(ctx, req, reply, 1), exchangeInfo(all(), clock.now(), ctx.weights.limitPerMinute)),
+  );
 
   app.get<{ Querystring: Query }>('/fapi/v1/depth', async (req, reply) => {
     const inst = requireSymbol(req.query, source);
@@ -31,7 +48,13 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
     charge(ctx, req, reply, depthWeight(n));
     const s = inst.venueSymbol;
     const book = source.book(s, n) ?? { lastUpdateId: 0, ts: clock.now(), bids: [], asks: [] };
-    return { lastUpdateId: book.lastUpdateId, E: book.ts || clock.now(), T: book.ts || clock.now(), bids: fmt.levels(s, book.bids), asks: fmt.levels(s, book.asks) };
+    return {
+      lastUpdateId: book.lastUpdateId,
+      E: book.ts || clock.now(),
+      T: book.ts || clock.now(),
+      bids: fmt.levels(s, book.bids),
+      asks: fmt.levels(s, book.asks),
+    };
   });
 
   app.get<{ Querystring: Query }>('/fapi/v1/premiumIndex', async (req, reply) => {
@@ -41,8 +64,22 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
       const m = source.mark(i.venueSymbol);
       return m ? fmt.premiumIndex(i.venueSymbol, m) : undefined;
     };
-    if (inst) return one(inst) ?? fmt.premiumIndex(inst.venueSymbol, { ts: clock.now(), markPrice: 0, indexPrice: 0, estimatedSettlePrice: 0, fundingRate: 0, interestRate: 0, nextFundingTime: 0 });
-    return all().map(one).filter((x) => x !== undefined);
+    if (inst)
+      return (
+        one(inst) ??
+        fmt.premiumIndex(inst.venueSymbol, {
+          ts: clock.now(),
+          markPrice: 0,
+          indexPrice: 0,
+          estimatedSettlePrice: 0,
+          fundingRate: 0,
+          interestRate: 0,
+          nextFundingTime: 0,
+        })
+      );
+    return all()
+      .map(one)
+      .filter((x) => x !== undefined);
   });
 
   app.get<{ Querystring: Query }>('/fapi/v1/fundingRate', async (req, reply) => {
@@ -50,7 +87,12 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
     charge(ctx, req, reply, 1);
     const q = range(req.query, 100, 1000);
     const rows = (inst ? [inst] : all()).flatMap((i) =>
-      source.fundingHistory(i.venueSymbol, q).map((f) => ({ symbol: i.venueSymbol, fundingRate: fix(f.fundingRate, 8), fundingTime: f.fundingTime, markPrice: fix(f.markPrice ?? 0, 8) })),
+      source.fundingHistory(i.venueSymbol, q).map((f) => ({
+        symbol: i.venueSymbol,
+        fundingRate: fix(f.fundingRate, 8),
+        fundingTime: f.fundingTime,
+        markPrice: fix(f.markPrice ?? 0, 8),
+      })),
     );
     return rows.sort((a, b) => a.fundingTime - b.fundingTime).slice(0, q.limit);
   });
@@ -59,7 +101,11 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
     const inst = requireSymbol(req.query, source);
     charge(ctx, req, reply, 1);
     const oi = source.openInterest(inst.venueSymbol);
-    return { openInterest: fmt.qty(inst.venueSymbol, oi?.openInterest ?? 0), symbol: inst.venueSymbol, time: oi?.ts ?? clock.now() };
+    return {
+      openInterest: fmt.qty(inst.venueSymbol, oi?.openInterest ?? 0),
+      symbol: inst.venueSymbol,
+      time: oi?.ts ?? clock.now(),
+    };
   });
 
   app.get<{ Querystring: Query }>('/fapi/v1/klines', async (req, reply) => {
@@ -82,22 +128,45 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
     };
     if (inst) {
       const now = clock.now();
-      return one(inst) ?? fmt.ticker24h(inst.venueSymbol, { ts: now, openTime: now, closeTime: now, open: 0, high: 0, low: 0, last: 0, lastQty: 0, volume: 0, quoteVolume: 0, firstId: 0, lastId: 0, count: 0 });
+      return (
+        one(inst) ??
+        fmt.ticker24h(inst.venueSymbol, {
+          ts: now,
+          openTime: now,
+          closeTime: now,
+          open: 0,
+          high: 0,
+          low: 0,
+          last: 0,
+          lastQty: 0,
+          volume: 0,
+          quoteVolume: 0,
+          firstId: 0,
+          lastId: 0,
+          count: 0,
+        })
+      );
     }
-    return all().map(one).filter((x) => x !== undefined);
+    return all()
+      .map(one)
+      .filter((x) => x !== undefined);
   });
 
   const lastPrice = (i: InstrumentSpec) => {
     const t = source.ticker24h(i.venueSymbol);
     const price = t?.last ?? source.mark(i.venueSymbol)?.markPrice;
-    return price === undefined ? undefined : { symbol: i.venueSymbol, price: fmt.price(i.venueSymbol, price), time: t?.ts ?? clock.now() };
+    return price === undefined
+      ? undefined
+      : { symbol: i.venueSymbol, price: fmt.price(i.venueSymbol, price), time: t?.ts ?? clock.now() };
   };
   for (const path of ['/fapi/v1/ticker/price', '/fapi/v2/ticker/price']) {
     app.get<{ Querystring: Query }>(path, async (req, reply) => {
       const inst = optionalSymbol(req.query, source);
       charge(ctx, req, reply, inst ? 1 : 2);
       if (inst) return lastPrice(inst) ?? { symbol: inst.venueSymbol, price: '0', time: clock.now() };
-      return all().map(lastPrice).filter((x) => x !== undefined);
+      return all()
+        .map(lastPrice)
+        .filter((x) => x !== undefined);
     });
   }
 
@@ -109,7 +178,15 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
       const b = source.book(s, 1);
       const [bid] = b?.bids ?? [];
       const [ask] = b?.asks ?? [];
-      return { symbol: s, bidPrice: fmt.price(s, bid?.[0] ?? 0), bidQty: fmt.qty(s, bid?.[1] ?? 0), askPrice: fmt.price(s, ask?.[0] ?? 0), askQty: fmt.qty(s, ask?.[1] ?? 0), time: b?.ts || clock.now(), lastUpdateId: b?.lastUpdateId ?? 0 };
+      return {
+        symbol: s,
+        bidPrice: fmt.price(s, bid?.[0] ?? 0),
+        bidQty: fmt.qty(s, bid?.[1] ?? 0),
+        askPrice: fmt.price(s, ask?.[0] ?? 0),
+        askQty: fmt.qty(s, ask?.[1] ?? 0),
+        time: b?.ts || clock.now(),
+        lastUpdateId: b?.lastUpdateId ?? 0,
+      };
     };
     return inst ? one(inst) : all().map(one);
   });
@@ -118,14 +195,29 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: BinanceServerCon
     const inst = requireSymbol(req.query, source);
     charge(ctx, req, reply, 20);
     const s = inst.venueSymbol;
-    return source.recentTrades(s, limit(req.query, 500, 1000)).map((t) => ({ a: t.id, p: fmt.price(s, t.price), q: fmt.qty(s, t.qty), f: t.id, l: t.id, T: t.ts, m: t.isBuyerMaker }));
+    return source.recentTrades(s, limit(req.query, 500, 1000)).map((t) => ({
+      a: t.id,
+      p: fmt.price(s, t.price),
+      q: fmt.qty(s, t.qty),
+      f: t.id,
+      l: t.id,
+      T: t.ts,
+      m: t.isBuyerMaker,
+    }));
   });
 
   app.get<{ Querystring: Query }>('/fapi/v1/trades', async (req, reply) => {
     const inst = requireSymbol(req.query, source);
     charge(ctx, req, reply, 5);
     const s = inst.venueSymbol;
-    return source.recentTrades(s, limit(req.query, 500, 1000)).map((t) => ({ id: t.id, price: fmt.price(s, t.price), qty: fmt.qty(s, t.qty), quoteQty: fix(t.price * t.qty, 8), time: t.ts, isBuyerMaker: t.isBuyerMaker }));
+    return source.recentTrades(s, limit(req.query, 500, 1000)).map((t) => ({
+      id: t.id,
+      price: fmt.price(s, t.price),
+      qty: fmt.qty(s, t.qty),
+      quoteQty: fix(t.price * t.qty, 8),
+      time: t.ts,
+      isBuyerMaker: t.isBuyerMaker,
+    }));
   });
 
   app.get<{ Querystring: Query }>('/futures/data/openInterestHist', async (req, reply) => {

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 
 export function keepRawBodies(app: FastifyInstance): void {
-  const raw = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, typeof body === 'string' ? body : body.toString('utf8'));
+  const raw = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) =>
+    done(null, typeof body === 'string' ? body : body.toString('utf8'));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, raw);
   if (app.hasContentTypeParser('application/json')) app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, raw);

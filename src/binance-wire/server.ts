@@ -27,14 +27,14 @@ export interface BinanceServerOptions {
   readonly routes?: readonly RouteModule[];
 }
 
-export interface RequestRecord {
+interface RequestRecord {
   readonly method: string;
   readonly url: string;
   readonly remoteAddress: string;
 }
 
 /** Fault drills and test hooks. */
-export interface BinanceControl {
+interface BinanceControl {
   /** Terminate every websocket without a close frame; returns how many were dropped. */
   dropConnections(): number;
   /** Refuse (503) websocket upgrades until turned off: an outage that outlasts reconnects. */
@@ -66,16 +66,29 @@ export interface BinanceServer {
 
 export async function buildBinanceServer(opts: BinanceServerOptions): Promise<BinanceServer> {
   const clock = opts.clock ?? systemClock;
-  const app = (opts.logger ? Fastify({ loggerInstance: opts.logger, forceCloseConnections: true }) : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
+  const app = (opts.logger
+    ? Fastify({ loggerInstance: opts.logger, forceCloseConnections: true })
+    : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
   const faults = new FaultState();
   const fmt = new Formatter(opts.source);
   const recordLimit = opts.recordLimit ?? 10_000;
   const hub = new WsHub(opts.source, fmt, faults, recordLimit);
-  const ctx: BinanceServerContext = { source: opts.source, clock, fmt, faults, weights: new WeightMeter(() => clock.now(), opts.weightLimitPerMinute ?? 2400), hub };
+  const ctx: BinanceServerContext = {
+    source: opts.source,
+    clock,
+    fmt,
+    faults,
+    weights: new WeightMeter(() => clock.now(), opts.weightLimitPerMinute ?? 2400),
+    hub,
+  };
   const requests: RequestRecord[] = [];
 
   app.addHook('onRequest', async (req, reply) => {
-    keepRecent(requests, { method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress ?? '' }, recordLimit);
+    keepRecent(
+      requests,
+      { method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress ?? '' },
+      recordLimit,
+    );
     const fault = faults.takeRestFault(req.url.split('?')[0]!);
     if (fault) return reply.code(fault.status).send({ code: fault.code, msg: fault.msg });
   });
@@ -128,7 +141,7 @@ export async function buildBinanceServer(opts: BinanceServerOptions): Promise<Bi
 }
 
 /** Appends, dropping the oldest half once the list holds twice the limit (amortised O(1)). */
-export function keepRecent<T>(list: T[], item: T, limit: number): void {
+function keepRecent<T>(list: T[], item: T, limit: number): void {
   list.push(item);
   if (list.length >= 2 * limit) list.splice(0, list.length - limit);
 }

@@ -29,15 +29,20 @@ export type SignedRequestResult =
   | { readonly ok: true; readonly apiKey: string; readonly params: Record<string, string> }
   | { readonly ok: false; readonly httpStatus: number; readonly code: number; readonly msg: string };
 
-export const DEFAULT_RECV_WINDOW_MS = 5000;
+const DEFAULT_RECV_WINDOW_MS = 5000;
 export const MAX_RECV_WINDOW_MS = 60_000;
 /** How far ahead of server time a timestamp may be. */
-export const MAX_CLOCK_AHEAD_MS = 1000;
+const MAX_CLOCK_AHEAD_MS = 1000;
 
 const API_KEY_RE = /^[A-Za-z0-9_-]{1,128}$/;
 const SIGNATURE_RE = /^[0-9a-fA-F]{64}$/;
 
-const fail = (httpStatus: number, code: number, msg: string): SignedRequestResult => ({ ok: false, httpStatus, code, msg });
+const fail = (httpStatus: number, code: number, msg: string): SignedRequestResult => ({
+  ok: false,
+  httpStatus,
+  code,
+  msg,
+});
 
 /** Binance's error bodies for the signed-request checks. */
 export const signedErrors = {
@@ -80,7 +85,9 @@ export function verifySignedRequest(input: SignedRequestInput): SignedRequestRes
   }
 
   if (!SIGNATURE_RE.test(signature)) return signedErrors.badSignature();
-  const expected = createHmac('sha256', secret).update(query.rest + body.rest).digest();
+  const expected = createHmac('sha256', secret)
+    .update(query.rest + body.rest)
+    .digest();
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return signedErrors.badSignature();
 
   const timestamp = Number(ts);

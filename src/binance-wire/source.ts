@@ -83,7 +83,7 @@ export interface TradePrint {
   readonly isBuyerMaker: boolean;
 }
 
-export interface LiquidationPrint {
+interface LiquidationPrint {
   readonly ts: number;
   readonly side: 'BUY' | 'SELL';
   readonly price: number;
@@ -95,7 +95,14 @@ export interface LiquidationPrint {
 export type SourceUpdate =
   | { readonly kind: 'depth'; readonly symbol: string; readonly diff: DepthDiff }
   | { readonly kind: 'mark'; readonly symbol: string; readonly mark: MarkState }
-  | { readonly kind: 'kline'; readonly symbol: string; readonly intervalMs: number; readonly kline: Kline; readonly closed: boolean; readonly ts: number }
+  | {
+      readonly kind: 'kline';
+      readonly symbol: string;
+      readonly intervalMs: number;
+      readonly kline: Kline;
+      readonly closed: boolean;
+      readonly ts: number;
+    }
   | { readonly kind: 'trade'; readonly symbol: string; readonly trade: TradePrint }
   | { readonly kind: 'liquidation'; readonly symbol: string; readonly print: LiquidationPrint }
   | { readonly kind: 'ticker'; readonly symbol: string; readonly ticker: Ticker24h };

@@ -20,13 +20,17 @@ export function decimalsOf(step: string): number {
   return i < 0 ? 0 : step.length - i - 1;
 }
 
-export function roundToStep(value: number, step: number, decimals: number, mode: 'floor' | 'ceil' | 'nearest'): number {
+function roundToStep(value: number, step: number, decimals: number, mode: 'floor' | 'ceil' | 'nearest'): number {
   const n = value / step;
   const units = mode === 'floor' ? Math.floor(n + 1e-9) : mode === 'ceil' ? Math.ceil(n - 1e-9) : Math.round(n);
   return Number((units * step).toFixed(decimals));
 }
 
-export function synthesizeLevels(inst: InstrumentSpec, mark: number, o: SyntheticBookOptions): { bids: Level[]; asks: Level[] } {
+export function synthesizeLevels(
+  inst: InstrumentSpec,
+  mark: number,
+  o: SyntheticBookOptions,
+): { bids: Level[]; asks: Level[] } {
   const tick = Number(inst.tickSize);
   const step = Number(inst.stepSize);
   const pd = decimalsOf(inst.tickSize);

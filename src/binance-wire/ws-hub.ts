@@ -65,8 +65,18 @@ export class WsHub {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const rest = m[2] ?? '';
-      const listenKey = url.searchParams.get('listenKey') ?? (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest) ? rest : undefined);
-      const conn: Conn = { ws, combined: m[1] === 'stream', path: url.pathname, streams: new Set(), listenKeys: new Set(listenKey ? [listenKey] : []) };
+      const listenKey =
+        url.searchParams.get('listenKey') ??
+        (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest)
+          ? rest
+          : undefined);
+      const conn: Conn = {
+        ws,
+        combined: m[1] === 'stream',
+        path: url.pathname,
+        streams: new Set(),
+        listenKeys: new Set(listenKey ? [listenKey] : []),
+      };
       this.conns.add(conn);
       this.stats.connectionsOpened++;
       this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
@@ -120,7 +130,10 @@ export class WsHub {
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
-      return this.send(conn, JSON.stringify({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' } }));
+      return this.send(
+        conn,
+        JSON.stringify({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' } }),
+      );
     }
     const id = msg.id ?? null;
     const params = Array.isArray(msg.params) ? msg.params : [];

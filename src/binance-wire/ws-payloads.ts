@@ -10,41 +10,117 @@ export function payloadFor(spec: StreamSpec, u: SourceUpdate, fmt: Formatter, so
     case 'depth': {
       const d = u.diff;
       if (spec.channel === 'depth') {
-        return { e: 'depthUpdate', E: d.ts, T: d.ts, s, U: d.firstUpdateId, u: d.finalUpdateId, pu: d.prevFinalUpdateId, b: fmt.levels(s, d.bids), a: fmt.levels(s, d.asks) };
+        return {
+          e: 'depthUpdate',
+          E: d.ts,
+          T: d.ts,
+          s,
+          U: d.firstUpdateId,
+          u: d.finalUpdateId,
+          pu: d.prevFinalUpdateId,
+          b: fmt.levels(s, d.bids),
+          a: fmt.levels(s, d.asks),
+        };
       }
       const book = source.book(s, spec.channel === 'depthPartial' ? (spec.levels ?? 5) : 1);
       if (!book) return undefined;
       if (spec.channel === 'depthPartial') {
-        return { e: 'depthUpdate', E: d.ts, T: d.ts, s, U: d.firstUpdateId, u: d.finalUpdateId, pu: d.prevFinalUpdateId, b: fmt.levels(s, book.bids), a: fmt.levels(s, book.asks) };
+        return {
+          e: 'depthUpdate',
+          E: d.ts,
+          T: d.ts,
+          s,
+          U: d.firstUpdateId,
+          u: d.finalUpdateId,
+          pu: d.prevFinalUpdateId,
+          b: fmt.levels(s, book.bids),
+          a: fmt.levels(s, book.asks),
+        };
       }
       const [bid] = book.bids;
       const [ask] = book.asks;
-      return { e: 'bookTicker', u: d.finalUpdateId, E: d.ts, T: d.ts, s, b: fmt.price(s, bid?.[0] ?? 0), B: fmt.qty(s, bid?.[1] ?? 0), a: fmt.price(s, ask?.[0] ?? 0), A: fmt.qty(s, ask?.[1] ?? 0) };
+      return {
+        e: 'bookTicker',
+        u: d.finalUpdateId,
+        E: d.ts,
+        T: d.ts,
+        s,
+        b: fmt.price(s, bid?.[0] ?? 0),
+        B: fmt.qty(s, bid?.[1] ?? 0),
+        a: fmt.price(s, ask?.[0] ?? 0),
+        A: fmt.qty(s, ask?.[1] ?? 0),
+      };
     }
     case 'mark': {
       const ev = fmt.markPriceEvent(s, u.mark);
       return spec.array ? [ev] : ev;
     }
     case 'ticker': {
-      const ev = spec.channel === 'ticker' ? fmt.tickerEvent(s, u.ticker, u.ticker.ts) : fmt.miniTickerEvent(s, u.ticker, u.ticker.ts);
+      const ev =
+        spec.channel === 'ticker'
+          ? fmt.tickerEvent(s, u.ticker, u.ticker.ts)
+          : fmt.miniTickerEvent(s, u.ticker, u.ticker.ts);
       return spec.array ? [ev] : ev;
     }
     case 'trade': {
       const t = u.trade;
-      if (spec.channel === 'trade') return { e: 'trade', E: t.ts, T: t.ts, s, t: t.id, p: fmt.price(s, t.price), q: fmt.qty(s, t.qty), X: 'MARKET', m: t.isBuyerMaker };
-      return { e: 'aggTrade', E: t.ts, s, a: t.id, p: fmt.price(s, t.price), q: fmt.qty(s, t.qty), f: t.id, l: t.id, T: t.ts, m: t.isBuyerMaker };
+      if (spec.channel === 'trade')
+        return {
+          e: 'trade',
+          E: t.ts,
+          T: t.ts,
+          s,
+          t: t.id,
+          p: fmt.price(s, t.price),
+          q: fmt.qty(s, t.qty),
+          X: 'MARKET',
+          m: t.isBuyerMaker,
+        };
+      return {
+        e: 'aggTrade',
+        E: t.ts,
+        s,
+        a: t.id,
+        p: fmt.price(s, t.price),
+        q: fmt.qty(s, t.qty),
+        f: t.id,
+        l: t.id,
+        T: t.ts,
+        m: t.isBuyerMaker,
+      };
     }
     case 'liquidation': {
       const p = u.print;
       const q = fmt.qty(s, p.qty);
-      return { e: 'forceOrder', E: p.ts, o: { s, S: p.side, o: 'LIMIT', f: 'IOC', q, p: fmt.price(s, p.price), ap: fmt.price(s, p.avgPrice), X: 'FILLED', l: q, z: q, T: p.ts } };
+      return {
+        e: 'forceOrder',
+        E: p.ts,
+        o: {
+          s,
+          S: p.side,
+          o: 'LIMIT',
+          f: 'IOC',
+          q,
+          p: fmt.price(s, p.price),
+          ap: fmt.price(s, p.avgPrice),
+          X: 'FILLED',
+          l: q,
+          z: q,
+          T: p.ts,
+        },
+      };
     }
     case 'kline':
       return klinePayload(spec, u, fmt, source);
   }
 }
 
-function klinePayload(spec: StreamSpec, u: Extract<SourceUpdate, { kind: 'kline' }>, fmt: Formatter, source: MarketDataSource): unknown {
+function klinePayload(
+  spec: StreamSpec,
+  u: Extract<SourceUpdate, { kind: 'kline' }>,
+  fmt: Formatter,
+  source: MarketDataSource,
+): unknown {
   const want = spec.intervalMs ?? 0;
   if (want < u.intervalMs || want % u.intervalMs !== 0) return undefined;
   let k = u.kline;

@@ -2,7 +2,17 @@
 import { INTERVALS } from './format.js';
 import type { SourceUpdate } from './source.js';
 
-export type Channel = 'depth' | 'depthPartial' | 'markPrice' | 'miniTicker' | 'ticker' | 'forceOrder' | 'kline' | 'aggTrade' | 'trade' | 'bookTicker';
+export type Channel =
+  | 'depth'
+  | 'depthPartial'
+  | 'markPrice'
+  | 'miniTicker'
+  | 'ticker'
+  | 'forceOrder'
+  | 'kline'
+  | 'aggTrade'
+  | 'trade'
+  | 'bookTicker';
 
 export interface StreamSpec {
   readonly name: string;
@@ -26,7 +36,10 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => Omit<StreamSpec, 'name
   [/^aggTrade$/, () => ({ channel: 'aggTrade' })],
   [/^trade$/, () => ({ channel: 'trade' })],
   [/^bookTicker$/, () => ({ channel: 'bookTicker' })],
-  [/^kline_([0-9]+[mhdw])$/, (m) => (INTERVALS[m[1]!] ? { channel: 'kline', intervalMs: INTERVALS[m[1]!]! } : undefined)],
+  [
+    /^kline_([0-9]+[mhdw])$/,
+    (m) => (INTERVALS[m[1]!] ? { channel: 'kline', intervalMs: INTERVALS[m[1]!]! } : undefined),
+  ],
 ];
 
 const ALL_MARKET: Readonly<Record<string, Omit<StreamSpec, 'name' | 'symbol'>>> = {

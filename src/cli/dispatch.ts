@@ -4,16 +4,40 @@
 import { isLiqguardError } from '../core/errors.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  serve: { summary: 'run the gateway (embedded default: simulated venue replaying real history)', load: () => import('./commands/serve.js') },
-  venue: { summary: 'serve the simulated venue over a Binance USD-M-compatible API', load: () => import('./commands/venue.js') },
-  config: { summary: 'print the embedded default config, or check a config file', load: () => import('./commands/config.js') },
+  serve: {
+    summary: 'run the gateway (embedded default: simulated venue replaying real history)',
+    load: () => import('./commands/serve.js'),
+  },
+  venue: {
+    summary: 'serve the simulated venue over a Binance USD-M-compatible API',
+    load: () => import('./commands/venue.js'),
+  },
+  config: {
+    summary: 'print the embedded default config, or check a config file',
+    load: () => import('./commands/config.js'),
+  },
   policy: { summary: 'check policy files: liqguard policy check FILE|DIR', load: () => import('./commands/policy.js') },
   audit: { summary: 'verify, query and report on the audit log', load: () => import('./commands/audit.js') },
-  train: { summary: 'train the liquidation-regime model from the data in the project', load: () => import('./commands/train.js') },
-  score: { summary: 'score every bar of a Binance kline file with the model', load: () => import('./commands/score.js') },
-  evaluate: { summary: 'evaluate the model on a kline file against the baselines', load: () => import('./commands/evaluate.js') },
-  ablation: { summary: 'what open-interest and liquidation features add to the model on the BTC sample', load: () => import('./commands/ablation.js') },
-  replay: { summary: 'replay history through the real pipeline with and without a policy', load: () => import('./commands/replay.js') },
+  train: {
+    summary: 'train the liquidation-regime model from the data in the project',
+    load: () => import('./commands/train.js'),
+  },
+  score: {
+    summary: 'score every bar of a Binance kline file with the model',
+    load: () => import('./commands/score.js'),
+  },
+  evaluate: {
+    summary: 'evaluate the model on a kline file against the baselines',
+    load: () => import('./commands/evaluate.js'),
+  },
+  ablation: {
+    summary: 'what open-interest and liquidation features add to the model on the BTC sample',
+    load: () => import('./commands/ablation.js'),
+  },
+  replay: {
+    summary: 'replay history through the real pipeline with and without a policy',
+    load: () => import('./commands/replay.js'),
+  },
 };
 
 function usage(): string {
@@ -52,4 +76,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-

@@ -8,7 +8,13 @@ export const GUARD = {
   cap: 'cluster.open_notional_cap',
 } as const;
 
-export function clusterDenial(intent: OrderIntent, policy: { id: string; sha256: string }, ruleId: string, code: DenyCode, params: DenyParams): Decision {
+export function clusterDenial(
+  intent: OrderIntent,
+  policy: { id: string; sha256: string },
+  ruleId: string,
+  code: DenyCode,
+  params: DenyParams,
+): Decision {
   return {
     kind: 'deny',
     code,

@@ -14,17 +14,11 @@ import { SharedPolicyState } from './shared-policy-state.js';
 import { SharedTradingState } from './shared-trading-state.js';
 import { createClusterThrottles, type ClusterThrottles } from './throttles.js';
 
-export { RedisConnection, ClusterUnavailableError, type RedisConnectionOptions, type RedisHealth, type ClusterLogger } from './redis-connection.js';
-export { SharedLimits, toUnits, fromUnits, type Caps, type Prefetch, type PrefetchRequest } from './shared-limits.js';
-export { SharedPolicyState, type Snapshot } from './shared-policy-state.js';
+export { RedisConnection } from './redis-connection.js';
+export { SharedLimits, toUnits, fromUnits } from './shared-limits.js';
+export { SharedPolicyState } from './shared-policy-state.js';
 export { SharedTradingState } from './shared-trading-state.js';
-export { PolicyVersionSync, type PolicySource, type InstancePolicy } from './policy-sync.js';
-export { SharedOverrides, type MirroredOverride } from './shared-overrides.js';
-export { SharedOrders, type OrderIndexEntry, type LocalCanceller } from './shared-orders.js';
-export { createClusterThrottles, type ClusterThrottles, type VenueGate } from './throttles.js';
-export { messageWindows, windowsOf } from './policy-windows.js';
-export { ClusterMetrics } from './metrics.js';
-
+export { messageWindows } from './policy-windows.js';
 /** The `cluster:` config block, resolved (proposed for src/config/types.ts). */
 export interface ClusterConfig {
   readonly redis: {
@@ -85,7 +79,10 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     ...(deps.logger ? { logger: deps.logger } : {}),
     now: () => deps.wallClock.now(),
   });
-  const limits = new SharedLimits(conn, { retentionMs: cfg.messageRetentionMs, clientOrderIdTtlMs: cfg.clientOrderIdTtlMs });
+  const limits = new SharedLimits(conn, {
+    retentionMs: cfg.messageRetentionMs,
+    clientOrderIdTtlMs: cfg.clientOrderIdTtlMs,
+  });
   const tradingState = new SharedTradingState(deps.stateDir, deps.wallClock, conn);
   let windows: () => readonly number[] = () => [];
   const policyState = new SharedPolicyState({
@@ -123,7 +120,11 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
   await tradingState.start();
   await overrides.start();
   const orders = new SharedOrders(conn, cfg.clientOrderIdTtlMs || 86_400_000);
-  const throttles = createClusterThrottles({ url: cfg.redis.url, keyPrefix: cfg.redis.keyPrefix, heartbeatIntervalMs: cfg.throttleHeartbeatMs });
+  const throttles = createClusterThrottles({
+    url: cfg.redis.url,
+    keyPrefix: cfg.redis.keyPrefix,
+    heartbeatIntervalMs: cfg.throttleHeartbeatMs,
+  });
   let sync: PolicyVersionSync | undefined;
   return {
     conn,
@@ -141,8 +142,17 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
     },
     health() {
       const h = conn.health;
-      if (h.up) return { ok: !sync?.mismatched, detail: sync?.mismatched ? 'replicas enforce different policy sets' : `redis up since ${new Date(h.since).toISOString()}` };
-      return { ok: false, detail: `redis down since ${new Date(h.since).toISOString()} (${h.lastError ?? 'connecting'}): ${cfg.allowDegradedLocal ? 'DEGRADED, local limits' : 'new orders denied CLUSTER_UNAVAILABLE'}` };
+      if (h.up)
+        return {
+          ok: !sync?.mismatched,
+          detail: sync?.mismatched
+            ? 'replicas enforce different policy sets'
+            : `redis up since ${new Date(h.since).toISOString()}`,
+        };
+      return {
+        ok: false,
+        detail: `redis down since ${new Date(h.since).toISOString()} (${h.lastError ?? 'connecting'}): ${cfg.allowDegradedLocal ? 'DEGRADED, local limits' : 'new orders denied CLUSTER_UNAVAILABLE'}`,
+      };
     },
     async close() {
       sync?.stop();
@@ -157,7 +167,12 @@ function capsFrom(caps: ClusterConfig['caps']): ((intent: OrderIntent) => Caps |
   if (!caps?.clientOpenNotional && !caps?.accountOpenNotional) return undefined;
   return (intent) => {
     const client = caps.clientOpenNotional?.[intent.clientId] ?? caps.clientOpenNotional?.['*'];
-    const account = caps.accountOpenNotional?.[`${intent.venue}/${intent.account}`] ?? caps.accountOpenNotional?.[intent.account] ?? caps.accountOpenNotional?.['*'];
-    return client === undefined && account === undefined ? undefined : { ...(client !== undefined ? { client } : {}), ...(account !== undefined ? { account } : {}) };
+    const account =
+      caps.accountOpenNotional?.[`${intent.venue}/${intent.account}`] ??
+      caps.accountOpenNotional?.[intent.account] ??
+      caps.accountOpenNotional?.['*'];
+    return client === undefined && account === undefined
+      ? undefined
+      : { ...(client !== undefined ? { client } : {}), ...(account !== undefined ? { account } : {}) };
   };
 }

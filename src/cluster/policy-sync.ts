@@ -46,7 +46,10 @@ export class PolicyVersionSync {
     const e = this.policies.enforcing;
     const rec: InstancePolicy = { id: e.id, version: e.version, sha256: e.sha256, at: (this.opts.now ?? Date.now)() };
     await this.conn.client.hset(this.conn.key('policy:instances'), this.conn.instance, JSON.stringify(rec));
-    await this.conn.client.publish(this.conn.key('policy:changed'), JSON.stringify({ instance: this.conn.instance, sha256: e.sha256 }));
+    await this.conn.client.publish(
+      this.conn.key('policy:changed'),
+      JSON.stringify({ instance: this.conn.instance, sha256: e.sha256 }),
+    );
     await this.check();
   }
 
@@ -69,7 +72,8 @@ export class PolicyVersionSync {
   private async heard(msg: string): Promise<void> {
     try {
       const m = JSON.parse(msg) as { instance: string; sha256: string };
-      if (m.instance === this.conn.instance || m.sha256 === this.policies.enforcing.sha256) return void (await this.check());
+      if (m.instance === this.conn.instance || m.sha256 === this.policies.enforcing.sha256)
+        return void (await this.check());
       if (this.opts.autoReload ?? true) {
         const before = this.policies.enforcing.sha256;
         const r = this.policies.reload();
@@ -86,6 +90,7 @@ export class PolicyVersionSync {
     const s = await this.status();
     this.mismatch = !s.agree;
     this.conn.metrics.policyMismatch.set(this.mismatch ? 1 : 0);
-    if (this.mismatch) this.conn.logger.warn({ instances: s.instances }, 'cluster: replicas enforce different policy sets');
+    if (this.mismatch)
+      this.conn.logger.warn({ instances: s.instances }, 'cluster: replicas enforce different policy sets');
   }
 }

@@ -38,7 +38,7 @@ export interface RedisHealth {
 }
 
 /** Thrown by cluster operations when Redis cannot answer and degraded mode is off. */
-export class ClusterUnavailableError extends Error {
+class ClusterUnavailableError extends Error {
   readonly code = 'CLUSTER_UNAVAILABLE' as const;
   constructor(
     readonly op: string,
@@ -60,7 +60,7 @@ export class RedisConnection {
   readonly instance: string;
   readonly allowDegradedLocal: boolean;
   readonly clientOptions: RedisOptions;
-  private state: { up: boolean; since: number; lastError?: string } ;
+  private state: { up: boolean; since: number; lastError?: string };
   private reconnects = 0;
   private everUp = false;
   private closed = false;
@@ -86,7 +86,12 @@ export class RedisConnection {
     };
     this.client = new Redis(opts.url, this.clientOptions);
     // The subscriber may queue SUBSCRIBE until connected; ioredis resubscribes after a reconnect.
-    this.subscriber = new Redis(opts.url, { ...this.clientOptions, enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
+    this.subscriber = new Redis(opts.url, {
+      ...this.clientOptions,
+      enableOfflineQueue: true,
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+    });
     this.state = { up: false, since: this.now() };
     this.metrics.redisUp.set(0);
     this.client.on('ready', () => this.markUp());
@@ -137,7 +142,11 @@ export class RedisConnection {
       this.channelListeners.set(full, (set = new Set()));
       // Not awaited: with Redis down it waits in the subscriber's queue (ioredis resubscribes
       // after every reconnect), and a replica must still start, failing closed.
-      this.subscriber.subscribe(full).catch((err: unknown) => this.logger.warn({ err: (err as Error).message, channel: full }, 'cluster: subscribe failed'));
+      this.subscriber
+        .subscribe(full)
+        .catch((err: unknown) =>
+          this.logger.warn({ err: (err as Error).message, channel: full }, 'cluster: subscribe failed'),
+        );
     }
     set.add(fn);
   }
@@ -146,7 +155,10 @@ export class RedisConnection {
   failed(op: string, err: unknown): 'degraded' | 'closed' {
     if (this.allowDegradedLocal) {
       this.metrics.degraded.inc({ op });
-      this.logger.warn({ op, err: (err as Error)?.message }, 'cluster: Redis unavailable, using LOCAL limits (degraded mode: limits do not hold across replicas)');
+      this.logger.warn(
+        { op, err: (err as Error)?.message },
+        'cluster: Redis unavailable, using LOCAL limits (degraded mode: limits do not hold across replicas)',
+      );
       return 'degraded';
     }
     this.metrics.unavailable.inc({ op });

@@ -46,7 +46,12 @@ export interface Prefetch {
   readonly redisNow: number;
   readonly duplicateClientOrderId: boolean;
   /** A cap of capsFor refused the reservation (nothing was reserved). */
-  readonly over?: { readonly scope: 'client' | 'account'; readonly cap: string; readonly open: string; readonly notional: string };
+  readonly over?: {
+    readonly scope: 'client' | 'account';
+    readonly cap: string;
+    readonly open: string;
+    readonly notional: string;
+  };
   /** Open notional of the client / account held by other orders (all replicas), decimal text. */
   readonly clientOpen: string;
   readonly accountOpen: string;
@@ -126,8 +131,12 @@ export class SharedLimits {
     return {
       redisNow,
       duplicateClientOrderId: dup === 1,
-      ...(over === 1 && req.caps?.client !== undefined ? { over: { scope: 'client' as const, cap: req.caps.client, open: fromUnits(c), notional } } : {}),
-      ...(over === 2 && req.caps?.account !== undefined ? { over: { scope: 'account' as const, cap: req.caps.account, open: fromUnits(a), notional } } : {}),
+      ...(over === 1 && req.caps?.client !== undefined
+        ? { over: { scope: 'client' as const, cap: req.caps.client, open: fromUnits(c), notional } }
+        : {}),
+      ...(over === 2 && req.caps?.account !== undefined
+        ? { over: { scope: 'account' as const, cap: req.caps.account, open: fromUnits(a), notional } }
+        : {}),
       clientOpen: fromUnits(c),
       accountOpen: fromUnits(a),
       counts,
@@ -181,17 +190,33 @@ export class SharedLimits {
    * any more; their venue state is reconciled by the venue adapter). Returns how many. */
   async releaseInstance(): Promise<number> {
     this.held.clear();
-    return (await this.conn.client.eval(RELEASE_INSTANCE_LUA, 1, this.conn.key(`held:${this.conn.instance}`), this.conn.prefix)) as number;
+    return (await this.conn.client.eval(
+      RELEASE_INSTANCE_LUA,
+      1,
+      this.conn.key(`held:${this.conn.instance}`),
+      this.conn.prefix,
+    )) as number;
   }
 
   /** A message that is not an order (a cancel request). */
   async recordMessage(clientId: string, tag: string): Promise<void> {
-    await this.conn.client.eval(MESSAGE_LUA, 1, this.conn.key(`msg:${clientId}`), `${this.conn.instance}|${tag}`, String(this.retentionMs));
+    await this.conn.client.eval(
+      MESSAGE_LUA,
+      1,
+      this.conn.key(`msg:${clientId}`),
+      `${this.conn.instance}|${tag}`,
+      String(this.retentionMs),
+    );
   }
 
   /** An order that was not denied: identical orders within a window are duplicates. */
   async recordFingerprint(intent: Parameters<typeof orderFingerprint>[0]): Promise<void> {
-    await this.conn.client.eval(FINGERPRINT_LUA, 1, this.conn.key(`fp:${sha1(orderFingerprint(intent))}`), String(this.retentionMs));
+    await this.conn.client.eval(
+      FINGERPRINT_LUA,
+      1,
+      this.conn.key(`fp:${sha1(orderFingerprint(intent))}`),
+      String(this.retentionMs),
+    );
   }
 
   /** Open notional of a client across replicas (monitoring, tests). */

@@ -110,7 +110,10 @@ export class SharedOrders {
 
   /** Index a placed order with its venue client order ids (called once the order store has them). */
   indexParent(p: ParentOrder): Promise<void> {
-    return this.index(p.intent, p.children.map((c) => c.plan.clientOrderId));
+    return this.index(
+      p.intent,
+      p.children.map((c) => c.plan.clientOrderId),
+    );
   }
 
   /** Find an order any replica placed: by intent id, or by the client's own clientOrderId. */

@@ -29,7 +29,10 @@ export class SharedOverrides {
   ) {}
 
   async start(): Promise<void> {
-    await this.conn.subscribe('ovr:changed', () => void this.refresh().catch((err: unknown) => this.conn.failed('override_refresh', err)));
+    await this.conn.subscribe(
+      'ovr:changed',
+      () => void this.refresh().catch((err: unknown) => this.conn.failed('override_refresh', err)),
+    );
     this.conn.onUp(() => this.refresh());
     if (this.conn.up) await this.refresh();
   }
@@ -39,7 +42,9 @@ export class SharedOverrides {
     return bus.subscribe((ev) => {
       const e = ev as OverrideEvent;
       if (e.type !== 'override' || !e.id || !e.detail) return;
-      void this.write(e.id, e.state ?? String(e.detail.state), e.detail).catch((err: unknown) => this.conn.failed('override_write', err));
+      void this.write(e.id, e.state ?? String(e.detail.state), e.detail).catch((err: unknown) =>
+        this.conn.failed('override_write', err),
+      );
     });
   }
 

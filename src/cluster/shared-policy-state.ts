@@ -78,15 +78,25 @@ export class SharedPolicyState extends InMemoryPolicyState {
     let snap: Snapshot;
     try {
       const caps = this.o.capsFor?.(intent);
-      const p = await this.o.limits.prefetch({ intent, ...(notional ? { notional } : {}), windows: this.o.windows(), ...(caps ? { caps } : {}) });
+      const p = await this.o.limits.prefetch({
+        intent,
+        ...(notional ? { notional } : {}),
+        windows: this.o.windows(),
+        ...(caps ? { caps } : {}),
+      });
       this.uncounted.set(intent.clientId, (this.uncounted.get(intent.clientId) ?? 0) + 1);
       snap = { kind: 'ok', clientId: intent.clientId, at, p };
       this.snaps.set(intent.intentId, snap);
-      this.o.conn.metrics.reservations.inc({ outcome: p.duplicateClientOrderId ? 'duplicate' : p.over ? 'over_cap' : p.reserved ? 'reserved' : 'none' });
+      this.o.conn.metrics.reservations.inc({
+        outcome: p.duplicateClientOrderId ? 'duplicate' : p.over ? 'over_cap' : p.reserved ? 'reserved' : 'none',
+      });
       await this.o.beforeDecide?.(p);
     } catch (err) {
       const mode = this.o.conn.failed('prefetch', err);
-      snap = mode === 'degraded' ? { kind: 'degraded', clientId: intent.clientId, at } : { kind: 'unavailable', clientId: intent.clientId, at, reason: (err as Error).message };
+      snap =
+        mode === 'degraded'
+          ? { kind: 'degraded', clientId: intent.clientId, at }
+          : { kind: 'unavailable', clientId: intent.clientId, at, reason: (err as Error).message };
       this.snaps.set(intent.intentId, snap);
     }
     this.sweep(at);
@@ -119,10 +129,18 @@ export class SharedPolicyState extends InMemoryPolicyState {
       evaluate: (ctx) => {
         const snap = this.snaps.get(ctx.intent.intentId);
         if (guards) {
-          if (!snap) return clusterDenial(ctx.intent, inner, GUARD.unavailable, 'CLUSTER_UNAVAILABLE', { reason: 'order was not prefetched (cluster exposure wrapper not wired)' });
-          if (snap.kind === 'unavailable') return clusterDenial(ctx.intent, inner, GUARD.unavailable, 'CLUSTER_UNAVAILABLE', { reason: snap.reason });
-          if (snap.kind === 'ok' && snap.p.duplicateClientOrderId) return clusterDenial(ctx.intent, inner, GUARD.duplicate, 'DUPLICATE_CLIENT_ORDER_ID', { clientOrderId: ctx.intent.clientOrderId });
-          if (snap.kind === 'ok' && snap.p.over) return clusterDenial(ctx.intent, inner, GUARD.cap, 'EXPOSURE_LIMIT', { ...snap.p.over });
+          if (!snap)
+            return clusterDenial(ctx.intent, inner, GUARD.unavailable, 'CLUSTER_UNAVAILABLE', {
+              reason: 'order was not prefetched (cluster exposure wrapper not wired)',
+            });
+          if (snap.kind === 'unavailable')
+            return clusterDenial(ctx.intent, inner, GUARD.unavailable, 'CLUSTER_UNAVAILABLE', { reason: snap.reason });
+          if (snap.kind === 'ok' && snap.p.duplicateClientOrderId)
+            return clusterDenial(ctx.intent, inner, GUARD.duplicate, 'DUPLICATE_CLIENT_ORDER_ID', {
+              clientOrderId: ctx.intent.clientOrderId,
+            });
+          if (snap.kind === 'ok' && snap.p.over)
+            return clusterDenial(ctx.intent, inner, GUARD.cap, 'EXPOSURE_LIMIT', { ...snap.p.over });
         }
         const prev = [this.current, this.ctxNow] as const;
         this.current = snap;
@@ -160,7 +178,9 @@ export class SharedPolicyState extends InMemoryPolicyState {
   override lastSeen(fingerprint: string): number | undefined {
     const s = this.current;
     if (s?.kind !== 'ok' || s.p.fingerprint !== fingerprint) return super.lastSeen(fingerprint);
-    return s.p.fingerprintSeenAt === undefined ? undefined : this.ctxNow - Math.max(0, s.p.redisNow - s.p.fingerprintSeenAt);
+    return s.p.fingerprintSeenAt === undefined
+      ? undefined
+      : this.ctxNow - Math.max(0, s.p.redisNow - s.p.fingerprintSeenAt);
   }
 
   override openNotional(clientId: string): string {
@@ -178,7 +198,9 @@ export class SharedPolicyState extends InMemoryPolicyState {
       else this.uncounted.set(clientId, n - 1);
       return;
     }
-    this.o.limits.recordMessage(clientId, `m${++this.seq}`).catch((err: unknown) => this.o.conn.failed('record_message', err));
+    this.o.limits
+      .recordMessage(clientId, `m${++this.seq}`)
+      .catch((err: unknown) => this.o.conn.failed('record_message', err));
   }
 
   override recordOrder(intent: Parameters<InMemoryPolicyState['recordOrder']>[0], ts: number): void {

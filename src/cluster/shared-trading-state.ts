@@ -19,14 +19,23 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TradingState } from '../core/types.js';
-import { scopeKey, scopeMatches, TradingStateStore, type OrderScope, type StateSource, type TradingScope, type TradingStateEntry } from '../policy/trading-state.js';
+import {
+  scopeKey,
+  scopeMatches,
+  TradingStateStore,
+  type OrderScope,
+  type StateSource,
+  type TradingScope,
+  type TradingStateEntry,
+} from '../policy/trading-state.js';
 import type { RedisConnection } from './redis-connection.js';
 
 const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 const PENDING_FILE = 'cluster-pending.json';
 const EPOCH_FILE = 'cluster-epoch.json';
 
-type Op = { readonly t: 'set'; readonly entry: TradingStateEntry } | { readonly t: 'del'; readonly fields: readonly string[] };
+type Op =
+  { readonly t: 'set'; readonly entry: TradingStateEntry } | { readonly t: 'del'; readonly fields: readonly string[] };
 
 const fieldOf = (e: { scope: TradingScope; source: StateSource }): string => `${scopeKey(e.scope)}|${e.source}`;
 
@@ -142,14 +151,24 @@ export class SharedTradingState extends TradingStateStore {
     return this.set(scope, 'HALTED', 'kill', operator, reason);
   }
 
-  override set(scope: TradingScope, state: Exclude<TradingState, 'ACTIVE'>, source: StateSource, operator: string, reason: string): TradingStateEntry {
+  override set(
+    scope: TradingScope,
+    state: Exclude<TradingState, 'ACTIVE'>,
+    source: StateSource,
+    operator: string,
+    reason: string,
+  ): TradingStateEntry {
     const entry = super.set(scope, state, source, operator, reason);
     if (this.shared) this.shared = [...this.shared.filter((e) => fieldOf(e) !== fieldOf(entry)), entry];
     this.enqueue({ t: 'set', entry });
     return entry;
   }
 
-  override lift(scope: TradingScope, operator: string, sources: readonly StateSource[] = ['kill']): TradingStateEntry[] {
+  override lift(
+    scope: TradingScope,
+    operator: string,
+    sources: readonly StateSource[] = ['kill'],
+  ): TradingStateEntry[] {
     const key = scopeKey(scope);
     const removed = this.list().filter((e) => scopeKey(e.scope) === key && sources.includes(e.source));
     super.lift(scope, operator, sources);
@@ -178,7 +197,11 @@ export class SharedTradingState extends TradingStateStore {
   }
 
   /** For the operator surface: a kill answers once Redis has it (other replicas stop first). */
-  killSwitchStore(): { kill(scope: TradingScope, operator: string, reason: string): Promise<TradingStateEntry>; lift(scope: TradingScope, operator: string): TradingStateEntry[]; list(): readonly TradingStateEntry[] } {
+  killSwitchStore(): {
+    kill(scope: TradingScope, operator: string, reason: string): Promise<TradingStateEntry>;
+    lift(scope: TradingScope, operator: string): TradingStateEntry[];
+    list(): readonly TradingStateEntry[];
+  } {
     return {
       kill: async (scope, operator, reason) => {
         const e = this.kill(scope, operator, reason);
@@ -196,7 +219,18 @@ export class SharedTradingState extends TradingStateStore {
         // The durable local copy, merged back only if Redis lost its data (see READ_LUA).
         const local = super.list().flatMap((e) => [fieldOf(e), JSON.stringify(e)]);
         const k = (n: string) => this.conn.key(n);
-        const res = (await this.conn.client.eval(READ_LUA, 3, k('ts:entries'), k('ts:version'), k('ts:epoch'), k('ts:changed'), this.epoch, randomUUID(), String(this.version), ...local)) as string[];
+        const res = (await this.conn.client.eval(
+          READ_LUA,
+          3,
+          k('ts:entries'),
+          k('ts:version'),
+          k('ts:epoch'),
+          k('ts:changed'),
+          this.epoch,
+          randomUUID(),
+          String(this.version),
+          ...local,
+        )) as string[];
         const [epoch, ver, merged] = res as [string, string, number];
         const entries: TradingStateEntry[] = [];
         for (let i = 4; i < res.length; i += 2) entries.push(JSON.parse(res[i]!) as TradingStateEntry);
@@ -211,7 +245,11 @@ export class SharedTradingState extends TradingStateStore {
         if (epoch !== this.epoch) {
           // First contact is routine; a changed epoch means Redis lost its data (restart without persistence).
           const log = this.epoch ? this.conn.logger.warn : this.conn.logger.info;
-          log.call(this.conn.logger, { epoch, previous: this.epoch || null, reasserted: merged }, 'cluster: new Redis epoch, durable trading state re-asserted');
+          log.call(
+            this.conn.logger,
+            { epoch, previous: this.epoch || null, reasserted: merged },
+            'cluster: new Redis epoch, durable trading state re-asserted',
+          );
           this.epoch = epoch;
           writeAtomic(join(this.dir, EPOCH_FILE), JSON.stringify({ version: 1, epoch }) + '\n');
           for (const fn of this.epochListeners) await fn(epoch);
@@ -239,7 +277,15 @@ export class SharedTradingState extends TradingStateStore {
     while (this.pending.length) {
       const op = this.pending[0]!;
       const args = op.t === 'set' ? [fieldOf(op.entry), JSON.stringify(op.entry)] : [...op.fields];
-      const v = (await this.conn.client.eval(WRITE_LUA, 2, this.conn.key('ts:entries'), this.conn.key('ts:version'), this.conn.key('ts:changed'), op.t, ...args)) as number;
+      const v = (await this.conn.client.eval(
+        WRITE_LUA,
+        2,
+        this.conn.key('ts:entries'),
+        this.conn.key('ts:version'),
+        this.conn.key('ts:changed'),
+        op.t,
+        ...args,
+      )) as number;
       this.pending.shift();
       this.savePending();
       this.conn.metrics.syncBacklog.set(this.pending.length);
@@ -264,7 +310,8 @@ export class SharedTradingState extends TradingStateStore {
     const have = new Map(super.list().map((e) => [fieldOf(e), e]));
     for (const [f, e] of want) {
       const h = have.get(f);
-      if (!h || h.state !== e.state || h.operator !== e.operator || h.reason !== e.reason) super.set(e.scope, e.state, e.source, e.operator, e.reason);
+      if (!h || h.state !== e.state || h.operator !== e.operator || h.reason !== e.reason)
+        super.set(e.scope, e.state, e.source, e.operator, e.reason);
     }
   }
 

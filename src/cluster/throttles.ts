@@ -16,7 +16,7 @@ export interface ClusterThrottleOptions {
   readonly idleTimeoutMs?: number;
 }
 
-export interface VenueGate {
+interface VenueGate {
   /** Wait for `weight` units of the venue's shared per-minute budget; false after maxWaitMs. */
   acquire(weight?: number): Promise<{ ok: true; waitedMs: number } | { ok: false; waitedMs: number; reason: string }>;
 }
@@ -34,9 +34,17 @@ export function createClusterThrottles(o: ClusterThrottleOptions): ClusterThrott
   // never wait on it during an outage: the shared-limit prefetch denies them first.
   const client = new Redis(o.url, { keyPrefix: `${o.keyPrefix}bn:`, lazyConnect: false });
   client.on('error', () => undefined); // bottleneck surfaces errors per job
-  const connection = new Bottleneck.IORedisConnection({ client, Redis } as unknown as Bottleneck.IORedisConnectionOptions);
+  const connection = new Bottleneck.IORedisConnection({
+    client,
+    Redis,
+  } as unknown as Bottleneck.IORedisConnectionOptions);
   connection.on('error', () => undefined);
-  const common = { datastore: 'ioredis' as const, connection, heartbeatInterval: o.heartbeatIntervalMs ?? 250, timeout: o.idleTimeoutMs ?? 15 * 60_000 };
+  const common = {
+    datastore: 'ioredis' as const,
+    connection,
+    heartbeatInterval: o.heartbeatIntervalMs ?? 250,
+    timeout: o.idleTimeoutMs ?? 15 * 60_000,
+  };
   const gates = new Map<string, Bottleneck>();
   return {
     bottleneck: common,
@@ -44,7 +52,13 @@ export function createClusterThrottles(o: ClusterThrottleOptions): ClusterThrott
       const id = `liqguard:venue:${venue}:${g.weightPerMinute}`;
       let l = gates.get(id);
       if (!l) {
-        l = new Bottleneck({ id, ...common, reservoir: g.weightPerMinute, reservoirRefreshAmount: g.weightPerMinute, reservoirRefreshInterval: 60_000 });
+        l = new Bottleneck({
+          id,
+          ...common,
+          reservoir: g.weightPerMinute,
+          reservoirRefreshAmount: g.weightPerMinute,
+          reservoirRefreshInterval: 60_000,
+        });
         l.on('error', () => undefined);
         gates.set(id, l);
       }
@@ -55,7 +69,9 @@ export function createClusterThrottles(o: ClusterThrottleOptions): ClusterThrott
           const waited = () => Math.round(performance.now() - start);
           // A job that starts after its caller gave up still consumes its weight: conservative.
           let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`queued longer than ${g.maxWaitMs} ms`), g.maxWaitMs)));
+          const timeout = new Promise<string>(
+            (resolve) => (timer = setTimeout(() => resolve(`queued longer than ${g.maxWaitMs} ms`), g.maxWaitMs)),
+          );
           try {
             const r = await Promise.race([limiter.schedule({ weight }, () => Promise.resolve(undefined)), timeout]);
             return r === undefined ? { ok: true, waitedMs: waited() } : { ok: false, waitedMs: waited(), reason: r };

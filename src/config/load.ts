@@ -19,7 +19,10 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(configSchema);
 
 function errorPath(e: ErrorObject): string {
-  const base = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  const base = e.instancePath
+    .replace(/^\//, '')
+    .replace(/\/(\d+)/g, '[$1]')
+    .replace(/\//g, '.');
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     return base ? `${base}.${extra}` : extra;
@@ -34,7 +37,8 @@ function errorPath(e: ErrorObject): string {
 function errorMessage(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return 'unknown key';
   if (e.keyword === 'required') return 'is required';
-  if (e.keyword === 'enum') return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (e.keyword === 'enum')
+    return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return e.message ?? 'is invalid';
 }
 
@@ -56,8 +60,15 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     throw new LiqguardError('CONFIG_INVALID', `${source}: not valid YAML: ${(err as Error).message}`);
   }
   if (!validate(raw)) {
-    const details: ErrorDetail[] = (validate.errors ?? []).map((e) => ({ path: errorPath(e), message: errorMessage(e) }));
-    throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    const details: ErrorDetail[] = (validate.errors ?? []).map((e) => ({
+      path: errorPath(e),
+      message: errorMessage(e),
+    }));
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   const r = raw as Record<string, any>;
   const details: ErrorDetail[] = [];
@@ -69,12 +80,16 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const venues: VenueConfig[] = (r.venues as any[]).map((v, i) => {
     if (venueIds.has(v.id)) details.push({ path: `venues[${i}].id`, message: `duplicate venue id "${v.id}"` });
     venueIds.add(v.id);
-    if (v.kind === 'ccxt' && !v.exchangeId) details.push({ path: `venues[${i}].exchangeId`, message: 'is required for kind ccxt' });
-    if (v.kind === 'simulated' && !v.symbols) details.push({ path: `venues[${i}].symbols`, message: 'is required for kind simulated' });
+    if (v.kind === 'ccxt' && !v.exchangeId)
+      details.push({ path: `venues[${i}].exchangeId`, message: 'is required for kind ccxt' });
+    if (v.kind === 'simulated' && !v.symbols)
+      details.push({ path: `venues[${i}].symbols`, message: 'is required for kind simulated' });
     const apiKey = v.apiKeyEnv ? env[v.apiKeyEnv] : undefined;
     const secret = v.secretEnv ? env[v.secretEnv] : undefined;
-    if (v.apiKeyEnv && !apiKey) details.push({ path: `venues[${i}].apiKeyEnv`, message: `environment variable ${v.apiKeyEnv} is not set` });
-    if (v.secretEnv && !secret) details.push({ path: `venues[${i}].secretEnv`, message: `environment variable ${v.secretEnv} is not set` });
+    if (v.apiKeyEnv && !apiKey)
+      details.push({ path: `venues[${i}].apiKeyEnv`, message: `environment variable ${v.apiKeyEnv} is not set` });
+    if (v.secretEnv && !secret)
+      details.push({ path: `venues[${i}].secretEnv`, message: `environment variable ${v.secretEnv} is not set` });
     if (apiKey) secrets.push(apiKey);
     if (secret) secrets.push(secret);
     return Object.freeze({
@@ -100,12 +115,19 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
     if (c.apiKey && c.apiKeyEnv) details.push({ path: `clients[${i}]`, message: 'set apiKey or apiKeyEnv, not both' });
     if (c.apiKeyEnv) {
       apiKey = env[c.apiKeyEnv];
-      if (!apiKey) details.push({ path: `clients[${i}].apiKeyEnv`, message: `environment variable ${c.apiKeyEnv} is not set` });
-      else if (apiKey.length < 8) details.push({ path: `clients[${i}].apiKeyEnv`, message: 'key must be at least 8 characters' });
+      if (!apiKey)
+        details.push({ path: `clients[${i}].apiKeyEnv`, message: `environment variable ${c.apiKeyEnv} is not set` });
+      else if (apiKey.length < 8)
+        details.push({ path: `clients[${i}].apiKeyEnv`, message: 'key must be at least 8 characters' });
     }
-    if (!c.apiKey && !c.apiKeyEnv) details.push({ path: `clients[${i}].apiKeyEnv`, message: 'is required (or apiKey for demos)' });
+    if (!c.apiKey && !c.apiKeyEnv)
+      details.push({ path: `clients[${i}].apiKeyEnv`, message: 'is required (or apiKey for demos)' });
     const apiSecret: string | undefined = c.apiSecretEnv ? env[c.apiSecretEnv] : c.apiSecret;
-    if (c.apiSecretEnv && !apiSecret) details.push({ path: `clients[${i}].apiSecretEnv`, message: `environment variable ${c.apiSecretEnv} is not set` });
+    if (c.apiSecretEnv && !apiSecret)
+      details.push({
+        path: `clients[${i}].apiSecretEnv`,
+        message: `environment variable ${c.apiSecretEnv} is not set`,
+      });
     if (apiKey) {
       if (keys.has(apiKey)) details.push({ path: `clients[${i}]`, message: 'API key shared with another client' });
       keys.add(apiKey);
@@ -127,7 +149,8 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   let port: number = server.port ?? 8080;
   if (envPort !== undefined && envPort !== '') {
     const p = Number(envPort);
-    if (!Number.isInteger(p) || p < 0 || p > 65535) details.push({ path: 'env.PORT', message: `must be an integer 0-65535, got "${envPort}"` });
+    if (!Number.isInteger(p) || p < 0 || p > 65535)
+      details.push({ path: 'env.PORT', message: `must be an integer 0-65535, got "${envPort}"` });
     else port = p;
   }
   const market = r.market ?? {};
@@ -137,14 +160,17 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const audit = r.audit ?? {};
   const alerts = resolveAlertsConfig(r.alerts, env, details, secrets);
   const deadman = resolveDeadmanConfig(r.deadman, details);
-  if (env.LIQGUARD_INSTANCE && !/^[a-zA-Z0-9_-]{1,32}$/.test(env.LIQGUARD_INSTANCE)) details.push({ path: 'env.LIQGUARD_INSTANCE', message: 'must be 1-32 letters, digits, _ or -' });
+  if (env.LIQGUARD_INSTANCE && !/^[a-zA-Z0-9_-]{1,32}$/.test(env.LIQGUARD_INSTANCE))
+    details.push({ path: 'env.LIQGUARD_INSTANCE', message: 'must be 1-32 letters, digits, _ or -' });
   let cluster: GatewayConfig['cluster'];
   if (r.cluster) {
     const c = r.cluster;
     const url: string | undefined = (c.redis.urlEnv ? env[c.redis.urlEnv] : undefined) ?? c.redis.url;
-    if (c.redis.urlEnv && !env[c.redis.urlEnv] && !c.redis.url) details.push({ path: 'cluster.redis.urlEnv', message: `environment variable ${c.redis.urlEnv} is not set` });
+    if (c.redis.urlEnv && !env[c.redis.urlEnv] && !c.redis.url)
+      details.push({ path: 'cluster.redis.urlEnv', message: `environment variable ${c.redis.urlEnv} is not set` });
     else if (!url) details.push({ path: 'cluster.redis', message: 'set url or urlEnv' });
-    else if (!/^rediss?:\/\//.test(url)) details.push({ path: 'cluster.redis.url', message: 'must start with redis:// or rediss://' });
+    else if (!/^rediss?:\/\//.test(url))
+      details.push({ path: 'cluster.redis.url', message: 'must start with redis:// or rediss://' });
     if (url) {
       try {
         const pw = new URL(url).password;
@@ -154,7 +180,11 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       }
     }
     cluster = Object.freeze({
-      redis: Object.freeze({ url: url ?? '', keyPrefix: c.redis.keyPrefix ?? 'liqguard:', commandTimeoutMs: c.redis.commandTimeoutMs ?? 500 }),
+      redis: Object.freeze({
+        url: url ?? '',
+        keyPrefix: c.redis.keyPrefix ?? 'liqguard:',
+        commandTimeoutMs: c.redis.commandTimeoutMs ?? 500,
+      }),
       allowDegradedLocal: c.allowDegradedLocal ?? false,
       clientOrderIdTtlMs: c.clientOrderIdTtlMs ?? 86_400_000,
       messageRetentionMs: c.messageRetentionMs ?? 3_600_000,
@@ -163,10 +193,18 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       ...(c.caps ? { caps: Object.freeze({ ...c.caps }) } : {}),
     });
   }
-  const hierarchy = resolveHierarchy(r.hierarchy, clients.map((c: { id: string }) => c.id), details);
+  const hierarchy = resolveHierarchy(
+    r.hierarchy,
+    clients.map((c: { id: string }) => c.id),
+    details,
+  );
   const anchor = auditAnchor(audit.anchor, env, abs(r.state?.dir ?? 'var/state'), details, secrets, abs);
   if (details.length) {
-    throw new LiqguardError('CONFIG_INVALID', `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `${source}: ${details.length} error(s): ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   const cfg: GatewayConfig = {
     // Replicas share one config file and differ by LIQGUARD_INSTANCE (their audit chains too).
@@ -176,7 +214,10 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       port,
       bodyLimit: server.bodyLimit ?? 16384,
       logLevel: env.LOG_LEVEL || server.logLevel || 'info',
-      rateLimit: Object.freeze({ perSecond: server.rateLimit?.perSecond ?? 2000, burst: server.rateLimit?.burst ?? 4000 }),
+      rateLimit: Object.freeze({
+        perSecond: server.rateLimit?.perSecond ?? 2000,
+        burst: server.rateLimit?.burst ?? 4000,
+      }),
     }),
     clients: Object.freeze(clients),
     venues: Object.freeze(venues),
@@ -187,14 +228,21 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
         from: replay.from ?? '2025-09-26',
         to: replay.to ?? '2025-10-24',
         // 31 days before `from` unless set: the 720-bar features are warm at the first visible bar
-        warmupFrom: replay.warmupFrom ?? new Date(Date.parse(replay.from ?? '2025-09-26') - 31 * 86_400_000).toISOString().slice(0, 10),
+        warmupFrom:
+          replay.warmupFrom ??
+          new Date(Date.parse(replay.from ?? '2025-09-26') - 31 * 86_400_000).toISOString().slice(0, 10),
         barsPerSecond: replay.barsPerSecond ?? 2,
         loop: replay.loop ?? true,
       }),
       staleAfterMs: market.staleAfterMs ?? 7_200_000,
     }),
     scoring: Object.freeze({ scorer: scoring.scorer ?? 'baseline', model: abs(scoring.model ?? 'models') }),
-    policies: Object.freeze({ dir: abs(policies.dir ?? 'policies'), enforce: policies.enforce ?? 'default', shadow: policies.shadow, watch: policies.watch ?? false }),
+    policies: Object.freeze({
+      dir: abs(policies.dir ?? 'policies'),
+      enforce: policies.enforce ?? 'default',
+      shadow: policies.shadow,
+      watch: policies.watch ?? false,
+    }),
     audit: Object.freeze({
       dir: abs(audit.dir ?? 'var/audit'),
       rotateBytes: audit.rotateBytes ?? 64 * 1024 * 1024,
@@ -204,7 +252,10 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       ...(anchor ? { anchor } : {}),
     }),
     state: Object.freeze({ dir: abs(r.state?.dir ?? 'var/state') }),
-    overrides: Object.freeze({ distinctClients: r.overrides?.distinctClients ?? true, requiredApprovals: r.overrides?.requiredApprovals ?? 1 }),
+    overrides: Object.freeze({
+      distinctClients: r.overrides?.distinctClients ?? true,
+      requiredApprovals: r.overrides?.requiredApprovals ?? 1,
+    }),
     hierarchy,
     ...(cluster ? { cluster } : {}),
     ...(alerts ? { alerts } : {}),
@@ -216,21 +267,30 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
 }
 
 /** Load a config file (relative paths resolve against its directory), or the embedded default. */
-export function loadConfig(file: string | undefined, opts: Omit<LoadOptions, 'baseDir' | 'source'> = {}): GatewayConfig {
+export function loadConfig(
+  file: string | undefined,
+  opts: Omit<LoadOptions, 'baseDir' | 'source'> = {},
+): GatewayConfig {
   if (!file) {
     const env = opts.env ?? process.env;
     // The embedded default keeps its state under the working directory, data/models/policies in the package.
-    const text = EMBEDDED_DEFAULT_YAML.replace('dir: var/audit', `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'audit')}`).replace(
-      'dir: var/state',
-      `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'state')}`,
-    );
-    return Object.freeze({ ...loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' }), embeddedDefault: true });
+    const text = EMBEDDED_DEFAULT_YAML.replace(
+      'dir: var/audit',
+      `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'audit')}`,
+    ).replace('dir: var/state', `dir: ${resolve(env.LIQGUARD_VAR ?? 'var', 'state')}`);
+    return Object.freeze({
+      ...loadConfigText(text, { ...opts, baseDir: PACKAGE_ROOT, source: 'embedded default config' }),
+      embeddedDefault: true,
+    });
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new LiqguardError('CONFIG_INVALID', `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return loadConfigText(text, { ...opts, baseDir: dirname(resolve(file)), source: file });
 }
@@ -246,9 +306,11 @@ function auditAnchor(
   abs: (p: string) => string,
 ): GatewayConfig['audit']['anchor'] {
   const spec = (a?.storeEnv ? env[a.storeEnv] : undefined) ?? a?.store ?? `file:${join(stateDir, 'audit-anchors')}`;
-  if (a?.storeEnv && !env[a.storeEnv] && !a.store) details.push({ path: 'audit.anchor.storeEnv', message: `environment variable ${a.storeEnv} is not set` });
+  if (a?.storeEnv && !env[a.storeEnv] && !a.store)
+    details.push({ path: 'audit.anchor.storeEnv', message: `environment variable ${a.storeEnv} is not set` });
   if (spec === 'off') return undefined;
-  if (!/^(file:.+|rediss?:\/\/.+)$/.test(spec)) details.push({ path: 'audit.anchor.store', message: 'must be off, file:DIR or redis://…' });
+  if (!/^(file:.+|rediss?:\/\/.+)$/.test(spec))
+    details.push({ path: 'audit.anchor.store', message: 'must be off, file:DIR or redis://…' });
   if (/^rediss?:/.test(spec)) {
     try {
       const pw = new URL(spec).password;
@@ -258,8 +320,14 @@ function auditAnchor(
     }
   }
   const hmacKey = a?.hmacKeyEnv ? env[a.hmacKeyEnv] : undefined;
-  if (a?.hmacKeyEnv && !hmacKey) details.push({ path: 'audit.anchor.hmacKeyEnv', message: `environment variable ${a.hmacKeyEnv} is not set` });
+  if (a?.hmacKeyEnv && !hmacKey)
+    details.push({ path: 'audit.anchor.hmacKeyEnv', message: `environment variable ${a.hmacKeyEnv} is not set` });
   if (hmacKey) secrets.push(hmacKey);
   const store = spec.startsWith('file:') ? `file:${abs(spec.slice(5))}` : spec;
-  return Object.freeze({ store, keyPrefix: a?.keyPrefix ?? 'liqguard:', intervalMs: a?.intervalMs ?? 5000, ...(hmacKey ? { hmacKey } : {}) });
+  return Object.freeze({
+    store,
+    keyPrefix: a?.keyPrefix ?? 'liqguard:',
+    intervalMs: a?.intervalMs ?? 5000,
+    ...(hmacKey ? { hmacKey } : {}),
+  });
 }

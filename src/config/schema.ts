@@ -61,7 +61,11 @@ export const configSchema = {
         properties: {
           id: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,32}$' },
           kind: { enum: ['simulated', 'ccxt'] },
-          symbols: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Z0-9]+/[A-Z0-9]+:[A-Z0-9]+$' } },
+          symbols: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', pattern: '^[A-Z0-9]+/[A-Z0-9]+:[A-Z0-9]+$' },
+          },
           initialBalance: decimalString,
           exchangeId: { type: 'string' },
           apiKeyEnv: envName,

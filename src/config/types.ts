@@ -27,7 +27,13 @@ export interface VenueConfig {
 
 export interface GatewayConfig {
   readonly instance: string;
-  readonly server: { readonly host: string; readonly port: number; readonly bodyLimit: number; readonly logLevel: string; readonly rateLimit: { readonly perSecond: number; readonly burst: number } };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimit: number;
+    readonly logLevel: string;
+    readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  };
   readonly clients: readonly ClientConfig[];
   readonly venues: readonly VenueConfig[];
   readonly market: {
@@ -43,7 +49,12 @@ export interface GatewayConfig {
     readonly staleAfterMs: number;
   };
   readonly scoring: { readonly scorer: 'baseline' | 'model'; readonly model: string };
-  readonly policies: { readonly dir: string; readonly enforce: string; readonly shadow?: string; readonly watch: boolean };
+  readonly policies: {
+    readonly dir: string;
+    readonly enforce: string;
+    readonly shadow?: string;
+    readonly watch: boolean;
+  };
   readonly audit: {
     readonly dir: string;
     readonly rotateBytes: number;
@@ -51,7 +62,12 @@ export interface GatewayConfig {
     readonly fsync: boolean;
     readonly onTornTail: 'refuse' | 'seal';
     /** Where the chain head is checkpointed (`file:DIR`, `redis://…`), or undefined when off. */
-    readonly anchor?: { readonly store: string; readonly keyPrefix: string; readonly intervalMs: number; readonly hmacKey?: string };
+    readonly anchor?: {
+      readonly store: string;
+      readonly keyPrefix: string;
+      readonly intervalMs: number;
+      readonly hmacKey?: string;
+    };
   };
   readonly state: { readonly dir: string };
   /** distinctClients (default true): requester and every approver authenticate with different API keys. */

@@ -5,7 +5,7 @@
 import { Decimal } from './decimal.js';
 import type { ChildOrderRequest, OrderIntent, Side } from './types.js';
 
-export type TriggerKind = 'stop' | 'take_profit' | 'trailing_stop';
+type TriggerKind = 'stop' | 'take_profit' | 'trailing_stop';
 /** MARK_PRICE triggers on the mark price, CONTRACT_PRICE on the last trade price (Binance). */
 export type WorkingType = 'mark' | 'contract';
 

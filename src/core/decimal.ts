@@ -2,7 +2,12 @@ import { Decimal as DecimalJs } from 'decimal.js';
 
 /** Decimal arithmetic for money and sizes on the order path. A dedicated constructor so that
  * global Decimal settings elsewhere can never change how orders are rounded. */
-export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export const Decimal = DecimalJs.clone({
+  precision: 40,
+  rounding: DecimalJs.ROUND_HALF_EVEN,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Decimal = InstanceType<typeof Decimal>;
 
 /** Limits on what a decimal string on the wire may look like. 40-digit numbers, exponents and
@@ -47,7 +52,11 @@ export function floorToStep(value: Decimal | string, step: Decimal | string): De
 }
 
 /** Round to the nearest multiple of `step`, ties away from zero: used for limit prices on a tick. */
-export function roundToStep(value: Decimal | string, step: Decimal | string, mode: 'down' | 'up' | 'nearest' = 'nearest'): Decimal {
+export function roundToStep(
+  value: Decimal | string,
+  step: Decimal | string,
+  mode: 'down' | 'up' | 'nearest' = 'nearest',
+): Decimal {
   const v = dec(value);
   const s = dec(step);
   const q = v.div(s);

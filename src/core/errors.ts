@@ -7,15 +7,27 @@ export const ERROR_CATALOG = {
   BODY_TOO_LARGE: { status: 413, hint: 'Order bodies are small; keep requests under the configured bodyLimit.' },
   MISSING_FIELD: { status: 400, hint: 'Add the named field.' },
   INVALID_FIELD: { status: 400, hint: 'Fix the named field; see the OpenAPI document at /docs/json.' },
-  UNKNOWN_FIELD: { status: 400, hint: 'Remove the named field; unknown fields are rejected so typos never pass silently.' },
-  INVALID_DECIMAL: { status: 400, hint: 'Send quantities and prices as positive decimal strings such as "0.01" (no exponent, sign or more than 15 integer / 12 fraction digits).' },
-  UNKNOWN_SYMBOL: { status: 400, hint: 'Use a ccxt unified symbol listed by the venue, e.g. BTC/USDT:USDT (URL-encode it in paths).' },
+  UNKNOWN_FIELD: {
+    status: 400,
+    hint: 'Remove the named field; unknown fields are rejected so typos never pass silently.',
+  },
+  INVALID_DECIMAL: {
+    status: 400,
+    hint: 'Send quantities and prices as positive decimal strings such as "0.01" (no exponent, sign or more than 15 integer / 12 fraction digits).',
+  },
+  UNKNOWN_SYMBOL: {
+    status: 400,
+    hint: 'Use a ccxt unified symbol listed by the venue, e.g. BTC/USDT:USDT (URL-encode it in paths).',
+  },
   UNKNOWN_VENUE: { status: 400, hint: 'Use a venue id from the gateway config.' },
   INVALID_REQUEST: { status: 400, hint: 'See the message and the OpenAPI document at /docs/json.' },
   DUPLICATE_JSON_KEY: { status: 400, hint: 'Send each key once per JSON object; the named key appeared twice.' },
   INVALID_URL: { status: 400, hint: 'Percent-encode the URL correctly (e.g. BTC%2FUSDT%3AUSDT).' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, hint: 'Send content-type application/json.' },
-  UNSUPPORTED_CHARSET: { status: 415, hint: 'Send UTF-8 JSON: charset=utf-8 or no charset, no UTF-16/32 byte-order mark.' },
+  UNSUPPORTED_CHARSET: {
+    status: 415,
+    hint: 'Send UTF-8 JSON: charset=utf-8 or no charset, no UTF-16/32 byte-order mark.',
+  },
   URI_TOO_LONG: { status: 414, hint: 'Ids and symbols are short; check the path.' },
   HEADERS_TOO_LARGE: { status: 431, hint: 'Send smaller headers (the request line and headers must fit in 16 KiB).' },
   // 401/403: who is asking.
@@ -32,13 +44,25 @@ export const ERROR_CATALOG = {
   // CLI / boot
   CONFIG_INVALID: { status: 500, hint: 'Fix every listed path in the config file and start again.' },
   POLICY_INVALID: { status: 500, hint: 'Run `liqguard policy check FILE` and fix every listed path.' },
-  POLICY_TOO_LARGE: { status: 500, hint: 'Policy files are small; split or shorten the file (limit: 256 KiB), it is refused before parsing.' },
-  POLICY_ALIAS_LIMIT: { status: 500, hint: 'Use fewer YAML aliases (*ref, limit 100 per file); alias bombs are refused.' },
+  POLICY_TOO_LARGE: {
+    status: 500,
+    hint: 'Policy files are small; split or shorten the file (limit: 256 KiB), it is refused before parsing.',
+  },
+  POLICY_ALIAS_LIMIT: {
+    status: 500,
+    hint: 'Use fewer YAML aliases (*ref, limit 100 per file); alias bombs are refused.',
+  },
   POLICY_TOO_MANY_RULES: { status: 500, hint: 'Keep a policy set under 500 rules; merge rules with conditions.' },
   MODEL_INVALID: { status: 500, hint: 'Re-run `liqguard train` or point scoring.model at a valid model card.' },
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'The audit log was altered; keep the file and report it to compliance.' },
-  AUDIT_WRITE_FAILED: { status: 503, hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.' },
-  MARKET_DATA_INVALID: { status: 500, hint: 'Fix or replace the named market-data file at the given line and column (see src/market/README.md for the accepted layouts).' },
+  AUDIT_WRITE_FAILED: {
+    status: 503,
+    hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.',
+  },
+  MARKET_DATA_INVALID: {
+    status: 500,
+    hint: 'Fix or replace the named market-data file at the given line and column (see src/market/README.md for the accepted layouts).',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -65,7 +89,12 @@ export class LiqguardError extends Error {
     this.hint = ERROR_CATALOG[code].hint;
   }
   toJSON(): { code: ErrorCode; message: string; hint: string; details?: readonly ErrorDetail[] } {
-    return { code: this.code, message: this.message, hint: this.hint, ...(this.details.length ? { details: this.details } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      hint: this.hint,
+      ...(this.details.length ? { details: this.details } : {}),
+    };
   }
 }
 

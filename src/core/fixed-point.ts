@@ -66,7 +66,8 @@ export function subFixed(a: In, b: In): Fixed {
 }
 
 export function mulFixed(a: In, b: In): Fixed {
-  const x = fx(a), y = fx(b);
+  const x = fx(a),
+    y = fx(b);
   return { units: x.units * y.units, scale: x.scale + y.scale };
 }
 

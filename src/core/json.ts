@@ -2,7 +2,7 @@
  * (and named in `missing`), never as 0. */
 import type { MarketSnapshot } from './types.js';
 
-export function finiteOrNull(rec: Readonly<Record<string, number>>): Record<string, number | null> {
+function finiteOrNull(rec: Readonly<Record<string, number>>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(rec)) out[k] = Number.isFinite(v) ? v : null;
   return out;

@@ -25,7 +25,10 @@ export interface LossBreach {
 }
 
 /** A loss of exactly the limit is a breach: the limit is the most the scope may lose. */
-export function lossBreach(spec: LossLimitSpec, facts: Pick<ScopeFacts, 'scope' | 'dailyPnl' | 'drawdown'>): LossBreach | undefined {
+export function lossBreach(
+  spec: LossLimitSpec,
+  facts: Pick<ScopeFacts, 'scope' | 'dailyPnl' | 'drawdown'>,
+): LossBreach | undefined {
   const base = { rule: spec.ruleId, level: facts.scope.level, scope: facts.scope.id };
   if (spec.daily !== undefined && new Decimal(facts.dailyPnl).neg().gte(spec.daily)) {
     const params = { ...base, dailyPnl: facts.dailyPnl, dailyLimit: spec.daily, state: spec.onBreach };
@@ -40,5 +43,12 @@ export function lossBreach(spec: LossLimitSpec, facts: Pick<ScopeFacts, 'scope' 
 
 export function globMatch(globs: readonly string[] | undefined, s: string): boolean {
   if (!globs) return true;
-  return globs.some((g) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(s));
+  return globs.some((g) =>
+    new RegExp(
+      `^${g
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(s),
+  );
 }

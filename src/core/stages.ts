@@ -19,7 +19,10 @@ export interface PolicyEvaluator {
 
 /** Where trading state (kill switch, reduce-only, halt) comes from, per scope. */
 export interface TradingStateView {
-  stateFor(scope: { clientId: string; account: string; venue: string; symbol: string }): { state: TradingState; reason?: string };
+  stateFor(scope: { clientId: string; account: string; venue: string; symbol: string }): {
+    state: TradingState;
+    reason?: string;
+  };
 }
 
 export type AuditEventType =

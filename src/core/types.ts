@@ -8,7 +8,7 @@ import type { LimitView } from './limit-view.js';
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'GTX';
-export type Transport = 'rest' | 'ws' | 'binance' | 'replay';
+type Transport = 'rest' | 'ws' | 'binance' | 'replay';
 
 /** What a bot asked for, normalised from any wire format. Immutable after ingress. */
 export interface OrderIntent {
@@ -38,13 +38,7 @@ export interface OrderIntent {
  * feature engine consumes only these, so live and replay share one code path. `ts` is the
  * exchange event time in epoch ms (for a bar: its close time = openTime + intervalMs). */
 export type MarketEvent =
-  | BarEvent
-  | TradeEvent
-  | BookEvent
-  | MarkEvent
-  | FundingEvent
-  | OpenInterestEvent
-  | LiquidationEvent;
+  BarEvent | TradeEvent | BookEvent | MarkEvent | FundingEvent | OpenInterestEvent | LiquidationEvent;
 
 export interface BarEvent {
   readonly type: 'bar';

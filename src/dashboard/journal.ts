@@ -33,8 +33,19 @@ export interface RuleCounter {
 const finite = (rec: Readonly<Record<string, number>>): Record<string, number | null> =>
   Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
 
-export function presentInputs(m: MarketSnapshot): Record<string, unknown> {
-  return { asOf: m.asOf, ageMs: m.ageMs, mark: m.mark ?? null, last: m.last ?? null, bid: m.bid ?? null, ask: m.ask ?? null, flags: m.flags, degraded: m.degraded, missing: m.missing, features: finite(m.features) };
+function presentInputs(m: MarketSnapshot): Record<string, unknown> {
+  return {
+    asOf: m.asOf,
+    ageMs: m.ageMs,
+    mark: m.mark ?? null,
+    last: m.last ?? null,
+    bid: m.bid ?? null,
+    ask: m.ask ?? null,
+    flags: m.flags,
+    degraded: m.degraded,
+    missing: m.missing,
+    features: finite(m.features),
+  };
 }
 
 /** Decisions, reports and counters come from the event bus (what the stream shows); the exact
@@ -46,7 +57,10 @@ export class DecisionJournal {
   private readonly rules = new Map<string, RuleCounter>();
   total = 0;
 
-  constructor(private readonly capacity = 5000, private readonly reportsPerOrder = 50) {}
+  constructor(
+    private readonly capacity = 5000,
+    private readonly reportsPerOrder = 50,
+  ) {}
 
   /** Add to the pipeline's observers for the detail view's market inputs and exact score. */
   readonly observer: PipelineObserver = {
@@ -70,7 +84,16 @@ export class DecisionJournal {
       c.matched++;
       c.outcomes[t.outcome] = (c.outcomes[t.outcome] ?? 0) + 1;
     }
-    this.entries.set(intent.intentId, { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ts, intent, decision, regime, reports: [] });
+    this.entries.set(intent.intentId, {
+      intentId: intent.intentId,
+      client: intent.clientId,
+      symbol: intent.symbol,
+      ts,
+      intent,
+      decision,
+      regime,
+      reports: [],
+    });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
@@ -96,6 +119,8 @@ export class DecisionJournal {
 
   /** Rules that matched at least once come first, then by id. */
   ruleCounters(): RuleCounter[] {
-    return [...this.rules.values()].sort((a, b) => Number(b.matched > 0) - Number(a.matched > 0) || a.ruleId.localeCompare(b.ruleId));
+    return [...this.rules.values()].sort(
+      (a, b) => Number(b.matched > 0) - Number(a.matched > 0) || a.ruleId.localeCompare(b.ruleId),
+    );
   }
 }

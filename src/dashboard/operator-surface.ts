@@ -9,7 +9,12 @@ import type { ErrorDetail } from '../core/errors.js';
 import type { RegimeScorer } from '../core/types.js';
 import type { EventBus } from '../core/events.js';
 import type { OrderStore } from '../execution/order-store.js';
-import { killSwitchFromTradingState, opsRoutes, policyReloadFromManager, type CancelPort } from '../ingress/routes-ops.js';
+import {
+  killSwitchFromTradingState,
+  opsRoutes,
+  policyReloadFromManager,
+  type CancelPort,
+} from '../ingress/routes-ops.js';
 import { createStream, type StreamOptions } from '../ingress/stream.js';
 import type { AuditPort } from '../overrides/types.js';
 import { OverrideWorkflow, type OverrideWorkflowOptions } from '../overrides/workflow.js';
@@ -36,7 +41,8 @@ export interface OperatorSurfaceDeps {
   readonly policies: {
     readonly enforcing: SetRef & { readonly rules: readonly { readonly id: string }[] };
     readonly shadowing?: SetRef | undefined;
-    reload(): { ok: true; enforce: SetRef } | { ok: false; message: string; errors: readonly ErrorDetail[]; kept: SetRef };
+    reload():
+      { ok: true; enforce: SetRef } | { ok: false; message: string; errors: readonly ErrorDetail[]; kept: SetRef };
   };
   /** policy/TradingStateStore */
   readonly tradingState: Parameters<typeof killSwitchFromTradingState>[0];

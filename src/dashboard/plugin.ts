@@ -21,7 +21,7 @@ import { DecisionJournal } from './journal.js';
 import { RegimeTicker } from './regime-ticker.js';
 import { findPublicDir, loadAssets } from './static.js';
 
-export interface PolicyVersion {
+interface PolicyVersion {
   readonly id: string;
   readonly sha256: string;
   readonly version?: number;
@@ -51,7 +51,8 @@ export interface DashboardDeps {
 }
 
 // The page runs only its own scripts; inline style attributes are allowed for uPlot's layout.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function createDashboard(deps: DashboardDeps) {
   const journal = new DecisionJournal(deps.journalSize);
@@ -59,7 +60,16 @@ export function createDashboard(deps: DashboardDeps) {
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
     const detach = [history.attach(deps.bus), journal.attach(deps.bus)];
-    const ticker = deps.regimeTickMs ? new RegimeTicker({ bus: deps.bus, market: deps.market, scorer: deps.scorer, symbols: deps.symbols, clock: deps.clock, intervalMs: deps.regimeTickMs }) : undefined;
+    const ticker = deps.regimeTickMs
+      ? new RegimeTicker({
+          bus: deps.bus,
+          market: deps.market,
+          scorer: deps.scorer,
+          symbols: deps.symbols,
+          clock: deps.clock,
+          intervalMs: deps.regimeTickMs,
+        })
+      : undefined;
     app.addHook('onReady', async () => ticker?.start());
     app.addHook('onClose', async () => {
       ticker?.stop();
@@ -71,71 +81,121 @@ export function createDashboard(deps: DashboardDeps) {
 
     app.get('/', { schema: { ...hide } }, async (_req, reply) => {
       if (!files.index) throw new LiqguardError('UNAVAILABLE', files.problems.join('; '));
-      void reply.header('content-type', files.index.type).header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-cache');
+      void reply
+        .header('content-type', files.index.type)
+        .header('content-security-policy', CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-cache');
       return reply.send(files.index.body);
     });
     app.get('/assets/:file', { schema: { ...hide } }, async (req, reply) => {
       const a = files.assets.get((req.params as { file: string }).file);
       if (!a) throw new LiqguardError('NOT_FOUND', `no dashboard asset ${(req.params as { file: string }).file}`);
-      void reply.header('content-type', a.type).header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache');
+      void reply
+        .header('content-type', a.type)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-cache');
       return reply.send(a.body);
     });
 
-    app.get('/v1/dashboard/summary', { preHandler: auth.guard('viewer'), schema: { tags: ['dashboard'], summary: 'Versions in force, counters per outcome and rule, regime history and data quality per symbol' } }, async (req) => {
-      const now = deps.clock.now();
-      const scorer = deps.scorer();
-      const privileged = req.client!.roles.includes('operator') || req.client!.roles.includes('compliance');
-      const symbols = await Promise.all(deps.symbols().map(async (symbol) => {
-        const snap = deps.market.snapshot(symbol, now);
-        let score = history.latest(symbol);
-        if (!score) {
-          try {
-            score = await scorer.score(snap, now);
-          } catch {
-            score = undefined;
-          }
-        }
-        const h = history.history(symbol);
+    app.get(
+      '/v1/dashboard/summary',
+      {
+        preHandler: auth.guard('viewer'),
+        schema: {
+          tags: ['dashboard'],
+          summary: 'Versions in force, counters per outcome and rule, regime history and data quality per symbol',
+        },
+      },
+      async (req) => {
+        const now = deps.clock.now();
+        const scorer = deps.scorer();
+        const privileged = req.client!.roles.includes('operator') || req.client!.roles.includes('compliance');
+        const symbols = await Promise.all(
+          deps.symbols().map(async (symbol) => {
+            const snap = deps.market.snapshot(symbol, now);
+            let score = history.latest(symbol);
+            if (!score) {
+              try {
+                score = await scorer.score(snap, now);
+              } catch {
+                score = undefined;
+              }
+            }
+            const h = history.history(symbol);
+            return {
+              symbol,
+              regime: score ? presentRegime(score) : null,
+              history: { ts: h.map((x) => x.ts), p: h.map((x) => x.p), regime: h.map((x) => x.regime) },
+              quality: {
+                flags: snap.flags,
+                degraded: snap.degraded,
+                ageMs: Number.isFinite(snap.ageMs) ? snap.ageMs : null,
+                missing: snap.missing,
+                mark: snap.mark ?? null,
+              },
+            };
+          }),
+        );
+        const shadow = deps.shadowPolicy?.();
         return {
-          symbol,
-          regime: score ? presentRegime(score) : null,
-          history: { ts: h.map((x) => x.ts), p: h.map((x) => x.p), regime: h.map((x) => x.regime) },
-          quality: { flags: snap.flags, degraded: snap.degraded, ageMs: Number.isFinite(snap.ageMs) ? snap.ageMs : null, missing: snap.missing, mark: snap.mark ?? null },
+          now,
+          instance: deps.instance ?? null,
+          client: req.client!.id,
+          roles: req.client!.roles,
+          versions: {
+            model: { id: scorer.id, sha256: scorer.sha256, kind: scorer.kind },
+            policy: deps.policy(),
+            shadowPolicy: shadow ?? null,
+          },
+          counters: { total: journal.total, outcomes: journal.outcomes, rules: journal.ruleCounters() },
+          symbols,
+          overrides:
+            privileged && deps.overrides
+              ? deps.overrides
+                  .list()
+                  .filter((o) => o.state === 'pending' || o.state === 'active')
+                  .map(presentOverride)
+              : [],
         };
-      }));
-      const shadow = deps.shadowPolicy?.();
-      return {
-        now,
-        instance: deps.instance ?? null,
-        client: req.client!.id,
-        roles: req.client!.roles,
-        versions: { model: { id: scorer.id, sha256: scorer.sha256, kind: scorer.kind }, policy: deps.policy(), shadowPolicy: shadow ?? null },
-        counters: { total: journal.total, outcomes: journal.outcomes, rules: journal.ruleCounters() },
-        symbols,
-        overrides: privileged && deps.overrides ? deps.overrides.list().filter((o) => o.state === 'pending' || o.state === 'active').map(presentOverride) : [],
-      };
-    });
+      },
+    );
 
-    app.get('/v1/dashboard/decisions/:id', { preHandler: auth.guard('viewer'), schema: { tags: ['dashboard'], summary: 'One decision: intent, market inputs, score, rule trace, children and venue reports' } }, async (req) => {
-      const { id } = req.params as { id: string };
-      const client = req.client!;
-      const order = deps.orders.get(id);
-      const entry = journal.get(id);
-      const inputs = journal.inputsOf(id);
-      const owner = order?.intent.clientId ?? entry?.client;
-      const privileged = client.roles.includes('operator') || client.roles.includes('compliance');
-      if ((!order && !entry) || (order && !canSee(client, order)) || (!privileged && owner !== client.id)) throw new LiqguardError('NOT_FOUND', `no decision ${id} (the dashboard keeps the latest ${deps.journalSize ?? 5000}; older ones are in the audit log)`);
-      return {
-        intentId: id,
-        order: order ? presentOrder(order) : null,
-        intent: entry?.intent ?? order?.intent ?? null,
-        decision: entry?.decision ?? order?.decision ?? null,
-        regime: entry?.regime ?? order?.regime ?? null,
-        score: inputs?.score ?? null,
-        market: inputs?.market ?? null,
-        reports: entry?.reports ?? [],
-      };
-    });
+    app.get(
+      '/v1/dashboard/decisions/:id',
+      {
+        preHandler: auth.guard('viewer'),
+        schema: {
+          tags: ['dashboard'],
+          summary: 'One decision: intent, market inputs, score, rule trace, children and venue reports',
+        },
+      },
+      async (req) => {
+        const { id } = req.params as { id: string };
+        const client = req.client!;
+        const order = deps.orders.get(id);
+        const entry = journal.get(id);
+        const inputs = journal.inputsOf(id);
+        const owner = order?.intent.clientId ?? entry?.client;
+        const privileged = client.roles.includes('operator') || client.roles.includes('compliance');
+        if ((!order && !entry) || (order && !canSee(client, order)) || (!privileged && owner !== client.id))
+          throw new LiqguardError(
+            'NOT_FOUND',
+            `no decision ${id} (the dashboard keeps the latest ${deps.journalSize ?? 5000}; older ones are in the audit log)`,
+          );
+        return {
+          intentId: id,
+          order: order ? presentOrder(order) : null,
+          intent: entry?.intent ?? order?.intent ?? null,
+          decision: entry?.decision ?? order?.decision ?? null,
+          regime: entry?.regime ?? order?.regime ?? null,
+          score: inputs?.score ?? null,
+          market: inputs?.market ?? null,
+          reports: entry?.reports ?? [],
+        };
+      },
+    );
   };
 
   return { plugin, observer: journal.observer, journal, history };
@@ -147,5 +207,13 @@ const KEY_INPUT = 'id="key-input" name="key" autocomplete="off" spellcheck="fals
 function withPrefilledKey<T extends { index?: { body: Buffer; type: string } }>(files: T, key: string | undefined): T {
   if (!key || !files.index) return files;
   const safe = key.replace(/[^A-Za-z0-9_-]/g, '');
-  return { ...files, index: { ...files.index, body: Buffer.from(files.index.body.toString('utf8').replace(KEY_INPUT, KEY_INPUT.replace('value=""', `value="${safe}"`))) } };
+  return {
+    ...files,
+    index: {
+      ...files.index,
+      body: Buffer.from(
+        files.index.body.toString('utf8').replace(KEY_INPUT, KEY_INPUT.replace('value=""', `value="${safe}"`)),
+      ),
+    },
+  };
 }

@@ -32,11 +32,16 @@ export function findPublicDir(explicit?: string): string | undefined {
 }
 
 /** Every file the dashboard serves, read once at start (a few hundred KB). */
-export function loadAssets(publicDir: string | undefined): { index?: StaticAsset; assets: Map<string, StaticAsset>; problems: string[] } {
+export function loadAssets(publicDir: string | undefined): {
+  index?: StaticAsset;
+  assets: Map<string, StaticAsset>;
+  problems: string[];
+} {
   const assets = new Map<string, StaticAsset>();
   const problems: string[] = [];
   let index: StaticAsset | undefined;
-  if (!publicDir) problems.push('dashboard files not found: expected src/dashboard/public or dist/dashboard/public with index.html');
+  if (!publicDir)
+    problems.push('dashboard files not found: expected src/dashboard/public or dist/dashboard/public with index.html');
   else {
     for (const name of readdirSync(publicDir)) {
       const type = TYPES[extname(name)];
@@ -47,7 +52,10 @@ export function loadAssets(publicDir: string | undefined): { index?: StaticAsset
     }
   }
   const require = createRequire(import.meta.url);
-  for (const [name, spec] of [['uplot.js', 'uplot/dist/uPlot.iife.min.js'], ['uplot.css', 'uplot/dist/uPlot.min.css']] as const) {
+  for (const [name, spec] of [
+    ['uplot.js', 'uplot/dist/uPlot.iife.min.js'],
+    ['uplot.css', 'uplot/dist/uPlot.min.css'],
+  ] as const) {
     try {
       assets.set(name, { body: readFileSync(require.resolve(spec)), type: TYPES[extname(name)]! });
     } catch {

@@ -31,7 +31,11 @@ export const isTerminal = (s: OrderStatus): boolean => TERMINAL.has(s);
 
 /** The parent's status is an aggregate of its children: filled only when all are, partially
  * filled as soon as any quantity filled, terminal once every child is. */
-export function aggregateStatus(p: Pick<ParentOrder, 'decision' | 'children'>): { status: OrderStatus; filled: Decimal; avgPrice?: string } {
+function aggregateStatus(p: Pick<ParentOrder, 'decision' | 'children'>): {
+  status: OrderStatus;
+  filled: Decimal;
+  avgPrice?: string;
+} {
   if (p.decision.kind === 'deny') return { status: 'rejected', filled: new Decimal(0) };
   let filled = new Decimal(0);
   let notional = new Decimal(0);
@@ -47,7 +51,13 @@ export function aggregateStatus(p: Pick<ParentOrder, 'decision' | 'children'>): 
   if (statuses.length === 0) status = 'rejected';
   else if (filled.gte(approved) && approved.gt(0)) status = 'filled';
   else if (statuses.every((s) => isTerminal(s))) {
-    status = filled.gt(0) ? 'partially_filled' : statuses.every((s) => s === 'rejected') ? 'rejected' : statuses.includes('expired') && !statuses.includes('canceled') ? 'expired' : 'canceled';
+    status = filled.gt(0)
+      ? 'partially_filled'
+      : statuses.every((s) => s === 'rejected')
+        ? 'rejected'
+        : statuses.includes('expired') && !statuses.includes('canceled')
+          ? 'expired'
+          : 'canceled';
     // A partially filled parent whose remaining children all ended is finished: report it canceled with fills.
     if (filled.gt(0)) status = 'canceled';
   } else if (filled.gt(0)) status = 'partially_filled';
@@ -75,13 +85,28 @@ export class OrderStore {
   }
 
   add(intent: OrderIntent, decision: Decision, regime: RegimeLabel, now: number): ParentOrder {
-    const children: ChildState[] = decision.kind === 'deny' ? [] : decision.children.map((plan) => ({ plan, status: 'pending' as OrderStatus, filledQuantity: '0' }));
-    const p: ParentOrder = { intentId: intent.intentId, intent, decision, regime, children, status: decision.kind === 'deny' ? 'rejected' : 'pending', filledQuantity: '0', createdAt: now, updatedAt: now };
+    const children: ChildState[] =
+      decision.kind === 'deny'
+        ? []
+        : decision.children.map((plan) => ({ plan, status: 'pending' as OrderStatus, filledQuantity: '0' }));
+    const p: ParentOrder = {
+      intentId: intent.intentId,
+      intent,
+      decision,
+      regime,
+      children,
+      status: decision.kind === 'deny' ? 'rejected' : 'pending',
+      filledQuantity: '0',
+      createdAt: now,
+      updatedAt: now,
+    };
     this.byIntent.set(intent.intentId, p);
     // A denied duplicate must not take over the key of the order that already holds it.
     const key = OrderStore.clientKey(intent.clientId, intent.clientOrderId);
     if (!this.byClientOrderId.has(key)) this.byClientOrderId.set(key, intent.intentId);
-    children.forEach((c, index) => this.byChild.set(`${intent.account}\u0000${c.plan.clientOrderId}`, { intentId: intent.intentId, index }));
+    children.forEach((c, index) =>
+      this.byChild.set(`${intent.account}\u0000${c.plan.clientOrderId}`, { intentId: intent.intentId, index }),
+    );
     this.evict();
     return p;
   }

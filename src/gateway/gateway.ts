@@ -117,11 +117,28 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // Audit first: if the log cannot be opened (or its chain is broken), nothing else starts.
   // Watched: the first failed write becomes an audit_failure event (alerts; the dead-man switch stops refreshing).
-  const auditLog = openAuditLog(config.audit, config.instance, wall, config.secrets, { onTornTail: config.audit.onTornTail });
-  const audit = watchAuditWrites(auditLog, (err) => bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }));
-  const alerting = config.alerts ? startAlerting({ config: config.alerts, bus, instance: config.instance, clock: wall, audit, registry: metrics.registry }) : undefined;
+  const auditLog = openAuditLog(config.audit, config.instance, wall, config.secrets, {
+    onTornTail: config.audit.onTornTail,
+  });
+  const audit = watchAuditWrites(auditLog, (err) =>
+    bus.publish({ type: 'audit_failure', ts: wall.now(), error: err.message }),
+  );
+  const alerting = config.alerts
+    ? startAlerting({
+        config: config.alerts,
+        bus,
+        instance: config.instance,
+        clock: wall,
+        audit,
+        registry: metrics.registry,
+      })
+    : undefined;
   let anchor: AuditAnchor | undefined;
-  audit.append('config_load', { sha256: config.sha256, venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })), clients: config.clients.map((c) => c.id) });
+  audit.append('config_load', {
+    sha256: config.sha256,
+    venues: config.venues.map((v) => ({ id: v.id, kind: v.kind })),
+    clients: config.clients.map((c) => c.id),
+  });
 
   // Market data: one feature view; replay drives it (and the simulated venues) in replay mode.
   const market = createMarketView({ staleAfterMs: { bar: config.market.staleAfterMs } });
@@ -138,16 +155,33 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     } else {
       // A real exchange through ccxt: markets loaded (a symbol the venue does not list fails the
       // start), credentials from env, ccxt's limiter off, the shared venue budget on.
-      venues.set(v.id, await createCcxtVenue(v, { clock: clockRef, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }), ...(config.cluster ? { options: { accountMaxStaleMs: config.cluster.accountViewMaxAgeMs } } : {}) }));
+      venues.set(
+        v.id,
+        await createCcxtVenue(v, {
+          clock: clockRef,
+          wallClock: wall,
+          registry: metrics.registry,
+          logger: pino({ level: config.server.logLevel, base: { component: `venue-${v.id}` } }),
+          ...(config.cluster ? { options: { accountMaxStaleMs: config.cluster.accountViewMaxAgeMs } } : {}),
+        }),
+      );
     }
   }
   // Venue bans (HTTP 418 seen by the venue budget) become events (alerts).
-  for (const v of venues.values()) if (v instanceof CcxtVenue) v.budget.onBan((until) => bus.publish({ type: 'venue_ban', ts: wall.now(), venue: v.id, until }));
+  for (const v of venues.values())
+    if (v instanceof CcxtVenue)
+      v.budget.onBan((until) => bus.publish({ type: 'venue_ban', ts: wall.now(), venue: v.id, until }));
   const symbols = [...new Set(config.venues.flatMap((v) => v.symbols))];
   // Cluster mode: limits, kill switch, overrides and policy version shared on Redis. The shared
   // state classes extend the local ones, so everything below takes either.
   const cluster: Cluster | undefined = config.cluster
-    ? await createCluster(config.cluster, { instance: config.instance, stateDir: config.state.dir, wallClock: wall, registry: metrics.registry, logger: pino({ level: config.server.logLevel, base: { component: 'cluster' } }) })
+    ? await createCluster(config.cluster, {
+        instance: config.instance,
+        stateDir: config.state.dir,
+        wallClock: wall,
+        registry: metrics.registry,
+        logger: pino({ level: config.server.logLevel, base: { component: 'cluster' } }),
+      })
     : undefined;
   const policyState: InMemoryPolicyState = cluster?.policyState ?? new InMemoryPolicyState();
   let frontDoorRef: ReturnType<typeof binanceFrontDoor> | undefined;
@@ -170,23 +204,46 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   };
   if (config.market.source === 'replay') {
     const r = config.market.replay;
-    const { feed, notes } = await createReplayFeed({ dataDir: r.dataDir, symbols, from: r.from, to: r.to, warmupFrom: r.warmupFrom });
+    const { feed, notes } = await createReplayFeed({
+      dataDir: r.dataDir,
+      symbols,
+      from: r.from,
+      to: r.to,
+      warmupFrom: r.warmupFrom,
+    });
     replay = new TimedReplay(feed, sink, { clock: wall, speed: { barsPerSecond: r.barsPerSecond }, loop: r.loop });
     clock = replay.replayClock();
-    audit.append('startup', { market: 'replay', notes, window: { from: r.from, to: r.to, warmupFrom: r.warmupFrom }, barsPerSecond: r.barsPerSecond });
+    audit.append('startup', {
+      market: 'replay',
+      notes,
+      window: { from: r.from, to: r.to, warmupFrom: r.warmupFrom },
+      barsPerSecond: r.barsPerSecond,
+    });
   }
   // Live market data through ccxt for every ccxt venue: events feed the same view and state.
   let live: LiveFeed | undefined;
   if (config.market.source === 'live') {
     const feedLogger = pino({ level: config.server.logLevel, base: { component: 'market-live' } });
     live = createLiveFeed({
-      venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => ({ id: v.id, exchangeId: v.exchangeId!, symbols: v.symbols, ...(v.urls ? { urls: v.urls } : {}), ...(v.apiKey ? { apiKey: v.apiKey } : {}), ...(v.secret ? { secret: v.secret } : {}) })),
+      venues: config.venues
+        .filter((v) => v.kind === 'ccxt')
+        .map((v) => ({
+          id: v.id,
+          exchangeId: v.exchangeId!,
+          symbols: v.symbols,
+          ...(v.urls ? { urls: v.urls } : {}),
+          ...(v.apiKey ? { apiKey: v.apiKey } : {}),
+          ...(v.secret ? { secret: v.secret } : {}),
+        })),
       onEvent: (e) => sink.ingest(e),
       logger: feedLogger,
       clock: wall,
       registry: metrics.registry,
     });
-    audit.append('startup', { market: 'live', venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => v.id) });
+    audit.append('startup', {
+      market: 'live',
+      venues: config.venues.filter((v) => v.kind === 'ccxt').map((v) => v.id),
+    });
   }
 
   // Scoring and policies: a bad model or policy file refuses to start (the audit log is closed
@@ -195,7 +252,13 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   let policies: PolicyManager;
   try {
     scorer = await loadScorer(config, audit);
-    policies = new PolicyManager({ dir: config.policies.dir, enforce: config.policies.enforce, ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}), state: policyState, registry: metrics.registry });
+    policies = new PolicyManager({
+      dir: config.policies.dir,
+      enforce: config.policies.enforce,
+      ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}),
+      state: policyState,
+      registry: metrics.registry,
+    });
   } catch (err) {
     await cluster?.close();
     await audit.close();
@@ -209,10 +272,22 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   // The regime gauge follows every regime event (the ticker's and decisions'), not only orders.
   bus.subscribe((e) => (e.type === 'regime' ? metrics.setRegime(e.symbol, e.score) : undefined));
-  audit.append('policy_load', { enforce: policies.enforcing.id, sha256: policies.enforcing.sha256, version: policies.enforcing.version, ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}) });
+  audit.append('policy_load', {
+    enforce: policies.enforcing.id,
+    sha256: policies.enforcing.sha256,
+    version: policies.enforcing.version,
+    ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}),
+  });
 
   const orders = new OrderStore();
-  const limits = createGatewayLimits({ config, clock: clockRef, orders, enforcing: () => policies.enforcing, bus, audit });
+  const limits = createGatewayLimits({
+    config,
+    clock: clockRef,
+    orders,
+    enforcing: () => policies.enforcing,
+    bus,
+    audit,
+  });
   limitsRef = limits;
   // Operators' surface: dashboard, event stream, kill switch / reload / override routes. It needs
   // the pipeline (to cancel on a kill) and the pipeline needs its observer: bind lazily.
@@ -236,9 +311,17 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     // The all-roles demo key goes into the unauthenticated page only for the embedded demo.
     ...(config.embeddedDefault ? { prefillKey: config.clients.find((c) => c.apiKey === DEMO_API_KEY)?.apiKey } : {}),
   });
-  const observers = [...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }), ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []), surface.observer, limits.observer];
+  const observers = [
+    ...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }),
+    ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []),
+    surface.observer,
+    limits.observer,
+  ];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
-  const admission = new Admission({ specFor: (id) => policies.throttleSpec(id), ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}) });
+  const admission = new Admission({
+    specFor: (id) => policies.throttleSpec(id),
+    ...(cluster ? { bottleneck: cluster.throttles.bottleneck } : {}),
+  });
   const lastRegime = new Map<string, RegimeLabel>();
   bus.subscribe((e) => {
     if (e.type === 'regime') lastRegime.set(e.symbol, e.score.regime);
@@ -255,7 +338,10 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   // The evaluators are built once per policy-set version (a reload swaps the manager's evaluator),
   // not per order: overrides and the cluster guards wrap the set's evaluator, and are looked up
   // inside evaluate().
-  const activeOverrides: ActiveOverrides = (ruleId, scope) => [...surface.overrides.activeOverridesFor(ruleId, scope), ...(cluster?.overrides.activeFor(ruleId, scope) ?? [])];
+  const activeOverrides: ActiveOverrides = (ruleId, scope) => [
+    ...surface.overrides.activeOverridesFor(ruleId, scope),
+    ...(cluster?.overrides.activeFor(ruleId, scope) ?? []),
+  ];
   const enforcingEvaluator = perEvaluator(
     () => policies.evaluator(),
     (base) => {
@@ -274,9 +360,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ids,
     submit: (i) => pipelineRef!.submit(i),
     cancelParent: (id, reason) => pipelineRef!.cancel(id, reason),
-    endHeld: (p, status, reason) => p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
+    endHeld: (p, status, reason) =>
+      p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
     regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
-    position: async (i) => (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ?? '0',
+    position: async (i) =>
+      (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ??
+      '0',
     audit: (body) => audit.append('execution', body),
     isProtective: isProtectiveIntent,
   });
@@ -291,7 +380,9 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     tradingState,
     venues,
     limits: (intent, now) => limits.view(intent, now),
-    exposure: cluster ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state })) : makeExposureFn({ venues, policyState }),
+    exposure: cluster
+      ? cluster.policyState.wrapExposure((state) => makeExposureFn({ venues, policyState: state }))
+      : makeExposureFn({ venues, policyState }),
     ...(opts.admission === false ? {} : { admission: (t: Parameters<Admission['admit']>[0]) => admission.admit(t) }),
     deferred: splits,
     conditional: conditionalRouting(conditional),
@@ -305,20 +396,69 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   // The venue's dead-man switch, armed per symbol with working orders while the gateway is healthy.
   const dm = config.deadman;
   const deadman = dm.enabled
-    ? new DeadmanKeeper({ venues, working: () => orders.working().map((p) => p.intent), healthy: () => audit.health(), clock: wall, countdownMs: dm.countdownMs, refreshMs: dm.refreshMs, onEvent: (e) => bus.publish({ type: 'deadman', ts: wall.now(), ...e }) })
+    ? new DeadmanKeeper({
+        venues,
+        working: () => orders.working().map((p) => p.intent),
+        healthy: () => audit.health(),
+        clock: wall,
+        countdownMs: dm.countdownMs,
+        refreshMs: dm.refreshMs,
+        onEvent: (e) => bus.publish({ type: 'deadman', ts: wall.now(), ...e }),
+      })
     : undefined;
-  if (deadman?.applies) bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
+  if (deadman?.applies)
+    bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
 
-  const venueHealth = new VenueHealth([...venues.values()].filter((v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function'), wall);
+  const venueHealth = new VenueHealth(
+    [...venues.values()].filter(
+      (v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function',
+    ),
+    wall,
+  );
   const health = (): HealthReport =>
-    healthReport({ symbols, market, clock: clockRef, policy: () => policies.enforcing, scorer: () => scorer, ...(cluster ? { cluster } : {}), ...(deadman ? { deadman } : {}), venues: venueHealth });
+    healthReport({
+      symbols,
+      market,
+      clock: clockRef,
+      policy: () => policies.enforcing,
+      scorer: () => scorer,
+      ...(cluster ? { cluster } : {}),
+      ...(deadman ? { deadman } : {}),
+      venues: venueHealth,
+    });
 
   // Drop-in exchange-compatible ingress: a Binance USD-M API (bots change only their base URL)
   // and WebSocket order entry; both call the same pipeline.submit.
-  const frontDoor = binanceFrontDoor({ pipeline, orders, venues, market, clock: clockRef, wallClock: wall, ids, conditionals: conditional, bus });
+  const frontDoor = binanceFrontDoor({
+    pipeline,
+    orders,
+    venues,
+    market,
+    clock: clockRef,
+    wallClock: wall,
+    ids,
+    conditionals: conditional,
+    bus,
+  });
   frontDoorRef = frontDoor;
   const wsOrders = wsOrderEntry({ pipeline, orders, venues, clock: clockRef, ids, bus, deadman: deadman ?? false });
-  const app = await buildApp({ clients: config.clients, pipeline, orders, market, scorer: () => scorer, venues, clock: clockRef, ids, metrics, health, bodyLimit: config.server.bodyLimit, rateLimit: config.server.rateLimit, logger: opts.logger ?? false, plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin], ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}) });
+  const app = await buildApp({
+    clients: config.clients,
+    pipeline,
+    orders,
+    market,
+    scorer: () => scorer,
+    venues,
+    clock: clockRef,
+    ids,
+    metrics,
+    health,
+    bodyLimit: config.server.bodyLimit,
+    rateLimit: config.server.rateLimit,
+    logger: opts.logger ?? false,
+    plugins: [auditRoutes(config.audit.dir), ...surface.plugins, frontDoor.plugin, wsOrders.plugin, limits.plugin],
+    ...(clusterOrders ? { remoteOrders: clusterOrders.remoteOrders } : {}),
+  });
 
   let stopWatch: (() => void) | undefined;
   return {
@@ -348,7 +488,15 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       // The chain head is checkpointed outside the segment files (audit verify --anchor).
       const a = config.audit.anchor;
       if (a) {
-        anchor = new AuditAnchor({ instance: config.instance, head: () => auditLog.head(), store: openAnchorStore(a.store, a.keyPrefix), clock: wall, hmacKey: a.hmacKey, intervalMs: a.intervalMs, logger: pino({ level: config.server.logLevel, base: { component: 'audit-anchor' } }) });
+        anchor = new AuditAnchor({
+          instance: config.instance,
+          head: () => auditLog.head(),
+          store: openAnchorStore(a.store, a.keyPrefix),
+          clock: wall,
+          hmacKey: a.hmacKey,
+          intervalMs: a.intervalMs,
+          logger: pino({ level: config.server.logLevel, base: { component: 'audit-anchor' } }),
+        });
         anchor.start();
       }
       replay?.start();
@@ -385,10 +533,16 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 /** The enforcing evaluator, with approved two-person overrides applied: an overridden rule is
  * evaluated in shadow mode for the orders in the override's scope, so it is still traced (and
  * marked) but cannot change the outcome. No active overrides: the plain evaluator, no cost. */
-type ActiveOverrides = (ruleId: string, scope: { clientId: string; account: string; venue: string; symbol: string }) => readonly { id: string }[];
+type ActiveOverrides = (
+  ruleId: string,
+  scope: { clientId: string; account: string; venue: string; symbol: string },
+) => readonly { id: string }[];
 
 /** `build(current())`, rebuilt only when `current()` returns a different evaluator. */
-function perEvaluator<T extends PolicyEvaluator | undefined>(current: () => T, build: (e: NonNullable<T>) => PolicyEvaluator): () => PolicyEvaluator {
+function perEvaluator<T extends PolicyEvaluator | undefined>(
+  current: () => T,
+  build: (e: NonNullable<T>) => PolicyEvaluator,
+): () => PolicyEvaluator {
   let base: T | undefined;
   let built: PolicyEvaluator | undefined;
   return () => {
@@ -402,12 +556,22 @@ function perEvaluator<T extends PolicyEvaluator | undefined>(current: () => T, b
 }
 
 /** `base` evaluates `set` (the manager swaps both together on reload). */
-function withOverrides(base: PolicyEvaluator, set: PolicySet, activeOverridesFor: ActiveOverrides, state: InMemoryPolicyState): PolicyEvaluator {
+function withOverrides(
+  base: PolicyEvaluator,
+  set: PolicySet,
+  activeOverridesFor: ActiveOverrides,
+  state: InMemoryPolicyState,
+): PolicyEvaluator {
   return {
     id: base.id,
     sha256: base.sha256,
     evaluate(ctx: RiskContext): Decision {
-      const scope = { clientId: ctx.intent.clientId, account: ctx.intent.account, venue: ctx.intent.venue, symbol: ctx.intent.symbol };
+      const scope = {
+        clientId: ctx.intent.clientId,
+        account: ctx.intent.account,
+        venue: ctx.intent.venue,
+        symbol: ctx.intent.symbol,
+      };
       const bypass = new Map<string, string>();
       for (const r of set.rules) {
         if (r.mode !== 'enforce') continue;
@@ -415,9 +579,19 @@ function withOverrides(base: PolicyEvaluator, set: PolicySet, activeOverridesFor
         if (active.length) bypass.set(r.id, active.map((o) => o.id).join(','));
       }
       if (!bypass.size) return base.evaluate(ctx);
-      const derived = { ...set, rules: set.rules.map((r) => (bypass.has(r.id) ? { ...r, mode: 'shadow' as const } : r)) };
+      const derived = {
+        ...set,
+        rules: set.rules.map((r) => (bypass.has(r.id) ? { ...r, mode: 'shadow' as const } : r)),
+      };
       const d = evaluate(ctx, derived, state);
-      return { ...d, trace: d.trace.map((t) => (bypass.has(t.ruleId) ? { ...t, detail: `${t.detail ? `${t.detail} ` : ''}[overridden: ${bypass.get(t.ruleId)}]` } : t)) };
+      return {
+        ...d,
+        trace: d.trace.map((t) =>
+          bypass.has(t.ruleId)
+            ? { ...t, detail: `${t.detail ? `${t.detail} ` : ''}[overridden: ${bypass.get(t.ruleId)}]` }
+            : t,
+        ),
+      };
     },
   };
 }
@@ -425,7 +599,9 @@ function withOverrides(base: PolicyEvaluator, set: PolicySet, activeOverridesFor
 async function loadScorer(config: GatewayConfig, audit: AuditAppender): Promise<RegimeScorer> {
   if (config.scoring.scorer === 'model') {
     const model = loadModel(config.scoring.model);
-    const scorer = await OnnxRegimeScorer.create(model, { engineFeatureNames: featureCatalog(defaultFeatureConfig()).names });
+    const scorer = await OnnxRegimeScorer.create(model, {
+      engineFeatureNames: featureCatalog(defaultFeatureConfig()).names,
+    });
     audit.append('model_load', { id: model.card.id, sha256: model.sha256, card: model.cardPath });
     return scorer;
   }

@@ -21,7 +21,20 @@ const specsOf = new WeakMap<PolicySet, readonly LossLimitSpec[]>();
 export function lossLimitSpecs(set: PolicySet): readonly LossLimitSpec[] {
   let s = specsOf.get(set);
   if (!s) {
-    s = set.rules.flatMap((r) => (r.mode === 'enforce' && r.action.type === 'loss_limit' ? [{ ruleId: r.id, level: r.action.level, ...(r.action.ids ? { ids: r.action.ids } : {}), ...(r.action.daily ? { daily: r.action.daily } : {}), ...(r.action.drawdown ? { drawdown: r.action.drawdown } : {}), onBreach: r.action.on_breach }] : []));
+    s = set.rules.flatMap((r) =>
+      r.mode === 'enforce' && r.action.type === 'loss_limit'
+        ? [
+            {
+              ruleId: r.id,
+              level: r.action.level,
+              ...(r.action.ids ? { ids: r.action.ids } : {}),
+              ...(r.action.daily ? { daily: r.action.daily } : {}),
+              ...(r.action.drawdown ? { drawdown: r.action.drawdown } : {}),
+              onBreach: r.action.on_breach,
+            },
+          ]
+        : [],
+    );
     specsOf.set(set, s);
   }
   return s;
@@ -37,9 +50,22 @@ export interface GatewayLimits {
   stop(): void;
 }
 
-export function createGatewayLimits(d: { config: GatewayConfig; clock: Clock; orders: OrderStore; enforcing: () => PolicySet; bus: EventBus; audit: AuditAppender }): GatewayLimits {
+export function createGatewayLimits(d: {
+  config: GatewayConfig;
+  clock: Clock;
+  orders: OrderStore;
+  enforcing: () => PolicySet;
+  bus: EventBus;
+  audit: AuditAppender;
+}): GatewayLimits {
   const onLatch = (e: LatchEvent): void => {
-    d.audit.append('latch', { scope: e.scope, state: e.state, reason: e.reason, ...(e.operator ? { operator: e.operator } : {}), at: e.ts });
+    d.audit.append('latch', {
+      scope: e.scope,
+      state: e.state,
+      reason: e.reason,
+      ...(e.operator ? { operator: e.operator } : {}),
+      at: e.ts,
+    });
     d.bus.publish(e);
   };
   const book = new LimitBook({
@@ -50,7 +76,12 @@ export function createGatewayLimits(d: { config: GatewayConfig; clock: Clock; or
     resting: (symbol) =>
       d.orders
         .working((p) => p.intent.symbol === symbol && p.decision.kind !== 'deny')
-        .map((p) => ({ intentId: p.intentId, clientId: p.intent.clientId, side: p.intent.side, ...(p.intent.price ? { price: p.intent.price } : {}) })),
+        .map((p) => ({
+          intentId: p.intentId,
+          clientId: p.intent.clientId,
+          side: p.intent.side,
+          ...(p.intent.price ? { price: p.intent.price } : {}),
+        })),
   });
   const fills = new FillDeltas();
   const observer: PipelineObserver = {

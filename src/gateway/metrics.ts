@@ -4,7 +4,7 @@ import type { PipelineObserver } from '../pipeline.js';
 
 /** Latency buckets (seconds) of the order path: 50 µs to 5 s, dense around the sub-millisecond
  * costs of a decision and an audit write, reaching far enough for a slow venue. */
-export const ORDER_PATH_BUCKETS = [
+const ORDER_PATH_BUCKETS = [
   0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ];
 
@@ -23,9 +23,25 @@ export const REGIME_LEVEL: Readonly<Record<RegimeLabel, number>> = {
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry });
-  const decisions = new Counter({ name: 'liqguard_decisions_total', help: 'Order decisions by kind and code', labelNames: ['kind', 'code', 'regime'], registers: [registry] });
-  const reports = new Counter({ name: 'liqguard_execution_reports_total', help: 'Venue execution reports by status', labelNames: ['venue', 'status'], registers: [registry] });
-  const httpDuration = new Histogram({ name: 'liqguard_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['route', 'method', 'status'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
+  const decisions = new Counter({
+    name: 'liqguard_decisions_total',
+    help: 'Order decisions by kind and code',
+    labelNames: ['kind', 'code', 'regime'],
+    registers: [registry],
+  });
+  const reports = new Counter({
+    name: 'liqguard_execution_reports_total',
+    help: 'Venue execution reports by status',
+    labelNames: ['venue', 'status'],
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'liqguard_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
   const h = (name: string, help: string, labelNames: string[] = []) =>
     new Histogram({ name, help, labelNames, buckets: ORDER_PATH_BUCKETS, registers: [registry] });
   const decisionSeconds = h(

@@ -7,9 +7,22 @@ import type { EventBus } from '../core/events.js';
 import { isTerminal } from '../execution/order-store.js';
 import type { Metrics } from './metrics.js';
 import type { PipelineObserver } from '../pipeline.js';
-import { latchedEffects, type InMemoryPolicyState, type PolicyManager, type TradingStateStore } from '../policy/index.js';
+import {
+  latchedEffects,
+  type InMemoryPolicyState,
+  type PolicyManager,
+  type TradingStateStore,
+} from '../policy/index.js';
 
-export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState: InMemoryPolicyState; policies: PolicyManager; tradingState: TradingStateStore; audit: AuditAppender; clock: Clock }): PipelineObserver[] {
+export function wireObservers(d: {
+  metrics: Metrics;
+  bus: EventBus;
+  policyState: InMemoryPolicyState;
+  policies: PolicyManager;
+  tradingState: TradingStateStore;
+  audit: AuditAppender;
+  clock: Clock;
+}): PipelineObserver[] {
   const stateful: PipelineObserver = {
     onDecision(intent, decision, _score, market) {
       const now = d.clock.now();
@@ -17,8 +30,22 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
       // Rules with halt / reduce_only latch a trading state for their scope until an operator lifts it.
       for (const e of latchedEffects(decision, d.policies.enforcing, intent)) {
         d.tradingState.set(e.scope, e.state, e.source, `rule ${e.ruleId}`, e.reason);
-        d.audit.append('kill', { scope: e.scope.kind === 'all' ? { type: 'all' } : { type: e.scope.kind, value: e.scope.value }, state: e.state, source: e.source, operator: `rule ${e.ruleId}`, reason: e.reason, intentId: intent.intentId });
-        d.bus.publish({ type: 'latch', ts: now, scope: { level: e.scope.kind, id: e.scope.kind === 'all' ? 'all' : e.scope.value }, state: e.state === 'HALTED' ? 'halt' : 'reduce_only', reason: e.reason, operator: `rule ${e.ruleId}` });
+        d.audit.append('kill', {
+          scope: e.scope.kind === 'all' ? { type: 'all' } : { type: e.scope.kind, value: e.scope.value },
+          state: e.state,
+          source: e.source,
+          operator: `rule ${e.ruleId}`,
+          reason: e.reason,
+          intentId: intent.intentId,
+        });
+        d.bus.publish({
+          type: 'latch',
+          ts: now,
+          scope: { level: e.scope.kind, id: e.scope.kind === 'all' ? 'all' : e.scope.value },
+          state: e.state === 'HALTED' ? 'halt' : 'reduce_only',
+          reason: e.reason,
+          operator: `rule ${e.ruleId}`,
+        });
       }
       if (decision.kind === 'deny') return;
       d.policyState.recordOrder(intent, now);
@@ -33,7 +60,11 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
       else {
         const remaining = subFixed(parent.decision.approvedQuantity, parent.filledQuantity);
         const px = Number(intent.price ?? report.avgPrice ?? report.lastFillPrice ?? 0);
-        d.policyState.openOrder(intent.clientId, intent.intentId, fixedText(mulFixed(maxFixed(remaining, '0'), Number.isFinite(px) ? px : 0)));
+        d.policyState.openOrder(
+          intent.clientId,
+          intent.intentId,
+          fixedText(mulFixed(maxFixed(remaining, '0'), Number.isFinite(px) ? px : 0)),
+        );
       }
     },
     onCancelRequest(parent) {
@@ -42,18 +73,44 @@ export function wireObservers(d: { metrics: Metrics; bus: EventBus; policyState:
     onShadow(intent, enforced, shadow) {
       const diff = d.policies.compareShadow(enforced, shadow);
       if (!diff) return;
-      d.audit.append('shadow_diff', { intentId: intent.intentId, client: intent.clientId, symbol: intent.symbol, ...diff });
-      d.bus.publish({ type: 'shadow_diff', ts: d.clock.now(), symbol: intent.symbol, client: intent.clientId, intentId: intent.intentId, fields: diff.fields });
+      d.audit.append('shadow_diff', {
+        intentId: intent.intentId,
+        client: intent.clientId,
+        symbol: intent.symbol,
+        ...diff,
+      });
+      d.bus.publish({
+        type: 'shadow_diff',
+        ts: d.clock.now(),
+        symbol: intent.symbol,
+        client: intent.clientId,
+        intentId: intent.intentId,
+        fields: diff.fields,
+      });
     },
   };
   const toBus: PipelineObserver = {
     onDecision(intent, decision, score) {
       const ts = d.clock.now();
-      d.bus.publish({ type: 'decision', symbol: intent.symbol, client: intent.clientId, ts, intent, decision, regime: score.regime });
+      d.bus.publish({
+        type: 'decision',
+        symbol: intent.symbol,
+        client: intent.clientId,
+        ts,
+        intent,
+        decision,
+        regime: score.regime,
+      });
       d.bus.publish({ type: 'regime', symbol: intent.symbol, ts, score });
     },
     onReport(report, parent) {
-      d.bus.publish({ type: 'execution', symbol: report.symbol, ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}), ts: d.clock.now(), report });
+      d.bus.publish({
+        type: 'execution',
+        symbol: report.symbol,
+        ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}),
+        ts: d.clock.now(),
+        report,
+      });
     },
   };
   return [d.metrics.observer, stateful, toBus];

@@ -43,7 +43,8 @@ export class ApiKeyAuth {
     return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       const client = this.identify(ApiKeyAuth.keyOf(req));
       if (!client) throw new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key');
-      if (!client.roles.includes(role)) throw new LiqguardError('FORBIDDEN', `client "${client.id}" lacks the "${role}" role`);
+      if (!client.roles.includes(role))
+        throw new LiqguardError('FORBIDDEN', `client "${client.id}" lacks the "${role}" role`);
       req.client = client;
     };
   }

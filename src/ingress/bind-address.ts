@@ -22,6 +22,9 @@ export function bindWarnings(address: string, demoKeyInUse: boolean): string[] {
     `WARNING: listening on ${address}, not loopback: the API is reachable from the network. Put TLS in front (a reverse proxy), ` +
       'use per-client keys from the environment (apiKeyEnv), and restrict the port with a firewall (README: Security).',
   ];
-  if (demoKeyInUse) out.push('WARNING: the demo key (all roles, printed and public) is accepted on a non-loopback address: do not expose the embedded demo.');
+  if (demoKeyInUse)
+    out.push(
+      'WARNING: the demo key (all roles, printed and public) is accepted on a non-loopback address: do not expose the embedded demo.',
+    );
   return out;
 }

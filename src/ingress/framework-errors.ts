@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG, type ErrorCode } from '../core/errors.js';
 
-export const PATH_ECHO = 80;
+const PATH_ECHO = 80;
 
 export const shortPath = (url: string): string => {
   const p = url.split('?')[0] ?? '';
@@ -18,9 +18,20 @@ const body = (code: ErrorCode, message: string, requestId?: string): string =>
 
 /** fastify's `frameworkErrors` option (bad URL, over-long path parameter). */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const code: ErrorCode = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : err.code === 'FST_ERR_BAD_URL' ? 'INVALID_URL' : 'INVALID_REQUEST';
-  const message = code === 'URI_TOO_LONG' ? `path parameter too long in ${shortPath(req.raw.url ?? '')}` : `malformed URL ${shortPath(req.raw.url ?? '')}`;
-  void reply.status(ERROR_CATALOG[code].status).header('content-type', 'application/json; charset=utf-8').send(body(code, message, req.id));
+  const code: ErrorCode =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'URI_TOO_LONG'
+      : err.code === 'FST_ERR_BAD_URL'
+        ? 'INVALID_URL'
+        : 'INVALID_REQUEST';
+  const message =
+    code === 'URI_TOO_LONG'
+      ? `path parameter too long in ${shortPath(req.raw.url ?? '')}`
+      : `malformed URL ${shortPath(req.raw.url ?? '')}`;
+  void reply
+    .status(ERROR_CATALOG[code].status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body(code, message, req.id));
 }
 
 /** fastify's `clientErrorHandler` option: errors Node raises before there is a request. */
@@ -34,5 +45,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const b = body(code, tooLarge ? 'request line and headers exceed the size limit' : 'malformed HTTP request');
   const status = ERROR_CATALOG[code].status;
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(b)}\r\nConnection: close\r\n\r\n${b}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(b)}\r\nConnection: close\r\n\r\n${b}`,
+  );
 }

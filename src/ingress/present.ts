@@ -4,7 +4,15 @@ import type { ParentOrder } from '../execution/order-store.js';
 
 export function presentRegime(s: RegimeScore): Record<string, unknown> {
   if (s.status === 'unavailable') {
-    return { symbol: s.symbol, status: s.status, regime: s.regime, reason: s.reason, scorer: s.scorer, ...(s.modelId ? { modelId: s.modelId } : {}), asOf: s.asOf };
+    return {
+      symbol: s.symbol,
+      status: s.status,
+      regime: s.regime,
+      reason: s.reason,
+      scorer: s.scorer,
+      ...(s.modelId ? { modelId: s.modelId } : {}),
+      asOf: s.asOf,
+    };
   }
   return {
     symbol: s.symbol,
@@ -18,7 +26,11 @@ export function presentRegime(s: RegimeScore): Record<string, unknown> {
     modelId: s.modelId,
     modelSha256: s.modelSha256,
     asOf: s.asOf,
-    contributions: s.contributions.map((c) => ({ feature: c.feature, value: Number.isFinite(c.value) ? c.value : null, contribution: c.contribution })),
+    contributions: s.contributions.map((c) => ({
+      feature: c.feature,
+      value: Number.isFinite(c.value) ? c.value : null,
+      contribution: c.contribution,
+    })),
     ...(s.note ? { note: s.note } : {}),
   };
 }
@@ -36,7 +48,8 @@ export function presentDecision(d: Decision): Record<string, unknown> {
   };
 }
 
-const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? Number(v.toPrecision(8)) : null);
+const finite = (v: number | undefined): number | null =>
+  v !== undefined && Number.isFinite(v) ? Number(v.toPrecision(8)) : null;
 
 /** Liquidation and margin facts of the order: what the position looks like after the fill. */
 export function presentRisk(e: Exposure): Record<string, unknown> {

@@ -59,7 +59,7 @@ export class KeyRateLimiter {
 
 /** The key a request presents: `x-api-key`, `Authorization: Bearer`, or Binance's `X-MBX-APIKEY`.
  * Requests without a key are not counted (public routes, or refused by auth anyway). */
-export function presentedKey(req: FastifyRequest): string | undefined {
+function presentedKey(req: FastifyRequest): string | undefined {
   const h = req.headers;
   const k = h['x-api-key'] ?? h['x-mbx-apikey'];
   if (typeof k === 'string' && k) return k;

@@ -12,10 +12,23 @@ import { operatorOf } from './routes-ops.js';
 export function limitRoutes(deps: { book: LimitBook; clock: Clock }) {
   return (app: FastifyInstance, auth: ApiKeyAuth): void => {
     const tags = ['limits'];
-    app.get('/v1/limits', { preHandler: auth.guard('viewer'), schema: { tags, summary: 'Hierarchy scopes with daily PnL, drawdown, gross/net notional and latches' } }, async () => {
-      const h = deps.book.hierarchy.config;
-      return { firm: h.firm, dayStart: h.dayStart, timeZone: h.timeZone, desks: h.desks, scopes: deps.book.list(deps.clock.now()) };
-    });
+    app.get(
+      '/v1/limits',
+      {
+        preHandler: auth.guard('viewer'),
+        schema: { tags, summary: 'Hierarchy scopes with daily PnL, drawdown, gross/net notional and latches' },
+      },
+      async () => {
+        const h = deps.book.hierarchy.config;
+        return {
+          firm: h.firm,
+          dayStart: h.dayStart,
+          timeZone: h.timeZone,
+          desks: h.desks,
+          scopes: deps.book.list(deps.clock.now()),
+        };
+      },
+    );
     app.post(
       '/v1/limits/reset',
       {
@@ -23,14 +36,24 @@ export function limitRoutes(deps: { book: LimitBook; clock: Clock }) {
         schema: {
           tags,
           summary: 'Clear the loss-limit latch of a scope; its day and equity peak restart from its PnL now',
-          body: { type: 'object', additionalProperties: false, required: ['level', 'id'], properties: { level: { enum: [...SCOPE_LEVELS] }, id: { type: 'string', minLength: 1, maxLength: 64 }, operator: { type: 'string' } } },
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['level', 'id'],
+            properties: {
+              level: { enum: [...SCOPE_LEVELS] },
+              id: { type: 'string', minLength: 1, maxLength: 64 },
+              operator: { type: 'string' },
+            },
+          },
         },
       },
       async (req) => {
         const b = req.body as { level: ScopeLevel; id: string; operator?: string };
         const who = identityText(operatorOf(req, b));
         const ref = { level: b.level, id: b.id };
-        if (!deps.book.hierarchy.scopes().some((s) => s.level === ref.level && s.id === ref.id)) throw new LiqguardError('NOT_FOUND', `no scope ${ref.level}:${ref.id} in the hierarchy`);
+        if (!deps.book.hierarchy.scopes().some((s) => s.level === ref.level && s.id === ref.id))
+          throw new LiqguardError('NOT_FOUND', `no scope ${ref.level}:${ref.id} in the hierarchy`);
         if (!deps.book.latchOf(ref)) throw new LiqguardError('CONFLICT', `scope ${ref.level}:${ref.id} is not latched`);
         deps.book.reset(ref, who, deps.clock.now());
         return { scope: ref, state: 'cleared', operator: who };

@@ -38,7 +38,12 @@ export interface CancelPort {
 
 export type PolicyReloadResult =
   | { readonly ok: true; readonly id: string; readonly sha256: string; readonly version?: number }
-  | { readonly ok: false; readonly error: string; readonly details?: readonly ErrorDetail[]; readonly current?: { readonly id: string; readonly sha256: string } };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly details?: readonly ErrorDetail[];
+      readonly current?: { readonly id: string; readonly sha256: string };
+    };
 
 /** policy/: validate the files, swap atomically on success, keep the old set on error. */
 export interface PolicyReloadPort {
@@ -46,20 +51,38 @@ export interface PolicyReloadPort {
 }
 
 // ─── adapters to the policy stage (structural: no import of src/policy) ─────────────────────
-type PolicyScope = { readonly kind: 'all' } | { readonly kind: 'client' | 'account' | 'symbol' | 'venue'; readonly value: string };
-const toPolicyScope = (s: Scope): PolicyScope => (s.type === 'all' ? { kind: 'all' } : { kind: s.type, value: s.value });
-const fromPolicyScope = (s: PolicyScope): Scope => (s.kind === 'all' ? { type: 'all' } : { type: s.kind, value: s.value });
+type PolicyScope =
+  { readonly kind: 'all' } | { readonly kind: 'client' | 'account' | 'symbol' | 'venue'; readonly value: string };
+const toPolicyScope = (s: Scope): PolicyScope =>
+  s.type === 'all' ? { kind: 'all' } : { kind: s.type, value: s.value };
+const fromPolicyScope = (s: PolicyScope): Scope =>
+  s.kind === 'all' ? { type: 'all' } : { type: s.kind, value: s.value };
 
 /** policy/TradingStateStore → KillSwitchPort. GET /v1/kill also shows halts latched by rules. */
 export function killSwitchFromTradingState(store: {
   kill(scope: PolicyScope, operator: string, reason: string): unknown;
   lift(scope: PolicyScope, operator: string): readonly unknown[];
-  list(): readonly { scope: PolicyScope; state: string; source: string; operator: string; reason: string; since: number }[];
+  list(): readonly {
+    scope: PolicyScope;
+    state: string;
+    source: string;
+    operator: string;
+    reason: string;
+    since: number;
+  }[];
 }): KillSwitchPort {
   return {
     kill: (scope, operator, reason) => store.kill(toPolicyScope(scope), operator, reason),
     lift: (scope, operator) => store.lift(toPolicyScope(scope), operator).length > 0,
-    list: () => store.list().map((e) => ({ scope: fromPolicyScope(e.scope), operator: e.operator, reason: e.reason, since: e.since, state: e.state, source: e.source })),
+    list: () =>
+      store.list().map((e) => ({
+        scope: fromPolicyScope(e.scope),
+        operator: e.operator,
+        reason: e.reason,
+        since: e.since,
+        state: e.state,
+        source: e.source,
+      })),
   };
 }
 
@@ -72,7 +95,9 @@ export function policyReloadFromManager(manager: {
   return {
     reload() {
       const r = manager.reload();
-      return r.ok ? { ok: true, id: r.enforce.id, sha256: r.enforce.sha256, version: r.enforce.version } : { ok: false, error: r.message, details: r.errors, current: { id: r.kept.id, sha256: r.kept.sha256 } };
+      return r.ok
+        ? { ok: true, id: r.enforce.id, sha256: r.enforce.sha256, version: r.enforce.version }
+        : { ok: false, error: r.message, details: r.errors, current: { id: r.kept.id, sha256: r.kept.sha256 } };
     },
   };
 }
@@ -93,27 +118,50 @@ type Body = Record<string, unknown>;
 function body(raw: unknown, required: readonly string[], optional: readonly string[]): Body {
   if (raw === undefined || raw === null) {
     if (!required.length) return {};
-    throw new LiqguardError('MISSING_FIELD', `send a JSON body with ${required.join(', ')}`, required.map((path) => ({ path, message: 'required' })));
+    throw new LiqguardError(
+      'MISSING_FIELD',
+      `send a JSON body with ${required.join(', ')}`,
+      required.map((path) => ({ path, message: 'required' })),
+    );
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new LiqguardError('INVALID_REQUEST', 'the body must be a JSON object');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new LiqguardError('INVALID_REQUEST', 'the body must be a JSON object');
   const b = raw as Body;
   const unknown = Object.keys(b).filter((k) => !required.includes(k) && !optional.includes(k));
-  if (unknown.length) throw new LiqguardError('UNKNOWN_FIELD', `unknown field(s) ${unknown.join(', ')}; allowed: ${[...required, ...optional].join(', ')}`, unknown.map((path) => ({ path, message: 'unknown field' })));
+  if (unknown.length)
+    throw new LiqguardError(
+      'UNKNOWN_FIELD',
+      `unknown field(s) ${unknown.join(', ')}; allowed: ${[...required, ...optional].join(', ')}`,
+      unknown.map((path) => ({ path, message: 'unknown field' })),
+    );
   const missing = required.filter((k) => b[k] === undefined);
-  if (missing.length) throw new LiqguardError('MISSING_FIELD', `missing ${missing.join(', ')}`, missing.map((path) => ({ path, message: 'required' })));
+  if (missing.length)
+    throw new LiqguardError(
+      'MISSING_FIELD',
+      `missing ${missing.join(', ')}`,
+      missing.map((path) => ({ path, message: 'required' })),
+    );
   return b;
 }
 
 function text(b: Body, key: string, min: number, max: number): string | undefined {
   const v = b[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.trim().length < min || v.length > max) throw new LiqguardError('INVALID_FIELD', `${key} must be a string of ${min} to ${max} characters`, [{ path: key, message: 'invalid' }]);
+  if (typeof v !== 'string' || v.trim().length < min || v.length > max)
+    throw new LiqguardError('INVALID_FIELD', `${key} must be a string of ${min} to ${max} characters`, [
+      { path: key, message: 'invalid' },
+    ]);
   return v.trim();
 }
 
 function scopeOf(raw: unknown): Scope {
   const r = parseScope(raw);
-  if (!r.ok) throw new LiqguardError('INVALID_FIELD', `invalid scope: ${r.details.map((d) => `${d.path} ${d.message}`).join('; ')}`, r.details);
+  if (!r.ok)
+    throw new LiqguardError(
+      'INVALID_FIELD',
+      `invalid scope: ${r.details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      r.details,
+    );
   return r.scope;
 }
 
@@ -123,16 +171,28 @@ export function operatorOf(req: FastifyRequest, b: Body): OperatorIdentity {
   const header = typeof h === 'string' && h.trim() ? h.trim() : undefined;
   const field = b.operator;
   if (field !== undefined && (typeof field !== 'string' || !PERSON_RE.test(field.trim()))) {
-    throw new LiqguardError('INVALID_FIELD', 'operator must name a person: 1-64 letters, digits, spaces or . _ @ \' -', [{ path: 'operator', message: 'invalid' }]);
+    throw new LiqguardError('INVALID_FIELD', "operator must name a person: 1-64 letters, digits, spaces or . _ @ ' -", [
+      { path: 'operator', message: 'invalid' },
+    ]);
   }
-  if (header !== undefined && !PERSON_RE.test(header)) throw new LiqguardError('INVALID_FIELD', 'the x-operator header must name a person: 1-64 letters, digits, spaces or . _ @ \' -', [{ path: 'x-operator', message: 'invalid' }]);
+  if (header !== undefined && !PERSON_RE.test(header))
+    throw new LiqguardError(
+      'INVALID_FIELD',
+      "the x-operator header must name a person: 1-64 letters, digits, spaces or . _ @ ' -",
+      [{ path: 'x-operator', message: 'invalid' }],
+    );
   const person = (field as string | undefined)?.trim() ?? header;
-  if (header && person && header.toLowerCase() !== person.toLowerCase()) throw new LiqguardError('INVALID_FIELD', 'the operator field and the x-operator header name different people; send one', [{ path: 'operator', message: 'conflicts with x-operator' }]);
+  if (header && person && header.toLowerCase() !== person.toLowerCase())
+    throw new LiqguardError(
+      'INVALID_FIELD',
+      'the operator field and the x-operator header name different people; send one',
+      [{ path: 'operator', message: 'conflicts with x-operator' }],
+    );
   return person ? { client: req.client!.id, person } : { client: req.client!.id };
 }
 
 /** preHandler accepting any of the roles. */
-export function guardAny(auth: ApiKeyAuth, roles: readonly Role[]) {
+function guardAny(auth: ApiKeyAuth, roles: readonly Role[]) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const client = auth.identify(ApiKeyAuth.keyOf(req));
     if (!client) throw new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key');
@@ -153,72 +213,156 @@ export function opsRoutes(deps: OpsRouteDeps) {
       }
     };
     const tags = ['ops'];
-    const presentKill = (k: KillEntry) => ({ scope: k.scope, key: scopeKey(k.scope), state: k.state ?? 'HALTED', source: k.source ?? 'kill', operator: k.operator, reason: k.reason, since: k.since });
+    const presentKill = (k: KillEntry) => ({
+      scope: k.scope,
+      key: scopeKey(k.scope),
+      state: k.state ?? 'HALTED',
+      source: k.source ?? 'kill',
+      operator: k.operator,
+      reason: k.reason,
+      since: k.since,
+    });
     const isKill = (k: KillEntry): boolean => (k.source ?? 'kill') === 'kill';
 
-    app.get('/v1/kill', { preHandler: auth.guard('viewer'), schema: { tags, summary: 'Kill switches in force' } }, async () => {
-      const kills = killSwitch.list().map(presentKill);
-      return { active: kills.length > 0, kills };
-    });
+    app.get(
+      '/v1/kill',
+      { preHandler: auth.guard('viewer'), schema: { tags, summary: 'Kill switches in force' } },
+      async () => {
+        const kills = killSwitch.list().map(presentKill);
+        return { active: kills.length > 0, kills };
+      },
+    );
 
-    app.post('/v1/kill', { preHandler: auth.guard('operator'), schema: { tags, summary: 'Engage the kill switch for a scope: new orders stop, working orders in scope are cancelled' } }, async (req) => {
-      const b = body(req.body, ['scope', 'reason'], ['operator']);
-      const scope = scopeOf(b.scope);
-      const reason = text(b, 'reason', 3, 500)!;
-      const who = identityText(operatorOf(req, b));
-      // Stop new orders first; an audit failure must not leave trading running.
-      await killSwitch.kill(scope, who, reason);
-      const now = clock.now();
-      let auditError: unknown;
-      try {
-        audit.append('kill', { scope: scopeRecord(scope), operator: who, reason, at: now });
-      } catch (err) {
-        auditError = err;
-      }
-      publish({ type: 'kill', ts: now, active: true, scope: scopeRecord(scope), operator: who, reason });
-      const cancelled = await deps.cancel.cancelWhere((p) => scopeCovers(scope, p.intent), `kill switch ${scopeKey(scope)} by ${who}: ${reason}`);
-      if (auditError) throw auditError;
-      return { active: true, scope, operator: who, reason, cancelled, kills: killSwitch.list().map(presentKill) };
-    });
+    app.post(
+      '/v1/kill',
+      {
+        preHandler: auth.guard('operator'),
+        schema: {
+          tags,
+          summary: 'Engage the kill switch for a scope: new orders stop, working orders in scope are cancelled',
+        },
+      },
+      async (req) => {
+        const b = body(req.body, ['scope', 'reason'], ['operator']);
+        const scope = scopeOf(b.scope);
+        const reason = text(b, 'reason', 3, 500)!;
+        const who = identityText(operatorOf(req, b));
+        // Stop new orders first; an audit failure must not leave trading running.
+        await killSwitch.kill(scope, who, reason);
+        const now = clock.now();
+        let auditError: unknown;
+        try {
+          audit.append('kill', { scope: scopeRecord(scope), operator: who, reason, at: now });
+        } catch (err) {
+          auditError = err;
+        }
+        publish({ type: 'kill', ts: now, active: true, scope: scopeRecord(scope), operator: who, reason });
+        const cancelled = await deps.cancel.cancelWhere(
+          (p) => scopeCovers(scope, p.intent),
+          `kill switch ${scopeKey(scope)} by ${who}: ${reason}`,
+        );
+        if (auditError) throw auditError;
+        return { active: true, scope, operator: who, reason, cancelled, kills: killSwitch.list().map(presentKill) };
+      },
+    );
 
-    app.delete('/v1/kill', { preHandler: auth.guard('operator'), schema: { tags, summary: 'Lift the kill switch of exactly this scope (body { scope } or ?type=&value=)' } }, async (req) => {
-      const q = req.query as Record<string, unknown>;
-      const b = req.body === undefined && q.type !== undefined ? { scope: { type: q.type, ...(q.value !== undefined ? { value: q.value } : {}) } } : body(req.body, ['scope'], ['operator', 'reason']);
-      const scope = scopeOf(b.scope);
-      const who = identityText(operatorOf(req, b));
-      if (!killSwitch.list().some((k) => isKill(k) && scopeKey(k.scope) === scopeKey(scope))) {
-        throw new LiqguardError('NOT_FOUND', `no kill switch in force for scope ${scopeKey(scope)}; GET /v1/kill lists them`);
-      }
-      const now = clock.now();
-      // Audit first: a lift that cannot be audited does not happen (fail closed).
-      audit.append('unkill', { scope: scopeRecord(scope), operator: who, at: now, ...(typeof b.reason === 'string' ? { reason: b.reason } : {}) });
-      if ((await killSwitch.lift(scope, who)) === false) throw new LiqguardError('NOT_FOUND', `no kill switch in force for scope ${scopeKey(scope)}`);
-      publish({ type: 'kill', ts: now, active: false, scope: scopeRecord(scope), operator: who });
-      const kills = killSwitch.list().map(presentKill);
-      return { active: kills.length > 0, lifted: scope, operator: who, kills };
-    });
+    app.delete(
+      '/v1/kill',
+      {
+        preHandler: auth.guard('operator'),
+        schema: { tags, summary: 'Lift the kill switch of exactly this scope (body { scope } or ?type=&value=)' },
+      },
+      async (req) => {
+        const q = req.query as Record<string, unknown>;
+        const b =
+          req.body === undefined && q.type !== undefined
+            ? { scope: { type: q.type, ...(q.value !== undefined ? { value: q.value } : {}) } }
+            : body(req.body, ['scope'], ['operator', 'reason']);
+        const scope = scopeOf(b.scope);
+        const who = identityText(operatorOf(req, b));
+        if (!killSwitch.list().some((k) => isKill(k) && scopeKey(k.scope) === scopeKey(scope))) {
+          throw new LiqguardError(
+            'NOT_FOUND',
+            `no kill switch in force for scope ${scopeKey(scope)}; GET /v1/kill lists them`,
+          );
+        }
+        const now = clock.now();
+        // Audit first: a lift that cannot be audited does not happen (fail closed).
+        audit.append('unkill', {
+          scope: scopeRecord(scope),
+          operator: who,
+          at: now,
+          ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
+        });
+        if ((await killSwitch.lift(scope, who)) === false)
+          throw new LiqguardError('NOT_FOUND', `no kill switch in force for scope ${scopeKey(scope)}`);
+        publish({ type: 'kill', ts: now, active: false, scope: scopeRecord(scope), operator: who });
+        const kills = killSwitch.list().map(presentKill);
+        return { active: kills.length > 0, lifted: scope, operator: who, kills };
+      },
+    );
 
     if (deps.policies) {
       const policies = deps.policies;
-      app.post('/v1/policies/reload', { preHandler: auth.guard('operator'), schema: { tags, summary: 'Validate the policy files, then swap atomically; on error the old set stays in force' } }, async (req) => {
-        const who = identityText(operatorOf(req, body(req.body, [], ['operator'])));
-        let r: PolicyReloadResult;
-        try {
-          r = await policies.reload();
-        } catch (err) {
-          r = { ok: false, error: (err as Error).message, ...((err as LiqguardError).details ? { details: (err as LiqguardError).details } : {}) };
-        }
-        const now = clock.now();
-        if (r.ok) {
-          audit.append('policy_load', { trigger: 'reload', operator: who, ok: true, id: r.id, sha256: r.sha256, ...(r.version !== undefined ? { version: r.version } : {}) });
-          publish({ type: 'policy', ts: now, id: r.id, sha256: r.sha256, ok: true });
-          return { ok: true, policy: { id: r.id, sha256: r.sha256, ...(r.version !== undefined ? { version: r.version } : {}) }, operator: who };
-        }
-        audit.append('policy_load', { trigger: 'reload', operator: who, ok: false, error: r.error, ...(r.current ? { kept: r.current } : {}) });
-        publish({ type: 'policy', ts: now, id: r.current?.id ?? '', sha256: r.current?.sha256 ?? '', ok: false, error: r.error });
-        const kept = r.current ? `; still enforcing ${r.current.id} (sha256 ${r.current.sha256.slice(0, 12)})` : '; the previous set stays in force';
-        throw new LiqguardError('CONFLICT', `policy reload rejected: ${r.error}${kept}`, r.details ?? []);
-      });
+      app.post(
+        '/v1/policies/reload',
+        {
+          preHandler: auth.guard('operator'),
+          schema: {
+            tags,
+            summary: 'Validate the policy files, then swap atomically; on error the old set stays in force',
+          },
+        },
+        async (req) => {
+          const who = identityText(operatorOf(req, body(req.body, [], ['operator'])));
+          let r: PolicyReloadResult;
+          try {
+            r = await policies.reload();
+          } catch (err) {
+            r = {
+              ok: false,
+              error: (err as Error).message,
+              ...((err as LiqguardError).details ? { details: (err as LiqguardError).details } : {}),
+            };
+          }
+          const now = clock.now();
+          if (r.ok) {
+            audit.append('policy_load', {
+              trigger: 'reload',
+              operator: who,
+              ok: true,
+              id: r.id,
+              sha256: r.sha256,
+              ...(r.version !== undefined ? { version: r.version } : {}),
+            });
+            publish({ type: 'policy', ts: now, id: r.id, sha256: r.sha256, ok: true });
+            return {
+              ok: true,
+              policy: { id: r.id, sha256: r.sha256, ...(r.version !== undefined ? { version: r.version } : {}) },
+              operator: who,
+            };
+          }
+          audit.append('policy_load', {
+            trigger: 'reload',
+            operator: who,
+            ok: false,
+            error: r.error,
+            ...(r.current ? { kept: r.current } : {}),
+          });
+          publish({
+            type: 'policy',
+            ts: now,
+            id: r.current?.id ?? '',
+            sha256: r.current?.sha256 ?? '',
+            ok: false,
+            error: r.error,
+          });
+          const kept = r.current
+            ? `; still enforcing ${r.current.id} (sha256 ${r.current.sha256.slice(0, 12)})`
+            : '; the previous set stays in force';
+          throw new LiqguardError('CONFLICT', `policy reload rejected: ${r.error}${kept}`, r.details ?? []);
+        },
+      );
     }
 
     if (deps.overrides) registerOverrideRoutes(app, auth, deps.overrides);
@@ -228,33 +372,82 @@ export function opsRoutes(deps: OpsRouteDeps) {
 function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: OverrideWorkflow): void {
   const tags = ['overrides'];
   const idOf = (req: FastifyRequest): string => (req.params as { id: string }).id;
-  app.get('/v1/overrides', { preHandler: guardAny(auth, ['operator', 'compliance']), schema: { tags, summary: 'Overrides, newest first (?state=pending|active|expired|revoked|rejected)' } }, async (req) => {
-    const state = (req.query as { state?: string }).state;
-    if (state !== undefined && !['pending', 'active', 'expired', 'revoked', 'rejected'].includes(state)) throw new LiqguardError('INVALID_FIELD', 'state must be one of pending, active, expired, revoked, rejected', [{ path: 'state', message: 'invalid' }]);
-    return { overrides: wf.list(state ? { state: state as never } : {}).map(presentOverride), limits: wf.limits };
-  });
-  app.get('/v1/overrides/:id', { preHandler: guardAny(auth, ['operator', 'compliance']), schema: { tags, summary: 'One override' } }, async (req) => {
-    const o = wf.get(idOf(req));
-    if (!o) throw new LiqguardError('NOT_FOUND', `no override ${idOf(req)}`);
-    return presentOverride(o);
-  });
-  app.post('/v1/overrides', { preHandler: auth.guard('operator'), schema: { tags, summary: 'Request a temporary bypass of one rule in a scope; a second operator must approve it' } }, async (req, reply) => {
-    const b = body(req.body, ['ruleId', 'scope', 'reason', 'ttlMs'], ['operator']);
-    if (typeof b.ruleId !== 'string') throw new LiqguardError('INVALID_FIELD', 'ruleId must be a string', [{ path: 'ruleId', message: 'invalid' }]);
-    if (typeof b.ttlMs !== 'number') throw new LiqguardError('INVALID_FIELD', 'ttlMs must be a number of milliseconds', [{ path: 'ttlMs', message: 'invalid' }]);
-    if (typeof b.reason !== 'string') throw new LiqguardError('INVALID_FIELD', 'reason must be a string', [{ path: 'reason', message: 'invalid' }]);
-    const o = wf.request({ ruleId: b.ruleId, scope: scopeOf(b.scope), reason: b.reason, ttlMs: b.ttlMs, requestedBy: operatorOf(req, b) });
-    void reply.status(201);
-    return presentOverride(o);
-  });
-  app.post('/v1/overrides/:id/approve', { preHandler: auth.guard('operator'), schema: { tags, summary: 'Approve an override (not by its requester); it becomes active until it expires' } }, async (req) => {
-    const b = body(req.body, [], ['operator']);
-    return presentOverride(wf.approve(idOf(req), operatorOf(req, b)));
-  });
+  app.get(
+    '/v1/overrides',
+    {
+      preHandler: guardAny(auth, ['operator', 'compliance']),
+      schema: { tags, summary: 'Overrides, newest first (?state=pending|active|expired|revoked|rejected)' },
+    },
+    async (req) => {
+      const state = (req.query as { state?: string }).state;
+      if (state !== undefined && !['pending', 'active', 'expired', 'revoked', 'rejected'].includes(state))
+        throw new LiqguardError('INVALID_FIELD', 'state must be one of pending, active, expired, revoked, rejected', [
+          { path: 'state', message: 'invalid' },
+        ]);
+      return { overrides: wf.list(state ? { state: state as never } : {}).map(presentOverride), limits: wf.limits };
+    },
+  );
+  app.get(
+    '/v1/overrides/:id',
+    { preHandler: guardAny(auth, ['operator', 'compliance']), schema: { tags, summary: 'One override' } },
+    async (req) => {
+      const o = wf.get(idOf(req));
+      if (!o) throw new LiqguardError('NOT_FOUND', `no override ${idOf(req)}`);
+      return presentOverride(o);
+    },
+  );
+  app.post(
+    '/v1/overrides',
+    {
+      preHandler: auth.guard('operator'),
+      schema: { tags, summary: 'Request a temporary bypass of one rule in a scope; a second operator must approve it' },
+    },
+    async (req, reply) => {
+      const b = body(req.body, ['ruleId', 'scope', 'reason', 'ttlMs'], ['operator']);
+      if (typeof b.ruleId !== 'string')
+        throw new LiqguardError('INVALID_FIELD', 'ruleId must be a string', [{ path: 'ruleId', message: 'invalid' }]);
+      if (typeof b.ttlMs !== 'number')
+        throw new LiqguardError('INVALID_FIELD', 'ttlMs must be a number of milliseconds', [
+          { path: 'ttlMs', message: 'invalid' },
+        ]);
+      if (typeof b.reason !== 'string')
+        throw new LiqguardError('INVALID_FIELD', 'reason must be a string', [{ path: 'reason', message: 'invalid' }]);
+      const o = wf.request({
+        ruleId: b.ruleId,
+        scope: scopeOf(b.scope),
+        reason: b.reason,
+        ttlMs: b.ttlMs,
+        requestedBy: operatorOf(req, b),
+      });
+      void reply.status(201);
+      return presentOverride(o);
+    },
+  );
+  app.post(
+    '/v1/overrides/:id/approve',
+    {
+      preHandler: auth.guard('operator'),
+      schema: { tags, summary: 'Approve an override (not by its requester); it becomes active until it expires' },
+    },
+    async (req) => {
+      const b = body(req.body, [], ['operator']);
+      return presentOverride(wf.approve(idOf(req), operatorOf(req, b)));
+    },
+  );
   for (const verb of ['reject', 'revoke'] as const) {
-    app.post(`/v1/overrides/:id/${verb}`, { preHandler: auth.guard('operator'), schema: { tags, summary: verb === 'reject' ? 'Decline a pending override' : 'End a pending or active override now' } }, async (req) => {
-      const b = body(req.body, [], ['operator', 'reason']);
-      return presentOverride(wf[verb](idOf(req), operatorOf(req, b), text(b, 'reason', 3, 500)));
-    });
+    app.post(
+      `/v1/overrides/:id/${verb}`,
+      {
+        preHandler: auth.guard('operator'),
+        schema: {
+          tags,
+          summary: verb === 'reject' ? 'Decline a pending override' : 'End a pending or active override now',
+        },
+      },
+      async (req) => {
+        const b = body(req.body, [], ['operator', 'reason']);
+        return presentOverride(wf[verb](idOf(req), operatorOf(req, b), text(b, 'reason', 3, 500)));
+      },
+    );
   }
 }

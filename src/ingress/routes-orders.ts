@@ -30,12 +30,28 @@ export interface RemoteOrders {
 
 /** Turn validated wire fields into an OrderIntent for this client, or a 400 for an unknown
  * symbol. Shared by every transport (REST, WebSocket, Binance-compatible). */
-export function toIntent(fields: OrderFields, client: ClientConfig, deps: Pick<OrderRouteDeps, 'venues' | 'clock' | 'ids'>, transport: OrderIntent['transport']): OrderIntent {
+export function toIntent(
+  fields: OrderFields,
+  client: ClientConfig,
+  deps: Pick<OrderRouteDeps, 'venues' | 'clock' | 'ids'>,
+  transport: OrderIntent['transport'],
+): OrderIntent {
   const venue = deps.venues.get(client.venue);
-  if (!venue) throw new LiqguardError('UNKNOWN_VENUE', `client "${client.id}" trades through venue "${client.venue}", which is not configured`);
+  if (!venue)
+    throw new LiqguardError(
+      'UNKNOWN_VENUE',
+      `client "${client.id}" trades through venue "${client.venue}", which is not configured`,
+    );
   if (!venue.instrument(fields.symbol)) {
-    const known = venue.instruments().map((i) => i.symbol).join(', ');
-    throw new LiqguardError('UNKNOWN_SYMBOL', `symbol ${fields.symbol} is not traded on venue ${venue.id} (known: ${known})`, [{ path: 'symbol', message: 'unknown symbol' }]);
+    const known = venue
+      .instruments()
+      .map((i) => i.symbol)
+      .join(', ');
+    throw new LiqguardError(
+      'UNKNOWN_SYMBOL',
+      `symbol ${fields.symbol} is not traded on venue ${venue.id} (known: ${known})`,
+      [{ path: 'symbol', message: 'unknown symbol' }],
+    );
   }
   const intentId = deps.ids.next('ord');
   return {
@@ -64,7 +80,7 @@ export function canSee(client: ClientConfig, p: ParentOrder): boolean {
 
 /** Cancelling is narrower than seeing: compliance reviews other clients' orders but only the
  * owner or an operator may cancel them. */
-export function canCancel(client: ClientConfig, p: ParentOrder): boolean {
+function canCancel(client: ClientConfig, p: ParentOrder): boolean {
   return p.intent.clientId === client.id || client.roles.includes('operator');
 }
 
@@ -93,29 +109,79 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrderRouteDeps):
     },
   );
 
-  app.get('/v1/orders', { preHandler: auth.guard('viewer'), schema: { tags: ['orders'], summary: 'Recent orders of this client (operators see all)', querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$', description: '1-500, default 100' }, status: { type: 'string' } } } } }, async (req) => {
-    const q = req.query as { limit?: string; status?: string };
-    const limit = Math.min(500, Number(q.limit ?? 100));
-    const client = req.client!;
-    return { orders: orders.list((p) => canSee(client, p) && (!q.status || p.status === q.status), limit).map((p) => presentOrder(p)) };
-  });
+  app.get(
+    '/v1/orders',
+    {
+      preHandler: auth.guard('viewer'),
+      schema: {
+        tags: ['orders'],
+        summary: 'Recent orders of this client (operators see all)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$', description: '1-500, default 100' },
+            status: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { limit?: string; status?: string };
+      const limit = Math.min(500, Number(q.limit ?? 100));
+      const client = req.client!;
+      return {
+        orders: orders
+          .list((p) => canSee(client, p) && (!q.status || p.status === q.status), limit)
+          .map((p) => presentOrder(p)),
+      };
+    },
+  );
 
-  app.get('/v1/orders/:id', { preHandler: auth.guard('viewer'), schema: { tags: ['orders'], summary: 'One order (by intentId or clientOrderId) with its children', params: idParams, response: { 200: orderResponseSchema, 404: errorSchema } } }, async (req) => {
-    const p = find(req.params as { id: string }, req.client!);
-    return presentOrder(p);
-  });
+  app.get(
+    '/v1/orders/:id',
+    {
+      preHandler: auth.guard('viewer'),
+      schema: {
+        tags: ['orders'],
+        summary: 'One order (by intentId or clientOrderId) with its children',
+        params: idParams,
+        response: { 200: orderResponseSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const p = find(req.params as { id: string }, req.client!);
+      return presentOrder(p);
+    },
+  );
 
-  app.delete('/v1/orders/:id', { preHandler: auth.guard('trader'), schema: { tags: ['orders'], summary: 'Cancel an order: pending children dropped, working children cancelled at the venue', params: idParams, response: { 200: orderResponseSchema, 404: errorSchema } } }, async (req) => {
-    const local = orders.get(params(req).id) ?? orders.getByClientOrderId(req.client!.id, params(req).id);
-    if (!local && deps.remote) {
-      const there = await deps.remote.cancel(params(req).id, req.client!);
-      if (there !== undefined) return there;
-    }
-    const p = find(req.params as { id: string }, req.client!);
-    if (!canCancel(req.client!, p)) throw new LiqguardError('FORBIDDEN', `client "${req.client!.id}" may see order ${params(req).id} but not cancel it (owner or operator only)`);
-    await pipeline.cancel(p.intentId, `cancelled by ${req.client!.id}`);
-    return presentOrder(p);
-  });
+  app.delete(
+    '/v1/orders/:id',
+    {
+      preHandler: auth.guard('trader'),
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order: pending children dropped, working children cancelled at the venue',
+        params: idParams,
+        response: { 200: orderResponseSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const local = orders.get(params(req).id) ?? orders.getByClientOrderId(req.client!.id, params(req).id);
+      if (!local && deps.remote) {
+        const there = await deps.remote.cancel(params(req).id, req.client!);
+        if (there !== undefined) return there;
+      }
+      const p = find(req.params as { id: string }, req.client!);
+      if (!canCancel(req.client!, p))
+        throw new LiqguardError(
+          'FORBIDDEN',
+          `client "${req.client!.id}" may see order ${params(req).id} but not cancel it (owner or operator only)`,
+        );
+      await pipeline.cancel(p.intentId, `cancelled by ${req.client!.id}`);
+      return presentOrder(p);
+    },
+  );
 
   const params = (req: { params: unknown }) => req.params as { id: string };
   function find(params: { id: string }, client: ClientConfig): ParentOrder {

@@ -23,7 +23,7 @@ import type { EventBus, GatewayEvent } from '../core/events.js';
 import { ApiKeyAuth } from './auth.js';
 import { presentDecision, presentRegime } from './present.js';
 
-export const CHANNELS = ['regime', 'decision', 'execution', 'kill', 'policy', 'override', 'latch'] as const;
+const CHANNELS = ['regime', 'decision', 'execution', 'kill', 'policy', 'override', 'latch'] as const;
 export type Channel = (typeof CHANNELS)[number];
 const PRIVILEGED_CHANNELS: ReadonlySet<Channel> = new Set(['override']);
 
@@ -58,32 +58,57 @@ interface Conn {
 }
 
 /** Wire form of a bus event (the same views as the REST routes). */
-export function presentEvent(e: GatewayEvent): Record<string, unknown> {
+function presentEvent(e: GatewayEvent): Record<string, unknown> {
   switch (e.type) {
     case 'regime':
       return { type: 'regime', ts: e.ts, ...presentRegime(e.score), symbol: e.symbol };
     case 'decision':
       return {
-        type: 'decision', ts: e.ts, symbol: e.symbol, client: e.client, intentId: e.intent.intentId, clientOrderId: e.intent.clientOrderId,
-        side: e.intent.side, orderType: e.intent.type, quantity: e.intent.quantity, ...(e.intent.price ? { price: e.intent.price } : {}),
-        outcome: e.decision.kind, regime: e.regime, rules: e.decision.trace.filter((t) => t.matched).map((t) => t.ruleId), decision: presentDecision(e.decision),
+        type: 'decision',
+        ts: e.ts,
+        symbol: e.symbol,
+        client: e.client,
+        intentId: e.intent.intentId,
+        clientOrderId: e.intent.clientOrderId,
+        side: e.intent.side,
+        orderType: e.intent.type,
+        quantity: e.intent.quantity,
+        ...(e.intent.price ? { price: e.intent.price } : {}),
+        outcome: e.decision.kind,
+        regime: e.regime,
+        rules: e.decision.trace.filter((t) => t.matched).map((t) => t.ruleId),
+        decision: presentDecision(e.decision),
       };
     case 'execution':
-      return { type: 'execution', ts: e.ts, symbol: e.symbol, ...(e.client ? { client: e.client } : {}), ...(e.intentId ? { intentId: e.intentId } : {}), report: e.report };
+      return {
+        type: 'execution',
+        ts: e.ts,
+        symbol: e.symbol,
+        ...(e.client ? { client: e.client } : {}),
+        ...(e.intentId ? { intentId: e.intentId } : {}),
+        report: e.report,
+      };
     default:
       return { ...e };
   }
 }
 
 class BadMessage extends Error {
-  constructor(readonly closeCode: number, message: string) {
+  constructor(
+    readonly closeCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 function stringList(v: unknown, field: string, max: number): Set<string> | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length > max || !v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 100)) {
+  if (
+    !Array.isArray(v) ||
+    v.length > max ||
+    !v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 100)
+  ) {
     throw new BadMessage(4400, `INVALID_FIELD: ${field} must be an array of at most ${max} non-empty strings`);
   }
   return new Set(v as string[]);
@@ -91,13 +116,25 @@ function stringList(v: unknown, field: string, max: number): Set<string> | undef
 
 function channelList(v: unknown, required: boolean): Channel[] | undefined {
   if (v === undefined && !required) return undefined;
-  if (!Array.isArray(v) || v.length === 0) throw new BadMessage(4400, `INVALID_FIELD: channels must be a non-empty array of ${CHANNELS.join(', ')}`);
-  for (const c of v) if (!(CHANNELS as readonly unknown[]).includes(c)) throw new BadMessage(4400, `INVALID_FIELD: unknown channel ${JSON.stringify(String(c)).slice(0, 40)}; use ${CHANNELS.join(', ')}`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw new BadMessage(4400, `INVALID_FIELD: channels must be a non-empty array of ${CHANNELS.join(', ')}`);
+  for (const c of v)
+    if (!(CHANNELS as readonly unknown[]).includes(c))
+      throw new BadMessage(
+        4400,
+        `INVALID_FIELD: unknown channel ${JSON.stringify(String(c)).slice(0, 40)}; use ${CHANNELS.join(', ')}`,
+      );
   return v as Channel[];
 }
 
 /** Close reasons are limited to 123 bytes by the protocol. */
-const reasonText = (s: string): string => (Buffer.byteLength(s) <= 123 ? s : Buffer.from(s).subarray(0, 120).toString().replace(/\uFFFD$/, '') + '...');
+const reasonText = (s: string): string =>
+  Buffer.byteLength(s) <= 123
+    ? s
+    : Buffer.from(s)
+        .subarray(0, 120)
+        .toString()
+        .replace(/\uFFFD$/, '') + '...';
 
 export function createStream(opts: StreamOptions) {
   const path = opts.path ?? '/v1/stream';
@@ -146,16 +183,27 @@ export function createStream(opts: StreamOptions) {
     } catch {
       throw new BadMessage(1007, 'INVALID_JSON: send one JSON object per frame, e.g. {"op":"ping"}');
     }
-    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new BadMessage(4400, 'INVALID_REQUEST: a message is a JSON object with an "op"');
+    if (typeof m !== 'object' || m === null || Array.isArray(m))
+      throw new BadMessage(4400, 'INVALID_REQUEST: a message is a JSON object with an "op"');
     const o = m as Record<string, unknown>;
-    const allowed: Record<string, readonly string[]> = { subscribe: ['op', 'channels', 'symbols', 'clients'], unsubscribe: ['op', 'channels'], ping: ['op', 'id'] };
+    const allowed: Record<string, readonly string[]> = {
+      subscribe: ['op', 'channels', 'symbols', 'clients'],
+      unsubscribe: ['op', 'channels'],
+      ping: ['op', 'id'],
+    };
     const keys = typeof o.op === 'string' ? allowed[o.op] : undefined;
     if (!keys) throw new BadMessage(4400, 'INVALID_FIELD: op must be subscribe, unsubscribe or ping');
     const unknown = Object.keys(o).find((k) => !keys.includes(k));
     if (unknown) throw new BadMessage(4400, `UNKNOWN_FIELD: ${unknown.slice(0, 40)} (allowed: ${keys.join(', ')})`);
     const now = opts.clock.now();
     if (o.op === 'ping') {
-      c.ws.send(JSON.stringify({ type: 'pong', ts: now, ...(typeof o.id === 'string' || typeof o.id === 'number' ? { id: o.id } : {}) }));
+      c.ws.send(
+        JSON.stringify({
+          type: 'pong',
+          ts: now,
+          ...(typeof o.id === 'string' || typeof o.id === 'number' ? { id: o.id } : {}),
+        }),
+      );
       return;
     }
     if (o.op === 'unsubscribe') {
@@ -170,19 +218,30 @@ export function createStream(opts: StreamOptions) {
     if (forbidden) throw new BadMessage(4403, `FORBIDDEN: channel ${forbidden} needs the operator or compliance role`);
     const symbols = stringList(o.symbols, 'symbols', 200);
     const clients = stringList(o.clients, 'clients', 200);
-    if (clients && !c.privileged && [...clients].some((x) => x !== c.client.id)) throw new BadMessage(4403, `FORBIDDEN: client "${c.client.id}" may only follow its own orders`);
+    if (clients && !c.privileged && [...clients].some((x) => x !== c.client.id))
+      throw new BadMessage(4403, `FORBIDDEN: client "${c.client.id}" may only follow its own orders`);
     for (const ch of chans) c.channels.add(ch);
     // Filters given replace the previous ones; absent filters are kept.
     if (o.symbols !== undefined) c.symbols = symbols!.size ? symbols : undefined;
     if (o.clients !== undefined) c.clients = clients!.size ? clients : undefined;
-    c.ws.send(JSON.stringify({ type: 'subscribed', channels: [...c.channels], symbols: c.symbols ? [...c.symbols] : null, clients: c.clients ? [...c.clients] : null, ts: now }));
+    c.ws.send(
+      JSON.stringify({
+        type: 'subscribed',
+        channels: [...c.channels],
+        symbols: c.symbols ? [...c.symbols] : null,
+        clients: c.clients ? [...c.clients] : null,
+        ts: now,
+      }),
+    );
   }
 
   function refuse(socket: Duplex, status: number, e: LiqguardError): void {
     stats.rejected++;
     const body = JSON.stringify({ error: e.toJSON() });
     const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Service Unavailable';
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
@@ -192,13 +251,35 @@ export function createStream(opts: StreamOptions) {
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path) return; // another handler's path
-      const key = ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined;
+      const key =
+        ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined;
       const client = auth.identify(key);
-      if (!client) return refuse(socket, 401, new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)'));
-      if (!client.roles.some((r) => r === 'viewer' || r === 'operator' || r === 'compliance')) return refuse(socket, 403, new LiqguardError('FORBIDDEN', `client "${client.id}" needs the viewer role to stream`));
-      if (conns.size >= maxConnections) return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many stream connections; retry later'));
+      if (!client)
+        return refuse(
+          socket,
+          401,
+          new LiqguardError(
+            'UNAUTHENTICATED',
+            'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)',
+          ),
+        );
+      if (!client.roles.some((r) => r === 'viewer' || r === 'operator' || r === 'compliance'))
+        return refuse(
+          socket,
+          403,
+          new LiqguardError('FORBIDDEN', `client "${client.id}" needs the viewer role to stream`),
+        );
+      if (conns.size >= maxConnections)
+        return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many stream connections; retry later'));
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const c: Conn = { ws, client, privileged: client.roles.includes('operator') || client.roles.includes('compliance'), channels: new Set(), alive: true, dropped: 0 };
+        const c: Conn = {
+          ws,
+          client,
+          privileged: client.roles.includes('operator') || client.roles.includes('compliance'),
+          channels: new Set(),
+          alive: true,
+          dropped: 0,
+        };
         conns.add(c);
         stats.accepted++;
         stats.connections = conns.size;
@@ -218,7 +299,15 @@ export function createStream(opts: StreamOptions) {
         };
         ws.on('close', gone);
         ws.on('error', gone);
-        ws.send(JSON.stringify({ type: 'hello', client: client.id, privileged: c.privileged, channels: CHANNELS.filter((ch) => c.privileged || !PRIVILEGED_CHANNELS.has(ch)), ts: opts.clock.now() }));
+        ws.send(
+          JSON.stringify({
+            type: 'hello',
+            client: client.id,
+            privileged: c.privileged,
+            channels: CHANNELS.filter((ch) => c.privileged || !PRIVILEGED_CHANNELS.has(ch)),
+            ts: opts.clock.now(),
+          }),
+        );
       });
     };
     app.server.on('upgrade', onUpgrade);
@@ -247,16 +336,31 @@ export function createStream(opts: StreamOptions) {
       for (const ws of sockets) ws.close(1001, 'gateway shutting down');
       // A client that never answers the close frame must not hold the shutdown up.
       await Promise.race([
-        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r))))),
+        Promise.all(
+          sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r)))),
+        ),
         new Promise((r) => setTimeout(r, 1000).unref()),
       ]);
       for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     });
 
-    app.get(path, { schema: { tags: ['stream'], summary: 'WebSocket stream of regime updates, decisions, execution reports and operator events (upgrade required; see src/ingress/stream.ts for the protocol)' } }, async () => {
-      throw new LiqguardError('INVALID_REQUEST', `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`);
-    });
+    app.get(
+      path,
+      {
+        schema: {
+          tags: ['stream'],
+          summary:
+            'WebSocket stream of regime updates, decisions, execution reports and operator events (upgrade required; see src/ingress/stream.ts for the protocol)',
+        },
+      },
+      async () => {
+        throw new LiqguardError(
+          'INVALID_REQUEST',
+          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
+        );
+      },
+    );
   };
 
   return { plugin, stats: (): Readonly<StreamStats> => ({ ...stats }) };

@@ -10,7 +10,7 @@ import { LiqguardError } from '../core/errors.js';
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor']);
 
 /** The charset parameter of a content-type, lower-cased, or undefined. */
-export function charsetOf(contentType: string | undefined): string | undefined {
+function charsetOf(contentType: string | undefined): string | undefined {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   return m ? m[1]!.toLowerCase() : undefined;
 }
@@ -18,7 +18,10 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 function checkEncoding(buf: Buffer, contentType: string | undefined): Buffer {
   const cs = charsetOf(contentType);
   if (cs !== undefined && cs !== 'utf-8' && cs !== 'utf8') {
-    throw new LiqguardError('UNSUPPORTED_CHARSET', `charset "${cs}" is not accepted: send UTF-8 JSON (charset=utf-8 or none)`);
+    throw new LiqguardError(
+      'UNSUPPORTED_CHARSET',
+      `charset "${cs}" is not accepted: send UTF-8 JSON (charset=utf-8 or none)`,
+    );
   }
   if ((buf[0] === 0xfe && buf[1] === 0xff) || (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0 && buf[1] === 0)) {
     throw new LiqguardError('UNSUPPORTED_CHARSET', 'the body starts with a UTF-16/32 byte-order mark: send UTF-8 JSON');
@@ -36,12 +39,15 @@ export function assertNoDuplicateKeys(text: string): void {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */) {
       const top = stack[stack.length - 1];
-      const path = top === undefined ? '' : top === null ? `${paths[paths.length - 1] ?? ''}[]` : join(top.path, lastKey ?? '');
+      const path =
+        top === undefined ? '' : top === null ? `${paths[paths.length - 1] ?? ''}[]` : join(top.path, lastKey ?? '');
       stack.push({ keys: new Set(), path });
       paths.push(path);
     } else if (c === 0x5b /* [ */) {
       const top = stack[stack.length - 1];
-      paths.push(top === undefined ? '' : top === null ? `${paths[paths.length - 1] ?? ''}[]` : join(top.path, lastKey ?? ''));
+      paths.push(
+        top === undefined ? '' : top === null ? `${paths[paths.length - 1] ?? ''}[]` : join(top.path, lastKey ?? ''),
+      );
       stack.push(null);
     } else if (c === 0x7d || c === 0x5d) {
       stack.pop();
@@ -55,9 +61,16 @@ export function assertNoDuplicateKeys(text: string): void {
       if (text[k] === ':' && top) {
         const key = JSON.parse(text.slice(i, j + 1)) as string;
         const at = join(top.path, key);
-        if (FORBIDDEN_KEYS.has(key)) throw new LiqguardError('INVALID_JSON', `invalid JSON body: key "${key}" is not accepted`, [{ path: at, message: 'forbidden key' }]);
+        if (FORBIDDEN_KEYS.has(key))
+          throw new LiqguardError('INVALID_JSON', `invalid JSON body: key "${key}" is not accepted`, [
+            { path: at, message: 'forbidden key' },
+          ]);
         if (top.keys.has(key)) {
-          throw new LiqguardError('DUPLICATE_JSON_KEY', `duplicate JSON key "${at}": each key may appear once per object`, [{ path: at, message: 'duplicate key' }]);
+          throw new LiqguardError(
+            'DUPLICATE_JSON_KEY',
+            `duplicate JSON key "${at}": each key may appear once per object`,
+            [{ path: at, message: 'duplicate key' }],
+          );
         }
         top.keys.add(key);
         lastKey = key;

@@ -16,7 +16,11 @@ export const orderBodySchema = {
     reduceOnly: { type: 'boolean' },
     postOnly: { type: 'boolean', description: 'limit orders only; implies timeInForce GTX' },
     leverage: { ...decimal, description: 'leverage for the position after the fill (max 125)' },
-    clientOrderId: { type: 'string', pattern: '^[a-zA-Z0-9._:-]{1,32}$', description: 'idempotency key; reused ids are denied' },
+    clientOrderId: {
+      type: 'string',
+      pattern: '^[a-zA-Z0-9._:-]{1,32}$',
+      description: 'idempotency key; reused ids are denied',
+    },
     timeInForce: { type: 'string', enum: ['GTC', 'IOC', 'FOK', 'GTX'] },
   },
 } as const;
@@ -31,7 +35,10 @@ export const errorSchema = {
         message: { type: 'string' },
         hint: { type: 'string' },
         requestId: { type: 'string' },
-        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+        details: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
   },
@@ -44,7 +51,10 @@ const child = {
     quantity: { type: 'string' },
     price: { type: 'string' },
     notBefore: { type: 'integer' },
-    status: { type: 'string', enum: ['pending', 'new', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'new', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'],
+    },
     filledQuantity: { type: 'string' },
     avgPrice: { type: 'string' },
     venueOrderId: { type: 'string' },
@@ -69,7 +79,17 @@ export const regimeSchema = {
     reason: { type: 'string' },
     note: { type: 'string' },
     asOf: { type: 'integer' },
-    contributions: { type: 'array', items: { type: 'object', properties: { feature: { type: 'string' }, value: { type: ['number', 'null'] }, contribution: { type: 'number' } } } },
+    contributions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          feature: { type: 'string' },
+          value: { type: ['number', 'null'] },
+          contribution: { type: 'number' },
+        },
+      },
+    },
   },
 } as const;
 
@@ -106,4 +126,8 @@ export const symbolParams = {
   properties: { symbol: { type: 'string', description: 'URL-encoded ccxt unified symbol, e.g. BTC%2FUSDT%3AUSDT' } },
 } as const;
 
-export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;

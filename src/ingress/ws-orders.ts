@@ -41,7 +41,7 @@ import { DeadmanKeeper, realIntervals, type DeadmanEvent, type IntervalTimers } 
 import { toIntent } from './routes-orders.js';
 
 // The dead-man switch lives in execution/deadman (one implementation for the gateway and this entry).
-export { hasDeadman, type DeadmanVenue, type IntervalTimers } from '../execution/deadman/index.js';
+export { type IntervalTimers } from '../execution/deadman/index.js';
 
 export interface WsOrderEntryDeps {
   readonly pipeline: Pick<Pipeline, 'submit' | 'cancel'>;
@@ -86,12 +86,27 @@ interface Session {
 
 class BadMessage extends LiqguardError {}
 
-const OPS: Readonly<Record<string, readonly string[]>> = { submit: ['op', 'id', 'order'], cancel: ['op', 'id', 'intentId', 'clientOrderId'], ping: ['op', 'id'] };
+const OPS: Readonly<Record<string, readonly string[]>> = {
+  submit: ['op', 'id', 'order'],
+  cancel: ['op', 'id', 'intentId', 'clientOrderId'],
+  ping: ['op', 'id'],
+};
 
 export function wsOrderEntry(deps: WsOrderEntryDeps) {
   const path = deps.path ?? '/v1/ws/orders';
   const timers = deps.timers ?? realIntervals;
-  const stats: WsOrderStats = { connections: 0, accepted: 0, rejected: 0, submits: 0, cancels: 0, badMessages: 0, pushes: 0, disconnectCancels: 0, deadmanArms: 0, deadmanErrors: 0 };
+  const stats: WsOrderStats = {
+    connections: 0,
+    accepted: 0,
+    rejected: 0,
+    submits: 0,
+    cancels: 0,
+    badMessages: 0,
+    pushes: 0,
+    disconnectCancels: 0,
+    deadmanArms: 0,
+    deadmanErrors: 0,
+  };
   const sessions = new Set<Session>();
   const byIntent = new Map<string, Session>();
   const pendingCancels = new Set<Promise<unknown>>();
@@ -99,7 +114,8 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
   const send = (s: Session, msg: unknown): void => {
     if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify(msg));
   };
-  const idOf = (o: Record<string, unknown>): string | number | null => (typeof o.id === 'string' && o.id.length <= 64) || typeof o.id === 'number' ? (o.id as string | number) : null;
+  const idOf = (o: Record<string, unknown>): string | number | null =>
+    (typeof o.id === 'string' && o.id.length <= 64) || typeof o.id === 'number' ? (o.id as string | number) : null;
 
   // ── dead-man switch ────────────────────────────────────────────────────────────────────────
   // Own keeper: the symbols in which a cancel-on-disconnect session has working orders.
@@ -113,11 +129,24 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     }
   };
   const logDeadman = (e: DeadmanEvent): void => {
-    if (e.state === 'refresh_failed') deps.logger?.warn({ venue: e.venue, symbol: e.symbol, err: e.detail }, 'dead-man switch arm failed');
+    if (e.state === 'refresh_failed')
+      deps.logger?.warn({ venue: e.venue, symbol: e.symbol, err: e.detail }, 'dead-man switch arm failed');
   };
   const external = deps.deadman instanceof DeadmanKeeper;
-  const keeper: DeadmanKeeper | undefined = deps.deadman instanceof DeadmanKeeper ? deps.deadman : deps.deadman === false ? undefined
-    : new DeadmanKeeper({ venues: deps.venues, working: ownSessionsWorking, clock: deps.clock, countdownMs: deps.deadman?.countdownMs ?? 60_000, refreshMs: deps.deadman?.refreshMs ?? 15_000, timers, onEvent: logDeadman });
+  const keeper: DeadmanKeeper | undefined =
+    deps.deadman instanceof DeadmanKeeper
+      ? deps.deadman
+      : deps.deadman === false
+        ? undefined
+        : new DeadmanKeeper({
+            venues: deps.venues,
+            working: ownSessionsWorking,
+            clock: deps.clock,
+            countdownMs: deps.deadman?.countdownMs ?? 60_000,
+            refreshMs: deps.deadman?.refreshMs ?? 15_000,
+            timers,
+            onEvent: logDeadman,
+          });
   const syncDeadman = (): void => keeper?.sync(false);
 
   // ── messages ───────────────────────────────────────────────────────────────────────────────
@@ -131,15 +160,27 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       } catch {
         throw new BadMessage('INVALID_JSON', 'send one JSON object per frame, e.g. {"op":"ping"}');
       }
-      if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new BadMessage('INVALID_REQUEST', 'a message is a JSON object with an "op"');
+      if (typeof m !== 'object' || m === null || Array.isArray(m))
+        throw new BadMessage('INVALID_REQUEST', 'a message is a JSON object with an "op"');
       const o = m as Record<string, unknown>;
       id = idOf(o);
       const keys = typeof o.op === 'string' ? OPS[o.op] : undefined;
-      if (!keys) throw new BadMessage('INVALID_FIELD', 'op must be submit, cancel or ping', [{ path: 'op', message: 'unknown op' }]);
+      if (!keys)
+        throw new BadMessage('INVALID_FIELD', 'op must be submit, cancel or ping', [
+          { path: 'op', message: 'unknown op' },
+        ]);
       const unknown = Object.keys(o).find((k) => !keys.includes(k));
-      if (unknown) throw new BadMessage('UNKNOWN_FIELD', `unknown field "${unknown.slice(0, 40)}" (allowed: ${keys.join(', ')})`, [{ path: unknown.slice(0, 40), message: 'unknown field' }]);
+      if (unknown)
+        throw new BadMessage('UNKNOWN_FIELD', `unknown field "${unknown.slice(0, 40)}" (allowed: ${keys.join(', ')})`, [
+          { path: unknown.slice(0, 40), message: 'unknown field' },
+        ]);
       if (o.op === 'ping') return send(s, { type: 'pong', ...(id !== null ? { id } : {}), ts: deps.clock.now() });
-      if (id === null) throw new BadMessage('MISSING_FIELD', 'id is required (a string of at most 64 characters or a number): answers carry it', [{ path: 'id', message: 'required' }]);
+      if (id === null)
+        throw new BadMessage(
+          'MISSING_FIELD',
+          'id is required (a string of at most 64 characters or a number): answers carry it',
+          [{ path: 'id', message: 'required' }],
+        );
       if (o.op === 'submit') return send(s, { id, ok: true, result: await submit(s, o.order) });
       return send(s, { id, ok: true, result: await cancel(s, o) });
     } catch (err) {
@@ -168,9 +209,14 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
   }
 
   async function cancel(s: Session, o: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const ref = typeof o.intentId === 'string' ? o.intentId : typeof o.clientOrderId === 'string' ? o.clientOrderId : undefined;
-    if (ref === undefined || (o.intentId !== undefined && o.clientOrderId !== undefined)) throw new BadMessage('INVALID_FIELD', 'cancel needs exactly one of intentId or clientOrderId (a string)', [{ path: 'intentId', message: 'one of intentId, clientOrderId' }]);
-    const p: ParentOrder | undefined = typeof o.intentId === 'string' ? deps.orders.get(ref) : deps.orders.getByClientOrderId(s.client.id, ref);
+    const ref =
+      typeof o.intentId === 'string' ? o.intentId : typeof o.clientOrderId === 'string' ? o.clientOrderId : undefined;
+    if (ref === undefined || (o.intentId !== undefined && o.clientOrderId !== undefined))
+      throw new BadMessage('INVALID_FIELD', 'cancel needs exactly one of intentId or clientOrderId (a string)', [
+        { path: 'intentId', message: 'one of intentId, clientOrderId' },
+      ]);
+    const p: ParentOrder | undefined =
+      typeof o.intentId === 'string' ? deps.orders.get(ref) : deps.orders.getByClientOrderId(s.client.id, ref);
     if (!p || p.intent.clientId !== s.client.id) throw new LiqguardError('NOT_FOUND', `no order ${ref.slice(0, 64)}`);
     stats.cancels++;
     await deps.pipeline.cancel(p.intentId, `cancelled by ${s.client.id} (ws)`);
@@ -197,7 +243,13 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     for (const id of s.intents) byIntent.delete(id); // the socket is gone: nothing to push to
     if (s.cancelOnDisconnect && working.length) {
       stats.disconnectCancels += working.length;
-      const done = Promise.all(working.map((id) => deps.pipeline.cancel(id, `cancel-on-disconnect: ws session of ${s.client.id} closed`).catch((err: unknown) => deps.logger?.warn({ err, intentId: id }, 'cancel-on-disconnect failed'))));
+      const done = Promise.all(
+        working.map((id) =>
+          deps.pipeline
+            .cancel(id, `cancel-on-disconnect: ws session of ${s.client.id} closed`)
+            .catch((err: unknown) => deps.logger?.warn({ err, intentId: id }, 'cancel-on-disconnect failed')),
+        ),
+      );
       pendingCancels.add(done);
       void done.finally(() => pendingCancels.delete(done));
     }
@@ -207,8 +259,17 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
   function refuse(socket: Duplex, status: number, e: LiqguardError): void {
     stats.rejected++;
     const body = JSON.stringify({ error: e.toJSON() });
-    const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Service Unavailable';
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const text =
+      status === 401
+        ? 'Unauthorized'
+        : status === 403
+          ? 'Forbidden'
+          : status === 400
+            ? 'Bad Request'
+            : 'Service Unavailable';
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
@@ -217,14 +278,38 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path) return; // another handler's path
-      const client = auth.identify(ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined);
-      if (!client) return refuse(socket, 401, new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)'));
-      if (!client.roles.includes('trader')) return refuse(socket, 403, new LiqguardError('FORBIDDEN', `client "${client.id}" needs the trader role to enter orders`));
+      const client = auth.identify(
+        ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined,
+      );
+      if (!client)
+        return refuse(
+          socket,
+          401,
+          new LiqguardError(
+            'UNAUTHENTICATED',
+            'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)',
+          ),
+        );
+      if (!client.roles.includes('trader'))
+        return refuse(
+          socket,
+          403,
+          new LiqguardError('FORBIDDEN', `client "${client.id}" needs the trader role to enter orders`),
+        );
       const cod = url.searchParams.get('cancelOnDisconnect');
-      if (cod !== null && cod !== 'true' && cod !== 'false') return refuse(socket, 400, new LiqguardError('INVALID_FIELD', 'cancelOnDisconnect must be true or false'));
-      if (sessions.size >= (deps.maxConnections ?? 1000)) return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many order-entry connections; retry later'));
+      if (cod !== null && cod !== 'true' && cod !== 'false')
+        return refuse(socket, 400, new LiqguardError('INVALID_FIELD', 'cancelOnDisconnect must be true or false'));
+      if (sessions.size >= (deps.maxConnections ?? 1000))
+        return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many order-entry connections; retry later'));
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const s: Session = { ws, client, cancelOnDisconnect: cod !== 'false', intents: new Set(), inflight: new Set(), alive: true };
+        const s: Session = {
+          ws,
+          client,
+          cancelOnDisconnect: cod !== 'false',
+          intents: new Set(),
+          inflight: new Set(),
+          alive: true,
+        };
         sessions.add(s);
         stats.accepted++;
         stats.connections = sessions.size;
@@ -233,7 +318,13 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
         ws.on('close', () => endSession(s));
         ws.on('error', () => endSession(s));
         const deadman = keeper?.applies === true;
-        send(s, { type: 'hello', client: client.id, cancelOnDisconnect: s.cancelOnDisconnect, deadman: deadman && s.cancelOnDisconnect, ts: deps.clock.now() });
+        send(s, {
+          type: 'hello',
+          client: client.id,
+          cancelOnDisconnect: s.cancelOnDisconnect,
+          deadman: deadman && s.cancelOnDisconnect,
+          ts: deps.clock.now(),
+        });
       });
     };
     app.server.on('upgrade', onUpgrade);
@@ -258,7 +349,9 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       const sockets = [...sessions].map((s) => s.ws);
       for (const ws of sockets) ws.close(1001, 'gateway shutting down');
       await Promise.race([
-        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r))))),
+        Promise.all(
+          sockets.map((ws) => (ws.readyState === ws.CLOSED ? undefined : new Promise((r) => ws.once('close', r)))),
+        ),
         new Promise((r) => setTimeout(r, 1000).unref()),
       ]);
       for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
@@ -268,9 +361,22 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     });
 
-    app.get(path, { schema: { tags: ['orders'], summary: 'WebSocket order entry: submit/cancel with pushed order updates, cancel-on-disconnect (upgrade required; see src/ingress/ws-orders.ts)' } }, async () => {
-      throw new LiqguardError('INVALID_REQUEST', `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`);
-    });
+    app.get(
+      path,
+      {
+        schema: {
+          tags: ['orders'],
+          summary:
+            'WebSocket order entry: submit/cancel with pushed order updates, cancel-on-disconnect (upgrade required; see src/ingress/ws-orders.ts)',
+        },
+      },
+      async () => {
+        throw new LiqguardError(
+          'INVALID_REQUEST',
+          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
+        );
+      },
+    );
   };
 
   const withDeadman = (): WsOrderStats => {

@@ -24,6 +24,10 @@ export class FillDeltas {
     this.seen.set(key, { filled, notional, fee });
     if (this.seen.size > 200_000) this.seen.delete(this.seen.keys().next().value!);
     const q = filled.minus(prev.filled);
-    return { quantity: q.toFixed(), price: notional.minus(prev.notional).div(q).toSignificantDigits(16).toFixed(), fee: Decimal.max(fee.minus(prev.fee), 0).toFixed() };
+    return {
+      quantity: q.toFixed(),
+      price: notional.minus(prev.notional).div(q).toSignificantDigits(16).toFixed(),
+      fee: Decimal.max(fee.minus(prev.fee), 0).toFixed(),
+    };
   }
 }

@@ -23,7 +23,12 @@ export const hierarchySchema = {
           id,
           strategies: {
             type: 'array',
-            items: { type: 'object', additionalProperties: false, required: ['id', 'clients'], properties: { id, clients: { type: 'array', items: id } } },
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'clients'],
+              properties: { id, clients: { type: 'array', items: id } },
+            },
           },
         },
       },
@@ -31,15 +36,27 @@ export const hierarchySchema = {
   },
 } as const;
 
-type RawHierarchy = { firm?: string; dayStart?: string; timeZone?: string; desks?: { id: string; strategies: { id: string; clients: string[] }[] }[] };
+type RawHierarchy = {
+  firm?: string;
+  dayStart?: string;
+  timeZone?: string;
+  desks?: { id: string; strategies: { id: string; clients: string[] }[] }[];
+};
 
-export function resolveHierarchy(raw: RawHierarchy | undefined, clientIds: readonly string[], details: ErrorDetail[]): HierarchyConfig {
+export function resolveHierarchy(
+  raw: RawHierarchy | undefined,
+  clientIds: readonly string[],
+  details: ErrorDetail[],
+): HierarchyConfig {
   if (!raw) return DEFAULT_HIERARCHY;
   const timeZone = raw.timeZone ?? 'UTC';
   try {
     assertTimeZone(timeZone);
   } catch {
-    details.push({ path: 'hierarchy.timeZone', message: `unknown time zone "${timeZone}" (an IANA name such as UTC or Europe/London)` });
+    details.push({
+      path: 'hierarchy.timeZone',
+      message: `unknown time zone "${timeZone}" (an IANA name such as UTC or Europe/London)`,
+    });
   }
   const seen = new Map<string, string>();
   (raw.desks ?? []).forEach((d, i) =>
@@ -48,10 +65,19 @@ export function resolveHierarchy(raw: RawHierarchy | undefined, clientIds: reado
         const path = `hierarchy.desks[${i}].strategies[${j}].clients[${k}]`;
         if (!clientIds.includes(c)) details.push({ path, message: `unknown client "${c}"` });
         const prev = seen.get(c);
-        if (prev) details.push({ path, message: `client "${c}" is already in strategy ${prev}; a client belongs to one strategy` });
+        if (prev)
+          details.push({
+            path,
+            message: `client "${c}" is already in strategy ${prev}; a client belongs to one strategy`,
+          });
         seen.set(c, s.id);
       }),
     ),
   );
-  return Object.freeze({ firm: raw.firm ?? 'firm', dayStart: raw.dayStart ?? '00:00', timeZone, desks: raw.desks ?? [] });
+  return Object.freeze({
+    firm: raw.firm ?? 'firm',
+    dayStart: raw.dayStart ?? '00:00',
+    timeZone,
+    desks: raw.desks ?? [],
+  });
 }

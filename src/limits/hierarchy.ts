@@ -5,7 +5,10 @@ import type { ScopeLevel, ScopeRef } from '../core/limit-view.js';
 
 export interface HierarchyConfig {
   readonly firm: string;
-  readonly desks: readonly { readonly id: string; readonly strategies: readonly { readonly id: string; readonly clients: readonly string[] }[] }[];
+  readonly desks: readonly {
+    readonly id: string;
+    readonly strategies: readonly { readonly id: string; readonly clients: readonly string[] }[];
+  }[];
   /** Start of the loss-limit day, HH:MM in `timeZone`. */
   readonly dayStart: string;
   /** IANA zone name, e.g. UTC, Europe/London, America/New_York. */

@@ -6,7 +6,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Decimal } from '../core/decimal.js';
-import type { LatchState, LimitView, RestingOrderRef, ScopeFacts, ScopeLatch, ScopeLevel, ScopeRef } from '../core/limit-view.js';
+import type {
+  LatchState,
+  LimitView,
+  RestingOrderRef,
+  ScopeFacts,
+  ScopeLatch,
+  ScopeLevel,
+  ScopeRef,
+} from '../core/limit-view.js';
 import { globMatch, lossBreach, type LossLimitSpec } from '../core/loss-limit.js';
 import type { OrderIntent, Side } from '../core/types.js';
 import { Hierarchy, scopeKeyOf } from './hierarchy.js';
@@ -90,7 +98,8 @@ export class LimitBook {
       st.period = p;
       st.dayBase = raw;
       const l = this.latches.get(key);
-      if (l && l.kind === 'daily' && l.period !== p) this.clear(ref, now, `period rolled (${this.o.hierarchy.config.dayStart} ${this.o.hierarchy.config.timeZone})`);
+      if (l && l.kind === 'daily' && l.period !== p)
+        this.clear(ref, now, `period rolled (${this.o.hierarchy.config.dayStart} ${this.o.hierarchy.config.timeZone})`);
     }
     if (raw.gt(st.peak)) st.peak = raw;
     return { cum: raw, st };
@@ -101,7 +110,8 @@ export class LimitBook {
     const members = this.o.hierarchy.membersOf(ref);
     const ledger = this.ledger;
     const latch = this.latches.get(scopeKeyOf(ref));
-    const positionQuantity = (symbol: string): string => members.reduce((a, c) => a.plus(ledger.position(c, symbol)), ZERO).toFixed();
+    const positionQuantity = (symbol: string): string =>
+      members.reduce((a, c) => a.plus(ledger.position(c, symbol)), ZERO).toFixed();
     let gross = ZERO;
     let net = ZERO;
     for (const s of new Set(members.flatMap((c) => ledger.symbols(c)))) {
@@ -115,7 +125,9 @@ export class LimitBook {
       dailyPnl: cum.minus(st.dayBase).toFixed(),
       drawdown: st.peak.minus(cum).toFixed(),
       totalPnl: cum.minus(st.offset).toFixed(),
-      ...(latch ? { latch: { state: latch.state, reason: latch.reason, since: latch.since, ruleId: latch.ruleId } } : {}),
+      ...(latch
+        ? { latch: { state: latch.state, reason: latch.reason, since: latch.since, ruleId: latch.ruleId } }
+        : {}),
       positionQuantity,
       grossNotional: gross.toFixed(),
       netNotional: net.toFixed(),
@@ -138,7 +150,9 @@ export class LimitBook {
       latch: (level) => {
         const ref = path.find((s) => s.level === level);
         const l = ref && this.currentLatch(ref, now);
-        return ref && l ? { scope: ref, latch: { state: l.state, reason: l.reason, since: l.since, ruleId: l.ruleId } } : undefined;
+        return ref && l
+          ? { scope: ref, latch: { state: l.state, reason: l.reason, since: l.since, ruleId: l.ruleId } }
+          : undefined;
       },
       orderCount: (since) => c.count('order', intent.clientId, since),
       tradeCount: (since) => c.count('trade', intent.clientId, since),
@@ -168,7 +182,15 @@ export class LimitBook {
 
   // ─── inputs ────────────────────────────────────────────────────────────────────────────────
 
-  onFill(clientId: string, symbol: string, side: Side, quantity: string, price: string, fee: string | undefined, now: number): void {
+  onFill(
+    clientId: string,
+    symbol: string,
+    side: Side,
+    quantity: string,
+    price: string,
+    fee: string | undefined,
+    now: number,
+  ): void {
     this.ledger.applyFill(clientId, symbol, side, quantity, price, fee ?? '0');
     this.counters.record('trade', clientId, now);
     this.check(this.o.hierarchy.path(clientId), now);
@@ -210,7 +232,14 @@ export class LimitBook {
     }
   }
 
-  latch(ref: ScopeRef, state: LatchState, reason: string, ruleId: string, kind: 'daily' | 'drawdown', now: number): void {
+  latch(
+    ref: ScopeRef,
+    state: LatchState,
+    reason: string,
+    ruleId: string,
+    kind: 'daily' | 'drawdown',
+    now: number,
+  ): void {
     const key = scopeKeyOf(ref);
     const prev = this.latches.get(key);
     if (prev && (prev.state === 'halt' || prev.state === state)) return;
@@ -235,15 +264,38 @@ export class LimitBook {
     if (!prev) return false;
     this.latches.delete(key);
     this.save();
-    this.o.onLatch?.({ type: 'latch', ts: now, scope: ref, state: 'cleared', reason: `${why}; was ${prev.reason}`, ...(operator ? { operator } : {}) });
+    this.o.onLatch?.({
+      type: 'latch',
+      ts: now,
+      scope: ref,
+      state: 'cleared',
+      reason: `${why}; was ${prev.reason}`,
+      ...(operator ? { operator } : {}),
+    });
     return true;
   }
 
   /** Every configured scope with its PnL and latch, for operators. */
-  list(now: number): { scope: ScopeRef; dailyPnl: string; drawdown: string; totalPnl: string; grossNotional: string; netNotional: string; latch?: ScopeLatch }[] {
+  list(now: number): {
+    scope: ScopeRef;
+    dailyPnl: string;
+    drawdown: string;
+    totalPnl: string;
+    grossNotional: string;
+    netNotional: string;
+    latch?: ScopeLatch;
+  }[] {
     return this.o.hierarchy.scopes().map((ref) => {
       const f = this.facts(ref, now);
-      return { scope: ref, dailyPnl: f.dailyPnl, drawdown: f.drawdown, totalPnl: f.totalPnl, grossNotional: f.grossNotional, netNotional: f.netNotional, ...(f.latch ? { latch: f.latch } : {}) };
+      return {
+        scope: ref,
+        dailyPnl: f.dailyPnl,
+        drawdown: f.drawdown,
+        totalPnl: f.totalPnl,
+        grossNotional: f.grossNotional,
+        netNotional: f.netNotional,
+        ...(f.latch ? { latch: f.latch } : {}),
+      };
     });
   }
 

@@ -6,7 +6,16 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function format(zone: string): Intl.DateTimeFormat {
   let f = formats.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formats.set(zone, f);
   }
   return f;
@@ -18,10 +27,11 @@ export function assertTimeZone(zone: string): void {
 }
 
 /** Offset of `zone` from UTC at instant `ts`, in ms (positive east of Greenwich). */
-export function zoneOffsetMs(ts: number, zone: string): number {
+function zoneOffsetMs(ts: number, zone: string): number {
   if (zone === 'UTC') return 0;
   const p: Record<string, number> = {};
-  for (const part of format(zone).formatToParts(new Date(ts))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of format(zone).formatToParts(new Date(ts)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
   return local - Math.floor(ts / 1000) * 1000;
 }

@@ -57,7 +57,7 @@ export class PnlLedger {
       b.realized = b.realized.plus(closing.mul(px.minus(lot.avg)).mul(dir));
       lot.qty = lot.qty.plus(signed);
       if (lot.qty.isZero()) lot.avg = ZERO;
-      else if (lot.qty.isNeg() !== (dir < 0)) lot.avg = px; // flipped: the remainder opened at px
+      else if (lot.qty.isNeg() !== dir < 0) lot.avg = px; // flipped: the remainder opened at px
     }
     b.lots.set(symbol, lot);
     if (!this.marks.has(symbol)) this.marks.set(symbol, px);
@@ -99,6 +99,11 @@ export class PnlLedger {
     if (!b) return { realized: '0', unrealized: '0', fees: '0', funding: '0' };
     const total = this.cumulativePnl(clientId);
     const unrealized = total.minus(b.realized).plus(b.fees).minus(b.funding);
-    return { realized: b.realized.toFixed(), unrealized: unrealized.toFixed(), fees: b.fees.toFixed(), funding: b.funding.toFixed() };
+    return {
+      realized: b.realized.toFixed(),
+      unrealized: unrealized.toFixed(),
+      fees: b.fees.toFixed(),
+      funding: b.funding.toFixed(),
+    };
   }
 }

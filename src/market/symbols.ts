@@ -9,7 +9,9 @@ export function toUnifiedSymbol(venueSymbol: string): string {
   for (const q of QUOTES) {
     if (s.endsWith(q) && s.length > q.length && /^[A-Z0-9]+$/.test(s)) return `${s.slice(0, -q.length)}/${q}:${q}`;
   }
-  throw new RangeError(`cannot map venue symbol "${venueSymbol}" to a linear perpetual: expected BASE+QUOTE with quote one of ${QUOTES.join(', ')} (e.g. BTCUSDT)`);
+  throw new RangeError(
+    `cannot map venue symbol "${venueSymbol}" to a linear perpetual: expected BASE+QUOTE with quote one of ${QUOTES.join(', ')} (e.g. BTCUSDT)`,
+  );
 }
 
 export function toVenueSymbol(unified: string): string {
@@ -19,6 +21,7 @@ export function toVenueSymbol(unified: string): string {
     throw new RangeError(`"${unified}" is not a ccxt unified perpetual symbol such as BTC/USDT:USDT`);
   }
   const [, base, quote, settle] = m;
-  if (quote !== settle) throw new RangeError(`"${unified}" is not a linear perpetual (settle ${settle} differs from quote ${quote})`);
+  if (quote !== settle)
+    throw new RangeError(`"${unified}" is not a linear perpetual (settle ${settle} differs from quote ${quote})`);
   return `${base}${quote}`;
 }

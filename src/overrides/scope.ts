@@ -1,8 +1,8 @@
 /** Scopes shared by the kill switch and overrides: which orders a control applies to. */
 import type { ErrorDetail } from '../core/errors.js';
 
-export type ScopeType = 'all' | 'client' | 'account' | 'symbol' | 'venue';
-export const SCOPE_TYPES: readonly ScopeType[] = ['all', 'client', 'account', 'symbol', 'venue'];
+type ScopeType = 'all' | 'client' | 'account' | 'symbol' | 'venue';
+const SCOPE_TYPES: readonly ScopeType[] = ['all', 'client', 'account', 'symbol', 'venue'];
 
 export type Scope = { readonly type: 'all' } | { readonly type: Exclude<ScopeType, 'all'>; readonly value: string };
 
@@ -32,20 +32,30 @@ export function scopeCovers(scope: Scope, o: OrderScope): boolean {
 /** Stable text form, e.g. `symbol:BTC/USDT:USDT` or `all`: the key of a kill entry. */
 export const scopeKey = (s: Scope): string => (s.type === 'all' ? 'all' : `${s.type}:${s.value}`);
 
-export const sameScope = (a: Scope, b: Scope): boolean => scopeKey(a) === scopeKey(b);
+const sameScope = (a: Scope, b: Scope): boolean => scopeKey(a) === scopeKey(b);
 
 /** The event-bus form (GatewayEvent 'kill' carries a string record). */
-export const scopeRecord = (s: Scope): Record<string, string> => (s.type === 'all' ? { type: 'all' } : { type: s.type, value: s.value });
+export const scopeRecord = (s: Scope): Record<string, string> =>
+  s.type === 'all' ? { type: 'all' } : { type: s.type, value: s.value };
 
 const VALUE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,99}$/;
 
 /** Strict parse of `{ type, value? }`; every problem is reported with its path. */
-export function parseScope(raw: unknown, path = 'scope'): { ok: true; scope: Scope } | { ok: false; details: ErrorDetail[] } {
+export function parseScope(
+  raw: unknown,
+  path = 'scope',
+): { ok: true; scope: Scope } | { ok: false; details: ErrorDetail[] } {
   const details: ErrorDetail[] = [];
-  if (raw === undefined) return { ok: false, details: [{ path, message: `missing; send { "type": one of ${SCOPE_TYPES.join('|')}, "value": "..." }` }] };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, details: [{ path, message: 'must be an object { type, value }' }] };
+  if (raw === undefined)
+    return {
+      ok: false,
+      details: [{ path, message: `missing; send { "type": one of ${SCOPE_TYPES.join('|')}, "value": "..." }` }],
+    };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, details: [{ path, message: 'must be an object { type, value }' }] };
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== 'type' && k !== 'value') details.push({ path: `${path}.${k}`, message: 'unknown field' });
+  for (const k of Object.keys(o))
+    if (k !== 'type' && k !== 'value') details.push({ path: `${path}.${k}`, message: 'unknown field' });
   const type = o.type;
   if (typeof type !== 'string' || !(SCOPE_TYPES as readonly string[]).includes(type)) {
     details.push({ path: `${path}.type`, message: `must be one of ${SCOPE_TYPES.join(', ')}` });
@@ -56,7 +66,12 @@ export function parseScope(raw: unknown, path = 'scope'): { ok: true; scope: Sco
     return details.length ? { ok: false, details } : { ok: true, scope: { type: 'all' } };
   }
   if (typeof o.value !== 'string' || !VALUE_RE.test(o.value)) {
-    details.push({ path: `${path}.value`, message: `required for scope "${type}": a ${type} id such as ${type === 'symbol' ? 'BTC/USDT:USDT' : 'demo'} (letters, digits, _ . : / @ -, at most 100)` });
+    details.push({
+      path: `${path}.value`,
+      message: `required for scope "${type}": a ${type} id such as ${type === 'symbol' ? 'BTC/USDT:USDT' : 'demo'} (letters, digits, _ . : / @ -, at most 100)`,
+    });
   }
-  return details.length ? { ok: false, details } : { ok: true, scope: { type: type as Exclude<ScopeType, 'all'>, value: o.value as string } };
+  return details.length
+    ? { ok: false, details }
+    : { ok: true, scope: { type: type as Exclude<ScopeType, 'all'>, value: o.value as string } };
 }

@@ -18,7 +18,7 @@ export interface OverrideRequest {
   readonly requestedBy: OperatorIdentity;
 }
 
-export interface Approval {
+interface Approval {
   readonly by: OperatorIdentity;
   readonly at: number;
 }
@@ -51,7 +51,13 @@ export interface AuditPort {
 
 /** events.ts EventBus satisfies it. */
 export interface OverrideEventSink {
-  publish(e: { type: 'override'; ts: number; id: string; state: string; detail: Readonly<Record<string, unknown>> }): void;
+  publish(e: {
+    type: 'override';
+    ts: number;
+    id: string;
+    state: string;
+    detail: Readonly<Record<string, unknown>>;
+  }): void;
 }
 
 /** Timers, injected so tests drive expiry with a manual clock. */

@@ -14,7 +14,16 @@ import { LiqguardError } from '../core/errors.js';
 import type { IdGenerator } from '../core/ids.js';
 import { identityText, sameOperator, type OperatorIdentity } from './identity.js';
 import { scopeCovers, scopeKey, scopeRecord, type OrderScope } from './scope.js';
-import { realScheduler, type AuditPort, type OverrideEventSink, type OverrideRequest, type OverrideState, type OverrideTransition, type OverrideView, type Scheduler } from './types.js';
+import {
+  realScheduler,
+  type AuditPort,
+  type OverrideEventSink,
+  type OverrideRequest,
+  type OverrideState,
+  type OverrideTransition,
+  type OverrideView,
+  type Scheduler,
+} from './types.js';
 
 export interface OverrideWorkflowOptions {
   /** Approvals needed besides the requester (default 1: requester + one approver = two people). */
@@ -61,7 +70,8 @@ export class OverrideWorkflow {
       distinctClients: o.distinctClients ?? false,
       keepEnded: o.keepEnded ?? 1000,
     };
-    if (!Number.isInteger(this.opt.requiredApprovals) || this.opt.requiredApprovals < 1) throw new Error('overrides: requiredApprovals must be an integer >= 1');
+    if (!Number.isInteger(this.opt.requiredApprovals) || this.opt.requiredApprovals < 1)
+      throw new Error('overrides: requiredApprovals must be an integer >= 1');
   }
 
   get limits(): { minTtlMs: number; maxTtlMs: number; requiredApprovals: number; approvalWindowMs: number } {
@@ -72,20 +82,46 @@ export class OverrideWorkflow {
   request(req: OverrideRequest): OverrideView {
     this.sweep();
     const details = [];
-    if (!RULE_RE.test(req.ruleId)) details.push({ path: 'ruleId', message: 'must be a rule id (letters, digits, _ . : -)' });
-    else if (this.d.knownRule && !this.d.knownRule(req.ruleId)) details.push({ path: 'ruleId', message: `no rule "${req.ruleId}" in the enforcing policy set` });
+    if (!RULE_RE.test(req.ruleId))
+      details.push({ path: 'ruleId', message: 'must be a rule id (letters, digits, _ . : -)' });
+    else if (this.d.knownRule && !this.d.knownRule(req.ruleId))
+      details.push({ path: 'ruleId', message: `no rule "${req.ruleId}" in the enforcing policy set` });
     if (!Number.isInteger(req.ttlMs) || req.ttlMs < this.opt.minTtlMs || req.ttlMs > this.opt.maxTtlMs) {
-      details.push({ path: 'ttlMs', message: `must be an integer number of ms between ${this.opt.minTtlMs} and ${this.opt.maxTtlMs}` });
+      details.push({
+        path: 'ttlMs',
+        message: `must be an integer number of ms between ${this.opt.minTtlMs} and ${this.opt.maxTtlMs}`,
+      });
     }
     const reason = req.reason.trim();
-    if (reason.length < 3 || reason.length > 500) details.push({ path: 'reason', message: 'must say why, in 3 to 500 characters' });
-    if (details.length) throw new LiqguardError('INVALID_FIELD', `invalid override request: ${details.map((x) => `${x.path} ${x.message}`).join('; ')}`, details);
-    const dup = [...this.live.values()].find((r) => r.ruleId === req.ruleId && scopeKey(r.scope) === scopeKey(req.scope) && this.stateOf(r) !== 'expired');
-    if (dup) throw new LiqguardError('CONFLICT', `override ${dup.id} for rule ${req.ruleId} in scope ${scopeKey(req.scope)} is already ${this.stateOf(dup)}; revoke it first`);
+    if (reason.length < 3 || reason.length > 500)
+      details.push({ path: 'reason', message: 'must say why, in 3 to 500 characters' });
+    if (details.length)
+      throw new LiqguardError(
+        'INVALID_FIELD',
+        `invalid override request: ${details.map((x) => `${x.path} ${x.message}`).join('; ')}`,
+        details,
+      );
+    const dup = [...this.live.values()].find(
+      (r) => r.ruleId === req.ruleId && scopeKey(r.scope) === scopeKey(req.scope) && this.stateOf(r) !== 'expired',
+    );
+    if (dup)
+      throw new LiqguardError(
+        'CONFLICT',
+        `override ${dup.id} for rule ${req.ruleId} in scope ${scopeKey(req.scope)} is already ${this.stateOf(dup)}; revoke it first`,
+      );
     const now = this.d.clock.now();
     const rec: Rec = {
-      id: this.d.ids.next('ovr'), ruleId: req.ruleId, scope: req.scope, reason, ttlMs: req.ttlMs, state: 'pending',
-      requestedBy: req.requestedBy, requestedAt: now, approveBy: now + this.opt.approvalWindowMs, approvals: [], requiredApprovals: this.opt.requiredApprovals,
+      id: this.d.ids.next('ovr'),
+      ruleId: req.ruleId,
+      scope: req.scope,
+      reason,
+      ttlMs: req.ttlMs,
+      state: 'pending',
+      requestedBy: req.requestedBy,
+      requestedAt: now,
+      approveBy: now + this.opt.approvalWindowMs,
+      approvals: [],
+      requiredApprovals: this.opt.requiredApprovals,
     };
     this.emit(rec, 'requested', req.requestedBy, now);
     this.live.set(rec.id, rec);
@@ -97,19 +133,33 @@ export class OverrideWorkflow {
     this.sweep();
     const rec = this.mustBe(id, ['pending'], 'approve');
     if (sameOperator(approver, rec.requestedBy)) {
-      throw new LiqguardError('FORBIDDEN', `${identityText(approver)} requested override ${id} and cannot approve it: a second operator must (name yourself with the x-operator header)`);
+      throw new LiqguardError(
+        'FORBIDDEN',
+        `${identityText(approver)} requested override ${id} and cannot approve it: a second operator must (name yourself with the x-operator header)`,
+      );
     }
     if (this.opt.distinctClients && approver.client === rec.requestedBy.client) {
-      throw new LiqguardError('FORBIDDEN', `override ${id} needs an approver with a different API key than the requester's (${rec.requestedBy.client})`);
+      throw new LiqguardError(
+        'FORBIDDEN',
+        `override ${id} needs an approver with a different API key than the requester's (${rec.requestedBy.client})`,
+      );
     }
     if (this.opt.distinctClients && rec.approvals.some((a) => a.by.client === approver.client)) {
-      throw new LiqguardError('FORBIDDEN', `override ${id} was already approved with API key ${approver.client}: each approval needs its own key`);
+      throw new LiqguardError(
+        'FORBIDDEN',
+        `override ${id} was already approved with API key ${approver.client}: each approval needs its own key`,
+      );
     }
-    if (rec.approvals.some((a) => sameOperator(a.by, approver))) throw new LiqguardError('CONFLICT', `${identityText(approver)} already approved override ${id}`);
+    if (rec.approvals.some((a) => sameOperator(a.by, approver)))
+      throw new LiqguardError('CONFLICT', `${identityText(approver)} already approved override ${id}`);
     const now = this.d.clock.now();
     const approvals = [...rec.approvals, { by: approver, at: now }];
     const activates = approvals.length >= rec.requiredApprovals;
-    const next: Rec = { ...rec, approvals, ...(activates ? { state: 'active' as const, activatedAt: now, expiresAt: now + rec.ttlMs } : {}) };
+    const next: Rec = {
+      ...rec,
+      approvals,
+      ...(activates ? { state: 'active' as const, activatedAt: now, expiresAt: now + rec.ttlMs } : {}),
+    };
     this.emit(next, 'approved', approver, now);
     if (activates) this.emit(next, 'active', approver, now);
     this.live.set(id, next);
@@ -136,7 +186,9 @@ export class OverrideWorkflow {
   /** Newest first. */
   list(filter: { state?: OverrideState } = {}): OverrideView[] {
     this.sweep();
-    const all = [...this.live.values(), ...this.ended].map((r) => this.view(r)).sort((a, b) => b.requestedAt - a.requestedAt);
+    const all = [...this.live.values(), ...this.ended]
+      .map((r) => this.view(r))
+      .sort((a, b) => b.requestedAt - a.requestedAt);
     return filter.state ? all.filter((v) => v.state === filter.state) : all;
   }
 
@@ -144,7 +196,8 @@ export class OverrideWorkflow {
    * state comes from the clock, nothing is written here (the order path never waits on audit). */
   activeOverridesFor(ruleId: string, order: OrderScope): OverrideView[] {
     const out: OverrideView[] = [];
-    for (const r of this.live.values()) if (r.ruleId === ruleId && this.stateOf(r) === 'active' && scopeCovers(r.scope, order)) out.push(this.view(r));
+    for (const r of this.live.values())
+      if (r.ruleId === ruleId && this.stateOf(r) === 'active' && scopeCovers(r.scope, order)) out.push(this.view(r));
     return out;
   }
 
@@ -155,7 +208,12 @@ export class OverrideWorkflow {
     for (const r of [...this.live.values()]) {
       if (this.stateOf(r, now) !== 'expired') continue;
       const at = r.expiresAt ?? r.approveBy;
-      const done: Rec = { ...r, state: 'expired', endedAt: at, endReason: r.expiresAt !== undefined ? 'ttl elapsed' : 'not approved in time' };
+      const done: Rec = {
+        ...r,
+        state: 'expired',
+        endedAt: at,
+        endReason: r.expiresAt !== undefined ? 'ttl elapsed' : 'not approved in time',
+      };
       try {
         this.emit(done, 'expired', undefined, now);
       } catch {
@@ -174,7 +232,13 @@ export class OverrideWorkflow {
     this.timer = undefined;
   }
 
-  private end(id: string, from: OverrideState[], to: 'rejected' | 'revoked', by: OperatorIdentity, reason?: string): OverrideView {
+  private end(
+    id: string,
+    from: OverrideState[],
+    to: 'rejected' | 'revoked',
+    by: OperatorIdentity,
+    reason?: string,
+  ): OverrideView {
     this.sweep();
     const rec = this.mustBe(id, from, to === 'rejected' ? 'reject' : 'revoke');
     const now = this.d.clock.now();
@@ -211,10 +275,18 @@ export class OverrideWorkflow {
 
   private emit(r: Rec, transition: OverrideTransition, by: OperatorIdentity | undefined, now: number): void {
     const body = {
-      id: r.id, state: transition, ruleId: r.ruleId, scope: scopeRecord(r.scope), reason: r.reason, ttlMs: r.ttlMs,
-      requestedBy: identityText(r.requestedBy), ...(by ? { by: identityText(by) } : {}), at: transition === 'expired' ? (r.endedAt ?? now) : now,
+      id: r.id,
+      state: transition,
+      ruleId: r.ruleId,
+      scope: scopeRecord(r.scope),
+      reason: r.reason,
+      ttlMs: r.ttlMs,
+      requestedBy: identityText(r.requestedBy),
+      ...(by ? { by: identityText(by) } : {}),
+      at: transition === 'expired' ? (r.endedAt ?? now) : now,
       approvals: r.approvals.map((a) => ({ by: identityText(a.by), at: a.at })),
-      ...(r.activatedAt !== undefined ? { activatedAt: r.activatedAt } : {}), ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
+      ...(r.activatedAt !== undefined ? { activatedAt: r.activatedAt } : {}),
+      ...(r.expiresAt !== undefined ? { expiresAt: r.expiresAt } : {}),
       ...(transition === 'requested' || transition === 'expired' ? { approveBy: r.approveBy } : {}),
       ...(r.endReason ? { endReason: r.endReason } : {}),
     };
@@ -234,9 +306,12 @@ export class OverrideWorkflow {
     for (const r of this.live.values()) next = Math.min(next, r.expiresAt ?? r.approveBy);
     if (next === Infinity) return;
     const scheduler = this.d.scheduler ?? realScheduler;
-    this.timer = scheduler.setTimeout(() => {
-      this.timer = undefined;
-      this.sweep();
-    }, next > this.d.clock.now() ? next - this.d.clock.now() : 1_000); // past due: a failed audit write, retry gently
+    this.timer = scheduler.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.sweep();
+      },
+      next > this.d.clock.now() ? next - this.d.clock.now() : 1_000,
+    ); // past due: a failed audit write, retry gently
   }
 }

@@ -15,7 +15,7 @@ export type CapOutcome =
 /** The limit that applies in a regime. 'unknown' reads its own entry, else the rule's
  * unknown_as entry, else critical, else the most restrictive entry of the table. A regime
  * without an entry has no limit. */
-export function resolveLimit(limit: Limit, regime: RegimeLabel, unknownAs: Regime | undefined): Decimal | undefined {
+function resolveLimit(limit: Limit, regime: RegimeLabel, unknownAs: Regime | undefined): Decimal | undefined {
   const t = resolveLimitText(limit, regime, unknownAs);
   return t === undefined ? undefined : d(t);
 }
@@ -48,11 +48,21 @@ function d(text: string): Decimal {
   return v;
 }
 
-const DEFAULT_CODE = { notional: 'MAX_ORDER_NOTIONAL', quantity: 'MAX_ORDER_QUANTITY', leverage: 'LEVERAGE_LIMIT' } as const;
+const DEFAULT_CODE = {
+  notional: 'MAX_ORDER_NOTIONAL',
+  quantity: 'MAX_ORDER_QUANTITY',
+  leverage: 'LEVERAGE_LIMIT',
+} as const;
 
 /** Float estimate of the largest allowed quantity per limit, or undefined when an input is
  * missing (the exact path then denies). */
-function estimates(action: CapAction, unknownAs: Regime | undefined, f: Facts): { kind: 'notional' | 'quantity' | 'leverage'; limit: string; table: boolean; est: number; scale: number }[] | undefined {
+function estimates(
+  action: CapAction,
+  unknownAs: Regime | undefined,
+  f: Facts,
+):
+  | { kind: 'notional' | 'quantity' | 'leverage'; limit: string; table: boolean; est: number; scale: number }[]
+  | undefined {
   const out = [];
   for (const kind of ['notional', 'quantity', 'leverage'] as const) {
     const spec = action[kind];
@@ -74,7 +84,13 @@ function estimates(action: CapAction, unknownAs: Regime | undefined, f: Facts): 
       const s = f.ctx.intent.side === 'buy' ? 1 : -1;
       const current = Number(f.ctx.exposure.postFillQuantity) - s * f.qtyF;
       const allowed = (L * equity) / mark;
-      out.push({ kind, limit, table, est: allowed - s * current, scale: Math.max(Math.abs(allowed), Math.abs(current)) });
+      out.push({
+        kind,
+        limit,
+        table,
+        est: allowed - s * current,
+        scale: Math.max(Math.abs(allowed), Math.abs(current)),
+      });
     }
   }
   return out;
@@ -91,7 +107,9 @@ export function applyCap(ruleId: string, action: CapAction, unknownAs: Regime | 
     const q = Math.abs(f.qtyF);
     const tolMin = TOL * Math.max(min.scale, q, 1e-300);
     const second = sorted[1];
-    const clear = min.est - f.qtyF > tolMin && (!second || second.est - min.est > Math.max(tolMin, TOL * Math.max(second.scale, q, 1e-300)));
+    const clear =
+      min.est - f.qtyF > tolMin &&
+      (!second || second.est - min.est > Math.max(tolMin, TOL * Math.max(second.scale, q, 1e-300)));
     if (clear) {
       const params: Record<string, string | number | boolean> = { rule: ruleId };
       if (min.table) params.regime = f.regime;
@@ -104,7 +122,8 @@ export function applyCap(ruleId: string, action: CapAction, unknownAs: Regime | 
 
 export function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regime | undefined, f: Facts): CapOutcome {
   const { ctx, qty } = f;
-  let binding: { kind: 'notional' | 'quantity' | 'leverage'; limit: Decimal; maxQty: Decimal; table: boolean } | undefined;
+  let binding:
+    { kind: 'notional' | 'quantity' | 'leverage'; limit: Decimal; maxQty: Decimal; table: boolean } | undefined;
   for (const kind of ['notional', 'quantity', 'leverage'] as const) {
     const spec = action[kind];
     if (spec === undefined) continue;
@@ -122,7 +141,8 @@ export function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regi
       // Leverage of this symbol's position after the fill, against the account's margin balance.
       const equity = ctx.exposure.account ? new Decimal(ctx.exposure.account.marginBalance) : undefined;
       const mark = f.refPrice;
-      if (!equity || equity.lte(0) || !mark) return { kind: 'deny', code, params: { rule: ruleId, reason: 'no_margin_or_mark' } };
+      if (!equity || equity.lte(0) || !mark)
+        return { kind: 'deny', code, params: { rule: ruleId, reason: 'no_margin_or_mark' } };
       const s = ctx.intent.side === 'buy' ? 1 : -1;
       const current = new Decimal(ctx.exposure.postFillQuantity).minus(qty.mul(s));
       maxQty = limit.mul(equity).div(mark).minus(current.mul(s));
@@ -134,14 +154,19 @@ export function applyCapExact(ruleId: string, action: CapAction, unknownAs: Regi
   if (binding.table) base.regime = f.regime;
   base[`${binding.kind}Limit`] = binding.limit.toFixed();
   if (binding.maxQty.gte(qty)) return { kind: 'pass', params: base };
-  const code: DenyCode = action.code ?? (binding.kind === 'notional' && binding.table ? 'REGIME_NOTIONAL_CAP' : DEFAULT_CODE[binding.kind]);
+  const code: DenyCode =
+    action.code ?? (binding.kind === 'notional' && binding.table ? 'REGIME_NOTIONAL_CAP' : DEFAULT_CODE[binding.kind]);
   if (binding.limit.isZero()) return { kind: 'deny', code, params: base };
   const inst = ctx.instrument;
   const approved = binding.maxQty.gt(0) ? floorToStep(binding.maxQty, inst.stepSize) : new Decimal(0);
   const params = { ...base, original: qty.toFixed(), approved: approved.toFixed() };
   const price = f.orderPrice;
   if (approved.lte(0) || approved.lt(inst.minQty) || (price && approved.mul(price).lt(inst.minNotional))) {
-    return { kind: 'deny', code: 'BELOW_MIN_NOTIONAL', params: { ...params, minQty: inst.minQty, minNotional: inst.minNotional, capCode: code } };
+    return {
+      kind: 'deny',
+      code: 'BELOW_MIN_NOTIONAL',
+      params: { ...params, minQty: inst.minQty, minNotional: inst.minNotional, capCode: code },
+    };
   }
   return { kind: 'modify', approved, code, params };
 }

@@ -6,9 +6,8 @@ import type { Facts } from './facts.js';
 import { limitLeaves } from './limit-conditions.js';
 import { MISSING, numCmp, numLeaf, putBounds, round, type Leaf, type Tri } from './leaves.js';
 
-export { MISSING, numLeaf, type Leaf, type Tri } from './leaves.js';
+export { MISSING } from './leaves.js';
 import type { Comparison, Condition, TimeWindow, Weekday } from './types.js';
-
 
 export interface CompiledCondition {
   test(f: Facts): Tri;
@@ -16,9 +15,11 @@ export interface CompiledCondition {
   describe(f: Facts, out: Record<string, string | number | boolean>, all?: boolean): void;
 }
 
-
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -28,13 +29,14 @@ function globMatcher(globs: readonly string[]): (s: string) => boolean {
   return (s) => exact.has(s) || patterns.some((p) => p.test(s));
 }
 
-
 /** Exact comparison for order-path values (notional, quantity, exposure), with a float fast
  * path: a bound farther than TOL (relative) from the float estimate is decided in floats (their
  * error is ~1e-16), anything closer is decided in Decimal. Same answers, a fraction of the cost. */
 export const TOL = 1e-9;
 function decCmp(c: Comparison): (approx: number, exact: () => Decimal | undefined) => boolean {
-  const bounds = (['gt', 'gte', 'lt', 'lte'] as const).filter((k) => c[k] !== undefined).map((k) => ({ op: k, d: new Decimal(c[k]!), f: Number(c[k]!) }));
+  const bounds = (['gt', 'gte', 'lt', 'lte'] as const)
+    .filter((k) => c[k] !== undefined)
+    .map((k) => ({ op: k, d: new Decimal(c[k]!), f: Number(c[k]!) }));
   return (approx, exact) => {
     let x: Decimal | undefined;
     for (const b of bounds) {
@@ -48,9 +50,12 @@ function decCmp(c: Comparison): (approx: number, exact: () => Decimal | undefine
   };
 }
 
-
-
-function decLeaf(name: string, c: Comparison, get: (f: Facts) => Decimal | undefined, approx: (f: Facts) => number | undefined): Leaf {
+function decLeaf(
+  name: string,
+  c: Comparison,
+  get: (f: Facts) => Decimal | undefined,
+  approx: (f: Facts) => number | undefined,
+): Leaf {
   const cmp = decCmp(c);
   return [
     (f) => {
@@ -81,7 +86,8 @@ function timeTest(t: TimeWindow): (now: number) => boolean {
 }
 
 /** How a rule reads the regime: 'unknown' counts as critical unless the rule says otherwise. */
-export const regimeFor = (regime: RegimeLabel, unknownAs: Regime | undefined): RegimeLabel => (regime === 'unknown' ? (unknownAs ?? 'critical') : regime);
+const regimeFor = (regime: RegimeLabel, unknownAs: Regime | undefined): RegimeLabel =>
+  regime === 'unknown' ? (unknownAs ?? 'critical') : regime;
 
 export function compileCondition(c: Condition, unknownAs: Regime | undefined): CompiledCondition {
   const leaves: Leaf[] = [];
@@ -94,16 +100,40 @@ export function compileCondition(c: Condition, unknownAs: Regime | undefined): C
   if (c.venue) str('venue', c.venue, (f) => f.ctx.intent.venue);
   if (c.symbol) str('symbol', c.symbol, (f) => f.ctx.intent.symbol);
   if (c.side) leaves.push([(f) => f.ctx.intent.side === c.side, (f, out) => void (out.side = f.ctx.intent.side)]);
-  if (c.reduce_only !== undefined) leaves.push([(f) => f.ctx.intent.reduceOnly === c.reduce_only, (f, out) => void (out.reduceOnly = f.ctx.intent.reduceOnly)]);
-  if (c.order_type) leaves.push([(f) => f.ctx.intent.type === c.order_type, (f, out) => void (out.type = f.ctx.intent.type)]);
+  if (c.reduce_only !== undefined)
+    leaves.push([
+      (f) => f.ctx.intent.reduceOnly === c.reduce_only,
+      (f, out) => void (out.reduceOnly = f.ctx.intent.reduceOnly),
+    ]);
+  if (c.order_type)
+    leaves.push([(f) => f.ctx.intent.type === c.order_type, (f, out) => void (out.type = f.ctx.intent.type)]);
   if (c.regime) {
     const set = new Set(c.regime);
-    leaves.push([(f) => set.has(f.regime) || set.has(regimeFor(f.regime, unknownAs)), (f, out) => void (out.regime = f.regime)]);
+    leaves.push([
+      (f) => set.has(f.regime) || set.has(regimeFor(f.regime, unknownAs)),
+      (f, out) => void (out.regime = f.regime),
+    ]);
   }
   if (c.probability) leaves.push(numLeaf('probability', c.probability, (f) => f.probability));
   for (const [name, cmp] of Object.entries(c.feature ?? {})) leaves.push(numLeaf(name, cmp, (f) => f.feature(name)));
-  if (c.notional) leaves.push(decLeaf('notional', c.notional, (f) => f.notional, (f) => f.notionalF));
-  if (c.quantity) leaves.push(decLeaf('quantity', c.quantity, (f) => f.qty, (f) => f.qtyF));
+  if (c.notional)
+    leaves.push(
+      decLeaf(
+        'notional',
+        c.notional,
+        (f) => f.notional,
+        (f) => f.notionalF,
+      ),
+    );
+  if (c.quantity)
+    leaves.push(
+      decLeaf(
+        'quantity',
+        c.quantity,
+        (f) => f.qty,
+        (f) => f.qtyF,
+      ),
+    );
   for (const [name, cmp] of Object.entries(c.notional_vs ?? {})) {
     leaves.push(
       numLeaf(`notionalVs_${name}`, cmp, (f) => {
@@ -114,11 +144,21 @@ export function compileCondition(c: Condition, unknownAs: Regime | undefined): C
     );
   }
   if (c.post_fill_leverage) leaves.push(numLeaf('postFillLeverage', c.post_fill_leverage, (f) => f.postFillLeverage));
-  if (c.liquidation_distance_pct) leaves.push(numLeaf('liqDistancePct', c.liquidation_distance_pct, (f) => f.liquidationDistancePct));
-  if (c.liquidation_distance_vol) leaves.push(numLeaf('liqDistanceVol', c.liquidation_distance_vol, (f) => f.liquidationDistanceVol));
+  if (c.liquidation_distance_pct)
+    leaves.push(numLeaf('liqDistancePct', c.liquidation_distance_pct, (f) => f.liquidationDistancePct));
+  if (c.liquidation_distance_vol)
+    leaves.push(numLeaf('liqDistanceVol', c.liquidation_distance_vol, (f) => f.liquidationDistanceVol));
   if (c.touch_probability) leaves.push(numLeaf('touchProbability', c.touch_probability, (f) => f.touchProbability));
   if (c.price_deviation_pct) leaves.push(numLeaf('deviationPct', c.price_deviation_pct, (f) => f.priceDeviationPct));
-  if (c.client_exposure) leaves.push(decLeaf('exposure', c.client_exposure, (f) => f.clientExposure, (f) => f.clientExposureF));
+  if (c.client_exposure)
+    leaves.push(
+      decLeaf(
+        'exposure',
+        c.client_exposure,
+        (f) => f.clientExposure,
+        (f) => f.clientExposureF,
+      ),
+    );
   if (c.window_price_move_pct) {
     const w = c.window_price_move_pct;
     leaves.push(
@@ -150,7 +190,9 @@ export function compileCondition(c: Condition, unknownAs: Regime | undefined): C
     leaves.push([(f) => t(f.ctx.now), (f, out) => void (out.time = `${c.time!.from}-${c.time!.to}`)]);
   }
   leaves.push(...limitLeaves(c));
-  if (c.all) for (const sub of c.all.map((x) => compileCondition(x, unknownAs))) leaves.push([(f) => sub.test(f), (f, o) => sub.describe(f, o)]);
+  if (c.all)
+    for (const sub of c.all.map((x) => compileCondition(x, unknownAs)))
+      leaves.push([(f) => sub.test(f), (f, o) => sub.describe(f, o)]);
   if (c.any) {
     const subs = c.any.map((x) => compileCondition(x, unknownAs));
     leaves.push([

@@ -27,19 +27,37 @@ function compile(set: PolicySet): readonly CompiledRule[] {
     c = set.rules.map((rule) => ({
       rule,
       when: compileCondition(rule.when, rule.unknown_as),
-      unmatched: Object.freeze({ ruleId: rule.id, action: rule.action.type, mode: rule.mode, matched: false, outcome: 'pass' as const }),
+      unmatched: Object.freeze({
+        ruleId: rule.id,
+        action: rule.action.type,
+        mode: rule.mode,
+        matched: false,
+        outcome: 'pass' as const,
+      }),
     }));
     compiled.set(set, c);
   }
   return c;
 }
 
-function entry(cr: CompiledRule, outcome: RuleTrace['outcome'], extra?: Pick<RuleTrace, 'code' | 'detail' | 'params'>): RuleTrace {
+function entry(
+  cr: CompiledRule,
+  outcome: RuleTrace['outcome'],
+  extra?: Pick<RuleTrace, 'code' | 'detail' | 'params'>,
+): RuleTrace {
   return { ruleId: cr.rule.id, action: cr.rule.action.type, mode: cr.rule.mode, matched: true, outcome, ...extra };
 }
 
 /** A matched rule that denies: params name the rule and the facts that matched. */
-function denyByRule(cr: CompiledRule, f: Facts, t: boolean | typeof MISSING, code: DenyCode, message: string | undefined, trace: RuleTrace[], denies: Deny[] | undefined): void {
+function denyByRule(
+  cr: CompiledRule,
+  f: Facts,
+  t: boolean | typeof MISSING,
+  code: DenyCode,
+  message: string | undefined,
+  trace: RuleTrace[],
+  denies: Deny[] | undefined,
+): void {
   const params: Record<string, string | number | boolean> = { rule: cr.rule.id };
   cr.when.describe(f, params);
   if (t === MISSING) params.missingData = true;
@@ -51,16 +69,28 @@ function denyByRule(cr: CompiledRule, f: Facts, t: boolean | typeof MISSING, cod
 // Between two denials the one listed first here wins, then catalog order, then rule id.
 const STATE_CODES: readonly DenyCode[] = ['KILL_SWITCH', 'HALTED', 'REDUCE_ONLY_STATE', 'LOSS_LIMIT'];
 const CATALOG = Object.keys(DENY_CODES) as DenyCode[];
-const RANKS = new Map<DenyCode, number>([...STATE_CODES, ...CATALOG.filter((c) => !STATE_CODES.includes(c))].map((c, i) => [c, i]));
+const RANKS = new Map<DenyCode, number>(
+  [...STATE_CODES, ...CATALOG.filter((c) => !STATE_CODES.includes(c))].map((c, i) => [c, i]),
+);
 const denyRank = (c: DenyCode): number => RANKS.get(c) ?? RANKS.size;
 
-interface Deny { readonly ruleId: string; readonly code: DenyCode; readonly params: DenyParams }
-interface Cap { readonly ruleId: string; readonly approved: Decimal; readonly code: DenyCode; readonly params: DenyParams }
+interface Deny {
+  readonly ruleId: string;
+  readonly code: DenyCode;
+  readonly params: DenyParams;
+}
+interface Cap {
+  readonly ruleId: string;
+  readonly approved: Decimal;
+  readonly code: DenyCode;
+  readonly params: DenyParams;
+}
 
 const NO_CHILDREN: readonly ChildPlan[] = Object.freeze([]);
 const NO_THROTTLES: readonly ThrottleRef[] = Object.freeze([]);
 
-const byRuleId = (a: { ruleId: string }, b: { ruleId: string }): number => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+const byRuleId = (a: { ruleId: string }, b: { ruleId: string }): number =>
+  a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 
 export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateView = EMPTY_POLICY_STATE): Decision {
   const f = new Facts(ctx, state);
@@ -74,10 +104,25 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
   // Trading state (kill switch, halt, reduce-only) comes first: an auditor reads it first.
   if (ctx.tradingState !== 'ACTIVE') {
     const halted = ctx.tradingState === 'HALTED';
-    const code: DenyCode = halted ? (ctx.tradingStateReason?.startsWith('kill') ? 'KILL_SWITCH' : 'HALTED') : 'REDUCE_ONLY_STATE';
+    const code: DenyCode = halted
+      ? ctx.tradingStateReason?.startsWith('kill')
+        ? 'KILL_SWITCH'
+        : 'HALTED'
+      : 'REDUCE_ONLY_STATE';
     const allowed = halted ? set.settings.kill_allows_reduce_only && intent.reduceOnly && f.reducing : f.reducing;
-    const params: DenyParams = { state: ctx.tradingState, ...(ctx.tradingStateReason ? { reason: ctx.tradingStateReason } : {}) };
-    trace.push({ ruleId: TRADING_STATE_RULE, action: 'trading_state', mode: 'enforce', matched: true, outcome: allowed ? 'pass' : 'deny', ...(allowed ? {} : { code, detail: renderDenial(code, params) }), params });
+    const params: DenyParams = {
+      state: ctx.tradingState,
+      ...(ctx.tradingStateReason ? { reason: ctx.tradingStateReason } : {}),
+    };
+    trace.push({
+      ruleId: TRADING_STATE_RULE,
+      action: 'trading_state',
+      mode: 'enforce',
+      matched: true,
+      outcome: allowed ? 'pass' : 'deny',
+      ...(allowed ? {} : { code, detail: renderDenial(code, params) }),
+      params,
+    });
     if (!allowed) denies.push({ ruleId: TRADING_STATE_RULE, code, params });
   }
   // Scopes latched by a loss limit (firm, desk, strategy, client, account) come right after.
@@ -104,7 +149,8 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
         denyByRule(cr, f, t, a.code, a.message, trace, enforce ? denies : undefined);
         break;
       case 'halt':
-        if (a.allow_reduce_only && intent.reduceOnly && f.reducing) trace.push(entry(cr, 'pass', { detail: 'reducing order allowed' }));
+        if (a.allow_reduce_only && intent.reduceOnly && f.reducing)
+          trace.push(entry(cr, 'pass', { detail: 'reducing order allowed' }));
         else denyByRule(cr, f, t, 'HALTED', a.message, trace, enforce ? denies : undefined);
         break;
       case 'reduce_only':
@@ -126,8 +172,14 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
       case 'loss_limit':
       case 'position_limit':
       case 'self_trade': {
-        const r = a.type === 'loss_limit' ? applyLossLimit(rule.id, a, f, set.settings) : a.type === 'position_limit' ? applyPositionLimit(rule.id, a, f) : applySelfTrade(rule.id, a, f);
-        if (r.kind === 'pass') trace.push(entry(cr, 'pass', { params: r.params, ...(r.detail ? { detail: r.detail } : {}) }));
+        const r =
+          a.type === 'loss_limit'
+            ? applyLossLimit(rule.id, a, f, set.settings)
+            : a.type === 'position_limit'
+              ? applyPositionLimit(rule.id, a, f)
+              : applySelfTrade(rule.id, a, f);
+        if (r.kind === 'pass')
+          trace.push(entry(cr, 'pass', { params: r.params, ...(r.detail ? { detail: r.detail } : {}) }));
         else if (r.kind === 'deny') {
           trace.push(entry(cr, 'deny', { code: r.code, detail: renderDenial(r.code, r.params), params: r.params }));
           if (enforce) denies.push({ ruleId: rule.id, code: r.code, params: r.params });
@@ -147,7 +199,14 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
         if (enforce) splits.push({ ruleId: rule.id, action: a });
         break;
       case 'throttle': {
-        const value = a.key === 'client' ? intent.clientId : a.key === 'account' ? intent.account : a.key === 'symbol' ? intent.symbol : intent.venue;
+        const value =
+          a.key === 'client'
+            ? intent.clientId
+            : a.key === 'account'
+              ? intent.account
+              : a.key === 'symbol'
+                ? intent.symbol
+                : intent.venue;
         const ref: ThrottleRef = { ruleId: rule.id, key: `${a.key}:${value}`, maxWaitMs: a.maxWaitMs };
         trace.push(entry(cr, 'throttle', { params: { key: ref.key } }));
         if (enforce) throttles.push(ref);
@@ -157,10 +216,23 @@ export function evaluate(ctx: RiskContext, set: PolicySet, state: PolicyStateVie
   }
   const d = decide(ctx, set, f, trace, denies, caps, splits, throttles.sort(byRuleId));
   if (d.kind === 'deny' || (!cancelResting && !stpMode)) return d;
-  return { ...d, ...(cancelResting ? { cancelResting } : {}), ...(stpMode ? { selfTradePreventionMode: stpMode } : {}) };
+  return {
+    ...d,
+    ...(cancelResting ? { cancelResting } : {}),
+    ...(stpMode ? { selfTradePreventionMode: stpMode } : {}),
+  };
 }
 
-function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], denies: Deny[], caps: Cap[], splits: { ruleId: string; action: SplitAction }[], throttles: ThrottleRef[]): Decision {
+function decide(
+  ctx: RiskContext,
+  set: PolicySet,
+  f: Facts,
+  trace: RuleTrace[],
+  denies: Deny[],
+  caps: Cap[],
+  splits: { ruleId: string; action: SplitAction }[],
+  throttles: ThrottleRef[],
+): Decision {
   const { intent, instrument } = ctx;
   // Object literals rather than spreads: this runs once per order.
   const common = { originalQuantity: intent.quantity, policySetId: set.id, policySha256: set.sha256, trace };
@@ -191,11 +263,33 @@ function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], 
   if (!caps.length && !splits.length) {
     const children = singleChild(intent.clientOrderId, intent.quantity, ctx.now, intent.price);
     return intent.price
-      ? { kind: 'accept', originalQuantity: intent.quantity, approvedQuantity: intent.quantity, approvedPrice: intent.price, children, throttles, trace, policySetId: set.id, policySha256: set.sha256 }
-      : { kind: 'accept', originalQuantity: intent.quantity, approvedQuantity: intent.quantity, children, throttles, trace, policySetId: set.id, policySha256: set.sha256 };
+      ? {
+          kind: 'accept',
+          originalQuantity: intent.quantity,
+          approvedQuantity: intent.quantity,
+          approvedPrice: intent.price,
+          children,
+          throttles,
+          trace,
+          policySetId: set.id,
+          policySha256: set.sha256,
+        }
+      : {
+          kind: 'accept',
+          originalQuantity: intent.quantity,
+          approvedQuantity: intent.quantity,
+          children,
+          throttles,
+          trace,
+          policySetId: set.id,
+          policySha256: set.sha256,
+        };
   }
   // Caps: the smallest approved size wins (ties: lowest rule id, so file order never matters).
-  const cap = caps.reduce<Cap | undefined>((a, b) => (!a || b.approved.lt(a.approved) || (b.approved.eq(a.approved) && byRuleId(b, a) < 0) ? b : a), undefined);
+  const cap = caps.reduce<Cap | undefined>(
+    (a, b) => (!a || b.approved.lt(a.approved) || (b.approved.eq(a.approved) && byRuleId(b, a) < 0) ? b : a),
+    undefined,
+  );
   let approved = cap ? cap.approved : f.qty;
   let params: Record<string, string | number | boolean> = cap ? { ...cap.params } : {};
   let children: ChildPlan[] | undefined;
@@ -204,19 +298,39 @@ function decide(ctx: RiskContext, set: PolicySet, f: Facts, trace: RuleTrace[], 
     // A split needs whole lots; flooring can only shrink the order.
     const lotted = floorToStep(approved, instrument.stepSize);
     if (lotted.lte(0) || lotted.lt(instrument.minQty)) {
-      return denyWith({ ruleId: splits[0]!.ruleId, code: 'BELOW_MIN_NOTIONAL', params: { rule: splits[0]!.ruleId, approved: lotted.toFixed(), minQty: instrument.minQty } });
+      return denyWith({
+        ruleId: splits[0]!.ruleId,
+        code: 'BELOW_MIN_NOTIONAL',
+        params: { rule: splits[0]!.ruleId, approved: lotted.toFixed(), minQty: instrument.minQty },
+      });
     }
     approved = lotted;
-    const input = { intentId: intent.intentId, clientOrderId: intent.clientOrderId, side: intent.side, quantity: approved, instrument, now: ctx.now, ...(intent.price ? { limitPrice: new Decimal(intent.price) } : {}), ...(f.refPrice ? { refPrice: f.refPrice } : {}) };
+    const input = {
+      intentId: intent.intentId,
+      clientOrderId: intent.clientOrderId,
+      side: intent.side,
+      quantity: approved,
+      instrument,
+      now: ctx.now,
+      ...(intent.price ? { limitPrice: new Decimal(intent.price) } : {}),
+      ...(f.refPrice ? { refPrice: f.refPrice } : {}),
+    };
     // The plan with the most children is the most cautious (ties: lowest rule id).
     let best: { ruleId: string; action: SplitAction; children: ChildPlan[] } | undefined;
     for (const s of [...splits].sort(byRuleId)) {
       const plan = planSplit(input, s.action);
-      if (!plan.ok) return denyWith({ ruleId: s.ruleId, code: plan.code, params: { rule: s.ruleId, reason: plan.reason } });
+      if (!plan.ok)
+        return denyWith({ ruleId: s.ruleId, code: plan.code, params: { rule: s.ruleId, reason: plan.reason } });
       if (!best || plan.children.length > best.children.length) best = { ...s, children: plan.children };
     }
     children = best!.children;
-    params = { ...params, splitRule: best!.ruleId, children: children.length, intervalMs: best!.action.intervalMs, onEscalation: best!.action.on_escalation };
+    params = {
+      ...params,
+      splitRule: best!.ruleId,
+      children: children.length,
+      intervalMs: best!.action.intervalMs,
+      onEscalation: best!.action.on_escalation,
+    };
   }
   children ??= singleChild(intent.clientOrderId, approved.toFixed(), ctx.now, intent.price);
   const capped = !approved.eq(f.qty);

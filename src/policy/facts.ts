@@ -119,13 +119,18 @@ export class Facts {
     const e = this.ctx.exposure;
     const venueOpen = new Decimal(e.openOrdersNotional);
     const gwOpen = new Decimal(this.state.openNotional(this.ctx.intent.clientId));
-    return (this._exp = Decimal.max(ZERO, new Decimal(e.clientNotional).minus(venueOpen)).plus(Decimal.max(venueOpen, gwOpen)));
+    return (this._exp = Decimal.max(ZERO, new Decimal(e.clientNotional).minus(venueOpen)).plus(
+      Decimal.max(venueOpen, gwOpen),
+    ));
   }
 
   get clientExposureF(): number {
     const e = this.ctx.exposure;
     const venueOpen = Number(e.openOrdersNotional);
-    return Math.max(0, Number(e.clientNotional) - venueOpen) + Math.max(venueOpen, Number(this.state.openNotional(this.ctx.intent.clientId)));
+    return (
+      Math.max(0, Number(e.clientNotional) - venueOpen) +
+      Math.max(venueOpen, Number(this.state.openNotional(this.ctx.intent.clientId)))
+    );
   }
 
   feature(name: string): number | undefined {

@@ -15,7 +15,8 @@ export interface LatchEffect {
 
 function scopeOf(kind: ScopeKind, i: OrderIntent): TradingScope {
   if (kind === 'all') return { kind };
-  const value = kind === 'client' ? i.clientId : kind === 'account' ? i.account : kind === 'symbol' ? i.symbol : i.venue;
+  const value =
+    kind === 'client' ? i.clientId : kind === 'account' ? i.account : kind === 'symbol' ? i.symbol : i.venue;
   return { kind, value };
 }
 

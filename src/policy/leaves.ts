@@ -6,7 +6,10 @@ import type { Comparison } from './types.js';
 export const MISSING = 2 as const;
 export type Tri = boolean | typeof MISSING;
 
-export type Leaf = [test: (f: Facts) => Tri, describe: (f: Facts, out: Record<string, string | number | boolean>) => void];
+export type Leaf = [
+  test: (f: Facts) => Tri,
+  describe: (f: Facts, out: Record<string, string | number | boolean>) => void,
+];
 
 /** Number comparison; bounds parsed once. Infinity compares naturally (flat: infinite distance). */
 export function numCmp(c: Comparison): (v: number) => boolean {
@@ -14,12 +17,17 @@ export function numCmp(c: Comparison): (v: number) => boolean {
   const gte = c.gte !== undefined ? Number(c.gte) : undefined;
   const lt = c.lt !== undefined ? Number(c.lt) : undefined;
   const lte = c.lte !== undefined ? Number(c.lte) : undefined;
-  return (v) => (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte);
+  return (v) =>
+    (gt === undefined || v > gt) &&
+    (gte === undefined || v >= gte) &&
+    (lt === undefined || v < lt) &&
+    (lte === undefined || v <= lte);
 }
 
 /** A rule fires above a gt/gte bound (the limit is a max) or below a lt/lte bound (a min). */
 export function putBounds(name: string, c: Comparison, out: Record<string, string | number | boolean>): void {
-  const put = (k: string, v: string) => (out[k] === undefined ? (out[k] = v) : (out[`${name}${k[0]!.toUpperCase()}${k.slice(1)}`] = v));
+  const put = (k: string, v: string) =>
+    out[k] === undefined ? (out[k] = v) : (out[`${name}${k[0]!.toUpperCase()}${k.slice(1)}`] = v);
   const max = c.gt ?? c.gte;
   const min = c.lt ?? c.lte;
   if (max !== undefined) put('max', max);

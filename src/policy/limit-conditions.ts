@@ -9,14 +9,14 @@ const num = (s: string | undefined): number | undefined => (s === undefined ? un
 
 /** Side-aware adverse-move probability: p_down for an order that adds long exposure, p_up for one
  * that adds short; an order that only reduces a position adds none (0). */
-export function pAdverse(f: Facts): number | undefined {
+function pAdverse(f: Facts): number | undefined {
   const s = f.ctx.score;
   if (f.regime === 'unknown' || s.status !== 'ok') return undefined;
   if (f.reducing) return 0;
   return f.ctx.intent.side === 'buy' ? s.pDown : s.pUp;
 }
 
-export function marginRatio(f: Facts): number | undefined {
+function marginRatio(f: Facts): number | undefined {
   const e = f.ctx.exposure;
   const r = e.marginRatioAfterFill ?? e.account?.marginRatio;
   return r !== undefined && Number.isFinite(r) ? r : undefined;
@@ -45,7 +45,8 @@ export function limitLeaves(c: Condition): Leaf[] {
   }
   if (c.margin_ratio) out.push(numLeaf('marginRatio', c.margin_ratio, marginRatio));
   if (c.p_adverse) out.push(numLeaf('pAdverse', c.p_adverse, pAdverse));
-  if (c.order_to_trade_ratio) out.push(numLeaf('orderToTrade', c.order_to_trade_ratio, ratio(c.order_to_trade_ratio, 'otr')));
+  if (c.order_to_trade_ratio)
+    out.push(numLeaf('orderToTrade', c.order_to_trade_ratio, ratio(c.order_to_trade_ratio, 'otr')));
   if (c.cancel_ratio) out.push(numLeaf('cancelRatio', c.cancel_ratio, ratio(c.cancel_ratio, 'cancel')));
   return out;
 }

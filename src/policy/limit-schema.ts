@@ -2,11 +2,37 @@
  * self_trade actions, and the daily_pnl, drawdown, margin_ratio, p_adverse,
  * order_to_trade_ratio and cancel_ratio conditions. Same conventions as schema.ts. */
 import { SCOPE_LEVELS, type ScopeLevel } from '../core/limit-view.js';
-import type { Comparison, LevelComparison, LossLimitAction, PositionLimitAction, RatioComparison, SelfTradeAction } from './types.js';
-import { decimal, duration, integer, Issues, join, list, object, oneOf, required, string, type Raw } from './validate-kit.js';
+import type {
+  Comparison,
+  LevelComparison,
+  LossLimitAction,
+  PositionLimitAction,
+  RatioComparison,
+  SelfTradeAction,
+} from './types.js';
+import {
+  decimal,
+  duration,
+  integer,
+  Issues,
+  join,
+  list,
+  object,
+  oneOf,
+  required,
+  string,
+  type Raw,
+} from './validate-kit.js';
 
 export const LIMIT_ACTIONS = ['loss_limit', 'position_limit', 'self_trade'] as const;
-export const LIMIT_COND_KEYS = ['daily_pnl', 'drawdown', 'margin_ratio', 'p_adverse', 'order_to_trade_ratio', 'cancel_ratio'] as const;
+export const LIMIT_COND_KEYS = [
+  'daily_pnl',
+  'drawdown',
+  'margin_ratio',
+  'p_adverse',
+  'order_to_trade_ratio',
+  'cancel_ratio',
+] as const;
 const CMP_KEYS = ['gt', 'gte', 'lt', 'lte'] as const;
 const MAX_WINDOW_MS = 86_400_000;
 
@@ -45,7 +71,8 @@ export function parseLimitConditions(raw: Raw, path: string, is: Issues, out: Re
     const minOrders = r.min_orders === undefined ? 1 : integer(r.min_orders, join(p, 'min_orders'), is, 1);
     const { window: _w, min_orders: _m, ...rest } = r;
     const c = comparison(rest, p, is);
-    if (windowMs !== undefined && minOrders !== undefined && c) out[k] = { windowMs, minOrders, ...c } satisfies RatioComparison;
+    if (windowMs !== undefined && minOrders !== undefined && c)
+      out[k] = { windowMs, minOrders, ...c } satisfies RatioComparison;
   }
 }
 
@@ -55,7 +82,12 @@ const ids = (raw: Raw, path: string, is: Issues): { ids?: string[] } => {
   return v ? { ids: v } : {};
 };
 
-export function parseLimitAction(type: (typeof LIMIT_ACTIONS)[number], v: unknown, path: string, is: Issues): LossLimitAction | PositionLimitAction | SelfTradeAction | undefined {
+export function parseLimitAction(
+  type: (typeof LIMIT_ACTIONS)[number],
+  v: unknown,
+  path: string,
+  is: Issues,
+): LossLimitAction | PositionLimitAction | SelfTradeAction | undefined {
   const before = is.list.length;
   const at = (k: string) => join(path, k);
   switch (type) {
@@ -65,11 +97,22 @@ export function parseLimitAction(type: (typeof LIMIT_ACTIONS)[number], v: unknow
       const lv = level(raw.level, at('level'), is);
       if (raw.daily === undefined && raw.drawdown === undefined) is.add(path, 'needs at least one of daily, drawdown');
       const daily = raw.daily === undefined ? undefined : decimal(raw.daily, at('daily'), is, { positive: true });
-      const drawdown = raw.drawdown === undefined ? undefined : decimal(raw.drawdown, at('drawdown'), is, { positive: true });
-      const onBreach = raw.on_breach === undefined ? 'reduce_only' : oneOf(raw.on_breach, at('on_breach'), ['reduce_only', 'halt'] as const, is);
+      const drawdown =
+        raw.drawdown === undefined ? undefined : decimal(raw.drawdown, at('drawdown'), is, { positive: true });
+      const onBreach =
+        raw.on_breach === undefined
+          ? 'reduce_only'
+          : oneOf(raw.on_breach, at('on_breach'), ['reduce_only', 'halt'] as const, is);
       const scopeIds = ids(raw, path, is);
       if (is.list.length !== before || !lv || !onBreach) return undefined;
-      return { type, level: lv, ...scopeIds, ...(daily ? { daily } : {}), ...(drawdown ? { drawdown } : {}), on_breach: onBreach };
+      return {
+        type,
+        level: lv,
+        ...scopeIds,
+        ...(daily ? { daily } : {}),
+        ...(drawdown ? { drawdown } : {}),
+        on_breach: onBreach,
+      };
     }
     case 'position_limit': {
       const keys = ['quantity', 'notional', 'gross_notional', 'net_notional'] as const;
@@ -85,8 +128,14 @@ export function parseLimitAction(type: (typeof LIMIT_ACTIONS)[number], v: unknow
       const raw = v === null ? {} : object(v, path, ['level', 'on_cross', 'venue_mode'], is);
       if (!raw) return undefined;
       const lv = raw.level === undefined ? 'client' : level(raw.level, at('level'), is);
-      const onCross = raw.on_cross === undefined ? 'deny' : oneOf(raw.on_cross, at('on_cross'), ['deny', 'cancel_resting'] as const, is);
-      const vm = raw.venue_mode === undefined ? undefined : oneOf(raw.venue_mode, at('venue_mode'), ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const, is);
+      const onCross =
+        raw.on_cross === undefined
+          ? 'deny'
+          : oneOf(raw.on_cross, at('on_cross'), ['deny', 'cancel_resting'] as const, is);
+      const vm =
+        raw.venue_mode === undefined
+          ? undefined
+          : oneOf(raw.venue_mode, at('venue_mode'), ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const, is);
       if (is.list.length !== before || !lv || !onCross) return undefined;
       return { type, level: lv, on_cross: onCross, ...(vm ? { venue_mode: vm } : {}) };
     }

@@ -14,15 +14,27 @@ export interface PolicyLimits {
   readonly maxRules: number;
 }
 
-export const DEFAULT_POLICY_LIMITS: PolicyLimits = Object.freeze({ maxFileBytes: 256 * 1024, maxAliasCount: 100, maxRules: 500 });
+export const DEFAULT_POLICY_LIMITS: PolicyLimits = Object.freeze({
+  maxFileBytes: 256 * 1024,
+  maxAliasCount: 100,
+  maxRules: 500,
+});
 
-export function limitError(code: Extract<ErrorCode, `POLICY_${string}`>, source: string, message: string): LiqguardError {
+export function limitError(
+  code: Extract<ErrorCode, `POLICY_${string}`>,
+  source: string,
+  message: string,
+): LiqguardError {
   return new LiqguardError(code, `${source}: ${message}`, [{ path: '(file)', message, code }]);
 }
 
 export function checkFileSize(bytes: number, source: string, limits: PolicyLimits): void {
   if (bytes > limits.maxFileBytes) {
-    throw limitError('POLICY_TOO_LARGE', source, `file is ${bytes} bytes, above the limit of ${limits.maxFileBytes}; refused before parsing`);
+    throw limitError(
+      'POLICY_TOO_LARGE',
+      source,
+      `file is ${bytes} bytes, above the limit of ${limits.maxFileBytes}; refused before parsing`,
+    );
   }
 }
 

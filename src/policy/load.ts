@@ -6,12 +6,19 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { LiqguardError, type ErrorDetail } from '../core/errors.js';
-import { checkFileSize, checkRuleCount, DEFAULT_POLICY_LIMITS, isAliasLimitError, limitError, type PolicyLimits } from './limits.js';
+import {
+  checkFileSize,
+  checkRuleCount,
+  DEFAULT_POLICY_LIMITS,
+  isAliasLimitError,
+  limitError,
+  type PolicyLimits,
+} from './limits.js';
 import { parsePolicyDocument, type ParsedSet } from './schema.js';
 import type { PolicySet } from './types.js';
 
 /** JSON with keys sorted at every level: the same policy written differently hashes the same. */
-export function canonicalJson(v: unknown): string {
+function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
@@ -36,20 +43,40 @@ export function freezeSet(parsed: ParsedSet, source?: string): PolicySet {
 
 function fail(source: string, details: readonly ErrorDetail[]): never {
   const lines = details.map((d) => `${d.path}: ${d.message}`);
-  throw new LiqguardError('POLICY_INVALID', `${source}: ${details.length} error(s): ${lines.join('; ')}`, details.map((d) => ({ ...d, path: d.path })));
+  throw new LiqguardError(
+    'POLICY_INVALID',
+    `${source}: ${details.length} error(s): ${lines.join('; ')}`,
+    details.map((d) => ({ ...d, path: d.path })),
+  );
 }
 
 /** Parse and validate one policy document. Throws POLICY_INVALID with every problem found. */
-export function loadPolicyText(text: string, source = 'policy', limits: PolicyLimits = DEFAULT_POLICY_LIMITS): PolicySet {
+export function loadPolicyText(
+  text: string,
+  source = 'policy',
+  limits: PolicyLimits = DEFAULT_POLICY_LIMITS,
+): PolicySet {
   checkFileSize(Buffer.byteLength(text), source, limits);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) fail(source, doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
+  if (doc.errors.length)
+    fail(
+      source,
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (err) {
-    if (!isAliasLimitError(err)) throw limitError('POLICY_INVALID', source, `cannot convert the YAML: ${(err as Error).message}`);
-    throw limitError('POLICY_ALIAS_LIMIT', source, `more than ${limits.maxAliasCount} alias expansions (YAML alias bomb?)`);
+    if (!isAliasLimitError(err))
+      throw limitError('POLICY_INVALID', source, `cannot convert the YAML: ${(err as Error).message}`);
+    throw limitError(
+      'POLICY_ALIAS_LIMIT',
+      source,
+      `more than ${limits.maxAliasCount} alias expansions (YAML alias bomb?)`,
+    );
   }
   checkRuleCount(data, source, limits);
   const res = parsePolicyDocument(data);
@@ -65,7 +92,10 @@ export function loadPolicyFile(file: string, limits: PolicyLimits = DEFAULT_POLI
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof LiqguardError) throw err;
-    throw new LiqguardError('POLICY_INVALID', `cannot read policy file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LiqguardError(
+      'POLICY_INVALID',
+      `cannot read policy file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return loadPolicyText(text, file, limits);
 }
@@ -74,12 +104,18 @@ export const isPolicyFile = (name: string): boolean => name.endsWith('.yaml') ||
 
 /** Every *.yaml in a directory, by set id. Errors of all files are collected (path prefixed
  * with the file name) before throwing, so one run shows everything to fix. */
-export function loadPolicyDir(dir: string, limits: PolicyLimits = DEFAULT_POLICY_LIMITS): ReadonlyMap<string, PolicySet> {
+export function loadPolicyDir(
+  dir: string,
+  limits: PolicyLimits = DEFAULT_POLICY_LIMITS,
+): ReadonlyMap<string, PolicySet> {
   let names: string[];
   try {
     names = readdirSync(dir).filter(isPolicyFile).sort();
   } catch (err) {
-    throw new LiqguardError('POLICY_INVALID', `cannot read policy directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LiqguardError(
+      'POLICY_INVALID',
+      `cannot read policy directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const sets = new Map<string, PolicySet>();
   const details: ErrorDetail[] = [];
@@ -89,11 +125,20 @@ export function loadPolicyDir(dir: string, limits: PolicyLimits = DEFAULT_POLICY
     try {
       const set = loadPolicyFile(file, limits);
       const other = sets.get(set.id);
-      if (other) details.push({ path: `${name}: id`, message: `duplicate policy set id "${set.id}" (also in ${basename(other.source ?? '?')})` });
+      if (other)
+        details.push({
+          path: `${name}: id`,
+          message: `duplicate policy set id "${set.id}" (also in ${basename(other.source ?? '?')})`,
+        });
       else sets.set(set.id, set);
     } catch (err) {
       if (!(err instanceof LiqguardError)) throw err;
-      for (const d of err.details.length ? err.details : [{ message: err.message }]) details.push({ path: `${name}: ${d.path ?? ''}`.trim(), message: d.message, ...(d.code ? { code: d.code } : {}) });
+      for (const d of err.details.length ? err.details : [{ message: err.message }])
+        details.push({
+          path: `${name}: ${d.path ?? ''}`.trim(),
+          message: d.message,
+          ...(d.code ? { code: d.code } : {}),
+        });
     }
   }
   if (details.length) fail(dir, details);
@@ -102,12 +147,15 @@ export function loadPolicyDir(dir: string, limits: PolicyLimits = DEFAULT_POLICY
 }
 
 /** Load a file or a directory (what `liqguard policy check` accepts). */
-export function loadPolicyPath(path: string): ReadonlyMap<string, PolicySet> {
+function loadPolicyPath(path: string): ReadonlyMap<string, PolicySet> {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
   } catch (err) {
-    throw new LiqguardError('POLICY_INVALID', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LiqguardError(
+      'POLICY_INVALID',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (isDir) return loadPolicyDir(path);
   const set = loadPolicyFile(path);

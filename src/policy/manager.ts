@@ -24,7 +24,7 @@ export interface PolicyManagerOptions {
   readonly limits?: PolicyLimits;
 }
 
-export interface SetRef {
+interface SetRef {
   readonly id: string;
   readonly version: number;
   readonly sha256: string;
@@ -42,18 +42,37 @@ export interface ShadowDiff {
 
 const ref = (s: PolicySet): SetRef => ({ id: s.id, version: s.version, sha256: s.sha256 });
 
-function pick(sets: ReadonlyMap<string, PolicySet>, enforce: string, shadow: string | undefined, dir: string): { enforce: PolicySet; shadow?: PolicySet } {
+function pick(
+  sets: ReadonlyMap<string, PolicySet>,
+  enforce: string,
+  shadow: string | undefined,
+  dir: string,
+): { enforce: PolicySet; shadow?: PolicySet } {
   const e = sets.get(enforce);
   const details: ErrorDetail[] = [];
-  if (!e) details.push({ path: 'policies.enforce', message: `no policy set with id "${enforce}" in ${dir} (found: ${[...sets.keys()].join(', ')})` });
+  if (!e)
+    details.push({
+      path: 'policies.enforce',
+      message: `no policy set with id "${enforce}" in ${dir} (found: ${[...sets.keys()].join(', ')})`,
+    });
   const s = shadow ? sets.get(shadow) : undefined;
-  if (shadow && !s) details.push({ path: 'policies.shadow', message: `no policy set with id "${shadow}" in ${dir} (found: ${[...sets.keys()].join(', ')})` });
-  if (details.length || !e) throw new LiqguardError('POLICY_INVALID', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  if (shadow && !s)
+    details.push({
+      path: 'policies.shadow',
+      message: `no policy set with id "${shadow}" in ${dir} (found: ${[...sets.keys()].join(', ')})`,
+    });
+  if (details.length || !e)
+    throw new LiqguardError('POLICY_INVALID', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
   return s ? { enforce: e, shadow: s } : { enforce: e };
 }
 
 export class PolicyManager {
-  private current: { enforce: PolicySet; shadow?: PolicySet; evaluator: PolicyEvaluator; shadowEvaluator?: PolicyEvaluator };
+  private current: {
+    enforce: PolicySet;
+    shadow?: PolicySet;
+    evaluator: PolicyEvaluator;
+    shadowEvaluator?: PolicyEvaluator;
+  };
   readonly metrics?: PolicyMetrics;
   private readonly state: PolicyStateView;
 
@@ -61,7 +80,9 @@ export class PolicyManager {
   constructor(private readonly opts: PolicyManagerOptions) {
     this.state = opts.state ?? EMPTY_POLICY_STATE;
     if (opts.registry) this.metrics = new PolicyMetrics(opts.registry);
-    this.current = this.bind(pick(loadPolicyDir(opts.dir, opts.limits ?? DEFAULT_POLICY_LIMITS), opts.enforce, opts.shadow, opts.dir));
+    this.current = this.bind(
+      pick(loadPolicyDir(opts.dir, opts.limits ?? DEFAULT_POLICY_LIMITS), opts.enforce, opts.shadow, opts.dir),
+    );
   }
 
   get enforcing(): PolicySet {
@@ -98,7 +119,12 @@ export class PolicyManager {
     if (enforced.children.length !== shadow.children.length) fields.push('children');
     if (!fields.length) return undefined;
     for (const field of fields) this.metrics?.shadowDiffs.inc({ set: set.id, field });
-    const summary = (d: Decision) => ({ kind: d.kind, ...(d.code ? { code: d.code } : {}), approvedQuantity: d.approvedQuantity, children: d.children.length });
+    const summary = (d: Decision) => ({
+      kind: d.kind,
+      ...(d.code ? { code: d.code } : {}),
+      approvedQuantity: d.approvedQuantity,
+      children: d.children.length,
+    });
     return { fields, enforced: summary(enforced), shadow: summary(shadow), shadowSet: ref(set) };
   }
 
@@ -106,17 +132,31 @@ export class PolicyManager {
   reload(): ReloadResult {
     const before = this.current;
     try {
-      const next = pick(loadPolicyDir(this.opts.dir, this.opts.limits ?? DEFAULT_POLICY_LIMITS), this.opts.enforce, this.opts.shadow, this.opts.dir);
+      const next = pick(
+        loadPolicyDir(this.opts.dir, this.opts.limits ?? DEFAULT_POLICY_LIMITS),
+        this.opts.enforce,
+        this.opts.shadow,
+        this.opts.dir,
+      );
       const changed = next.enforce.sha256 !== before.enforce.sha256 || next.shadow?.sha256 !== before.shadow?.sha256;
       if (changed) this.current = this.bind(next);
       this.metrics?.reloads.inc({ result: 'ok' });
-      this.opts.logger?.info({ enforce: ref(next.enforce), shadow: next.shadow && ref(next.shadow), changed }, 'policy reload');
+      this.opts.logger?.info(
+        { enforce: ref(next.enforce), shadow: next.shadow && ref(next.shadow), changed },
+        'policy reload',
+      );
       return { ok: true, changed, enforce: ref(next.enforce), ...(next.shadow ? { shadow: ref(next.shadow) } : {}) };
     } catch (caught) {
       // Whatever goes wrong while loading (including a bug), the current sets stay in force.
-      const err = caught instanceof LiqguardError ? caught : new LiqguardError('POLICY_INVALID', `policy reload failed: ${(caught as Error).message}`);
+      const err =
+        caught instanceof LiqguardError
+          ? caught
+          : new LiqguardError('POLICY_INVALID', `policy reload failed: ${(caught as Error).message}`);
       this.metrics?.reloads.inc({ result: 'error' });
-      this.opts.logger?.warn({ errors: err.details, kept: ref(before.enforce) }, 'policy reload failed: keeping the current set');
+      this.opts.logger?.warn(
+        { errors: err.details, kept: ref(before.enforce) },
+        'policy reload failed: keeping the current set',
+      );
       return { ok: false, message: err.message, errors: err.details, kept: ref(before.enforce) };
     }
   }

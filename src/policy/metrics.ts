@@ -28,10 +28,31 @@ export class PolicyMetrics {
       registers: [registry],
       collect: flush,
     });
-    this.decisions = new Counter({ name: 'liqguard_policy_decisions_total', help: 'Decisions by policy set and kind', labelNames: ['set', 'kind'], registers: [registry], collect: flush });
-    this.shadowDiffs = new Counter({ name: 'liqguard_policy_shadow_diffs_total', help: 'Shadow-set decisions that differ from the enforced one, by differing field', labelNames: ['set', 'field'], registers: [registry] });
-    this.shadowEvaluations = new Counter({ name: 'liqguard_policy_shadow_evaluations_total', help: 'Orders evaluated by the shadow policy set', labelNames: ['set'], registers: [registry] });
-    this.reloads = new Counter({ name: 'liqguard_policy_reloads_total', help: 'Policy reloads by result (ok|error)', labelNames: ['result'], registers: [registry] });
+    this.decisions = new Counter({
+      name: 'liqguard_policy_decisions_total',
+      help: 'Decisions by policy set and kind',
+      labelNames: ['set', 'kind'],
+      registers: [registry],
+      collect: flush,
+    });
+    this.shadowDiffs = new Counter({
+      name: 'liqguard_policy_shadow_diffs_total',
+      help: 'Shadow-set decisions that differ from the enforced one, by differing field',
+      labelNames: ['set', 'field'],
+      registers: [registry],
+    });
+    this.shadowEvaluations = new Counter({
+      name: 'liqguard_policy_shadow_evaluations_total',
+      help: 'Orders evaluated by the shadow policy set',
+      labelNames: ['set'],
+      registers: [registry],
+    });
+    this.reloads = new Counter({
+      name: 'liqguard_policy_reloads_total',
+      help: 'Policy reloads by result (ok|error)',
+      labelNames: ['result'],
+      registers: [registry],
+    });
   }
 
   observe(setId: string, d: Decision): void {

@@ -13,7 +13,7 @@ import type { Decision, MarketSnapshot, OrderIntent } from '../core/types.js';
 export const PROTECTIVE_RULE = 'gateway.protective_conditional';
 
 /** Denials a protective conditional order is exempt from: trading state and regime. */
-export const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>([
+const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>([
   'KILL_SWITCH',
   'HALTED',
   'REDUCE_ONLY_STATE',
@@ -21,7 +21,7 @@ export const PROTECTIVE_EXEMPT: ReadonlySet<DenyCode> = new Set<DenyCode>([
   'REGIME_UNKNOWN',
 ]);
 
-export const isProtective = isProtectiveIntent;
+const isProtective = isProtectiveIntent;
 
 /** The snapshot with mark and last at the trigger reference price (a trailing stop without an
  * activation price is evaluated at the current market). */

@@ -10,7 +10,7 @@ export const CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const MAX_ID = 36;
 
 /** FNV-1a 32-bit: a cheap, stable hash (ids and jitter seeds, not security). */
-export function fnv1a(s: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -20,7 +20,7 @@ export function fnv1a(s: string): number {
 }
 
 /** mulberry32: small seeded PRNG, deterministic across platforms. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -33,7 +33,7 @@ export function prng(seed: number): () => number {
 
 /** `<parent><suffix>` when it fits and is valid, else a shortened parent with a hash of the
  * whole id, so two long parents that share a prefix never collide. */
-export function deriveClientOrderId(parent: string, suffix = ''): string {
+function deriveClientOrderId(parent: string, suffix = ''): string {
   const whole = parent + suffix;
   if (whole.length <= MAX_ID && CLIENT_ORDER_ID_RE.test(whole)) return whole;
   const hash = fnv1a(parent).toString(36).padStart(7, '0');
@@ -54,7 +54,7 @@ export interface SplitInput {
 }
 
 /** Why no plan could be made; each reason has its own denial code (never a price-collar code). */
-export type SplitFailure =
+type SplitFailure =
   | { ok: false; code: 'SPLIT_LOT_SIZE'; reason: 'quantity_not_on_lot_size' }
   | { ok: false; code: 'SPLIT_NO_PRICE'; reason: 'no_price_for_child_notional' | 'no_reference_price' }
   | { ok: false; code: 'SPLIT_PROTECTION_PRICE'; reason: 'protection_price_not_positive' };
@@ -62,7 +62,11 @@ export type SplitResult = { ok: true; children: ChildPlan[] } | SplitFailure;
 
 /** One child carrying the whole order (accept / modify). */
 export function singleChild(clientOrderId: string, quantity: string, now: number, price?: string): ChildPlan[] {
-  return [price ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now } : { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, notBefore: now }];
+  return [
+    price
+      ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now }
+      : { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, notBefore: now },
+  ];
 }
 
 /** Protective limit for a child: never pay more than ref*(1+d) on a buy or sell below ref*(1-d). */
@@ -70,7 +74,10 @@ function protectedPrice(input: SplitInput, pct: number): Decimal | undefined {
   const { refPrice, limitPrice, side, instrument } = input;
   if (!refPrice) return undefined;
   const d = new Decimal(pct).div(100);
-  const cap = side === 'buy' ? roundToStep(refPrice.mul(d.plus(1)), instrument.tickSize, 'down') : roundToStep(refPrice.mul(new Decimal(1).minus(d)), instrument.tickSize, 'up');
+  const cap =
+    side === 'buy'
+      ? roundToStep(refPrice.mul(d.plus(1)), instrument.tickSize, 'down')
+      : roundToStep(refPrice.mul(new Decimal(1).minus(d)), instrument.tickSize, 'up');
   if (!limitPrice) return cap;
   return side === 'buy' ? Decimal.min(limitPrice, cap) : Decimal.max(limitPrice, cap);
 }
@@ -80,12 +87,14 @@ function protectedPrice(input: SplitInput, pct: number): Decimal | undefined {
 export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
   const step = new Decimal(input.instrument.stepSize);
   const lots = input.quantity.div(step);
-  if (!lots.isInteger() || lots.lte(0)) return { ok: false, code: 'SPLIT_LOT_SIZE', reason: 'quantity_not_on_lot_size' };
+  if (!lots.isInteger() || lots.lte(0))
+    return { ok: false, code: 'SPLIT_LOT_SIZE', reason: 'quantity_not_on_lot_size' };
   const totalLots = BigInt(lots.toFixed(0));
   const sizing = input.limitPrice ?? input.refPrice;
 
   let perChildLots: bigint | undefined;
-  if (spec.child_quantity !== undefined) perChildLots = BigInt(new Decimal(spec.child_quantity).div(step).floor().toFixed(0));
+  if (spec.child_quantity !== undefined)
+    perChildLots = BigInt(new Decimal(spec.child_quantity).div(step).floor().toFixed(0));
   else if (spec.child_notional !== undefined) {
     if (!sizing) return { ok: false, code: 'SPLIT_NO_PRICE', reason: 'no_price_for_child_notional' };
     perChildLots = BigInt(new Decimal(spec.child_notional).div(sizing).div(step).floor().toFixed(0));
@@ -112,7 +121,8 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
     if (p.lte(0)) return { ok: false, code: 'SPLIT_PROTECTION_PRICE', reason: 'protection_price_not_positive' };
     price = p.toFixed();
   }
-  if (count === 1n) return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };
+  if (count === 1n)
+    return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };
 
   const n = Number(count);
   const base = totalLots / count;

@@ -9,7 +9,7 @@ import type { Decision, Exposure, MarketSnapshot, OrderIntent, TradingState } fr
 export type GuardedStage = 'market' | 'exposure' | 'tradingState' | 'policy';
 
 /** The denial code of each stage's failure (docs/errors.md). */
-export const STAGE_DENY_CODES: Readonly<Record<GuardedStage, DenyCode>> = {
+const STAGE_DENY_CODES: Readonly<Record<GuardedStage, DenyCode>> = {
   market: 'MARKET_DATA_UNAVAILABLE',
   exposure: 'ACCOUNT_UNAVAILABLE',
   tradingState: 'TRADING_STATE_UNAVAILABLE',
@@ -61,7 +61,17 @@ export class StageGuard {
       approvedQuantity: '0',
       children: [],
       throttles: [],
-      trace: [{ ruleId: `gateway.stage.${f.stage}`, action: 'reject', mode: 'enforce', matched: true, outcome: 'deny', code, params }],
+      trace: [
+        {
+          ruleId: `gateway.stage.${f.stage}`,
+          action: 'reject',
+          mode: 'enforce',
+          matched: true,
+          outcome: 'deny',
+          code,
+          params,
+        },
+      ],
       policySetId: policy.id,
       policySha256: policy.sha256,
     };
@@ -70,14 +80,32 @@ export class StageGuard {
   private failed<T>(stage: GuardedStage, err: unknown, standIn: () => T): T {
     const message = err instanceof Error ? err.message : String(err);
     this.failure ??= { stage, message };
-    this.logger?.error({ err, stage, intentId: this.intent.intentId }, `pipeline stage ${stage} failed: order denied (fail closed)`);
+    this.logger?.error(
+      { err, stage, intentId: this.intent.intentId },
+      `pipeline stage ${stage} failed: order denied (fail closed)`,
+    );
     return standIn();
   }
 }
 
 /** Stand-ins: what the audit record shows for a stage that did not answer. */
 export const unavailableSnapshot = (symbol: string, now: number): MarketSnapshot => ({
-  symbol, asOf: 0, ageMs: now, features: {}, missing: [], ages: {}, flags: ['NO_DATA'], degraded: true,
+  symbol,
+  asOf: 0,
+  ageMs: now,
+  features: {},
+  missing: [],
+  ages: {},
+  flags: ['NO_DATA'],
+  degraded: true,
 });
-export const unavailableExposure = (): Exposure => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false });
-export const unavailableTradingState = (): { state: TradingState; reason?: string } => ({ state: 'HALTED', reason: 'trading state unavailable' });
+export const unavailableExposure = (): Exposure => ({
+  openOrdersNotional: '0',
+  clientNotional: '0',
+  postFillQuantity: '0',
+  reducesPosition: false,
+});
+export const unavailableTradingState = (): { state: TradingState; reason?: string } => ({
+  state: 'HALTED',
+  reason: 'trading state unavailable',
+});

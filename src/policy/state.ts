@@ -22,7 +22,12 @@ export interface PolicyStateView {
 }
 
 /** What makes two orders duplicates: same client, venue, account, symbol, side, type, size, price. */
-export function orderFingerprint(i: Pick<OrderIntent, 'clientId' | 'venue' | 'account' | 'symbol' | 'side' | 'type' | 'quantity' | 'price' | 'reduceOnly'>): string {
+export function orderFingerprint(
+  i: Pick<
+    OrderIntent,
+    'clientId' | 'venue' | 'account' | 'symbol' | 'side' | 'type' | 'quantity' | 'price' | 'reduceOnly'
+  >,
+): string {
   return `${i.clientId}|${i.venue}|${i.account}|${i.symbol}|${i.side}|${i.type}|${i.quantity}|${i.price ?? ''}|${i.reduceOnly ? 'r' : ''}`;
 }
 

@@ -9,7 +9,8 @@ import type { TradingStateView } from '../core/stages.js';
 import type { TradingState } from '../core/types.js';
 import type { ScopeKind } from './types.js';
 
-export type TradingScope = { readonly kind: 'all' } | { readonly kind: Exclude<ScopeKind, 'all'>; readonly value: string };
+export type TradingScope =
+  { readonly kind: 'all' } | { readonly kind: Exclude<ScopeKind, 'all'>; readonly value: string };
 /** Where an entry came from: an operator's kill, or a policy rule that latched. */
 export type StateSource = 'kill' | 'halt' | 'reduce_only';
 
@@ -54,11 +55,15 @@ export function scopeMatches(s: TradingScope, o: OrderScope): boolean {
 export function parseScope(raw: unknown): TradingScope {
   const r = (raw ?? {}) as { scope?: unknown; value?: unknown };
   if (typeof r.scope !== 'string' || !SCOPE_KINDS.includes(r.scope as ScopeKind)) {
-    throw new LiqguardError('INVALID_FIELD', `scope must be one of ${SCOPE_KINDS.join(', ')}`, [{ path: 'scope', message: `got ${JSON.stringify(r.scope)}` }]);
+    throw new LiqguardError('INVALID_FIELD', `scope must be one of ${SCOPE_KINDS.join(', ')}`, [
+      { path: 'scope', message: `got ${JSON.stringify(r.scope)}` },
+    ]);
   }
   if (r.scope === 'all') return { kind: 'all' };
   if (typeof r.value !== 'string' || !r.value) {
-    throw new LiqguardError('MISSING_FIELD', `scope "${r.scope}" needs a value (the ${r.scope} id)`, [{ path: 'value', message: 'is required' }]);
+    throw new LiqguardError('MISSING_FIELD', `scope "${r.scope}" needs a value (the ${r.scope} id)`, [
+      { path: 'value', message: 'is required' },
+    ]);
   }
   return { kind: r.scope as Exclude<ScopeKind, 'all'>, value: r.value };
 }
@@ -93,7 +98,13 @@ export class TradingStateStore implements TradingStateView {
   }
 
   /** Set a state for a scope (policy latches, operator reduce-only). */
-  set(scope: TradingScope, state: Exclude<TradingState, 'ACTIVE'>, source: StateSource, operator: string, reason: string): TradingStateEntry {
+  set(
+    scope: TradingScope,
+    state: Exclude<TradingState, 'ACTIVE'>,
+    source: StateSource,
+    operator: string,
+    reason: string,
+  ): TradingStateEntry {
     const entry: TradingStateEntry = { scope, state, source, operator, reason, since: this.clock.now() };
     const key = scopeKey(scope);
     const next = this.entries.filter((e) => !(scopeKey(e.scope) === key && e.source === source));
@@ -141,10 +152,14 @@ export class TradingStateStore implements TradingStateView {
     }
     try {
       const doc = JSON.parse(text) as { version?: number; entries?: TradingStateEntry[] };
-      if (doc.version !== FILE_VERSION || !Array.isArray(doc.entries)) throw new Error(`unsupported version ${String(doc.version)}`);
+      if (doc.version !== FILE_VERSION || !Array.isArray(doc.entries))
+        throw new Error(`unsupported version ${String(doc.version)}`);
       return doc.entries;
     } catch (err) {
-      throw new LiqguardError('CONFIG_INVALID', `trading state file ${this.file} is damaged (${(err as Error).message}); fix or remove it knowingly: it may hold an active kill`);
+      throw new LiqguardError(
+        'CONFIG_INVALID',
+        `trading state file ${this.file} is damaged (${(err as Error).message}); fix or remove it knowingly: it may hold an active kill`,
+      );
     }
   }
 }

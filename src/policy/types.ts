@@ -81,7 +81,7 @@ export interface Condition {
   readonly not?: Condition;
 }
 
-export type RegimeTable = Readonly<Partial<Record<RegimeLabel, string>>>;
+type RegimeTable = Readonly<Partial<Record<RegimeLabel, string>>>;
 /** A fixed limit (decimal text) or a table by regime. */
 export type Limit = string | RegimeTable;
 
@@ -115,20 +115,20 @@ export interface ThrottleAction {
   readonly maxWaitMs: number;
 }
 
-export interface RejectAction {
+interface RejectAction {
   readonly type: 'reject';
   readonly code: DenyCode;
   readonly message?: string;
 }
 
-export interface ReduceOnlyAction {
+interface ReduceOnlyAction {
   readonly type: 'reduce_only';
   /** When set, a match also latches trading state REDUCING for this scope (until lifted). */
   readonly latch?: ScopeKind;
   readonly message?: string;
 }
 
-export interface HaltAction {
+interface HaltAction {
   readonly type: 'halt';
   readonly allow_reduce_only: boolean;
   readonly latch?: ScopeKind;
@@ -167,8 +167,17 @@ export interface SelfTradeAction {
   readonly venue_mode?: 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
 }
 
-export type Action = CapAction | SplitAction | ThrottleAction | RejectAction | ReduceOnlyAction | HaltAction | LossLimitAction | PositionLimitAction | SelfTradeAction;
-export type ActionType = Action['type'];
+export type Action =
+  | CapAction
+  | SplitAction
+  | ThrottleAction
+  | RejectAction
+  | ReduceOnlyAction
+  | HaltAction
+  | LossLimitAction
+  | PositionLimitAction
+  | SelfTradeAction;
+type ActionType = Action['type'];
 
 export interface Rule {
   readonly id: string;

@@ -14,15 +14,19 @@ export class Issues {
   }
 }
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v}"` : `${typeof v} ${String(v)}`);
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v}"` : `${typeof v} ${String(v)}`;
 
-export const join = (base: string, key: string | number): string => (typeof key === 'number' ? `${base}[${key}]` : base ? `${base}.${key}` : key);
+export const join = (base: string, key: string | number): string =>
+  typeof key === 'number' ? `${base}[${key}]` : base ? `${base}.${key}` : key;
 
 /** An object whose keys are all in `allowed`; unknown keys are reported one by one. */
 export function object(v: unknown, path: string, allowed: readonly string[], is: Issues): Raw | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return is.add(path, `must be a mapping, got ${describe(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return is.add(path, `must be a mapping, got ${describe(v)}`);
   const raw = v as Raw;
-  for (const k of Object.keys(raw)) if (!allowed.includes(k)) is.add(join(path, k), `unknown key (allowed: ${allowed.join(', ')})`);
+  for (const k of Object.keys(raw))
+    if (!allowed.includes(k)) is.add(join(path, k), `unknown key (allowed: ${allowed.join(', ')})`);
   return raw;
 }
 
@@ -37,23 +41,37 @@ export function boolean(v: unknown, path: string, is: Issues): boolean | undefin
   return v;
 }
 
-export function integer(v: unknown, path: string, is: Issues, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return is.add(path, `must be an integer in [${min}, ${max}], got ${describe(v)}`);
+export function integer(
+  v: unknown,
+  path: string,
+  is: Issues,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    return is.add(path, `must be an integer in [${min}, ${max}], got ${describe(v)}`);
   return v;
 }
 
 export function number(v: unknown, path: string, is: Issues, min: number, max: number): number | undefined {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return is.add(path, `must be a number in [${min}, ${max}], got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    return is.add(path, `must be a number in [${min}, ${max}], got ${describe(v)}`);
   return v;
 }
 
 export function oneOf<T extends string>(v: unknown, path: string, values: readonly T[], is: Issues): T | undefined {
-  if (typeof v !== 'string' || !values.includes(v as T)) return is.add(path, `unknown value ${describe(v)} (allowed: ${values.join(', ')})`);
+  if (typeof v !== 'string' || !values.includes(v as T))
+    return is.add(path, `unknown value ${describe(v)} (allowed: ${values.join(', ')})`);
   return v as T;
 }
 
 /** A string or a list of strings (globs, regimes): always returned as a list. */
-export function list<T>(v: unknown, path: string, is: Issues, item: (x: unknown, p: string) => T | undefined): T[] | undefined {
+export function list<T>(
+  v: unknown,
+  path: string,
+  is: Issues,
+  item: (x: unknown, p: string) => T | undefined,
+): T[] | undefined {
   const items = Array.isArray(v) ? v : [v];
   if (Array.isArray(v) && v.length === 0) return is.add(path, 'must not be an empty list');
   const out: T[] = [];
@@ -67,7 +85,12 @@ export function list<T>(v: unknown, path: string, is: Issues, item: (x: unknown,
 const SIGNED_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 /** A decimal written as a YAML number or a string; returned as canonical text. */
-export function decimal(v: unknown, path: string, is: Issues, opts: { min?: number; positive?: boolean } = {}): string | undefined {
+export function decimal(
+  v: unknown,
+  path: string,
+  is: Issues,
+  opts: { min?: number; positive?: boolean } = {},
+): string | undefined {
   let d: Decimal;
   if (typeof v === 'number' && Number.isFinite(v)) d = new Decimal(v);
   else if (typeof v === 'string' && SIGNED_DECIMAL.test(v)) d = new Decimal(v);
@@ -81,14 +104,23 @@ const DURATION = /^([0-9]+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** "250ms", "2s", "5m", "1h", "1d" or an integer of milliseconds. */
-export function duration(v: unknown, path: string, is: Issues, opts: { min?: number; max?: number } = {}): number | undefined {
+export function duration(
+  v: unknown,
+  path: string,
+  is: Issues,
+  opts: { min?: number; max?: number } = {},
+): number | undefined {
   let ms: number | undefined;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) ms = v;
   else if (typeof v === 'string') {
     const m = DURATION.exec(v);
     if (m) ms = Number(m[1]) * UNIT_MS[m[2]!]!;
   }
-  if (ms === undefined) return is.add(path, `must be a duration such as "500ms", "2s", "5m", "1h" (or integer milliseconds), got ${describe(v)}`);
+  if (ms === undefined)
+    return is.add(
+      path,
+      `must be a duration such as "500ms", "2s", "5m", "1h" (or integer milliseconds), got ${describe(v)}`,
+    );
   if (opts.min !== undefined && ms < opts.min) return is.add(path, `must be at least ${opts.min} ms, got ${ms} ms`);
   if (opts.max !== undefined && ms > opts.max) return is.add(path, `must be at most ${opts.max} ms, got ${ms} ms`);
   return ms;

@@ -37,7 +37,7 @@ export const DEFAULT_BASELINE_PARAMS: BaselineParams = Object.freeze({
 export const BASELINE_NOTE = 'baseline scorer: volatility and drawdown percentiles, not a trained model';
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function regimeFor(p: number, t: BaselineParams['thresholds']): Regime {
+function regimeFor(p: number, t: BaselineParams['thresholds']): Regime {
   if (p >= t.critical) return 'critical';
   if (p >= t.fragile) return 'fragile';
   if (p >= t.stressed) return 'stressed';
@@ -54,10 +54,14 @@ export class BaselineScorer implements RegimeScorer {
     const p = { ...DEFAULT_BASELINE_PARAMS, ...params };
     const t = p.thresholds;
     if (!(0 < t.stressed && t.stressed < t.fragile && t.fragile < t.critical && t.critical < 1)) {
-      throw new RangeError(`baseline thresholds must satisfy 0 < stressed < fragile < critical < 1, got ${JSON.stringify(t)}`);
+      throw new RangeError(
+        `baseline thresholds must satisfy 0 < stressed < fragile < critical < 1, got ${JSON.stringify(t)}`,
+      );
     }
     this.params = Object.freeze(p);
-    this.sha256 = createHash('sha256').update(JSON.stringify({ id: this.id, params: canonical(p) })).digest('hex');
+    this.sha256 = createHash('sha256')
+      .update(JSON.stringify({ id: this.id, params: canonical(p) }))
+      .digest('hex');
   }
 
   score(snapshot: MarketSnapshot, _now: number): Promise<RegimeScore> {
@@ -67,7 +71,15 @@ export class BaselineScorer implements RegimeScorer {
   /** The same, synchronously (the formula needs no I/O). */
   scoreSync(s: MarketSnapshot): RegimeScore {
     const p = this.params;
-    const unavailable = (reason: string): RegimeScore => ({ status: 'unavailable', symbol: s.symbol, asOf: s.asOf, regime: 'unknown', reason, scorer: 'baseline', modelId: this.id });
+    const unavailable = (reason: string): RegimeScore => ({
+      status: 'unavailable',
+      symbol: s.symbol,
+      asOf: s.asOf,
+      regime: 'unknown',
+      reason,
+      scorer: 'baseline',
+      modelId: this.id,
+    });
     if (s.degraded) return unavailable(`market data degraded${s.flags.length ? `: ${s.flags.join(',')}` : ''}`);
     const names = [p.volFeature, p.downFeature, p.upFeature];
     const absent = names.filter((n) => !Number.isFinite(s.features[n]));
@@ -105,10 +117,15 @@ export class BaselineScorer implements RegimeScorer {
 /** JSON with sorted keys, so the hash does not depend on property order. */
 function canonical(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(canonical);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, canonical((x as Record<string, unknown>)[k])]));
+  if (x && typeof x === 'object')
+    return Object.fromEntries(
+      Object.keys(x)
+        .sort()
+        .map((k) => [k, canonical((x as Record<string, unknown>)[k])]),
+    );
   return x;
 }
 
-export function createBaselineScorer(params: Partial<BaselineParams> = {}): BaselineScorer {
+function createBaselineScorer(params: Partial<BaselineParams> = {}): BaselineScorer {
   return new BaselineScorer(params);
 }

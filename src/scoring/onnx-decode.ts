@@ -6,7 +6,10 @@ import { fillInternalValues, type PlattCalibration, type Tree, type TreeEnsemble
 
 const { onnx } = onnxProto;
 
-export interface DecodedSide { readonly model: TreeEnsemble; readonly calibration: PlattCalibration }
+interface DecodedSide {
+  readonly model: TreeEnsemble;
+  readonly calibration: PlattCalibration;
+}
 export interface DecodedModel {
   readonly inputName: string;
   readonly featureCount: number;
@@ -22,7 +25,8 @@ function attrMap(attrs: readonly Attr[] | null | undefined): Map<string, Attr> {
 }
 const intsOf = (m: Map<string, Attr>, k: string): number[] => (m.get(k)?.ints ?? []).map(num);
 const floatsOf = (m: Map<string, Attr>, k: string): number[] => Array.from(m.get(k)?.floats ?? []);
-const stringsOf = (m: Map<string, Attr>, k: string): string[] => (m.get(k)?.strings ?? []).map((b) => Buffer.from(b).toString('utf8'));
+const stringsOf = (m: Map<string, Attr>, k: string): string[] =>
+  (m.get(k)?.strings ?? []).map((b) => Buffer.from(b).toString('utf8'));
 
 function decodeTrees(attrs: Map<string, Attr>, featureCount: number): Tree[] {
   const treeIds = intsOf(attrs, 'nodes_treeids');
@@ -40,10 +44,16 @@ function decodeTrees(attrs: Map<string, Attr>, featureCount: number): Tree[] {
   }
   const nTrees = treeIds.reduce((m, v) => Math.max(m, v + 1), 0);
   const sizes = new Array<number>(nTrees).fill(0);
-  for (let i = 0; i < n; i++) sizes[treeIds[i] as number] = Math.max(sizes[treeIds[i] as number] as number, (nodeIds[i] as number) + 1);
+  for (let i = 0; i < n; i++)
+    sizes[treeIds[i] as number] = Math.max(sizes[treeIds[i] as number] as number, (nodeIds[i] as number) + 1);
   const trees = sizes.map((s) => ({
-    feature: new Int32Array(s).fill(-1), threshold: new Float64Array(s), left: new Int32Array(s), right: new Int32Array(s),
-    missingLeft: new Uint8Array(s), value: new Float64Array(s), cover: new Float64Array(s),
+    feature: new Int32Array(s).fill(-1),
+    threshold: new Float64Array(s),
+    left: new Int32Array(s),
+    right: new Int32Array(s),
+    missingLeft: new Uint8Array(s),
+    value: new Float64Array(s),
+    cover: new Float64Array(s),
   }));
   for (let i = 0; i < n; i++) {
     const t = trees[treeIds[i] as number] as Tree & { feature: Int32Array };
@@ -51,7 +61,8 @@ function decodeTrees(attrs: Map<string, Attr>, featureCount: number): Tree[] {
     t.cover[id] = hit[i] as number;
     if (modes[i] === 'LEAF') continue;
     if (modes[i] !== 'BRANCH_LEQ') throw new Error(`unsupported node mode ${modes[i]}`);
-    if ((feats[i] as number) >= featureCount) throw new Error(`node uses feature ${feats[i]} but the input has ${featureCount}`);
+    if ((feats[i] as number) >= featureCount)
+      throw new Error(`node uses feature ${feats[i]} but the input has ${featureCount}`);
     t.feature[id] = feats[i] as number;
     t.threshold[id] = values[i] as number;
     t.left[id] = trues[i] as number;
@@ -89,5 +100,10 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
       calibration: { a: get(`cal_a_${s}`), b: get(`cal_b_${s}`) },
     };
   };
-  return { inputName: input.name, featureCount, outputs: (g.output ?? []).map((o) => o.name ?? ''), sides: { down: side('down'), up: side('up') } };
+  return {
+    inputName: input.name,
+    featureCount,
+    outputs: (g.output ?? []).map((o) => o.name ?? ''),
+    sides: { down: side('down'), up: side('up') },
+  };
 }

@@ -14,16 +14,25 @@ export interface OnnxScorerOptions {
   readonly engineFeatureNames?: readonly string[];
 }
 
-interface Entry { readonly asOf: number; readonly result: Promise<RegimeScore> }
+interface Entry {
+  readonly asOf: number;
+  readonly result: Promise<RegimeScore>;
+}
 
 /** Builds the model's input row from a snapshot by name; absent or non-finite inputs are NaN. */
-export function featureVector(names: readonly string[], features: Readonly<Record<string, number>>): { x: Float32Array; missing: string[] } {
+function featureVector(
+  names: readonly string[],
+  features: Readonly<Record<string, number>>,
+): { x: Float32Array; missing: string[] } {
   const x = new Float32Array(names.length);
   const missing: string[] = [];
   names.forEach((n, j) => {
     const v = features[n];
     if (typeof v === 'number' && Number.isFinite(v)) x[j] = v;
-    else { x[j] = NaN; missing.push(n); }
+    else {
+      x[j] = NaN;
+      missing.push(n);
+    }
   });
   return { x, missing };
 }
@@ -35,7 +44,10 @@ export class OnnxRegimeScorer implements RegimeScorer {
   private readonly cache = new Map<string, Entry>();
   private readonly states = new Map<string, RegimeState>();
 
-  private constructor(private readonly model: LoadedModel, private readonly session: RegimeSession) {
+  private constructor(
+    private readonly model: LoadedModel,
+    private readonly session: RegimeSession,
+  ) {
     this.id = model.card.id;
     this.sha256 = model.sha256;
   }
@@ -45,8 +57,11 @@ export class OnnxRegimeScorer implements RegimeScorer {
       const have = new Set(opts.engineFeatureNames);
       const absent = model.card.features.names.filter((n) => !have.has(n));
       if (absent.length) {
-        throw new LiqguardError('MODEL_INVALID', `model ${model.card.id} needs features the feature engine does not produce: ${absent.join(', ')}. Retrain with \`liqguard train\` against the current feature engine.`,
-          absent.map((n) => ({ path: 'features.names', message: `unknown feature ${n}` })));
+        throw new LiqguardError(
+          'MODEL_INVALID',
+          `model ${model.card.id} needs features the feature engine does not produce: ${absent.join(', ')}. Retrain with \`liqguard train\` against the current feature engine.`,
+          absent.map((n) => ({ path: 'features.names', message: `unknown feature ${n}` })),
+        );
       }
     }
     return new OnnxRegimeScorer(model, await createRegimeSession(model));
@@ -60,10 +75,20 @@ export class OnnxRegimeScorer implements RegimeScorer {
     return result;
   }
 
-  async close(): Promise<void> { await this.session.release(); }
+  async close(): Promise<void> {
+    await this.session.release();
+  }
 
   private unavailable(s: MarketSnapshot, reason: string): RegimeScore {
-    return { status: 'unavailable', symbol: s.symbol, asOf: s.asOf, regime: 'unknown', reason, scorer: 'model', modelId: this.id };
+    return {
+      status: 'unavailable',
+      symbol: s.symbol,
+      asOf: s.asOf,
+      regime: 'unknown',
+      reason,
+      scorer: 'model',
+      modelId: this.id,
+    };
   }
 
   private async compute(s: MarketSnapshot): Promise<RegimeScore> {
@@ -71,7 +96,10 @@ export class OnnxRegimeScorer implements RegimeScorer {
     if (s.degraded) return this.unavailable(s, `market data degraded: ${s.flags.join(', ') || 'no flag given'}`);
     const { x, missing } = featureVector(card.features.names, s.features);
     if (missing.length > card.serving.maxMissingFraction * card.features.names.length) {
-      return this.unavailable(s, `${missing.length} of ${card.features.names.length} model features missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`);
+      return this.unavailable(
+        s,
+        `${missing.length} of ${card.features.names.length} model features missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+      );
     }
     let pDown: number;
     let pUp: number;
@@ -87,15 +115,29 @@ export class OnnxRegimeScorer implements RegimeScorer {
     this.states.set(s.symbol, state);
     const side = pDown >= pUp ? 'down' : 'up';
     return {
-      status: 'ok', symbol: s.symbol, asOf: s.asOf, scorer: 'model', modelId: this.id, modelSha256: this.sha256,
-      pDown, pUp, probability, regime: state.regime, horizonHours: card.label.horizonHours,
+      status: 'ok',
+      symbol: s.symbol,
+      asOf: s.asOf,
+      scorer: 'model',
+      modelId: this.id,
+      modelSha256: this.sha256,
+      pDown,
+      pUp,
+      probability,
+      regime: state.regime,
+      horizonHours: card.label.horizonHours,
       contributions: topContributions(this.model, side, x, card.serving.topContributions),
       note: `contributions explain p_${side} (Saabas path attribution, log-odds before calibration)${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
     };
   }
 }
 
-export function topContributions(model: LoadedModel, side: 'down' | 'up', x: ArrayLike<number>, k: number): FeatureContribution[] {
+function topContributions(
+  model: LoadedModel,
+  side: 'down' | 'up',
+  x: ArrayLike<number>,
+  k: number,
+): FeatureContribution[] {
   const { contributions } = pathContributions(model.decoded.sides[side].model, x);
   const names = model.card.features.names;
   return Array.from(contributions, (c, j) => ({ feature: names[j] as string, value: x[j] as number, contribution: c }))

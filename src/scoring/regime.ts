@@ -7,7 +7,10 @@ import type { Hysteresis, RegimeThresholds } from './model-card.js';
 
 const LEVELS: readonly Regime[] = ['stable', 'stressed', 'fragile', 'critical'];
 
-export interface RegimeState { readonly regime: Regime; readonly below: number }
+export interface RegimeState {
+  readonly regime: Regime;
+  readonly below: number;
+}
 
 export function rawLevel(p: number, t: RegimeThresholds, margin = 0): number {
   if (p >= t.critical - margin) return 3;

@@ -30,7 +30,7 @@ export interface PlattCalibration {
   readonly b: number;
 }
 
-export function leafIndex(tree: Tree, x: ArrayLike<number>): number {
+function leafIndex(tree: Tree, x: ArrayLike<number>): number {
   let n = 0;
   while ((tree.feature[n] as number) >= 0) {
     const v = Math.fround(x[tree.feature[n] as number] as number);
@@ -55,7 +55,10 @@ export function calibratedProbability(model: TreeEnsemble, cal: PlattCalibration
 /** Saabas attribution: along each tree's path, the change in node value is credited to the
  * split feature. Returns per-feature contributions (margin units, before calibration) and the
  * expected margin (bias + root values); expected + sum(contributions) = margin. */
-export function pathContributions(model: TreeEnsemble, x: ArrayLike<number>): { expected: number; contributions: Float64Array } {
+export function pathContributions(
+  model: TreeEnsemble,
+  x: ArrayLike<number>,
+): { expected: number; contributions: Float64Array } {
   const c = new Float64Array(model.featureCount);
   let expected = model.bias;
   for (const t of model.trees) {
@@ -74,7 +77,13 @@ export function pathContributions(model: TreeEnsemble, x: ArrayLike<number>): { 
 }
 
 /** Internal node values from leaves and covers (what Saabas needs), bottom-up. */
-export function fillInternalValues(t: { feature: Int32Array; left: Int32Array; right: Int32Array; value: Float64Array; cover: Float64Array }): void {
+export function fillInternalValues(t: {
+  feature: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  cover: Float64Array;
+}): void {
   const visit = (n: number): void => {
     if ((t.feature[n] as number) < 0) return;
     const l = t.left[n] as number;
@@ -84,7 +93,10 @@ export function fillInternalValues(t: { feature: Int32Array; left: Int32Array; r
     const cl = t.cover[l] as number;
     const cr = t.cover[r] as number;
     const w = cl + cr;
-    t.value[n] = w > 0 ? ((t.value[l] as number) * cl + (t.value[r] as number) * cr) / w : ((t.value[l] as number) + (t.value[r] as number)) / 2;
+    t.value[n] =
+      w > 0
+        ? ((t.value[l] as number) * cl + (t.value[r] as number) * cr) / w
+        : ((t.value[l] as number) + (t.value[r] as number)) / 2;
   };
   visit(0);
 }

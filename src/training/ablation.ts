@@ -7,17 +7,40 @@ import { dayBlockWeights, percentileInterval, type Interval } from './bootstrap.
 import { applyPlatt, fitPlatt } from './calibration.js';
 import { selectMatrix, type Dataset } from './dataset.js';
 import { stagedMargins, trainGbdt, type GbdtParams } from './gbdt.js';
-import { averagePrecision, brierSkill, descendingOrder, expectedCalibrationError, quantileBinEdges, rocAuc, type Weights } from './metrics.js';
+import {
+  averagePrecision,
+  brierSkill,
+  descendingOrder,
+  expectedCalibrationError,
+  quantileBinEdges,
+  rocAuc,
+  type Weights,
+} from './metrics.js';
 
 /** The extra inputs of arm B (src/market/README.md, hourly engine names). */
 export const OI_LIQ_FEATURES: readonly string[] = Object.freeze([
-  'oi_change_1', 'oi_change_24', 'oi_accel', 'oi_z_168', 'oi_vs_price', 'liq_notional_ratio', 'liq_long_share_24', 'liq_intensity',
+  'oi_change_1',
+  'oi_change_24',
+  'oi_accel',
+  'oi_z_168',
+  'oi_vs_price',
+  'liq_notional_ratio',
+  'liq_long_share_24',
+  'liq_intensity',
 ]);
 
 /** Small and strongly regularised: a few thousand rows and tens of positives. Fixed before the
  * run (no tuning on the test span), identical for both arms. */
-export const ABLATION_GBDT: GbdtParams = Object.freeze({
-  nTrees: 100, maxDepth: 2, learningRate: 0.05, minChildWeight: 5, lambda: 10, subsample: 0.8, maxBins: 32, minSplitGain: 0, seed: 20250101,
+const ABLATION_GBDT: GbdtParams = Object.freeze({
+  nTrees: 100,
+  maxDepth: 2,
+  learningRate: 0.05,
+  minChildWeight: 5,
+  lambda: 10,
+  subsample: 0.8,
+  maxBins: 32,
+  minSplitGain: 0,
+  seed: 20250101,
 });
 
 export interface AblationSplit {
@@ -40,11 +63,16 @@ export interface AblationOptions {
   readonly eceBins?: number; // default 10
 }
 
-export interface ArmMetrics { readonly prAuc: number; readonly rocAuc: number; readonly brierSkill: number; readonly ece: number }
+interface ArmMetrics {
+  readonly prAuc: number;
+  readonly rocAuc: number;
+  readonly brierSkill: number;
+  readonly ece: number;
+}
 export type MetricName = keyof ArmMetrics;
 export const METRICS: readonly MetricName[] = ['prAuc', 'rocAuc', 'brierSkill', 'ece'];
 
-export interface SideAblation {
+interface SideAblation {
   readonly side: Side;
   readonly fitPositives: number;
   readonly testPositives: number;
@@ -89,7 +117,14 @@ export function splitRows(ds: Dataset, s: AblationSplit): { fitIdx: number[]; te
 
 /** Out-of-fold margins on the fitting rows: K contiguous time blocks; each block is scored by a
  * model fitted on the other rows whose label window does not overlap the block's span. */
-function oofMargins(ds: Dataset, fitIdx: readonly number[], y: Float64Array, names: readonly string[], params: GbdtParams, k: number): Float64Array {
+function oofMargins(
+  ds: Dataset,
+  fitIdx: readonly number[],
+  y: Float64Array,
+  names: readonly string[],
+  params: GbdtParams,
+  k: number,
+): Float64Array {
   const out = new Float64Array(fitIdx.length);
   for (let f = 0; f < k; f++) {
     const lo = Math.floor((f * fitIdx.length) / k);
@@ -102,14 +137,30 @@ function oofMargins(ds: Dataset, fitIdx: readonly number[], y: Float64Array, nam
       const i = fitIdx[j] as number;
       if ((ds.labelEnd[i] as number) <= start || (ds.t[i] as number) > end) tr.push(j);
     }
-    const model = trainGbdt(selectMatrix(ds, tr.map((j) => fitIdx[j] as number), names), Float64Array.from(tr, (j) => y[j] as number), params);
+    const model = trainGbdt(
+      selectMatrix(
+        ds,
+        tr.map((j) => fitIdx[j] as number),
+        names,
+      ),
+      Float64Array.from(tr, (j) => y[j] as number),
+      params,
+    );
     const va = fitIdx.slice(lo, hi);
     out.set(stagedMargins(model, selectMatrix(ds, va, names), [params.nTrees])[0] as Float64Array, lo);
   }
   return out;
 }
 
-function fitArm(ds: Dataset, fitIdx: readonly number[], testIdx: readonly number[], y: Float64Array, names: readonly string[], params: GbdtParams, k: number): Float64Array {
+function fitArm(
+  ds: Dataset,
+  fitIdx: readonly number[],
+  testIdx: readonly number[],
+  y: Float64Array,
+  names: readonly string[],
+  params: GbdtParams,
+  k: number,
+): Float64Array {
   const cal = fitPlatt(oofMargins(ds, fitIdx, y, names, params, k), y);
   const model = trainGbdt(selectMatrix(ds, fitIdx, names), y, params);
   return applyPlatt(cal, stagedMargins(model, selectMatrix(ds, testIdx, names), [params.nTrees])[0] as Float64Array);
@@ -118,12 +169,21 @@ function fitArm(ds: Dataset, fitIdx: readonly number[], testIdx: readonly number
 const NO_METRICS: ArmMetrics = { prAuc: NaN, rocAuc: NaN, brierSkill: NaN, ece: NaN };
 
 /** All NaN when the (weighted) test rows hold no positive: a skill figure would be meaningless. */
-function armMetrics(p: Float64Array, y: Float64Array, base: number, bins: number, w?: Weights, order?: Uint32Array): ArmMetrics {
+function armMetrics(
+  p: Float64Array,
+  y: Float64Array,
+  base: number,
+  bins: number,
+  w?: Weights,
+  order?: Uint32Array,
+): ArmMetrics {
   let pos = 0;
   for (let i = 0; i < y.length; i++) pos += (y[i] as number) * (w ? (w[i] as number) : 1);
   if (pos <= 0) return NO_METRICS;
   return {
-    prAuc: averagePrecision(p, y, w, order), rocAuc: rocAuc(p, y, w, order), brierSkill: brierSkill(p, y, w),
+    prAuc: averagePrecision(p, y, w, order),
+    rocAuc: rocAuc(p, y, w, order),
+    brierSkill: brierSkill(p, y, w),
     ece: expectedCalibrationError(p, y, bins, w, quantileBinEdges(p, bins)),
   };
 }
@@ -135,13 +195,19 @@ export function runAblation(ds: Dataset, o: AblationOptions): AblationResult {
   const extra = o.extraFeatures ?? OI_LIQ_FEATURES;
   const featuresA = [...o.baseFeatures];
   const featuresB = [...featuresA, ...extra.filter((n) => !featuresA.includes(n))];
-  for (const n of featuresB) if (!ds.names.includes(n)) throw new RangeError(`ablation: feature ${n} is not produced by the feature engine (have: ${ds.names.join(', ')})`);
+  for (const n of featuresB)
+    if (!ds.names.includes(n))
+      throw new RangeError(
+        `ablation: feature ${n} is not produced by the feature engine (have: ${ds.names.join(', ')})`,
+      );
   const { fitIdx, testIdx, purged } = splitRows(ds, o.split);
-  if (fitIdx.length < 10 * k || testIdx.length === 0) throw new RangeError(`ablation: too few rows (fit ${fitIdx.length}, test ${testIdx.length}); widen the span`);
+  if (fitIdx.length < 10 * k || testIdx.length === 0)
+    throw new RangeError(`ablation: too few rows (fit ${fitIdx.length}, test ${testIdx.length}); widen the span`);
   const coverage: Record<string, { fit: number; test: number }> = {};
   for (const n of extra) {
     const j = ds.names.indexOf(n);
-    const share = (idx: readonly number[]): number => idx.filter((i) => !Number.isNaN(ds.data[i * ds.cols + j] as number)).length / idx.length;
+    const share = (idx: readonly number[]): number =>
+      idx.filter((i) => !Number.isNaN(ds.data[i * ds.cols + j] as number)).length / idx.length;
     coverage[n] = { fit: share(fitIdx), test: share(testIdx) };
   }
   const tTest = Float64Array.from(testIdx, (i) => ds.t[i] as number);
@@ -165,9 +231,32 @@ export function runAblation(ds: Dataset, o: AblationOptions): AblationResult {
       const mb = armMetrics(pB, yt, base, bins, w, oB);
       for (const m of METRICS) reps[m].push(mb[m] - ma[m]);
     }
-    const diff = Object.fromEntries(METRICS.map((m) => [m, { value: b[m] - a[m], ...percentileInterval(reps[m]) }])) as SideAblation['diff'];
-    sides[side] = { side, fitPositives, testPositives: yt.reduce((s, v) => s + v, 0), trainBaseRate: base, a, b, diff, testProbA: pA, testProbB: pB };
+    const diff = Object.fromEntries(
+      METRICS.map((m) => [m, { value: b[m] - a[m], ...percentileInterval(reps[m]) }]),
+    ) as SideAblation['diff'];
+    sides[side] = {
+      side,
+      fitPositives,
+      testPositives: yt.reduce((s, v) => s + v, 0),
+      trainBaseRate: base,
+      a,
+      b,
+      diff,
+      testProbA: pA,
+      testProbB: pB,
+    };
   }
   const testDays = new Set(Array.from(tTest, (t) => Math.floor(t / 86_400_000))).size;
-  return { featuresA, featuresB, fitIdx, testIdx, purgedRows: purged, testDays, coverage, params, replicates: o.replicates, sides };
+  return {
+    featuresA,
+    featuresB,
+    fitIdx,
+    testIdx,
+    purgedRows: purged,
+    testDays,
+    coverage,
+    params,
+    replicates: o.replicates,
+    sides,
+  };
 }

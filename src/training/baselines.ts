@@ -21,10 +21,11 @@ const SIGNALS: Readonly<Record<string, Readonly<Record<Side, string>>>> = {
   last_return: { down: 'ret_1', up: 'ret_1' },
   funding_z: { down: 'funding_z_', up: 'funding_z_' },
 };
-export const BASELINE_NAMES = ['base_rate', ...Object.keys(SIGNALS), 'logistic'] as const;
+const BASELINE_NAMES = ['base_rate', ...Object.keys(SIGNALS), 'logistic'] as const;
 
 /** A fitted signal map; cards written before the damped fit hold only feature/median/a/b (linear). */
-export type SignalBaseline = SignalMap | { readonly feature: string; readonly median: number; readonly a: number; readonly b: number };
+type SignalBaseline =
+  SignalMap | { readonly feature: string; readonly median: number; readonly a: number; readonly b: number };
 export interface SideBaselines {
   readonly baseRate: number;
   readonly signals: Readonly<Record<string, SignalBaseline>>;
@@ -33,15 +34,26 @@ export interface SideBaselines {
 
 function resolveFeature(names: readonly string[], prefix: string): string {
   if (prefix.startsWith('@') || names.includes(prefix)) return prefix;
-  return names.find((n) => n.startsWith(prefix) && !n.includes('pctl', prefix.length)) ?? names.find((n) => n.startsWith(prefix)) ?? prefix;
+  return (
+    names.find((n) => n.startsWith(prefix) && !n.includes('pctl', prefix.length)) ??
+    names.find((n) => n.startsWith(prefix)) ??
+    prefix
+  );
 }
 
 function signalValues(ds: Dataset, feature: string, idx: ArrayLike<number>): Float64Array {
-  if (feature === '@barRange') return Float64Array.from({ length: idx.length }, (_, k) => ds.barRange[idx[k] as number] as number);
+  if (feature === '@barRange')
+    return Float64Array.from({ length: idx.length }, (_, k) => ds.barRange[idx[k] as number] as number);
   return column(ds, feature, idx);
 }
 
-export function fitBaselines(ds: Dataset, idx: ArrayLike<number>, y: Float64Array, side: Side, modelFeatures: readonly string[]): SideBaselines {
+export function fitBaselines(
+  ds: Dataset,
+  idx: ArrayLike<number>,
+  y: Float64Array,
+  side: Side,
+  modelFeatures: readonly string[],
+): SideBaselines {
   let pos = 0;
   for (const v of y) pos += v;
   const signals: Record<string, SignalBaseline> = {};
@@ -54,21 +66,39 @@ export function fitBaselines(ds: Dataset, idx: ArrayLike<number>, y: Float64Arra
 }
 
 /** Probabilities of every baseline on rows `idx`. */
-export function baselineProbabilities(ds: Dataset, idx: ArrayLike<number>, b: SideBaselines, modelFeatures: readonly string[]): Record<string, Float64Array> {
+export function baselineProbabilities(
+  ds: Dataset,
+  idx: ArrayLike<number>,
+  b: SideBaselines,
+  modelFeatures: readonly string[],
+): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = { base_rate: new Float64Array(idx.length).fill(b.baseRate) };
   for (const [name, s] of Object.entries(b.signals)) {
-    out[name] = signalValues(ds, s.feature, idx).map((v) => ('scale' in s
-      ? signalProbability(s, v) : sigmoid(s.a * (Number.isFinite(v) ? v : s.median) + s.b)));
+    out[name] = signalValues(ds, s.feature, idx).map((v) =>
+      'scale' in s ? signalProbability(s, v) : sigmoid(s.a * (Number.isFinite(v) ? v : s.median) + s.b),
+    );
   }
   out.logistic = logisticPredict(b.logistic, selectMatrix(ds, idx, modelFeatures));
   return out;
 }
 
 export const logisticToJson = (m: LogisticModel): Record<string, unknown> => ({
-  medians: Array.from(m.medians), indicatorCols: m.indicatorCols, mean: Array.from(m.mean), std: Array.from(m.std), weights: Array.from(m.weights), intercept: m.intercept,
+  medians: Array.from(m.medians),
+  indicatorCols: m.indicatorCols,
+  mean: Array.from(m.mean),
+  std: Array.from(m.std),
+  weights: Array.from(m.weights),
+  intercept: m.intercept,
 });
 
 export function logisticFromJson(j: Record<string, unknown>): LogisticModel {
   const arr = (k: string): Float64Array => Float64Array.from(j[k] as number[]);
-  return { medians: arr('medians'), indicatorCols: j.indicatorCols as number[], mean: arr('mean'), std: arr('std'), weights: arr('weights'), intercept: j.intercept as number };
+  return {
+    medians: arr('medians'),
+    indicatorCols: j.indicatorCols as number[],
+    mean: arr('mean'),
+    std: arr('std'),
+    weights: arr('weights'),
+    intercept: j.intercept as number,
+  };
 }

@@ -35,7 +35,7 @@ export function quantileEdges(m: Matrix, maxBins: number): Float64Array[] {
   return out;
 }
 
-export function binIndex(edges: Float64Array, x: number): number {
+function binIndex(edges: Float64Array, x: number): number {
   const v = Math.fround(x);
   if (Number.isNaN(v)) return MISSING_BIN;
   let lo = 0;

@@ -25,7 +25,10 @@ export function featureWindowHours(name: string): number {
 
 /** Copy of row-major `data` (rows x names) with the blanking applied; deterministic in `seed`. */
 export function blankLongWindows(
-  data: Float64Array, names: readonly string[], spec: BlankSpec, seed: number,
+  data: Float64Array,
+  names: readonly string[],
+  spec: BlankSpec,
+  seed: number,
 ): Float64Array {
   const F = names.length;
   const out = Float64Array.from(data);

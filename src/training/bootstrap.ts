@@ -11,7 +11,10 @@ export function dayBlockWeights(times: ArrayLike<number>, replicates: number, se
   for (let i = 0; i < times.length; i++) {
     const d = Math.floor((times[i] as number) / DAY_MS);
     let k = dayIds.get(d);
-    if (k === undefined) { k = dayIds.size; dayIds.set(d, k); }
+    if (k === undefined) {
+      k = dayIds.size;
+      dayIds.set(d, k);
+    }
     dayOf[i] = k;
   }
   const nDays = dayIds.size;
@@ -19,13 +22,19 @@ export function dayBlockWeights(times: ArrayLike<number>, replicates: number, se
   const out: Float64Array[] = [];
   for (let r = 0; r < replicates; r++) {
     const counts = new Float64Array(nDays);
-    for (let k = 0; k < nDays; k++) { const d = rng.int(nDays); counts[d] = (counts[d] as number) + 1; }
+    for (let k = 0; k < nDays; k++) {
+      const d = rng.int(nDays);
+      counts[d] = (counts[d] as number) + 1;
+    }
     out.push(Float64Array.from(dayOf, (d) => counts[d] as number));
   }
   return out;
 }
 
-export interface Interval { readonly lo: number; readonly hi: number }
+export interface Interval {
+  readonly lo: number;
+  readonly hi: number;
+}
 
 /** Percentile interval of finite values (NaN replicates, e.g. no positives drawn, are dropped). */
 export function percentileInterval(values: readonly number[], level = 0.95): Interval {

@@ -9,13 +9,21 @@ export function fitPlatt(margins: ArrayLike<number>, y: ArrayLike<number>, maxIt
   let b = 0;
   const n = margins.length;
   for (let it = 0; it < maxIter; it++) {
-    let ga = 0; let gb = 0; let haa = 0; let hab = 0; let hbb = 0;
+    let ga = 0;
+    let gb = 0;
+    let haa = 0;
+    let hab = 0;
+    let hbb = 0;
     for (let i = 0; i < n; i++) {
       const m = margins[i] as number;
       const p = sigmoid(a * m + b);
       const r = p - (y[i] as number);
       const w = Math.max(p * (1 - p), 1e-12);
-      ga += r * m; gb += r; haa += w * m * m; hab += w * m; hbb += w;
+      ga += r * m;
+      gb += r;
+      haa += w * m * m;
+      hab += w * m;
+      hbb += w;
     }
     const step = choleskySolve(Float64Array.from([haa + 1e-9, hab, hab, hbb + 1e-9]), Float64Array.from([ga, gb]), 2);
     a -= step[0] as number;

@@ -7,9 +7,21 @@ import { parseFunding } from '../market/replay/funding.js';
 import { toUnifiedSymbol } from '../market/symbols.js';
 
 /** The first model's split (lq-x5-h4-a962165b); the 43-market split is in universe.ts. */
-export const FIT_SYMBOLS = ['ETHUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
+const FIT_SYMBOLS = ['ETHUSDT', 'XRPUSDT', 'BNBUSDT'] as const;
 /** Every other kline file in data/ is out-of-sample (data/SOURCES.md). */
-export const TEST_ONLY_SYMBOLS = ['BTCUSDT', 'TURBOUSDT', 'PIPPINUSDT', 'BANANAS31USDT', 'SIRENUSDT', 'MYXUSDT', 'COAIUSDT', 'RIVERUSDT', 'BEATUSDT', 'POWERUSDT', 'AIAUSDT'] as const;
+const TEST_ONLY_SYMBOLS = [
+  'BTCUSDT',
+  'TURBOUSDT',
+  'PIPPINUSDT',
+  'BANANAS31USDT',
+  'SIRENUSDT',
+  'MYXUSDT',
+  'COAIUSDT',
+  'RIVERUSDT',
+  'BEATUSDT',
+  'POWERUSDT',
+  'AIAUSDT',
+] as const;
 export const TEST_START = Date.UTC(2025, 0, 1);
 
 export async function readKlineFile(path: string, venueSymbol: string): Promise<BarEvent[]> {

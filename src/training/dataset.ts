@@ -5,9 +5,16 @@ import type { BarEvent, MarketEvent } from '../core/types.js';
 import { computeFeatureRows } from './features.js';
 import { adverseMoveLabels } from './labels.js';
 
-export interface LabelSpec { readonly thresholdPct: number; readonly horizonHours: number }
+export interface LabelSpec {
+  readonly thresholdPct: number;
+  readonly horizonHours: number;
+}
 
-export interface SymbolData { readonly symbol: string; readonly bars: readonly BarEvent[]; readonly side: readonly MarketEvent[] }
+export interface SymbolData {
+  readonly symbol: string;
+  readonly bars: readonly BarEvent[];
+  readonly side: readonly MarketEvent[];
+}
 
 export interface Dataset {
   readonly names: readonly string[];
@@ -32,36 +39,78 @@ export function buildSymbolDataset(sd: SymbolData, label: LabelSpec): Dataset {
   const hBars = Math.round((label.horizonHours * 3_600_000) / barMs);
   if (hBars < 1) throw new RangeError(`horizon ${label.horizonHours} h is shorter than one ${barMs} ms bar`);
   const f = computeFeatureRows(sd.symbol, bars, sd.side);
-  const l = adverseMoveLabels({
-    openTime: bars.map((b) => b.openTime), intervalMs: barMs,
-    high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: bars.map((b) => b.close),
-  }, hBars, label.thresholdPct / 100);
+  const l = adverseMoveLabels(
+    {
+      openTime: bars.map((b) => b.openTime),
+      intervalMs: barMs,
+      high: bars.map((b) => b.high),
+      low: bars.map((b) => b.low),
+      close: bars.map((b) => b.close),
+    },
+    hBars,
+    label.thresholdPct / 100,
+  );
   return {
-    names: f.names, cols: f.names.length, data: f.data, symbol: bars.map(() => sd.symbol),
-    t: Float64Array.from(bars, (b) => b.ts), down: l.down, up: l.up, labelEnd: l.labelEnd,
-    barRange: Float64Array.from(bars, (b) => (b.high - b.low) / b.close), close: Float64Array.from(bars, (b) => b.close),
-    high: Float64Array.from(bars, (b) => b.high), low: Float64Array.from(bars, (b) => b.low), barMs,
+    names: f.names,
+    cols: f.names.length,
+    data: f.data,
+    symbol: bars.map(() => sd.symbol),
+    t: Float64Array.from(bars, (b) => b.ts),
+    down: l.down,
+    up: l.up,
+    labelEnd: l.labelEnd,
+    barRange: Float64Array.from(bars, (b) => (b.high - b.low) / b.close),
+    close: Float64Array.from(bars, (b) => b.close),
+    high: Float64Array.from(bars, (b) => b.high),
+    low: Float64Array.from(bars, (b) => b.low),
+    barMs,
   };
 }
 
 export function concatDatasets(parts: readonly Dataset[]): Dataset {
   const first = parts[0];
   if (!first) throw new Error('no data');
-  for (const p of parts) if (p.names.join() !== first.names.join() || p.barMs !== first.barMs) throw new Error('datasets differ in features or bar length');
+  for (const p of parts)
+    if (p.names.join() !== first.names.join() || p.barMs !== first.barMs)
+      throw new Error('datasets differ in features or bar length');
   const cat = (k: 't' | 'down' | 'up' | 'labelEnd' | 'barRange' | 'close' | 'high' | 'low'): Float64Array => {
     const out = new Float64Array(parts.reduce((s, p) => s + p[k].length, 0));
     let o = 0;
-    for (const p of parts) { out.set(p[k], o); o += p[k].length; }
+    for (const p of parts) {
+      out.set(p[k], o);
+      o += p[k].length;
+    }
     return out;
   };
   const data = new Float64Array(parts.reduce((s, p) => s + p.data.length, 0));
   let o = 0;
-  for (const p of parts) { data.set(p.data, o); o += p.data.length; }
-  return { names: first.names, cols: first.cols, data, symbol: parts.flatMap((p) => p.symbol), t: cat('t'), down: cat('down'), up: cat('up'), labelEnd: cat('labelEnd'), barRange: cat('barRange'), close: cat('close'), high: cat('high'), low: cat('low'), barMs: first.barMs };
+  for (const p of parts) {
+    data.set(p.data, o);
+    o += p.data.length;
+  }
+  return {
+    names: first.names,
+    cols: first.cols,
+    data,
+    symbol: parts.flatMap((p) => p.symbol),
+    t: cat('t'),
+    down: cat('down'),
+    up: cat('up'),
+    labelEnd: cat('labelEnd'),
+    barRange: cat('barRange'),
+    close: cat('close'),
+    high: cat('high'),
+    low: cat('low'),
+    barMs: first.barMs,
+  };
 }
 
 /** The columns `names` of rows `idx`, as a model input matrix. */
-export function selectMatrix(ds: Dataset, idx: ArrayLike<number>, names: readonly string[]): { rows: number; cols: number; data: Float64Array } {
+export function selectMatrix(
+  ds: Dataset,
+  idx: ArrayLike<number>,
+  names: readonly string[],
+): { rows: number; cols: number; data: Float64Array } {
   const cols = names.map((n) => {
     const j = ds.names.indexOf(n);
     if (j < 0) throw new Error(`feature ${n} is not produced by the feature engine`);

@@ -11,15 +11,27 @@ export interface FeatureRows {
   readonly data: Float64Array;
 }
 
-const ORDER: Record<MarketEvent['type'], number> = { funding: 0, openInterest: 1, liquidation: 2, mark: 3, book: 4, trade: 5, bar: 6 };
+const ORDER: Record<MarketEvent['type'], number> = {
+  funding: 0,
+  openInterest: 1,
+  liquidation: 2,
+  mark: 3,
+  book: 4,
+  trade: 5,
+  bar: 6,
+};
 
-export function featureNames(barMs: number): readonly string[] {
+function featureNames(barMs: number): readonly string[] {
   return new FeatureEngine('X/USDT:USDT', defaultFeatureConfig(barMs)).names;
 }
 
 /** Bars must be one symbol, one interval, ascending. Side events (funding, ...) may be any
  * subset; an event at the same ms as a bar close counts as known at that close. */
-export function computeFeatureRows(symbol: string, bars: readonly BarEvent[], side: readonly MarketEvent[] = []): FeatureRows {
+export function computeFeatureRows(
+  symbol: string,
+  bars: readonly BarEvent[],
+  side: readonly MarketEvent[] = [],
+): FeatureRows {
   const barMs = bars[0]?.intervalMs ?? 3_600_000;
   const engine = new FeatureEngine(symbol, defaultFeatureConfig(barMs));
   const F = engine.names.length;
@@ -36,5 +48,3 @@ export function computeFeatureRows(symbol: string, bars: readonly BarEvent[], si
   }
   return { names: engine.names, data };
 }
-
-export type { FundingEvent };

@@ -8,21 +8,29 @@ import { buildSymbolDataset, type Dataset, type LabelSpec } from './dataset.js';
 import { round } from './events.js';
 import { servedScores, type ServedModel } from './served-eval.js';
 
-export const FIRST_WEEK = { start: Date.UTC(2025, 9, 6), end: Date.UTC(2025, 9, 13) } as const;
+const FIRST_WEEK = { start: Date.UTC(2025, 9, 6), end: Date.UTC(2025, 9, 13) } as const;
 export const FIRST_WEEK_SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] as const;
 
 export interface FirstWeekRow {
-  readonly symbol: string; readonly rows: number; readonly unknownShort: number;
-  readonly meanPDownFull: number; readonly meanPDownShort: number;
-  readonly peakPDownFull: number; readonly peakPDownShort: number;
-  readonly meanPUpFull: number; readonly meanPUpShort: number;
+  readonly symbol: string;
+  readonly rows: number;
+  readonly unknownShort: number;
+  readonly meanPDownFull: number;
+  readonly meanPDownShort: number;
+  readonly peakPDownFull: number;
+  readonly peakPDownShort: number;
+  readonly meanPUpFull: number;
+  readonly meanPUpShort: number;
 }
 
 const mean = (a: number[]): number => (a.length ? a.reduce((s, v) => s + v, 0) / a.length : NaN);
 
 export async function firstWeekReport(
-  m: ServedModel, full: Dataset, bars: ReadonlyMap<string, readonly BarEvent[]>,
-  funding: readonly FundingEvent[], label: LabelSpec,
+  m: ServedModel,
+  full: Dataset,
+  bars: ReadonlyMap<string, readonly BarEvent[]>,
+  funding: readonly FundingEvent[],
+  label: LabelSpec,
 ): Promise<FirstWeekRow[]> {
   const out: FirstWeekRow[] = [];
   for (const venue of FIRST_WEEK_SYMBOLS) {
@@ -43,10 +51,15 @@ export async function firstWeekReport(
     const known = (p: Float64Array): number[] => Array.from(p).filter(Number.isFinite);
     // an unknown short-history score is served as regime `unknown` (most conservative), not as calm
     out.push({
-      symbol: sym, rows: short.t.length, unknownShort: short.t.length - known(s.pDown).length,
-      meanPDownFull: round(mean(known(f.pDown)), 4), meanPDownShort: round(mean(known(s.pDown)), 4),
-      peakPDownFull: round(Math.max(...known(f.pDown)), 4), peakPDownShort: round(Math.max(...known(s.pDown)), 4),
-      meanPUpFull: round(mean(known(f.pUp)), 4), meanPUpShort: round(mean(known(s.pUp)), 4),
+      symbol: sym,
+      rows: short.t.length,
+      unknownShort: short.t.length - known(s.pDown).length,
+      meanPDownFull: round(mean(known(f.pDown)), 4),
+      meanPDownShort: round(mean(known(s.pDown)), 4),
+      peakPDownFull: round(Math.max(...known(f.pDown)), 4),
+      peakPDownShort: round(Math.max(...known(s.pDown)), 4),
+      meanPUpFull: round(mean(known(f.pUp)), 4),
+      meanPUpShort: round(mean(known(s.pUp)), 4),
     });
   }
   return out;

@@ -6,9 +6,19 @@
  *   embargoMs >= horizon no training label can see prices inside or just before the span);
  * - with `useFuture`, rows after the span also train when t[i] >= end + embargoMs (and their
  *   label windows then start after the span by construction). */
-export interface Fold { readonly name: string; readonly start: number; readonly end: number; readonly train: Uint32Array; readonly valid: Uint32Array }
+export interface Fold {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly train: Uint32Array;
+  readonly valid: Uint32Array;
+}
 
-export interface FoldSpec { readonly name: string; readonly start: number; readonly end: number }
+export interface FoldSpec {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
 
 export function walkForwardFolds(
   t: ArrayLike<number>,

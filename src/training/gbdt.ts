@@ -20,15 +20,37 @@ export interface GbdtParams {
 }
 
 export const DEFAULT_GBDT: GbdtParams = {
-  nTrees: 200, maxDepth: 4, learningRate: 0.05, minChildWeight: 20, lambda: 1, subsample: 0.7, maxBins: 64, minSplitGain: 0, seed: 1,
+  nTrees: 200,
+  maxDepth: 4,
+  learningRate: 0.05,
+  minChildWeight: 20,
+  lambda: 1,
+  subsample: 0.7,
+  maxBins: 64,
+  minSplitGain: 0,
+  seed: 1,
 };
 
-interface Hist { g: Float64Array; h: Float64Array }
-interface Split { f: number; bin: number; missingLeft: boolean; gain: number }
+interface Hist {
+  g: Float64Array;
+  h: Float64Array;
+}
+interface Split {
+  f: number;
+  bin: number;
+  missingLeft: boolean;
+  gain: number;
+}
 
 interface Builder {
-  feature: number[]; threshold: number[]; left: number[]; right: number[]; missingLeft: number[];
-  value: number[]; cover: number[]; splitBin: number[];
+  feature: number[];
+  threshold: number[];
+  left: number[];
+  right: number[];
+  missingLeft: number[];
+  value: number[];
+  cover: number[];
+  splitBin: number[];
 }
 
 export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = DEFAULT_GBDT): TreeEnsemble {
@@ -42,7 +64,10 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
   const nb = B.edges.map((e) => e.length + 1);
   const off: number[] = [];
   let slots = 0;
-  for (let f = 0; f < X.cols; f++) { off.push(slots); slots += (nb[f] as number) + 1; } // last slot: missing
+  for (let f = 0; f < X.cols; f++) {
+    off.push(slots);
+    slots += (nb[f] as number) + 1;
+  } // last slot: missing
   const margin = new Float64Array(n).fill(bias);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
@@ -89,7 +114,8 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
           const HR = H - HL;
           if (HL < minChildWeight || HR < minChildWeight) continue;
           const gain = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda) - parent;
-          if (gain > params.minSplitGain && (best === undefined || gain > best.gain)) best = { f, bin: b, missingLeft: ml, gain };
+          if (gain > params.minSplitGain && (best === undefined || gain > best.gain))
+            best = { f, bin: b, missingLeft: ml, gain };
         }
       }
     }
@@ -104,15 +130,33 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
     }
     const sample: number[] = [];
     for (let i = 0; i < n; i++) if (params.subsample >= 1 || rng.next() < params.subsample) sample.push(i);
-    const tb: Builder = { feature: [], threshold: [], left: [], right: [], missingLeft: [], value: [], cover: [], splitBin: [] };
+    const tb: Builder = {
+      feature: [],
+      threshold: [],
+      left: [],
+      right: [],
+      missingLeft: [],
+      value: [],
+      cover: [],
+      splitBin: [],
+    };
 
     const grow = (idx: Uint32Array, hist: Hist | undefined, depth: number): number => {
       let G = 0;
       let H = 0;
-      for (let k = 0; k < idx.length; k++) { G += g[idx[k] as number] as number; H += h[idx[k] as number] as number; }
+      for (let k = 0; k < idx.length; k++) {
+        G += g[idx[k] as number] as number;
+        H += h[idx[k] as number] as number;
+      }
       const id = tb.feature.length;
-      tb.feature.push(-1); tb.threshold.push(0); tb.left.push(0); tb.right.push(0); tb.missingLeft.push(0);
-      tb.value.push(Math.fround((-G / (H + params.lambda)) * params.learningRate)); tb.cover.push(Math.fround(H)); tb.splitBin.push(-1);
+      tb.feature.push(-1);
+      tb.threshold.push(0);
+      tb.left.push(0);
+      tb.right.push(0);
+      tb.missingLeft.push(0);
+      tb.value.push(Math.fround((-G / (H + params.lambda)) * params.learningRate));
+      tb.cover.push(Math.fround(H));
+      tb.splitBin.push(-1);
       if (depth >= params.maxDepth || H < 2 * params.minChildWeight) return id;
       const hs = hist ?? buildHist(idx);
       const s = bestSplit(hs, G, H);
@@ -123,7 +167,8 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       for (let k = 0; k < idx.length; k++) {
         const i = idx[k] as number;
         const b = B.bins[base + i] as number;
-        if (b === MISSING_BIN ? s.missingLeft : b <= s.bin) li.push(i); else ri.push(i);
+        if (b === MISSING_BIN ? s.missingLeft : b <= s.bin) li.push(i);
+        else ri.push(i);
       }
       const L = Uint32Array.from(li);
       const R = Uint32Array.from(ri);
@@ -131,7 +176,10 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       let hr: Hist | undefined;
       if (depth + 1 < params.maxDepth) {
         const small = buildHist(L.length <= R.length ? L : R);
-        const large: Hist = { g: hs.g.map((v, j) => v - (small.g[j] as number)), h: hs.h.map((v, j) => v - (small.h[j] as number)) };
+        const large: Hist = {
+          g: hs.g.map((v, j) => v - (small.g[j] as number)),
+          h: hs.h.map((v, j) => v - (small.h[j] as number)),
+        };
         [hl, hr] = L.length <= R.length ? [small, large] : [large, small];
       }
       tb.feature[id] = s.f;
@@ -144,8 +192,12 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
     };
     grow(Uint32Array.from(sample), undefined, 0);
     const tree: Tree = {
-      feature: Int32Array.from(tb.feature), threshold: Float64Array.from(tb.threshold), left: Int32Array.from(tb.left),
-      right: Int32Array.from(tb.right), missingLeft: Uint8Array.from(tb.missingLeft), value: Float64Array.from(tb.value),
+      feature: Int32Array.from(tb.feature),
+      threshold: Float64Array.from(tb.threshold),
+      left: Int32Array.from(tb.left),
+      right: Int32Array.from(tb.right),
+      missingLeft: Uint8Array.from(tb.missingLeft),
+      value: Float64Array.from(tb.value),
       cover: Float64Array.from(tb.cover),
     };
     updateMargins(tree, tb.splitBin, B, margin);
@@ -191,6 +243,6 @@ export function stagedMargins(model: TreeEnsemble, X: Matrix, checkpoints: reado
   return out;
 }
 
-export function truncateEnsemble(model: TreeEnsemble, k: number): TreeEnsemble {
+function truncateEnsemble(model: TreeEnsemble, k: number): TreeEnsemble {
   return { ...model, trees: model.trees.slice(0, k) };
 }

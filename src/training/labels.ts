@@ -12,7 +12,11 @@ export interface LabelBars {
   readonly close: ArrayLike<number>;
 }
 
-export interface Labels { readonly down: Float64Array; readonly up: Float64Array; readonly labelEnd: Float64Array }
+export interface Labels {
+  readonly down: Float64Array;
+  readonly up: Float64Array;
+  readonly labelEnd: Float64Array;
+}
 
 export function adverseMoveLabels(bars: LabelBars, horizonBars: number, threshold: number | ArrayLike<number>): Labels {
   const n = bars.close.length;
@@ -26,8 +30,12 @@ export function adverseMoveLabels(bars: LabelBars, horizonBars: number, threshol
     const x = typeof threshold === 'number' ? threshold : (threshold[i] as number);
     const c = bars.close[i] as number;
     if (!Number.isFinite(x) || !(c > 0)) continue;
-    let lo = Infinity; let hi = -Infinity;
-    for (let k = i + 1; k <= i + horizonBars; k++) { lo = Math.min(lo, bars.low[k] as number); hi = Math.max(hi, bars.high[k] as number); }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = i + 1; k <= i + horizonBars; k++) {
+      lo = Math.min(lo, bars.low[k] as number);
+      hi = Math.max(hi, bars.high[k] as number);
+    }
     down[i] = lo <= c * (1 - x) ? 1 : 0;
     up[i] = hi >= c * (1 + x) ? 1 : 0;
     labelEnd[i] = (bars.openTime[i + horizonBars] as number) + bars.intervalMs;
@@ -37,12 +45,22 @@ export function adverseMoveLabels(bars: LabelBars, horizonBars: number, threshol
 
 /** Per-row threshold k * sigma * sqrt(horizon), sigma the trailing std of log close returns over
  * `window` bars (known at the bar's close). The secondary, volatility-scaled label. */
-export function volScaledThresholds(close: ArrayLike<number>, window: number, horizonBars: number, k: number): Float64Array {
+export function volScaledThresholds(
+  close: ArrayLike<number>,
+  window: number,
+  horizonBars: number,
+  k: number,
+): Float64Array {
   const n = close.length;
   const out = new Float64Array(n).fill(NaN);
   for (let i = window; i < n; i++) {
-    let s = 0; let s2 = 0;
-    for (let j = i - window + 1; j <= i; j++) { const r = Math.log((close[j] as number) / (close[j - 1] as number)); s += r; s2 += r * r; }
+    let s = 0;
+    let s2 = 0;
+    for (let j = i - window + 1; j <= i; j++) {
+      const r = Math.log((close[j] as number) / (close[j - 1] as number));
+      s += r;
+      s2 += r * r;
+    }
     const mu = s / window;
     out[i] = k * Math.sqrt(Math.max(0, s2 / window - mu * mu)) * Math.sqrt(horizonBars);
   }

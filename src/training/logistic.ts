@@ -16,10 +16,14 @@ export interface LogisticModel {
 
 /** Columns missing in fewer than this share of training rows are median-imputed without an
  * indicator (warm-up NaNs): an indicator that is almost always 0 only slows the solver. */
-export const INDICATOR_MIN_MISSING = 0.01;
+const INDICATOR_MIN_MISSING = 0.01;
 
-export interface LogisticParams { readonly l2: number; readonly maxIter: number; readonly tol: number }
-export const DEFAULT_LOGISTIC: LogisticParams = { l2: 1, maxIter: 25, tol: 1e-8 };
+export interface LogisticParams {
+  readonly l2: number;
+  readonly maxIter: number;
+  readonly tol: number;
+}
+const DEFAULT_LOGISTIC: LogisticParams = { l2: 1, maxIter: 25, tol: 1e-8 };
 
 function median(values: number[]): number {
   if (values.length === 0) return 0;
@@ -36,18 +40,27 @@ function design(model: Pick<LogisticModel, 'medians' | 'indicatorCols'>, X: Matr
       const v = X.data[i * X.cols + j] as number;
       data[i * d + j] = Number.isFinite(v) ? v : (model.medians[j] as number);
     }
-    model.indicatorCols.forEach((j, k) => { data[i * d + X.cols + k] = Number.isFinite(X.data[i * X.cols + j] as number) ? 0 : 1; });
+    model.indicatorCols.forEach((j, k) => {
+      data[i * d + X.cols + k] = Number.isFinite(X.data[i * X.cols + j] as number) ? 0 : 1;
+    });
   }
   return { d, data };
 }
 
-export function trainLogistic(X: Matrix, y: ArrayLike<number>, params: LogisticParams = DEFAULT_LOGISTIC): LogisticModel {
+export function trainLogistic(
+  X: Matrix,
+  y: ArrayLike<number>,
+  params: LogisticParams = DEFAULT_LOGISTIC,
+): LogisticModel {
   const n = X.rows;
   const medians = new Float64Array(X.cols);
   const indicatorCols: number[] = [];
   for (let j = 0; j < X.cols; j++) {
     const vals: number[] = [];
-    for (let i = 0; i < n; i++) { const v = X.data[i * X.cols + j] as number; if (Number.isFinite(v)) vals.push(v); }
+    for (let i = 0; i < n; i++) {
+      const v = X.data[i * X.cols + j] as number;
+      if (Number.isFinite(v)) vals.push(v);
+    }
     medians[j] = median(vals);
     if (vals.length < n * (1 - INDICATOR_MIN_MISSING)) indicatorCols.push(j);
   }
@@ -55,14 +68,21 @@ export function trainLogistic(X: Matrix, y: ArrayLike<number>, params: LogisticP
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
   for (let j = 0; j < d; j++) {
-    let s = 0; let s2 = 0;
-    for (let i = 0; i < n; i++) { const v = data[i * d + j] as number; s += v; s2 += v * v; }
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + j] as number;
+      s += v;
+      s2 += v * v;
+    }
     const mu = s / Math.max(1, n);
     mean[j] = mu;
     const sd = Math.sqrt(Math.max(0, s2 / Math.max(1, n) - mu * mu));
     std[j] = sd > 1e-12 ? sd : 1;
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = ((data[i * d + j] as number) - (mean[j] as number)) / (std[j] as number);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      data[i * d + j] = ((data[i * d + j] as number) - (mean[j] as number)) / (std[j] as number);
   // Newton on [w; b] with penalty l2/2 * |w|^2 (intercept unpenalised), objective averaged over rows.
   const D = d + 1;
   const beta = new Float64Array(D);
@@ -70,7 +90,8 @@ export function trainLogistic(X: Matrix, y: ArrayLike<number>, params: LogisticP
   const hess = new Float64Array(D * D);
   const xi = new Float64Array(D);
   for (let it = 0; it < params.maxIter; it++) {
-    grad.fill(0); hess.fill(0);
+    grad.fill(0);
+    hess.fill(0);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < d; j++) xi[j] = data[i * d + j] as number;
       xi[d] = 1;
@@ -87,15 +108,19 @@ export function trainLogistic(X: Matrix, y: ArrayLike<number>, params: LogisticP
       }
     }
     for (let j = 0; j < D; j++) {
-      grad[j] = (grad[j] as number) / n + (j < d ? params.l2 * (beta[j] as number) / n : 0);
+      grad[j] = (grad[j] as number) / n + (j < d ? (params.l2 * (beta[j] as number)) / n : 0);
       for (let k = j; k < D; k++) {
         const v = (hess[j * D + k] as number) / n + (j === k && j < d ? params.l2 / n : 0) + (j === k ? 1e-10 : 0);
-        hess[j * D + k] = v; hess[k * D + j] = v;
+        hess[j * D + k] = v;
+        hess[k * D + j] = v;
       }
     }
     const step = choleskySolve(hess, grad, D);
     let norm = 0;
-    for (let j = 0; j < D; j++) { beta[j] = (beta[j] as number) - (step[j] as number); norm += (step[j] as number) ** 2; }
+    for (let j = 0; j < D; j++) {
+      beta[j] = (beta[j] as number) - (step[j] as number);
+      norm += (step[j] as number) ** 2;
+    }
     if (Math.sqrt(norm) < params.tol) break;
   }
   return { medians, indicatorCols, mean, std, weights: beta.slice(0, d), intercept: beta[d] as number };
@@ -106,13 +131,17 @@ export function logisticMargins(model: LogisticModel, X: Matrix): Float64Array {
   const out = new Float64Array(X.rows);
   for (let i = 0; i < X.rows; i++) {
     let z = model.intercept;
-    for (let j = 0; j < d; j++) z += (model.weights[j] as number) * (((data[i * d + j] as number) - (model.mean[j] as number)) / (model.std[j] as number));
+    for (let j = 0; j < d; j++)
+      z +=
+        (model.weights[j] as number) *
+        (((data[i * d + j] as number) - (model.mean[j] as number)) / (model.std[j] as number));
     out[i] = z;
   }
   return out;
 }
 
-export const logisticPredict = (model: LogisticModel, X: Matrix): Float64Array => logisticMargins(model, X).map(sigmoid);
+export const logisticPredict = (model: LogisticModel, X: Matrix): Float64Array =>
+  logisticMargins(model, X).map(sigmoid);
 
 /** Solves A x = b for symmetric positive-definite A (n x n, row-major). */
 export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
@@ -125,8 +154,16 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
     }
   }
   const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) { let s = b[i] as number; for (let k = 0; k < i; k++) s -= (L[i * n + k] as number) * (z[k] as number); z[i] = s / (L[i * n + i] as number); }
+  for (let i = 0; i < n; i++) {
+    let s = b[i] as number;
+    for (let k = 0; k < i; k++) s -= (L[i * n + k] as number) * (z[k] as number);
+    z[i] = s / (L[i * n + i] as number);
+  }
   const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) { let s = z[i] as number; for (let k = i + 1; k < n; k++) s -= (L[k * n + i] as number) * (x[k] as number); x[i] = s / (L[i * n + i] as number); }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i] as number;
+    for (let k = i + 1; k < n; k++) s -= (L[k * n + i] as number) * (x[k] as number);
+    x[i] = s / (L[i * n + i] as number);
+  }
   return x;
 }

@@ -5,7 +5,7 @@ export interface Matrix {
   readonly data: Float64Array; // rows * cols, row-major
 }
 
-export function matrixFromRows(rows: readonly (readonly number[] | Float64Array)[], cols: number): Matrix {
+function matrixFromRows(rows: readonly (readonly number[] | Float64Array)[], cols: number): Matrix {
   const data = new Float64Array(rows.length * cols);
   rows.forEach((r, i) => {
     if (r.length !== cols) throw new Error(`row ${i} has ${r.length} values, expected ${cols}`);
@@ -14,7 +14,7 @@ export function matrixFromRows(rows: readonly (readonly number[] | Float64Array)
   return { rows: rows.length, cols, data };
 }
 
-export function selectRows(m: Matrix, idx: ArrayLike<number>): Matrix {
+function selectRows(m: Matrix, idx: ArrayLike<number>): Matrix {
   const data = new Float64Array(idx.length * m.cols);
   for (let k = 0; k < idx.length; k++) {
     const i = idx[k] as number;
@@ -23,7 +23,7 @@ export function selectRows(m: Matrix, idx: ArrayLike<number>): Matrix {
   return { rows: idx.length, cols: m.cols, data };
 }
 
-export function rowOf(m: Matrix, i: number): Float64Array {
+function rowOf(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
 

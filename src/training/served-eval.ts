@@ -18,7 +18,9 @@ const CHUNK = 100_000;
 
 /** p_down / p_up for every row of `ds` (NaN where the served model would answer unknown). */
 export async function servedScores(
-  m: ServedModel, ds: Dataset, idx: ArrayLike<number>,
+  m: ServedModel,
+  ds: Dataset,
+  idx: ArrayLike<number>,
 ): Promise<{ pDown: Float64Array; pUp: Float64Array }> {
   const session = await createSessionFromBytes(m.onnx, m.names.length, m.inputName, 'the model');
   const pDown = new Float64Array(idx.length);
@@ -43,7 +45,7 @@ export async function servedScores(
   return { pDown, pUp };
 }
 
-export function symbolWeeks(ds: Dataset, idx: ArrayLike<number>): number {
+function symbolWeeks(ds: Dataset, idx: ArrayLike<number>): number {
   let n = 0;
   for (let k = 0; k < idx.length; k++) n++;
   return (n * ds.barMs) / WEEK_MS; // rows are (symbol, bar) pairs, so rows x bar length = symbol-time
@@ -51,15 +53,25 @@ export function symbolWeeks(ds: Dataset, idx: ArrayLike<number>): number {
 
 /** Evaluates rows `idx` (labelled and scored rows only) of one side. `score` is indexed by row. */
 export function evaluateRows(
-  ds: Dataset, idx: readonly number[], side: Side, score: ArrayLike<number>, base: SideBaselines,
-  names: readonly string[], replicates: number, seed: number,
+  ds: Dataset,
+  idx: readonly number[],
+  side: Side,
+  score: ArrayLike<number>,
+  base: SideBaselines,
+  names: readonly string[],
+  replicates: number,
+  seed: number,
 ): SideReport | null {
   const label = side === 'down' ? ds.down : ds.up;
   const rows = idx.filter((i) => Number.isFinite(label[i] as number) && Number.isFinite(score[i] as number));
   if (rows.length === 0) return null;
   return evaluateSide({
-    y: Float64Array.from(rows, (i) => label[i] as number), t: Float64Array.from(rows, (i) => ds.t[i] as number),
-    model: Float64Array.from(rows, (i) => score[i] as number), baselines: baselineProbabilities(ds, rows, base, names),
-    symbolWeeks: symbolWeeks(ds, rows), replicates, seed,
+    y: Float64Array.from(rows, (i) => label[i] as number),
+    t: Float64Array.from(rows, (i) => ds.t[i] as number),
+    model: Float64Array.from(rows, (i) => score[i] as number),
+    baselines: baselineProbabilities(ds, rows, base, names),
+    symbolWeeks: symbolWeeks(ds, rows),
+    replicates,
+    seed,
   });
 }

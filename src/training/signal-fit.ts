@@ -21,7 +21,7 @@ export interface SignalMap {
 }
 
 /** Ridge on the slope, per row: negligible for real data, but keeps a separable sample finite. */
-export const SIGNAL_RIDGE = 1e-4;
+const SIGNAL_RIDGE = 1e-4;
 const MAX_ITER = 100;
 
 function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -32,7 +32,7 @@ function quantile(sorted: ArrayLike<number>, q: number): number {
   return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
-export const transformSignal = (m: Pick<SignalMap, 'median' | 'centre' | 'scale'>, x: number): number =>
+const transformSignal = (m: Pick<SignalMap, 'median' | 'centre' | 'scale'>, x: number): number =>
   Math.asinh(((Number.isFinite(x) ? x : m.median) - m.centre) / m.scale);
 
 export const signalProbability = (m: SignalMap, x: number): number => sigmoid(m.a * transformSignal(m, x) + m.b);
@@ -65,13 +65,21 @@ export function fitSignalMap(feature: string, x: ArrayLike<number>, y: ArrayLike
   let b = Math.log(rate / (1 - rate));
   let loss = penalisedLoss(z, y, a, b, ridge);
   for (let it = 0; it < MAX_ITER && n > 0; it++) {
-    let ga = ridge * a; let gb = 0; let haa = ridge; let hab = 0; let hbb = 1e-9;
+    let ga = ridge * a;
+    let gb = 0;
+    let haa = ridge;
+    let hab = 0;
+    let hbb = 1e-9;
     for (let i = 0; i < n; i++) {
       const zi = z[i] as number;
       const p = sigmoid(a * zi + b);
       const r = p - (y[i] as number);
       const w = p * (1 - p);
-      ga += r * zi; gb += r; haa += w * zi * zi; hab += w * zi; hbb += w;
+      ga += r * zi;
+      gb += r;
+      haa += w * zi * zi;
+      hab += w * zi;
+      hbb += w;
     }
     const det = haa * hbb - hab * hab;
     if (!(det > 0)) break;
@@ -83,7 +91,8 @@ export function fitSignalMap(feature: string, x: ArrayLike<number>, y: ArrayLike
     for (let h = 0; h < 30; h++, t /= 2) {
       const next = penalisedLoss(z, y, a - t * da, b - t * db, ridge);
       if (next <= loss) {
-        a -= t * da; b -= t * db;
+        a -= t * da;
+        b -= t * db;
         accepted = loss - next > 1e-12 * Math.max(1, Math.abs(loss));
         loss = next;
         break;

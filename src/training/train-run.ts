@@ -63,19 +63,33 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'dataDir' | 'log'> = {
   selection: {
     folds: [{ name: '2025H1', start: Y(2025), end: Y(2025, 7) }],
     embargoMs: 24 * 3_600_000,
-    grid: [{ maxDepth: 5, learningRate: 0.05, minChildWeight: 50, lambda: 5, subsample: 0.7, maxBins: 64, minSplitGain: 0 }],
+    grid: [
+      { maxDepth: 5, learningRate: 0.05, minChildWeight: 50, lambda: 5, subsample: 0.7, maxBins: 64, minSplitGain: 0 },
+    ],
     checkpoints: [100, 200],
   },
   replicates: 100,
   maxMissingFraction: 0.5,
 };
 
-export interface TrainResult { readonly id: string; readonly onnx: Uint8Array; readonly card: import('../scoring/model-card.js').ModelCard; readonly markdown: string }
+export interface TrainResult {
+  readonly id: string;
+  readonly onnx: Uint8Array;
+  readonly card: import('../scoring/model-card.js').ModelCard;
+  readonly markdown: string;
+}
 
-export interface Split { readonly fitIdx: number[]; readonly evalBySymbol: Map<string, number[]>; readonly heldOutAll: number[] }
+export interface Split {
+  readonly fitIdx: number[];
+  readonly evalBySymbol: Map<string, number[]>;
+  readonly heldOutAll: number[];
+}
 
 /** Which rows fit and which are evaluated: the data rule in one place (tested). */
-export function splitRows(ds: Dataset, o: Pick<TrainOptions, 'heldOut' | 'fitEnd' | 'evalStart' | 'evalEnd' | 'fitStride' | 'fitStart' | 'selection'>): Split {
+export function splitRows(
+  ds: Dataset,
+  o: Pick<TrainOptions, 'heldOut' | 'fitEnd' | 'evalStart' | 'evalEnd' | 'fitStride' | 'fitStart' | 'selection'>,
+): Split {
   const held = new Set(o.heldOut.map((s) => toUnifiedSymbol(s)));
   const emb = o.selection.embargoMs;
   const fitIdx: number[] = [];
@@ -85,7 +99,10 @@ export function splitRows(ds: Dataset, o: Pick<TrainOptions, 'heldOut' | 'fitEnd
   let prev = '';
   for (let i = 0; i < ds.t.length; i++) {
     const sym = ds.symbol[i] as string;
-    if (sym !== prev) { k = 0; prev = sym; }
+    if (sym !== prev) {
+      k = 0;
+      prev = sym;
+    }
     const le = ds.labelEnd[i] as number;
     const ti = ds.t[i] as number;
     const stride = k++ % o.fitStride === 0;
@@ -93,7 +110,9 @@ export function splitRows(ds: Dataset, o: Pick<TrainOptions, 'heldOut' | 'fitEnd
     if (held.has(sym)) heldOutAll.push(i);
     else if (le + emb <= o.fitEnd && (o.fitStart === undefined || ti >= o.fitStart) && stride) fitIdx.push(i);
     if (ti >= o.evalStart && ti < o.evalEnd && (held.has(sym) || ti >= o.fitEnd)) {
-      const a = evalBySymbol.get(sym) ?? []; a.push(i); evalBySymbol.set(sym, a);
+      const a = evalBySymbol.get(sym) ?? [];
+      a.push(i);
+      evalBySymbol.set(sym, a);
     }
   }
   return { fitIdx, evalBySymbol, heldOutAll };
@@ -106,7 +125,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const parts: Dataset[] = [];
   const weekBars = new Map<string, readonly BarEvent[]>();
   for (const s of o.symbols) {
-    const bars = (await readKlineFile(klinePath(o.dataDir, s, o.klineFolder), s)).filter((b) => (o.fitStart === undefined || b.openTime >= o.fitStart - 60 * 86_400_000) && (o.dataEnd === undefined || b.ts <= o.dataEnd));
+    const bars = (await readKlineFile(klinePath(o.dataDir, s, o.klineFolder), s)).filter(
+      (b) =>
+        (o.fitStart === undefined || b.openTime >= o.fitStart - 60 * 86_400_000) &&
+        (o.dataEnd === undefined || b.ts <= o.dataEnd),
+    );
     if (bars.length === 0) continue;
     if ((FIRST_WEEK_SYMBOLS as readonly string[]).includes(s)) weekBars.set(s, bars);
     parts.push(buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars, side: funding }, o.label));
@@ -116,11 +139,22 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const { fitIdx, evalBySymbol, heldOutAll } = splitRows(ds, o);
   const names = ds.names.filter((n) => {
     const j = ds.names.indexOf(n);
-    let nan = 0; let lo = Infinity; let hi = -Infinity;
-    for (const i of fitIdx) { const v = ds.data[i * ds.cols + j] as number; if (Number.isNaN(v)) nan++; else { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
+    let nan = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const i of fitIdx) {
+      const v = ds.data[i * ds.cols + j] as number;
+      if (Number.isNaN(v)) nan++;
+      else {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
     return nan <= 0.5 * fitIdx.length && hi > lo;
   });
-  log(`fitting rows: ${fitIdx.length} (every ${o.fitStride}. bar); model features (${names.length}): ${names.join(', ')}`);
+  log(
+    `fitting rows: ${fitIdx.length} (every ${o.fitStride}. bar); model features (${names.length}): ${names.join(', ')}`,
+  );
   const cfg: SelectionConfig = { ...o.selection, seed: o.seed, ...(o.blank ? { blank: o.blank } : {}) };
   const folds = makeFolds(ds, fitIdx, cfg);
   const X0 = selectMatrix(ds, fitIdx, names);
@@ -129,15 +163,27 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   for (const side of ['down', 'up'] as const) {
     const label = side === 'down' ? ds.down : ds.up;
     const sel: Selection = selectModel(ds, folds, names, side, cfg, log);
-    const cal: PlattCalibration = fitPlatt(sel.oofMargins, Float64Array.from(sel.oofIdx, (i) => label[i] as number));
+    const cal: PlattCalibration = fitPlatt(
+      sel.oofMargins,
+      Float64Array.from(sel.oofIdx, (i) => label[i] as number),
+    );
     const y = Float64Array.from(fitIdx, (i) => label[i] as number);
-    log(`${side}: selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ${sel.params.nTrees} trees; final fit on ${fitIdx.length} rows`);
+    log(
+      `${side}: selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ${sel.params.nTrees} trees; final fit on ${fitIdx.length} rows`,
+    );
     const model: TreeEnsemble = trainGbdt(Xfit, y, sel.params);
     const base: SideBaselines = fitBaselines(ds, fitIdx, y, side, names);
     sides[side] = { sel, model, cal, base, y };
   }
   const docString = `liqguard liquidation-regime model: P(adverse move >= ${o.label.thresholdPct}% within ${o.label.horizonHours} h), p_down for longs, p_up for shorts`;
-  const onnx = exportOnnx({ down: { model: sides.down.model, calibration: sides.down.cal }, up: { model: sides.up.model, calibration: sides.up.cal } }, names.length, docString);
+  const onnx = exportOnnx(
+    {
+      down: { model: sides.down.model, calibration: sides.down.cal },
+      up: { model: sides.up.model, calibration: sides.up.cal },
+    },
+    names.length,
+    docString,
+  );
   const sha256 = createHash('sha256').update(onnx).digest('hex');
   const id = `lq-x${o.label.thresholdPct}-h${o.label.horizonHours}-${sha256.slice(0, 8)}`;
   const served = { onnx, names, inputName: INPUT_NAME, maxMissingFraction: o.maxMissingFraction };
@@ -145,12 +191,21 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const all = Uint32Array.from({ length: ds.t.length }, (_, i) => i);
   const scores = await servedScores(served, ds, all);
   // regime thresholds: quantiles of the calibrated out-of-fold probability max(p_down, p_up)
-  const oofP = applyPlatt(sides.down.cal, sides.down.sel.oofMargins).map((p, k) => Math.max(p, applyPlatt(sides.up.cal, [sides.up.sel.oofMargins[k] as number])[0] as number));
+  const oofP = applyPlatt(sides.down.cal, sides.down.sel.oofMargins).map((p, k) =>
+    Math.max(p, applyPlatt(sides.up.cal, [sides.up.sel.oofMargins[k] as number])[0] as number),
+  );
   const sortedOof = oofP.slice().sort();
-  const q = (p: number): number => round(sortedOof[Math.min(sortedOof.length - 1, Math.floor(p * sortedOof.length))] as number, 4);
-  const th = { stressed: q(0.8), fragile: Math.max(q(0.95), q(0.8) + 1e-4), critical: Math.max(q(0.99), q(0.95) + 2e-4) };
+  const q = (p: number): number =>
+    round(sortedOof[Math.min(sortedOof.length - 1, Math.floor(p * sortedOof.length))] as number, 4);
+  const th = {
+    stressed: q(0.8),
+    fragile: Math.max(q(0.95), q(0.8) + 1e-4),
+    critical: Math.max(q(0.99), q(0.95) + 2e-4),
+  };
   const hysteresis = { margin: round(th.stressed * 0.25, 4), deescalateAfterBars: 2 };
-  log(`evaluating ${evalBySymbol.size} symbols on ${new Date(o.evalStart).toISOString().slice(0, 10)} → ${new Date(o.evalEnd).toISOString().slice(0, 10)} with ${o.replicates} day-block bootstrap replicates`);
+  log(
+    `evaluating ${evalBySymbol.size} symbols on ${new Date(o.evalStart).toISOString().slice(0, 10)} → ${new Date(o.evalEnd).toISOString().slice(0, 10)} with ${o.replicates} day-block bootstrap replicates`,
+  );
   let seedK = 0;
   const evalSides = (idx: number[]): Record<Side, SideReport | null> => ({
     down: evaluateRows(ds, idx, 'down', scores.pDown, sides.down.base, names, o.replicates, o.seed + ++seedK),
@@ -161,7 +216,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const held = new Set(o.heldOut.map((s) => toUnifiedSymbol(s)));
   for (const [sym, idx] of [...evalBySymbol.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     perSymbol[sym] = evalSides(idx);
-    for (const g of ['all', tierOf(toVenueSymbol(sym)), ...(held.has(sym) ? ['heldOut'] : [])]) (groups[g] as number[]).push(...idx);
+    for (const g of ['all', tierOf(toVenueSymbol(sym)), ...(held.has(sym) ? ['heldOut'] : [])])
+      (groups[g] as number[]).push(...idx);
     log(`  ${sym}: ${idx.length} rows`);
   }
   log('pooled groups: all, majors, mid caps, small caps, held-out (window and whole span)');
@@ -172,6 +228,21 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const events = eventReports(series);
   log('first week after a start: features from 7 days of bars vs full history (2025-10-10)');
   const firstWeek = await firstWeekReport(served, ds, weekBars, funding, o.label);
-  const card = buildCard({ o, id, sha256, names, ds, fitIdx, folds, sides, th, hysteresis, perSymbol, pooled, events, firstWeek });
+  const card = buildCard({
+    o,
+    id,
+    sha256,
+    names,
+    ds,
+    fitIdx,
+    folds,
+    sides,
+    th,
+    hysteresis,
+    perSymbol,
+    pooled,
+    events,
+    firstWeek,
+  });
   return { id, onnx, card, markdown: renderCardMarkdown(card) };
 }

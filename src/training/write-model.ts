@@ -8,9 +8,17 @@ export function cardJson(card: unknown): string {
   return JSON.stringify(card, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
-export function writeModel(outDir: string, r: TrainResult, setDefault: boolean): { onnx: string; card: string; markdown: string } {
+export function writeModel(
+  outDir: string,
+  r: TrainResult,
+  setDefault: boolean,
+): { onnx: string; card: string; markdown: string } {
   mkdirSync(outDir, { recursive: true });
-  const paths = { onnx: join(outDir, `${r.id}.onnx`), card: join(outDir, `${r.id}.json`), markdown: join(outDir, `${r.id}.md`) };
+  const paths = {
+    onnx: join(outDir, `${r.id}.onnx`),
+    card: join(outDir, `${r.id}.json`),
+    markdown: join(outDir, `${r.id}.md`),
+  };
   writeFileSync(paths.onnx, r.onnx);
   writeFileSync(paths.card, cardJson(r.card));
   writeFileSync(paths.markdown, r.markdown);

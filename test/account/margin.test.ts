@@ -1,15 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bracketFor, bracketTable, maintenanceMargin, marginRatio, maxNotionalForLeverage } from '../../src/account/margin.js';
+import {
+  bracketFor,
+  bracketTable,
+  maintenanceMargin,
+  marginRatio,
+  maxNotionalForLeverage,
+} from '../../src/account/margin.js';
 import { crossedLiquidation, liquidationPrice } from '../../src/account/liquidation.js';
 import { Decimal } from '../../src/core/decimal.js';
 import type { MarginBracket } from '../../src/core/types.js';
 
 // The first BTCUSDT brackets as Binance published them (cum values typed in by hand, not derived).
 const BTC: MarginBracket[] = [
-  { bracket: 1, initialLeverage: 125, notionalFloor: '0', notionalCap: '50000', maintMarginRatio: '0.004', maintAmount: '0' },
-  { bracket: 2, initialLeverage: 100, notionalFloor: '50000', notionalCap: '500000', maintMarginRatio: '0.005', maintAmount: '50' },
-  { bracket: 3, initialLeverage: 50, notionalFloor: '500000', notionalCap: '8000000', maintMarginRatio: '0.01', maintAmount: '2550' },
+  {
+    bracket: 1,
+    initialLeverage: 125,
+    notionalFloor: '0',
+    notionalCap: '50000',
+    maintMarginRatio: '0.004',
+    maintAmount: '0',
+  },
+  {
+    bracket: 2,
+    initialLeverage: 100,
+    notionalFloor: '50000',
+    notionalCap: '500000',
+    maintMarginRatio: '0.005',
+    maintAmount: '50',
+  },
+  {
+    bracket: 3,
+    initialLeverage: 50,
+    notionalFloor: '500000',
+    notionalCap: '8000000',
+    maintMarginRatio: '0.01',
+    maintAmount: '2550',
+  },
 ];
 
 const near = (a: Decimal | undefined, b: string, tol = '1e-9'): void => {
@@ -99,10 +126,24 @@ describe('liquidation price (one-way)', () => {
   it('cross: other positions enter through TMM1 and UPNL1', () => {
     // Wallet 2,000; long 1 BTC at 10,000; other cross positions: MM 20, UPNL −100.
     // (2000 − 20 − 100 − 10000) / (0.004 − 1) = −8120 / −0.996 = 8152.610441767068...
-    const long = liquidationPrice({ quantity: '1', entryPrice: '10000', balance: '2000', otherMaintMargin: '20', otherUnrealizedPnl: '-100', brackets: BTC });
+    const long = liquidationPrice({
+      quantity: '1',
+      entryPrice: '10000',
+      balance: '2000',
+      otherMaintMargin: '20',
+      otherUnrealizedPnl: '-100',
+      brackets: BTC,
+    });
     near(long?.price, '8152.610441767068273092');
     // Short: (2000 − 20 − 100 + 10000) / (0.004 + 1) = 11880 / 1.004 = 11832.669322709163...
-    const short = liquidationPrice({ quantity: '-1', entryPrice: '10000', balance: '2000', otherMaintMargin: '20', otherUnrealizedPnl: '-100', brackets: BTC });
+    const short = liquidationPrice({
+      quantity: '-1',
+      entryPrice: '10000',
+      balance: '2000',
+      otherMaintMargin: '20',
+      otherUnrealizedPnl: '-100',
+      brackets: BTC,
+    });
     near(short?.price, '11832.66932270916334661');
   });
 
@@ -134,7 +175,14 @@ describe('liquidation price (one-way)', () => {
           const q = new Decimal(size).div(100).mul(isLong ? 1 : -1);
           const notional = q.abs().mul(entry);
           const balance = notional.div(lev).plus(oMm).plus(Math.max(0, -oUpnl));
-          const r = liquidationPrice({ quantity: q, entryPrice: entry, balance, otherMaintMargin: oMm, otherUnrealizedPnl: oUpnl, brackets: BTC });
+          const r = liquidationPrice({
+            quantity: q,
+            entryPrice: entry,
+            balance,
+            otherMaintMargin: oMm,
+            otherUnrealizedPnl: oUpnl,
+            brackets: BTC,
+          });
           if (!r) return isLong; // only a long can be over-collateralised
           const equity = (p: Decimal): Decimal => balance.plus(oUpnl).plus(p.minus(entry).mul(q));
           const mm = (p: Decimal): Decimal => maintenanceMargin(q.abs().mul(p), BTC).plus(oMm);

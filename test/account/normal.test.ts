@@ -28,13 +28,17 @@ describe('normal CDF', () => {
     // Φ(−6) = 9.865876450377e-10; Mills ratio checks the tail beyond.
     expect(normalCdf(-6) / 9.865876450377e-10).toBeCloseTo(1, 8);
     const z = 10;
-    const mills = Math.exp((-z * z) / 2) / (z * Math.sqrt(2 * Math.PI)) * (1 - 1 / (z * z) + 3 / z ** 4 - 15 / z ** 6);
+    const mills =
+      (Math.exp((-z * z) / 2) / (z * Math.sqrt(2 * Math.PI))) * (1 - 1 / (z * z) + 3 / z ** 4 - 15 / z ** 6);
     expect(normalCdf(-z) / mills).toBeCloseTo(1, 4);
   });
 
   it('is symmetric and erfc(−x) = 2 − erfc(x)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -9, max: 9, noNaN: true }), (z) => Math.abs(normalCdf(z) + normalCdf(-z) - 1) < 1e-14 && Math.abs(erfc(-z) - (2 - erfc(z))) < 1e-14),
+      fc.property(
+        fc.double({ min: -9, max: 9, noNaN: true }),
+        (z) => Math.abs(normalCdf(z) + normalCdf(-z) - 1) < 1e-14 && Math.abs(erfc(-z) - (2 - erfc(z))) < 1e-14,
+      ),
     );
   });
 });
@@ -55,11 +59,19 @@ describe('touch probability (reflection principle)', () => {
 
   it('is monotone: falls with distance, rises with volatility', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.001, max: 0.5, noNaN: true }), (a, b, s) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        // Up to float noise (1e-12 relative): adjacent doubles may round either way.
-        return touchProbability(lo, s) >= touchProbability(hi, s) * (1 - 1e-12) && touchProbability(lo, s) <= touchProbability(lo, s * 1.5) * (1 + 1e-12);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+        (a, b, s) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          // Up to float noise (1e-12 relative): adjacent doubles may round either way.
+          return (
+            touchProbability(lo, s) >= touchProbability(hi, s) * (1 - 1e-12) &&
+            touchProbability(lo, s) <= touchProbability(lo, s * 1.5) * (1 + 1e-12)
+          );
+        },
+      ),
     );
   });
 

@@ -6,10 +6,18 @@ import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const rules = createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: unknown[]; options: Record<string, unknown> };
+const rules = createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as {
+  forbidden: unknown[];
+  options: Record<string, unknown>;
+};
 
 async function violations(baseDir: string): Promise<string[]> {
-  const res = await cruise(['src'], { ...rules.options, baseDir, validate: true, ruleSet: { forbidden: rules.forbidden } } as never);
+  const res = await cruise(['src'], {
+    ...rules.options,
+    baseDir,
+    validate: true,
+    ruleSet: { forbidden: rules.forbidden },
+  } as never);
   const out = res.output as ICruiseResult;
   return out.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
 }
@@ -20,6 +28,8 @@ describe('import boundaries', () => {
   }, 120_000);
 
   it('a core module importing ingress is caught', async () => {
-    expect(await violations(join(import.meta.dirname, 'fixtures'))).toContain('core-is-a-leaf: src/core/leak.ts -> src/ingress/door.ts');
+    expect(await violations(join(import.meta.dirname, 'fixtures'))).toContain(
+      'core-is-a-leaf: src/core/leak.ts -> src/ingress/door.ts',
+    );
   }, 60_000);
 });

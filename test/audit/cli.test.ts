@@ -44,7 +44,10 @@ describe('liqguard audit', () => {
 
   it('query prints JSON lines filtered and paginated', async () => {
     expect(await run(['query', '--dir', dir, '--outcome', 'deny'])).toBe(0);
-    const recs = stdout.trim().split('\n').map((l) => JSON.parse(l) as { decision: { kind: string } });
+    const recs = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { decision: { kind: string } });
     expect(recs.length).toBe(3);
     expect(recs.every((r) => r.decision.kind === 'deny')).toBe(true);
     stdout = '';

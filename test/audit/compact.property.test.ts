@@ -75,7 +75,8 @@ async function results(dir: string) {
   const rule = await queryAudit(dir, { rule: 'regime-cap' }, { limit: 1000 });
   const report = await buildReportData({ dir, clock: new ManualClock(T0 + 1e9) });
   const text = JSON.stringify({ verify, query, denies, rule, report }, (k, v: unknown) =>
-    k === 'hash' || k === 'prev' || k === 'headHash' || k === 'v' || k === 'nextCursor' ? undefined : v);
+    k === 'hash' || k === 'prev' || k === 'headHash' || k === 'v' || k === 'nextCursor' ? undefined : v,
+  );
   return JSON.parse(text.split(dir).join('<dir>')) as Record<string, unknown>;
 }
 
@@ -90,7 +91,10 @@ function write(dir: string, items: readonly { type: string; body: Record<string,
 }
 
 const fileText = (dir: string): string =>
-  readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('');
 
 describe('audit record format v2 (compact decision bodies)', () => {
   it('expand(compact(body)) equals the body, as JSON', () => {
@@ -132,12 +136,26 @@ describe('audit record format v2 (compact decision bodies)', () => {
   }, 120_000);
 
   it('a directory with v1 segments then v2 segments verifies as one chain and reads as the v1 log', async () => {
-    const items = Array.from({ length: 6 }, (_, i) => bodyOf(
-      {
-        kind: i % 2 ? 'deny' : 'accept', client: 'alpha', symbol: 'BTC/USDT:USDT', probability: 0.2, regime: 'stable',
-        exec: i === 3, trace: [], features: { ret1h: 0.1, oiChange: null }, missing: ['oiChange'], otherModel: false,
-        otherPolicy: false, dropOutcome: false, extra: undefined,
-      }, i + 1));
+    const items = Array.from({ length: 6 }, (_, i) =>
+      bodyOf(
+        {
+          kind: i % 2 ? 'deny' : 'accept',
+          client: 'alpha',
+          symbol: 'BTC/USDT:USDT',
+          probability: 0.2,
+          regime: 'stable',
+          exec: i === 3,
+          trace: [],
+          features: { ret1h: 0.1, oiChange: null },
+          missing: ['oiChange'],
+          otherModel: false,
+          otherPolicy: false,
+          dropOutcome: false,
+          extra: undefined,
+        },
+        i + 1,
+      ),
+    );
     const a = tempDir();
     const c = tempDir();
     try {

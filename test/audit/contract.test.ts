@@ -12,7 +12,14 @@ beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
-const fileText = (): string => readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl'))!), 'utf8');
+const fileText = (): string =>
+  readFileSync(
+    join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.jsonl'))!,
+    ),
+    'utf8',
+  );
 
 describe('audit envelope v1', () => {
   it('matches a hand-built line: key order, genesis, canonical hash', async () => {
@@ -22,7 +29,9 @@ describe('audit envelope v1', () => {
     const genesis = sha('liqguard-audit-v1-genesis:gw1');
     const canonical = `{"instance":"gw1","node":"v20.0.0","prev":"${genesis}","seq":1,"ts":${T0},"type":"startup","v":1,"version":"0.1.0"}`;
     const hash = sha(genesis + canonical);
-    expect(fileText()).toBe(`{"v":1,"seq":1,"ts":${T0},"instance":"gw1","type":"startup","prev":"${genesis}","version":"0.1.0","node":"v20.0.0","hash":"${hash}"}\n`);
+    expect(fileText()).toBe(
+      `{"v":1,"seq":1,"ts":${T0},"instance":"gw1","type":"startup","prev":"${genesis}","version":"0.1.0","node":"v20.0.0","hash":"${hash}"}\n`,
+    );
   });
 
   it('a decision record for a fixed clock and input equals the golden line', async () => {

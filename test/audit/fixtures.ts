@@ -34,7 +34,7 @@ export interface DecisionSpec {
   clientOrderId?: string;
 }
 
-export function intent(s: DecisionSpec): OrderIntent {
+function intent(s: DecisionSpec): OrderIntent {
   return {
     intentId: `int_${String(s.n).padStart(6, '0')}`,
     clientOrderId: s.clientOrderId ?? `bot-${s.n}`,
@@ -60,7 +60,14 @@ export function decisionBody(s: DecisionSpec): DecisionRecordBody {
   const ruleId = s.ruleId ?? 'regime-cap';
   const trace: RuleTrace[] = [
     { ruleId: 'max-qty', action: 'reject', mode: 'enforce', matched: false, outcome: 'pass' },
-    { ruleId, action: kind === 'deny' ? 'reject' : 'cap', mode: 'enforce', matched: kind !== 'accept', outcome: kind === 'accept' ? 'pass' : kind, ...(s.code ? { code: s.code } : {}) },
+    {
+      ruleId,
+      action: kind === 'deny' ? 'reject' : 'cap',
+      mode: 'enforce',
+      matched: kind !== 'accept',
+      outcome: kind === 'accept' ? 'pass' : kind,
+      ...(s.code ? { code: s.code } : {}),
+    },
   ];
   const decision: Decision = {
     kind,
@@ -81,10 +88,31 @@ export function decisionBody(s: DecisionSpec): DecisionRecordBody {
     venue: i.venue,
     symbol: i.symbol,
     intent: i,
-    market: { asOf: T0, ageMs: 40, mark: s.mark ?? 65010, last: 65005, bid: 65000, ask: 65010, flags: [], degraded: false, missing: ['oiChange'], ages: { book: 40, mark: 100 }, features: { ret1h: 0.01, oiChange: null } },
+    market: {
+      asOf: T0,
+      ageMs: 40,
+      mark: s.mark ?? 65010,
+      last: 65005,
+      bid: 65000,
+      ask: 65010,
+      flags: [],
+      degraded: false,
+      missing: ['oiChange'],
+      ages: { book: 40, mark: 100 },
+      features: { ret1h: 0.01, oiChange: null },
+    },
     score: {
-      status: 'ok', symbol: i.symbol, asOf: T0, scorer: 'model', modelId: 'gbdt-v1', modelSha256: 'b'.repeat(64),
-      pDown: probability, pUp: probability / 2, probability, regime: s.regime ?? 'stable', horizonHours: 4,
+      status: 'ok',
+      symbol: i.symbol,
+      asOf: T0,
+      scorer: 'model',
+      modelId: 'gbdt-v1',
+      modelSha256: 'b'.repeat(64),
+      pDown: probability,
+      pUp: probability / 2,
+      probability,
+      regime: s.regime ?? 'stable',
+      horizonHours: 4,
       contributions: [{ feature: 'ret1h', value: 0.01, contribution: 0.2 }],
     },
     model: { id: 'gbdt-v1', sha256: 'b'.repeat(64), kind: 'model' },
@@ -98,8 +126,16 @@ export function decisionBody(s: DecisionSpec): DecisionRecordBody {
 
 export function executionBody(n: number, status: ExecutionReport['status'] = 'filled'): ExecutionRecordBody {
   const report: ExecutionReport = {
-    venue: 'sim', account: 'acct1', symbol: 'BTC/USDT:USDT', clientOrderId: `bot-${n}`, venueOrderId: `v${n}`,
-    side: 'buy', status, quantity: '0.5', filledQuantity: status === 'filled' ? '0.5' : '0', ts: T0 + n,
+    venue: 'sim',
+    account: 'acct1',
+    symbol: 'BTC/USDT:USDT',
+    clientOrderId: `bot-${n}`,
+    venueOrderId: `v${n}`,
+    side: 'buy',
+    status,
+    quantity: '0.5',
+    filledQuantity: status === 'filled' ? '0.5' : '0',
+    ts: T0 + n,
   };
   return { intentId: `int_${String(n).padStart(6, '0')}`, client: 'alpha', symbol: report.symbol, status, report };
 }
@@ -110,7 +146,16 @@ export function writeDecisions(log: AuditLog, clock: ManualClock, n: number, ste
   const hashes: string[] = [];
   for (let i = 1; i <= n; i++) {
     const kind = kinds[i % kinds.length]!;
-    hashes.push(log.append('decision', decisionBody({ n: i, kind, ...(kind === 'deny' ? { code: 'MAX_ORDER_NOTIONAL' as const, ruleId: 'max-notional' } : {}) })).hash);
+    hashes.push(
+      log.append(
+        'decision',
+        decisionBody({
+          n: i,
+          kind,
+          ...(kind === 'deny' ? { code: 'MAX_ORDER_NOTIONAL' as const, ruleId: 'max-notional' } : {}),
+        }),
+      ).hash,
+    );
     clock.advance(step);
   }
   return hashes;

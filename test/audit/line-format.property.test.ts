@@ -25,20 +25,43 @@ const spec = fc.record({
   probability: fc.double({ min: 0, max: 1, noNaN: true }),
   regime: fc.constantFrom('stable', 'stressed', 'fragile', 'critical' as const),
   exec: fc.boolean(),
-  extra: fc.option(fc.dictionary(fc.constantFrom('apiKey', 'note', 'x-api-key', 'tokens', 'signature'), fc.oneof(fc.string(), fc.integer(), fc.constant(SECRET)), { maxKeys: 3 }), { nil: undefined }),
+  extra: fc.option(
+    fc.dictionary(
+      fc.constantFrom('apiKey', 'note', 'x-api-key', 'tokens', 'signature'),
+      fc.oneof(fc.string(), fc.integer(), fc.constant(SECRET)),
+      { maxKeys: 3 },
+    ),
+    { nil: undefined },
+  ),
 });
 type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
 
 function bodyOf(s: Spec, n: number): Record<string, unknown> {
   const base: Record<string, unknown> = s.exec
     ? { ...executionBody(n, s.kind === 'deny' ? 'rejected' : 'filled') }
-    : { ...decisionBody({ n, client: s.client, symbol: s.symbol, kind: s.kind, quantity: s.quantity, probability: s.probability, regime: s.regime, ...(s.kind === 'deny' ? { code: 'MAX_ORDER_QUANTITY' as const, ruleId: 'max-qty' } : {}) }) };
+    : {
+        ...decisionBody({
+          n,
+          client: s.client,
+          symbol: s.symbol,
+          kind: s.kind,
+          quantity: s.quantity,
+          probability: s.probability,
+          regime: s.regime,
+          ...(s.kind === 'deny' ? { code: 'MAX_ORDER_QUANTITY' as const, ruleId: 'max-qty' } : {}),
+        }),
+      };
   return s.extra ? { ...base, extra: s.extra } : base;
 }
 
 /** The v1 line as the pino-based writer produced it: envelope first, then the normalised body in
  * insertion order (JSON.stringify spelling), then the hash. */
-function writeLegacySegment(dir: string, bodies: readonly { type: string; body: Record<string, unknown> }[], name: string, first: { seq: number; prev: string; ts: number }): { seq: number; prev: string; ts: number } {
+function writeLegacySegment(
+  dir: string,
+  bodies: readonly { type: string; body: Record<string, unknown> }[],
+  name: string,
+  first: { seq: number; prev: string; ts: number },
+): { seq: number; prev: string; ts: number } {
   const r = createRedactor([SECRET]);
   let { seq, prev, ts } = first;
   let text = '';
@@ -79,41 +102,55 @@ describe('audit line format: the one-pass writer and legacy v1 lines are the sam
 
   it('same hashes, verify, query and report results; a directory mixing both verifies as one chain', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (specs, cut) => {
-        const a = tempDir();
-        const b = tempDir();
-        const c = tempDir();
-        try {
-          const items = specs.map((s, i) => ({ type: s.exec ? 'execution' : 'decision', body: bodyOf(s, i + 1) }));
-          // a: the current writer; b: legacy lines only.
-          const clock = new ManualClock(T0);
-          const log = openLog(a.dir, clock, { secrets: [SECRET], format: 1 });
-          const hashes = items.map(({ type, body }) => (clock.advance(1000), log.append(type as 'decision', body).hash));
-          await log.close();
-          mkdirSync(b.dir, { recursive: true });
-          writeLegacySegment(b.dir, items, 'audit-gw1-20240301-000001.jsonl', { seq: 0, prev: genesisHash('gw1'), ts: T0 });
-          const ra = await results(a.dir);
-          expect(ra.verify.ok).toBe(true);
-          expect(ra.query.records.map((x: { hash: string }) => x.hash)).toEqual(hashes);
-          expect(JSON.stringify(ra)).not.toContain(SECRET);
-          expect(await results(b.dir)).toEqual(ra);
-          // c: legacy segment for the first `cut` records, then the current writer resumes the chain.
-          const k = Math.min(cut, items.length); // at least one legacy line
-          const head = writeLegacySegment(c.dir, items.slice(0, k), 'audit-gw1-20240301-000001.jsonl', { seq: 0, prev: genesisHash('gw1'), ts: T0 });
-          const clock2 = new ManualClock(head.ts);
-          const log2 = openLog(c.dir, clock2, { secrets: [SECRET], format: 1 });
-          for (const { type, body } of items.slice(k)) {
-            clock2.advance(1000);
-            log2.append(type as 'decision', body);
+      fc.asyncProperty(
+        fc.array(spec, { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (specs, cut) => {
+          const a = tempDir();
+          const b = tempDir();
+          const c = tempDir();
+          try {
+            const items = specs.map((s, i) => ({ type: s.exec ? 'execution' : 'decision', body: bodyOf(s, i + 1) }));
+            // a: the current writer; b: legacy lines only.
+            const clock = new ManualClock(T0);
+            const log = openLog(a.dir, clock, { secrets: [SECRET], format: 1 });
+            const hashes = items.map(
+              ({ type, body }) => (clock.advance(1000), log.append(type as 'decision', body).hash),
+            );
+            await log.close();
+            mkdirSync(b.dir, { recursive: true });
+            writeLegacySegment(b.dir, items, 'audit-gw1-20240301-000001.jsonl', {
+              seq: 0,
+              prev: genesisHash('gw1'),
+              ts: T0,
+            });
+            const ra = await results(a.dir);
+            expect(ra.verify.ok).toBe(true);
+            expect(ra.query.records.map((x: { hash: string }) => x.hash)).toEqual(hashes);
+            expect(JSON.stringify(ra)).not.toContain(SECRET);
+            expect(await results(b.dir)).toEqual(ra);
+            // c: legacy segment for the first `cut` records, then the current writer resumes the chain.
+            const k = Math.min(cut, items.length); // at least one legacy line
+            const head = writeLegacySegment(c.dir, items.slice(0, k), 'audit-gw1-20240301-000001.jsonl', {
+              seq: 0,
+              prev: genesisHash('gw1'),
+              ts: T0,
+            });
+            const clock2 = new ManualClock(head.ts);
+            const log2 = openLog(c.dir, clock2, { secrets: [SECRET], format: 1 });
+            for (const { type, body } of items.slice(k)) {
+              clock2.advance(1000);
+              log2.append(type as 'decision', body);
+            }
+            await log2.close();
+            expect(await results(c.dir)).toEqual(ra);
+          } finally {
+            a.cleanup();
+            b.cleanup();
+            c.cleanup();
           }
-          await log2.close();
-          expect(await results(c.dir)).toEqual(ra);
-        } finally {
-          a.cleanup();
-          b.cleanup();
-          c.cleanup();
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);

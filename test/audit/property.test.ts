@@ -21,11 +21,27 @@ const weird = fc.oneof(
   fc.bigInt(),
 );
 const value = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, weird, fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('__proto__', '1', 'b', 'a')), tie('v'), { maxKeys: 5 })),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    weird,
+    fc.array(tie('v'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('__proto__', '1', 'b', 'a')), tie('v'), {
+      maxKeys: 5,
+    }),
+  ),
 })).v;
-const body = fc.dictionary(fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('__proto__', '10', 'msg', 'err')), value, { maxKeys: 6 }).filter(
-  (b) => !['v', 'seq', 'ts', 'instance', 'type', 'prev', 'hash', '__pino_msg', '__pino_err'].some((k) => Object.keys(b).includes(k)),
-);
+const body = fc
+  .dictionary(
+    fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('__proto__', '10', 'msg', 'err')),
+    value,
+    { maxKeys: 6 },
+  )
+  .filter(
+    (b) =>
+      !['v', 'seq', 'ts', 'instance', 'type', 'prev', 'hash', '__pino_msg', '__pino_err'].some((k) =>
+        Object.keys(b).includes(k),
+      ),
+  );
 
 describe('audit properties', () => {
   it('the one-pass canonical form equals canonicalJson of the normalised value', () => {
@@ -48,7 +64,9 @@ describe('audit properties', () => {
           const log = openLog(dir, clock);
           const hashes = bodies.map((b) => log.append('startup', b).hash);
           await log.close();
-          const lines = readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8').trimEnd().split('\n');
+          const lines = readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')
+            .trimEnd()
+            .split('\n');
           expect(lines.map((l) => recordHash(JSON.parse(l) as Record<string, unknown>))).toEqual(hashes);
           expect((await verifyAudit(dir)).ok).toBe(true);
         } finally {

@@ -29,7 +29,10 @@ const KINDS: DecisionKind[] = ['accept', 'deny', 'modify', 'split'];
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
   // Two replicas, interleaved in time, each rotating every ~4 KiB (many files).
-  for (const [instance, offset] of [['gw-a', 0], ['gw-b', 500]] as const) {
+  for (const [instance, offset] of [
+    ['gw-a', 0],
+    ['gw-b', 500],
+  ] as const) {
     const clock = new ManualClock(T0 + offset);
     const log = openLog(dir, clock, { instance, rotateBytes: 4096 });
     for (let i = 1; i <= 40; i++) {
@@ -42,8 +45,27 @@ beforeAll(async () => {
         const symbol = SYMBOLS[i % 2]!;
         const kind = KINDS[i % 4]!;
         const rule = kind === 'accept' ? undefined : kind === 'deny' ? 'max-notional' : 'regime-cap';
-        const { seq } = log.append('decision', decisionBody({ n, client, symbol, kind, ...(rule ? { ruleId: rule } : {}), ...(kind === 'deny' ? { code: 'MAX_ORDER_NOTIONAL' as const } : {}) }));
-        written.push({ instance, seq, ts: clock.now(), type: 'decision', client, symbol, kind, ...(rule ? { rule } : {}) });
+        const { seq } = log.append(
+          'decision',
+          decisionBody({
+            n,
+            client,
+            symbol,
+            kind,
+            ...(rule ? { ruleId: rule } : {}),
+            ...(kind === 'deny' ? { code: 'MAX_ORDER_NOTIONAL' as const } : {}),
+          }),
+        );
+        written.push({
+          instance,
+          seq,
+          ts: clock.now(),
+          type: 'decision',
+          client,
+          symbol,
+          kind,
+          ...(rule ? { rule } : {}),
+        });
       }
       clock.advance(1000);
     }
@@ -138,8 +160,20 @@ describe('queryAudit', () => {
 
 describe('parseAuditQuery', () => {
   it('parses ISO and epoch times, lists, limit and cursor', () => {
-    const q = parseAuditQuery({ from: '2024-03-01T12:00:00Z', to: String(T0 + 1000), outcome: 'deny,modify', type: 'decision', client: 'alpha', limit: '5', cursor: 'abc' });
-    expect(q).toEqual({ filters: { from: T0, to: T0 + 1000, outcome: ['deny', 'modify'], type: ['decision'], client: 'alpha' }, cursor: 'abc', limit: 5 });
+    const q = parseAuditQuery({
+      from: '2024-03-01T12:00:00Z',
+      to: String(T0 + 1000),
+      outcome: 'deny,modify',
+      type: 'decision',
+      client: 'alpha',
+      limit: '5',
+      cursor: 'abc',
+    });
+    expect(q).toEqual({
+      filters: { from: T0, to: T0 + 1000, outcome: ['deny', 'modify'], type: ['decision'], client: 'alpha' },
+      cursor: 'abc',
+      limit: 5,
+    });
   });
 
   it('reports every bad field at once', () => {
@@ -162,12 +196,27 @@ describe('facets of non-order records', () => {
       const log = openLog(t.dir, new ManualClock(T0));
       log.append('kill', { scope: { type: 'client', value: 'beta' }, operator: 'ops', reason: 'r', at: T0 });
       log.append('kill', { scope: { type: 'symbol', value: 'ETH/USDT:USDT' }, operator: 'ops', reason: 'r', at: T0 });
-      log.append('override', { id: 'o1', state: 'requested', ruleId: 'x', scope: { type: 'client', value: 'beta' }, reason: 'r', ttlMs: 1, requestedBy: 'a', at: T0, approvals: [] });
+      log.append('override', {
+        id: 'o1',
+        state: 'requested',
+        ruleId: 'x',
+        scope: { type: 'client', value: 'beta' },
+        reason: 'r',
+        ttlMs: 1,
+        requestedBy: 'a',
+        at: T0,
+        approvals: [],
+      });
       await log.close();
       const { handleAuditQuery } = await import('../../src/audit/index.js');
       expect((await handleAuditQuery(t.dir, { client: 'beta' })).records.map((r) => r.seq)).toEqual([1, 3]);
-      expect((await handleAuditQuery(t.dir, { symbol: 'ETH/USDT:USDT', type: 'kill' })).records.map((r) => r.seq)).toEqual([2]);
-      await expect(handleAuditQuery(t.dir, { limit: 'many' })).rejects.toMatchObject({ code: 'INVALID_FIELD', statusCode: 400 });
+      expect(
+        (await handleAuditQuery(t.dir, { symbol: 'ETH/USDT:USDT', type: 'kill' })).records.map((r) => r.seq),
+      ).toEqual([2]);
+      await expect(handleAuditQuery(t.dir, { limit: 'many' })).rejects.toMatchObject({
+        code: 'INVALID_FIELD',
+        statusCode: 400,
+      });
     } finally {
       t.cleanup();
     }

@@ -11,7 +11,10 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const allText = (): string => readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+const allText = (): string =>
+  readdirSync(dir)
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('');
 
 const API_KEY = 'lgk_live_7f3c9a1e5b2d4f60';
 const HMAC = 'S3cr3t-HMAC-value-0042';
@@ -24,9 +27,17 @@ describe('redaction', () => {
       sha256: 'c'.repeat(64),
       source: '/etc/liqguard.yaml',
       clients: { alpha: { apiKey: API_KEY, apiSecret: HMAC } },
-      venue: { binance: { api_key: 'literal-unregistered-1', secret: 'literal-unregistered-2', passphrase: 'pp-unregistered-3' } },
+      venue: {
+        binance: {
+          api_key: 'literal-unregistered-1',
+          secret: 'literal-unregistered-2',
+          passphrase: 'pp-unregistered-3',
+        },
+      },
       headers: { Authorization: `Bearer ${API_KEY}`, 'X-API-KEY': API_KEY, cookie: 'sid=unregistered-4' },
-      nested: [{ deep: { password: 'pw-unregistered-5', accessToken: 'tok-unregistered-6', signature: 'sig-unregistered-7' } }],
+      nested: [
+        { deep: { password: 'pw-unregistered-5', accessToken: 'tok-unregistered-6', signature: 'sig-unregistered-7' } },
+      ],
       error: new Error(`venue said: invalid key ${VENUE_SECRET} (code -2015)`),
       url: `https://api.example/v1/order?signature=x&apiKey=${API_KEY}`,
       [`byKey:${API_KEY}`]: 1,
@@ -34,7 +45,18 @@ describe('redaction', () => {
     log.append('decision', { ...decisionBody({ n: 1, clientOrderId: `oops-${HMAC}` }) });
     await log.close();
     const text = allText();
-    for (const s of [API_KEY, HMAC, VENUE_SECRET, 'unregistered-1', 'unregistered-2', 'unregistered-3', 'unregistered-4', 'unregistered-5', 'unregistered-6', 'unregistered-7']) {
+    for (const s of [
+      API_KEY,
+      HMAC,
+      VENUE_SECRET,
+      'unregistered-1',
+      'unregistered-2',
+      'unregistered-3',
+      'unregistered-4',
+      'unregistered-5',
+      'unregistered-6',
+      'unregistered-7',
+    ]) {
       expect(text).not.toContain(s);
     }
     expect(text).toContain(REDACTED);
@@ -43,18 +65,46 @@ describe('redaction', () => {
   });
 
   it('matches secret-like key names case-insensitively but keeps ordinary fields', () => {
-    for (const k of ['apiKey', 'API_KEY', 'x-api-key', 'apiSecret', 'secret', 'Signature', 'authorization', 'password', 'token', 'accessToken', 'passphrase']) {
+    for (const k of [
+      'apiKey',
+      'API_KEY',
+      'x-api-key',
+      'apiSecret',
+      'secret',
+      'Signature',
+      'authorization',
+      'password',
+      'token',
+      'accessToken',
+      'passphrase',
+    ]) {
       expect(isSecretKey(k)).toBe(true);
     }
-    for (const k of ['clientOrderId', 'policySha256', 'tokens', 'symbol', 'keyId', 'signatures']) expect(isSecretKey(k)).toBe(false);
+    for (const k of ['clientOrderId', 'policySha256', 'tokens', 'symbol', 'keyId', 'signatures'])
+      expect(isSecretKey(k)).toBe(false);
   });
 
   it('normalises to plain JSON without losing non-secret data', () => {
     const r = createRedactor(['abcd1234']);
     const cyc: Record<string, unknown> = { a: 1 };
     cyc.self = cyc;
-    expect(r.normalize({ n: NaN, i: Infinity, b: 10n, u: undefined, m: new Map([['k', 'v-abcd1234']]), s: new Set([1]), cyc })).toEqual({
-      n: null, i: null, b: '10', m: { k: `v-${REDACTED}` }, s: [1], cyc: { a: 1, self: '[Circular]' },
+    expect(
+      r.normalize({
+        n: NaN,
+        i: Infinity,
+        b: 10n,
+        u: undefined,
+        m: new Map([['k', 'v-abcd1234']]),
+        s: new Set([1]),
+        cyc,
+      }),
+    ).toEqual({
+      n: null,
+      i: null,
+      b: '10',
+      m: { k: `v-${REDACTED}` },
+      s: [1],
+      cyc: { a: 1, self: '[Circular]' },
     });
   });
 });
@@ -67,8 +117,12 @@ describe('write failures', () => {
     // The next day's segment is /dev/full: write(2) fails with ENOSPC.
     symlinkSync('/dev/full', join(dir, 'audit-gw1-20240302-000002.jsonl'));
     clock.advance(3_600_000);
-    expect(() => log.append('decision', decisionBody({ n: 1 }))).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED', message: expect.stringContaining('ENOSPC') }));
-    expect(() => log.append('decision', decisionBody({ n: 2 }))).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }));
+    expect(() => log.append('decision', decisionBody({ n: 1 }))).toThrow(
+      expect.objectContaining({ code: 'AUDIT_WRITE_FAILED', message: expect.stringContaining('ENOSPC') }),
+    );
+    expect(() => log.append('decision', decisionBody({ n: 2 }))).toThrow(
+      expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }),
+    );
     expect(log.head().seq).toBe(1);
     await log.close();
   });

@@ -19,20 +19,78 @@ beforeAll(async () => {
   const clock = new ManualClock(T0 - 3_600_000);
   const log = openLog(dir, clock);
   // Before the period: what is in force at its start.
-  log.append('policy_load', { trigger: 'startup', ok: true, role: 'enforce', id: 'default', sha256: '1'.repeat(64), source: 'policies/default.yaml', previousSha256: null });
+  log.append('policy_load', {
+    trigger: 'startup',
+    ok: true,
+    role: 'enforce',
+    id: 'default',
+    sha256: '1'.repeat(64),
+    source: 'policies/default.yaml',
+    previousSha256: null,
+  });
   clock.set(T0);
   log.append('startup', { version: '0.1.0', node: 'v20' });
-  log.append('config_load', { sha256: '2'.repeat(64), venues: [{ id: 'sim', kind: 'simulated' }], clients: ['alpha', 'beta'] });
+  log.append('config_load', {
+    sha256: '2'.repeat(64),
+    venues: [{ id: 'sim', kind: 'simulated' }],
+    clients: ['alpha', 'beta'],
+  });
   // The forms gateway.ts writes at start.
-  log.append('policy_load', { enforce: 'default', sha256: '5'.repeat(64), version: 3, shadow: { id: 'experimental', sha256: '6'.repeat(64) } });
-  log.append('model_load', { id: 'gbdt-v1', sha256: '3'.repeat(64), kind: 'model', source: 'models/default.json', previousSha256: null });
+  log.append('policy_load', {
+    enforce: 'default',
+    sha256: '5'.repeat(64),
+    version: 3,
+    shadow: { id: 'experimental', sha256: '6'.repeat(64) },
+  });
+  log.append('model_load', {
+    id: 'gbdt-v1',
+    sha256: '3'.repeat(64),
+    kind: 'model',
+    source: 'models/default.json',
+    previousSha256: null,
+  });
   const regimes = ['stable', 'stable', 'stressed', 'fragile', 'critical', 'stressed'] as const;
   for (let i = 1; i <= 12; i++) {
     clock.advance(60_000);
     const regime = regimes[i % regimes.length]!;
-    if (i % 3 === 0) log.append('decision', decisionBody({ n: i, kind: 'deny', code: i % 2 ? 'MAX_ORDER_NOTIONAL' : 'KILL_SWITCH', ruleId: 'max-notional', quantity: String(i), regime, probability: i / 20, clientOrderId: i === 6 ? HOSTILE : `bot-${i}` }));
-    else if (i % 3 === 1) log.append('decision', decisionBody({ n: i, kind: 'modify', code: 'REGIME_NOTIONAL_CAP', ruleId: 'regime-cap', quantity: String(i), regime, probability: i / 20 }));
-    else log.append('decision', decisionBody({ n: i, kind: 'accept', regime, probability: i / 20, symbol: i % 2 ? 'BTC/USDT:USDT' : 'ETH/USDT:USDT' }));
+    if (i % 3 === 0)
+      log.append(
+        'decision',
+        decisionBody({
+          n: i,
+          kind: 'deny',
+          code: i % 2 ? 'MAX_ORDER_NOTIONAL' : 'KILL_SWITCH',
+          ruleId: 'max-notional',
+          quantity: String(i),
+          regime,
+          probability: i / 20,
+          clientOrderId: i === 6 ? HOSTILE : `bot-${i}`,
+        }),
+      );
+    else if (i % 3 === 1)
+      log.append(
+        'decision',
+        decisionBody({
+          n: i,
+          kind: 'modify',
+          code: 'REGIME_NOTIONAL_CAP',
+          ruleId: 'regime-cap',
+          quantity: String(i),
+          regime,
+          probability: i / 20,
+        }),
+      );
+    else
+      log.append(
+        'decision',
+        decisionBody({
+          n: i,
+          kind: 'accept',
+          regime,
+          probability: i / 20,
+          symbol: i % 2 ? 'BTC/USDT:USDT' : 'ETH/USDT:USDT',
+        }),
+      );
   }
   log.append('execution', executionBody(2));
   const scope = { type: 'client', value: 'alpha' } as const;
@@ -40,11 +98,43 @@ beforeAll(async () => {
   log.append('unkill', { scope, operator: 'ops/joe', reason: 'resolved', at: clock.now() });
   const ovr = { id: 'ovr_1', ruleId: 'regime-cap', scope, reason: 'hedge', ttlMs: 3_600_000, requestedBy: 'desk/jane' };
   log.append('override', { ...ovr, state: 'requested', at: clock.now(), approvals: [], approveBy: T0 + 900_000 });
-  log.append('override', { ...ovr, state: 'approved', by: 'ops/joe', at: clock.now(), approvals: [{ by: 'ops/joe', at: clock.now() }] });
-  log.append('override', { ...ovr, state: 'active', at: clock.now(), approvals: [{ by: 'ops/joe', at: clock.now() }], activatedAt: clock.now(), expiresAt: clock.now() + 3_600_000 });
-  log.append('override', { ...ovr, state: 'expired', at: clock.now() + 3_600_000, approvals: [{ by: 'ops/joe', at: clock.now() }], expiresAt: clock.now() + 3_600_000 });
-  log.append('policy_load', { trigger: 'reload', operator: 'ops/joe', ok: false, error: 'rule x: unknown action', kept: { id: 'default', sha256: '1'.repeat(64) } });
-  log.append('policy_load', { trigger: 'reload', operator: 'ops/joe', ok: true, id: 'default', sha256: '4'.repeat(64), version: '2' });
+  log.append('override', {
+    ...ovr,
+    state: 'approved',
+    by: 'ops/joe',
+    at: clock.now(),
+    approvals: [{ by: 'ops/joe', at: clock.now() }],
+  });
+  log.append('override', {
+    ...ovr,
+    state: 'active',
+    at: clock.now(),
+    approvals: [{ by: 'ops/joe', at: clock.now() }],
+    activatedAt: clock.now(),
+    expiresAt: clock.now() + 3_600_000,
+  });
+  log.append('override', {
+    ...ovr,
+    state: 'expired',
+    at: clock.now() + 3_600_000,
+    approvals: [{ by: 'ops/joe', at: clock.now() }],
+    expiresAt: clock.now() + 3_600_000,
+  });
+  log.append('policy_load', {
+    trigger: 'reload',
+    operator: 'ops/joe',
+    ok: false,
+    error: 'rule x: unknown action',
+    kept: { id: 'default', sha256: '1'.repeat(64) },
+  });
+  log.append('policy_load', {
+    trigger: 'reload',
+    operator: 'ops/joe',
+    ok: true,
+    id: 'default',
+    sha256: '4'.repeat(64),
+    version: '2',
+  });
   clock.advance(86_400_000 * 2); // after the period
   log.append('decision', decisionBody({ n: 99, kind: 'deny', code: 'PRICE_COLLAR', ruleId: 'collar' }));
   await log.close();
@@ -77,7 +167,8 @@ describe('compliance report', () => {
     expect(sectionOf('loads')).toContain(`start default v3 (shadow experimental ${'6'.repeat(64)})`);
     expect(sectionOf('loads')).toContain('venues: sim; clients: alpha, beta');
     expect(sectionOf('loads')).toContain('1'.repeat(64));
-    for (const a of ['requested', 'approved', 'active', 'expired', 'desk/jane', 'ops/joe', 'regime-cap']) expect(sectionOf('overrides')).toContain(a);
+    for (const a of ['requested', 'approved', 'active', 'expired', 'desk/jane', 'ops/joe', 'regime-cap'])
+      expect(sectionOf('overrides')).toContain(a);
     expect(sectionOf('loads')).toContain('FAILED reload'); // a rejected reload is visible
     expect(data.inForceAtStart.map((r) => r.sha256)).toEqual(['1'.repeat(64)]);
     expect(sectionOf('controls')).toContain(DENY_CODES.MAX_ORDER_NOTIONAL.control.replace(/&/g, '&amp;'));
@@ -90,7 +181,12 @@ describe('compliance report', () => {
     expect(data.topCapped.map((r) => r.quantity)).toEqual(['10', '7', '4', '1']);
     expect(data.denyCodes).toEqual([
       { code: 'KILL_SWITCH', count: 2, control: DENY_CODES.KILL_SWITCH.control, text: DENY_CODES.KILL_SWITCH.text },
-      { code: 'MAX_ORDER_NOTIONAL', count: 2, control: DENY_CODES.MAX_ORDER_NOTIONAL.control, text: DENY_CODES.MAX_ORDER_NOTIONAL.text },
+      {
+        code: 'MAX_ORDER_NOTIONAL',
+        count: 2,
+        control: DENY_CODES.MAX_ORDER_NOTIONAL.control,
+        text: DENY_CODES.MAX_ORDER_NOTIONAL.text,
+      },
     ]);
     expect(html).not.toContain('PRICE_COLLAR'); // after the period
   });
@@ -104,7 +200,10 @@ describe('compliance report', () => {
   });
 
   it('shows a broken chain', async () => {
-    const f = join(dir, readdirSync(dir).find((x) => x.endsWith('.jsonl'))!);
+    const f = join(
+      dir,
+      readdirSync(dir).find((x) => x.endsWith('.jsonl'))!,
+    );
     const text = readFileSync(f, 'utf8');
     writeFileSync(f, text.replace('"reason":"resolved"', '"reason":"nothing happened"'));
     const out = join(dir, 'report2.html');

@@ -10,7 +10,11 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const files = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
+const files = (): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => join(dir, f));
 const readLines = (f: string): string[] => readFileSync(f, 'utf8').split('\n').slice(0, -1);
 const writeLines = (f: string, ls: string[]): void => writeFileSync(f, ls.map((l) => l + '\n').join(''));
 /** A replace that must change something, so a tamper test can never pass by tampering nothing. */
@@ -152,7 +156,10 @@ describe('verifyAudit, directory across rotated files', () => {
     await writeLog(5, 4096, 'gw2');
     const ok = await verifyAudit(dir);
     expect(ok.ok).toBe(true);
-    expect(ok.instances.map((i) => [i.instance, i.records])).toEqual([['gw1', 8], ['gw2', 5]]);
+    expect(ok.instances.map((i) => [i.instance, i.records])).toEqual([
+      ['gw1', 8],
+      ['gw2', 5],
+    ]);
     const f2 = files().find((f) => f.includes('audit-gw2-'))!;
     const ls = readLines(f2);
     ls[1] = edit(ls[1]!, '"client":"alpha"', '"client":"mallory"');
@@ -163,7 +170,7 @@ describe('verifyAudit, directory across rotated files', () => {
     expect(bad.failures[0]).toMatchObject({ instance: 'gw2', file: f2, line: 2, reason: 'tampered' });
   });
 
-  it('a file copied into another instance\'s chain is an instance mismatch', async () => {
+  it("a file copied into another instance's chain is an instance mismatch", async () => {
     await writeLog(3, 0, 'gw1');
     await writeLog(3, 0, 'gw2');
     const [f1, f2] = files();

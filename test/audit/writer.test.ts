@@ -13,7 +13,10 @@ beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
 const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean);
-const files = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+const files = (): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
 
 describe('AuditLog writer', () => {
   it('writes one envelope line per record, chained from the genesis hash', async () => {
@@ -47,7 +50,18 @@ describe('AuditLog writer', () => {
   it('body keys that pino treats specially (msg, err, level, time) are kept verbatim and verify', async () => {
     const clock = new ManualClock(T0);
     const log = openLog(dir, clock);
-    log.append('startup', { version: '0.1.0', node: 'v20', msg: 'hello', err: { message: 'boom', stack: 's' }, level: 3, time: 4, pid: 9, hostname: 'h', lone: 'a\ud800b', nan: NaN });
+    log.append('startup', {
+      version: '0.1.0',
+      node: 'v20',
+      msg: 'hello',
+      err: { message: 'boom', stack: 's' },
+      level: 3,
+      time: 4,
+      pid: 9,
+      hostname: 'h',
+      lone: 'a\ud800b',
+      nan: NaN,
+    });
     await log.close();
     const rec = JSON.parse(lines(join(dir, files()[0]!))[0]!) as Record<string, unknown>;
     expect(rec.msg).toBe('hello');
@@ -64,7 +78,12 @@ describe('AuditLog writer', () => {
   });
 
   it('ts never decreases even when the clock steps back', async () => {
-    const clock = { t: T0 + 5000, now() { return this.t; } };
+    const clock = {
+      t: T0 + 5000,
+      now() {
+        return this.t;
+      },
+    };
     const log = AuditLog.open({ dir, instance: 'gw1', clock });
     log.append('startup', { version: 'x', node: 'v20' });
     clock.t = T0;
@@ -139,13 +158,18 @@ describe('AuditLog writer', () => {
     await log.close();
     const f = join(dir, files()[0]!);
     appendFileSync(f, '{"v":1,"seq":4,"ts":17');
-    expect(() => openLog(dir, clock)).toThrow(expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', message: expect.stringContaining('line 4') }));
+    expect(() => openLog(dir, clock)).toThrow(
+      expect.objectContaining({ code: 'AUDIT_CHAIN_BROKEN', message: expect.stringContaining('line 4') }),
+    );
     log = openLog(dir, clock, { onTornTail: 'seal' });
     const { seq } = log.append('decision', decisionBody({ n: 9 }));
     await log.close();
     expect(seq).toBe(5); // 4 = the seal record, continuing from the last good seq 3
     expect(files()).toHaveLength(2);
-    const seal = JSON.parse(lines(join(dir, files()[1]!))[0]!) as { type: string; chainBreak: { line: number; lastGoodSeq: number } };
+    const seal = JSON.parse(lines(join(dir, files()[1]!))[0]!) as {
+      type: string;
+      chainBreak: { line: number; lastGoodSeq: number };
+    };
     expect(seal.type).toBe('startup');
     expect(seal.chainBreak).toMatchObject({ line: 4, lastGoodSeq: 3 });
     const v = await verifyAudit(dir);
@@ -169,7 +193,9 @@ describe('AuditLog writer', () => {
     const log = openLog(dir, clock);
     log.append('startup', { version: 'x', node: 'v20' });
     await log.close();
-    expect(() => log.append('startup', { version: 'x', node: 'v20' })).toThrow(expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }));
+    expect(() => log.append('startup', { version: 'x', node: 'v20' })).toThrow(
+      expect.objectContaining({ code: 'AUDIT_WRITE_FAILED' }),
+    );
   });
 
   it('rejects an instance id that cannot be a file name', () => {

@@ -32,8 +32,14 @@ describe('liqguard replay', () => {
 
   it.each([
     [['--from', '2025-10-09', '--to', '2025-10-10', '--strategy', 'mm'], '--policy FILE is required'],
-    [['--policy', join(out, 'nope.yaml'), '--from', '2025-10-09', '--to', '2025-10-10', '--strategy', 'mm'], 'is not a file'],
-    [[...ok.slice(0, 2), '--from', '2025-13-01', '--to', '2025-10-10', '--strategy', 'mm'], '--from must be a UTC date'],
+    [
+      ['--policy', join(out, 'nope.yaml'), '--from', '2025-10-09', '--to', '2025-10-10', '--strategy', 'mm'],
+      'is not a file',
+    ],
+    [
+      [...ok.slice(0, 2), '--from', '2025-13-01', '--to', '2025-10-10', '--strategy', 'mm'],
+      '--from must be a UTC date',
+    ],
     [[...ok.slice(0, 2), '--from', '2025-10-10', '--to', '2025-10-09', '--strategy', 'mm'], 'must be before --to'],
     [[...ok, '--symbols', 'DOGE/USDT:USDT'], 'not traded on the simulated venue'],
     [[...ok, '--symbols', 'eth-usd'], '--symbols'],

@@ -4,7 +4,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, renderReportHtml, runBacktest, writeReport, type BacktestOptions, type BacktestRun, type ReplayReport } from '../../src/backtest/index.js';
+import {
+  buildReport,
+  renderReportHtml,
+  runBacktest,
+  writeReport,
+  type BacktestOptions,
+  type BacktestRun,
+  type ReplayReport,
+} from '../../src/backtest/index.js';
 import { parseStrategySpecs } from '../../src/backtest/spec.js';
 import { PACKAGE_ROOT } from '../../src/config/load.js';
 import { KINDS, REGIMES } from '../../src/backtest/recorder.js';
@@ -43,7 +51,12 @@ function options(w: Window, extra: Partial<BacktestOptions> = {}): BacktestOptio
 
 describe('backtest engine on real data', () => {
   // Regimes need 31 days of warm-up; a 3-day window through the first hours of 2025-10-10.
-  const base: Window = { spec: 'trend:leverage=20,size=0.5;mm:leverage=10,size=0.2', from: '2025-10-08T00:00:00Z', to: '2025-10-10T12:00:00Z', warmupDays: 32 };
+  const base: Window = {
+    spec: 'trend:leverage=20,size=0.5;mm:leverage=10,size=0.2',
+    from: '2025-10-08T00:00:00Z',
+    to: '2025-10-10T12:00:00Z',
+    warmupDays: 32,
+  };
   let first: BacktestRun;
   let report: ReplayReport;
 
@@ -71,29 +84,64 @@ describe('backtest engine on real data', () => {
     expect(b.byRule).toEqual({});
     expect(report.arms.baseline.policy.id).toBe('no-policy');
     const p = report.arms.policy.decisions;
-    expect(REGIMES.reduce((n, r) => n + p.byRegime[r].modify + p.byRegime[r].split + p.byRegime[r].deny, 0)).toBeGreaterThan(0);
+    expect(
+      REGIMES.reduce((n, r) => n + p.byRegime[r].modify + p.byRegime[r].split + p.byRegime[r].deny, 0),
+    ).toBeGreaterThan(0);
     expect(p.heldBack).toBeGreaterThan(0);
   });
 
   it('the report JSON has every section, aligned series and consistent counts', () => {
-    for (const k of ['report', 'version', 'window', 'symbols', 'balance', 'scorer', 'strategies', 'arms', 'comparison', 'regimeHours', 'series', 'notes', 'dataNotes']) expect(report).toHaveProperty(k);
+    for (const k of [
+      'report',
+      'version',
+      'window',
+      'symbols',
+      'balance',
+      'scorer',
+      'strategies',
+      'arms',
+      'comparison',
+      'regimeHours',
+      'series',
+      'notes',
+      'dataNotes',
+    ])
+      expect(report).toHaveProperty(k);
     const n = report.series.ts.length;
     expect(n).toBe(report.window.steps);
     expect(n).toBe(61);
     for (const s of report.symbols) {
       const m = report.series.market[s]!;
-      expect([m.close.length, m.low.length, m.high.length, m.regime.length, m.probability.length]).toEqual([n, n, n, n, n]);
+      expect([m.close.length, m.low.length, m.high.length, m.regime.length, m.probability.length]).toEqual([
+        n,
+        n,
+        n,
+        n,
+        n,
+      ]);
       expect(Object.values(report.regimeHours[s]!).reduce((a, b) => a + b, 0)).toBe(n);
     }
     for (const arm of ['policy', 'baseline'] as const) {
       const a = report.arms[arm];
-      expect(a.decisions.total).toBe(REGIMES.reduce((x, r) => x + KINDS.reduce((y, k) => y + a.decisions.byRegime[r][k], 0), 0));
+      expect(a.decisions.total).toBe(
+        REGIMES.reduce((x, r) => x + KINDS.reduce((y, k) => y + a.decisions.byRegime[r][k], 0), 0),
+      );
       for (const s of report.strategies) {
         const name: string = s.name;
         expect(report.series.equity[arm][name]).toHaveLength(n);
         expect(report.series.drawdownPct[arm][name]).toHaveLength(n);
         const o = a.strategies[name]!;
-        for (const k of ['finalEquity', 'pnl', 'maxDrawdownPct', 'liquidationEvents', 'avgGrossLeverage', 'pnlParts', 'orders', 'notional']) expect(o).toHaveProperty(k);
+        for (const k of [
+          'finalEquity',
+          'pnl',
+          'maxDrawdownPct',
+          'liquidationEvents',
+          'avgGrossLeverage',
+          'pnlParts',
+          'orders',
+          'notional',
+        ])
+          expect(o).toHaveProperty(k);
         expect(o.pnl).toBeCloseTo(o.finalEquity - 100_000, 1);
         expect(o.maxDrawdownPct).toBeLessThanOrEqual(0);
       }
@@ -104,14 +152,24 @@ describe('backtest engine on real data', () => {
 
   it('a bot at absurd leverage through the 2025-10-10 crash is liquidated without the policy (venue reports and ledger)', async () => {
     // 50x on a 10k account: quotes of 250k a side; a bid filled into the cascade is a 25x long.
-    const w: Window = { spec: 'mm:leverage=50,size=0.5', from: '2025-10-10T18:00:00Z', to: '2025-10-11T06:00:00Z', warmupDays: 2 };
+    const w: Window = {
+      spec: 'mm:leverage=50,size=0.5',
+      from: '2025-10-10T18:00:00Z',
+      to: '2025-10-11T06:00:00Z',
+      warmupDays: 2,
+    };
     const run = await runBacktest(options(w, { symbols: ['ETH/USDT:USDT'], balance: '10000' }));
     const baseline = run.arms.find((a) => a.arm === 'baseline')!;
     const liqs = baseline.recorder.liquidations;
     expect(liqs.length).toBeGreaterThan(0);
     expect(liqs.every((l) => l.strategy === 'mm' && l.symbol === 'ETH/USDT:USDT' && l.quantity > 0)).toBe(true);
     // The cascade is down: the forced order sells (a long liquidated), in the cascade's hours.
-    expect(liqs.some((l) => l.side === 'sell' && l.ts >= Date.parse('2025-10-10T20:00:00Z') && l.ts <= Date.parse('2025-10-10T23:00:00Z'))).toBe(true);
+    expect(
+      liqs.some(
+        (l) =>
+          l.side === 'sell' && l.ts >= Date.parse('2025-10-10T20:00:00Z') && l.ts <= Date.parse('2025-10-10T23:00:00Z'),
+      ),
+    ).toBe(true);
     expect(baseline.ledger.mm?.liquidation).toBeLessThan(0);
     const equity = baseline.recorder.series.get('mm')!.equity;
     expect(equity[equity.length - 1]!).toBeLessThan(10_000 * 0.5);
@@ -127,7 +185,14 @@ describe('backtest engine on real data', () => {
 
     const evil = '<script>alert("x")</script>&';
     const hostile: ReplayReport = JSON.parse(JSON.stringify(report));
-    const arms = hostile.arms as unknown as Record<string, { policy: { id: string }; label: string; decisions: { byRule: Record<string, number>; samples: { detail?: string }[] } }>;
+    const arms = hostile.arms as unknown as Record<
+      string,
+      {
+        policy: { id: string };
+        label: string;
+        decisions: { byRule: Record<string, number>; samples: { detail?: string }[] };
+      }
+    >;
     arms.policy!.policy.id = evil;
     arms.policy!.label = evil;
     arms.policy!.decisions.byRule[evil] = 3;

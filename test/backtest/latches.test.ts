@@ -12,11 +12,29 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('liqguard replay with a loss limit', () => {
   it('reports each latch with its scope, state and LOSS_LIMIT reason', async () => {
     const policy = join(out, 'tight.yaml');
-    writeFileSync(policy, `id: tight\nversion: 1\nrules:\n  - id: bot-daily-loss\n    loss_limit: { level: client, daily: 1, on_breach: halt }\n`);
+    writeFileSync(
+      policy,
+      `id: tight\nversion: 1\nrules:\n  - id: bot-daily-loss\n    loss_limit: { level: client, daily: 1, on_breach: halt }\n`,
+    );
     let stdout = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const code = await run(['--policy', policy, '--from', '2025-10-09', '--to', '2025-10-10', '--warmup-days', '2', '--symbols', 'XRPUSDT', '--strategy', 'mm', '--out', join(out, 'r')]);
+    const code = await run([
+      '--policy',
+      policy,
+      '--from',
+      '2025-10-09',
+      '--to',
+      '2025-10-10',
+      '--warmup-days',
+      '2',
+      '--symbols',
+      'XRPUSDT',
+      '--strategy',
+      'mm',
+      '--out',
+      join(out, 'r'),
+    ]);
     vi.restoreAllMocks();
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'r', 'report.json'), 'utf8'));

@@ -16,8 +16,27 @@ function errorOf(f: () => unknown): LiqguardError {
 describe('parseStrategySpecs', () => {
   it('reads the example of the issue with defaults for the rest', () => {
     const [t, m] = parseStrategySpecs(['trend:leverage=20,lookback=24,size=0.5;mm:leverage=10,spread_bps=20,size=0.1']);
-    expect(t).toEqual({ kind: 'trend', name: 'trend', leverage: 20, size: 0.5, lookback: 24, signal: 'ma', rebalance: 0.25, jitter: 0.1, seed: 1 });
-    expect(m).toEqual({ kind: 'mm', name: 'mm', leverage: 10, size: 0.1, spreadBps: 20, maxInventory: 1, jitter: 0.1, seed: 2 });
+    expect(t).toEqual({
+      kind: 'trend',
+      name: 'trend',
+      leverage: 20,
+      size: 0.5,
+      lookback: 24,
+      signal: 'ma',
+      rebalance: 0.25,
+      jitter: 0.1,
+      seed: 1,
+    });
+    expect(m).toEqual({
+      kind: 'mm',
+      name: 'mm',
+      leverage: 10,
+      size: 0.1,
+      spreadBps: 20,
+      maxInventory: 1,
+      jitter: 0.1,
+      seed: 2,
+    });
   });
 
   it('accepts repeated --strategy values, bare kinds and names repeated kinds', () => {
@@ -80,9 +99,13 @@ describe('parseStrategySpecs', () => {
 
   it('property: any out-of-range leverage is rejected, never clamped', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 126, max: 100_000 }), fc.integer({ min: -1000, max: 0 })), fc.constantFrom('trend', 'mm'), (lev, kind) => {
-        expect(() => parseStrategySpecs([`${kind}:leverage=${lev}`])).toThrow(LiqguardError);
-      }),
+      fc.property(
+        fc.oneof(fc.integer({ min: 126, max: 100_000 }), fc.integer({ min: -1000, max: 0 })),
+        fc.constantFrom('trend', 'mm'),
+        (lev, kind) => {
+          expect(() => parseStrategySpecs([`${kind}:leverage=${lev}`])).toThrow(LiqguardError);
+        },
+      ),
     );
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseStrategySpecs } from '../../src/backtest/spec.js';
-import { createStrategy, lotQuantity, type BarView, type OrderRequest, type StrategyAction, type StrategyView } from '../../src/backtest/strategies.js';
+import {
+  createStrategy,
+  lotQuantity,
+  type BarView,
+  type OrderRequest,
+  type StrategyAction,
+  type StrategyView,
+} from '../../src/backtest/strategies.js';
 import type { AccountState } from '../../src/core/types.js';
 import { buildInstruments } from '../../src/execution/simulated/index.js';
 
@@ -19,13 +26,28 @@ function view(closes: readonly number[], positionQty = '0', equity = '100000'): 
     marginBalance: equity,
     maintMargin: '0',
     marginRatio: 0,
-    positions: positionQty === '0' ? [] : [{ account: 'a', symbol: SYM, quantity: positionQty, entryPrice: '2000', leverage: '20', marginMode: 'cross', isolatedMargin: '0', unrealizedPnl: '0' }],
+    positions:
+      positionQty === '0'
+        ? []
+        : [
+            {
+              account: 'a',
+              symbol: SYM,
+              quantity: positionQty,
+              entryPrice: '2000',
+              leverage: '20',
+              marginMode: 'cross',
+              isolatedMargin: '0',
+              unrealizedPnl: '0',
+            },
+          ],
   };
   const h = bars(closes);
   return { now: h[h.length - 1]!.ts, symbols: [SYM], history: () => h, account: () => account, instrument: () => ETH! };
 }
 
-const orders = (a: readonly StrategyAction[]): OrderRequest[] => a.flatMap((x) => (x.kind === 'order' ? [x.order] : []));
+const orders = (a: readonly StrategyAction[]): OrderRequest[] =>
+  a.flatMap((x) => (x.kind === 'order' ? [x.order] : []));
 
 describe('trend follower', () => {
   const rising = Array.from({ length: 30 }, (_, i) => 2000 + i * 10);
@@ -52,7 +74,9 @@ describe('trend follower', () => {
   });
 
   it('waits for lookback + 1 bars and holds when within the rebalance band', () => {
-    const bot = createStrategy(parseStrategySpecs(['trend:leverage=10,size=1,lookback=24,jitter=0,rebalance=0.25'])[0]!);
+    const bot = createStrategy(
+      parseStrategySpecs(['trend:leverage=10,size=1,lookback=24,jitter=0,rebalance=0.25'])[0]!,
+    );
     expect(bot.decide(view(rising.slice(0, 24)))).toEqual([]);
     const price = rising[rising.length - 1]!;
     const held = ((100_000 * 10) / price) * 0.9; // 10% under target: inside the band
@@ -78,7 +102,9 @@ describe('trend follower', () => {
   });
 
   it('is deterministic per seed and differs across seeds', () => {
-    const run = (seed: number) => orders(createStrategy(parseStrategySpecs([`trend:lookback=24,seed=${seed}`])[0]!).decide(view(rising)))[0]!.quantity;
+    const run = (seed: number) =>
+      orders(createStrategy(parseStrategySpecs([`trend:lookback=24,seed=${seed}`])[0]!).decide(view(rising)))[0]!
+        .quantity;
     expect(run(7)).toBe(run(7));
     expect(run(7)).not.toBe(run(8));
   });
@@ -93,7 +119,8 @@ describe('market maker', () => {
     expect(o.map((x) => x.side)).toEqual(['buy', 'sell']);
     expect(Number(o[0]!.price)).toBeCloseTo(2000 * (1 - 0.001), 2);
     expect(Number(o[1]!.price)).toBeCloseTo(2000 * (1 + 0.001), 2);
-    for (const x of o) expect(x).toMatchObject({ type: 'limit', postOnly: true, timeInForce: 'GTX', reduceOnly: false });
+    for (const x of o)
+      expect(x).toMatchObject({ type: 'limit', postOnly: true, timeInForce: 'GTX', reduceOnly: false });
     expect(Number(o[0]!.quantity) * Number(o[0]!.price)).toBeLessThanOrEqual(100_000 * 10 * 0.05);
   });
 

@@ -16,7 +16,10 @@ let printed = '';
 
 beforeAll(async () => {
   const varDir = mkdtempSync(join(tmpdir(), 'lg-banner-'));
-  const yaml = EMBEDDED_DEFAULT_YAML.replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
+  const yaml = EMBEDDED_DEFAULT_YAML.replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace(
+    'dir: var/state',
+    `dir: ${join(varDir, 'state')}`,
+  );
   const config = loadConfigText(yaml, { env: { PORT: '0' }, baseDir: PACKAGE_ROOT });
   const out = new Writable({ write: (chunk, _enc, cb) => ((printed += String(chunk)), cb()) });
   server = await startServer(config, out);
@@ -28,8 +31,12 @@ function commands(text: string): string[] {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => l.startsWith('try:'));
   const block: string[] = [];
-  for (let i = start; i < lines.length && (i === start || lines[i]!.startsWith(' ')); i++) block.push(lines[i]!.replace(/^try:/, ''));
-  return block.join('\n').split(/\n(?=\s*curl )/).map((c) => c.trim());
+  for (let i = start; i < lines.length && (i === start || lines[i]!.startsWith(' ')); i++)
+    block.push(lines[i]!.replace(/^try:/, ''));
+  return block
+    .join('\n')
+    .split(/\n(?=\s*curl )/)
+    .map((c) => c.trim());
 }
 
 describe('start-up banner', () => {

@@ -27,7 +27,13 @@ const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as ReplicaSpec;
 const yaml = stringify({
   instance: spec.instance,
   server: { logLevel: 'warn' },
-  clients: spec.clients.map((c) => ({ id: c.id, apiKey: c.apiKey, account: c.account, venue: c.venue, roles: [...c.roles] })),
+  clients: spec.clients.map((c) => ({
+    id: c.id,
+    apiKey: c.apiKey,
+    account: c.account,
+    venue: c.venue,
+    roles: [...c.roles],
+  })),
   venues: [{ id: 'sim', kind: 'simulated', initialBalance: '100000000', symbols: [spec.symbol] }],
   market: { source: 'none', staleAfterMs: 10 * 365 * 86_400_000 },
   scoring: { scorer: 'baseline' },
@@ -35,7 +41,11 @@ const yaml = stringify({
   audit: { dir: spec.auditDir, rotateDaily: false },
   state: { dir: spec.stateDir },
   cluster: {
-    redis: { url: spec.cluster.redis.url, keyPrefix: spec.cluster.redis.keyPrefix, commandTimeoutMs: spec.cluster.redis.commandTimeoutMs },
+    redis: {
+      url: spec.cluster.redis.url,
+      keyPrefix: spec.cluster.redis.keyPrefix,
+      commandTimeoutMs: spec.cluster.redis.commandTimeoutMs,
+    },
     allowDegradedLocal: spec.cluster.allowDegradedLocal,
     clientOrderIdTtlMs: spec.cluster.clientOrderIdTtlMs,
     messageRetentionMs: spec.cluster.messageRetentionMs,
@@ -48,7 +58,18 @@ const config = loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT, source: `r
 const gw = await buildGateway(config, { logger: false });
 await gw.start();
 const now = systemClock.now();
-gw.ingest({ type: 'bar', symbol: spec.symbol, ts: now, openTime: now - 3_600_000, intervalMs: 3_600_000, open: spec.price, high: spec.price, low: spec.price, close: spec.price, volume: 1000 });
+gw.ingest({
+  type: 'bar',
+  symbol: spec.symbol,
+  ts: now,
+  openTime: now - 3_600_000,
+  intervalMs: 3_600_000,
+  open: spec.price,
+  high: spec.price,
+  low: spec.price,
+  close: spec.price,
+  volume: 1000,
+});
 const url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ url, instance: spec.instance })}\n`);
 

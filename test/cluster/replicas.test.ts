@@ -5,7 +5,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../src/audit/query.js';
 import { verifyAudit } from '../../src/audit/verify.js';
-import { call, cleanupPrefix, client, clusterConfig, order, REDIS_URL, redisMissing, runTag, START_BUDGET_MS, startReplica, tempDir, uniquePrefix, writePolicy, type Replica } from './support.js';
+import {
+  call,
+  cleanupPrefix,
+  client,
+  clusterConfig,
+  order,
+  REDIS_URL,
+  redisMissing,
+  runTag,
+  START_BUDGET_MS,
+  startReplica,
+  tempDir,
+  uniquePrefix,
+  writePolicy,
+  type Replica,
+} from './support.js';
 import type { ReplicaSpec } from './replica-main.js';
 
 const missing = await redisMissing('cluster replica tests');
@@ -42,7 +57,14 @@ const spec = (instance: string): ReplicaSpec => ({
   cluster: clusterConfig(REDIS_URL, prefix),
 });
 
-const limitBuy = (quantity: string, price = '59000', extra: Record<string, unknown> = {}) => ({ symbol: SYMBOL, side: 'buy', type: 'limit', quantity, price, ...extra });
+const limitBuy = (quantity: string, price = '59000', extra: Record<string, unknown> = {}) => ({
+  symbol: SYMBOL,
+  side: 'buy',
+  type: 'limit',
+  quantity,
+  price,
+  ...extra,
+});
 const sent: string[] = [];
 const record = <T extends { status: number; body: any }>(r: T): T => {
   if (r.body.intentId) sent.push(r.body.intentId);
@@ -64,7 +86,9 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
   it('a per-client message-rate limit holds across both replicas', async () => {
     // 12 orders at once, half to each replica: Redis counts every message atomically, so exactly
     // the first six pass (the rule denies the 7th message in the window, whichever replica).
-    const res = await Promise.all(Array.from({ length: 12 }, (_, i) => order(i % 2 ? b.url : a.url, ids.rate, limitBuy('0.001')).then(record)));
+    const res = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => order(i % 2 ? b.url : a.url, ids.rate, limitBuy('0.001')).then(record)),
+    );
     expect(res.every((r) => r.status === 200)).toBe(true);
     const kinds = res.map((r) => r.body.decision.code ?? r.body.decision.kind);
     expect(kinds.filter((k) => k === 'accept')).toHaveLength(6);
@@ -73,7 +97,9 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
 
   it('concurrent orders to both replicas never exceed the exposure cap', async () => {
     // 29,500 each against a 100,000 cap: three fit. Ten at once, five per replica.
-    const res = await Promise.all(Array.from({ length: 10 }, (_, i) => order(i % 2 ? b.url : a.url, ids.exp, limitBuy('0.5')).then(record)));
+    const res = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => order(i % 2 ? b.url : a.url, ids.exp, limitBuy('0.5')).then(record)),
+    );
     const accepted = res.filter((r) => r.body.decision.kind !== 'deny');
     expect(accepted).toHaveLength(3);
     expect(res.filter((r) => r.body.decision.code === 'EXPOSURE_LIMIT')).toHaveLength(7);
@@ -85,7 +111,9 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
   // max_wait is real time in the replicas (bottleneck on Redis): 10 s, so an admitted job on a busy
   // host is never given up (400 ms was: the test failed under load); the four refused wait it out.
   it('a clustered throttle reservoir holds across both replicas', async () => {
-    const res = await Promise.all(Array.from({ length: 7 }, (_, i) => order(i % 2 ? b.url : a.url, ids.thr, limitBuy('0.001')).then(record)));
+    const res = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => order(i % 2 ? b.url : a.url, ids.thr, limitBuy('0.001')).then(record)),
+    );
     expect(res.filter((r) => r.body.decision.kind !== 'deny')).toHaveLength(3);
     expect(res.filter((r) => r.body.decision.code === 'RATE_LIMIT_EXCEEDED')).toHaveLength(4);
   });
@@ -97,28 +125,37 @@ describe.skipIf(missing)('two replicas sharing Redis', () => {
     expect(second.body.decision.code).toBe('DUPLICATE_CLIENT_ORDER_ID');
   });
 
-  it('a kill on one replica stops orders on the other at once, and a restarted replica keeps it', async () => {
-    const before = record(await order(b.url, ids.kill, limitBuy('0.001')));
-    expect(before.body.decision.kind).not.toBe('deny');
-    const kill = await call(a.url, ids.kill, '/v1/kill', 'POST', { scope: { type: 'client', value: ids.kill }, reason: 'cluster drill' });
-    expect(kill.status).toBe(200);
-    const onB = record(await order(b.url, ids.kill, limitBuy('0.001')));
-    expect(onB.body.decision.code).toBe('KILL_SWITCH');
-    const other = record(await order(b.url, ids.free, limitBuy('0.001')));
-    expect(other.body.decision.kind).not.toBe('deny');
+  it(
+    'a kill on one replica stops orders on the other at once, and a restarted replica keeps it',
+    async () => {
+      const before = record(await order(b.url, ids.kill, limitBuy('0.001')));
+      expect(before.body.decision.kind).not.toBe('deny');
+      const kill = await call(a.url, ids.kill, '/v1/kill', 'POST', {
+        scope: { type: 'client', value: ids.kill },
+        reason: 'cluster drill',
+      });
+      expect(kill.status).toBe(200);
+      const onB = record(await order(b.url, ids.kill, limitBuy('0.001')));
+      expect(onB.body.decision.code).toBe('KILL_SWITCH');
+      const other = record(await order(b.url, ids.free, limitBuy('0.001')));
+      expect(other.body.decision.kind).not.toBe('deny');
 
-    await b.stop();
-    b = await startReplica(spec('replica-b'));
-    const afterRestart = record(await order(b.url, ids.kill, limitBuy('0.001')));
-    expect(afterRestart.body.decision.code).toBe('KILL_SWITCH');
-    expect((await call(b.url, ids.kill, '/v1/kill', 'GET')).body.kills.map((k: any) => k.key)).toContain(`client:${ids.kill}`);
+      await b.stop();
+      b = await startReplica(spec('replica-b'));
+      const afterRestart = record(await order(b.url, ids.kill, limitBuy('0.001')));
+      expect(afterRestart.body.decision.code).toBe('KILL_SWITCH');
+      expect((await call(b.url, ids.kill, '/v1/kill', 'GET')).body.kills.map((k: any) => k.key)).toContain(
+        `client:${ids.kill}`,
+      );
 
-    // Lifted on the restarted replica: the other one trades again.
-    const lift = await call(b.url, ids.kill, '/v1/kill', 'DELETE', { scope: { type: 'client', value: ids.kill } });
-    expect(lift.status).toBe(200);
-    const again = record(await order(a.url, ids.kill, limitBuy('0.001')));
-    expect(again.body.decision.kind).not.toBe('deny');
-  }, START_BUDGET_MS);
+      // Lifted on the restarted replica: the other one trades again.
+      const lift = await call(b.url, ids.kill, '/v1/kill', 'DELETE', { scope: { type: 'client', value: ids.kill } });
+      expect(lift.status).toBe(200);
+      const again = record(await order(a.url, ids.kill, limitBuy('0.001')));
+      expect(again.body.decision.kind).not.toBe('deny');
+    },
+    START_BUDGET_MS,
+  );
 
   it('each replica writes its own chain; verify and query merge them, every order audited', async () => {
     await Promise.all([a.stop(), b.stop()]);

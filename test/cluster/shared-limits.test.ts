@@ -9,10 +9,25 @@ import { cleanupPrefix, freePort, REDIS_URL, redisMissing, runTag, uniquePrefix 
 const missing = await redisMissing('shared limits tests');
 const prefix = uniquePrefix(runTag());
 let seq = 0;
-const intent = (o: Partial<OrderIntent> = {}): OrderIntent => ({
-  intentId: `int_${++seq}`, clientOrderId: `co_${seq}`, clientId: 'c1', account: 'a1', venue: 'sim', symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit',
-  quantity: '1', price: '100', reduceOnly: false, postOnly: false, timeInForce: 'GTC', receivedAt: 0, transport: 'rest', ...o,
-} as OrderIntent);
+const intent = (o: Partial<OrderIntent> = {}): OrderIntent =>
+  ({
+    intentId: `int_${++seq}`,
+    clientOrderId: `co_${seq}`,
+    clientId: 'c1',
+    account: 'a1',
+    venue: 'sim',
+    symbol: 'BTC/USDT:USDT',
+    side: 'buy',
+    type: 'limit',
+    quantity: '1',
+    price: '100',
+    reduceOnly: false,
+    postOnly: false,
+    timeInForce: 'GTC',
+    receivedAt: 0,
+    transport: 'rest',
+    ...o,
+  }) as OrderIntent;
 
 describe('units', () => {
   it('round reservations up to the micro-unit and never go negative', () => {
@@ -22,7 +37,10 @@ describe('units', () => {
     expect(toUnits(undefined)).toBe('0');
   });
   it('message windows are collected from nested conditions', () => {
-    const rules = [{ when: { any: [{ message_rate: { windowMs: 1000 } }, { not: { message_rate: { windowMs: 60000 } } }] } }, { when: { message_rate: { windowMs: 1000 } } }];
+    const rules = [
+      { when: { any: [{ message_rate: { windowMs: 1000 } }, { not: { message_rate: { windowMs: 60000 } } }] } },
+      { when: { message_rate: { windowMs: 1000 } } },
+    ];
     expect(messageWindows({ rules } as never)).toEqual([1000, 60000]);
   });
 });
@@ -31,7 +49,13 @@ describe('Redis unreachable', () => {
   it('fails closed by default and answers locally in degraded mode, counting both', async () => {
     const port = await freePort(); // nothing listens there
     for (const allowDegradedLocal of [false, true]) {
-      const conn = new RedisConnection({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'x:', instance: 'i', allowDegradedLocal, maxBackoffMs: 50 });
+      const conn = new RedisConnection({
+        url: `redis://127.0.0.1:${port}`,
+        keyPrefix: 'x:',
+        instance: 'i',
+        allowDegradedLocal,
+        maxBackoffMs: 50,
+      });
       await conn.connect().catch(() => undefined);
       const state = new SharedPolicyState({ limits: new SharedLimits(conn), conn, windows: () => [] });
       const snap = await state.prefetch(intent(), { mark: 100 } as never);
@@ -62,26 +86,32 @@ describe.skipIf(missing)('shared limits on Redis', () => {
 
   it('concurrent reservations from two replicas never exceed a cap, and releases return to zero', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ r: fc.boolean(), n: fc.integer({ min: 1, max: 400 }) }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 100, max: 3000 }), async (orders, cap) => {
-        const clientId = `p${++seq}`;
-        const res = await Promise.all(
-          orders.map((o) => {
-            const i = intent({ clientId, account: clientId });
-            const l = o.r ? l1 : l2;
-            return l.prefetch({ intent: i, notional: String(o.n), windows: [], caps: { client: String(cap) } }).then((p) => ({ p, o, i, l }));
-          }),
-        );
-        const reserved = res.filter((x) => x.p.reserved);
-        const sum = reserved.reduce((s, x) => s + x.o.n, 0);
-        expect(sum).toBeLessThanOrEqual(cap);
-        expect(await l1.openNotional({ clientId })).toBe(String(sum));
-        expect(await l1.openNotional({ venue: 'sim', account: clientId })).toBe(String(sum));
-        // Every refusal saw the others' reservations: it would not have fitted.
-        for (const x of res.filter((x) => x.p.over)) expect(Number(x.p.over!.open) + x.o.n).toBeGreaterThan(cap);
-        expect(res.filter((x) => !x.p.reserved).every((x) => x.p.over)).toBe(true);
-        await Promise.all(reserved.map((x) => x.l.release(x.i.intentId)));
-        expect(await l2.openNotional({ clientId })).toBe('0');
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ r: fc.boolean(), n: fc.integer({ min: 1, max: 400 }) }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 100, max: 3000 }),
+        async (orders, cap) => {
+          const clientId = `p${++seq}`;
+          const res = await Promise.all(
+            orders.map((o) => {
+              const i = intent({ clientId, account: clientId });
+              const l = o.r ? l1 : l2;
+              return l
+                .prefetch({ intent: i, notional: String(o.n), windows: [], caps: { client: String(cap) } })
+                .then((p) => ({ p, o, i, l }));
+            }),
+          );
+          const reserved = res.filter((x) => x.p.reserved);
+          const sum = reserved.reduce((s, x) => s + x.o.n, 0);
+          expect(sum).toBeLessThanOrEqual(cap);
+          expect(await l1.openNotional({ clientId })).toBe(String(sum));
+          expect(await l1.openNotional({ venue: 'sim', account: clientId })).toBe(String(sum));
+          // Every refusal saw the others' reservations: it would not have fitted.
+          for (const x of res.filter((x) => x.p.over)) expect(Number(x.p.over!.open) + x.o.n).toBeGreaterThan(cap);
+          expect(res.filter((x) => !x.p.reserved).every((x) => x.p.over)).toBe(true);
+          await Promise.all(reserved.map((x) => x.l.release(x.i.intentId)));
+          expect(await l2.openNotional({ clientId })).toBe('0');
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -102,11 +132,19 @@ describe.skipIf(missing)('shared limits on Redis', () => {
     expect(await l1.openNotional({ clientId: 'adj' })).toBe('0');
   });
 
-  it('reports the other replicas\' open notional, message counts per window and duplicates', async () => {
-    const first = await l1.prefetch({ intent: intent({ clientId: 'msg', clientOrderId: 'same' }), notional: '10', windows: [1000, 60000] });
+  it("reports the other replicas' open notional, message counts per window and duplicates", async () => {
+    const first = await l1.prefetch({
+      intent: intent({ clientId: 'msg', clientOrderId: 'same' }),
+      notional: '10',
+      windows: [1000, 60000],
+    });
     expect(first.duplicateClientOrderId).toBe(false);
     expect(first.counts.get(60000)).toBe(0);
-    const second = await l2.prefetch({ intent: intent({ clientId: 'msg', clientOrderId: 'same' }), notional: '10', windows: [1000, 60000] });
+    const second = await l2.prefetch({
+      intent: intent({ clientId: 'msg', clientOrderId: 'same' }),
+      notional: '10',
+      windows: [1000, 60000],
+    });
     expect(second.duplicateClientOrderId).toBe(true);
     expect(second.reserved).toBe(false);
     expect(second.counts.get(60000)).toBe(1);
@@ -117,7 +155,10 @@ describe.skipIf(missing)('shared limits on Redis', () => {
     // An accepted order's fingerprint is seen by the other replica.
     const fpIntent = intent({ clientId: 'fp' });
     await l1.recordFingerprint(fpIntent);
-    const again = await l2.prefetch({ intent: { ...fpIntent, intentId: 'other', clientOrderId: 'other' }, windows: [] });
+    const again = await l2.prefetch({
+      intent: { ...fpIntent, intentId: 'other', clientOrderId: 'other' },
+      windows: [],
+    });
     expect(again.fingerprintSeenAt).toBeGreaterThan(0);
     expect(again.redisNow - again.fingerprintSeenAt!).toBeGreaterThanOrEqual(0);
   });

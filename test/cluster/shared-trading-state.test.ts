@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisConnection, SharedTradingState } from '../../src/cluster/index.js';
 import { TradingStateStore } from '../../src/policy/index.js';
-import { cleanupPrefix, freePort, REDIS_URL, redisMissing, runTag, startThrowawayRedis, tempDir, uniquePrefix, until } from './support.js';
+import {
+  cleanupPrefix,
+  freePort,
+  REDIS_URL,
+  redisMissing,
+  runTag,
+  startThrowawayRedis,
+  tempDir,
+  uniquePrefix,
+  until,
+} from './support.js';
 
 const missing = await redisMissing('shared trading state tests');
 const prefix = uniquePrefix(runTag());
@@ -85,7 +95,10 @@ describe.skipIf(missing)('shared trading state', () => {
     await redis.stop();
     const empty = await startThrowawayRedis(redis.port); // same port, no data: --save '' --appendonly no
     try {
-      await until('both replicas reconnected and re-read', async () => conns.at(-1)!.up && conns.at(-2)!.up && epochs.length === 1);
+      await until(
+        'both replicas reconnected and re-read',
+        async () => conns.at(-1)!.up && conns.at(-2)!.up && epochs.length === 1,
+      );
       // Both still enforce the kill and the latch, and Redis has them again.
       for (const s of [a, b]) {
         expect(s.stateFor(order).state).toBe('HALTED');
@@ -94,7 +107,10 @@ describe.skipIf(missing)('shared trading state', () => {
       const { Redis } = await import('ioredis');
       const r = new Redis(empty.url);
       try {
-        expect(Object.keys(await r.hgetall(`${p3}ts:entries`)).sort()).toEqual(['client:c1|kill', 'symbol:ETH/USDT:USDT|reduce_only']);
+        expect(Object.keys(await r.hgetall(`${p3}ts:entries`)).sort()).toEqual([
+          'client:c1|kill',
+          'symbol:ETH/USDT:USDT|reduce_only',
+        ]);
       } finally {
         r.disconnect();
       }

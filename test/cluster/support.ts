@@ -17,7 +17,13 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 
 export async function probeRedis(url = REDIS_URL): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   r.on('error', () => undefined);
   try {
     await r.connect();
@@ -62,10 +68,24 @@ export async function cleanupPrefix(prefix: string, url = REDIS_URL): Promise<nu
 }
 
 export function clusterConfig(url: string, keyPrefix: string, over: Partial<ClusterConfig> = {}): ClusterConfig {
-  return { redis: { url, keyPrefix, commandTimeoutMs: 1000 }, allowDegradedLocal: false, clientOrderIdTtlMs: 600_000, messageRetentionMs: 600_000, throttleHeartbeatMs: 100, accountViewMaxAgeMs: 2000, ...over };
+  return {
+    redis: { url, keyPrefix, commandTimeoutMs: 1000 },
+    allowDegradedLocal: false,
+    clientOrderIdTtlMs: 600_000,
+    messageRetentionMs: 600_000,
+    throttleHeartbeatMs: 100,
+    accountViewMaxAgeMs: 2000,
+    ...over,
+  };
 }
 
-export const client = (id: string): ClientConfig => ({ id, apiKey: `key-${id}`, account: `acct-${id}`, venue: 'sim', roles: ['trader', 'viewer', 'operator', 'compliance'] });
+export const client = (id: string): ClientConfig => ({
+  id,
+  apiKey: `key-${id}`,
+  account: `acct-${id}`,
+  venue: 'sim',
+  roles: ['trader', 'viewer', 'operator', 'compliance'],
+});
 
 export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `lg-cluster-${name}-`));
@@ -78,7 +98,7 @@ export function writePolicy(dir: string, yaml: string): void {
 
 /** Start-up is awaited on the replica's ready line (its URL on stdout); this cap only turns a hung
  * start into an error. A cold start took 16.9 s on a busy 2-core host, so it is sized far above. */
-export const REPLICA_START_MS = 120_000;
+const REPLICA_START_MS = 120_000;
 /** beforeAll budget for starting replicas (two cold starts in parallel on a busy host). */
 export const START_BUDGET_MS = 2 * REPLICA_START_MS + 10_000;
 
@@ -93,12 +113,20 @@ export async function startReplica(spec: ReplicaSpec): Promise<Replica> {
   const file = join(spec.stateDir, `${spec.instance}.replica.json`);
   mkdirSync(spec.stateDir, { recursive: true });
   writeFileSync(file, JSON.stringify(spec));
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'replica-main.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'replica-main.ts'), file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`replica ${spec.instance} did not print its URL within ${REPLICA_START_MS / 1000} s: ${err}`)), REPLICA_START_MS);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`replica ${spec.instance} did not print its URL within ${REPLICA_START_MS / 1000} s: ${err}`)),
+      REPLICA_START_MS,
+    );
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       // The ready line is the one JSON object with a url (log lines may come first).
@@ -139,9 +167,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** A redis-server child on its own port that keeps nothing on disk. */
-export async function startThrowawayRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startThrowawayRedis(
+  port?: number,
+): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const p = port ?? (await freePort());
-  const proc = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const proc = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${p}`;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   for (let i = 0; i < 100; i++) {
@@ -159,13 +191,31 @@ export async function startThrowawayRedis(port?: number): Promise<{ url: string;
   };
 }
 
-export async function order(url: string, clientId: string, body: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${url}/v1/orders`, { method: 'POST', headers: { 'x-api-key': `key-${clientId}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function order(
+  url: string,
+  clientId: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${url}/v1/orders`, {
+    method: 'POST',
+    headers: { 'x-api-key': `key-${clientId}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as any };
 }
 
-export async function call(url: string, clientId: string, path: string, method: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${url}${path}`, { method, headers: { 'x-api-key': `key-${clientId}`, 'content-type': 'application/json', 'x-operator': 'Ada' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+export async function call(
+  url: string,
+  clientId: string,
+  path: string,
+  method: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-api-key': `key-${clientId}`, 'content-type': 'application/json', 'x-operator': 'Ada' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: r.status, body: (await r.json()) as any };
 }
 

@@ -40,7 +40,9 @@ describe('config', () => {
   });
 
   it('replay warm-up defaults to 31 days before the first visible bar (the 720-bar features are warm)', () => {
-    const c = loadConfigText(`${minimal}market:\n  replay: { from: 2025-03-01, to: 2025-03-10 }\n`, { env: { A_KEY: 'secret-key-123' } });
+    const c = loadConfigText(`${minimal}market:\n  replay: { from: 2025-03-01, to: 2025-03-10 }\n`, {
+      env: { A_KEY: 'secret-key-123' },
+    });
     expect(c.market.replay.warmupFrom).toBe('2025-01-29');
   });
 
@@ -62,7 +64,9 @@ venues:
 `;
     const e = errorsOf(() => loadConfigText(bad, { env: { A_KEY: 'secret-key-123' } }));
     expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.paths).toEqual(expect.arrayContaining(['servr', 'server.port', 'server.logLevel', 'clients[0].colour', 'venues[0].kind']));
+    expect(e.paths).toEqual(
+      expect.arrayContaining(['servr', 'server.port', 'server.logLevel', 'clients[0].colour', 'venues[0].kind']),
+    );
     expect(e.paths.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -80,7 +84,9 @@ venues:
 
   it('rejects invalid YAML and an invalid PORT with clear messages', () => {
     expect(errorsOf(() => loadConfigText('clients: [', { env: {} })).message).toMatch(/not valid YAML/);
-    expect(errorsOf(() => loadConfigText(EMBEDDED_DEFAULT_YAML, { env: { PORT: 'eighty' } })).paths).toContain('env.PORT');
+    expect(errorsOf(() => loadConfigText(EMBEDDED_DEFAULT_YAML, { env: { PORT: 'eighty' } })).paths).toContain(
+      'env.PORT',
+    );
   });
 
   it('resolves relative paths against the config file directory', () => {
@@ -95,26 +101,53 @@ venues:
 
 describe('overrides config', () => {
   it('two API keys by default; overrides.distinctClients and requiredApprovals are accepted and bounded', () => {
-    expect(loadConfigText(minimal, { env: { A_KEY: 'key-aaaaaaaa' } }).overrides).toEqual({ distinctClients: true, requiredApprovals: 1 });
-    const c = loadConfigText(`${minimal}overrides: { distinctClients: false, requiredApprovals: 2 }\n`, { env: { A_KEY: 'key-aaaaaaaa' } });
+    expect(loadConfigText(minimal, { env: { A_KEY: 'key-aaaaaaaa' } }).overrides).toEqual({
+      distinctClients: true,
+      requiredApprovals: 1,
+    });
+    const c = loadConfigText(`${minimal}overrides: { distinctClients: false, requiredApprovals: 2 }\n`, {
+      env: { A_KEY: 'key-aaaaaaaa' },
+    });
     expect(c.overrides).toEqual({ distinctClients: false, requiredApprovals: 2 });
-    const bad = errorsOf(() => loadConfigText(`${minimal}overrides: { distinctClients: 'yes', requiredApprovals: 0, quorum: 3 }\n`, { env: { A_KEY: 'key-aaaaaaaa' } }));
+    const bad = errorsOf(() =>
+      loadConfigText(`${minimal}overrides: { distinctClients: 'yes', requiredApprovals: 0, quorum: 3 }\n`, {
+        env: { A_KEY: 'key-aaaaaaaa' },
+      }),
+    );
     expect(bad.code).toBe('CONFIG_INVALID');
-    expect(bad.paths.sort()).toEqual(['overrides.distinctClients', 'overrides.quorum', 'overrides.requiredApprovals'].sort());
+    expect(bad.paths.sort()).toEqual(
+      ['overrides.distinctClients', 'overrides.quorum', 'overrides.requiredApprovals'].sort(),
+    );
   });
 });
 
 describe('cluster config', () => {
   const withCluster = (block: string) => minimal + block;
   it('resolves the Redis URL from env, applies defaults, scrubs the password, takes LIQGUARD_INSTANCE', () => {
-    const c = loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), { env: { A_KEY: 'secret-key-123', REDIS_URL: 'redis://:s3cretpw@127.0.0.1:6379', LIQGUARD_INSTANCE: 'replica-b' } });
-    expect(c.cluster).toMatchObject({ redis: { url: 'redis://:s3cretpw@127.0.0.1:6379', keyPrefix: 'liqguard:', commandTimeoutMs: 500 }, allowDegradedLocal: false });
+    const c = loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), {
+      env: { A_KEY: 'secret-key-123', REDIS_URL: 'redis://:s3cretpw@127.0.0.1:6379', LIQGUARD_INSTANCE: 'replica-b' },
+    });
+    expect(c.cluster).toMatchObject({
+      redis: { url: 'redis://:s3cretpw@127.0.0.1:6379', keyPrefix: 'liqguard:', commandTimeoutMs: 500 },
+      allowDegradedLocal: false,
+    });
     expect(c.secrets).toContain('s3cretpw');
     expect(c.instance).toBe('replica-b');
   });
   it('reports a missing URL, a bad scheme and a bad instance name with their paths', () => {
-    expect(errorsOf(() => loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), { env: { A_KEY: 'secret-key-123' } })).paths).toContain('cluster.redis.urlEnv');
-    expect(errorsOf(() => loadConfigText(withCluster('cluster:\n  redis: { url: "http://x" }\n'), { env: { A_KEY: 'secret-key-123' } })).paths).toContain('cluster.redis.url');
-    expect(errorsOf(() => loadConfigText(minimal, { env: { A_KEY: 'secret-key-123', LIQGUARD_INSTANCE: 'bad name!' } })).paths).toContain('env.LIQGUARD_INSTANCE');
+    expect(
+      errorsOf(() =>
+        loadConfigText(withCluster('cluster:\n  redis: { urlEnv: REDIS_URL }\n'), { env: { A_KEY: 'secret-key-123' } }),
+      ).paths,
+    ).toContain('cluster.redis.urlEnv');
+    expect(
+      errorsOf(() =>
+        loadConfigText(withCluster('cluster:\n  redis: { url: "http://x" }\n'), { env: { A_KEY: 'secret-key-123' } }),
+      ).paths,
+    ).toContain('cluster.redis.url');
+    expect(
+      errorsOf(() => loadConfigText(minimal, { env: { A_KEY: 'secret-key-123', LIQGUARD_INSTANCE: 'bad name!' } }))
+        .paths,
+    ).toContain('env.LIQGUARD_INSTANCE');
   });
 });

@@ -19,7 +19,9 @@ describe('error and denial catalogs stay in sync with docs/errors.md', () => {
     for (const [code, v] of Object.entries(ERROR_CATALOG)) expect(doc).toContain(`| \`${code}\` | ${v.status} |`);
   });
   it('renders denials as CODE: key=value, quoting values with spaces', () => {
-    expect(renderDenial('PRICE_COLLAR', { price: '70000', mark: 65000.5, maxPct: 5 })).toBe('PRICE_COLLAR: price=70000 mark=65000.5 maxPct=5');
+    expect(renderDenial('PRICE_COLLAR', { price: '70000', mark: 65000.5, maxPct: 5 })).toBe(
+      'PRICE_COLLAR: price=70000 mark=65000.5 maxPct=5',
+    );
     expect(renderDenial('POLICY_REJECT', { message: 'no new longs' })).toBe('POLICY_REJECT: message="no new longs"');
     expect(renderDenial('HALTED')).toBe('HALTED');
   });

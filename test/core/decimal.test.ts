@@ -14,11 +14,16 @@ describe('decimal helpers', () => {
   });
   it('property: floorToStep gives a multiple of the step, ≤ the value, within one step', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10 ** 9 }), fc.integer({ min: 0, max: 6 }), fc.constantFrom('0.001', '0.01', '0.1', '1', '0.005'), (n, scale, step) => {
-        const v = canonical(`${n}e-${scale}`);
-        const f = floorToStep(v, step);
-        return f.lte(v) && f.mod(step).isZero() && f.plus(step).gt(v);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom('0.001', '0.01', '0.1', '1', '0.005'),
+        (n, scale, step) => {
+          const v = canonical(`${n}e-${scale}`);
+          const f = floorToStep(v, step);
+          return f.lte(v) && f.mod(step).isZero() && f.plus(step).gt(v);
+        },
+      ),
     );
   });
   it('parsePositiveDecimal reasons', () => {

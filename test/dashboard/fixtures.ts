@@ -9,7 +9,13 @@ import type { MarketView, TradingStateView } from '../../src/core/stages.js';
 import { createDashboard } from '../../src/dashboard/plugin.js';
 import { EventBus } from '../../src/core/events.js';
 import { OrderStore } from '../../src/execution/order-store.js';
-import { opsRoutes, type KillEntry, type KillSwitchPort, type PolicyReloadPort, type PolicyReloadResult } from '../../src/ingress/routes-ops.js';
+import {
+  opsRoutes,
+  type KillEntry,
+  type KillSwitchPort,
+  type PolicyReloadPort,
+  type PolicyReloadResult,
+} from '../../src/ingress/routes-ops.js';
 import { createStream } from '../../src/ingress/stream.js';
 import { createMetrics } from '../../src/gateway/metrics.js';
 import { scopeCovers, scopeKey, type Scope } from '../../src/overrides/scope.js';
@@ -17,8 +23,13 @@ import { OverrideWorkflow } from '../../src/overrides/workflow.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
 
-export const KEYS = { bot: 'key-bot1-0123456789', other: 'key-bot2-0123456789', ops: 'key-ops-0123456789', viewer: 'key-view-0123456789' };
-export const CLIENTS: ClientConfig[] = [
+export const KEYS = {
+  bot: 'key-bot1-0123456789',
+  other: 'key-bot2-0123456789',
+  ops: 'key-ops-0123456789',
+  viewer: 'key-view-0123456789',
+};
+const CLIENTS: ClientConfig[] = [
   { id: 'bot1', apiKey: KEYS.bot, account: 'acc1', venue: 'sim', roles: ['trader', 'viewer'] },
   { id: 'bot2', apiKey: KEYS.other, account: 'acc2', venue: 'sim', roles: ['trader', 'viewer'] },
   { id: 'ops', apiKey: KEYS.ops, account: 'ops', venue: 'sim', roles: ['viewer', 'operator', 'compliance'] },
@@ -26,7 +37,7 @@ export const CLIENTS: ClientConfig[] = [
 ];
 
 /** In-memory kill switch store; the trading-state view the pipeline reads halts killed scopes. */
-export class MemoryKillSwitch implements KillSwitchPort, TradingStateView {
+class MemoryKillSwitch implements KillSwitchPort, TradingStateView {
   private readonly kills = new Map<string, KillEntry>();
   constructor(private readonly clock: Clock) {}
   kill(scope: Scope, operator: string, reason: string): KillEntry {
@@ -46,7 +57,7 @@ export class MemoryKillSwitch implements KillSwitchPort, TradingStateView {
   }
 }
 
-export class StubPolicies implements PolicyReloadPort {
+class StubPolicies implements PolicyReloadPort {
   current = { id: 'default', sha256: 'a'.repeat(64), version: 1 };
   next: PolicyReloadResult | Error = { ok: true, id: 'default', sha256: 'b'.repeat(64), version: 2 };
   reload(): PolicyReloadResult {
@@ -90,7 +101,17 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     // Limit orders rest on the book: the kill switch then has something to cancel.
     venue.placeOrder = async (req) => {
       venue.placed.push(req);
-      return { venue: 'sim', account: req.account, symbol: req.symbol, clientOrderId: req.clientOrderId, side: req.side, status: 'new', quantity: req.quantity, filledQuantity: '0', ts: clock.now() };
+      return {
+        venue: 'sim',
+        account: req.account,
+        symbol: req.symbol,
+        clientOrderId: req.clientOrderId,
+        side: req.side,
+        status: 'new',
+        quantity: req.quantity,
+        filledQuantity: '0',
+        ts: clock.now(),
+      };
     };
   }
   const venues = new Map([['sim', venue]]);
@@ -103,36 +124,125 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const overrides = new OverrideWorkflow({ clock, ids, audit, events: bus, knownRule: (r) => r === 'max-qty' });
   const policy = maxQtyPolicy(1);
   const market = opts.market ?? fixedMarket();
-  const dashboard = createDashboard({ bus, clock, orders, market, symbols: () => opts.symbols ?? ['BTC/USDT:USDT'], instance: 'test', scorer: () => scorer, policy: () => ({ id: policies.current.id, sha256: policies.current.sha256, version: policies.current.version }), overrides });
+  const dashboard = createDashboard({
+    bus,
+    clock,
+    orders,
+    market,
+    symbols: () => opts.symbols ?? ['BTC/USDT:USDT'],
+    instance: 'test',
+    scorer: () => scorer,
+    policy: () => ({ id: policies.current.id, sha256: policies.current.sha256, version: policies.current.version }),
+    overrides,
+  });
   const haltAware = {
     ...policy,
     evaluate: (ctx: Parameters<typeof policy.evaluate>[0]) => {
       if (ctx.tradingState !== 'HALTED') return policy.evaluate(ctx);
       const d = policy.evaluate(ctx);
-      return { ...d, kind: 'deny' as const, code: 'KILL_SWITCH' as const, detail: 'KILL_SWITCH', approvedQuantity: '0', children: [], trace: [...d.trace, { ruleId: 'gateway.kill_switch', action: 'halt', mode: 'enforce' as const, matched: true, outcome: 'deny' as const, code: 'KILL_SWITCH' as const }] };
+      return {
+        ...d,
+        kind: 'deny' as const,
+        code: 'KILL_SWITCH' as const,
+        detail: 'KILL_SWITCH',
+        approvedQuantity: '0',
+        children: [],
+        trace: [
+          ...d.trace,
+          {
+            ruleId: 'gateway.kill_switch',
+            action: 'halt',
+            mode: 'enforce' as const,
+            matched: true,
+            outcome: 'deny' as const,
+            code: 'KILL_SWITCH' as const,
+          },
+        ],
+      };
     },
   };
   const pipeline = new Pipeline({
-    clock, ids, market, scorer: () => scorer, policy: () => haltAware, tradingState: kills, venues, audit, orders,
-    observers: [metrics.observer, dashboard.observer, {
-      onDecision: (intent, decision, score) => bus.publish({ type: 'decision', symbol: intent.symbol, client: intent.clientId, ts: clock.now(), intent, decision, regime: score.regime }),
-      onReport: (report, parent) => bus.publish({ type: 'execution', symbol: report.symbol, ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}), ts: clock.now(), report }),
-    }],
-    exposure: async () => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false }),
+    clock,
+    ids,
+    market,
+    scorer: () => scorer,
+    policy: () => haltAware,
+    tradingState: kills,
+    venues,
+    audit,
+    orders,
+    observers: [
+      metrics.observer,
+      dashboard.observer,
+      {
+        onDecision: (intent, decision, score) =>
+          bus.publish({
+            type: 'decision',
+            symbol: intent.symbol,
+            client: intent.clientId,
+            ts: clock.now(),
+            intent,
+            decision,
+            regime: score.regime,
+          }),
+        onReport: (report, parent) =>
+          bus.publish({
+            type: 'execution',
+            symbol: report.symbol,
+            ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}),
+            ts: clock.now(),
+            report,
+          }),
+      },
+    ],
+    exposure: async () => ({
+      openOrdersNotional: '0',
+      clientNotional: '0',
+      postFillQuantity: '0',
+      reducesPosition: false,
+    }),
   });
-  const stream = createStream({ bus, clock, ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}), ...(opts.maxBufferedBytes !== undefined ? { maxBufferedBytes: opts.maxBufferedBytes } : {}) });
+  const stream = createStream({
+    bus,
+    clock,
+    ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}),
+    ...(opts.maxBufferedBytes !== undefined ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
+  });
   const app = await buildApp({
-    clients: CLIENTS, pipeline, orders, market, scorer: () => scorer, venues, clock, ids, metrics,
-    plugins: [stream.plugin, opsRoutes({ killSwitch: kills, cancel: pipeline, audit, clock, bus, policies, overrides }), dashboard.plugin],
+    clients: CLIENTS,
+    pipeline,
+    orders,
+    market,
+    scorer: () => scorer,
+    venues,
+    clock,
+    ids,
+    metrics,
+    plugins: [
+      stream.plugin,
+      opsRoutes({ killSwitch: kills, cancel: pipeline, audit, clock, bus, policies, overrides }),
+      dashboard.plugin,
+    ],
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, url, bus, audit, kills, policies, overrides, pipeline, orders, venue, stream, clock };
 }
 
-export async function call(url: string, method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  key: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(url + path, {
     method,
-    headers: { ...(key ? { 'x-api-key': key } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(key ? { 'x-api-key': key } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();

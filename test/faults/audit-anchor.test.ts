@@ -27,7 +27,10 @@ function writeChain(dir: string, n: number, instance = 'r1'): AuditLog {
   for (let i = 0; i < n; i++) log.append('decision', { intentId: `ord_${i}`, outcome: 'accept' });
   return log;
 }
-const segmentsOf = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+const segmentsOf = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
   const p = runCli(args, env);
   const code = await p.exited;
@@ -60,9 +63,19 @@ describe('a torn last line is sealed by a supported command', () => {
     expect(sealed.out).toContain(`line 6 (${torn.length} torn bytes left out of the chain after seq 5)`);
     const segs = segmentsOf(dir);
     expect(segs.length).toBe(2);
-    const recs = readFileSync(join(dir, segs[1]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(recs[0]).toMatchObject({ type: 'startup', chainBreak: { line: 6, lastGoodSeq: 5, droppedBytes: torn.length } });
-    expect(recs[1]).toMatchObject({ type: 'startup', event: 'audit_seal', sealed: { droppedBytes: torn.length, lastGoodSeq: 5 } });
+    const recs = readFileSync(join(dir, segs[1]!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(recs[0]).toMatchObject({
+      type: 'startup',
+      chainBreak: { line: 6, lastGoodSeq: 5, droppedBytes: torn.length },
+    });
+    expect(recs[1]).toMatchObject({
+      type: 'startup',
+      event: 'audit_seal',
+      sealed: { droppedBytes: torn.length, lastGoodSeq: 5 },
+    });
     const v = await cli(['audit', 'verify', dir]);
     expect(v.code).toBe(0);
     expect(v.out).toContain('sealed break');
@@ -76,7 +89,13 @@ describe('the chain head is anchored outside the segment files', () => {
     const dir = tmp();
     const anchors = tmp();
     const log = writeChain(dir, 50);
-    const anchor = new AuditAnchor({ instance: 'r1', head: () => log.head(), store: openAnchorStore(`file:${anchors}`), clock: new ManualClock(T0), intervalMs: 60_000 });
+    const anchor = new AuditAnchor({
+      instance: 'r1',
+      head: () => log.head(),
+      store: openAnchorStore(`file:${anchors}`),
+      clock: new ManualClock(T0),
+      intervalMs: 60_000,
+    });
     await anchor.close();
     await log.close();
     expect((await cli(['audit', 'verify', dir, '--anchor', `file:${anchors}`])).code).toBe(0);
@@ -98,7 +117,13 @@ describe('the chain head is anchored outside the segment files', () => {
     const file = join(varDir, 'state', 'audit-anchors', 'anchor-local.json');
     expect(existsSync(file)).toBe(true);
     const cp = JSON.parse(readFileSync(file, 'utf8')) as { seq: number };
-    const v = await cli(['audit', 'verify', join(varDir, 'audit'), '--anchor', `file:${join(varDir, 'state', 'audit-anchors')}`]);
+    const v = await cli([
+      'audit',
+      'verify',
+      join(varDir, 'audit'),
+      '--anchor',
+      `file:${join(varDir, 'state', 'audit-anchors')}`,
+    ]);
     expect(v.code).toBe(0);
     expect(v.out).toContain(`anchor local: seq ${cp.seq}`);
   }, 120_000);
@@ -115,11 +140,28 @@ describe('Redis anchor with an HMAC signature', () => {
     const dir = tmp();
     const key = 'anchor-test-key-7f3a';
     const log = writeChain(dir, 30, 'r2');
-    const anchor = new AuditAnchor({ instance: 'r2', head: () => log.head(), store: openAnchorStore(REDIS_URL, prefix), clock: new ManualClock(T0), hmacKey: key, intervalMs: 60_000 });
+    const anchor = new AuditAnchor({
+      instance: 'r2',
+      head: () => log.head(),
+      store: openAnchorStore(REDIS_URL, prefix),
+      clock: new ManualClock(T0),
+      hmacKey: key,
+      intervalMs: 60_000,
+    });
     await anchor.close();
     await log.close();
     const env = { LG_TEST_ANCHOR_KEY: key };
-    const args = ['audit', 'verify', dir, '--anchor', REDIS_URL, '--anchor-prefix', prefix, '--anchor-key-env', 'LG_TEST_ANCHOR_KEY'];
+    const args = [
+      'audit',
+      'verify',
+      dir,
+      '--anchor',
+      REDIS_URL,
+      '--anchor-prefix',
+      prefix,
+      '--anchor-key-env',
+      'LG_TEST_ANCHOR_KEY',
+    ];
     const ok = await cli(args, env);
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toContain('(signed)');

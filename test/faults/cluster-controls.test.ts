@@ -9,8 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify.js';
 import type { ReplicaSpec } from '../cluster/replica-main.js';
 import {
-  call, client, clusterConfig, order, redisMissing, runTag, START_BUDGET_MS, startReplica, startThrowawayRedis, tempDir,
-  until, writePolicy, type Replica,
+  call,
+  client,
+  clusterConfig,
+  order,
+  redisMissing,
+  runTag,
+  START_BUDGET_MS,
+  startReplica,
+  startThrowawayRedis,
+  tempDir,
+  until,
+  writePolicy,
+  type Replica,
 } from '../cluster/support.js';
 
 const missing = await redisMissing('cluster fault tests');

@@ -20,7 +20,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => gw?.close());
 
-const get = async (path: string) => (await (await fetch(`${url}${path}`, { headers: { 'x-api-key': DEMO_API_KEY } })).json()) as Record<string, any>;
+const get = async (path: string) =>
+  (await (await fetch(`${url}${path}`, { headers: { 'x-api-key': DEMO_API_KEY } })).json()) as Record<string, any>;
 const regime = async () => (await get(`/v1/regime/${encodeURIComponent(BTC)}`)) as { regime: string; status: string };
 const market = async () => (await get(`/v1/market/${encodeURIComponent(BTC)}`)) as { flags: string[] };
 
@@ -28,7 +29,18 @@ function nextBar(factor: number, k = 0): BarEvent {
   const eng = gw.market.engine(BTC)!;
   const close = eng.lastClose * factor;
   const openTime = eng.lastTs.bar + k * H;
-  return { type: 'bar', symbol: BTC, openTime, ts: openTime + H, intervalMs: H, open: close, high: close * 1.001, low: close * 0.999, close, volume: 1000 };
+  return {
+    type: 'bar',
+    symbol: BTC,
+    openTime,
+    ts: openTime + H,
+    intervalMs: H,
+    open: close,
+    high: close * 1.001,
+    low: close * 0.999,
+    close,
+    volume: 1000,
+  };
 }
 
 describe('implausible data makes the regime unknown (real gateway, real model)', () => {
@@ -37,11 +49,25 @@ describe('implausible data makes the regime unknown (real gateway, real model)',
     expect(before.regime).not.toBe('unknown');
     const eng = gw.market.engine(BTC)!;
     const ts = eng.lastTs.bar + 1;
-    gw.ingest({ type: 'mark', symbol: BTC, ts, markPrice: eng.lastClose * 5, indexPrice: eng.lastClose, lastPrice: eng.lastClose });
+    gw.ingest({
+      type: 'mark',
+      symbol: BTC,
+      ts,
+      markPrice: eng.lastClose * 5,
+      indexPrice: eng.lastClose,
+      lastPrice: eng.lastClose,
+    });
     expect((await market()).flags).toContain('MARK_INDEX_DIVERGENCE');
     expect((await regime()).regime).toBe('unknown');
     // A sane mark again clears it.
-    gw.ingest({ type: 'mark', symbol: BTC, ts: ts + 1, markPrice: eng.lastClose, indexPrice: eng.lastClose, lastPrice: eng.lastClose });
+    gw.ingest({
+      type: 'mark',
+      symbol: BTC,
+      ts: ts + 1,
+      markPrice: eng.lastClose,
+      indexPrice: eng.lastClose,
+      lastPrice: eng.lastClose,
+    });
     expect((await market()).flags).not.toContain('MARK_INDEX_DIVERGENCE');
   });
 
@@ -62,27 +88,32 @@ describe('PriceJumpTracker', () => {
     let p = 100;
     return Array.from({ length: n }, () => {
       x = (x * 16807) % 2147483647;
-      p *= Math.exp(((x / 2147483647) - 0.5) * 2 * sigma);
+      p *= Math.exp((x / 2147483647 - 0.5) * 2 * sigma);
       return p;
     });
   };
   it('property: ordinary bars never flag; a 10x (or 1/10) bar always does, for jumpHoldBars bars', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0.001, max: 0.03, noNaN: true }), fc.boolean(), (seed, sigma, up) => {
-        const t = new PriceJumpTracker();
-        const closes = walk(60, sigma, seed);
-        for (const c of closes) {
-          t.onBar(c);
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.double({ min: 0.001, max: 0.03, noNaN: true }),
+        fc.boolean(),
+        (seed, sigma, up) => {
+          const t = new PriceJumpTracker();
+          const closes = walk(60, sigma, seed);
+          for (const c of closes) {
+            t.onBar(c);
+            expect(t.jumped).toBe(false);
+          }
+          let p = closes.at(-1)! * (up ? 10 : 0.1);
+          t.onBar(p);
+          for (let i = 0; i < DEFAULT_PLAUSIBILITY.jumpHoldBars; i++) {
+            expect(t.jumped).toBe(true);
+            t.onBar((p *= 1.001));
+          }
           expect(t.jumped).toBe(false);
-        }
-        let p = closes.at(-1)! * (up ? 10 : 0.1);
-        t.onBar(p);
-        for (let i = 0; i < DEFAULT_PLAUSIBILITY.jumpHoldBars; i++) {
-          expect(t.jumped).toBe(true);
-          t.onBar((p *= 1.001));
-        }
-        expect(t.jumped).toBe(false);
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -45,7 +45,9 @@ describe('policy loading limits', () => {
   it('more rules than the limit are refused with POLICY_TOO_MANY_RULES', () => {
     const rules = Array.from({ length: 3 }, (_, i) => `  - id: r${i}\n    reject: { code: POLICY_REJECT }\n`).join('');
     const limits = { ...DEFAULT_POLICY_LIMITS, maxRules: 2 };
-    expect(codeOf(() => loadPolicyText(`id: p\nversion: 1\nrules:\n${rules}`, 'many.yaml', limits))).toContain('POLICY_TOO_MANY_RULES');
+    expect(codeOf(() => loadPolicyText(`id: p\nversion: 1\nrules:\n${rules}`, 'many.yaml', limits))).toContain(
+      'POLICY_TOO_MANY_RULES',
+    );
   });
   it('a directory holding a 5 MB file fails with the file named and POLICY_TOO_LARGE in its details', () => {
     const dir = writeGatewayConfig().dir;
@@ -60,7 +62,8 @@ describe('policy loading limits', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), (depth, fan) => {
         let text = `x0: &x0 [1]\n`;
-        for (let i = 1; i <= depth; i++) text += `x${i}: &x${i} [${Array.from({ length: fan }, () => `*x${i - 1}`).join(',')}]\n`;
+        for (let i = 1; i <= depth; i++)
+          text += `x${i}: &x${i} [${Array.from({ length: fan }, () => `*x${i - 1}`).join(',')}]\n`;
         const codes = codeOf(() => loadPolicyText(text, 'gen.yaml'));
         // Not a policy document at all, so it never loads: refused either by the alias limit or
         // by validation (unknown keys), always as a LiqguardError.
@@ -90,8 +93,20 @@ describe('a billion-laughs file dropped into a running gateway (real process, fi
   }, START_TIMEOUT_MS + 10_000);
   afterAll(async () => gw?.stop());
 
-  const order = async () => (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit', quantity: '0.001', price: '1000' }) })).json()) as { decision: { policy: { sha256: string } } };
-  const reloads = async () => ((await (await fetch(`${url}/v1/audit?type=policy_load&limit=100`, { headers: H })).json()) as { records: { reload?: boolean; ok?: boolean; errors?: { code?: string }[] }[] }).records.filter((r) => r.reload);
+  const order = async () =>
+    (await (
+      await fetch(`${url}/v1/orders`, {
+        method: 'POST',
+        headers: H,
+        body: JSON.stringify({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit', quantity: '0.001', price: '1000' }),
+      })
+    ).json()) as { decision: { policy: { sha256: string } } };
+  const reloads = async () =>
+    (
+      (await (await fetch(`${url}/v1/audit?type=policy_load&limit=100`, { headers: H })).json()) as {
+        records: { reload?: boolean; ok?: boolean; errors?: { code?: string }[] }[];
+      }
+    ).records.filter((r) => r.reload);
 
   it('keeps the old set in force and the process up; the failed reload is audited with the code', async () => {
     const before = await order();

@@ -16,8 +16,19 @@ const conns: RedisConnection[] = [];
 let seq = 0;
 const intent = (clientId: string): OrderIntent =>
   ({
-    intentId: `int_${++seq}`, clientOrderId: `co_${seq}`, clientId, account: 'shared', venue: 'sim', symbol: 'BTC',
-    side: 'buy', type: 'market', quantity: '1', reduceOnly: false, postOnly: false, timeInForce: 'GTC', receivedAt: 0,
+    intentId: `int_${++seq}`,
+    clientOrderId: `co_${seq}`,
+    clientId,
+    account: 'shared',
+    venue: 'sim',
+    symbol: 'BTC',
+    side: 'buy',
+    type: 'market',
+    quantity: '1',
+    reduceOnly: false,
+    postOnly: false,
+    timeInForce: 'GTC',
+    receivedAt: 0,
     transport: 'rest',
   }) as OrderIntent;
 

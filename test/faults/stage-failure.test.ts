@@ -27,7 +27,10 @@ beforeAll(async () => {
     .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
     .replace('scorer: model', 'scorer: baseline')
     .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001');
-  const config = loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT });
+  const config = loadConfigText(yaml, {
+    env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET },
+    baseDir: PACKAGE_ROOT,
+  });
   gw = await buildGateway(config, { logger: false });
   await gw.start();
   url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
@@ -41,13 +44,24 @@ describe('a failing stage on the order path', () => {
   it('the venue account read fails: 200, deny ACCOUNT_UNAVAILABLE, decision audited, nothing sent', async () => {
     v.api.faults.inject({ kind: 'error', status: 503, times: 1000 });
     const sentBefore = v.requests.filter((r) => r.url.startsWith('/fapi/v1/order')).length;
-    const res = await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify({ symbol: 'ETH/USDT:USDT', side: 'buy', type: 'market', quantity: '0.01', clientOrderId: 'stage-acct-1' }) });
+    const res = await fetch(`${url}/v1/orders`, {
+      method: 'POST',
+      headers: H,
+      body: JSON.stringify({
+        symbol: 'ETH/USDT:USDT',
+        side: 'buy',
+        type: 'market',
+        quantity: '0.01',
+        clientOrderId: 'stage-acct-1',
+      }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { intentId: string; decision: { kind: string; code: string; detail: string } };
     expect(body.decision).toMatchObject({ kind: 'deny', code: 'ACCOUNT_UNAVAILABLE' });
     expect(body.decision.detail).toMatch(/^ACCOUNT_UNAVAILABLE: stage=exposure /);
     const page = await queryAudit(join(varDir, 'audit'), { type: ['decision'] }, { limit: 10 });
-    const rec = page.records.find((r) => r.intentId === body.intentId) as { outcome?: string; decision?: { code?: string } } | undefined;
+    const rec = page.records.find((r) => r.intentId === body.intentId) as
+      { outcome?: string; decision?: { code?: string } } | undefined;
     expect(rec).toMatchObject({ outcome: 'deny', decision: { code: 'ACCOUNT_UNAVAILABLE' } });
     expect(v.requests.filter((r) => r.url.startsWith('/fapi/v1/order')).length).toBe(sentBefore);
     v.api.faults.clear();
@@ -59,7 +73,11 @@ describe('a failing stage on the order path', () => {
       throw new Error('feature engine corrupted');
     };
     try {
-      const res = await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify({ symbol: 'ETH/USDT:USDT', side: 'buy', type: 'market', quantity: '0.01' }) });
+      const res = await fetch(`${url}/v1/orders`, {
+        method: 'POST',
+        headers: H,
+        body: JSON.stringify({ symbol: 'ETH/USDT:USDT', side: 'buy', type: 'market', quantity: '0.01' }),
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { decision: { code: string } }).decision.code).toBe('MARKET_DATA_UNAVAILABLE');
     } finally {

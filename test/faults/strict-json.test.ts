@@ -20,7 +20,11 @@ afterAll(async () => gw?.close());
 
 type ErrorBody = { error: { code: string; message: string } };
 const post = async (body: string | Buffer, contentType = 'application/json') => {
-  const res = await fetch(`${url}/v1/orders`, { method: 'POST', headers: { 'x-api-key': DEMO_API_KEY, 'content-type': contentType }, body });
+  const res = await fetch(`${url}/v1/orders`, {
+    method: 'POST',
+    headers: { 'x-api-key': DEMO_API_KEY, 'content-type': contentType },
+    body,
+  });
   return { status: res.status, body: (await res.json()) as ErrorBody & { decision?: { approvedQuantity: string } } };
 };
 /** A raw HTTP/1.1 exchange (fetch cannot send an over-long request line). */
@@ -58,7 +62,10 @@ describe('strict JSON on POST /v1/orders', () => {
     expect(r2.body.error.code).toBe('UNSUPPORTED_CHARSET');
   });
   it('a UTF-8 BOM is dropped and the order is decided (documented)', async () => {
-    const r = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`{${ORDER},"quantity":"0.01"}`)]), 'application/json; charset=UTF-8');
+    const r = await post(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`{${ORDER},"quantity":"0.01"}`)]),
+      'application/json; charset=UTF-8',
+    );
     expect(r.status).toBe(200);
     expect(r.body.decision?.approvedQuantity).toBeDefined();
   });
@@ -76,13 +83,17 @@ describe('strict JSON on POST /v1/orders', () => {
 
 describe("fastify's and Node's own errors are in the catalog", () => {
   it('a malformed URL: 400 INVALID_URL', async () => {
-    const res = await raw(`GET /v1/regime/%zz HTTP/1.1\r\nhost: x\r\nx-api-key: ${DEMO_API_KEY}\r\nconnection: close\r\n\r\n`);
+    const res = await raw(
+      `GET /v1/regime/%zz HTTP/1.1\r\nhost: x\r\nx-api-key: ${DEMO_API_KEY}\r\nconnection: close\r\n\r\n`,
+    );
     expect(statusOf(res)).toBe(400);
     expect(jsonOf(res).error.code).toBe('INVALID_URL');
   });
   it('an over-long path parameter: 414 URI_TOO_LONG without echoing the path', async () => {
     const long = 'a'.repeat(5000);
-    const res = await raw(`GET /v1/orders/${long} HTTP/1.1\r\nhost: x\r\nx-api-key: ${DEMO_API_KEY}\r\nconnection: close\r\n\r\n`);
+    const res = await raw(
+      `GET /v1/orders/${long} HTTP/1.1\r\nhost: x\r\nx-api-key: ${DEMO_API_KEY}\r\nconnection: close\r\n\r\n`,
+    );
     expect(statusOf(res)).toBe(414);
     expect(jsonOf(res).error.code).toBe('URI_TOO_LONG');
     expect(res.length).toBeLessThan(1000);
@@ -93,12 +104,18 @@ describe("fastify's and Node's own errors are in the catalog", () => {
     expect(res.length).toBeLessThan(1000);
   });
   it('headers over the limit: 431 HEADERS_TOO_LARGE', async () => {
-    const res = await raw(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'b'.repeat(20_000)}\r\nconnection: close\r\n\r\n`);
+    const res = await raw(
+      `GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'b'.repeat(20_000)}\r\nconnection: close\r\n\r\n`,
+    );
     expect(statusOf(res)).toBe(431);
     expect(jsonOf(res).error.code).toBe('HEADERS_TOO_LARGE');
   });
   it('the catalog has the statuses the wire uses', () => {
-    expect([ERROR_CATALOG.URI_TOO_LONG.status, ERROR_CATALOG.HEADERS_TOO_LARGE.status, ERROR_CATALOG.UNSUPPORTED_CHARSET.status]).toEqual([414, 431, 415]);
+    expect([
+      ERROR_CATALOG.URI_TOO_LONG.status,
+      ERROR_CATALOG.HEADERS_TOO_LARGE.status,
+      ERROR_CATALOG.UNSUPPORTED_CHARSET.status,
+    ]).toEqual([414, 431, 415]);
   });
 });
 
@@ -115,20 +132,29 @@ describe('property: the strict parser agrees with JSON.parse except on duplicate
   });
   it('repeating any key of any object is refused with DUPLICATE_JSON_KEY naming it', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__' && k !== 'constructor'), fc.jsonValue(), { minKeys: 1, maxKeys: 5 }), fc.nat(), fc.jsonValue(), (obj, pick, dupValue) => {
-        const keys = Object.keys(obj);
-        const key = keys[pick % keys.length]!;
-        const text = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(dupValue)}}`;
-        try {
-          parseStrictJson(Buffer.from(text), undefined);
-          expect.unreachable('duplicate accepted');
-        } catch (err) {
-          expect(err).toBeInstanceOf(LiqguardError);
-          const e = err as LiqguardError;
-          if (e.code === 'INVALID_JSON') return; // a nested forbidden key inside the values
-          expect(e.code).toBe('DUPLICATE_JSON_KEY');
-        }
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__' && k !== 'constructor'),
+          fc.jsonValue(),
+          { minKeys: 1, maxKeys: 5 },
+        ),
+        fc.nat(),
+        fc.jsonValue(),
+        (obj, pick, dupValue) => {
+          const keys = Object.keys(obj);
+          const key = keys[pick % keys.length]!;
+          const text = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(dupValue)}}`;
+          try {
+            parseStrictJson(Buffer.from(text), undefined);
+            expect.unreachable('duplicate accepted');
+          } catch (err) {
+            expect(err).toBeInstanceOf(LiqguardError);
+            const e = err as LiqguardError;
+            if (e.code === 'INVALID_JSON') return; // a nested forbidden key inside the values
+            expect(e.code).toBe('DUPLICATE_JSON_KEY');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

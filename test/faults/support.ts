@@ -22,7 +22,11 @@ export interface CliProcess {
 }
 
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (b: Buffer) => {
@@ -32,11 +36,13 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Cl
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
   let code: number | null | undefined;
-  const exited = new Promise<number | null>((res) => proc.once('exit', (c) => {
-    code = c;
-    for (const w of [...waiters]) w();
-    res(c);
-  }));
+  const exited = new Promise<number | null>((res) =>
+    proc.once('exit', (c) => {
+      code = c;
+      for (const w of [...waiters]) w();
+      res(c);
+    }),
+  );
   return {
     proc,
     output: () => out,
@@ -83,6 +89,9 @@ export function writeGatewayConfig(edit: (yaml: string) => string = (y) => y): {
 }
 
 /** Audit records of a directory's only instance (all segments, parsed). */
-export function readAuditRecords(file: string): Record<string, unknown>[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+function readAuditRecords(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

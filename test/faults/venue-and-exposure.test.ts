@@ -26,22 +26,44 @@ async function untilUp(probe: () => Promise<boolean>, exited: Promise<unknown>):
 }
 
 describe('liqguard venue and its down fault (real process)', () => {
-  it('comes back after the given time instead of exiting 0', async () => {
-    const v = runCli(['venue', '--api-key', 'k1', '--api-secret', 's1', '--symbols', 'BTC/USDT:USDT', '--warmup-from', '2025-09-20', '--from', '2025-09-26', '--to', '2025-09-27']);
-    try {
-      const rest = (await v.waitFor(/REST\s+(http:\/\/\S+)\/fapi/))[1]!;
-      const time = async () => (await fetch(`${rest}/fapi/v1/time`)).ok;
-      expect(await time()).toBe(true);
-      const res = await fetch(`${rest}/_liqguard/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'down', ms: 1500 }) });
-      expect(res.status).toBe(200);
-      // Down: connections refused (awaited, not slept on).
-      await expect.poll(async () => time().catch(() => false), { timeout: 10_000, interval: 50 }).toBe(false);
-      expect(await untilUp(time, v.exited)).toBe(true);
-      expect(v.proc.exitCode).toBeNull();
-    } finally {
-      await v.stop();
-    }
-  }, START_TIMEOUT_MS + 30_000);
+  it(
+    'comes back after the given time instead of exiting 0',
+    async () => {
+      const v = runCli([
+        'venue',
+        '--api-key',
+        'k1',
+        '--api-secret',
+        's1',
+        '--symbols',
+        'BTC/USDT:USDT',
+        '--warmup-from',
+        '2025-09-20',
+        '--from',
+        '2025-09-26',
+        '--to',
+        '2025-09-27',
+      ]);
+      try {
+        const rest = (await v.waitFor(/REST\s+(http:\/\/\S+)\/fapi/))[1]!;
+        const time = async () => (await fetch(`${rest}/fapi/v1/time`)).ok;
+        expect(await time()).toBe(true);
+        const res = await fetch(`${rest}/_liqguard/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ kind: 'down', ms: 1500 }),
+        });
+        expect(res.status).toBe(200);
+        // Down: connections refused (awaited, not slept on).
+        await expect.poll(async () => time().catch(() => false), { timeout: 10_000, interval: 50 }).toBe(false);
+        expect(await untilUp(time, v.exited)).toBe(true);
+        expect(v.proc.exitCode).toBeNull();
+      } finally {
+        await v.stop();
+      }
+    },
+    START_TIMEOUT_MS + 30_000,
+  );
 });
 
 describe('/healthz reports a venue that is down', () => {
@@ -56,7 +78,10 @@ describe('/healthz reports a venue that is down', () => {
       .replace('dir: var/state', `dir: ${join(dir, 'state')}`)
       .replace('scorer: model', 'scorer: baseline')
       .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001');
-    gw = await buildGateway(loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT }), { logger: false });
+    gw = await buildGateway(
+      loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT }),
+      { logger: false },
+    );
     await gw.start();
     url = await gw.app.listen({ port: 0, host: '127.0.0.1' });
   }, 60_000);
@@ -66,17 +91,24 @@ describe('/healthz reports a venue that is down', () => {
   });
   const health = async () => {
     const r = await fetch(`${url}/healthz`);
-    return { status: r.status, body: (await r.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> } };
+    return {
+      status: r.status,
+      body: (await r.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> },
+    };
   };
 
   it('503 with checks["venue:sim"].ok = false while down; back to ok when it returns', async () => {
-    await expect.poll(async () => (await health()).body.checks['venue:sim']?.detail, { timeout: 20_000, interval: 100 }).toMatch(/^reachable/);
+    await expect
+      .poll(async () => (await health()).body.checks['venue:sim']?.detail, { timeout: 20_000, interval: 100 })
+      .toMatch(/^reachable/);
     venue.api.faults.inject({ kind: 'down', ms: 3000 });
     await expect.poll(async () => (await health()).status, { timeout: 20_000, interval: 100 }).toBe(503);
     const down = await health();
     expect(down.body.status).toBe('failing');
     expect(down.body.checks['venue:sim']).toMatchObject({ ok: false });
-    await expect.poll(async () => (await health()).body.checks['venue:sim']?.ok, { timeout: 30_000, interval: 100 }).toBe(true);
+    await expect
+      .poll(async () => (await health()).body.checks['venue:sim']?.ok, { timeout: 30_000, interval: 100 })
+      .toBe(true);
   }, 90_000);
 
   it('the dashboard page of a non-demo config carries no key (it asks for one)', async () => {
@@ -87,18 +119,27 @@ describe('/healthz reports a venue that is down', () => {
 });
 
 describe('HOST=0.0.0.0 on the embedded demo (real process)', () => {
-  it('warns, prints the real bound address, and only the embedded demo pre-fills its key', async () => {
-    const s = runCli(['serve'], { HOST: '0.0.0.0', PORT: '0', LIQGUARD_VAR: mkdtempSync(join(tmpdir(), 'lg-host-')), LOG_LEVEL: 'warn' });
-    try {
-      const m = await s.waitFor(/liqguard listening on http:\/\/0\.0\.0\.0:(\d+)/);
-      expect(s.output()).toMatch(/WARNING: listening on 0\.0\.0\.0, not loopback/);
-      expect(s.output()).toMatch(/WARNING: the demo key/);
-      const page = await (await fetch(`http://127.0.0.1:${m[1]}/`)).text();
-      expect(page).toContain(`value="${DEMO_API_KEY}"`);
-    } finally {
-      await s.stop();
-    }
-  }, START_TIMEOUT_MS + 30_000);
+  it(
+    'warns, prints the real bound address, and only the embedded demo pre-fills its key',
+    async () => {
+      const s = runCli(['serve'], {
+        HOST: '0.0.0.0',
+        PORT: '0',
+        LIQGUARD_VAR: mkdtempSync(join(tmpdir(), 'lg-host-')),
+        LOG_LEVEL: 'warn',
+      });
+      try {
+        const m = await s.waitFor(/liqguard listening on http:\/\/0\.0\.0\.0:(\d+)/);
+        expect(s.output()).toMatch(/WARNING: listening on 0\.0\.0\.0, not loopback/);
+        expect(s.output()).toMatch(/WARNING: the demo key/);
+        const page = await (await fetch(`http://127.0.0.1:${m[1]}/`)).text();
+        expect(page).toContain(`value="${DEMO_API_KEY}"`);
+      } finally {
+        await s.stop();
+      }
+    },
+    START_TIMEOUT_MS + 30_000,
+  );
 
   it('loopback binds are quiet', () => {
     for (const h of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) {

@@ -30,17 +30,30 @@ const ETH = 'ETH/USDT:USDT';
 let gw: Gateway;
 let url: string;
 beforeAll(async () => {
-  ({ gw, url } = await startEmbeddedGateway((y) => y.replace('scorer: model', 'scorer: baseline').replace('  dir: policies', `  dir: ${defensiveCore()}`).replace('enforce: default', 'enforce: defensive-core')));
+  ({ gw, url } = await startEmbeddedGateway((y) =>
+    y
+      .replace('scorer: model', 'scorer: baseline')
+      .replace('  dir: policies', `  dir: ${defensiveCore()}`)
+      .replace('enforce: default', 'enforce: defensive-core'),
+  ));
 });
 afterAll(async () => gw?.close());
-const post = async (body: unknown) => (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify(body) })).json()) as any;
+const post = async (body: unknown) =>
+  (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify(body) })).json()) as any;
 const get = async (id: string) => (await (await fetch(`${url}/v1/orders/${id}`, { headers: H })).json()) as any;
 
 describe('defensive policy end to end', () => {
   it('splits a large order into children that sum to the approved size and aggregate into the parent', async () => {
     const m = (await (await fetch(`${url}/v1/market/${encodeURIComponent(ETH)}`, { headers: H })).json()) as any;
     const qty = (Math.floor((24_000 / m.last) * 1000) / 1000).toFixed(3);
-    const r = await post({ symbol: ETH, side: 'buy', type: 'market', quantity: qty, leverage: '2', clientOrderId: 'big-1' });
+    const r = await post({
+      symbol: ETH,
+      side: 'buy',
+      type: 'market',
+      quantity: qty,
+      leverage: '2',
+      clientOrderId: 'big-1',
+    });
     if (r.decision.kind === 'deny') throw new Error(`unexpected denial: ${r.decision.detail}`);
     expect(r.decision.kind).toBe('split');
     expect(r.children.length).toBeGreaterThanOrEqual(2);
@@ -61,7 +74,11 @@ describe('defensive policy end to end', () => {
   });
 
   it('a burst beyond the per-client throttle gets RATE_LIMIT_EXCEEDED for the orders that waited too long', async () => {
-    const burst = await Promise.all(Array.from({ length: 16 }, (_, i) => post({ symbol: ETH, side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.01', leverage: '2' })));
+    const burst = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        post({ symbol: ETH, side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.01', leverage: '2' }),
+      ),
+    );
     const codes = burst.map((b) => b.decision.code ?? b.decision.kind);
     expect(codes.filter((c) => c === 'RATE_LIMIT_EXCEEDED').length).toBeGreaterThan(0);
     expect(burst.filter((b) => b.decision.kind !== 'deny').length).toBeGreaterThan(0);

@@ -32,7 +32,11 @@ const auditLines = () =>
   readdirSync(join(varDir, 'audit'))
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
-    .flatMap((f) => readFileSync(join(varDir, 'audit', f), 'utf8').trim().split('\n'))
+    .flatMap((f) =>
+      readFileSync(join(varDir, 'audit', f), 'utf8')
+        .trim()
+        .split('\n'),
+    )
     .map((l) => expandRecord(JSON.parse(l))); // v2 decision records are read as their v1 body
 
 describe('gateway end to end on the embedded default', () => {
@@ -55,7 +59,14 @@ describe('gateway end to end on the embedded default', () => {
   });
 
   it('a market order is scored, audited, filled by the simulated venue, and reported back', async () => {
-    const r = await order({ symbol: BTC, side: 'buy', type: 'market', quantity: '0.01', leverage: '10', clientOrderId: 'e2e-mkt-1' });
+    const r = await order({
+      symbol: BTC,
+      side: 'buy',
+      type: 'market',
+      quantity: '0.01',
+      leverage: '10',
+      clientOrderId: 'e2e-mkt-1',
+    });
     expect(r.status).toBe(200);
     expect(['accept', 'modify']).toContain(r.body.decision.kind);
     expect(r.body.decision.policy.id).toBe('default');
@@ -102,21 +113,34 @@ describe('gateway end to end on the embedded default', () => {
   it('a resting limit order can be fetched and cancelled; the cancel is audited', async () => {
     const m = (await (await fetch(`${url}/v1/market/${encodeURIComponent(BTC)}`, { headers: H })).json()) as any;
     const price = (Math.floor(m.last * 0.97 * 10) / 10).toFixed(1);
-    const r = await order({ symbol: BTC, side: 'buy', type: 'limit', quantity: '0.01', price, clientOrderId: 'e2e-lim-1' });
+    const r = await order({
+      symbol: BTC,
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.01',
+      price,
+      clientOrderId: 'e2e-lim-1',
+    });
     expect(r.body.decision.kind).not.toBe('deny');
     expect(r.body.status).toBe('new');
     const g = (await (await fetch(`${url}/v1/orders/e2e-lim-1`, { headers: H })).json()) as any;
     expect(g.intentId).toBe(r.body.intentId);
-    const c = (await (await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': DEMO_API_KEY } })).json()) as any;
+    const c = (await (
+      await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': DEMO_API_KEY } })
+    ).json()) as any;
     expect(c.status).toBe('canceled');
-    expect(auditLines().some((l) => l.type === 'execution' && l.intentId === r.body.intentId && l.status === 'canceled')).toBe(true);
+    expect(
+      auditLines().some((l) => l.type === 'execution' && l.intentId === r.body.intentId && l.status === 'canceled'),
+    ).toBe(true);
   });
 
   it('GET /v1/audit filters by client and outcome and paginates with a cursor', async () => {
     const get = async (q: string) => (await (await fetch(`${url}/v1/audit?${q}`, { headers: H })).json()) as any;
     const denies = await get('client=demo&outcome=deny');
     expect(denies.records.length).toBeGreaterThan(0);
-    expect(denies.records.every((r: any) => r.type === 'decision' && r.decision.kind === 'deny' && r.client === 'demo')).toBe(true);
+    expect(
+      denies.records.every((r: any) => r.type === 'decision' && r.decision.kind === 'deny' && r.client === 'demo'),
+    ).toBe(true);
     const execs = await get('client=demo&type=execution');
     expect(execs.records.length).toBeGreaterThan(0);
     const seen: number[] = [];
@@ -143,15 +167,21 @@ describe('gateway end to end on the embedded default', () => {
 describe('a missing or corrupt model refuses to start', () => {
   it.each([
     ['missing', (dir: string) => dir],
-    ['corrupt', (dir: string) => {
-      const pointer = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'models', 'default.json'), 'utf8'));
-      copyFileSync(join(PACKAGE_ROOT, 'models', `${pointer.model}.json`), join(dir, `${pointer.model}.json`));
-      writeFileSync(join(dir, 'default.json'), JSON.stringify(pointer));
-      writeFileSync(join(dir, `${pointer.model}.onnx`), 'not an onnx file');
-      return dir;
-    }],
+    [
+      'corrupt',
+      (dir: string) => {
+        const pointer = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'models', 'default.json'), 'utf8'));
+        copyFileSync(join(PACKAGE_ROOT, 'models', `${pointer.model}.json`), join(dir, `${pointer.model}.json`));
+        writeFileSync(join(dir, 'default.json'), JSON.stringify(pointer));
+        writeFileSync(join(dir, `${pointer.model}.onnx`), 'not an onnx file');
+        return dir;
+      },
+    ],
   ])('%s model → MODEL_INVALID with what to do', async (_name, prepare) => {
     const dir = prepare(mkdtempSync(join(tmpdir(), 'lg-model-')));
-    await expect(startEmbeddedGateway((y) => y.replace(/model: models .*/, `model: ${dir}`))).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/liqguard train/) });
+    await expect(startEmbeddedGateway((y) => y.replace(/model: models .*/, `model: ${dir}`))).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringMatching(/liqguard train/),
+    });
   });
 });

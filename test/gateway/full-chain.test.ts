@@ -27,7 +27,8 @@ let gw: Gateway;
 let bot: InstanceType<typeof ccxt.binanceusdm>;
 let varDir: string;
 const venueOrder = (symbol: string, id: string) => v.exchange.fetchOrderSync('acct-1', symbol, id);
-const venueQty = (symbol: string) => Number(v.exchange.accountStateSync('acct-1').positions.find((p) => p.symbol === symbol)?.quantity ?? 0);
+const venueQty = (symbol: string) =>
+  Number(v.exchange.accountStateSync('acct-1').positions.find((p) => p.symbol === symbol)?.quantity ?? 0);
 
 beforeAll(async () => {
   v = await startTestVenue();
@@ -37,7 +38,10 @@ beforeAll(async () => {
     .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)
     .replace('  dir: policies', `  dir: ${policyDirWith(SPLIT_RULE)}`)
     .replace(/barsPerSecond: [0-9.]+/, 'barsPerSecond: 0.001'); // hold the replayed market still
-  const config = loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT });
+  const config = loadConfigText(yaml, {
+    env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET },
+    baseDir: PACKAGE_ROOT,
+  });
   gw = await buildGateway(config, { logger: false });
   await gw.start();
   // The venue trades at the prices the gateway sees (the same replayed history).
@@ -80,14 +84,19 @@ describe('ccxt bot → gateway → pipeline → ccxt adapter → liqguard venue'
     expect(p.status).toBe('open');
     expect(venueOrder(ETH, 'chain-po-1')?.status).toBe('new');
     await bot.cancelOrder(p.id!, ETH);
-    const r = await bot.createOrder(ETH, 'market', 'sell', 0.05, undefined, { reduceOnly: true, clientOrderId: 'chain-ro-1' });
+    const r = await bot.createOrder(ETH, 'market', 'sell', 0.05, undefined, {
+      reduceOnly: true,
+      clientOrderId: 'chain-ro-1',
+    });
     expect(r.status).toBe('closed');
     expect(venueOrder(ETH, 'chain-ro-1')).toMatchObject({ status: 'filled' });
     expect(venueQty(ETH)).toBe(0);
   });
 
   it('a denial raises in the bot with the denial code, and nothing reaches the venue', async () => {
-    const err = await bot.createOrder(ETH, 'market', 'buy', 200, undefined, { clientOrderId: 'chain-deny-1' }).catch((e: unknown) => e);
+    const err = await bot
+      .createOrder(ETH, 'market', 'buy', 200, undefined, { clientOrderId: 'chain-deny-1' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ccxt.InvalidOrder);
     expect(String((err as Error).message)).toContain('MAX_ORDER_QUANTITY');
     expect(venueOrder(ETH, 'chain-deny-1')).toBeUndefined();

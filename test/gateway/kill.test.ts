@@ -29,7 +29,13 @@ describe('kill switch end to end', () => {
     const open = await post(url, '/v1/orders', { symbol: BTC, side: 'buy', type: 'market', quantity: '0.01' });
     expect(open.body.status).toBe('filled');
     const m = (await (await fetch(`${url}/v1/market/${encodeURIComponent(BTC)}`, { headers: H })).json()) as any;
-    const resting = await post(url, '/v1/orders', { symbol: BTC, side: 'buy', type: 'limit', quantity: '0.01', price: (Math.floor(m.last * 0.97 * 10) / 10).toFixed(1) });
+    const resting = await post(url, '/v1/orders', {
+      symbol: BTC,
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.01',
+      price: (Math.floor(m.last * 0.97 * 10) / 10).toFixed(1),
+    });
     expect(resting.body.status).toBe('new');
 
     const kill = await post(url, '/v1/kill', { scope: { type: 'symbol', value: BTC }, reason: 'drill' });
@@ -40,14 +46,27 @@ describe('kill switch end to end', () => {
 
     const denied = await post(url, '/v1/orders', { symbol: BTC, side: 'buy', type: 'market', quantity: '0.01' });
     expect(denied.body.decision).toMatchObject({ kind: 'deny', code: 'KILL_SWITCH' });
-    const exit = await post(url, '/v1/orders', { symbol: BTC, side: 'sell', type: 'market', quantity: '0.01', reduceOnly: true });
+    const exit = await post(url, '/v1/orders', {
+      symbol: BTC,
+      side: 'sell',
+      type: 'market',
+      quantity: '0.01',
+      reduceOnly: true,
+    });
     expect(exit.body.decision.kind).not.toBe('deny');
-    const eth = await post(url, '/v1/orders', { symbol: 'ETH/USDT:USDT', side: 'buy', type: 'market', quantity: '0.01' });
+    const eth = await post(url, '/v1/orders', {
+      symbol: 'ETH/USDT:USDT',
+      side: 'buy',
+      type: 'market',
+      quantity: '0.01',
+    });
     expect(eth.body.decision.kind).not.toBe('deny');
 
     // Restart on the same state directory: the kill is still in force.
     await gw.close();
-    const yaml = edit(EMBEDDED_DEFAULT_YAML).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
+    const yaml = edit(EMBEDDED_DEFAULT_YAML)
+      .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
+      .replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
     const gw2 = await buildGateway(loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT }), { logger: false });
     gateways.push(gw2);
     await gw2.start();

@@ -34,7 +34,18 @@ rules:
 `;
 
 function bar(t: number, close: number): BarEvent {
-  return { type: 'bar', symbol: BTC, ts: t, openTime: t - HOUR, intervalMs: HOUR, open: close, high: close, low: close, close, volume: 1000 };
+  return {
+    type: 'bar',
+    symbol: BTC,
+    ts: t,
+    openTime: t - HOUR,
+    intervalMs: HOUR,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: 1000,
+  };
 }
 
 async function start(): Promise<{ gw: Gateway; url: string; clock: ManualClock; events: GatewayEvent[]; dir: string }> {
@@ -64,7 +75,12 @@ hierarchy:
         - { id: carry, clients: [trader-b] }
 `;
   const clock = new ManualClock(T0);
-  const gw = await buildGateway(loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT }), { clock, wallClock: clock, logger: false, admission: false });
+  const gw = await buildGateway(loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT }), {
+    clock,
+    wallClock: clock,
+    logger: false,
+    admission: false,
+  });
   gateways.push(gw);
   const events: GatewayEvent[] = [];
   gw.bus.subscribe((e) => e.type === 'latch' && events.push(e));
@@ -75,10 +91,15 @@ hierarchy:
 }
 
 const call = async (url: string, key: string, path: string, body?: unknown, method = body ? 'POST' : 'GET') => {
-  const r = await fetch(`${url}${path}`, { method, headers: { 'x-api-key': key, 'content-type': 'application/json', 'x-operator': 'Ada' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'x-operator': 'Ada' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: r.status, body: (await r.json()) as any };
 };
-const order = (url: string, key: string, o: Record<string, unknown>) => call(url, key, '/v1/orders', { symbol: BTC, type: 'market', ...o });
+const order = (url: string, key: string, o: Record<string, unknown>) =>
+  call(url, key, '/v1/orders', { symbol: BTC, type: 'market', ...o });
 
 describe('hierarchy limits end to end', () => {
   it('latches a desk on its daily loss, denies new exposure, lets exits through, and an operator resets it', async () => {
@@ -102,7 +123,9 @@ describe('hierarchy limits end to end', () => {
     gw.ingest(bar(clock.now(), 99000));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'latch', scope: { level: 'desk', id: 'macro' }, state: 'reduce_only' });
-    expect((events[0] as { reason: string }).reason).toMatch(/^LOSS_LIMIT: rule=macro-daily-loss level=desk scope=macro dailyPnl=-/);
+    expect((events[0] as { reason: string }).reason).toMatch(
+      /^LOSS_LIMIT: rule=macro-daily-loss level=desk scope=macro dailyPnl=-/,
+    );
 
     const denied = await order(url, 'key-trader-b', { side: 'buy', quantity: '0.01' });
     expect(denied.body.decision).toMatchObject({ kind: 'deny', code: 'LOSS_LIMIT' });
@@ -110,22 +133,42 @@ describe('hierarchy limits end to end', () => {
     expect(exit.body.decision.kind).not.toBe('deny');
 
     const limits = await call(url, 'key-operator', '/v1/limits');
-    expect(limits.body.scopes.find((s: any) => s.scope.level === 'desk')).toMatchObject({ scope: { id: 'macro' }, latch: { state: 'reduce_only', ruleId: 'macro-daily-loss' } });
+    expect(limits.body.scopes.find((s: any) => s.scope.level === 'desk')).toMatchObject({
+      scope: { id: 'macro' },
+      latch: { state: 'reduce_only', ruleId: 'macro-daily-loss' },
+    });
     expect((await call(url, 'key-trader-a', '/v1/limits/reset', { level: 'desk', id: 'macro' })).status).toBe(403);
     const reset = await call(url, 'key-operator', '/v1/limits/reset', { level: 'desk', id: 'macro' });
     expect(reset).toMatchObject({ status: 200, body: { state: 'cleared', operator: 'ops/Ada' } });
-    expect(events.at(-1)).toMatchObject({ state: 'cleared', operator: 'ops/Ada', scope: { level: 'desk', id: 'macro' } });
+    expect(events.at(-1)).toMatchObject({
+      state: 'cleared',
+      operator: 'ops/Ada',
+      scope: { level: 'desk', id: 'macro' },
+    });
     expect((await call(url, 'key-operator', '/v1/limits/reset', { level: 'desk', id: 'macro' })).status).toBe(409);
     const again = await order(url, 'key-trader-b', { side: 'buy', quantity: '0.01' });
     expect(again.body.decision.kind).toBe('accept');
 
     // Self-trade prevention, cancel mode: trader-b's resting sell is cancelled before its
     // crossing buy goes out.
-    const resting = await order(url, 'key-trader-b', { side: 'sell', type: 'limit', price: '101000', quantity: '0.05' });
+    const resting = await order(url, 'key-trader-b', {
+      side: 'sell',
+      type: 'limit',
+      price: '101000',
+      quantity: '0.05',
+    });
     expect(resting.body.status).toBe('new');
-    const crossing = await order(url, 'key-trader-b', { side: 'buy', type: 'limit', price: '101500', quantity: '0.01' });
+    const crossing = await order(url, 'key-trader-b', {
+      side: 'buy',
+      type: 'limit',
+      price: '101500',
+      quantity: '0.01',
+    });
     expect(crossing.body.decision.kind).toBe('accept');
-    expect(crossing.body.decision.trace.find((t: any) => t.ruleId === 'no-self-trade')).toMatchObject({ outcome: 'pass', params: { resting: resting.body.intentId } });
+    expect(crossing.body.decision.trace.find((t: any) => t.ruleId === 'no-self-trade')).toMatchObject({
+      outcome: 'pass',
+      params: { resting: resting.body.intentId },
+    });
     expect((await call(url, 'key-trader-b', `/v1/orders/${resting.body.intentId}`)).body.status).toBe('canceled');
     expect(crossing.body.status).toBe('filled');
 

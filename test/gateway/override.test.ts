@@ -13,7 +13,11 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.close());
 const call = async (path: string, body: unknown, person: string) => {
-  const r = await fetch(`${url}${path}`, { method: 'POST', headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json', 'x-operator': person }, body: JSON.stringify(body) });
+  const r = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json', 'x-operator': person },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as any };
 };
 const tooBig = { symbol: BTC, side: 'buy', type: 'limit', quantity: '6', price: '1000', reduceOnly: false };
@@ -23,7 +27,16 @@ describe('override workflow through the gateway', () => {
     const before = await call('/v1/orders', tooBig, 'bot');
     expect(before.body.decision.code).toBe('MAX_ORDER_QUANTITY');
 
-    const req = await call('/v1/overrides', { ruleId: 'max-quantity-btc', scope: { type: 'symbol', value: BTC }, reason: 'block trade agreed with risk', ttlMs: 600_000 }, 'alice');
+    const req = await call(
+      '/v1/overrides',
+      {
+        ruleId: 'max-quantity-btc',
+        scope: { type: 'symbol', value: BTC },
+        reason: 'block trade agreed with risk',
+        ttlMs: 600_000,
+      },
+      'alice',
+    );
     expect(req.status).toBe(201);
     const id = req.body.id;
     expect((await call(`/v1/overrides/${id}/approve`, {}, 'alice')).status).toBe(403);

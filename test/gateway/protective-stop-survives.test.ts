@@ -20,8 +20,16 @@ const SECRET = 'killDrillSecret1';
 const procs: ChildProcess[] = [];
 
 /** Spawn the liqguard CLI (from source) and wait for output matching `ready`. */
-async function cli(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ proc: ChildProcess; m: RegExpMatchArray }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ proc: ChildProcess; m: RegExpMatchArray }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: PACKAGE_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   procs.push(proc);
   let out = '';
   const m = await new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -51,7 +59,21 @@ let gateway: ChildProcess;
 let gatewayUrl: string;
 
 beforeAll(async () => {
-  const v = await cli(['venue', '--symbols', 'BTC/USDT:USDT,ETH/USDT:USDT,XRP/USDT:USDT,BNB/USDT:USDT', '--speed', '0.001', '--api-key', KEY, '--api-secret', SECRET], {}, /REST\s+(http:\/\/\S+)\/fapi\/v1[\s\S]*websocket\s+(ws:\/\/\S+)\/ws /);
+  const v = await cli(
+    [
+      'venue',
+      '--symbols',
+      'BTC/USDT:USDT,ETH/USDT:USDT,XRP/USDT:USDT,BNB/USDT:USDT',
+      '--speed',
+      '0.001',
+      '--api-key',
+      KEY,
+      '--api-secret',
+      SECRET,
+    ],
+    {},
+    /REST\s+(http:\/\/\S+)\/fapi\/v1[\s\S]*websocket\s+(ws:\/\/\S+)\/ws /,
+  );
   venueHttp = v.m[1]!;
   venueWs = v.m[2]!;
   const dir = mkdtempSync(join(tmpdir(), 'lg-killdrill-'));
@@ -67,7 +89,11 @@ beforeAll(async () => {
     .replace('model: models', `model: ${join(PACKAGE_ROOT, 'models')}`)
     .replace('dir: policies', `dir: ${join(PACKAGE_ROOT, 'policies')}`);
   writeFileSync(join(dir, 'gateway.yaml'), yaml);
-  const g = await cli(['serve', '--config', join(dir, 'gateway.yaml')], { PORT: '0', LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, /liqguard listening on (http:\/\/\S+)/);
+  const g = await cli(
+    ['serve', '--config', join(dir, 'gateway.yaml')],
+    { PORT: '0', LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET },
+    /liqguard listening on (http:\/\/\S+)/,
+  );
   gateway = g.proc;
   gatewayUrl = g.m[1]!;
 }, 120_000);
@@ -101,7 +127,11 @@ describe('a protective stop outlives the gateway', () => {
     await expect(fetch(`${gatewayUrl}/healthz`)).rejects.toThrow();
 
     // The market falls through the stop at the venue; nobody is left at the gateway.
-    const hook = await fetch(`${venueHttp}/_liqguard/mark`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'BTCUSDT', markPrice: String(stop * 0.99) }) });
+    const hook = await fetch(`${venueHttp}/_liqguard/mark`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ symbol: 'BTCUSDT', markPrice: String(stop * 0.99) }),
+    });
     expect(hook.status).toBe(200);
     const pos = await venue.fetchPositions([BTC]);
     expect(pos[0]?.contracts ?? 0).toBe(0);

@@ -16,10 +16,22 @@ let gw: Gateway;
 let url: string;
 beforeAll(async () => {
   writeFileSync(join(dir, 'default.yaml'), original);
-  ({ gw, url } = await startEmbeddedGateway((y) => y.replace('scorer: model', 'scorer: baseline').replace('  dir: policies', `  dir: ${dir}`).replace('watch: true', 'watch: false')));
+  ({ gw, url } = await startEmbeddedGateway((y) =>
+    y
+      .replace('scorer: model', 'scorer: baseline')
+      .replace('  dir: policies', `  dir: ${dir}`)
+      .replace('watch: true', 'watch: false'),
+  ));
 });
 afterAll(async () => gw?.close());
-const order = async () => (await (await fetch(`${url}/v1/orders`, { method: 'POST', headers: H, body: JSON.stringify({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit', quantity: '2', price: '1000' }) })).json()) as any;
+const order = async () =>
+  (await (
+    await fetch(`${url}/v1/orders`, {
+      method: 'POST',
+      headers: H,
+      body: JSON.stringify({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit', quantity: '2', price: '1000' }),
+    })
+  ).json()) as any;
 const reload = async () => fetch(`${url}/v1/policies/reload`, { method: 'POST', headers: H, body: '{}' });
 
 describe('policy hot reload through the gateway', () => {

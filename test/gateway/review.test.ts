@@ -6,38 +6,102 @@ import type { ChildOrderRequest, Decision, ExecutionReport, RiskContext } from '
 import type { PolicyEvaluator } from '../../src/core/stages.js';
 import { OrderStore } from '../../src/execution/order-store.js';
 import { Pipeline, type AdmissionFn, type PipelineObserver } from '../../src/pipeline.js';
-import { activeState, fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
+import {
+  activeState,
+  fixedMarket,
+  fixedScorer,
+  maxQtyPolicy,
+  MemoryAudit,
+  RecordingVenue,
+} from '../support/stand-ins.js';
 
-const exposure = async () => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false });
+const exposure = async () => ({
+  openOrdersNotional: '0',
+  clientNotional: '0',
+  postFillQuantity: '0',
+  reducesPosition: false,
+});
 const intent = (n: number, clientOrderId: string, quantity = '0.5') => ({
-  intentId: `ord-${n}`, clientOrderId, clientId: 'bot1', account: 'acc1', venue: 'sim', symbol: 'BTC/USDT:USDT', side: 'buy' as const, type: 'limit' as const,
-  quantity, price: '60000', reduceOnly: false, postOnly: false, timeInForce: 'GTC' as const, receivedAt: 0, transport: 'rest' as const,
+  intentId: `ord-${n}`,
+  clientOrderId,
+  clientId: 'bot1',
+  account: 'acc1',
+  venue: 'sim',
+  symbol: 'BTC/USDT:USDT',
+  side: 'buy' as const,
+  type: 'limit' as const,
+  quantity,
+  price: '60000',
+  reduceOnly: false,
+  postOnly: false,
+  timeInForce: 'GTC' as const,
+  receivedAt: 0,
+  transport: 'rest' as const,
 });
 
 /** A venue that leaves limit orders working ('new') until the test fills them. */
 class RestingVenue extends RecordingVenue {
   streams: ((r: ExecutionReport) => void)[] = [];
-  override onReport(l: (r: ExecutionReport) => void) { this.streams.push(l); return () => undefined; }
+  override onReport(l: (r: ExecutionReport) => void) {
+    this.streams.push(l);
+    return () => undefined;
+  }
   override async placeOrder(req: ChildOrderRequest): Promise<ExecutionReport> {
     this.placed.push(req);
-    return { venue: 'sim', account: req.account, symbol: req.symbol, clientOrderId: req.clientOrderId, side: req.side, status: 'new', quantity: req.quantity, filledQuantity: '0', ts: 0 };
+    return {
+      venue: 'sim',
+      account: req.account,
+      symbol: req.symbol,
+      clientOrderId: req.clientOrderId,
+      side: req.side,
+      status: 'new',
+      quantity: req.quantity,
+      filledQuantity: '0',
+      ts: 0,
+    };
   }
 }
 
-function build(opts: { venue?: RecordingVenue; policy?: PolicyEvaluator; admission?: AdmissionFn; observers?: PipelineObserver[]; orders?: OrderStore } = {}) {
+function build(
+  opts: {
+    venue?: RecordingVenue;
+    policy?: PolicyEvaluator;
+    admission?: AdmissionFn;
+    observers?: PipelineObserver[];
+    orders?: OrderStore;
+  } = {},
+) {
   const venue = opts.venue ?? new RestingVenue();
   const orders = opts.orders ?? new OrderStore();
   const scorer = fixedScorer('stable');
   const policy = opts.policy ?? maxQtyPolicy(1);
-  const pipeline = new Pipeline({ clock: new ManualClock(1_760_000_000_000), ids: sequentialIds(), market: fixedMarket(), scorer: () => scorer, policy: () => policy, tradingState: activeState, venues: new Map([['sim', venue]]), audit: new MemoryAudit(), orders, exposure,
-    ...(opts.admission ? { admission: opts.admission } : {}), ...(opts.observers ? { observers: opts.observers } : {}) });
+  const pipeline = new Pipeline({
+    clock: new ManualClock(1_760_000_000_000),
+    ids: sequentialIds(),
+    market: fixedMarket(),
+    scorer: () => scorer,
+    policy: () => policy,
+    tradingState: activeState,
+    venues: new Map([['sim', venue]]),
+    audit: new MemoryAudit(),
+    orders,
+    exposure,
+    ...(opts.admission ? { admission: opts.admission } : {}),
+    ...(opts.observers ? { observers: opts.observers } : {}),
+  });
   return { pipeline, venue, orders };
 }
 
-const throttled = (p: PolicyEvaluator): PolicyEvaluator => ({ ...p, evaluate: (ctx: RiskContext): Decision => ({ ...p.evaluate(ctx), throttles: [{ ruleId: 'rate', key: 'bot1', maxWaitMs: 1000 }] }) });
+const throttled = (p: PolicyEvaluator): PolicyEvaluator => ({
+  ...p,
+  evaluate: (ctx: RiskContext): Decision => ({
+    ...p.evaluate(ctx),
+    throttles: [{ ruleId: 'rate', key: 'bot1', maxWaitMs: 1000 }],
+  }),
+});
 
 describe('duplicate clientOrderId', () => {
-  it('a denied duplicate does not take over the original order\'s clientOrderId (lookup and cancel reach the working original)', async () => {
+  it("a denied duplicate does not take over the original order's clientOrderId (lookup and cancel reach the working original)", async () => {
     const { pipeline, orders, venue } = build();
     const first = await pipeline.submit(intent(1, 'dup-1'));
     expect(first.order.status).toBe('new');
@@ -59,7 +123,8 @@ describe('duplicate clientOrderId', () => {
   it('two concurrent orders with one clientOrderId waiting in admission: only one is forwarded', async () => {
     let releases = 0;
     const gates: (() => void)[] = [];
-    const admission: AdmissionFn = () => new Promise((resolve) => gates.push(() => resolve({ ok: true, waitedMs: 5, release: () => void releases++ })));
+    const admission: AdmissionFn = () =>
+      new Promise((resolve) => gates.push(() => resolve({ ok: true, waitedMs: 5, release: () => void releases++ })));
     const { pipeline, venue } = build({ policy: throttled(maxQtyPolicy(1)), admission });
     const a = pipeline.submit(intent(1, 'race-1'));
     const b = pipeline.submit(intent(2, 'race-1'));
@@ -77,7 +142,15 @@ describe('venue reports', () => {
   it('a late "new" (placeOrder answer) after a streamed fill does not reopen the filled child', async () => {
     class StreamFirst extends RestingVenue {
       override async placeOrder(req: ChildOrderRequest): Promise<ExecutionReport> {
-        const base = { venue: 'sim', account: req.account, symbol: req.symbol, clientOrderId: req.clientOrderId, side: req.side, quantity: req.quantity, ts: 0 };
+        const base = {
+          venue: 'sim',
+          account: req.account,
+          symbol: req.symbol,
+          clientOrderId: req.clientOrderId,
+          side: req.side,
+          quantity: req.quantity,
+          ts: 0,
+        };
         for (const l of this.streams) l({ ...base, status: 'filled', filledQuantity: req.quantity, avgPrice: '60000' });
         this.placed.push(req);
         return { ...base, status: 'new', filledQuantity: '0' };
@@ -95,7 +168,11 @@ describe('throttle slots', () => {
   it('a throwing observer after the decision record does not leak the admission slot', async () => {
     let releases = 0;
     const admission: AdmissionFn = async () => ({ ok: true, waitedMs: 0, release: () => void releases++ });
-    const boom: PipelineObserver = { onDecision() { throw new Error('observer failed'); } };
+    const boom: PipelineObserver = {
+      onDecision() {
+        throw new Error('observer failed');
+      },
+    };
     const { pipeline } = build({ policy: throttled(maxQtyPolicy(1)), admission, observers: [boom] });
     await pipeline.submit(intent(1, 'obs-1')).catch(() => undefined);
     expect(releases).toBe(1);
@@ -106,7 +183,19 @@ describe('cancel', () => {
   it('a cancel the venue rejects (unknown order, budget) leaves the working child working', async () => {
     class CancelRejects extends RestingVenue {
       override async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
-        return { venue: 'sim', account, symbol, clientOrderId, side: 'buy', status: 'rejected', quantity: '0', filledQuantity: '0', ts: 0, code: 'VENUE_RATE_LIMITED', reason: 'cancel budget exhausted' };
+        return {
+          venue: 'sim',
+          account,
+          symbol,
+          clientOrderId,
+          side: 'buy',
+          status: 'rejected',
+          quantity: '0',
+          filledQuantity: '0',
+          ts: 0,
+          code: 'VENUE_RATE_LIMITED',
+          reason: 'cancel budget exhausted',
+        };
       }
     }
     const { pipeline, orders } = build({ venue: new CancelRejects() });
@@ -130,8 +219,18 @@ describe('cancel while the child is in flight', () => {
         return super.placeOrder(req);
       }
       override async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
-        const base = { venue: 'sim', account, symbol, clientOrderId, side: 'buy' as const, quantity: '0.5', filledQuantity: '0', ts: 0 };
-        if (!this.live.has(clientOrderId)) return { ...base, status: 'rejected', code: 'VENUE_REJECTED', reason: 'unknown order' };
+        const base = {
+          venue: 'sim',
+          account,
+          symbol,
+          clientOrderId,
+          side: 'buy' as const,
+          quantity: '0.5',
+          filledQuantity: '0',
+          ts: 0,
+        };
+        if (!this.live.has(clientOrderId))
+          return { ...base, status: 'rejected', code: 'VENUE_REJECTED', reason: 'unknown order' };
         this.canceled.push(clientOrderId);
         return { ...base, status: 'canceled' };
       }

@@ -6,9 +6,13 @@ import { EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../src/config/load.js';
 import { buildGateway, type Gateway } from '../../src/gateway/gateway.js';
 
-export async function startEmbeddedGateway(edit: (yaml: string) => string = (y) => y): Promise<{ gw: Gateway; url: string; varDir: string }> {
+export async function startEmbeddedGateway(
+  edit: (yaml: string) => string = (y) => y,
+): Promise<{ gw: Gateway; url: string; varDir: string }> {
   const varDir = mkdtempSync(join(tmpdir(), 'lg-e2e-'));
-  const yaml = edit(EMBEDDED_DEFAULT_YAML).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
+  const yaml = edit(EMBEDDED_DEFAULT_YAML)
+    .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
+    .replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
   const config = loadConfigText(yaml, { env: {}, baseDir: PACKAGE_ROOT });
   const gw = await buildGateway(config, { logger: false });
   await gw.start();

@@ -36,6 +36,8 @@ describe('error handler', () => {
   it('keeps the message of a 4xx, which tells the caller what to fix', async () => {
     const res = await app.inject({ url: '/unknown-venue' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: { code: 'UNKNOWN_VENUE', message: expect.stringContaining('venue "x"') } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'UNKNOWN_VENUE', message: expect.stringContaining('venue "x"') },
+    });
   });
 });

@@ -6,7 +6,14 @@ import { sequentialIds } from '../../src/core/ids.js';
 import { OrderStore } from '../../src/execution/order-store.js';
 import { createMetrics } from '../../src/gateway/metrics.js';
 import { Pipeline } from '../../src/pipeline.js';
-import { activeState, fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
+import {
+  activeState,
+  fixedMarket,
+  fixedScorer,
+  maxQtyPolicy,
+  MemoryAudit,
+  RecordingVenue,
+} from '../support/stand-ins.js';
 
 const KEY = 'test-key-0123456789';
 const AUDITOR_KEY = 'auditor-key-0123456789';
@@ -23,15 +30,49 @@ beforeAll(async () => {
   const venues = new Map([['sim', venue]]);
   const metrics = createMetrics();
   const scorer = fixedScorer('stable');
-  const pipeline = new Pipeline({ clock, ids, market: fixedMarket(), scorer: () => scorer, policy: () => maxQtyPolicy(1), tradingState: activeState, venues, audit, orders, observers: [metrics.observer],
-    exposure: async () => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false }) });
-  app = await buildApp({ clients: [{ id: 'bot1', apiKey: KEY, account: 'acc1', venue: 'sim', roles: ['trader', 'viewer'] }, { id: 'auditor', apiKey: AUDITOR_KEY, account: 'acc2', venue: 'sim', roles: ['trader', 'viewer', 'compliance'] }], pipeline, orders, market: fixedMarket(), scorer: () => scorer, venues, clock, ids, metrics, bodyLimit: 4096 });
+  const pipeline = new Pipeline({
+    clock,
+    ids,
+    market: fixedMarket(),
+    scorer: () => scorer,
+    policy: () => maxQtyPolicy(1),
+    tradingState: activeState,
+    venues,
+    audit,
+    orders,
+    observers: [metrics.observer],
+    exposure: async () => ({
+      openOrdersNotional: '0',
+      clientNotional: '0',
+      postFillQuantity: '0',
+      reducesPosition: false,
+    }),
+  });
+  app = await buildApp({
+    clients: [
+      { id: 'bot1', apiKey: KEY, account: 'acc1', venue: 'sim', roles: ['trader', 'viewer'] },
+      { id: 'auditor', apiKey: AUDITOR_KEY, account: 'acc2', venue: 'sim', roles: ['trader', 'viewer', 'compliance'] },
+    ],
+    pipeline,
+    orders,
+    market: fixedMarket(),
+    scorer: () => scorer,
+    venues,
+    clock,
+    ids,
+    metrics,
+    bodyLimit: 4096,
+  });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => app.close());
 
 async function post(body: unknown, headers: Record<string, string> = { 'x-api-key': KEY }, raw?: string) {
-  const res = await fetch(`${url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw ?? JSON.stringify(body) });
+  const res = await fetch(`${url}/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw ?? JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 const order = { symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', quantity: '0.5' };
@@ -80,11 +121,14 @@ describe('REST ingress over real HTTP', () => {
     expect(((await nf.json()) as any).error.code).toBe('NOT_FOUND');
   });
 
-  it('compliance sees another client\'s order but cannot cancel it; the owner can', async () => {
+  it("compliance sees another client's order but cannot cancel it; the owner can", async () => {
     const r = await post({ ...order, clientOrderId: 'own-1' });
     const seen = await fetch(`${url}/v1/orders/${r.body.intentId}`, { headers: { 'x-api-key': AUDITOR_KEY } });
     expect(seen.status).toBe(200);
-    const del = await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': AUDITOR_KEY } });
+    const del = await fetch(`${url}/v1/orders/${r.body.intentId}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': AUDITOR_KEY },
+    });
     expect(del.status).toBe(403);
     expect(((await del.json()) as any).error.code).toBe('FORBIDDEN');
     const own = await fetch(`${url}/v1/orders/${r.body.intentId}`, { method: 'DELETE', headers: { 'x-api-key': KEY } });
@@ -123,7 +167,11 @@ describe('REST ingress over real HTTP', () => {
 
   it('400 INVALID_JSON for a malformed body and for a raw 1e400 number', async () => {
     expect((await post(undefined, undefined, '{"symbol": "BTC/USDT:USDT",')).body.error.code).toBe('INVALID_JSON');
-    const r = await post(undefined, undefined, '{"symbol":"BTC/USDT:USDT","side":"buy","type":"market","quantity":1e400}');
+    const r = await post(
+      undefined,
+      undefined,
+      '{"symbol":"BTC/USDT:USDT","side":"buy","type":"market","quantity":1e400}',
+    );
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('INVALID_FIELD');
   });
@@ -136,11 +184,15 @@ describe('REST ingress over real HTTP', () => {
 
   it('regime, market snapshot, health, metrics and OpenAPI', async () => {
     const h = { 'x-api-key': KEY };
-    const reg = (await (await fetch(`${url}/v1/regime/${encodeURIComponent('BTC/USDT:USDT')}`, { headers: h })).json()) as any;
+    const reg = (await (
+      await fetch(`${url}/v1/regime/${encodeURIComponent('BTC/USDT:USDT')}`, { headers: h })
+    ).json()) as any;
     expect(reg).toMatchObject({ symbol: 'BTC/USDT:USDT', regime: 'stable', status: 'ok' });
     const unknown = await fetch(`${url}/v1/regime/${encodeURIComponent('FOO/USDT:USDT')}`, { headers: h });
     expect(unknown.status).toBe(400);
-    const m = (await (await fetch(`${url}/v1/market/${encodeURIComponent('BTC/USDT:USDT')}`, { headers: h })).json()) as any;
+    const m = (await (
+      await fetch(`${url}/v1/market/${encodeURIComponent('BTC/USDT:USDT')}`, { headers: h })
+    ).json()) as any;
     expect(m.mark).toBe(60000);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();

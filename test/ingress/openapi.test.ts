@@ -24,7 +24,9 @@ describe('OpenAPI document at /docs/json', () => {
   it('has no errors under redocly recommended', async () => {
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: doc, absoluteRef: 'openapi.json', config });
-    const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    const errors = problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
     expect(errors).toEqual([]);
   });
 

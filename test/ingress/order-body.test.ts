@@ -7,7 +7,18 @@ const base = { symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', quantity: '
 describe('parseOrderBody', () => {
   it('accepts a minimal market order and fills defaults', () => {
     const r = parseOrderBody(base);
-    expect(r).toEqual({ ok: true, value: { symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', quantity: '0.01', reduceOnly: false, postOnly: false, timeInForce: 'IOC' } });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        symbol: 'BTC/USDT:USDT',
+        side: 'buy',
+        type: 'market',
+        quantity: '0.01',
+        reduceOnly: false,
+        postOnly: false,
+        timeInForce: 'IOC',
+      },
+    });
   });
 
   it('canonicalises decimals (trailing zeros)', () => {
@@ -87,7 +98,18 @@ describe('parseOrderBody', () => {
   });
 
   it('property: any JSON value in any field never throws and is either ok or a coded error', () => {
-    const fields = ['symbol', 'side', 'type', 'quantity', 'price', 'reduceOnly', 'leverage', 'clientOrderId', 'timeInForce', 'zzz'];
+    const fields = [
+      'symbol',
+      'side',
+      'type',
+      'quantity',
+      'price',
+      'reduceOnly',
+      'leverage',
+      'clientOrderId',
+      'timeInForce',
+      'zzz',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...fields), fc.jsonValue()), (body) => {
         const r = parseOrderBody(body);

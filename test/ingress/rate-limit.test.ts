@@ -8,7 +8,14 @@ import { OrderStore } from '../../src/execution/order-store.js';
 import { KeyRateLimiter } from '../../src/ingress/rate-limit.js';
 import { createMetrics } from '../../src/gateway/metrics.js';
 import { Pipeline } from '../../src/pipeline.js';
-import { activeState, fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
+import {
+  activeState,
+  fixedMarket,
+  fixedScorer,
+  maxQtyPolicy,
+  MemoryAudit,
+  RecordingVenue,
+} from '../support/stand-ins.js';
 
 const KEY_A = 'rate-key-a-0123456789';
 const KEY_B = 'rate-key-b-0123456789';
@@ -26,15 +33,43 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const scorer = fixedScorer('stable');
   const pipeline = new Pipeline({
-    clock, ids, market: fixedMarket(), scorer: () => scorer, policy: () => maxQtyPolicy(1), tradingState: activeState,
-    venues, audit: new MemoryAudit(events), orders, observers: [metrics.observer],
-    exposure: async () => ({ openOrdersNotional: '0', clientNotional: '0', postFillQuantity: '0', reducesPosition: false }),
+    clock,
+    ids,
+    market: fixedMarket(),
+    scorer: () => scorer,
+    policy: () => maxQtyPolicy(1),
+    tradingState: activeState,
+    venues,
+    audit: new MemoryAudit(events),
+    orders,
+    observers: [metrics.observer],
+    exposure: async () => ({
+      openOrdersNotional: '0',
+      clientNotional: '0',
+      postFillQuantity: '0',
+      reducesPosition: false,
+    }),
   });
   const roles: ('trader' | 'viewer')[] = ['trader', 'viewer'];
-  const clients = [KEY_A, KEY_B].map((apiKey, i) => ({ id: `bot${i}`, apiKey, account: `acc${i}`, venue: 'sim', roles }));
+  const clients = [KEY_A, KEY_B].map((apiKey, i) => ({
+    id: `bot${i}`,
+    apiKey,
+    account: `acc${i}`,
+    venue: 'sim',
+    roles,
+  }));
   app = await buildApp({
-    clients, pipeline, orders, market: fixedMarket(), scorer: () => scorer, venues, clock, ids, metrics,
-    rateLimit: { perSecond: 10, burst: 3 }, wallNow: () => wall,
+    clients,
+    pipeline,
+    orders,
+    market: fixedMarket(),
+    scorer: () => scorer,
+    venues,
+    clock,
+    ids,
+    metrics,
+    rateLimit: { perSecond: 10, burst: 3 },
+    wallNow: () => wall,
   });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -73,16 +108,21 @@ describe('KeyRateLimiter', () => {
   it('never admits more than burst + perSecond × elapsed over any request sequence', () => {
     const gapsMs = fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 300 });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), gapsMs, (perSecond, burst, gaps) => {
-        let t = 0;
-        const lim = new KeyRateLimiter({ perSecond, burst }, () => t);
-        let admitted = 0;
-        for (const g of gaps) {
-          t += g;
-          if (lim.take('k')) admitted++;
-          expect(admitted).toBeLessThanOrEqual(burst + (perSecond * t) / 1000 + 1e-9);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 20 }),
+        gapsMs,
+        (perSecond, burst, gaps) => {
+          let t = 0;
+          const lim = new KeyRateLimiter({ perSecond, burst }, () => t);
+          let admitted = 0;
+          for (const g of gaps) {
+            t += g;
+            if (lim.take('k')) admitted++;
+            expect(admitted).toBeLessThanOrEqual(burst + (perSecond * t) / 1000 + 1e-9);
+          }
+        },
+      ),
     );
   });
 

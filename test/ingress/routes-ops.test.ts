@@ -11,7 +11,14 @@ beforeAll(async () => {
 });
 afterAll(async () => g.app.close());
 
-const limit = (clientOrderId: string) => ({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'limit', quantity: '0.5', price: '59000', clientOrderId });
+const limit = (clientOrderId: string) => ({
+  symbol: 'BTC/USDT:USDT',
+  side: 'buy',
+  type: 'limit',
+  quantity: '0.5',
+  price: '59000',
+  clientOrderId,
+});
 const asAlice = { 'x-operator': 'alice' };
 const asBob = { 'x-operator': 'bob' };
 
@@ -44,36 +51,76 @@ describe('kill switch routes', () => {
 
   it('rejects invalid JSON and a person named differently in the header and the body', async () => {
     expect((await call(g.url, 'POST', '/v1/kill', KEYS.ops, '{"scope":')).body.error.code).toBe('INVALID_JSON');
-    const r = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'all' }, reason: 'why not', operator: 'bob' }, asAlice);
+    const r = await call(
+      g.url,
+      'POST',
+      '/v1/kill',
+      KEYS.ops,
+      { scope: { type: 'all' }, reason: 'why not', operator: 'bob' },
+      asAlice,
+    );
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/different people/);
   });
 
-  it('a client kill cancels that client\'s working orders only, stops its new orders, is audited and published; DELETE lifts it', async () => {
+  it("a client kill cancels that client's working orders only, stops its new orders, is audited and published; DELETE lifts it", async () => {
     const o1 = await call(g.url, 'POST', '/v1/orders', KEYS.bot, limit('k1'));
     const o2 = await call(g.url, 'POST', '/v1/orders', KEYS.other, limit('k2'));
     expect([o1.body.status, o2.body.status]).toEqual(['new', 'new']);
     events.length = 0;
-    const k = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'client', value: 'bot1' }, reason: 'runaway bot' }, asAlice);
+    const k = await call(
+      g.url,
+      'POST',
+      '/v1/kill',
+      KEYS.ops,
+      { scope: { type: 'client', value: 'bot1' }, reason: 'runaway bot' },
+      asAlice,
+    );
     expect(k.status).toBe(200);
     expect(k.body).toMatchObject({ active: true, operator: 'ops/alice', cancelled: 1 });
     expect(g.orders.get(o1.body.intentId)!.status).toBe('canceled');
     expect(g.orders.get(o2.body.intentId)!.status).toBe('new');
-    expect(g.audit.records.filter((r) => r.type === 'kill').at(-1)!.body).toMatchObject({ scope: { type: 'client', value: 'bot1' }, operator: 'ops/alice', reason: 'runaway bot' });
-    expect(events.find((e) => e.type === 'kill')).toMatchObject({ active: true, operator: 'ops/alice', scope: { type: 'client', value: 'bot1' } });
+    expect(g.audit.records.filter((r) => r.type === 'kill').at(-1)!.body).toMatchObject({
+      scope: { type: 'client', value: 'bot1' },
+      operator: 'ops/alice',
+      reason: 'runaway bot',
+    });
+    expect(events.find((e) => e.type === 'kill')).toMatchObject({
+      active: true,
+      operator: 'ops/alice',
+      scope: { type: 'client', value: 'bot1' },
+    });
     const denied = await call(g.url, 'POST', '/v1/orders', KEYS.bot, limit('k3'));
     expect(denied.body.decision).toMatchObject({ kind: 'deny', code: 'KILL_SWITCH' });
     expect((await call(g.url, 'POST', '/v1/orders', KEYS.other, limit('k4'))).body.decision.kind).toBe('accept');
 
     const list = await call(g.url, 'GET', '/v1/kill', KEYS.viewer);
-    expect(list.body).toMatchObject({ active: true, kills: [{ key: 'client:bot1', operator: 'ops/alice', reason: 'runaway bot' }] });
+    expect(list.body).toMatchObject({
+      active: true,
+      kills: [{ key: 'client:bot1', operator: 'ops/alice', reason: 'runaway bot' }],
+    });
 
-    expect((await call(g.url, 'DELETE', '/v1/kill', KEYS.bot, { scope: { type: 'client', value: 'bot1' } })).status).toBe(403);
-    const lift = await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'client', value: 'bot1' }, reason: 'bot fixed' }, asBob);
+    expect(
+      (await call(g.url, 'DELETE', '/v1/kill', KEYS.bot, { scope: { type: 'client', value: 'bot1' } })).status,
+    ).toBe(403);
+    const lift = await call(
+      g.url,
+      'DELETE',
+      '/v1/kill',
+      KEYS.ops,
+      { scope: { type: 'client', value: 'bot1' }, reason: 'bot fixed' },
+      asBob,
+    );
     expect(lift.status).toBe(200);
     expect(lift.body).toMatchObject({ active: false, operator: 'ops/bob', kills: [] });
-    expect(g.audit.records.filter((r) => r.type === 'unkill').at(-1)!.body).toMatchObject({ operator: 'ops/bob', reason: 'bot fixed' });
-    expect(events.filter((e) => e.type === 'kill').map((e) => (e as { active: boolean }).active)).toEqual([true, false]);
+    expect(g.audit.records.filter((r) => r.type === 'unkill').at(-1)!.body).toMatchObject({
+      operator: 'ops/bob',
+      reason: 'bot fixed',
+    });
+    expect(events.filter((e) => e.type === 'kill').map((e) => (e as { active: boolean }).active)).toEqual([
+      true,
+      false,
+    ]);
     expect((await call(g.url, 'POST', '/v1/orders', KEYS.bot, limit('k5'))).body.decision.kind).toBe('accept');
     const again = await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'client', value: 'bot1' } });
     expect(again.status).toBe(404);
@@ -83,7 +130,11 @@ describe('kill switch routes', () => {
   it('a global kill cancels every working order; lifting works with query parameters too', async () => {
     const before = g.orders.working().length;
     expect(before).toBeGreaterThan(0);
-    const k = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'all' }, reason: 'venue incident', operator: 'carol' });
+    const k = await call(g.url, 'POST', '/v1/kill', KEYS.ops, {
+      scope: { type: 'all' },
+      reason: 'venue incident',
+      operator: 'carol',
+    });
     expect(k.body.cancelled).toBe(before);
     expect(g.orders.working()).toEqual([]);
     const lift = await call(g.url, 'DELETE', '/v1/kill?type=all', KEYS.ops, undefined, asAlice);
@@ -99,17 +150,33 @@ describe('kill switch when the audit log cannot be written', () => {
       throw new LiqguardError('AUDIT_WRITE_FAILED', 'disk full');
     };
     try {
-      const k = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' }, reason: 'audit disk full' }, asAlice);
+      const k = await call(
+        g.url,
+        'POST',
+        '/v1/kill',
+        KEYS.ops,
+        { scope: { type: 'venue', value: 'sim' }, reason: 'audit disk full' },
+        asAlice,
+      );
       expect(k.status).toBe(503);
       expect(k.body.error.code).toBe('AUDIT_WRITE_FAILED');
       expect(g.kills.list().map((e) => e.scope)).toEqual([{ type: 'venue', value: 'sim' }]);
-      const lift = await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' } }, asAlice);
+      const lift = await call(
+        g.url,
+        'DELETE',
+        '/v1/kill',
+        KEYS.ops,
+        { scope: { type: 'venue', value: 'sim' } },
+        asAlice,
+      );
       expect(lift.status).toBe(503);
       expect(g.kills.list()).toHaveLength(1);
     } finally {
       g.audit.append = append;
     }
-    expect((await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' } }, asAlice)).status).toBe(200);
+    expect(
+      (await call(g.url, 'DELETE', '/v1/kill', KEYS.ops, { scope: { type: 'venue', value: 'sim' } }, asAlice)).status,
+    ).toBe(200);
   });
 });
 
@@ -118,12 +185,23 @@ describe('policy reload route', () => {
     g.policies.next = { ok: true, id: 'default', sha256: 'c'.repeat(64), version: 3 };
     const r = await call(g.url, 'POST', '/v1/policies/reload', KEYS.ops, undefined, asAlice);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ ok: true, policy: { id: 'default', sha256: 'c'.repeat(64), version: 3 }, operator: 'ops/alice' });
-    expect(g.audit.records.at(-1)).toMatchObject({ type: 'policy_load', body: { ok: true, operator: 'ops/alice', sha256: 'c'.repeat(64) } });
+    expect(r.body).toMatchObject({
+      ok: true,
+      policy: { id: 'default', sha256: 'c'.repeat(64), version: 3 },
+      operator: 'ops/alice',
+    });
+    expect(g.audit.records.at(-1)).toMatchObject({
+      type: 'policy_load',
+      body: { ok: true, operator: 'ops/alice', sha256: 'c'.repeat(64) },
+    });
   });
 
   it('keeps the old set on error and says why (409 with the validator details)', async () => {
-    g.policies.next = { ok: false, error: 'rules[2].action.type: unknown action "nuke"', details: [{ path: 'rules[2].action.type', message: 'unknown action' }] };
+    g.policies.next = {
+      ok: false,
+      error: 'rules[2].action.type: unknown action "nuke"',
+      details: [{ path: 'rules[2].action.type', message: 'unknown action' }],
+    };
     const r = await call(g.url, 'POST', '/v1/policies/reload', KEYS.ops);
     expect(r.status).toBe(409);
     expect(r.body.error.message).toMatch(/rejected: rules\[2\].action.type.*still enforcing default/);
@@ -139,25 +217,48 @@ describe('policy reload route', () => {
 });
 
 describe('override routes', () => {
-  const body = { ruleId: 'max-qty', scope: { type: 'client', value: 'bot1' }, reason: 'block trade agreed with desk', ttlMs: 60_000 };
+  const body = {
+    ruleId: 'max-qty',
+    scope: { type: 'client', value: 'bot1' },
+    reason: 'block trade agreed with desk',
+    ttlMs: 60_000,
+  };
 
   it('request → same person cannot approve → second operator approves → active → revoke; each step audited', async () => {
     const r = await call(g.url, 'POST', '/v1/overrides', KEYS.ops, body, asAlice);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ state: 'pending', requestedBy: 'ops/alice', ruleId: 'max-qty' });
-    const self = await call(g.url, 'POST', `/v1/overrides/${r.body.id}/approve`, KEYS.ops, undefined, { 'x-operator': 'Alice' });
+    const self = await call(g.url, 'POST', `/v1/overrides/${r.body.id}/approve`, KEYS.ops, undefined, {
+      'x-operator': 'Alice',
+    });
     expect(self.status).toBe(403);
     const anon = await call(g.url, 'POST', `/v1/overrides/${r.body.id}/approve`, KEYS.ops);
     expect(anon.status).toBe(403);
     const ok = await call(g.url, 'POST', `/v1/overrides/${r.body.id}/approve`, KEYS.ops, { operator: 'bob' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ state: 'active', approvals: [{ by: 'ops/bob' }] });
-    expect(g.overrides.activeOverridesFor('max-qty', { clientId: 'bot1', account: 'acc1', venue: 'sim', symbol: 'BTC/USDT:USDT' })).toHaveLength(1);
+    expect(
+      g.overrides.activeOverridesFor('max-qty', {
+        clientId: 'bot1',
+        account: 'acc1',
+        venue: 'sim',
+        symbol: 'BTC/USDT:USDT',
+      }),
+    ).toHaveLength(1);
     const list = await call(g.url, 'GET', '/v1/overrides?state=active', KEYS.ops);
     expect(list.body.overrides.map((o: { id: string }) => o.id)).toEqual([r.body.id]);
-    const rv = await call(g.url, 'POST', `/v1/overrides/${r.body.id}/revoke`, KEYS.ops, { reason: 'done early' }, asBob);
+    const rv = await call(
+      g.url,
+      'POST',
+      `/v1/overrides/${r.body.id}/revoke`,
+      KEYS.ops,
+      { reason: 'done early' },
+      asBob,
+    );
     expect(rv.body).toMatchObject({ state: 'revoked', endedBy: 'ops/bob', endReason: 'done early' });
-    const states = g.audit.records.filter((x) => x.type === 'override' && x.body.id === r.body.id).map((x) => x.body.state);
+    const states = g.audit.records
+      .filter((x) => x.type === 'override' && x.body.id === r.body.id)
+      .map((x) => x.body.state);
     expect(states).toEqual(['requested', 'approved', 'active', 'revoked']);
     expect((await call(g.url, 'GET', `/v1/overrides/${r.body.id}`, KEYS.ops)).body.state).toBe('revoked');
   });
@@ -166,9 +267,15 @@ describe('override routes', () => {
     const unknownRule = await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ruleId: 'no-such-rule' });
     expect(unknownRule.status).toBe(400);
     expect(unknownRule.body.error.details[0]).toMatchObject({ path: 'ruleId' });
-    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ttlMs: '60s' })).body.error.code).toBe('INVALID_FIELD');
-    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, approver: 'bob' })).body.error.code).toBe('UNKNOWN_FIELD');
-    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ttlMs: undefined })).body.error.code).toBe('MISSING_FIELD');
+    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ttlMs: '60s' })).body.error.code).toBe(
+      'INVALID_FIELD',
+    );
+    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, approver: 'bob' })).body.error.code).toBe(
+      'UNKNOWN_FIELD',
+    );
+    expect((await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ttlMs: undefined })).body.error.code).toBe(
+      'MISSING_FIELD',
+    );
     expect((await call(g.url, 'POST', '/v1/overrides/ovr_nope/approve', KEYS.ops, undefined, asBob)).status).toBe(404);
     expect((await call(g.url, 'GET', '/v1/overrides?state=weird', KEYS.ops)).status).toBe(400);
     expect((await call(g.url, 'GET', '/v1/overrides', KEYS.viewer)).status).toBe(403);

@@ -24,7 +24,9 @@ class Client {
       this.messages.push(m);
       this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
     });
-    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
   next(pred: (m: any) => boolean): Promise<any> {
     const found = this.messages.find(pred);
@@ -48,10 +50,30 @@ const open = async (key: string, opts: WebSocket.ClientOptions = {}) => {
 };
 
 const score = (symbol: string, probability: number, contributions = 0): RegimeScore => ({
-  status: 'ok', symbol, asOf: 1, scorer: 'model', modelId: 'm', modelSha256: '0'.repeat(64), pDown: probability, pUp: 0, probability, regime: probability > 0.5 ? 'fragile' : 'stable', horizonHours: 4,
-  contributions: Array.from({ length: contributions }, (_, i) => ({ feature: `feature_${i}_with_a_long_descriptive_name`, value: i * 1.2345678, contribution: i / 1000 })),
+  status: 'ok',
+  symbol,
+  asOf: 1,
+  scorer: 'model',
+  modelId: 'm',
+  modelSha256: '0'.repeat(64),
+  pDown: probability,
+  pUp: 0,
+  probability,
+  regime: probability > 0.5 ? 'fragile' : 'stable',
+  horizonHours: 4,
+  contributions: Array.from({ length: contributions }, (_, i) => ({
+    feature: `feature_${i}_with_a_long_descriptive_name`,
+    value: i * 1.2345678,
+    contribution: i / 1000,
+  })),
 });
-const order = (clientOrderId: string) => ({ symbol: 'BTC/USDT:USDT', side: 'buy', type: 'market', quantity: '0.5', clientOrderId });
+const order = (clientOrderId: string) => ({
+  symbol: 'BTC/USDT:USDT',
+  side: 'buy',
+  type: 'market',
+  quantity: '0.5',
+  clientOrderId,
+});
 
 describe('WebSocket /v1/stream', () => {
   it('refuses an upgrade without a known key (401) and answers a plain GET with a clear 400', async () => {
@@ -105,7 +127,13 @@ describe('WebSocket /v1/stream', () => {
     await ops.next((m) => m.type === 'decision' && m.clientOrderId === 's2');
     await opsBot2.next((m) => m.type === 'decision' && m.clientOrderId === 's1');
     const mine = await bot.next((m) => m.type === 'decision');
-    expect(mine).toMatchObject({ client: 'bot1', clientOrderId: 's2', outcome: 'deny', rules: ['max-qty'], decision: { code: 'MAX_ORDER_QUANTITY' } });
+    expect(mine).toMatchObject({
+      client: 'bot1',
+      clientOrderId: 's2',
+      outcome: 'deny',
+      rules: ['max-qty'],
+      decision: { code: 'MAX_ORDER_QUANTITY' },
+    });
     await call(g.url, 'POST', '/v1/orders', KEYS.bot, order('s3'));
     const report = await bot.next((m) => m.type === 'execution');
     expect(report).toMatchObject({ client: 'bot1', report: { clientOrderId: 's3', status: 'filled' } });
@@ -146,11 +174,13 @@ describe('WebSocket /v1/stream', () => {
       await c.subscribe({ channels: ['regime'] });
       const n = 8000;
       // One synchronous burst of ~20 MB: the kernel buffers fill and the rest must be dropped.
-      for (let i = 0; i < n; i++) small.bus.publish({ type: 'regime', symbol: 'BTC/USDT:USDT', ts: i, score: score('BTC/USDT:USDT', 0.3, 40) });
+      for (let i = 0; i < n; i++)
+        small.bus.publish({ type: 'regime', symbol: 'BTC/USDT:USDT', ts: i, score: score('BTC/USDT:USDT', 0.3, 40) });
       expect(small.stream.stats().dropped).toBeGreaterThan(0);
       // Once drained, the next message is preceded by the count of what was dropped.
       await new Promise<void>((resolve) => {
-        const poll = () => (c.of('regime').length + small.stream.stats().dropped >= n ? resolve() : setTimeout(poll, 20));
+        const poll = () =>
+          c.of('regime').length + small.stream.stats().dropped >= n ? resolve() : setTimeout(poll, 20);
         poll();
       });
       await new Promise((r) => setTimeout(r, 50));

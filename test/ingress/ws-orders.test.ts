@@ -22,7 +22,10 @@ let dmEntry: ReturnType<typeof wsOrderEntry>;
 const armCalls: { symbol: string; ms: number }[] = [];
 let failArm = false;
 const intervals: { fn: () => void; ms: number }[] = [];
-const fakeTimers: IntervalTimers = { setInterval: (fn, ms) => intervals.push({ fn, ms }), clearInterval: () => undefined };
+const fakeTimers: IntervalTimers = {
+  setInterval: (fn, ms) => intervals.push({ fn, ms }),
+  clearInterval: () => undefined,
+};
 
 /** The simulated venue seen through an object that also has a dead-man switch (as the ccxt
  * adapter exposes Binance's countdownCancelAll), recording each arm call. */
@@ -39,12 +42,25 @@ function plugins(gw: Gateway) {
   const base = { pipeline: gw.pipeline, orders: gw.orders, clock: gw.clock, ids: randomIds(), bus: gw.bus };
   entry = gw.wsOrders; // the gateway's own entry at /v1/ws/orders
   const sim = gw.venues.get('sim')!;
-  dmEntry = wsOrderEntry({ ...base, venues: new Map([['sim', withDeadman(sim)]]), path: '/v1/ws/orders-dm', timers: fakeTimers, deadman: { countdownMs: 45_000, refreshMs: 10_000 } });
+  dmEntry = wsOrderEntry({
+    ...base,
+    venues: new Map([['sim', withDeadman(sim)]]),
+    path: '/v1/ws/orders-dm',
+    timers: fakeTimers,
+    deadman: { countdownMs: 45_000, refreshMs: 10_000 },
+  });
   return [dmEntry.plugin];
 }
 
 beforeAll(async () => {
-  h = await startFrontDoorGateway({ plugins, edit: (y) => y.replace('venues:', `  - id: viewer\n    apiKey: ${VIEWER_KEY}\n    account: demo\n    venue: sim\n    roles: [viewer]\nvenues:`) });
+  h = await startFrontDoorGateway({
+    plugins,
+    edit: (y) =>
+      y.replace(
+        'venues:',
+        `  - id: viewer\n    apiKey: ${VIEWER_KEY}\n    account: demo\n    venue: sim\n    roles: [viewer]\nvenues:`,
+      ),
+  });
 });
 afterAll(async () => h?.gw.close());
 
@@ -56,14 +72,18 @@ interface Conn {
   close(): Promise<void>;
 }
 let seq = 0;
-async function connect(query = '', path = '/v1/ws/orders', headers: Record<string, string> = { 'x-api-key': DEMO_API_KEY }): Promise<Conn> {
+async function connect(
+  query = '',
+  path = '/v1/ws/orders',
+  headers: Record<string, string> = { 'x-api-key': DEMO_API_KEY },
+): Promise<Conn> {
   const ws = new WebSocket(`${h.url.replace('http', 'ws')}${path}${query}`, { headers });
   const msgs: any[] = [];
   const waiters: { pred: (m: any) => boolean; resolve: (m: any) => void }[] = [];
   ws.on('message', (d) => {
     const m = JSON.parse(d.toString());
     msgs.push(m);
-    for (const w of [...waiters]) if (w.pred(m)) waiters.splice(waiters.indexOf(w), 1), w.resolve(m);
+    for (const w of [...waiters]) if (w.pred(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
   });
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const next = (pred: (m: any) => boolean) => {
@@ -86,7 +106,9 @@ async function connect(query = '', path = '/v1/ws/orders', headers: Record<strin
 const lastPrice = (s: string) => h.gw.market.snapshot(s, h.gw.clock.now()).last!;
 const restingBuy = (symbol: string, extra: Record<string, unknown> = {}) => {
   const tick = Number(h.gw.venues.get('sim')!.instrument(symbol)!.tickSize);
-  const price = (Math.round((lastPrice(symbol) * 0.955) / tick) * tick).toFixed(Math.max(0, -Math.floor(Math.log10(tick))));
+  const price = (Math.round((lastPrice(symbol) * 0.955) / tick) * tick).toFixed(
+    Math.max(0, -Math.floor(Math.log10(tick))),
+  );
   const quantity = symbol === XRP ? '100' : '0.01';
   return { op: 'submit', order: { symbol, side: 'buy', type: 'limit', quantity, price, ...extra } };
 };
@@ -103,13 +125,18 @@ describe('ws order entry: the POST /v1/orders verb over a socket', () => {
     const c = await connect();
     const hello = c.msgs[0];
     expect(hello).toMatchObject({ type: 'hello', client: 'demo', cancelOnDisconnect: true, deadman: false });
-    const r = await c.call({ op: 'submit', order: { symbol: BTC, side: 'buy', type: 'market', quantity: '0.01', clientOrderId: 'ws-mkt-1' } });
+    const r = await c.call({
+      op: 'submit',
+      order: { symbol: BTC, side: 'buy', type: 'market', quantity: '0.01', clientOrderId: 'ws-mkt-1' },
+    });
     expect(r.ok).toBe(true);
     expect(r.result).toMatchObject({ clientOrderId: 'ws-mkt-1', client: 'demo', symbol: BTC, status: 'filled' });
     expect(['accept', 'modify']).toContain(r.result.decision.kind);
     expect(r.result.decision.trace.length).toBeGreaterThan(3);
     expect(r.result.regime.regime).toBeDefined();
-    const rest = (await (await fetch(`${h.url}/v1/orders/${r.result.intentId}`, { headers: { 'x-api-key': DEMO_API_KEY } })).json()) as any;
+    const rest = (await (
+      await fetch(`${h.url}/v1/orders/${r.result.intentId}`, { headers: { 'x-api-key': DEMO_API_KEY } })
+    ).json()) as any;
     expect(rest.status).toBe('filled');
     expect(rest.decision).toEqual(r.result.decision);
     expect(h.gw.orders.get(r.result.intentId)!.intent.transport).toBe('ws');
@@ -141,7 +168,10 @@ describe('ws order entry: the POST /v1/orders verb over a socket', () => {
     expect(cb.result).toMatchObject({ intentId: b.result.intentId, status: 'canceled' });
     // An order cancelled over REST: its update is pushed to the session that placed it.
     const d = await c.call(restingBuy(BTC, { clientOrderId: 'ws-lim-d' }));
-    await fetch(`${h.url}/v1/orders/${d.result.intentId}`, { method: 'DELETE', headers: { 'x-api-key': DEMO_API_KEY } });
+    await fetch(`${h.url}/v1/orders/${d.result.intentId}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': DEMO_API_KEY },
+    });
     const push = await c.next((m) => m.type === 'order' && m.order.intentId === d.result.intentId);
     expect(push.order.status).toBe('canceled');
     expect(push.report).toMatchObject({ status: 'canceled', symbol: BTC });
@@ -153,13 +183,24 @@ describe('ws order entry: the POST /v1/orders verb over a socket', () => {
     const c = await connect();
     c.ws.send('{nope');
     expect((await c.next((m) => m.ok === false && m.error.code === 'INVALID_JSON')).id).toBeNull();
-    expect((await c.call({ op: 'launch' })).error).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringMatching(/op must be/) });
+    expect((await c.call({ op: 'launch' })).error).toMatchObject({
+      code: 'INVALID_FIELD',
+      message: expect.stringMatching(/op must be/),
+    });
     expect((await c.call({ op: 'ping', extra: 1 })).error).toMatchObject({ code: 'UNKNOWN_FIELD' });
     c.ws.send(JSON.stringify({ op: 'submit', order: {} }));
-    expect((await c.next((m) => m.ok === false && m.error.code === 'MISSING_FIELD' && m.id === null)).error.message).toMatch(/id is required/);
+    expect(
+      (await c.next((m) => m.ok === false && m.error.code === 'MISSING_FIELD' && m.id === null)).error.message,
+    ).toMatch(/id is required/);
     const float = await c.call({ op: 'submit', order: { symbol: BTC, side: 'buy', type: 'market', quantity: 0.01 } });
-    expect(float.error).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringMatching(/quantity must be a decimal string/) });
-    const sym = await c.call({ op: 'submit', order: { symbol: 'DOGE/USDT:USDT', side: 'buy', type: 'market', quantity: '1' } });
+    expect(float.error).toMatchObject({
+      code: 'INVALID_FIELD',
+      message: expect.stringMatching(/quantity must be a decimal string/),
+    });
+    const sym = await c.call({
+      op: 'submit',
+      order: { symbol: 'DOGE/USDT:USDT', side: 'buy', type: 'market', quantity: '1' },
+    });
     expect(sym.error.code).toBe('UNKNOWN_SYMBOL');
     expect((await c.call({ op: 'cancel', intentId: 'ord_missing' })).error.code).toBe('NOT_FOUND');
     expect((await c.call({ op: 'cancel', intentId: 'x', clientOrderId: 'y' })).error.code).toBe('INVALID_FIELD');
@@ -191,7 +232,9 @@ describe('cancel-on-disconnect', () => {
     await keep.close();
     const drop = await connect();
     const dropped = (await drop.call(restingBuy(ETH))).result.intentId as string;
-    const filled = (await drop.call({ op: 'submit', order: { symbol: ETH, side: 'buy', type: 'market', quantity: '0.01' } })).result.intentId as string;
+    const filled = (
+      await drop.call({ op: 'submit', order: { symbol: ETH, side: 'buy', type: 'market', quantity: '0.01' } })
+    ).result.intentId as string;
     const before = entry.stats().disconnectCancels;
     await drop.close();
     await until(() => h.gw.orders.get(dropped)!.status === 'canceled');
@@ -212,7 +255,19 @@ describe('cancel-on-disconnect at gateway shutdown', () => {
     ws.on('message', (d) => answers.push(JSON.parse(d.toString())));
     await new Promise((r) => ws.once('open', r));
     const last = g.gw.market.snapshot(BTC, g.gw.clock.now()).last!;
-    ws.send(JSON.stringify({ op: 'submit', id: 1, order: { symbol: BTC, side: 'buy', type: 'limit', quantity: '0.01', price: (Math.round(last * 0.955 * 10) / 10).toFixed(1) } }));
+    ws.send(
+      JSON.stringify({
+        op: 'submit',
+        id: 1,
+        order: {
+          symbol: BTC,
+          side: 'buy',
+          type: 'limit',
+          quantity: '0.01',
+          price: (Math.round(last * 0.955 * 10) / 10).toFixed(1),
+        },
+      }),
+    );
     await until(() => answers.some((m) => m.id === 1));
     const intentId = answers.find((m) => m.id === 1).result.intentId as string;
     expect(g.gw.orders.get(intentId)!.status).toBe('new');
@@ -238,10 +293,16 @@ describe('venue dead-man switch', () => {
     const off = await connect('?cancelOnDisconnect=false', '/v1/ws/orders-dm');
     expect(off.msgs[0].deadman).toBe(false);
     await off.call(restingBuy(XRP));
-    expect(armCalls).toEqual([{ symbol: BTC, ms: 45_000 }, { symbol: ETH, ms: 45_000 }]);
+    expect(armCalls).toEqual([
+      { symbol: BTC, ms: 45_000 },
+      { symbol: ETH, ms: 45_000 },
+    ]);
     armCalls.length = 0;
     refresh.fn();
-    expect(armCalls.sort((x, y) => x.symbol.localeCompare(y.symbol))).toEqual([{ symbol: BTC, ms: 45_000 }, { symbol: ETH, ms: 45_000 }]);
+    expect(armCalls.sort((x, y) => x.symbol.localeCompare(y.symbol))).toEqual([
+      { symbol: BTC, ms: 45_000 },
+      { symbol: ETH, ms: 45_000 },
+    ]);
     armCalls.length = 0;
     await a.close();
     await until(() => armCalls.some((c) => c.symbol === BTC && c.ms === 0));

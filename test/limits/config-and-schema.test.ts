@@ -24,8 +24,16 @@ venues:
 
 describe('hierarchy config', () => {
   it('resolves the tree with defaults', () => {
-    const c = loadConfigText(`${clients}hierarchy:\n  firm: fund\n  desks: [{ id: d1, strategies: [{ id: s1, clients: [a] }] }]\n`, { env: {} });
-    expect(c.hierarchy).toEqual({ firm: 'fund', dayStart: '00:00', timeZone: 'UTC', desks: [{ id: 'd1', strategies: [{ id: 's1', clients: ['a'] }] }] });
+    const c = loadConfigText(
+      `${clients}hierarchy:\n  firm: fund\n  desks: [{ id: d1, strategies: [{ id: s1, clients: [a] }] }]\n`,
+      { env: {} },
+    );
+    expect(c.hierarchy).toEqual({
+      firm: 'fund',
+      dayStart: '00:00',
+      timeZone: 'UTC',
+      desks: [{ id: 'd1', strategies: [{ id: 's1', clients: ['a'] }] }],
+    });
     expect(loadConfigText(clients, { env: {} }).hierarchy.desks).toEqual([]);
   });
 
@@ -64,9 +72,20 @@ describe('policy file: limit actions and conditions', () => {
     );
     expect(s.rules[0]!.when.order_to_trade_ratio).toEqual({ windowMs: 3_600_000, minOrders: 50, gt: '20' });
     expect(s.rules[0]!.when.daily_pnl).toEqual({ level: 'desk', lt: '-100' });
-    expect(s.rules[1]!.action).toEqual({ type: 'loss_limit', level: 'strategy', ids: ['trend*'], daily: '1000', on_breach: 'reduce_only' });
+    expect(s.rules[1]!.action).toEqual({
+      type: 'loss_limit',
+      level: 'strategy',
+      ids: ['trend*'],
+      daily: '1000',
+      on_breach: 'reduce_only',
+    });
     expect(s.rules[2]!.action).toMatchObject({ type: 'position_limit', notional: '100000' });
-    expect(s.rules[3]!.action).toEqual({ type: 'self_trade', level: 'firm', on_cross: 'cancel_resting', venue_mode: 'EXPIRE_BOTH' });
+    expect(s.rules[3]!.action).toEqual({
+      type: 'self_trade',
+      level: 'firm',
+      on_cross: 'cancel_resting',
+      venue_mode: 'EXPIRE_BOTH',
+    });
   });
 
   it('reports every mistake with its path', () => {
@@ -91,7 +110,9 @@ describe('policy file: limit actions and conditions', () => {
         expect.stringMatching(/rules\[1\]\.loss_limit\.level: unknown value "team"/),
         expect.stringMatching(/rules\[1\]\.loss_limit: needs at least one of daily, drawdown/),
         expect.stringMatching(/rules\[1\]\.loss_limit\.on_breach: unknown value "panic"/),
-        expect.stringMatching(/rules\[2\]\.position_limit: needs at least one of quantity, notional, gross_notional, net_notional/),
+        expect.stringMatching(
+          /rules\[2\]\.position_limit: needs at least one of quantity, notional, gross_notional, net_notional/,
+        ),
         expect.stringMatching(/rules\[3\]\.self_trade\.venue_mode: unknown value "NONE"/),
       ]),
     );

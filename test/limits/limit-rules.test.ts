@@ -32,14 +32,31 @@ describe('position limits', () => {
     expect(d).toMatchObject({ kind: 'modify', code: 'POSITION_LIMIT', approvedQuantity: '0.2' });
     expect(d.params).toMatchObject({ level: 'client', scope: 'bot-a', quantityLimit: '1', position: '0.8' });
     // Selling through zero to a short: the short side may use the whole limit.
-    const flip = evaluate(ctxFor(book, { clientId: 'bot-a', intent: { side: 'sell', quantity: '3' }, exposure: { postFillQuantity: '-2.2' } }), SET);
+    const flip = evaluate(
+      ctxFor(book, {
+        clientId: 'bot-a',
+        intent: { side: 'sell', quantity: '3' },
+        exposure: { postFillQuantity: '-2.2' },
+      }),
+      SET,
+    );
     expect(flip).toMatchObject({ kind: 'modify', approvedQuantity: '1.8' });
     // Above the limit already (the limit was lowered): a reducing sell still passes untouched.
     book.onFill('bot-a', BTC, 'buy', '0.7', String(MARK), '0', NOW);
-    const exit = evaluate(ctxFor(book, { clientId: 'bot-a', intent: { side: 'sell', reduceOnly: true, quantity: '0.1' }, exposure: reducingExposure('0.1', '1.5') }), SET);
+    const exit = evaluate(
+      ctxFor(book, {
+        clientId: 'bot-a',
+        intent: { side: 'sell', reduceOnly: true, quantity: '0.1' },
+        exposure: reducingExposure('0.1', '1.5'),
+      }),
+      SET,
+    );
     expect(exit.kind).toBe('accept');
     // Nothing left: a buy is denied with the code.
-    expect(evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: '0.1' } }), SET)).toMatchObject({ kind: 'deny', code: 'POSITION_LIMIT' });
+    expect(evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: '0.1' } }), SET)).toMatchObject({
+      kind: 'deny',
+      code: 'POSITION_LIMIT',
+    });
   });
 
   it('a desk limit binds across two strategies, and the trace names the desk', () => {
@@ -55,34 +72,66 @@ describe('position limits', () => {
     // bot-b (strategy carry, same desk): 56k left on the desk = 0.5 BTC.
     const d = evaluate(ctxFor(book, { clientId: 'bot-b', intent: { quantity: '1' } }), set);
     expect(d).toMatchObject({ kind: 'modify', code: 'POSITION_LIMIT', approvedQuantity: '0.5' });
-    expect(d.params).toMatchObject({ rule: 'macro-gross', level: 'desk', scope: 'macro', grossNotionalLimit: '168000' });
-    expect(d.trace.find((t) => t.ruleId === 'strategy-gross')).toMatchObject({ outcome: 'pass', params: { level: 'strategy', scope: 'carry' } });
+    expect(d.params).toMatchObject({
+      rule: 'macro-gross',
+      level: 'desk',
+      scope: 'macro',
+      grossNotionalLimit: '168000',
+    });
+    expect(d.trace.find((t) => t.ruleId === 'strategy-gross')).toMatchObject({
+      outcome: 'pass',
+      params: { level: 'strategy', scope: 'carry' },
+    });
     // bot-c is on desk arb: not bound by the macro limit.
     expect(evaluate(ctxFor(book, { clientId: 'bot-c', intent: { quantity: '1' } }), set).kind).toBe('accept');
   });
 
   it('property: a capped order never takes the position past the limit; a reducing order is never denied', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -30, max: 30 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom('buy' as const, 'sell' as const), fc.integer({ min: 0, max: 25 }), (pos10, qty10, side, lim10) => {
-        const { book } = makeBook();
-        const cur = new Decimal(pos10).div(10);
-        if (!cur.isZero()) book.onFill('bot-a', BTC, cur.isNeg() ? 'sell' : 'buy', cur.abs().toFixed(), String(MARK), '0', NOW);
-        const set = policy(`
+      fc.property(
+        fc.integer({ min: -30, max: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('buy' as const, 'sell' as const),
+        fc.integer({ min: 0, max: 25 }),
+        (pos10, qty10, side, lim10) => {
+          const { book } = makeBook();
+          const cur = new Decimal(pos10).div(10);
+          if (!cur.isZero())
+            book.onFill('bot-a', BTC, cur.isNeg() ? 'sell' : 'buy', cur.abs().toFixed(), String(MARK), '0', NOW);
+          const set = policy(`
   - id: cap
     position_limit: { level: client, quantity: ${new Decimal(lim10).div(10).toFixed()} }
 `);
-        const q = new Decimal(qty10).div(10);
-        const s = side === 'buy' ? 1 : -1;
-        const after = cur.plus(q.mul(s));
-        const reduces = !cur.isZero() && after.abs().lt(cur.abs()) && (after.isZero() || after.isNeg() === cur.isNeg());
-        const exposure: Partial<Exposure> = { position: { account: 'main', symbol: BTC, quantity: cur.toFixed(), entryPrice: String(MARK), leverage: '5', marginMode: 'cross', isolatedMargin: '0', unrealizedPnl: '0' }, postFillQuantity: after.toFixed(), reducesPosition: reduces };
-        const d = evaluate(ctxFor(book, { clientId: 'bot-a', intent: { side, quantity: q.toFixed() }, exposure }), set);
-        if (reduces) expect(d.kind).toBe('accept');
-        if (d.kind === 'deny') return;
-        const fin = cur.plus(new Decimal(d.approvedQuantity).mul(s)).abs();
-        expect(fin.lte(lim10 / 10) || fin.lte(cur.abs())).toBe(true);
-        if (d.kind === 'modify') expect(new Decimal(d.approvedQuantity).lt(q)).toBe(true);
-      }),
+          const q = new Decimal(qty10).div(10);
+          const s = side === 'buy' ? 1 : -1;
+          const after = cur.plus(q.mul(s));
+          const reduces =
+            !cur.isZero() && after.abs().lt(cur.abs()) && (after.isZero() || after.isNeg() === cur.isNeg());
+          const exposure: Partial<Exposure> = {
+            position: {
+              account: 'main',
+              symbol: BTC,
+              quantity: cur.toFixed(),
+              entryPrice: String(MARK),
+              leverage: '5',
+              marginMode: 'cross',
+              isolatedMargin: '0',
+              unrealizedPnl: '0',
+            },
+            postFillQuantity: after.toFixed(),
+            reducesPosition: reduces,
+          };
+          const d = evaluate(
+            ctxFor(book, { clientId: 'bot-a', intent: { side, quantity: q.toFixed() }, exposure }),
+            set,
+          );
+          if (reduces) expect(d.kind).toBe('accept');
+          if (d.kind === 'deny') return;
+          const fin = cur.plus(new Decimal(d.approvedQuantity).mul(s)).abs();
+          expect(fin.lte(lim10 / 10) || fin.lte(cur.abs())).toBe(true);
+          if (d.kind === 'modify') expect(new Decimal(d.approvedQuantity).lt(q)).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -131,7 +180,11 @@ describe('self-trade prevention', () => {
     self_trade: { level: desk, on_cross: deny }
 `);
     const { book } = makeBook({ resting });
-    expect(evaluate(ctxFor(book, limitBuy('112600')), set)).toMatchObject({ kind: 'deny', code: 'SELF_TRADE', params: { level: 'desk', resting: 'ord_rest' } });
+    expect(evaluate(ctxFor(book, limitBuy('112600')), set)).toMatchObject({
+      kind: 'deny',
+      code: 'SELF_TRADE',
+      params: { level: 'desk', resting: 'ord_rest' },
+    });
     expect(evaluate(ctxFor(book, limitBuy('112400')), set).kind).toBe('accept'); // does not cross
     expect(evaluate(ctxFor(book, { clientId: 'bot-a' }), set).kind).toBe('deny'); // a market order crosses
     expect(evaluate(ctxFor(book, { ...limitBuy('112600'), clientId: 'bot-c' }), set).kind).toBe('accept'); // other desk

@@ -35,14 +35,36 @@ describe('daily loss limit', () => {
     clock.advance(60_000);
     book.onFill('bot-a', BTC, 'sell', '0.6', '99000', '0', clock.now()); // -1000: the crossing fill
     expect(book.latchOf(a)).toMatchObject({ state: 'reduce_only', ruleId: 'bot-daily-loss', since: T0 + 120_000 });
-    expect(events).toEqual([{ type: 'latch', ts: T0 + 120_000, scope: a, state: 'reduce_only', reason: 'LOSS_LIMIT: rule=bot-daily-loss level=client scope=bot-a dailyPnl=-1000 dailyLimit=1000 state=reduce_only' }]);
+    expect(events).toEqual([
+      {
+        type: 'latch',
+        ts: T0 + 120_000,
+        scope: a,
+        state: 'reduce_only',
+        reason:
+          'LOSS_LIMIT: rule=bot-daily-loss level=client scope=bot-a dailyPnl=-1000 dailyLimit=1000 state=reduce_only',
+      },
+    ]);
 
     // The policy pass: new exposure denied with LOSS_LIMIT, a reducing order allowed.
     const view = (now: number) => book.view({ clientId: 'bot-a', symbol: BTC, intentId: 'x' }, now);
     const buy = evaluate({ ...makeCtx({ intent: { clientId: 'bot-a' } }), limits: view(clock.now()) }, SET);
     expect(buy).toMatchObject({ kind: 'deny', code: 'LOSS_LIMIT' });
-    expect(buy.trace[0]).toMatchObject({ ruleId: 'gateway.loss_latch', outcome: 'deny', params: { level: 'client', scope: 'bot-a', state: 'reduce_only' } });
-    const exit = evaluate({ ...makeCtx({ intent: { clientId: 'bot-a', side: 'sell', reduceOnly: true }, exposure: reducingExposure('0.1', '0.3') }), limits: view(clock.now()) }, SET);
+    expect(buy.trace[0]).toMatchObject({
+      ruleId: 'gateway.loss_latch',
+      outcome: 'deny',
+      params: { level: 'client', scope: 'bot-a', state: 'reduce_only' },
+    });
+    const exit = evaluate(
+      {
+        ...makeCtx({
+          intent: { clientId: 'bot-a', side: 'sell', reduceOnly: true },
+          exposure: reducingExposure('0.1', '0.3'),
+        }),
+        limits: view(clock.now()),
+      },
+      SET,
+    );
     expect(exit.kind).toBe('accept');
 
     // One millisecond before the reset it still holds; at 22:00 UTC (17:00 EST) it clears.
@@ -54,7 +76,9 @@ describe('daily loss limit', () => {
     expect(book.latchOf(a)).toBeUndefined();
     expect(events.at(-1)).toMatchObject({ type: 'latch', ts: RESET, scope: a, state: 'cleared' });
     expect(book.facts(a, clock.now()).dailyPnl).toBe('0');
-    expect(evaluate({ ...makeCtx({ intent: { clientId: 'bot-a' } }), limits: view(clock.now()) }, SET).kind).toBe('accept');
+    expect(evaluate({ ...makeCtx({ intent: { clientId: 'bot-a' } }), limits: view(clock.now()) }, SET).kind).toBe(
+      'accept',
+    );
   });
 
   it('halts a desk on drawdown from its equity peak until an operator resets it', () => {
@@ -74,8 +98,14 @@ describe('daily loss limit', () => {
     expect(book.latchOf(desk)).toMatchObject({ state: 'halt' });
     expect(book.latchOf({ level: 'desk', id: 'arb' })).toBeUndefined();
     const halted = book.view({ clientId: 'bot-b', symbol: BTC, intentId: 'x' }, clock.now());
-    expect(evaluate({ ...makeCtx({ intent: { clientId: 'bot-b' } }), limits: halted }, set)).toMatchObject({ kind: 'deny', code: 'LOSS_LIMIT' });
-    const exitCtx = makeCtx({ intent: { clientId: 'bot-b', side: 'sell', reduceOnly: true }, exposure: reducingExposure('0.1', '0.3') });
+    expect(evaluate({ ...makeCtx({ intent: { clientId: 'bot-b' } }), limits: halted }, set)).toMatchObject({
+      kind: 'deny',
+      code: 'LOSS_LIMIT',
+    });
+    const exitCtx = makeCtx({
+      intent: { clientId: 'bot-b', side: 'sell', reduceOnly: true },
+      exposure: reducingExposure('0.1', '0.3'),
+    });
     expect(evaluate({ ...exitCtx, limits: halted }, set).kind).toBe('accept');
     const otherDesk = book.view({ clientId: 'bot-c', symbol: BTC, intentId: 'x' }, clock.now());
     expect(evaluate({ ...makeCtx({ intent: { clientId: 'bot-c' } }), limits: otherDesk }, set).kind).toBe('accept');
@@ -91,30 +121,45 @@ describe('daily loss limit', () => {
   });
 
   it('property: a scope is latched after a fill exactly when its daily PnL has reached -limit', () => {
-    const fill = fc.record({ side: fc.constantFrom('buy' as const, 'sell' as const), qty: fc.integer({ min: 1, max: 20 }), price: fc.integer({ min: 9000, max: 11000 }) });
+    const fill = fc.record({
+      side: fc.constantFrom('buy' as const, 'sell' as const),
+      qty: fc.integer({ min: 1, max: 20 }),
+      price: fc.integer({ min: 9000, max: 11000 }),
+    });
     fc.assert(
-      fc.property(fc.array(fill, { minLength: 1, maxLength: 25 }), fc.integer({ min: 1, max: 3000 }), (fills, limit) => {
-        const { book } = makeBook({ specs: [{ ruleId: 'r', level: 'client', daily: String(limit), onBreach: 'reduce_only' }] });
-        const a = { level: 'client' as const, id: 'bot-a' };
-        let reached = false;
-        fills.forEach((f, i) => {
-          book.onFill('bot-a', 'X', f.side, String(f.qty / 10), String(f.price), '0', T0 + i);
-          reached ||= new Decimal(book.facts(a, T0 + i).dailyPnl).lte(-limit);
-          expect(book.latchOf(a) !== undefined).toBe(reached);
-        });
-      }),
+      fc.property(
+        fc.array(fill, { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 1, max: 3000 }),
+        (fills, limit) => {
+          const { book } = makeBook({
+            specs: [{ ruleId: 'r', level: 'client', daily: String(limit), onBreach: 'reduce_only' }],
+          });
+          const a = { level: 'client' as const, id: 'bot-a' };
+          let reached = false;
+          fills.forEach((f, i) => {
+            book.onFill('bot-a', 'X', f.side, String(f.qty / 10), String(f.price), '0', T0 + i);
+            reached ||= new Decimal(book.facts(a, T0 + i).dailyPnl).lte(-limit);
+            expect(book.latchOf(a) !== undefined).toBe(reached);
+          });
+        },
+      ),
     );
   });
 
   it('property: the period index steps by one exactly at the reset time, in any zone', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3650 }), fc.integer({ min: 0, max: 23 }), fc.constantFrom('UTC', 'Asia/Tokyo', 'Asia/Kolkata'), (day, hour, zone) => {
-        const start = `${String(hour).padStart(2, '0')}:00`;
-        const offset = { UTC: 0, 'Asia/Tokyo': 9, 'Asia/Kolkata': 5.5 }[zone]!;
-        const reset = Date.UTC(2020, 0, 1 + day, hour) - offset * 3_600_000;
-        expect(periodIndex(reset, start, zone)).toBe(periodIndex(reset - 1, start, zone) + 1);
-        expect(periodIndex(reset + 86_399_999, start, zone)).toBe(periodIndex(reset, start, zone));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3650 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.constantFrom('UTC', 'Asia/Tokyo', 'Asia/Kolkata'),
+        (day, hour, zone) => {
+          const start = `${String(hour).padStart(2, '0')}:00`;
+          const offset = { UTC: 0, 'Asia/Tokyo': 9, 'Asia/Kolkata': 5.5 }[zone]!;
+          const reset = Date.UTC(2020, 0, 1 + day, hour) - offset * 3_600_000;
+          expect(periodIndex(reset, start, zone)).toBe(periodIndex(reset - 1, start, zone) + 1);
+          expect(periodIndex(reset + 86_399_999, start, zone)).toBe(periodIndex(reset, start, zone));
+        },
+      ),
     );
   });
 });

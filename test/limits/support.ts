@@ -7,20 +7,26 @@ import { loadPolicyText } from '../../src/policy/load.js';
 import type { PolicySet } from '../../src/policy/types.js';
 import { lossLimitSpecs } from '../../src/gateway/limits.js';
 
-export const CLIENTS = [
+const CLIENTS = [
   { id: 'bot-a', account: 'main' },
   { id: 'bot-b', account: 'main' },
   { id: 'bot-c', account: 'main' },
 ];
 
-export function fundHierarchy(dayStart = '00:00', timeZone = 'UTC'): Hierarchy {
+function fundHierarchy(dayStart = '00:00', timeZone = 'UTC'): Hierarchy {
   return new Hierarchy(
     {
       firm: 'fund',
       dayStart,
       timeZone,
       desks: [
-        { id: 'macro', strategies: [{ id: 'trend', clients: ['bot-a'] }, { id: 'carry', clients: ['bot-b'] }] },
+        {
+          id: 'macro',
+          strategies: [
+            { id: 'trend', clients: ['bot-a'] },
+            { id: 'carry', clients: ['bot-b'] },
+          ],
+        },
         { id: 'arb', strategies: [{ id: 'basis', clients: ['bot-c'] }] },
       ],
     },
@@ -32,7 +38,15 @@ export function policy(rules: string): PolicySet {
   return loadPolicyText(`id: limits-test\nversion: 1\nrules:\n${rules}`);
 }
 
-export function makeBook(o: { set?: PolicySet; specs?: LossLimitSpec[]; dayStart?: string; timeZone?: string; resting?: RestingOrderRef[] } = {}): { book: LimitBook; events: LatchEvent[] } {
+export function makeBook(
+  o: {
+    set?: PolicySet;
+    specs?: LossLimitSpec[];
+    dayStart?: string;
+    timeZone?: string;
+    resting?: RestingOrderRef[];
+  } = {},
+): { book: LimitBook; events: LatchEvent[] } {
   const events: LatchEvent[] = [];
   const book = new LimitBook({
     hierarchy: fundHierarchy(o.dayStart, o.timeZone),

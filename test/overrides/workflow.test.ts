@@ -18,11 +18,26 @@ function setup(options: OverrideWorkflowOptions = {}, rules = ['regime-cap', 'ma
   const bus = new EventBus();
   const events: GatewayEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const wf = new OverrideWorkflow({ clock: time.clock, ids: sequentialIds(), audit, events: bus, scheduler: time, knownRule: (r) => rules.includes(r), options });
+  const wf = new OverrideWorkflow({
+    clock: time.clock,
+    ids: sequentialIds(),
+    audit,
+    events: bus,
+    scheduler: time,
+    knownRule: (r) => rules.includes(r),
+    options,
+  });
   const overrideStates = () => audit.records.filter((r) => r.type === 'override').map((r) => r.body.state);
   return { time, audit, events, wf, overrideStates };
 }
-const req = (over: Partial<Parameters<OverrideWorkflow['request']>[0]> = {}) => ({ ruleId: 'regime-cap', scope: { type: 'symbol' as const, value: 'BTC/USDT:USDT' }, reason: 'liquidity event, desk approved', ttlMs: 60_000, requestedBy: alice, ...over });
+const req = (over: Partial<Parameters<OverrideWorkflow['request']>[0]> = {}) => ({
+  ruleId: 'regime-cap',
+  scope: { type: 'symbol' as const, value: 'BTC/USDT:USDT' },
+  reason: 'liquidity event, desk approved',
+  ttlMs: 60_000,
+  requestedBy: alice,
+  ...over,
+});
 
 describe('override lifecycle', () => {
   it('request → approve by a second operator → active in scope only → expires by itself, audited at every step', () => {
@@ -41,11 +56,22 @@ describe('override lifecycle', () => {
     time.advance(1); // the timer fires: no call into the workflow at all
     expect(overrideStates()).toEqual(['requested', 'approved', 'active', 'expired']);
     const expired = audit.records.at(-1)!.body;
-    expect(expired).toMatchObject({ id: o.id, ruleId: 'regime-cap', requestedBy: 'ops/alice', at: a.expiresAt, endReason: 'ttl elapsed' });
+    expect(expired).toMatchObject({
+      id: o.id,
+      ruleId: 'regime-cap',
+      requestedBy: 'ops/alice',
+      at: a.expiresAt,
+      endReason: 'ttl elapsed',
+    });
     expect(audit.records[1]!.body).toMatchObject({ state: 'approved', by: 'ops/bob', requestedBy: 'ops/alice' });
     expect(wf.activeOverridesFor('regime-cap', btc)).toEqual([]);
     expect(wf.get(o.id)!.state).toBe('expired');
-    expect(events.filter((e) => e.type === 'override').map((e) => (e as { state: string }).state)).toEqual(['requested', 'approved', 'active', 'expired']);
+    expect(events.filter((e) => e.type === 'override').map((e) => (e as { state: string }).state)).toEqual([
+      'requested',
+      'approved',
+      'active',
+      'expired',
+    ]);
   });
 
   it('stops applying at the deadline from the clock alone, even when no timer fires', () => {
@@ -65,7 +91,9 @@ describe('override lifecycle', () => {
     const { wf, overrideStates } = setup();
     const o = wf.request(req());
     expect(() => wf.approve(o.id, alice)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-    expect(() => wf.approve(o.id, { client: 'ops', person: 'ALICE ' })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => wf.approve(o.id, { client: 'ops', person: 'ALICE ' })).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
     expect(() => wf.approve(o.id, { client: 'ops' })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(wf.get(o.id)!.state).toBe('pending');
     expect(overrideStates()).toEqual(['requested']);
@@ -134,7 +162,12 @@ describe('override lifecycle', () => {
   it('a failing audit write blocks the transition (fail closed)', () => {
     const time = new ManualTime();
     let fail = false;
-    const audit = { append: () => { if (fail) throw new Error('disk full'); return { seq: 1, hash: '' }; } };
+    const audit = {
+      append: () => {
+        if (fail) throw new Error('disk full');
+        return { seq: 1, hash: '' };
+      },
+    };
     const wf = new OverrideWorkflow({ clock: time.clock, ids: sequentialIds(), audit, scheduler: time });
     const o = wf.request(req());
     fail = true;
@@ -144,29 +177,43 @@ describe('override lifecycle', () => {
   });
 
   it('property: whatever the sequence of calls, an override is active only between an approval by someone else and its expiry', () => {
-    const ops = fc.array(fc.oneof(
-      fc.record({ k: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40_000 }) }),
-      fc.record({ k: fc.constantFrom('approve' as const, 'revoke' as const, 'reject' as const), who: fc.constantFrom(alice, bob, carol) }),
-    ), { maxLength: 12 });
-    fc.assert(fc.property(ops, (steps) => {
-      const { time, wf, audit } = setup({ approvalWindowMs: 30_000 });
-      const o = wf.request(req({ ttlMs: 50_000 }));
-      for (const s of steps) {
-        if (s.k === 'advance') time.advance(s.ms);
-        else try { wf[s.k](o.id, s.who); } catch { /* refused transitions are fine */ }
-        const v = wf.get(o.id)!;
-        const active = wf.activeOverridesFor('regime-cap', btc).length === 1;
-        expect(active).toBe(v.state === 'active');
-        if (active) {
-          expect(v.approvals.every((a) => a.by.person !== 'alice')).toBe(true);
-          expect(time.clock.now()).toBeLessThan(v.expiresAt!);
+    const ops = fc.array(
+      fc.oneof(
+        fc.record({ k: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40_000 }) }),
+        fc.record({
+          k: fc.constantFrom('approve' as const, 'revoke' as const, 'reject' as const),
+          who: fc.constantFrom(alice, bob, carol),
+        }),
+      ),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(ops, (steps) => {
+        const { time, wf, audit } = setup({ approvalWindowMs: 30_000 });
+        const o = wf.request(req({ ttlMs: 50_000 }));
+        for (const s of steps) {
+          if (s.k === 'advance') time.advance(s.ms);
+          else
+            try {
+              wf[s.k](o.id, s.who);
+            } catch {
+              /* refused transitions are fine */
+            }
+          const v = wf.get(o.id)!;
+          const active = wf.activeOverridesFor('regime-cap', btc).length === 1;
+          expect(active).toBe(v.state === 'active');
+          if (active) {
+            expect(v.approvals.every((a) => a.by.person !== 'alice')).toBe(true);
+            expect(time.clock.now()).toBeLessThan(v.expiresAt!);
+          }
         }
-      }
-      time.advance(100_000);
-      const states = audit.records.map((r) => r.body.state);
-      expect(states[0]).toBe('requested');
-      expect(['expired', 'revoked', 'rejected']).toContain(states.at(-1));
-      expect(states.filter((s) => ['expired', 'revoked', 'rejected'].includes(s as string))).toHaveLength(1);
-    }), { numRuns: 150 });
+        time.advance(100_000);
+        const states = audit.records.map((r) => r.body.state);
+        expect(states[0]).toBe('requested');
+        expect(['expired', 'revoked', 'rejected']).toContain(states.at(-1));
+        expect(states.filter((s) => ['expired', 'revoked', 'rejected'].includes(s as string))).toHaveLength(1);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

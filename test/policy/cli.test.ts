@@ -27,7 +27,10 @@ describe('liqguard policy check', () => {
   it('prints every error with its path and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-cli-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'id: bad\nversion: 1\nrules:\n  - id: a\n    when: { regime: [calm] }\n    cap: { notional: lots }\n');
+    writeFileSync(
+      file,
+      'id: bad\nversion: 1\nrules:\n  - id: a\n    when: { regime: [calm] }\n    cap: { notional: lots }\n',
+    );
     const c = capture();
     expect(await run(['check', file])).toBe(1);
     expect(c.out.join('')).toContain(`${file}: rules[0].when.regime[0]: unknown value "calm"`);

@@ -7,7 +7,8 @@ import { INSTRUMENTS } from './fixtures.js';
 import { InMemoryPolicyState } from '../../src/policy/state.js';
 import { makeCtx, NOW, reducingExposure } from './fixtures.js';
 
-const policy = (rules: string, settings = '') => loadPolicyText(`id: t\nversion: 1\n${settings}rules:\n${rules}`, 'test');
+const policy = (rules: string, settings = '') =>
+  loadPolicyText(`id: t\nversion: 1\n${settings}rules:\n${rules}`, 'test');
 
 describe('evaluate: actions', () => {
   it('accepts when nothing matches and emits exactly one child carrying the order', () => {
@@ -20,7 +21,9 @@ describe('evaluate: actions', () => {
   });
 
   it('rejects with the rule code rendered CODE: key=value', () => {
-    const set = policy(`  - id: allow\n    when: { not: { symbol: [BTC/USDT:USDT] } }\n    reject: { code: SYMBOL_NOT_ALLOWED }\n`);
+    const set = policy(
+      `  - id: allow\n    when: { not: { symbol: [BTC/USDT:USDT] } }\n    reject: { code: SYMBOL_NOT_ALLOWED }\n`,
+    );
     const d = evaluate(makeCtx({ intent: { symbol: 'ETH/USDT:USDT' } }), set);
     expect(d.kind).toBe('deny');
     expect(d.code).toBe('SYMBOL_NOT_ALLOWED');
@@ -49,9 +52,14 @@ describe('evaluate: actions', () => {
 
   it('reads regime tables, and unknown uses critical, then the most restrictive entry', () => {
     const withCritical = policy(`  - id: cap\n    cap: { notional: { stable: 100000, critical: 10000 } }\n`);
-    const noCritical = policy(`  - id: cap\n    cap: { notional: { stable: 100000, stressed: 20000, fragile: 30000 } }\n`);
-    const unknownAs = policy(`  - id: cap\n    unknown_as: stable\n    cap: { notional: { stable: 100000, critical: 10000 } }\n`);
-    const q = (s: typeof withCritical, regime: 'stable' | 'unknown', degraded = false) => evaluate(makeCtx({ intent: { quantity: '2' }, regime, degraded }), s).approvedQuantity;
+    const noCritical = policy(
+      `  - id: cap\n    cap: { notional: { stable: 100000, stressed: 20000, fragile: 30000 } }\n`,
+    );
+    const unknownAs = policy(
+      `  - id: cap\n    unknown_as: stable\n    cap: { notional: { stable: 100000, critical: 10000 } }\n`,
+    );
+    const q = (s: typeof withCritical, regime: 'stable' | 'unknown', degraded = false) =>
+      evaluate(makeCtx({ intent: { quantity: '2' }, regime, degraded }), s).approvedQuantity;
     expect(q(withCritical, 'stable')).toBe('0.892');
     expect(q(withCritical, 'unknown')).toBe('0.089');
     expect(q(withCritical, 'stable', true)).toBe('0.089'); // degraded snapshot = unknown
@@ -68,12 +76,21 @@ describe('evaluate: actions', () => {
   });
 
   it('splits by child notional with lot-exact children, derived ids and a seeded schedule', () => {
-    const set = policy(`  - id: s\n    split: { child_notional: 20000, interval: 2s, jitter: 500ms, max_price_deviation_pct: 1 }\n`);
+    const set = policy(
+      `  - id: s\n    split: { child_notional: 20000, interval: 2s, jitter: 500ms, max_price_deviation_pct: 1 }\n`,
+    );
     const d = evaluate(makeCtx({ intent: { quantity: '1' } }), set);
     expect(d.kind).toBe('split');
     const sum = d.children.reduce((a, c) => a.plus(c.quantity), new Decimal(0));
     expect(sum.toFixed()).toBe('1');
-    expect(d.children.map((c) => c.clientOrderId)).toEqual(['bot-order-1-c1', 'bot-order-1-c2', 'bot-order-1-c3', 'bot-order-1-c4', 'bot-order-1-c5', 'bot-order-1-c6']);
+    expect(d.children.map((c) => c.clientOrderId)).toEqual([
+      'bot-order-1-c1',
+      'bot-order-1-c2',
+      'bot-order-1-c3',
+      'bot-order-1-c4',
+      'bot-order-1-c5',
+      'bot-order-1-c6',
+    ]);
     expect(d.children.every((c) => c.price === '113120')).toBe(true); // 112000 * 1.01, on tick
     expect(d.children[0]!.notBefore).toBe(NOW);
     for (let i = 1; i < d.children.length; i++) {
@@ -95,7 +112,9 @@ describe('evaluate: actions', () => {
   });
 
   it('collects throttles from enforced rules only, keyed by the scope value', () => {
-    const set = policy(`  - id: t1\n    throttle: { key: client, rate: { count: 1, per: 1s }, max_wait: 100ms }\n  - id: t2\n    mode: shadow\n    throttle: { key: symbol, max_concurrent: 1, max_wait: 1s }\n`);
+    const set = policy(
+      `  - id: t1\n    throttle: { key: client, rate: { count: 1, per: 1s }, max_wait: 100ms }\n  - id: t2\n    mode: shadow\n    throttle: { key: symbol, max_concurrent: 1, max_wait: 1s }\n`,
+    );
     const d = evaluate(makeCtx(), set);
     expect(d.kind).toBe('accept');
     expect(d.throttles).toEqual([{ ruleId: 't1', key: 'client:demo', maxWaitMs: 100 }]);
@@ -106,12 +125,20 @@ describe('evaluate: actions', () => {
     const set = policy(`  - id: r\n    mode: shadow\n    reject: { code: POLICY_REJECT, message: would block }\n`);
     const d = evaluate(makeCtx(), set);
     expect(d.kind).toBe('accept');
-    expect(d.trace[0]).toMatchObject({ ruleId: 'r', mode: 'shadow', matched: true, outcome: 'deny', code: 'POLICY_REJECT' });
+    expect(d.trace[0]).toMatchObject({
+      ruleId: 'r',
+      mode: 'shadow',
+      matched: true,
+      outcome: 'deny',
+      code: 'POLICY_REJECT',
+    });
   });
 
   it('a missing input fails closed unless the rule says on_missing: skip', () => {
     const closed = policy(`  - id: depth\n    when: { notional_vs: { depth_1: { gt: 0.1 } } }\n    reject: {}\n`);
-    const skip = policy(`  - id: depth\n    on_missing: skip\n    when: { notional_vs: { depth_1: { gt: 0.1 } } }\n    reject: {}\n`);
+    const skip = policy(
+      `  - id: depth\n    on_missing: skip\n    when: { notional_vs: { depth_1: { gt: 0.1 } } }\n    reject: {}\n`,
+    );
     expect(evaluate(makeCtx(), closed).kind).toBe('deny');
     expect(evaluate(makeCtx(), closed).params).toMatchObject({ missingData: true });
     expect(evaluate(makeCtx(), skip).kind).toBe('accept');
@@ -126,7 +153,9 @@ describe('evaluate: actions', () => {
   });
 
   it('price collar against the mark', () => {
-    const set = policy(`  - id: collar\n    when: { order_type: limit, price_deviation_pct: { gt: 5 } }\n    reject: { code: PRICE_COLLAR }\n`);
+    const set = policy(
+      `  - id: collar\n    when: { order_type: limit, price_deviation_pct: { gt: 5 } }\n    reject: { code: PRICE_COLLAR }\n`,
+    );
     expect(evaluate(makeCtx({ intent: { type: 'limit', price: '100000' } }), set).kind).toBe('deny'); // 10.7%
     const ok = evaluate(makeCtx({ intent: { type: 'limit', price: '110000' } }), set);
     expect(ok.kind).toBe('accept');
@@ -170,29 +199,50 @@ describe('evaluate: trading state and precedence', () => {
     const d = evaluate(makeCtx(killed), empty);
     expect(d.code).toBe('KILL_SWITCH');
     expect(d.trace[0]!.ruleId).toBe(TRADING_STATE_RULE);
-    const exit = makeCtx({ ...killed, intent: { side: 'sell', reduceOnly: true, quantity: '0.1' }, exposure: reducingExposure('0.1', '0.3') });
+    const exit = makeCtx({
+      ...killed,
+      intent: { side: 'sell', reduceOnly: true, quantity: '0.1' },
+      exposure: reducingExposure('0.1', '0.3'),
+    });
     expect(evaluate(exit, empty).kind).toBe('accept');
-    const strict = policy(`  - id: noop\n    when: { symbol: NONE }\n    reject: {}\n`, 'settings: { kill_allows_reduce_only: false }\n');
+    const strict = policy(
+      `  - id: noop\n    when: { symbol: NONE }\n    reject: {}\n`,
+      'settings: { kill_allows_reduce_only: false }\n',
+    );
     expect(evaluate(exit, strict).code).toBe('KILL_SWITCH');
-    expect(evaluate(makeCtx({ tradingState: 'HALTED', tradingStateReason: 'halt symbol:X by policy' }), empty).code).toBe('HALTED');
+    expect(
+      evaluate(makeCtx({ tradingState: 'HALTED', tradingStateReason: 'halt symbol:X by policy' }), empty).code,
+    ).toBe('HALTED');
   });
 
   it('REDUCING allows only orders that reduce without flipping', () => {
     expect(evaluate(makeCtx({ tradingState: 'REDUCING' }), empty).code).toBe('REDUCE_ONLY_STATE');
-    const reduce = makeCtx({ tradingState: 'REDUCING', intent: { side: 'sell', quantity: '0.1' }, exposure: reducingExposure('0.1', '0.3') });
+    const reduce = makeCtx({
+      tradingState: 'REDUCING',
+      intent: { side: 'sell', quantity: '0.1' },
+      exposure: reducingExposure('0.1', '0.3'),
+    });
     expect(evaluate(reduce, empty).kind).toBe('accept');
-    const flip = makeCtx({ tradingState: 'REDUCING', intent: { side: 'sell', quantity: '0.5' }, exposure: reducingExposure('0.5', '0.3') });
+    const flip = makeCtx({
+      tradingState: 'REDUCING',
+      intent: { side: 'sell', quantity: '0.5' },
+      exposure: reducingExposure('0.5', '0.3'),
+    });
     expect(evaluate(flip, empty).code).toBe('REDUCE_ONLY_STATE');
   });
 
   it('deny beats cap and split; between denials the state codes come first', () => {
-    const set = policy(`  - id: a-cap\n    cap: { quantity: 0.05 }\n  - id: b-split\n    split: { count: 2, interval: 1s }\n  - id: c-rej\n    reject: { code: MAX_ORDER_NOTIONAL }\n`);
+    const set = policy(
+      `  - id: a-cap\n    cap: { quantity: 0.05 }\n  - id: b-split\n    split: { count: 2, interval: 1s }\n  - id: c-rej\n    reject: { code: MAX_ORDER_NOTIONAL }\n`,
+    );
     expect(evaluate(makeCtx(), set).code).toBe('MAX_ORDER_NOTIONAL');
     expect(evaluate(makeCtx({ tradingState: 'HALTED', tradingStateReason: 'kill all' }), set).code).toBe('KILL_SWITCH');
   });
 
   it('the smallest cap wins', () => {
-    const set = policy(`  - id: a\n    cap: { quantity: 0.07 }\n  - id: b\n    cap: { quantity: 0.05 }\n  - id: c\n    cap: { notional: 7000 }\n`);
+    const set = policy(
+      `  - id: a\n    cap: { quantity: 0.07 }\n  - id: b\n    cap: { quantity: 0.05 }\n  - id: c\n    cap: { notional: 7000 }\n`,
+    );
     const d = evaluate(makeCtx(), set);
     expect(d.approvedQuantity).toBe('0.05');
     expect(d.params).toMatchObject({ rule: 'b' });
@@ -217,12 +267,23 @@ describe('evaluate: split failures have their own codes', () => {
 });
 
 describe('planSplit failures', () => {
-  const base = { intentId: 'i', clientOrderId: 'c', side: 'sell' as const, instrument: INSTRUMENTS['BTC/USDT:USDT']!, now: NOW };
+  const base = {
+    intentId: 'i',
+    clientOrderId: 'c',
+    side: 'sell' as const,
+    instrument: INSTRUMENTS['BTC/USDT:USDT']!,
+    now: NOW,
+  };
   it('a quantity off the lot size is SPLIT_LOT_SIZE', () => {
-    expect(planSplit({ ...base, quantity: new Decimal('0.0005') }, { count: 2, intervalMs: 1000 } as never)).toMatchObject({ ok: false, code: 'SPLIT_LOT_SIZE' });
+    expect(
+      planSplit({ ...base, quantity: new Decimal('0.0005') }, { count: 2, intervalMs: 1000 } as never),
+    ).toMatchObject({ ok: false, code: 'SPLIT_LOT_SIZE' });
   });
   it('a protective sell price at or below zero is SPLIT_PROTECTION_PRICE', () => {
     const spec = { count: 2, intervalMs: 1000, max_price_deviation_pct: 100 } as never;
-    expect(planSplit({ ...base, quantity: new Decimal('1'), refPrice: new Decimal('100') }, spec)).toMatchObject({ ok: false, code: 'SPLIT_PROTECTION_PRICE' });
+    expect(planSplit({ ...base, quantity: new Decimal('1'), refPrice: new Decimal('100') }, spec)).toMatchObject({
+      ok: false,
+      code: 'SPLIT_PROTECTION_PRICE',
+    });
   });
 });

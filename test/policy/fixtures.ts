@@ -1,6 +1,15 @@
 /** Hand-built RiskContext fixtures with a fixed clock and fixed ids. */
 import type { LimitView } from '../../src/core/limit-view.js';
-import type { Exposure, InstrumentSpec, MarketSnapshot, OrderIntent, Regime, RegimeScore, RiskContext, TradingState } from '../../src/core/types.js';
+import type {
+  Exposure,
+  InstrumentSpec,
+  MarketSnapshot,
+  OrderIntent,
+  Regime,
+  RegimeScore,
+  RiskContext,
+  TradingState,
+} from '../../src/core/types.js';
 
 export const NOW = Date.UTC(2025, 9, 10, 21, 15, 0); // Friday 2025-10-10 21:15 UTC
 
@@ -11,11 +20,37 @@ export const INSTRUMENTS: Record<string, InstrumentSpec> = {
   'DOGE/USDT:USDT': inst('DOGE/USDT:USDT', 'DOGEUSDT', 'DOGE', '0.00001', '1', '1', '5'),
 };
 
-function inst(symbol: string, venueSymbol: string, base: string, tickSize: string, stepSize: string, minQty: string, minNotional: string): InstrumentSpec {
-  return { venue: 'sim', symbol, venueSymbol, base, quote: 'USDT', tickSize, stepSize, minQty, maxQty: '1000000', minNotional, maxLeverage: 125, brackets: [] };
+function inst(
+  symbol: string,
+  venueSymbol: string,
+  base: string,
+  tickSize: string,
+  stepSize: string,
+  minQty: string,
+  minNotional: string,
+): InstrumentSpec {
+  return {
+    venue: 'sim',
+    symbol,
+    venueSymbol,
+    base,
+    quote: 'USDT',
+    tickSize,
+    stepSize,
+    minQty,
+    maxQty: '1000000',
+    minNotional,
+    maxLeverage: 125,
+    brackets: [],
+  };
 }
 
-export const MARKS: Record<string, number> = { 'BTC/USDT:USDT': 112000, 'ETH/USDT:USDT': 4000, 'XRP/USDT:USDT': 2.5, 'DOGE/USDT:USDT': 0.25 };
+export const MARKS: Record<string, number> = {
+  'BTC/USDT:USDT': 112000,
+  'ETH/USDT:USDT': 4000,
+  'XRP/USDT:USDT': 2.5,
+  'DOGE/USDT:USDT': 0.25,
+};
 
 export interface CtxOptions {
   intent?: Partial<OrderIntent>;
@@ -32,7 +67,14 @@ export interface CtxOptions {
 }
 
 /** A client placed in no hierarchy scope, with no message history and no resting orders. */
-export const EMPTY_LIMITS: LimitView = { scope: () => undefined, latch: () => undefined, orderCount: () => 0, tradeCount: () => 0, cancelCount: () => 0, resting: () => [] };
+const EMPTY_LIMITS: LimitView = {
+  scope: () => undefined,
+  latch: () => undefined,
+  orderCount: () => 0,
+  tradeCount: () => 0,
+  cancelCount: () => 0,
+  resting: () => [],
+};
 
 export function makeCtx(o: CtxOptions = {}): RiskContext {
   const now = o.now ?? NOW;
@@ -69,8 +111,28 @@ export function makeCtx(o: CtxOptions = {}): RiskContext {
   const regime = o.regime ?? 'stable';
   const score: RegimeScore =
     regime === 'unknown'
-      ? { status: 'unavailable', symbol: intent.symbol, asOf: now, regime: 'unknown', reason: 'model missing', scorer: 'baseline' }
-      : { status: 'ok', symbol: intent.symbol, asOf: now, scorer: 'model', modelId: 'm1', modelSha256: 'ab'.repeat(32), pDown: o.probability ?? 0.05, pUp: 0.01, probability: o.probability ?? 0.05, regime, horizonHours: 24, contributions: [] };
+      ? {
+          status: 'unavailable',
+          symbol: intent.symbol,
+          asOf: now,
+          regime: 'unknown',
+          reason: 'model missing',
+          scorer: 'baseline',
+        }
+      : {
+          status: 'ok',
+          symbol: intent.symbol,
+          asOf: now,
+          scorer: 'model',
+          modelId: 'm1',
+          modelSha256: 'ab'.repeat(32),
+          pDown: o.probability ?? 0.05,
+          pUp: 0.01,
+          probability: o.probability ?? 0.05,
+          regime,
+          horizonHours: 24,
+          contributions: [],
+        };
   const sign = intent.side === 'buy' ? 1 : -1;
   const notional = Number(intent.quantity) * (intent.price ? Number(intent.price) : (mark ?? 0));
   const exposure: Exposure = {
@@ -82,7 +144,15 @@ export function makeCtx(o: CtxOptions = {}): RiskContext {
     distanceToLiquidationVol: 8,
     touchProbability: 0.01,
     reducesPosition: false,
-    account: { account: 'demo', walletBalance: '100000', availableBalance: '100000', marginBalance: '100000', maintMargin: '0', marginRatio: 0, positions: [] },
+    account: {
+      account: 'demo',
+      walletBalance: '100000',
+      availableBalance: '100000',
+      marginBalance: '100000',
+      maintMargin: '0',
+      marginRatio: 0,
+      positions: [],
+    },
     ...o.exposure,
   };
   return {
@@ -102,7 +172,16 @@ export function makeCtx(o: CtxOptions = {}): RiskContext {
 export function reducingExposure(qty: string, position: string): Partial<Exposure> {
   const after = (Number(position) - Number(qty)).toString();
   return {
-    position: { account: 'demo', symbol: 'BTC/USDT:USDT', quantity: position, entryPrice: '110000', leverage: '5', marginMode: 'cross', isolatedMargin: '0', unrealizedPnl: '0' },
+    position: {
+      account: 'demo',
+      symbol: 'BTC/USDT:USDT',
+      quantity: position,
+      entryPrice: '110000',
+      leverage: '5',
+      marginMode: 'cross',
+      isolatedMargin: '0',
+      unrealizedPnl: '0',
+    },
     postFillQuantity: after,
     reducesPosition: true,
   };

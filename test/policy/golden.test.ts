@@ -12,7 +12,10 @@ import { makeCtx, NOW, reducingExposure } from './fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KILLED = { tradingState: 'HALTED' as const, tradingStateReason: 'kill all by alice: incident drill' };
-const REDUCE_SELL = { intent: { side: 'sell' as const, reduceOnly: true, quantity: '0.1' }, exposure: reducingExposure('0.1', '0.3') };
+const REDUCE_SELL = {
+  intent: { side: 'sell' as const, reduceOnly: true, quantity: '0.1' },
+  exposure: reducingExposure('0.1', '0.3'),
+};
 
 type Scenario = { name: string; ctx: RiskContext; state?: (s: InMemoryPolicyState) => void };
 
@@ -26,7 +29,10 @@ const SCENARIOS: Record<string, Scenario[]> = {
     { name: 'unknown regime uses the critical cap', ctx: makeCtx({ regime: 'unknown', intent: { quantity: '0.5' } }) },
     { name: 'kill: new order denied', ctx: makeCtx(KILLED) },
     { name: 'kill: reduce-only exit allowed', ctx: makeCtx({ ...KILLED, ...REDUCE_SELL }) },
-    { name: 'shadow rule fires, enforced outcome unchanged', ctx: makeCtx({ regime: 'fragile', exposure: { distanceToLiquidationPct: 3 } }) },
+    {
+      name: 'shadow rule fires, enforced outcome unchanged',
+      ctx: makeCtx({ regime: 'fragile', exposure: { distanceToLiquidationPct: 3 } }),
+    },
   ],
   defensive: [
     { name: 'small ETH buy, stable', ctx: makeCtx({ intent: { symbol: 'ETH/USDT:USDT', quantity: '2' } }) },
@@ -36,16 +42,48 @@ const SCENARIOS: Record<string, Scenario[]> = {
     { name: 'critical: reducing sell allowed', ctx: makeCtx({ regime: 'critical', ...REDUCE_SELL }) },
     { name: 'unknown regime reads as critical', ctx: makeCtx({ regime: 'unknown' }) },
     { name: 'too close to liquidation', ctx: makeCtx({ exposure: { distanceToLiquidationVol: 2 } }) },
-    { name: 'leverage cap on a small account', ctx: makeCtx({ regime: 'stressed', intent: { quantity: '0.15' }, exposure: { account: { account: 'demo', walletBalance: '5000', availableBalance: '5000', marginBalance: '5000', maintMargin: '0', marginRatio: 0, positions: [] } } }) },
+    {
+      name: 'leverage cap on a small account',
+      ctx: makeCtx({
+        regime: 'stressed',
+        intent: { quantity: '0.15' },
+        exposure: {
+          account: {
+            account: 'demo',
+            walletBalance: '5000',
+            availableBalance: '5000',
+            marginBalance: '5000',
+            maintMargin: '0',
+            marginRatio: 0,
+            positions: [],
+          },
+        },
+      }),
+    },
     { name: 'too large for the visible book', ctx: makeCtx({ features: { depth_1: 100000 } }) },
   ],
   'compliance-baseline': [
     { name: 'permitted BTC order', ctx: makeCtx() },
-    { name: 'client without XRP permission', ctx: makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT', quantity: '100' } }) },
+    {
+      name: 'client without XRP permission',
+      ctx: makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT', quantity: '100' } }),
+    },
     { name: 'price collar per order', ctx: makeCtx({ intent: { type: 'limit', price: '116600' } }) },
-    { name: 'price collar over 5 minutes', ctx: makeCtx(), state: (s) => s.recordPrice('BTC/USDT:USDT', NOW - 200_000, 100000) },
-    { name: 'message limit including cancels', ctx: makeCtx(), state: (s) => Array.from({ length: 20 }, (_, i) => s.recordMessage('demo', NOW - 900 + i)) },
-    { name: 'aggregate client exposure with open orders', ctx: makeCtx({ exposure: { clientNotional: '1900000', openOrdersNotional: '100000' } }), state: (s) => s.openOrder('demo', 'int_open', '300000') },
+    {
+      name: 'price collar over 5 minutes',
+      ctx: makeCtx(),
+      state: (s) => s.recordPrice('BTC/USDT:USDT', NOW - 200_000, 100000),
+    },
+    {
+      name: 'message limit including cancels',
+      ctx: makeCtx(),
+      state: (s) => Array.from({ length: 20 }, (_, i) => s.recordMessage('demo', NOW - 900 + i)),
+    },
+    {
+      name: 'aggregate client exposure with open orders',
+      ctx: makeCtx({ exposure: { clientNotional: '1900000', openOrdersNotional: '100000' } }),
+      state: (s) => s.openOrder('demo', 'int_open', '300000'),
+    },
     { name: 'duplicate order', ctx: makeCtx(), state: (s) => s.recordOrder(makeCtx().intent, NOW - 1500) },
     { name: 'maximum order volume', ctx: makeCtx({ intent: { quantity: '11' } }) },
   ],

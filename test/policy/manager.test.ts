@@ -60,19 +60,30 @@ describe('PolicyManager', () => {
     expect(enforced.kind).toBe('modify'); // default: critical cap 5000
     expect(shadow.kind).toBe('deny'); // defensive: reduce-only in critical
     const diff = m.compareShadow(enforced, shadow);
-    expect(diff).toMatchObject({ fields: ['kind', 'code', 'approvedQuantity', 'children'], shadowSet: { id: 'defensive' } });
+    expect(diff).toMatchObject({
+      fields: ['kind', 'code', 'approvedQuantity', 'children'],
+      shadowSet: { id: 'defensive' },
+    });
     expect(m.compareShadow(enforced, enforced)).toBeUndefined();
     const text = await registry.metrics();
     expect(text).toContain('liqguard_policy_shadow_diffs_total{set="defensive",field="kind"} 1');
     expect(text).toContain('liqguard_policy_shadow_evaluations_total{set="defensive"} 2');
-    expect(text).toContain('liqguard_policy_rule_outcomes_total{set="default",rule="regime-notional-cap",mode="enforce",outcome="modify"} 1');
-    expect(text).toContain('liqguard_policy_rule_outcomes_total{set="defensive",rule="critical-reduce-only",mode="enforce",outcome="deny"} 1');
+    expect(text).toContain(
+      'liqguard_policy_rule_outcomes_total{set="default",rule="regime-notional-cap",mode="enforce",outcome="modify"} 1',
+    );
+    expect(text).toContain(
+      'liqguard_policy_rule_outcomes_total{set="defensive",rule="critical-reduce-only",mode="enforce",outcome="deny"} 1',
+    );
     expect(text).toContain('liqguard_policy_decisions_total{set="default",kind="modify"} 1');
   });
 
   it('exposes the throttle parameters of the enforcing set', () => {
     const m = new PolicyManager({ dir: tempPolicies(), enforce: 'compliance-baseline' });
-    expect(m.throttleSpec('client-message-throttle')).toMatchObject({ key: 'client', rate: { count: 10, perMs: 1000 }, maxWaitMs: 1000 });
+    expect(m.throttleSpec('client-message-throttle')).toMatchObject({
+      key: 'client',
+      rate: { count: 10, perMs: 1000 },
+      maxWaitMs: 1000,
+    });
     expect(m.throttleSpec('price-collar')).toBeUndefined();
   });
 

@@ -67,9 +67,15 @@ rules:
   });
 
   it('hashes the canonical form: formatting and key order do not change the sha256', () => {
-    const a = loadPolicyText('id: t\nversion: 1\nrules:\n  - id: r\n    when: { side: buy, symbol: X }\n    reject: { code: POLICY_REJECT }\n');
-    const b = loadPolicyText('# comment\nversion: 1\nid: t\nrules:\n  - reject: {}\n    id: r\n    when:\n      symbol: [X]\n      side: buy\n');
-    const c = loadPolicyText('id: t\nversion: 1\nrules:\n  - id: r\n    when: { side: sell, symbol: X }\n    reject: {}\n');
+    const a = loadPolicyText(
+      'id: t\nversion: 1\nrules:\n  - id: r\n    when: { side: buy, symbol: X }\n    reject: { code: POLICY_REJECT }\n',
+    );
+    const b = loadPolicyText(
+      '# comment\nversion: 1\nid: t\nrules:\n  - reject: {}\n    id: r\n    when:\n      symbol: [X]\n      side: buy\n',
+    );
+    const c = loadPolicyText(
+      'id: t\nversion: 1\nrules:\n  - id: r\n    when: { side: sell, symbol: X }\n    reject: {}\n',
+    );
     expect(a.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(b.sha256).toBe(a.sha256);
     expect(c.sha256).not.toBe(a.sha256);
@@ -86,7 +92,10 @@ rules:
       throw new Error('expected failure');
     } catch (err) {
       const details = (err as LiqguardError).details.map((d) => `${d.path}: ${d.message}`);
-      expect(details).toEqual([expect.stringMatching(/^b\.yaml: version: must be an integer/), expect.stringMatching(/^c\.yaml: id: duplicate policy set id "a"/)]);
+      expect(details).toEqual([
+        expect.stringMatching(/^b\.yaml: version: must be an integer/),
+        expect.stringMatching(/^c\.yaml: id: duplicate policy set id "a"/),
+      ]);
     }
   });
 

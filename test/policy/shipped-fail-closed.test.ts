@@ -18,7 +18,15 @@ describe('compliance-baseline on unknown regime', () => {
   });
 
   it('lets a reducing order pass the rule, and a known regime never matches it', () => {
-    const reduce = evaluate(makeCtx({ regime: 'unknown', intent: { side: 'sell', reduceOnly: true }, exposure: reducingExposure('0.1', '1') }), set, new InMemoryPolicyState());
+    const reduce = evaluate(
+      makeCtx({
+        regime: 'unknown',
+        intent: { side: 'sell', reduceOnly: true },
+        exposure: reducingExposure('0.1', '1'),
+      }),
+      set,
+      new InMemoryPolicyState(),
+    );
     expect(reduce.trace.find((t) => t.ruleId === 'regime-unknown')).toMatchObject({ matched: false });
     const known = evaluate(makeCtx({ regime: 'critical' }), set, new InMemoryPolicyState());
     expect(known.trace.find((t) => t.ruleId === 'regime-unknown')).toMatchObject({ matched: false });
@@ -27,10 +35,18 @@ describe('compliance-baseline on unknown regime', () => {
 
 describe('compliance-baseline permissions', () => {
   it('a client other than demo may trade BTC and ETH only (CLIENT_NOT_PERMITTED)', () => {
-    const d = evaluate(makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT' } }), set, new InMemoryPolicyState());
+    const d = evaluate(
+      makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT' } }),
+      set,
+      new InMemoryPolicyState(),
+    );
     expect(d.kind).toBe('deny');
     expect(d.code).toBe('CLIENT_NOT_PERMITTED');
-    const ok = evaluate(makeCtx({ intent: { clientId: 'fund-a', symbol: 'ETH/USDT:USDT' } }), set, new InMemoryPolicyState());
+    const ok = evaluate(
+      makeCtx({ intent: { clientId: 'fund-a', symbol: 'ETH/USDT:USDT' } }),
+      set,
+      new InMemoryPolicyState(),
+    );
     expect(ok.code).not.toBe('CLIENT_NOT_PERMITTED');
   });
 });

@@ -21,7 +21,16 @@ describe('TradingStateStore', () => {
     const b = new TradingStateStore(dir, clock); // restart
     expect(b.stateFor(order)).toEqual({ state: 'HALTED', reason: 'kill symbol:BTC/USDT:USDT by alice: cascade' });
     expect(b.stateFor({ ...order, symbol: 'ETH/USDT:USDT' }).state).toBe('ACTIVE');
-    expect(b.list()).toEqual([{ scope: { kind: 'symbol', value: 'BTC/USDT:USDT' }, state: 'HALTED', source: 'kill', operator: 'alice', reason: 'cascade', since: NOW }]);
+    expect(b.list()).toEqual([
+      {
+        scope: { kind: 'symbol', value: 'BTC/USDT:USDT' },
+        state: 'HALTED',
+        source: 'kill',
+        operator: 'alice',
+        reason: 'cascade',
+        since: NOW,
+      },
+    ]);
     expect(b.lift({ kind: 'symbol', value: 'BTC/USDT:USDT' }, 'bob')).toHaveLength(1);
     expect(new TradingStateStore(dir, clock).stateFor(order).state).toBe('ACTIVE');
     expect(readdirSync(dir)).toEqual([STATE_FILE]); // no temp files left behind
@@ -56,11 +65,21 @@ describe('TradingStateStore', () => {
   });
 
   it('policy rules latch states for their scope through latchedEffects()', () => {
-    const set = loadPolicyText('id: t\nversion: 1\nrules:\n  - id: crit-halt\n    when: { regime: [critical] }\n    halt: { latch: symbol, message: cascade }\n  - id: shadow-ro\n    mode: shadow\n    reduce_only: { latch: client }\n');
+    const set = loadPolicyText(
+      'id: t\nversion: 1\nrules:\n  - id: crit-halt\n    when: { regime: [critical] }\n    halt: { latch: symbol, message: cascade }\n  - id: shadow-ro\n    mode: shadow\n    reduce_only: { latch: client }\n',
+    );
     const ctx = makeCtx({ regime: 'critical' });
     const d = evaluate(ctx, set);
     expect(d.code).toBe('HALTED');
-    expect(latchedEffects(d, set, ctx.intent)).toEqual([{ ruleId: 'crit-halt', scope: { kind: 'symbol', value: 'BTC/USDT:USDT' }, state: 'HALTED', source: 'halt', reason: 'policy t rule crit-halt: cascade' }]);
+    expect(latchedEffects(d, set, ctx.intent)).toEqual([
+      {
+        ruleId: 'crit-halt',
+        scope: { kind: 'symbol', value: 'BTC/USDT:USDT' },
+        state: 'HALTED',
+        source: 'halt',
+        reason: 'policy t rule crit-halt: cascade',
+      },
+    ]);
     expect(latchedEffects(evaluate(makeCtx(), set), set, ctx.intent)).toEqual([]);
   });
 });

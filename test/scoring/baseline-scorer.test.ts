@@ -5,7 +5,15 @@ import { createMarketView } from '../../src/market/view/market-view.js';
 import { readKlineFile } from '../../src/market/replay/sources.js';
 
 const snap = (f: Record<string, number>, over: Partial<MarketSnapshot> = {}): MarketSnapshot => ({
-  symbol: 'BTC/USDT:USDT', asOf: 1000, ageMs: 0, features: f, missing: [], ages: {}, flags: [], degraded: false, ...over,
+  symbol: 'BTC/USDT:USDT',
+  asOf: 1000,
+  ageMs: 0,
+  features: f,
+  missing: [],
+  ages: {},
+  flags: [],
+  degraded: false,
+  ...over,
 });
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -31,7 +39,11 @@ describe('BaselineScorer', () => {
     expect(r.scorer).toBe('baseline');
     expect(r.note).toBe(BASELINE_NOTE);
     expect(r.modelSha256).toBe(s.sha256);
-    expect(r.contributions.map((c) => c.feature).sort()).toEqual(['drawdown_pctl_720', 'rally_pctl_720', 'rv_pctl_720']);
+    expect(r.contributions.map((c) => c.feature).sort()).toEqual([
+      'drawdown_pctl_720',
+      'rally_pctl_720',
+      'rv_pctl_720',
+    ]);
     expect(r.contributions[0]!.feature).toBe('rv_pctl_720'); // largest |contribution| first
   });
 
@@ -52,7 +64,10 @@ describe('BaselineScorer', () => {
   });
 
   it('fails closed: degraded snapshot or missing input gives unavailable/unknown', async () => {
-    const d = await s.score(snap({ rv_pctl_720: 0.5, drawdown_pctl_720: 0.5, rally_pctl_720: 0.5 }, { degraded: true, flags: ['STALE'] }), 0);
+    const d = await s.score(
+      snap({ rv_pctl_720: 0.5, drawdown_pctl_720: 0.5, rally_pctl_720: 0.5 }, { degraded: true, flags: ['STALE'] }),
+      0,
+    );
     expect(d).toMatchObject({ status: 'unavailable', regime: 'unknown', scorer: 'baseline', modelId: 'baseline-v0' });
     expect(d.status === 'unavailable' && d.reason).toMatch(/STALE/);
     const m = await s.score(snap({ rv_pctl_720: NaN, drawdown_pctl_720: 0.5, rally_pctl_720: 0.5 }), 0);
@@ -60,7 +75,9 @@ describe('BaselineScorer', () => {
   });
 
   it('rejects thresholds out of order', () => {
-    expect(() => new BaselineScorer({ thresholds: { stressed: 0.5, fragile: 0.4, critical: 0.9 } })).toThrow(/stressed < fragile/);
+    expect(() => new BaselineScorer({ thresholds: { stressed: 0.5, fragile: 0.4, critical: 0.9 } })).toThrow(
+      /stressed < fragile/,
+    );
   });
 
   it('on real BTC data the 2025-10-10 21:00 bar scores above a calm July bar', async () => {

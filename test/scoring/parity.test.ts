@@ -15,16 +15,23 @@ import { toUnifiedSymbol } from '../../src/market/symbols.js';
 
 const FROM = Date.UTC(2025, 6, 1);
 
-async function testRows(symbols: readonly string[], label: { thresholdPct: number; horizonHours: number }): Promise<{ ds: Dataset; idx: number[] }> {
+async function testRows(
+  symbols: readonly string[],
+  label: { thresholdPct: number; horizonHours: number },
+): Promise<{ ds: Dataset; idx: number[] }> {
   const funding = await readFundingFile(fundingPath('data'), symbols);
   const parts: Dataset[] = [];
   for (const s of symbols) {
-    const bars = (await readKlineFile(klinePath('data', s, KLINES_43), s)).filter((b) => b.ts >= FROM - 60 * 86_400_000);
+    const bars = (await readKlineFile(klinePath('data', s, KLINES_43), s)).filter(
+      (b) => b.ts >= FROM - 60 * 86_400_000,
+    );
     parts.push(buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars, side: funding }, label));
   }
   const ds = concatDatasets(parts);
   const idx: number[] = [];
-  ds.t.forEach((t, i) => { if (t >= FROM) idx.push(i); });
+  ds.t.forEach((t, i) => {
+    if (t >= FROM) idx.push(i);
+  });
   return { ds, idx };
 }
 
@@ -36,7 +43,10 @@ async function maxParityError(model: LoadedModel, ds: Dataset, idx: number[]): P
   let worst = 0;
   for (let k = 0; k < X.rows; k++) {
     const x = X.data.subarray(k * X.cols, (k + 1) * X.cols);
-    for (const [side, p] of [['down', pDown], ['up', pUp]] as const) {
+    for (const [side, p] of [
+      ['down', pDown],
+      ['up', pUp],
+    ] as const) {
       const s = model.decoded.sides[side];
       const ts = calibratedProbability(s.model, s.calibration, x);
       worst = Math.max(worst, Math.abs((p[k] as number) - ts));

@@ -18,9 +18,17 @@ const lines = (p: string): string[] => gunzipSync(readFileSync(p)).toString('utf
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   let out = '';
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try { return { code: await fn(), out }; } finally { w.mockRestore(); e.mockRestore(); }
+  try {
+    return { code: await fn(), out };
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
 }
 
 beforeAll(async () => {
@@ -45,11 +53,16 @@ describe('liqguard score', () => {
       expect(lb.length).toBe(la.length + 300);
       expect(lb.slice(0, la.length)).toEqual(la);
     }
-    const rows = (await capture(() => score(['--klines', full, '--model', modelDir]))).out.trimEnd().split('\n').slice(1);
+    const rows = (await capture(() => score(['--klines', full, '--model', modelDir]))).out
+      .trimEnd()
+      .split('\n')
+      .slice(1);
     expect(rows.length).toBe(1200);
     expect(rows.some((r) => /,(stable|stressed|fragile|critical)$/.test(r))).toBe(true);
     // a row's values and the regime are those of the funding-free input; funding can be added
-    const withFunding = await capture(() => score(['--klines', full, '--model', modelDir, '--funding', 'data/binance_um_funding/funding_all.csv.gz']));
+    const withFunding = await capture(() =>
+      score(['--klines', full, '--model', modelDir, '--funding', 'data/binance_um_funding/funding_all.csv.gz']),
+    );
     expect(withFunding.code).toBe(0);
     expect(withFunding.out).not.toBe(rows.join('\n'));
   });
@@ -74,14 +87,37 @@ describe('liqguard score', () => {
 });
 
 describe('resampleBars', () => {
-  const bar = (openTime: number, o: number, h: number, l: number, c: number, v: number): BarEvent => ({ type: 'bar', symbol: 'S', openTime, ts: openTime + 1_800_000, intervalMs: 1_800_000, open: o, high: h, low: l, close: c, volume: v });
+  const bar = (openTime: number, o: number, h: number, l: number, c: number, v: number): BarEvent => ({
+    type: 'bar',
+    symbol: 'S',
+    openTime,
+    ts: openTime + 1_800_000,
+    intervalMs: 1_800_000,
+    open: o,
+    high: h,
+    low: l,
+    close: c,
+    volume: v,
+  });
   it('aggregates OHLCV of complete buckets and drops incomplete ones', () => {
     const H = 3_600_000;
-    const out = resampleBars([bar(0, 10, 12, 9, 11, 1), bar(H / 2, 11, 13, 10, 12, 2), bar(H, 12, 12, 12, 12, 1), bar(2 * H + H / 2, 1, 1, 1, 1, 1)], H);
-    expect(out).toEqual([{ type: 'bar', symbol: 'S', openTime: 0, ts: H, intervalMs: H, open: 10, high: 13, low: 9, close: 12, volume: 3 }]);
+    const out = resampleBars(
+      [
+        bar(0, 10, 12, 9, 11, 1),
+        bar(H / 2, 11, 13, 10, 12, 2),
+        bar(H, 12, 12, 12, 12, 1),
+        bar(2 * H + H / 2, 1, 1, 1, 1, 1),
+      ],
+      H,
+    );
+    expect(out).toEqual([
+      { type: 'bar', symbol: 'S', openTime: 0, ts: H, intervalMs: H, open: 10, high: 13, low: 9, close: 12, volume: 3 },
+    ]);
   });
   it('rejects intervals that do not divide the model bar', () => {
-    expect(() => resampleBars([{ ...bar(0, 1, 1, 1, 1, 1), intervalMs: 7 * 60_000 }], 3_600_000)).toThrow(/cannot be resampled/);
+    expect(() => resampleBars([{ ...bar(0, 1, 1, 1, 1, 1), intervalMs: 7 * 60_000 }], 3_600_000)).toThrow(
+      /cannot be resampled/,
+    );
   });
 });
 
@@ -95,10 +131,22 @@ describe('liqguard evaluate --json', () => {
     const j = JSON.parse(r.out);
     expect(j.symbol).toBe('BTC/USDT:USDT');
     for (const side of ['down', 'up']) {
-      expect(Object.keys(j[side].baselines).sort()).toEqual(['bar_range', 'base_rate', 'drawdown', 'funding_z', 'last_return', 'logistic', 'realized_vol', 'rv_percentile', 'volume_z']);
+      expect(Object.keys(j[side].baselines).sort()).toEqual([
+        'bar_range',
+        'base_rate',
+        'drawdown',
+        'funding_z',
+        'last_return',
+        'logistic',
+        'realized_vol',
+        'rv_percentile',
+        'volume_z',
+      ]);
       expect(j[side].model.prAuc).toBeGreaterThan(0);
       expect(j[side].reliability.length).toBeGreaterThan(1);
-      expect(j[side].model.recallAtBudget.map((b: { alarmsPerSymbolWeek: number }) => b.alarmsPerSymbolWeek)).toEqual([1, 5, 20]);
+      expect(j[side].model.recallAtBudget.map((b: { alarmsPerSymbolWeek: number }) => b.alarmsPerSymbolWeek)).toEqual([
+        1, 5, 20,
+      ]);
     }
   });
 });

@@ -21,7 +21,17 @@ beforeAll(async () => {
 });
 
 function snapshot(features: Record<string, number>, asOf: number, extra: Partial<MarketSnapshot> = {}): MarketSnapshot {
-  return { symbol: 'ETH/USDT:USDT', asOf, ageMs: 0, features, missing: [], ages: {}, flags: [], degraded: false, ...extra };
+  return {
+    symbol: 'ETH/USDT:USDT',
+    asOf,
+    ageMs: 0,
+    features,
+    missing: [],
+    ages: {},
+    flags: [],
+    degraded: false,
+    ...extra,
+  };
 }
 const calmRow = (): Record<string, number> => Object.fromEntries(model.card.features.names.map((n) => [n, 0]));
 
@@ -32,7 +42,9 @@ function copyModel(): string {
   return d;
 }
 function expectModelInvalid(fn: () => unknown, text: RegExp): void {
-  try { fn(); } catch (e) {
+  try {
+    fn();
+  } catch (e) {
     expect(e).toBeInstanceOf(LiqguardError);
     expect((e as LiqguardError).code).toBe('MODEL_INVALID');
     expect((e as Error).message).toMatch(text);
@@ -70,15 +82,31 @@ describe('loadModel refuses a missing or corrupt model with a clear error', () =
     writeFileSync(p, '{ not json');
     expectModelInvalid(() => loadModel(p), /not valid JSON/);
     const card = JSON.parse(readFileSync(join(dir, `${tiny.id}.json`), 'utf8'));
-    writeFileSync(p, JSON.stringify({ ...card, surprise: 1, regime: { ...card.regime, thresholds: { stressed: 0.5, fragile: 0.2, critical: 0.9 } } }));
-    try { loadModel(p); } catch (e) { expect((e as LiqguardError).details.map((x) => x.path)).toEqual(['surprise', 'regime.thresholds']); }
+    writeFileSync(
+      p,
+      JSON.stringify({
+        ...card,
+        surprise: 1,
+        regime: { ...card.regime, thresholds: { stressed: 0.5, fragile: 0.2, critical: 0.9 } },
+      }),
+    );
+    try {
+      loadModel(p);
+    } catch (e) {
+      expect((e as LiqguardError).details.map((x) => x.path)).toEqual(['surprise', 'regime.thresholds']);
+    }
     writeFileSync(p, JSON.stringify({ ...card, features: { ...card.features, names: card.features.names.slice(1) } }));
     expectModelInvalid(() => loadModel(p), /features/);
-    writeFileSync(p, JSON.stringify({ ...card, calibration: { ...card.calibration, up: { method: 'platt', a: 9, b: 9 } } }));
+    writeFileSync(
+      p,
+      JSON.stringify({ ...card, calibration: { ...card.calibration, up: { method: 'platt', a: 9, b: 9 } } }),
+    );
     expectModelInvalid(() => loadModel(p), /calibration\.up/);
   });
   it('refuses to start when the feature engine does not produce a model feature', async () => {
-    await expect(OnnxRegimeScorer.create(model, { engineFeatureNames: ['ret_1'] })).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    await expect(OnnxRegimeScorer.create(model, { engineFeatureNames: ['ret_1'] })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+    });
   });
 });
 
@@ -96,8 +124,12 @@ describe('OnnxRegimeScorer', () => {
     const side = s1.pDown >= s1.pUp ? 'down' : 'up';
     const x = Float32Array.from(model.card.features.names.map((n) => f[n] as number));
     const { expected, contributions } = pathContributions(model.decoded.sides[side].model, x);
-    expect(contributions.reduce((a, v) => a + v, expected)).toBeCloseTo(ensembleMargin(model.decoded.sides[side].model, x), 9);
-    for (const c of s1.contributions) expect(c.contribution).toBe(contributions[model.card.features.names.indexOf(c.feature)]);
+    expect(contributions.reduce((a, v) => a + v, expected)).toBeCloseTo(
+      ensembleMargin(model.decoded.sides[side].model, x),
+      9,
+    );
+    for (const c of s1.contributions)
+      expect(c.contribution).toBe(contributions[model.card.features.names.indexOf(c.feature)]);
     await scorer.close();
   });
 
@@ -119,11 +151,21 @@ describe('OnnxRegimeScorer', () => {
     const calm = await scorer0.score(snapshot(calmRow(), 1), 1);
     if (calm.status !== 'ok') throw new Error('calm');
     const p = calm.probability;
-    const card = { ...model.card, regime: { ...model.card.regime, thresholds: { stressed: p / 4, fragile: p / 2, critical: p * 0.9 }, hysteresis: { margin: p * 0.05, deescalateAfterBars: 2 } } };
+    const card = {
+      ...model.card,
+      regime: {
+        ...model.card.regime,
+        thresholds: { stressed: p / 4, fragile: p / 2, critical: p * 0.9 },
+        hysteresis: { margin: p * 0.05, deescalateAfterBars: 2 },
+      },
+    };
     const scorer = await OnnxRegimeScorer.create({ ...model, card });
     const r1 = await scorer.score(snapshot(calmRow(), 10), 10);
     expect(r1.regime).toBe('critical');
-    const card2 = { ...card, regime: { ...card.regime, thresholds: { stressed: p * 1.5, fragile: p * 2, critical: p * 3 } } };
+    const card2 = {
+      ...card,
+      regime: { ...card.regime, thresholds: { stressed: p * 1.5, fragile: p * 2, critical: p * 3 } },
+    };
     // same state machine, thresholds now above p: critical holds for one update, drops on the second
     const s2 = await OnnxRegimeScorer.create({ ...model, card: card2 });
     (s2 as unknown as { states: Map<string, unknown> }).states.set('ETH/USDT:USDT', { regime: 'critical', below: 0 });

@@ -3,7 +3,7 @@
 import { DEFAULT_TRAIN, trainModel, type TrainOptions, type TrainResult } from '../../src/training/train-run.js';
 import { writeModel } from '../../src/training/write-model.js';
 
-export const TINY: TrainOptions = {
+const TINY: TrainOptions = {
   ...DEFAULT_TRAIN,
   dataDir: 'data',
   log: () => {},
@@ -17,7 +17,12 @@ export const TINY: TrainOptions = {
   selection: {
     ...DEFAULT_TRAIN.selection,
     folds: [{ name: '2025Q2', start: Date.UTC(2025, 3, 1), end: Date.UTC(2025, 6, 1) }],
-    grid: [{ ...(DEFAULT_TRAIN.selection.grid[0] as NonNullable<(typeof DEFAULT_TRAIN.selection.grid)[0]>), minChildWeight: 5 }],
+    grid: [
+      {
+        ...(DEFAULT_TRAIN.selection.grid[0] as NonNullable<(typeof DEFAULT_TRAIN.selection.grid)[0]>),
+        minChildWeight: 5,
+      },
+    ],
     checkpoints: [10, 20],
   },
 };

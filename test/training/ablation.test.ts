@@ -10,7 +10,7 @@ const BASE = ['ret_1', 'ret_4', 'ret_24', 'rv_24', 'drawdown_24', 'rally_24', 'v
 /** Synthetic hourly BTC bars with OI and liquidation events; seeded LCG, no wall clock. */
 function synthetic(hours: number): { bars: BarEvent[]; side: MarketEvent[] } {
   let s = 12345;
-  const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const bars: BarEvent[] = [];
   const side: MarketEvent[] = [];
   const t0 = Date.UTC(2025, 10, 1);
@@ -20,10 +20,31 @@ function synthetic(hours: number): { bars: BarEvent[]; side: MarketEvent[] } {
     const o = c;
     c = o * (1 + (rnd() - 0.5) * 0.03);
     const openTime = t0 + i * H;
-    bars.push({ type: 'bar', symbol: 'BTC/USDT:USDT', ts: openTime + H, openTime, intervalMs: H, open: o, high: Math.max(o, c) * (1 + rnd() * 0.01), low: Math.min(o, c) * (1 - rnd() * 0.01), close: c, volume: 1000 + rnd() * 500 });
+    bars.push({
+      type: 'bar',
+      symbol: 'BTC/USDT:USDT',
+      ts: openTime + H,
+      openTime,
+      intervalMs: H,
+      open: o,
+      high: Math.max(o, c) * (1 + rnd() * 0.01),
+      low: Math.min(o, c) * (1 - rnd() * 0.01),
+      close: c,
+      volume: 1000 + rnd() * 500,
+    });
     oi *= 1 + (rnd() - 0.5) * 0.01;
     side.push({ type: 'openInterest', symbol: 'BTC/USDT:USDT', ts: openTime + H, openInterestValue: oi });
-    for (const sd of ['sell', 'buy'] as const) side.push({ type: 'liquidation', symbol: 'BTC/USDT:USDT', ts: openTime + H, side: sd, notional: rnd() * 1e6, price: NaN, quantity: NaN, aggregatedMs: H });
+    for (const sd of ['sell', 'buy'] as const)
+      side.push({
+        type: 'liquidation',
+        symbol: 'BTC/USDT:USDT',
+        ts: openTime + H,
+        side: sd,
+        notional: rnd() * 1e6,
+        price: NaN,
+        quantity: NaN,
+        aggregatedMs: H,
+      });
   }
   return { bars, side };
 }
@@ -31,7 +52,12 @@ function synthetic(hours: number): { bars: BarEvent[]; side: MarketEvent[] } {
 describe('OI/liquidation ablation', () => {
   const { bars, side } = synthetic(24 * 40);
   const ds = buildSymbolDataset({ symbol: 'BTC/USDT:USDT', bars, side }, { thresholdPct: 1, horizonHours: 4 });
-  const split = { rowsFrom: Date.UTC(2025, 10, 10), rowsTo: Date.UTC(2025, 11, 10), fitLabelEnd: Date.UTC(2025, 10, 28), testFrom: Date.UTC(2025, 10, 28) };
+  const split = {
+    rowsFrom: Date.UTC(2025, 10, 10),
+    rowsTo: Date.UTC(2025, 11, 10),
+    fitLabelEnd: Date.UTC(2025, 10, 28),
+    testFrom: Date.UTC(2025, 10, 28),
+  };
 
   it('fits both arms on identical rows; arm B is arm A plus exactly the OI/liquidation features', () => {
     const r = runAblation(ds, { split, baseFeatures: BASE, replicates: 20, seed: 1 });
@@ -68,13 +94,20 @@ describe('OI/liquidation ablation', () => {
   });
 
   it('rejects a feature the engine does not produce', () => {
-    expect(() => runAblation(ds, { split, baseFeatures: [...BASE, 'no_such_feature'], replicates: 5, seed: 1 })).toThrow(/no_such_feature/);
+    expect(() =>
+      runAblation(ds, { split, baseFeatures: [...BASE, 'no_such_feature'], replicates: 5, seed: 1 }),
+    ).toThrow(/no_such_feature/);
   });
 
   it('runs on the real BTC data for a small slice (same rows for both arms)', async () => {
     const r = await runOiAblation({
-      dataDir: 'data', modelsDir: 'models', labels: [{ thresholdPct: 2, horizonHours: 4 }], replicates: 10, seed: 1,
-      rowsFrom: Date.UTC(2026, 1, 1), rowsTo: Date.UTC(2026, 2, 20),
+      dataDir: 'data',
+      modelsDir: 'models',
+      labels: [{ thresholdPct: 2, horizonHours: 4 }],
+      replicates: 10,
+      seed: 1,
+      rowsFrom: Date.UTC(2026, 1, 1),
+      rowsTo: Date.UTC(2026, 2, 20),
     });
     const x = r.runs[0]!.result;
     expect(x.featuresA).toHaveLength(20);

@@ -18,7 +18,9 @@ async function shipped(): Promise<Dataset> {
   const parts: Dataset[] = [];
   for (const s of SYMBOLS) {
     const bars = (await readKlineFile(klinePath('data', s, KLINES_43), s)).filter((b) => b.ts >= Date.UTC(2024, 0, 1));
-    parts.push(buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars, side: funding }, { thresholdPct: 5, horizonHours: 4 }));
+    parts.push(
+      buildSymbolDataset({ symbol: toUnifiedSymbol(s), bars, side: funding }, { thresholdPct: 5, horizonHours: 4 }),
+    );
   }
   return concatDatasets(parts);
 }
@@ -26,7 +28,10 @@ async function shipped(): Promise<Dataset> {
 describe('fitted baselines on the shipped 43-market data', () => {
   it('every single-signal baseline is finite, strictly monotone in its signal and ranks like it', async () => {
     const ds = await shipped();
-    const labelled = (before: boolean): number[] => Array.from(ds.t.keys()).filter((i) => Number.isFinite(ds.labelEnd[i] as number) && ((ds.t[i] as number) < CUT) === before);
+    const labelled = (before: boolean): number[] =>
+      Array.from(ds.t.keys()).filter(
+        (i) => Number.isFinite(ds.labelEnd[i] as number) && (ds.t[i] as number) < CUT === before,
+      );
     const fit = labelled(true);
     const test = labelled(false);
     const names = ['rv_24', 'ret_1', 'drawdown_24', 'rally_24', 'volume_z_168'];
@@ -42,7 +47,10 @@ describe('fitted baselines on the shipped 43-market data', () => {
         const p = probs[name] as Float64Array;
         // ranks like the raw signal (missing -> median), oriented by the sign of the slope
         const raw = Float64Array.from(test, (i, k) => {
-          const v = s.feature === '@barRange' ? (ds.barRange[i] as number) : (ds.data[i * ds.cols + ds.names.indexOf(s.feature)] as number);
+          const v =
+            s.feature === '@barRange'
+              ? (ds.barRange[i] as number)
+              : (ds.data[i * ds.cols + ds.names.indexOf(s.feature)] as number);
           void k;
           return Math.sign(s.a) * (Number.isFinite(v) ? v : s.median);
         });
@@ -52,7 +60,8 @@ describe('fitted baselines on the shipped 43-market data', () => {
         expect(new Set(p).size, `${side} ${name} distinct values`).toBeGreaterThanOrEqual(0.99 * new Set(raw).size);
       }
       // a baseline that scores 0.5 is a bug: the volatility signals carry real information
-      for (const name of ['bar_range', 'realized_vol', 'drawdown']) expect(rocAuc(probs[name] as Float64Array, yt), `${side} ${name}`).toBeGreaterThan(0.6);
+      for (const name of ['bar_range', 'realized_vol', 'drawdown'])
+        expect(rocAuc(probs[name] as Float64Array, yt), `${side} ${name}`).toBeGreaterThan(0.6);
     }
   }, 120_000);
 });
@@ -64,24 +73,35 @@ describe('fitSignalMap (property)', () => {
     fc.double({ min: 0, max: 1e-9, noNaN: true }),
   );
   it('stays finite, never does worse than the base rate, and is monotone in the signal', () => {
-    fc.assert(fc.property(
-      fc.array(fc.tuple(signal, fc.boolean()), { minLength: 2, maxLength: 200 }),
-      fc.boolean(),
-      (rows, separable) => {
-        const x = rows.map(([v]) => v);
-        // separable: label = signal above its median (the case that sent the old fit to 1e12)
-        const finite = x.filter(Number.isFinite).sort((a, b) => a - b);
-        const med = finite.length ? (finite[finite.length >> 1] as number) : 0;
-        const y: number[] = rows.map(([v, l]) => (separable ? (Number.isFinite(v) && v > med ? 1 : 0) : l ? 1 : 0));
-        const m = fitSignalMap('f', x, y);
-        expect(Number.isFinite(m.a) && Number.isFinite(m.b) && m.scale > 0).toBe(true);
-        const p = x.map((v) => signalProbability(m, v));
-        const rate = y.reduce((s, v) => s + v, 0) / y.length;
-        const clamp = Math.min(1 - 1e-6, Math.max(1e-6, rate));
-        expect(logLoss(p, y)).toBeLessThanOrEqual(logLoss(y.map(() => clamp), y) + 1e-9 + (1e-4 * m.a * m.a) / 2);
-        const order = finite.map((v) => signalProbability(m, v));
-        for (let k = 1; k < order.length; k++) expect(Math.sign(m.a) * ((order[k] as number) - (order[k - 1] as number))).toBeGreaterThanOrEqual(0);
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(signal, fc.boolean()), { minLength: 2, maxLength: 200 }),
+        fc.boolean(),
+        (rows, separable) => {
+          const x = rows.map(([v]) => v);
+          // separable: label = signal above its median (the case that sent the old fit to 1e12)
+          const finite = x.filter(Number.isFinite).sort((a, b) => a - b);
+          const med = finite.length ? (finite[finite.length >> 1] as number) : 0;
+          const y: number[] = rows.map(([v, l]) => (separable ? (Number.isFinite(v) && v > med ? 1 : 0) : l ? 1 : 0));
+          const m = fitSignalMap('f', x, y);
+          expect(Number.isFinite(m.a) && Number.isFinite(m.b) && m.scale > 0).toBe(true);
+          const p = x.map((v) => signalProbability(m, v));
+          const rate = y.reduce((s, v) => s + v, 0) / y.length;
+          const clamp = Math.min(1 - 1e-6, Math.max(1e-6, rate));
+          expect(logLoss(p, y)).toBeLessThanOrEqual(
+            logLoss(
+              y.map(() => clamp),
+              y,
+            ) +
+              1e-9 +
+              (1e-4 * m.a * m.a) / 2,
+          );
+          const order = finite.map((v) => signalProbability(m, v));
+          for (let k = 1; k < order.length; k++)
+            expect(Math.sign(m.a) * ((order[k] as number) - (order[k - 1] as number))).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

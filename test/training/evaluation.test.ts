@@ -8,14 +8,26 @@ import { blankLongWindows, featureWindowHours } from '../../src/training/blankin
 
 describe('Brier skill reference', () => {
   it('a constant equal to the evaluated base rate scores exactly 0, whatever the training rate was', () => {
-    fc.assert(fc.property(fc.array(fc.boolean(), { minLength: 2, maxLength: 300 }), (bits) => {
-      const y: number[] = bits.map((b) => (b ? 1 : 0));
-      const rate = y.reduce((s, v) => s + v, 0) / y.length;
-      if (rate === 0 || rate === 1) return;
-      expect(brierSkill(y.map(() => rate), y)).toBeCloseTo(0, 12);
-      // any other constant (e.g. the training rate after a shift) is worse than no skill
-      expect(brierSkill(y.map(() => rate / 2), y)).toBeLessThan(0);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 2, maxLength: 300 }), (bits) => {
+        const y: number[] = bits.map((b) => (b ? 1 : 0));
+        const rate = y.reduce((s, v) => s + v, 0) / y.length;
+        if (rate === 0 || rate === 1) return;
+        expect(
+          brierSkill(
+            y.map(() => rate),
+            y,
+          ),
+        ).toBeCloseTo(0, 12);
+        // any other constant (e.g. the training rate after a shift) is worse than no skill
+        expect(
+          brierSkill(
+            y.map(() => rate / 2),
+            y,
+          ),
+        ).toBeLessThan(0);
+      }),
+    );
   });
 
   it('bootstrap weights move the reference with the resampled rows', () => {
@@ -25,7 +37,14 @@ describe('Brier skill reference', () => {
   });
 });
 
-const ms = (rocAuc: number, prAuc: number, ece = 0): MetricSet => ({ rocAuc, prAuc, ece, brier: 0, brierSkill: 0, recallAtBudget: [] });
+const ms = (rocAuc: number, prAuc: number, ece = 0): MetricSet => ({
+  rocAuc,
+  prAuc,
+  ece,
+  brier: 0,
+  brierSkill: 0,
+  recallAtBudget: [],
+});
 
 describe('acceptance against the best single baseline', () => {
   it('ignores the constant and the logistic regression when picking the best single signal', () => {
@@ -44,7 +63,15 @@ describe('acceptance against the best single baseline', () => {
     const y = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 1 : 0));
     const model = Float64Array.from(y, (v, i) => (v ? 0.9 : 0.01 + (i % 5) * 1e-4));
     const weak = Float64Array.from(y, (_, i) => ((i * 7919) % 97) / 97);
-    const r = evaluateSide({ y, t, model, baselines: { bar_range: weak }, symbolWeeks: n / 168, replicates: 20, seed: 3 });
+    const r = evaluateSide({
+      y,
+      t,
+      model,
+      baselines: { bar_range: weak },
+      symbolWeeks: n / 168,
+      replicates: 20,
+      seed: 3,
+    });
     expect(r.model.rocAuc).toBe(1);
     expect(r.acceptance.bestRocAuc.name).toBe('bar_range');
     expect(r.acceptance.rocAucMarginMet && r.acceptance.prAucRatioMet).toBe(true);
@@ -55,18 +82,28 @@ describe('acceptance against the best single baseline', () => {
 
 describe('long-window blanking', () => {
   it('reads the window from the feature name and blanks only windows longer than the limit', () => {
-    expect(['rv_24', 'rv_pctl_720', 'funding_z_30d', 'funding_z_7d', 'funding_rate'].map(featureWindowHours)).toEqual([24, 720, 720, 168, 0]);
+    expect(['rv_24', 'rv_pctl_720', 'funding_z_30d', 'funding_z_7d', 'funding_rate'].map(featureWindowHours)).toEqual([
+      24, 720, 720, 168, 0,
+    ]);
     const names = ['rv_24', 'rv_168', 'rv_pctl_720', 'funding_rate'];
     const rows = 4000;
     const data = new Float64Array(rows * names.length).fill(1);
     const out = blankLongWindows(data, names, { longFraction: 0.1, weekFraction: 0.05 }, 9);
-    expect(Buffer.from(out.buffer).equals(Buffer.from(blankLongWindows(data, names, { longFraction: 0.1, weekFraction: 0.05 }, 9).buffer))).toBe(true);
-    let long = 0; let week = 0;
+    expect(
+      Buffer.from(out.buffer).equals(
+        Buffer.from(blankLongWindows(data, names, { longFraction: 0.1, weekFraction: 0.05 }, 9).buffer),
+      ),
+    ).toBe(true);
+    let long = 0;
+    let week = 0;
     for (let r = 0; r < rows; r++) {
       expect(out[r * 4]).toBe(1); // 24 h and instantaneous features are never blanked
       expect(out[r * 4 + 3]).toBe(1);
       if (Number.isNaN(out[r * 4 + 2] as number)) long++;
-      if (Number.isNaN(out[r * 4 + 1] as number)) { week++; expect(out[r * 4 + 2]).toBeNaN(); }
+      if (Number.isNaN(out[r * 4 + 1] as number)) {
+        week++;
+        expect(out[r * 4 + 2]).toBeNaN();
+      }
     }
     expect(long / rows).toBeGreaterThan(0.12);
     expect(long / rows).toBeLessThan(0.18);

@@ -54,14 +54,19 @@ describe('trainGbdt', () => {
     const m = trainGbdt(X, y, { ...params, maxDepth: 2, minChildWeight: 30 });
     for (const t of m.trees) {
       expect(t.feature.length).toBeLessThanOrEqual(7);
-      for (let n = 0; n < t.feature.length; n++) if ((t.feature[n] as number) < 0) expect(t.cover[n]).toBeGreaterThanOrEqual(Math.fround(30) - 1e-3);
+      for (let n = 0; n < t.feature.length; n++)
+        if ((t.feature[n] as number) < 0) expect(t.cover[n]).toBeGreaterThanOrEqual(Math.fround(30) - 1e-3);
     }
   });
 
   it('Saabas contributions add up to the margin', () => {
     const { X, y } = synth(1000, 5, 0.1);
     const m = trainGbdt(X, y, params);
-    for (const row of [[8, 1, 2], [NaN, 4, 4], [3, 9, 0]]) {
+    for (const row of [
+      [8, 1, 2],
+      [NaN, 4, 4],
+      [3, 9, 0],
+    ]) {
       const { expected, contributions } = pathContributions(m, row);
       const sum = contributions.reduce((s, v) => s + v, expected);
       expect(sum).toBeCloseTo(ensembleMargin(m, row), 9);
@@ -73,6 +78,7 @@ describe('trainGbdt', () => {
     const { X, y } = synth(500, 6, 0.1);
     const m = trainGbdt(X, y, params);
     const [, last] = stagedMargins(m, X, [10, 30]);
-    for (let i = 0; i < 20; i++) expect(last?.[i]).toBeCloseTo(ensembleMargin(m, X.data.subarray(i * 3, i * 3 + 3)), 12);
+    for (let i = 0; i < 20; i++)
+      expect(last?.[i]).toBeCloseTo(ensembleMargin(m, X.data.subarray(i * 3, i * 3 + 3)), 12);
   });
 });

@@ -52,25 +52,35 @@ describe('adverseMoveLabels', () => {
 
 describe('walkForwardFolds purging and embargo', () => {
   it('no training label window overlaps or comes within the embargo of the validation span', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 50, max: 300 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 10, max: 200 }), fc.integer({ min: 5, max: 80 }), fc.boolean(),
-      (n, horizon, embargoBars, vStart, vLen, useFuture) => {
-        const t = Array.from({ length: n }, (_, i) => (i + 1) * H); // close times
-        const labelEnd = t.map((ti, i) => (i + horizon < n ? ti + horizon * H : NaN));
-        const start = vStart * H;
-        const end = (vStart + vLen) * H;
-        const [f] = walkForwardFolds(t, labelEnd, [{ name: 'f', start, end }], embargoBars * H, useFuture);
-        for (const i of f!.train) {
-          const a = t[i]!; const b = labelEnd[i]!;
-          expect(b <= start || a >= end).toBe(true); // label window (a, b] ends by the span start
-          if (b <= start) expect(b + embargoBars * H).toBeLessThanOrEqual(start);
-          else expect(a).toBeGreaterThanOrEqual(end + embargoBars * H);
-          expect(Number.isFinite(b)).toBe(true);
-        }
-        for (const i of f!.valid) expect(t[i]! >= start && t[i]! < end).toBe(true);
-        const trainSet = new Set(f!.train);
-        for (const i of f!.valid) expect(trainSet.has(i)).toBe(false);
-      }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 50, max: 300 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 10, max: 200 }),
+        fc.integer({ min: 5, max: 80 }),
+        fc.boolean(),
+        (n, horizon, embargoBars, vStart, vLen, useFuture) => {
+          const t = Array.from({ length: n }, (_, i) => (i + 1) * H); // close times
+          const labelEnd = t.map((ti, i) => (i + horizon < n ? ti + horizon * H : NaN));
+          const start = vStart * H;
+          const end = (vStart + vLen) * H;
+          const [f] = walkForwardFolds(t, labelEnd, [{ name: 'f', start, end }], embargoBars * H, useFuture);
+          for (const i of f!.train) {
+            const a = t[i]!;
+            const b = labelEnd[i]!;
+            expect(b <= start || a >= end).toBe(true); // label window (a, b] ends by the span start
+            if (b <= start) expect(b + embargoBars * H).toBeLessThanOrEqual(start);
+            else expect(a).toBeGreaterThanOrEqual(end + embargoBars * H);
+            expect(Number.isFinite(b)).toBe(true);
+          }
+          for (const i of f!.valid) expect(t[i]! >= start && t[i]! < end).toBe(true);
+          const trainSet = new Set(f!.train);
+          for (const i of f!.valid) expect(trainSet.has(i)).toBe(false);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps every past row whose label ends early enough', () => {

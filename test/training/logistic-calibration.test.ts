@@ -17,8 +17,10 @@ describe('logistic regression', () => {
     const data = new Float64Array(n * 2);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const a = r.next() * 4 - 2; const b = r.next() * 4 - 2;
-      data[i * 2] = a; data[i * 2 + 1] = i % 10 === 0 ? NaN : b;
+      const a = r.next() * 4 - 2;
+      const b = r.next() * 4 - 2;
+      data[i * 2] = a;
+      data[i * 2 + 1] = i % 10 === 0 ? NaN : b;
       y[i] = r.next() < 1 / (1 + Math.exp(-(2 * a - 1 * b))) ? 1 : 0;
     }
     const m = trainLogistic({ rows: n, cols: 2, data }, y);
@@ -36,8 +38,12 @@ describe('Platt calibration', () => {
   it('recovers a known scale and offset', () => {
     const r = createPrng(11);
     const n = 20000;
-    const m = new Float64Array(n); const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) { m[i] = r.next() * 8 - 4; y[i] = r.next() < 1 / (1 + Math.exp(-(0.5 * (m[i] as number) - 1))) ? 1 : 0; }
+    const m = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      m[i] = r.next() * 8 - 4;
+      y[i] = r.next() < 1 / (1 + Math.exp(-(0.5 * (m[i] as number) - 1))) ? 1 : 0;
+    }
     const c = fitPlatt(m, y);
     expect(c.a).toBeCloseTo(0.5, 1);
     expect(c.b).toBeCloseTo(-1, 1);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, brier, brierSkill, expectedCalibrationError, recallAtAlarmBudget, reliabilityTable, rocAuc } from '../../src/training/metrics.js';
+import {
+  averagePrecision,
+  brier,
+  brierSkill,
+  expectedCalibrationError,
+  recallAtAlarmBudget,
+  reliabilityTable,
+  rocAuc,
+} from '../../src/training/metrics.js';
 
 describe('metrics on hand-made cases', () => {
   it('average precision', () => {
@@ -24,7 +32,7 @@ describe('metrics on hand-made cases', () => {
     expect(rocAuc([0.5, 0.5, 0.5], [1, 0, 0])).toBeCloseTo(0.5, 12);
   });
 
-  it('Brier and skill against the evaluated rows\' base rate', () => {
+  it("Brier and skill against the evaluated rows' base rate", () => {
     expect(brier([0.2, 0.8], [0, 1])).toBeCloseTo(0.04, 12);
     // reference: constant 0.5 -> Brier 0.25; skill = 1 - 0.04 / 0.25
     expect(brierSkill([0.2, 0.8], [0, 1])).toBeCloseTo(1 - 0.04 / 0.25, 12);

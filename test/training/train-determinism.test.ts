@@ -23,11 +23,19 @@ describe('liqguard train determinism (tiny slice)', () => {
 
   it('fits only allowed rows: never the held-out symbol, label windows ending by the cut minus the embargo', async () => {
     const r = await trainTiny();
-    const tr = r.card.training as { fitSymbols: string[]; heldOutSymbols: string[]; fitSpan: { to: string }; embargoHours: number; fitEnd: string };
+    const tr = r.card.training as {
+      fitSymbols: string[];
+      heldOutSymbols: string[];
+      fitSpan: { to: string };
+      embargoHours: number;
+      fitEnd: string;
+    };
     expect(tr.fitSymbols).toEqual(['ETH/USDT:USDT']);
     expect(tr.heldOutSymbols).toEqual(['BTCUSDT']);
     expect(tr.fitEnd).toBe('2025-07-01T00:00:00.000Z');
-    expect(Date.parse(tr.fitSpan.to) + (r.card.label.horizonHours + tr.embargoHours) * 3_600_000).toBeLessThanOrEqual(Date.UTC(2025, 6, 1));
+    expect(Date.parse(tr.fitSpan.to) + (r.card.label.horizonHours + tr.embargoHours) * 3_600_000).toBeLessThanOrEqual(
+      Date.UTC(2025, 6, 1),
+    );
     const ev = r.card.evaluation as { perSymbol: Record<string, unknown>; pooled: Record<string, unknown> };
     expect(Object.keys(ev.perSymbol).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT:USDT']);
     expect(Object.keys(ev.pooled)).toEqual(['all', 'major', 'heldOut', 'heldOutWholeSpan']);

@@ -54,11 +54,12 @@ describe('websocket streams', () => {
     const bids = new Map<string, string>(snap.bids);
     const asks = new Map<string, string>(snap.asks);
     for (const d of diffs.filter((x) => x.u > snap.lastUpdateId)) {
-      for (const [p, q] of d.b) (Number(q) === 0 ? bids.delete(p) : bids.set(p, q));
-      for (const [p, q] of d.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
+      for (const [p, q] of d.b) Number(q) === 0 ? bids.delete(p) : bids.set(p, q);
+      for (const [p, q] of d.a) Number(q) === 0 ? asks.delete(p) : asks.set(p, q);
     }
     const server: any = await (await fetch(`${h.httpUrl}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`)).json();
-    const sortBy = (m: Map<string, string>, dir: number) => [...m.entries()].sort((x, y) => dir * (Number(x[0]) - Number(y[0])));
+    const sortBy = (m: Map<string, string>, dir: number) =>
+      [...m.entries()].sort((x, y) => dir * (Number(x[0]) - Number(y[0])));
     expect(sortBy(bids, -1)).toEqual(server.bids);
     expect(sortBy(asks, 1)).toEqual(server.asks);
     expect(diffs.at(-1).u).toBe(server.lastUpdateId);
@@ -69,7 +70,18 @@ describe('websocket streams', () => {
 
   it('mark price, mini ticker, ticker, forceOrder, kline and aggTrade events', async () => {
     const c = await connect('/ws');
-    c.send({ method: 'SUBSCRIBE', params: ['ethusdt@markPrice@1s', 'btcusdt@miniTicker', 'btcusdt@ticker', 'btcusdt@forceOrder', 'btcusdt@kline_1m', 'btcusdt@aggTrade'], id: 1 });
+    c.send({
+      method: 'SUBSCRIBE',
+      params: [
+        'ethusdt@markPrice@1s',
+        'btcusdt@miniTicker',
+        'btcusdt@ticker',
+        'btcusdt@forceOrder',
+        'btcusdt@kline_1m',
+        'btcusdt@aggTrade',
+      ],
+      id: 1,
+    });
     await c.next((m) => m.id === 1);
     h.source.setMark(ETH, 3_001.25, 0.0003);
     h.source.trade(BTC, 65_010, 0.2, 'buy');
@@ -79,8 +91,13 @@ describe('websocket streams', () => {
     expect(mark.T).toBeGreaterThan(mark.E);
     expect(await c.next((m) => m.e === '24hrMiniTicker')).toMatchObject({ s: 'BTCUSDT', c: '65010.0' });
     expect(await c.next((m) => m.e === '24hrTicker')).toMatchObject({ s: 'BTCUSDT', c: '65010.0', Q: '0.200' });
-    expect(await c.next((m) => m.e === 'forceOrder')).toMatchObject({ o: { s: 'BTCUSDT', S: 'SELL', p: '64900.0', q: '0.750', X: 'FILLED' } });
-    expect(await c.next((m) => m.e === 'kline')).toMatchObject({ s: 'BTCUSDT', k: { i: '1m', c: '65010.0', x: false } });
+    expect(await c.next((m) => m.e === 'forceOrder')).toMatchObject({
+      o: { s: 'BTCUSDT', S: 'SELL', p: '64900.0', q: '0.750', X: 'FILLED' },
+    });
+    expect(await c.next((m) => m.e === 'kline')).toMatchObject({
+      s: 'BTCUSDT',
+      k: { i: '1m', c: '65010.0', x: false },
+    });
     expect(await c.next((m) => m.e === 'aggTrade')).toMatchObject({ s: 'BTCUSDT', p: '65010.0', q: '0.200', m: false });
     c.ws.close();
   });
@@ -91,7 +108,9 @@ describe('websocket streams', () => {
     h.source.setMark(ETH, 3_002.5);
     h.source.setMark(BTC, 65_020);
     expect(await raw.next((m) => m.e === 'markPriceUpdate')).toMatchObject({ s: 'ETHUSDT', p: '3002.50000000' });
-    expect(await comb.next((m) => m.stream === 'ethusdt@markPrice')).toMatchObject({ data: { e: 'markPriceUpdate', s: 'ETHUSDT' } });
+    expect(await comb.next((m) => m.stream === 'ethusdt@markPrice')).toMatchObject({
+      data: { e: 'markPriceUpdate', s: 'ETHUSDT' },
+    });
     const bt = await comb.next((m) => m.stream === 'btcusdt@bookTicker');
     const book = h.source.book('BTCUSDT', 1)!;
     expect(bt.data).toMatchObject({ e: 'bookTicker', b: book.bids[0]![0].toFixed(1), a: book.asks[0]![0].toFixed(1) });
@@ -102,7 +121,10 @@ describe('websocket streams', () => {
   it('rejects invalid streams and unknown methods with Binance error codes', async () => {
     const c = await connect('/ws');
     c.send({ method: 'SUBSCRIBE', params: ['btcusdt@nonsense'], id: 3 });
-    expect(await c.next((m) => m.id === 3)).toEqual({ error: { code: 2, msg: 'Invalid request: invalid stream' }, id: 3 });
+    expect(await c.next((m) => m.id === 3)).toEqual({
+      error: { code: 2, msg: 'Invalid request: invalid stream' },
+      id: 3,
+    });
     c.ws.send('{not json');
     expect((await c.next((m) => m.error?.code === 3)).error.msg).toMatch(/Invalid JSON/);
     c.ws.close();
@@ -179,7 +201,8 @@ describe('user-data extension point', () => {
     const legacy = new WebSocket(`${h.wsUrl}/ws/key-A`);
     const other = new WebSocket(`${h.wsUrl}/private/ws?listenKey=key-B`);
     const got: Record<string, any[]> = { mine: [], legacy: [], other: [] };
-    for (const [k, ws] of Object.entries({ mine, legacy, other })) ws.on('message', (d) => got[k]!.push(JSON.parse(d.toString())));
+    for (const [k, ws] of Object.entries({ mine, legacy, other }))
+      ws.on('message', (d) => got[k]!.push(JSON.parse(d.toString())));
     await Promise.all([mine, legacy, other].map((ws) => new Promise((r) => ws.once('open', r))));
     expect(h.server.ctx.hub.publishUserEvent('key-A', { e: 'ACCOUNT_UPDATE', E: 1 })).toBe(2);
     await until(() => (got.mine!.length && got.legacy!.length ? true : undefined), 'user events');

@@ -3,12 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { BookState } from '../../src/binance-wire/book-state.js';
 import type { DepthDiff, Level } from '../../src/binance-wire/source.js';
 
-const level = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 })).map(([p, q]) => [p, q] as Level);
+const level = fc
+  .tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 }))
+  .map(([p, q]) => [p, q] as Level);
 type Op = { full: boolean; bids: Level[]; asks: Level[] };
-const op: fc.Arbitrary<Op> = fc.record({ full: fc.boolean(), bids: fc.array(level, { maxLength: 8 }), asks: fc.array(level, { maxLength: 8 }) });
+const op: fc.Arbitrary<Op> = fc.record({
+  full: fc.boolean(),
+  bids: fc.array(level, { maxLength: 8 }),
+  asks: fc.array(level, { maxLength: 8 }),
+});
 
 function applyTo(side: Map<number, number>, levels: readonly Level[]): void {
-  for (const [p, q] of levels) (q === 0 ? side.delete(p) : side.set(p, q));
+  for (const [p, q] of levels) q === 0 ? side.delete(p) : side.set(p, q);
 }
 
 describe('BookState', () => {

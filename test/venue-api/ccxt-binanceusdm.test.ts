@@ -46,10 +46,23 @@ describe('ccxt binanceusdm REST against the local server', () => {
   it('fetchOHLCV returns the ingested bars', async () => {
     const t0 = Date.UTC(2024, 5, 1);
     for (let i = 0; i < 5; i++) {
-      h.source.ingest({ type: 'bar', symbol: BTC, ts: t0 + (i + 1) * 3_600_000, openTime: t0 + i * 3_600_000, intervalMs: 3_600_000, open: 60_000 + i, high: 60_100 + i, low: 59_900 + i, close: 60_050 + i, volume: 12.5 });
+      h.source.ingest({
+        type: 'bar',
+        symbol: BTC,
+        ts: t0 + (i + 1) * 3_600_000,
+        openTime: t0 + i * 3_600_000,
+        intervalMs: 3_600_000,
+        open: 60_000 + i,
+        high: 60_100 + i,
+        low: 59_900 + i,
+        close: 60_050 + i,
+        volume: 12.5,
+      });
     }
     const bars = await ex.fetchOHLCV(BTC, '1h', t0, 3);
-    expect(bars).toEqual([0, 1, 2].map((i) => [t0 + i * 3_600_000, 60_000 + i, 60_100 + i, 59_900 + i, 60_050 + i, 12.5]));
+    expect(bars).toEqual(
+      [0, 1, 2].map((i) => [t0 + i * 3_600_000, 60_000 + i, 60_100 + i, 59_900 + i, 60_050 + i, 12.5]),
+    );
   });
 
   it('maps Binance errors to ccxt exceptions', async () => {
@@ -120,7 +133,16 @@ describe('ccxt.pro binanceusdm websockets against the local server', () => {
 
   it('nothing left 127.0.0.1: the urls ccxt uses are local and every connection went to loopback', () => {
     const api = ex.urls['api'] as Record<string, any>;
-    for (const key of ['fapiPublic', 'fapiPublicV2', 'fapiPublicV3', 'fapiPrivate', 'fapiPrivateV2', 'fapiPrivateV3', 'fapiData']) expect(api[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    for (const key of [
+      'fapiPublic',
+      'fapiPublicV2',
+      'fapiPublicV3',
+      'fapiPrivate',
+      'fapiPrivateV2',
+      'fapiPrivateV3',
+      'fapiData',
+    ])
+      expect(api[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     expect(api['ws']['future']).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     expect(guard.refused).toEqual([]);
     expect(guard.hosts.length).toBeGreaterThan(0);
@@ -128,7 +150,15 @@ describe('ccxt.pro binanceusdm websockets against the local server', () => {
     expect(h.server.requests.every((r) => r.remoteAddress === '127.0.0.1')).toBe(true);
     expect(h.server.wsConnections.every((c) => c.remoteAddress === '127.0.0.1')).toBe(true);
     const paths = new Set(h.server.requests.map((r) => r.url.split('?')[0]));
-    for (const p of ['/fapi/v1/exchangeInfo', '/fapi/v1/depth', '/fapi/v1/premiumIndex', '/fapi/v1/openInterest', '/fapi/v1/ticker/24hr', '/fapi/v1/klines']) expect(paths).toContain(p);
+    for (const p of [
+      '/fapi/v1/exchangeInfo',
+      '/fapi/v1/depth',
+      '/fapi/v1/premiumIndex',
+      '/fapi/v1/openInterest',
+      '/fapi/v1/ticker/24hr',
+      '/fapi/v1/klines',
+    ])
+      expect(paths).toContain(p);
     expect(h.server.wsConnections.length).toBeGreaterThan(0);
   });
 });

@@ -13,7 +13,18 @@ function source(o: Partial<ConstructorParameters<typeof EventDrivenMarketDataSou
   return { s, updates };
 }
 
-const bar = (i: number, close: number) => ({ type: 'bar' as const, symbol: BTC, ts: (i + 1) * 3_600_000, openTime: i * 3_600_000, intervalMs: 3_600_000, open: close - 10, high: close + 5, low: close - 20, close, volume: 3 });
+const bar = (i: number, close: number) => ({
+  type: 'bar' as const,
+  symbol: BTC,
+  ts: (i + 1) * 3_600_000,
+  openTime: i * 3_600_000,
+  intervalMs: 3_600_000,
+  open: close - 10,
+  high: close + 5,
+  low: close - 20,
+  close,
+  volume: 3,
+});
 
 describe('EventDrivenMarketDataSource', () => {
   it('derives the mark from bar closes until a MarkEvent arrives, then follows the marks', () => {
@@ -48,7 +59,11 @@ describe('EventDrivenMarketDataSource', () => {
   it('liquidations without a quantity take notional / price; unknown symbols are ignored', () => {
     const { s, updates } = source();
     s.ingest({ type: 'liquidation', symbol: BTC, ts: 5, side: 'buy', price: 50_000, quantity: 0, notional: 100_000 });
-    expect(updates.at(-1)).toEqual({ kind: 'liquidation', symbol: 'BTCUSDT', print: { ts: 5, side: 'BUY', price: 50_000, avgPrice: 50_000, qty: 2 } });
+    expect(updates.at(-1)).toEqual({
+      kind: 'liquidation',
+      symbol: 'BTCUSDT',
+      print: { ts: 5, side: 'BUY', price: 50_000, avgPrice: 50_000, qty: 2 },
+    });
     expect(s.ingest({ type: 'mark', symbol: 'DOGE/USDT:USDT', ts: 1, markPrice: 1 })).toBe(false);
   });
 
@@ -69,6 +84,16 @@ describe('EventDrivenMarketDataSource', () => {
       [60_000, 10, 12, 10, 12, 3, 2, 1],
       [120_000, 11, 11, 11, 11, 1, 1, 1],
     ]);
-    expect(s.ticker24h('BTCUSDT')).toMatchObject({ open: 10, high: 12, low: 10, last: 11, volume: 4, count: 3, firstId: 1, lastId: 3, lastQty: 1 });
+    expect(s.ticker24h('BTCUSDT')).toMatchObject({
+      open: 10,
+      high: 12,
+      low: 10,
+      last: 11,
+      volume: 4,
+      count: 3,
+      firstId: 1,
+      lastId: 3,
+      lastQty: 1,
+    });
   });
 });

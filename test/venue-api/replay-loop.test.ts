@@ -9,7 +9,18 @@ import { ManualClock } from '../../src/core/clock.js';
 
 const BTC = 'BTC/USDT:USDT';
 const H = 3_600_000;
-const bar = (openTime: number, close: number): BarEvent => ({ type: 'bar', symbol: BTC, openTime, ts: openTime + H, intervalMs: H, open: close, high: close + 5, low: close - 5, close, volume: 1 });
+const bar = (openTime: number, close: number): BarEvent => ({
+  type: 'bar',
+  symbol: BTC,
+  openTime,
+  ts: openTime + H,
+  intervalMs: H,
+  open: close,
+  high: close + 5,
+  low: close - 5,
+  close,
+  volume: 1,
+});
 
 describe('EventDrivenMarketDataSource.reset (replay loop)', () => {
   it('klines, ticker and mark follow the second pass; book update ids never go back', () => {

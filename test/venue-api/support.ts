@@ -6,7 +6,12 @@ import net from 'node:net';
 import ccxt from 'ccxt';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { localBinanceUrls } from '../../src/market/live/exchange.js';
-import { buildBinanceServer, InMemoryMarketDataSource, perpInstrument, type BinanceServer } from '../../src/binance-wire/index.js';
+import {
+  buildBinanceServer,
+  InMemoryMarketDataSource,
+  perpInstrument,
+  type BinanceServer,
+} from '../../src/binance-wire/index.js';
 
 export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
@@ -22,14 +27,21 @@ export interface Harness {
 export async function startHarness(opts: { weightLimitPerMinute?: number; clock?: Clock } = {}): Promise<Harness> {
   const clock = opts.clock ?? systemClock;
   const source = new InMemoryMarketDataSource({
-    instruments: [perpInstrument('local', 'BTCUSDT'), perpInstrument('local', 'ETHUSDT', { tickSize: '0.01', stepSize: '0.001', minNotional: '20', maxLeverage: 100 })],
+    instruments: [
+      perpInstrument('local', 'BTCUSDT'),
+      perpInstrument('local', 'ETHUSDT', { tickSize: '0.01', stepSize: '0.001', minNotional: '20', maxLeverage: 100 }),
+    ],
     clock,
   });
   source.setMark(BTC, 65_000, 0.0001);
   source.setMark(ETH, 3_000, -0.00005);
   source.setOpenInterest(BTC, 81_234.5);
   source.setOpenInterest(ETH, 1_500_000);
-  const server = await buildBinanceServer({ source, clock, ...(opts.weightLimitPerMinute ? { weightLimitPerMinute: opts.weightLimitPerMinute } : {}) });
+  const server = await buildBinanceServer({
+    source,
+    clock,
+    ...(opts.weightLimitPerMinute ? { weightLimitPerMinute: opts.weightLimitPerMinute } : {}),
+  });
   const { httpUrl, wsUrl } = await server.listen({ host: '127.0.0.1', port: 0 });
   return { source, server, httpUrl, wsUrl, close: () => server.close() };
 }
@@ -53,7 +65,10 @@ type ProExchange = InstanceType<typeof ccxt.pro.binanceusdm>;
 
 /** ccxt.pro binanceusdm with every URL on the local server. */
 export function localBinanceusdm(h: Harness): ProExchange {
-  const ex = new ccxt.pro.binanceusdm({ enableRateLimit: false, options: { fetchCurrencies: false, ws: { backoff: { base: 0 } } } });
+  const ex = new ccxt.pro.binanceusdm({
+    enableRateLimit: false,
+    options: { fetchCurrencies: false, ws: { backoff: { base: 0 } } },
+  });
   const api = ex.urls['api'] as Record<string, unknown>;
   for (const [path, url] of Object.entries(localBinanceUrls(h.httpUrl, h.wsUrl))) {
     const [a, b] = path.split('.') as [string, string | undefined];
@@ -76,7 +91,14 @@ export function guardLoopback(): { hosts: string[]; refused: string[]; restore()
   proto.connect = function (this: net.Socket, ...args: unknown[]) {
     const first = args[0];
     const opts = (Array.isArray(first) ? first[0] : first) as { host?: string; path?: string } | number | string;
-    const host = typeof opts === 'object' && opts !== null ? (opts.path ? 'unix' : (opts.host ?? 'localhost')) : typeof args[1] === 'string' ? args[1] : 'localhost';
+    const host =
+      typeof opts === 'object' && opts !== null
+        ? opts.path
+          ? 'unix'
+          : (opts.host ?? 'localhost')
+        : typeof args[1] === 'string'
+          ? args[1]
+          : 'localhost';
     hosts.push(host);
     if (host !== 'unix' && !LOOPBACK.has(host)) {
       refused.push(host);

@@ -15,22 +15,64 @@ ECE and positives per side, with day-block bootstrap CIs of B − A, for the 5 %
 export async function run(argv: string[]): Promise<number> {
   let a;
   try {
-    a = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' }, models: { type: 'string' }, replicates: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' } } }).values;
+    a = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        models: { type: 'string' },
+        replicates: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
   } catch (e) {
     process.stderr.write(`liqguard ablation: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (a.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  if (a.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const replicates = a.replicates === undefined ? 1000 : Number(a.replicates);
   const seed = a.seed === undefined ? 20250101 : Number(a.seed);
-  if (!(Number.isInteger(replicates) && replicates > 0)) { process.stderr.write('liqguard ablation: --replicates must be a positive integer\n'); return 2; }
-  if (!Number.isInteger(seed)) { process.stderr.write('liqguard ablation: --seed must be an integer\n'); return 2; }
+  if (!(Number.isInteger(replicates) && replicates > 0)) {
+    process.stderr.write('liqguard ablation: --replicates must be a positive integer\n');
+    return 2;
+  }
+  if (!Number.isInteger(seed)) {
+    process.stderr.write('liqguard ablation: --seed must be an integer\n');
+    return 2;
+  }
   const report = await runOiAblation({
-    dataDir: a.data ?? 'data', modelsDir: a.models ?? 'models', labels: OI_ABLATION_LABELS, replicates, seed,
+    dataDir: a.data ?? 'data',
+    modelsDir: a.models ?? 'models',
+    labels: OI_ABLATION_LABELS,
+    replicates,
+    seed,
     log: (m) => process.stderr.write(`ablation: ${m}\n`),
   });
   const text = a.json
-    ? JSON.stringify({ ...report, runs: report.runs.map((r) => ({ label: r.label, ...r.result, fitIdx: undefined, testIdx: undefined, fitRows: r.result.fitIdx.length, testRows: r.result.testIdx.length, sides: Object.fromEntries(Object.entries(r.result.sides).map(([k, v]) => [k, { ...v, testProbA: undefined, testProbB: undefined }])) })) }, null, 2)
+    ? JSON.stringify(
+        {
+          ...report,
+          runs: report.runs.map((r) => ({
+            label: r.label,
+            ...r.result,
+            fitIdx: undefined,
+            testIdx: undefined,
+            fitRows: r.result.fitIdx.length,
+            testRows: r.result.testIdx.length,
+            sides: Object.fromEntries(
+              Object.entries(r.result.sides).map(([k, v]) => [k, { ...v, testProbA: undefined, testProbB: undefined }]),
+            ),
+          })),
+        },
+        null,
+        2,
+      )
     : renderAblationTables(report);
   if (a.out) await writeFile(a.out, text + '\n');
   else process.stdout.write(text + '\n');

@@ -41,15 +41,29 @@ export async function seal(args: string[], defaultDir: string, out: (s: string) 
       continue;
     }
     const dropped = tailBytes(join(dir, head.torn.file), head.torn.bytes ?? 0);
-    const log = AuditLog.open({ dir, instance, clock: systemClock, onTornTail: 'seal', version: process.env.npm_package_version ?? 'cli' });
+    const log = AuditLog.open({
+      dir,
+      instance,
+      clock: systemClock,
+      onTornTail: 'seal',
+      version: process.env.npm_package_version ?? 'cli',
+    });
     const r = log.append('startup', {
       event: 'audit_seal',
       tool: 'liqguard audit seal',
-      sealed: { file: head.torn.file, line: head.torn.line, droppedBytes: dropped.length, droppedSha256: createHash('sha256').update(dropped).digest('hex'), lastGoodSeq: head.seq },
+      sealed: {
+        file: head.torn.file,
+        line: head.torn.line,
+        droppedBytes: dropped.length,
+        droppedSha256: createHash('sha256').update(dropped).digest('hex'),
+        lastGoodSeq: head.seq,
+      },
     });
     await log.close();
     sealed++;
-    out(`${instance}: sealed ${head.torn.file} line ${head.torn.line} (${dropped.length} torn bytes left out of the chain after seq ${head.seq}); chain continues at seq ${r.seq}\n`);
+    out(
+      `${instance}: sealed ${head.torn.file} line ${head.torn.line} (${dropped.length} torn bytes left out of the chain after seq ${head.seq}); chain continues at seq ${r.seq}\n`,
+    );
   }
   out(`${sealed} chain(s) sealed\n`);
   return 0;

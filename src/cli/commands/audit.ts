@@ -59,7 +59,18 @@ async function out(line: string): Promise<void> {
 }
 
 async function verify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, 'allow-pruned': { type: 'boolean' }, anchor: { type: 'string' }, 'anchor-prefix': { type: 'string' }, 'anchor-key-env': { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      'allow-pruned': { type: 'boolean' },
+      anchor: { type: 'string' },
+      'anchor-prefix': { type: 'string' },
+      'anchor-key-env': { type: 'string' },
+    },
+  });
   if (positionals.length !== 1) return usageError('verify takes exactly one FILE or DIR');
   const path = positionals[0]!;
   if (!existsSync(path)) return usageError(`${path} does not exist`);
@@ -77,12 +88,27 @@ async function verify(args: string[]): Promise<number> {
     }
     anchorOk = anchors.ok;
   }
-  await out((values.json ? JSON.stringify(anchors ? { ...r, ok: r.ok && anchorOk, anchors } : r, null, 2) : formatVerifyResult(r) + (anchors ? `\n${formatAnchorCheck(anchors)}` : '')) + '\n');
+  await out(
+    (values.json
+      ? JSON.stringify(anchors ? { ...r, ok: r.ok && anchorOk, anchors } : r, null, 2)
+      : formatVerifyResult(r) + (anchors ? `\n${formatAnchorCheck(anchors)}` : '')) + '\n',
+  );
   if (!r.ok || !anchorOk) return 1;
   return values.strict && r.breaks.length ? 1 : 0;
 }
 
-const FILTER_OPTS = ['from', 'to', 'client', 'symbol', 'outcome', 'rule', 'type', 'instance', 'limit', 'cursor'] as const;
+const FILTER_OPTS = [
+  'from',
+  'to',
+  'client',
+  'symbol',
+  'outcome',
+  'rule',
+  'type',
+  'instance',
+  'limit',
+  'cursor',
+] as const;
 
 async function query(args: string[]): Promise<number> {
   const options: Record<string, { type: 'string' }> = { dir: { type: 'string' } };
@@ -98,7 +124,9 @@ async function query(args: string[]): Promise<number> {
   if (q.limit !== undefined) {
     const page = await queryAudit(dir, q.filters, { cursor: q.cursor, limit: q.limit });
     for (const r of page.records) await out(JSON.stringify(r) + '\n');
-    process.stderr.write(page.nextCursor ? `next page: --limit ${q.limit} --cursor ${page.nextCursor}\n` : 'no more records\n');
+    process.stderr.write(
+      page.nextCursor ? `next page: --limit ${q.limit} --cursor ${page.nextCursor}\n` : 'no more records\n',
+    );
     return 0;
   }
   let n = 0;
@@ -121,14 +149,28 @@ async function query(args: string[]): Promise<number> {
 }
 
 async function report(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { dir: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, 'allow-pruned': { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      top: { type: 'string' },
+      'allow-pruned': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
   if (positionals.length) return usageError(`unexpected argument ${positionals[0]}`);
   if (!values.out) return usageError('report needs --out FILE.html');
   const dir = values.dir ?? DEFAULT_DIR();
   if (!existsSync(dir)) return usageError(`audit directory ${dir} does not exist (use --dir)`);
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top < 1 || top > 1000) return usageError('--top must be an integer from 1 to 1000');
-  const { filters } = parseAuditQuery({ ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) });
+  const { filters } = parseAuditQuery({
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+  });
   process.stderr.write(`verifying and reading ${dir}...\n`);
   const data = await writeAuditReport({
     dir,
@@ -140,7 +182,9 @@ async function report(args: string[]): Promise<number> {
     ...(filters.to !== undefined ? { to: filters.to } : {}),
     onProgress: (n) => process.stderr.write(`  ${n} records read\n`),
   });
-  process.stderr.write(`wrote ${values.out}: ${data.records} records in the period, chain ${data.verify.ok ? 'intact' : 'BROKEN'}\n`);
+  process.stderr.write(
+    `wrote ${values.out}: ${data.records} records in the period, chain ${data.verify.ok ? 'intact' : 'BROKEN'}\n`,
+  );
   return 0;
 }
 

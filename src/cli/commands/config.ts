@@ -13,7 +13,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === 'check' && file) {
     const c = loadConfig(file);
-    process.stdout.write(`OK ${file} sha256=${c.sha256} clients=${c.clients.length} venues=${c.venues.map((v) => v.id).join(',')}\n`);
+    process.stdout.write(
+      `OK ${file} sha256=${c.sha256} clients=${c.clients.length} venues=${c.venues.map((v) => v.id).join(',')}\n`,
+    );
     return 0;
   }
   process.stdout.write(USAGE + '\n');

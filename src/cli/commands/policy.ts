@@ -22,9 +22,16 @@ export async function run(argv: string[]): Promise<number> {
   }
   let files: string[];
   try {
-    files = statSync(target).isDirectory() ? readdirSync(target).filter(isPolicyFile).sort().map((n) => join(target, n)) : [target];
+    files = statSync(target).isDirectory()
+      ? readdirSync(target)
+          .filter(isPolicyFile)
+          .sort()
+          .map((n) => join(target, n))
+      : [target];
   } catch (err) {
-    process.stderr.write(`liqguard policy: cannot read ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    process.stderr.write(
+      `liqguard policy: cannot read ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+    );
     return 1;
   }
   if (!files.length) {
@@ -43,7 +50,9 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       ids.set(set.id, file);
-      process.stdout.write(`OK ${file} id=${set.id} version=${set.version} rules=${set.rules.length} sha256=${set.sha256}\n`);
+      process.stdout.write(
+        `OK ${file} id=${set.id} version=${set.version} rules=${set.rules.length} sha256=${set.sha256}\n`,
+      );
     } catch (err) {
       if (!isLiqguardError(err)) throw err;
       const details = err.details.length ? err.details : [{ message: err.message }];

@@ -5,7 +5,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePositiveDecimal } from '../../core/decimal.js';
 import { isLiqguardError } from '../../core/errors.js';
-import { headline, parseStrategySpecs, runBacktest, SPEC_GRAMMAR, writeReport, type Arm, type StrategySpec } from '../../backtest/index.js';
+import {
+  headline,
+  parseStrategySpecs,
+  runBacktest,
+  SPEC_GRAMMAR,
+  writeReport,
+  type Arm,
+  type StrategySpec,
+} from '../../backtest/index.js';
 import { PACKAGE_ROOT } from '../../config/load.js';
 import { DEFAULT_INSTRUMENTS } from '../../execution/simulated/index.js';
 import { toUnifiedSymbol } from '../../market/symbols.js';
@@ -54,14 +62,18 @@ export function parseDate(v: string | undefined, flag: string): number {
 export function parseSymbols(v: string | undefined): string[] {
   const known = DEFAULT_INSTRUMENTS.map((i) => i.symbol);
   const out: string[] = [];
-  for (const raw of (v ?? 'ETH/USDT:USDT').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (v ?? 'ETH/USDT:USDT')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     let s: string;
     try {
       s = toUnifiedSymbol(raw);
     } catch (e) {
       throw new UsageError(`--symbols: ${(e as Error).message}`);
     }
-    if (!known.includes(s)) throw new UsageError(`--symbols: ${raw} is not traded on the simulated venue (available: ${known.join(', ')})`);
+    if (!known.includes(s))
+      throw new UsageError(`--symbols: ${raw} is not traded on the simulated venue (available: ${known.join(', ')})`);
     if (!out.includes(s)) out.push(s);
   }
   if (!out.length) throw new UsageError('--symbols: give at least one symbol');
@@ -100,7 +112,8 @@ function parse(argv: string[]): Parsed | 'help' {
   }).values;
   if (a.help) return 'help';
   if (!a.policy) throw new UsageError('--policy FILE is required (e.g. policies/defensive.yaml)');
-  if (!existsSync(a.policy) || !statSync(a.policy).isFile()) throw new UsageError(`--policy: ${a.policy} is not a file`);
+  if (!existsSync(a.policy) || !statSync(a.policy).isFile())
+    throw new UsageError(`--policy: ${a.policy} is not a file`);
   const from = parseDate(a.from, '--from');
   const to = parseDate(a.to, '--to');
   if (!(from < to)) throw new UsageError(`--from (${a.from}) must be before --to (${a.to})`);
@@ -108,10 +121,22 @@ function parse(argv: string[]): Parsed | 'help' {
   const wd = a['warmup-days'] ?? '35';
   if (!/^\d{1,4}$/.test(wd)) throw new UsageError(`--warmup-days must be a whole number of days, got "${wd}"`);
   const balance = a.balance ?? '100000';
-  if (!parsePositiveDecimal(balance).ok) throw new UsageError(`--balance must be a positive decimal such as 100000, got "${balance}"`);
+  if (!parsePositiveDecimal(balance).ok)
+    throw new UsageError(`--balance must be a positive decimal such as 100000, got "${balance}"`);
   const data = resolve(a.data ?? join(PACKAGE_ROOT, 'data'));
-  if (!existsSync(join(data, 'binance_um_klines_1h'))) throw new UsageError(`--data: ${data} has no binance_um_klines_1h/ folder`);
-  return { policy: a.policy, from, to, warmupFrom: from - Number(wd) * DAY_MS, symbols: parseSymbols(a.symbols), strategies: parseStrategySpecs(a.strategy), balance, out: resolve(a.out ?? 'replay-report'), data };
+  if (!existsSync(join(data, 'binance_um_klines_1h')))
+    throw new UsageError(`--data: ${data} has no binance_um_klines_1h/ folder`);
+  return {
+    policy: a.policy,
+    from,
+    to,
+    warmupFrom: from - Number(wd) * DAY_MS,
+    symbols: parseSymbols(a.symbols),
+    strategies: parseStrategySpecs(a.strategy),
+    balance,
+    out: resolve(a.out ?? 'replay-report'),
+    data,
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -120,7 +145,9 @@ export async function run(argv: string[]): Promise<number> {
     p = parse(argv);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || isLiqguardError(e)) {
-      process.stderr.write(`liqguard replay: ${(e as Error).message}\n\nRun \`liqguard replay --help\` for the usage.\n`);
+      process.stderr.write(
+        `liqguard replay: ${(e as Error).message}\n\nRun \`liqguard replay --help\` for the usage.\n`,
+      );
       return 2;
     }
     throw e;
@@ -138,16 +165,35 @@ export async function run(argv: string[]): Promise<number> {
     if (arm === last.arm && pct < 100 && (pct - last.pct < 10 || now - last.at < 500)) return;
     const elapsed = (now - started) / 1000;
     const bars = (arm === 'policy' ? done : total + done) / Math.max(elapsed, 1e-3);
-    process.stderr.write(`[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ${bars.toFixed(0)} bars/s)\n`);
+    process.stderr.write(
+      `[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ${bars.toFixed(0)} bars/s)\n`,
+    );
     last = { arm, pct, at: now };
   };
-  process.stderr.write(`[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`);
-  const result = await runBacktest({ dataDir: p.data, symbols: p.symbols, from: p.from, to: p.to, warmupFrom: p.warmupFrom, strategies: p.strategies, balance: p.balance, policyFile: p.policy, workDir: join(p.out, 'runs'), progress });
+  process.stderr.write(
+    `[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`,
+  );
+  const result = await runBacktest({
+    dataDir: p.data,
+    symbols: p.symbols,
+    from: p.from,
+    to: p.to,
+    warmupFrom: p.warmupFrom,
+    strategies: p.strategies,
+    balance: p.balance,
+    policyFile: p.policy,
+    workDir: join(p.out, 'runs'),
+    progress,
+  });
   const { report, json, html } = writeReport(result, p.out);
-  process.stderr.write(`[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} (${report.scorer.kind})\n`);
+  process.stderr.write(
+    `[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} (${report.scorer.kind})\n`,
+  );
   for (const h of headline(report)) process.stdout.write(h + '\n');
   const latched = report.arms.policy.latches.filter((l) => l.state !== 'cleared');
-  process.stdout.write(`loss-limit latches: ${latched.length}${latched.length ? ` (${latched.map((l) => `${l.time} ${l.level} ${l.id} ${l.state}`).join('; ')})` : ''}\n`);
+  process.stdout.write(
+    `loss-limit latches: ${latched.length}${latched.length ? ` (${latched.map((l) => `${l.time} ${l.level} ${l.id} ${l.state}`).join('; ')})` : ''}\n`,
+  );
   process.stdout.write(`report: ${json}\n        ${html}\n`);
   return 0;
 }

@@ -23,15 +23,31 @@ const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(6) : '');
 export async function run(argv: string[]): Promise<number> {
   let a;
   try {
-    a = parseArgs({ args: argv, strict: true, options: { klines: { type: 'string' }, funding: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' }, symbol: { type: 'string' }, help: { type: 'boolean' } } }).values;
+    a = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        klines: { type: 'string' },
+        funding: { type: 'string' },
+        format: { type: 'string' },
+        model: { type: 'string' },
+        symbol: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
   } catch (e) {
     process.stderr.write(`liqguard score: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (a.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  if (a.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const format = a.format ?? 'csv';
   if (!a.klines || (format !== 'csv' && format !== 'jsonl')) {
-    process.stderr.write(`liqguard score: ${!a.klines ? '--klines FILE is required' : `--format must be csv or jsonl, got "${format}"`}\n${USAGE}\n`);
+    process.stderr.write(
+      `liqguard score: ${!a.klines ? '--klines FILE is required' : `--format must be csv or jsonl, got "${format}"`}\n${USAGE}\n`,
+    );
     return 2;
   }
   const model = loadModel(a.model ?? 'models');
@@ -46,13 +62,25 @@ export async function run(argv: string[]): Promise<number> {
     bars.forEach((b, r) => {
       const pd = s.pDown[r] as number;
       const pu = s.pUp[r] as number;
-      if (format === 'csv') out.push(`${b.openTime},${new Date(b.openTime).toISOString()},${fmt(pd)},${fmt(pu)},${s.regime[r]}`);
-      else out.push(JSON.stringify({ openTime: b.openTime, time: new Date(b.openTime).toISOString(), pDown: Number.isFinite(pd) ? Number(pd.toFixed(6)) : null, pUp: Number.isFinite(pu) ? Number(pu.toFixed(6)) : null, regime: s.regime[r] }));
+      if (format === 'csv')
+        out.push(`${b.openTime},${new Date(b.openTime).toISOString()},${fmt(pd)},${fmt(pu)},${s.regime[r]}`);
+      else
+        out.push(
+          JSON.stringify({
+            openTime: b.openTime,
+            time: new Date(b.openTime).toISOString(),
+            pDown: Number.isFinite(pd) ? Number(pd.toFixed(6)) : null,
+            pUp: Number.isFinite(pu) ? Number(pu.toFixed(6)) : null,
+            regime: s.regime[r],
+          }),
+        );
     });
     process.stdout.write(out.join('\n') + '\n');
   } finally {
     await session.release();
   }
-  process.stderr.write(`liqguard score: ${bars.length} bars of ${card.features.barMs / 60_000} min scored with model ${card.id}\n`);
+  process.stderr.write(
+    `liqguard score: ${bars.length} bars of ${card.features.barMs / 60_000} min scored with model ${card.id}\n`,
+  );
   return 0;
 }

@@ -37,32 +37,64 @@ const posNum = (s: string | undefined, flag: string, dflt: number): number => {
 export async function run(argv: string[]): Promise<number> {
   let a;
   try {
-    a = parseArgs({ args: argv, strict: true, options: {
-      data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, 'no-default': { type: 'boolean' }, help: { type: 'boolean' },
-      'threshold-pct': { type: 'string' }, 'horizon-hours': { type: 'string' }, replicates: { type: 'string' }, 'fit-start': { type: 'string' },
-      'data-end': { type: 'string' }, symbols: { type: 'string' }, stride: { type: 'string' }, quick: { type: 'boolean' },
-    } }).values;
+    a = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        data: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        'no-default': { type: 'boolean' },
+        help: { type: 'boolean' },
+        'threshold-pct': { type: 'string' },
+        'horizon-hours': { type: 'string' },
+        replicates: { type: 'string' },
+        'fit-start': { type: 'string' },
+        'data-end': { type: 'string' },
+        symbols: { type: 'string' },
+        stride: { type: 'string' },
+        quick: { type: 'boolean' },
+      },
+    }).values;
   } catch (e) {
     process.stderr.write(`liqguard train: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (a.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  if (a.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const started = Date.now();
-  const log = (m: string): void => { process.stderr.write(`[train ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\n`); };
+  const log = (m: string): void => {
+    process.stderr.write(`[train ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\n`);
+  };
   let o: TrainOptions;
   try {
     const fitStart = date(a['fit-start'], '--fit-start');
     const dataEnd = date(a['data-end'], '--data-end');
     o = {
-      ...DEFAULT_TRAIN, dataDir: a.data ?? 'data', log,
+      ...DEFAULT_TRAIN,
+      dataDir: a.data ?? 'data',
+      log,
       seed: Math.floor(posNum(a.seed, '--seed', DEFAULT_TRAIN.seed)),
-      label: { thresholdPct: posNum(a['threshold-pct'], '--threshold-pct', DEFAULT_TRAIN.label.thresholdPct), horizonHours: posNum(a['horizon-hours'], '--horizon-hours', DEFAULT_TRAIN.label.horizonHours) },
+      label: {
+        thresholdPct: posNum(a['threshold-pct'], '--threshold-pct', DEFAULT_TRAIN.label.thresholdPct),
+        horizonHours: posNum(a['horizon-hours'], '--horizon-hours', DEFAULT_TRAIN.label.horizonHours),
+      },
       replicates: Math.floor(posNum(a.replicates, '--replicates', a.quick ? 20 : DEFAULT_TRAIN.replicates)),
       ...(a.symbols ? { symbols: a.symbols.split(',').filter(Boolean) } : {}),
       fitStride: Math.floor(posNum(a.stride, '--stride', DEFAULT_TRAIN.fitStride)),
       ...(fitStart !== undefined ? { fitStart } : {}),
       ...(dataEnd !== undefined ? { dataEnd } : {}),
-      ...(a.quick ? { selection: { ...DEFAULT_TRAIN.selection, grid: DEFAULT_TRAIN.selection.grid.slice(0, 1), checkpoints: [10, 20] } } : {}),
+      ...(a.quick
+        ? {
+            selection: {
+              ...DEFAULT_TRAIN.selection,
+              grid: DEFAULT_TRAIN.selection.grid.slice(0, 1),
+              checkpoints: [10, 20],
+            },
+          }
+        : {}),
     };
     const unknown = o.symbols.filter((s) => !UNIVERSE.includes(s));
     if (unknown.length) throw new Error(`--symbols: not in the 43-market universe: ${unknown.join(', ')}`);

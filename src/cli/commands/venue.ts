@@ -56,14 +56,27 @@ interface Args {
 }
 
 export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Args | string {
-  const a: Args = { port: 0, host: '127.0.0.1', symbols: [...EMBEDDED_DEFAULT.symbols], from: EMBEDDED_DEFAULT.from, to: EMBEDDED_DEFAULT.to, warmupFrom: EMBEDDED_DEFAULT.warmupFrom, speed: { barsPerSecond: 1 }, loop: false, data: 'data', faults: true };
+  const a: Args = {
+    port: 0,
+    host: '127.0.0.1',
+    symbols: [...EMBEDDED_DEFAULT.symbols],
+    from: EMBEDDED_DEFAULT.from,
+    to: EMBEDDED_DEFAULT.to,
+    warmupFrom: EMBEDDED_DEFAULT.warmupFrom,
+    speed: { barsPerSecond: 1 },
+    loop: false,
+    data: 'data',
+    faults: true,
+  };
   const key = env.LIQGUARD_VENUE_API_KEY;
   const secret = env.LIQGUARD_VENUE_API_SECRET;
   if (key) a.apiKey = key;
   if (secret) a.apiSecret = secret;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const [name, inline] = flag.includes('=')
+      ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)]
+      : [flag, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new RangeError(`${name} needs a value`);
@@ -81,7 +94,10 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
           a.host = value();
           break;
         case '--symbols':
-          a.symbols = value().split(',').map((s) => s.trim()).filter(Boolean);
+          a.symbols = value()
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           break;
         case '--from':
           a.from = value();
@@ -96,7 +112,8 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
           const v = value();
           const m = /^([0-9]*\.?[0-9]+)x$/.exec(v);
           const n = Number(m ? m[1] : v);
-          if (!(n > 0)) return `--speed must be a positive number of bars per second (2) or a multiple of real time (60x), got "${v}"`;
+          if (!(n > 0))
+            return `--speed must be a positive number of bars per second (2) or a multiple of real time (60x), got "${v}"`;
           a.speed = m ? { multiplier: n } : { barsPerSecond: n };
           break;
         }
@@ -114,7 +131,8 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
           break;
         case '--balance':
           a.balance = value();
-          if (!/^[0-9]+(\.[0-9]+)?$/.test(a.balance)) return `--balance must be a decimal amount of USDT, got "${a.balance}"`;
+          if (!/^[0-9]+(\.[0-9]+)?$/.test(a.balance))
+            return `--balance must be a decimal amount of USDT, got "${a.balance}"`;
           break;
         case '--no-faults':
           a.faults = false;
@@ -131,8 +149,10 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     a.apiKey = DEMO_VENUE_KEY;
     a.apiSecret = DEMO_VENUE_SECRET;
   }
-  if (!a.apiKey || !a.apiSecret) return 'set both --api-key and --api-secret (or LIQGUARD_VENUE_API_KEY and LIQGUARD_VENUE_API_SECRET), or neither for the demo pair: the private endpoints check HMAC signatures';
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(a.apiKey)) return '--api-key may contain only letters, digits, "_" and "-" (Binance key format)';
+  if (!a.apiKey || !a.apiSecret)
+    return 'set both --api-key and --api-secret (or LIQGUARD_VENUE_API_KEY and LIQGUARD_VENUE_API_SECRET), or neither for the demo pair: the private endpoints check HMAC signatures';
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(a.apiKey))
+    return '--api-key may contain only letters, digits, "_" and "-" (Binance key format)';
   return a;
 }
 
@@ -162,7 +182,9 @@ export async function run(argv: string[]): Promise<number> {
     controlEndpoint: a.faults,
     onLoop: (n) => process.stderr.write(`liqguard venue: replay loop ${n}, back at ${a.from}\n`),
     onEnd: () => {
-      process.stderr.write(`liqguard venue: replay reached ${a.to}; prices stay at the last bar (use --loop to restart)\n`);
+      process.stderr.write(
+        `liqguard venue: replay reached ${a.to}; prices stay at the last bar (use --loop to restart)\n`,
+      );
     },
   });
   for (const n of v.notes) process.stderr.write(`  ${n}\n`);

@@ -7,7 +7,9 @@ import { KillPanel, renderCounters, renderOverrides, renderVersions } from './op
 
 const cards = new SymbolCards();
 const table = new DecisionsTable();
-const kill = new KillPanel({ values: () => ({ client: [...table.seen.client], symbol: [...cards.cards.keys()], venue: [], account: [] }) });
+const kill = new KillPanel({
+  values: () => ({ client: [...table.seen.client], symbol: [...cards.cards.keys()], venue: [], account: [] }),
+});
 let stream;
 let pollTimer;
 let summaryLoaded = false;
@@ -56,8 +58,7 @@ async function start() {
       else if (m.type === 'decision') {
         table.add(rowFromEvent(m));
         refreshSoon(); // counters per outcome and rule
-      }
-      else if (m.type === 'kill') void kill.refresh();
+      } else if (m.type === 'kill') void kill.refresh();
       else if (m.type === 'policy' || m.type === 'override') void loadSummary();
     },
   });

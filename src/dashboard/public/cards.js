@@ -6,7 +6,12 @@ const MAX_POINTS = 720;
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 function chartOptions(width) {
-  const axis = { stroke: css('--muted'), grid: { stroke: '#21262d', width: 1 }, ticks: { stroke: '#21262d', width: 1 }, font: '11px system-ui, sans-serif' };
+  const axis = {
+    stroke: css('--muted'),
+    grid: { stroke: '#21262d', width: 1 },
+    ticks: { stroke: '#21262d', width: 1 },
+    font: '11px system-ui, sans-serif',
+  };
   return {
     width,
     height: 120,
@@ -20,7 +25,17 @@ function chartOptions(width) {
       { ...axis, size: 28 },
       { ...axis, size: 46, values: (_u, vals) => vals.map((v) => `${+(v * 100).toFixed(1)}%`) },
     ],
-    series: [{}, { label: 'p', stroke: css('--accent'), width: 1.5, fill: 'rgba(88,166,255,0.10)', spanGaps: false, points: { show: false } }],
+    series: [
+      {},
+      {
+        label: 'p',
+        stroke: css('--accent'),
+        width: 1.5,
+        fill: 'rgba(88,166,255,0.10)',
+        spanGaps: false,
+        points: { show: false },
+      },
+    ],
   };
 }
 
@@ -35,10 +50,15 @@ class Card {
     this.chartEl = h('div', { class: 'chart' });
     this.features = h('div', { class: 'features' });
     this.quality = h('div', { class: 'quality' });
-    this.el = h('article', { class: 'card', dataset: { symbol, regime: 'unknown' } },
+    this.el = h(
+      'article',
+      { class: 'card', dataset: { symbol, regime: 'unknown' } },
       h('div', { class: 'card-head' }, h('span', { class: 'sym' }, symbol), this.pill),
       h('div', { class: 'prob' }, this.big, this.sub),
-      this.chartEl, this.features, this.quality);
+      this.chartEl,
+      this.features,
+      this.quality,
+    );
     root.append(this.el);
     this.plot = new uPlot(chartOptions(this.width()), [this.xs, this.ys], this.chartEl);
     // The grid reflows as cards are added and the window resizes: follow the card's width.
@@ -83,8 +103,16 @@ class Card {
     if (r.status === 'ok') {
       this.big.textContent = pct(r.probability);
       clear(this.sub).append(
-        h('span', { title: 'probability of an adverse move down (longs at risk) / up (shorts at risk)' }, 'down ', h('b', {}, pct(r.pDown)), ' · up ', h('b', {}, pct(r.pUp))),
-        h('span', {}, `${r.horizonHours}h horizon · ${timeUtc(ts ?? r.asOf)} UTC`));
+        h(
+          'span',
+          { title: 'probability of an adverse move down (longs at risk) / up (shorts at risk)' },
+          'down ',
+          h('b', {}, pct(r.pDown)),
+          ' · up ',
+          h('b', {}, pct(r.pUp)),
+        ),
+        h('span', {}, `${r.horizonHours}h horizon · ${timeUtc(ts ?? r.asOf)} UTC`),
+      );
     } else {
       this.big.textContent = '—';
       clear(this.sub).append(h('span', {}, 'score unavailable'), h('span', {}, r.reason ?? ''));
@@ -92,15 +120,28 @@ class Card {
     this.renderFeatures(r.contributions ?? []);
   }
   renderFeatures(contribs) {
-    const top = [...contribs].filter((c) => Number.isFinite(c.contribution)).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, 5);
+    const top = [...contribs]
+      .filter((c) => Number.isFinite(c.contribution))
+      .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
+      .slice(0, 5);
     const max = Math.max(1e-9, ...top.map((c) => Math.abs(c.contribution)));
     clear(this.features);
-    if (!top.length) return this.features.append(h('span', { class: 'muted' }, 'no feature contributions (baseline or unavailable score)'));
+    if (!top.length)
+      return this.features.append(
+        h('span', { class: 'muted' }, 'no feature contributions (baseline or unavailable score)'),
+      );
     for (const c of top) {
       const bar = h('span', { class: c.contribution >= 0 ? 'up' : 'down' });
       bar.style.width = `${(Math.abs(c.contribution) / max) * 50}%`;
-      this.features.append(h('div', { class: 'feature', title: `${c.feature} = ${num(c.value)}` },
-        h('span', { class: 'name' }, c.feature), h('span', { class: 'bar' }, bar), h('span', { class: 'val' }, (c.contribution >= 0 ? '+' : '') + c.contribution.toFixed(3))));
+      this.features.append(
+        h(
+          'div',
+          { class: 'feature', title: `${c.feature} = ${num(c.value)}` },
+          h('span', { class: 'name' }, c.feature),
+          h('span', { class: 'bar' }, bar),
+          h('span', { class: 'val' }, (c.contribution >= 0 ? '+' : '') + c.contribution.toFixed(3)),
+        ),
+      );
     }
   }
   setQuality(q) {
@@ -109,8 +150,11 @@ class Card {
     if (q.degraded) this.quality.append(h('span', { class: 'chip degraded' }, 'DEGRADED'));
     if (!q.flags.length) this.quality.append(h('span', { class: 'chip ok' }, 'data OK'));
     for (const f of q.flags) this.quality.append(h('span', { class: 'chip bad', title: 'data-quality flag' }, f));
-    if (q.missing?.length) this.quality.append(h('span', { class: 'chip bad', title: q.missing.join(', ') }, `${q.missing.length} missing`));
-    this.quality.append(h('span', { class: 'muted' }, q.mark !== null && q.mark !== undefined ? `mark ${num(q.mark, 6)}` : ''));
+    if (q.missing?.length)
+      this.quality.append(h('span', { class: 'chip bad', title: q.missing.join(', ') }, `${q.missing.length} missing`));
+    this.quality.append(
+      h('span', { class: 'muted' }, q.mark !== null && q.mark !== undefined ? `mark ${num(q.mark, 6)}` : ''),
+    );
   }
 }
 

@@ -33,10 +33,21 @@ export function timeUtc(ms) {
 }
 export function dateTimeUtc(ms) {
   if (!Number.isFinite(ms)) return '—';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
-export const pct = (p, digits = 1) => (typeof p === 'number' && Number.isFinite(p) ? `${(p * 100).toFixed(digits)}%` : '—');
-export const num = (x, digits = 4) => (typeof x === 'number' && Number.isFinite(x) ? (Math.abs(x) >= 1000 ? x.toFixed(1) : Number(x.toPrecision(digits)).toString()) : x === null || x === undefined ? '—' : String(x));
+export const pct = (p, digits = 1) =>
+  typeof p === 'number' && Number.isFinite(p) ? `${(p * 100).toFixed(digits)}%` : '—';
+export const num = (x, digits = 4) =>
+  typeof x === 'number' && Number.isFinite(x)
+    ? Math.abs(x) >= 1000
+      ? x.toFixed(1)
+      : Number(x.toPrecision(digits)).toString()
+    : x === null || x === undefined
+      ? '—'
+      : String(x);
 export const shortSha = (s) => (typeof s === 'string' ? s.slice(0, 10) : '—');
 export const REGIMES = ['stable', 'stressed', 'fragile', 'critical', 'unknown'];
 export const regimeClass = (r) => (REGIMES.includes(r) ? r : 'unknown');

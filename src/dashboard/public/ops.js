@@ -13,7 +13,8 @@ export class KillPanel {
     $('kill-open').addEventListener('click', () => this.open('kill'));
     $('kill-cancel').addEventListener('click', () => this.close());
     $('kill-scope').addEventListener('change', () => this.syncForm());
-    for (const id of ['kill-value', 'kill-reason', 'kill-operator', 'kill-confirm']) $(id).addEventListener('input', () => this.syncForm());
+    for (const id of ['kill-value', 'kill-reason', 'kill-operator', 'kill-confirm'])
+      $(id).addEventListener('input', () => this.syncForm());
     $('kill-confirm').addEventListener('change', () => this.syncForm());
     $('kill-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -33,13 +34,31 @@ export class KillPanel {
     badge.textContent = on ? `KILL SWITCH ON · ${kills.length} scope${kills.length > 1 ? 's' : ''}` : 'TRADING ACTIVE';
     const state = $('kill-state');
     state.className = `kill-state ${on ? 'on' : 'off'}`;
-    state.textContent = on ? 'Kill switch in force: new orders in these scopes are refused.' : 'No kill switch in force.';
+    state.textContent = on
+      ? 'Kill switch in force: new orders in these scopes are refused.'
+      : 'No kill switch in force.';
     const list = clear($('kill-list'));
     for (const k of kills) {
-      list.append(h('li', { dataset: { scope: k.key } },
-        h('span', {}, h('b', {}, scopeText(k.scope)), ' ', h('span', { class: 'muted' }, k.source === 'kill' ? '' : `${k.state} · latched by a rule`), h('br'),
-          h('span', { class: 'muted' }, `${k.operator} · ${dateTimeUtc(k.since)}`), h('br'), h('span', {}, k.reason)),
-        k.source === 'kill' ? h('button', { class: 'small', type: 'button', onclick: () => this.open('lift', k.scope) }, 'Lift…') : null));
+      list.append(
+        h(
+          'li',
+          { dataset: { scope: k.key } },
+          h(
+            'span',
+            {},
+            h('b', {}, scopeText(k.scope)),
+            ' ',
+            h('span', { class: 'muted' }, k.source === 'kill' ? '' : `${k.state} · latched by a rule`),
+            h('br'),
+            h('span', { class: 'muted' }, `${k.operator} · ${dateTimeUtc(k.since)}`),
+            h('br'),
+            h('span', {}, k.reason),
+          ),
+          k.source === 'kill'
+            ? h('button', { class: 'small', type: 'button', onclick: () => this.open('lift', k.scope) }, 'Lift…')
+            : null,
+        ),
+      );
     }
   }
   open(mode, scope) {
@@ -47,9 +66,13 @@ export class KillPanel {
     this.liftScope = scope ?? null;
     const lift = mode === 'lift';
     $('kill-title').textContent = lift ? `Lift the kill switch: ${scopeText(scope)}` : 'Engage the kill switch';
-    $('kill-warning').textContent = lift ? 'Trading resumes in this scope as soon as you confirm. The lift is audited with your name.' : 'New orders in this scope are refused and working orders are cancelled at the venue. It stays in force, across restarts, until an operator lifts it.';
+    $('kill-warning').textContent = lift
+      ? 'Trading resumes in this scope as soon as you confirm. The lift is audited with your name.'
+      : 'New orders in this scope are refused and working orders are cancelled at the venue. It stays in force, across restarts, until an operator lifts it.';
     $('kill-scope-row').classList.toggle('hidden', lift);
-    $('kill-confirm-text').textContent = lift ? 'I confirm: resume trading in this scope.' : 'I confirm: stop trading in this scope now.';
+    $('kill-confirm-text').textContent = lift
+      ? 'I confirm: resume trading in this scope.'
+      : 'I confirm: stop trading in this scope now.';
     $('kill-submit').textContent = lift ? 'Lift kill switch' : 'Engage kill switch';
     $('kill-submit').className = lift ? 'primary' : 'danger';
     $('kill-reason').value = '';
@@ -72,7 +95,11 @@ export class KillPanel {
     const dl = clear($('kill-values'));
     for (const v of this.values()[type] ?? []) dl.append(h('option', { value: v }));
     const needsValue = !lift && type !== 'all';
-    const ok = $('kill-confirm').checked && $('kill-operator').value.trim().length > 0 && (lift || $('kill-reason').value.trim().length >= 3) && (!needsValue || $('kill-value').value.trim().length > 0);
+    const ok =
+      $('kill-confirm').checked &&
+      $('kill-operator').value.trim().length > 0 &&
+      (lift || $('kill-reason').value.trim().length >= 3) &&
+      (!needsValue || $('kill-value').value.trim().length > 0);
     $('kill-submit').disabled = !ok;
   }
   async submit() {
@@ -81,7 +108,10 @@ export class KillPanel {
     const reason = $('kill-reason').value.trim();
     try {
       if (this.mode === 'lift') {
-        await api('/v1/kill', { method: 'DELETE', body: { scope: this.liftScope, operator, ...(reason ? { reason } : {}) } });
+        await api('/v1/kill', {
+          method: 'DELETE',
+          body: { scope: this.liftScope, operator, ...(reason ? { reason } : {}) },
+        });
         toast(`Kill switch lifted: ${scopeText(this.liftScope)}`);
       } else {
         const type = $('kill-scope').value;
@@ -93,15 +123,20 @@ export class KillPanel {
       await this.refresh();
     } catch (e) {
       const err = $('kill-error');
-      err.textContent = e.status === 403 ? `Not allowed: ${e.message}` : `${e.code}: ${e.message}${e.details?.length ? ' (' + e.details.map((d) => d.path + ' ' + d.message).join('; ') + ')' : ''}`;
+      err.textContent =
+        e.status === 403
+          ? `Not allowed: ${e.message}`
+          : `${e.code}: ${e.message}${e.details?.length ? ' (' + e.details.map((d) => d.path + ' ' + d.message).join('; ') + ')' : ''}`;
       err.classList.remove('hidden');
     }
   }
 }
 
 export function renderVersions(v, instance) {
-  $('model-version').textContent = `${v.model.id} · ${shortSha(v.model.sha256)}${v.model.kind === 'baseline' ? ' (baseline)' : ''}`;
-  $('policy-version').textContent = `${v.policy.id}${v.policy.version !== undefined ? ' v' + v.policy.version : ''} · ${shortSha(v.policy.sha256)}`;
+  $('model-version').textContent =
+    `${v.model.id} · ${shortSha(v.model.sha256)}${v.model.kind === 'baseline' ? ' (baseline)' : ''}`;
+  $('policy-version').textContent =
+    `${v.policy.id}${v.policy.version !== undefined ? ' v' + v.policy.version : ''} · ${shortSha(v.policy.sha256)}`;
   $('shadow-tag').classList.toggle('hidden', !v.shadowPolicy);
   if (v.shadowPolicy) $('shadow-version').textContent = `${v.shadowPolicy.id} · ${shortSha(v.shadowPolicy.sha256)}`;
   $('instance').textContent = instance ?? '';
@@ -110,11 +145,30 @@ export function renderVersions(v, instance) {
 export function renderCounters(c) {
   $('total-count').textContent = String(c.total);
   const out = clear($('outcomes'));
-  for (const k of ['accept', 'modify', 'split', 'deny']) out.append(h('div', { class: `outcome ${k}`, dataset: { outcome: k } }, h('b', {}, String(c.outcomes[k] ?? 0)), h('span', {}, k)));
+  for (const k of ['accept', 'modify', 'split', 'deny'])
+    out.append(
+      h(
+        'div',
+        { class: `outcome ${k}`, dataset: { outcome: k } },
+        h('b', {}, String(c.outcomes[k] ?? 0)),
+        h('span', {}, k),
+      ),
+    );
   const body = clear($('rules').querySelector('tbody'));
   for (const r of c.rules) {
-    const outs = Object.entries(r.outcomes).map(([k, n]) => `${k} ${n}`).join(' · ');
-    body.append(h('tr', { dataset: { rule: r.ruleId } }, h('td', { class: 'mono' }, r.ruleId), h('td', {}, r.mode), h('td', { class: 'num' }, String(r.matched)), h('td', { class: 'muted' }, outs || '—')));
+    const outs = Object.entries(r.outcomes)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ');
+    body.append(
+      h(
+        'tr',
+        { dataset: { rule: r.ruleId } },
+        h('td', { class: 'mono' }, r.ruleId),
+        h('td', {}, r.mode),
+        h('td', { class: 'num' }, String(r.matched)),
+        h('td', { class: 'muted' }, outs || '—'),
+      ),
+    );
   }
   if (!c.rules.length) body.append(h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'no decisions yet')));
 }
@@ -124,8 +178,24 @@ export function renderOverrides(list, privileged) {
   if (!privileged) return ul.append(h('li', { class: 'muted' }, 'visible to operators and compliance'));
   if (!list.length) return ul.append(h('li', { class: 'muted' }, 'none pending or active'));
   for (const o of list) {
-    ul.append(h('li', {}, h('span', {}, h('b', {}, o.ruleId), ` · ${o.scope.type === 'all' ? 'all' : o.scope.type + ' ' + o.scope.value}`, h('br'),
-      h('span', { class: 'muted' }, `${o.state} · by ${o.requestedBy}${o.approvals.length ? ', approved by ' + o.approvals.map((a) => a.by).join(', ') : ''}${o.expiresAt ? ' · until ' + timeUtc(o.expiresAt) : ''}`)),
-      h('span', { class: `pill ${o.state === 'active' ? 'fragile' : 'unknown'}` }, o.state)));
+    ul.append(
+      h(
+        'li',
+        {},
+        h(
+          'span',
+          {},
+          h('b', {}, o.ruleId),
+          ` · ${o.scope.type === 'all' ? 'all' : o.scope.type + ' ' + o.scope.value}`,
+          h('br'),
+          h(
+            'span',
+            { class: 'muted' },
+            `${o.state} · by ${o.requestedBy}${o.approvals.length ? ', approved by ' + o.approvals.map((a) => a.by).join(', ') : ''}${o.expiresAt ? ' · until ' + timeUtc(o.expiresAt) : ''}`,
+          ),
+        ),
+        h('span', { class: `pill ${o.state === 'active' ? 'fragile' : 'unknown'}` }, o.state),
+      ),
+    );
   }
 }

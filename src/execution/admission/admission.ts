@@ -17,14 +17,24 @@ export interface ThrottleSpec {
 
 export type AdmissionResult =
   | { readonly ok: true; readonly waitedMs: number; readonly release: () => void }
-  | { readonly ok: false; readonly waitedMs: number; readonly key: string; readonly ruleId: string; readonly code: 'RATE_LIMIT_EXCEEDED'; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly waitedMs: number;
+      readonly key: string;
+      readonly ruleId: string;
+      readonly code: 'RATE_LIMIT_EXCEEDED';
+      readonly reason: string;
+    };
 
 export interface AdmissionOptions {
   /** The throttle spec of a rule in the current enforcing set (PolicyManager gives it). */
   readonly specFor: (ruleId: string) => ThrottleSpec | undefined;
   /** Extra bottleneck options: cluster mode passes { datastore: 'ioredis', clientOptions } or a
    * shared { connection }. Local by default. */
-  readonly bottleneck?: Pick<Bottleneck.ConstructorOptions, 'datastore' | 'clientOptions' | 'clusterNodes' | 'connection' | 'timeout' | 'heartbeatInterval' | 'clearDatastore'>;
+  readonly bottleneck?: Pick<
+    Bottleneck.ConstructorOptions,
+    'datastore' | 'clientOptions' | 'clusterNodes' | 'connection' | 'timeout' | 'heartbeatInterval' | 'clearDatastore'
+  >;
   /** A concurrency slot is freed by release(), or after this long at the latest (default 5 s),
    * so a lost release never wedges a limiter. */
   readonly maxHoldMs?: number;
@@ -34,7 +44,11 @@ export interface AdmissionOptions {
   readonly timers?: Timers;
 }
 
-const specKey = (s: ThrottleSpec): string => createHash('sha256').update(JSON.stringify([s.rate, s.max_concurrent, s.reservoir])).digest('hex').slice(0, 12);
+const specKey = (s: ThrottleSpec): string =>
+  createHash('sha256')
+    .update(JSON.stringify([s.rate, s.max_concurrent, s.reservoir]))
+    .digest('hex')
+    .slice(0, 12);
 
 export class Admission {
   private readonly limiters = new Map<string, Bottleneck>();
@@ -73,7 +87,11 @@ export class Admission {
       held.push(r.release);
     }
     let released = false;
-    return { ok: true, waitedMs: Math.round(this.now() - start), release: () => (released ? undefined : ((released = true), releaseAll())) };
+    return {
+      ok: true,
+      waitedMs: Math.round(this.now() - start),
+      release: () => (released ? undefined : ((released = true), releaseAll())),
+    };
   }
 
   /** Stop every limiter (dropping queued jobs). */
@@ -93,7 +111,13 @@ export class Admission {
         ...(spec.max_concurrent ? { maxConcurrent: spec.max_concurrent } : {}),
         // rate: evenly spaced (count per period → one every period/count ms), no bursts.
         ...(spec.rate ? { minTime: Math.ceil(spec.rate.perMs / spec.rate.count) } : {}),
-        ...(spec.reservoir ? { reservoir: spec.reservoir.size, reservoirRefreshAmount: spec.reservoir.size, reservoirRefreshInterval: spec.reservoir.refreshMs } : {}),
+        ...(spec.reservoir
+          ? {
+              reservoir: spec.reservoir.size,
+              reservoirRefreshAmount: spec.reservoir.size,
+              reservoirRefreshInterval: spec.reservoir.refreshMs,
+            }
+          : {}),
         ...this.opts.bottleneck,
       });
       l.on('error', () => undefined); // surfaced per job through acquire()
@@ -104,7 +128,10 @@ export class Admission {
 
   /** Queue a job that holds its slot until released; give up after maxWaitMs. A job that starts
    * after the give-up returns at once (it still took its turn: conservative for the budget). */
-  private acquire(l: Bottleneck, maxWaitMs: number): Promise<{ ok: true; release: () => void } | { ok: false; reason: string }> {
+  private acquire(
+    l: Bottleneck,
+    maxWaitMs: number,
+  ): Promise<{ ok: true; release: () => void } | { ok: false; reason: string }> {
     return new Promise((resolve) => {
       let settled = false;
       const timer = this.timers.setTimeout(() => {

@@ -1,1 +1,1 @@
-export { Admission, type AdmissionOptions, type AdmissionResult, type ThrottleSpec } from './admission.js';
+export { Admission } from './admission.js';

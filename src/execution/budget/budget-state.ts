@@ -13,7 +13,7 @@ export interface VenueLimits {
   readonly ordersPerMinute: number;
 }
 
-export const BINANCE_USDM_LIMITS: VenueLimits = { weightPerMinute: 2400, ordersPer10s: 300, ordersPerMinute: 1200 };
+const BINANCE_USDM_LIMITS: VenueLimits = { weightPerMinute: 2400, ordersPer10s: 300, ordersPerMinute: 1200 };
 
 export interface BudgetPolicy {
   readonly limits: VenueLimits;
@@ -28,11 +28,22 @@ export interface BudgetPolicy {
   readonly defaultBanMs: number;
 }
 
-export const DEFAULT_POLICY: BudgetPolicy = { limits: BINANCE_USDM_LIMITS, margin: 0.8, cancelMargin: 0.95, backoffBaseMs: 1000, backoffMaxMs: 60_000, defaultBanMs: 120_000 };
+export const DEFAULT_POLICY: BudgetPolicy = {
+  limits: BINANCE_USDM_LIMITS,
+  margin: 0.8,
+  cancelMargin: 0.95,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 60_000,
+  defaultBanMs: 120_000,
+};
 
 export type BudgetDecision =
   | { readonly action: 'go' }
-  | { readonly action: 'wait'; readonly until: number; readonly reason: 'weight' | 'orders10s' | 'orders1m' | 'backoff' }
+  | {
+      readonly action: 'wait';
+      readonly until: number;
+      readonly reason: 'weight' | 'orders10s' | 'orders1m' | 'backoff';
+    }
   | { readonly action: 'deny'; readonly code: DenyCode; readonly params: Readonly<Record<string, string | number>> };
 
 interface Window {
@@ -62,15 +73,22 @@ export class BudgetState {
   decide(kind: RequestKind, weight: number, now: number): BudgetDecision {
     this.roll(now);
     if (now < this.bannedUntil && kind !== 'cancel') {
-      return { action: 'deny', code: 'VENUE_BANNED', params: { until: this.bannedUntil, retryAfterMs: this.bannedUntil - now } };
+      return {
+        action: 'deny',
+        code: 'VENUE_BANNED',
+        params: { until: this.bannedUntil, retryAfterMs: this.bannedUntil - now },
+      };
     }
     if (now < this.backoffUntil) return { action: 'wait', until: this.backoffUntil, reason: 'backoff' };
     const L = this.policy.limits;
     const m = kind === 'cancel' ? this.policy.cancelMargin : this.policy.margin;
-    if (this.weight.used + weight > Math.floor(L.weightPerMinute * m)) return { action: 'wait', until: this.weight.start + 60_000, reason: 'weight' };
+    if (this.weight.used + weight > Math.floor(L.weightPerMinute * m))
+      return { action: 'wait', until: this.weight.start + 60_000, reason: 'weight' };
     if (kind === 'order') {
-      if (this.o10.used + 1 > Math.floor(L.ordersPer10s * m)) return { action: 'wait', until: this.o10.start + 10_000, reason: 'orders10s' };
-      if (this.o60.used + 1 > Math.floor(L.ordersPerMinute * m)) return { action: 'wait', until: this.o60.start + 60_000, reason: 'orders1m' };
+      if (this.o10.used + 1 > Math.floor(L.ordersPer10s * m))
+        return { action: 'wait', until: this.o10.start + 10_000, reason: 'orders10s' };
+      if (this.o60.used + 1 > Math.floor(L.ordersPerMinute * m))
+        return { action: 'wait', until: this.o60.start + 60_000, reason: 'orders1m' };
     }
     return { action: 'go' };
   }
@@ -106,7 +124,10 @@ export class BudgetState {
   /** HTTP 429: back off for Retry-After, or exponentially without it. Returns the end. */
   observe429(now: number, retryAfterSec?: number): number {
     this.consecutive429++;
-    const ms = retryAfterSec !== undefined && retryAfterSec >= 0 ? retryAfterSec * 1000 : Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (this.consecutive429 - 1));
+    const ms =
+      retryAfterSec !== undefined && retryAfterSec >= 0
+        ? retryAfterSec * 1000
+        : Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (this.consecutive429 - 1));
     this.backoffUntil = Math.max(this.backoffUntil, now + ms);
     return this.backoffUntil;
   }
@@ -114,14 +135,23 @@ export class BudgetState {
   /** HTTP 418: no new orders until the ban ends ("banned until <ms>" in the body, else
    * Retry-After, else the default). Returns the end. */
   observe418(now: number, opts: { bannedUntil?: number; retryAfterSec?: number } = {}): number {
-    const until = opts.bannedUntil ?? (opts.retryAfterSec !== undefined ? now + opts.retryAfterSec * 1000 : now + this.policy.defaultBanMs);
+    const until =
+      opts.bannedUntil ??
+      (opts.retryAfterSec !== undefined ? now + opts.retryAfterSec * 1000 : now + this.policy.defaultBanMs);
     this.bannedUntil = Math.max(this.bannedUntil, until);
     return this.bannedUntil;
   }
 
   snapshot(now: number): BudgetSnapshot {
     this.roll(now);
-    return { usedWeight: this.weight.used, orders10s: this.o10.used, orders1m: this.o60.used, backoffUntil: this.backoffUntil, bannedUntil: this.bannedUntil, consecutive429: this.consecutive429 };
+    return {
+      usedWeight: this.weight.used,
+      orders10s: this.o10.used,
+      orders1m: this.o60.used,
+      backoffUntil: this.backoffUntil,
+      bannedUntil: this.bannedUntil,
+      consecutive429: this.consecutive429,
+    };
   }
 
   private roll(now: number): void {

@@ -7,7 +7,14 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../core/clock.js';
 import type { DenyCode } from '../../core/deny-codes.js';
-import { BudgetState, DEFAULT_POLICY, type BudgetPolicy, type BudgetSnapshot, type RequestKind, type VenueLimits } from './budget-state.js';
+import {
+  BudgetState,
+  DEFAULT_POLICY,
+  type BudgetPolicy,
+  type BudgetSnapshot,
+  type RequestKind,
+  type VenueLimits,
+} from './budget-state.js';
 
 export interface VenueBudgetOptions {
   readonly venue: string;
@@ -22,7 +29,9 @@ export interface VenueBudgetOptions {
   readonly setTimer?: (fn: () => void, ms: number) => { cancel(): void };
 }
 
-export type Acquired = { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly code: DenyCode; readonly params: Readonly<Record<string, string | number>> };
+export type Acquired =
+  | { readonly ok: true; readonly waitedMs: number }
+  | { readonly ok: false; readonly code: DenyCode; readonly params: Readonly<Record<string, string | number>> };
 
 interface Pending {
   readonly kind: RequestKind;
@@ -60,7 +69,10 @@ export class VenueBudget {
   /** Wait for room to send one request of `kind` costing `weight`. */
   acquire(kind: RequestKind, weight = 1): Promise<Acquired> {
     const now = this.o.clock.now();
-    if (this.closed) return Promise.resolve(this.count(kind, { ok: false, code: 'VENUE_UNAVAILABLE', params: { venue: this.o.venue, reason: 'closed' } }));
+    if (this.closed)
+      return Promise.resolve(
+        this.count(kind, { ok: false, code: 'VENUE_UNAVAILABLE', params: { venue: this.o.venue, reason: 'closed' } }),
+      );
     // Fast path: nothing queued ahead and room now.
     if (this.queue.length === 0) {
       const d = this.state.decide(kind, weight, now);
@@ -68,8 +80,12 @@ export class VenueBudget {
         this.state.commit(kind, weight, now);
         return Promise.resolve(this.count(kind, { ok: true, waitedMs: 0 }));
       }
-      if (d.action === 'deny') return Promise.resolve(this.count(kind, { ok: false, code: d.code, params: { venue: this.o.venue, ...d.params } }));
-      if (d.until - now > this.maxWait[kind]) return Promise.resolve(this.count(kind, this.rateLimited(d.until - now, d.reason)));
+      if (d.action === 'deny')
+        return Promise.resolve(
+          this.count(kind, { ok: false, code: d.code, params: { venue: this.o.venue, ...d.params } }),
+        );
+      if (d.until - now > this.maxWait[kind])
+        return Promise.resolve(this.count(kind, this.rateLimited(d.until - now, d.reason)));
     }
     return new Promise((resolve) => {
       const p: Pending = { kind, weight, seq: this.seq++, enqueuedAt: now, resolve };
@@ -82,14 +98,21 @@ export class VenueBudget {
   }
 
   /** Feed every venue response: usage headers, and the status for 429/418 bookkeeping. */
-  observeResponse(status: number, headers: Readonly<Record<string, unknown>>, info: { retryAfterSec?: number; bannedUntil?: number } = {}): void {
+  observeResponse(
+    status: number,
+    headers: Readonly<Record<string, unknown>>,
+    info: { retryAfterSec?: number; bannedUntil?: number } = {},
+  ): void {
     const now = this.o.clock.now();
     this.state.observeHeaders(headers, now);
     if (status === 429) {
       this.state.observe429(now, info.retryAfterSec);
       this.metrics?.limits.inc({ venue: this.o.venue, status: '429' });
     } else if (status === 418) {
-      this.state.observe418(now, { ...(info.bannedUntil !== undefined ? { bannedUntil: info.bannedUntil } : {}), ...(info.retryAfterSec !== undefined ? { retryAfterSec: info.retryAfterSec } : {}) });
+      this.state.observe418(now, {
+        ...(info.bannedUntil !== undefined ? { bannedUntil: info.bannedUntil } : {}),
+        ...(info.retryAfterSec !== undefined ? { retryAfterSec: info.retryAfterSec } : {}),
+      });
       this.metrics?.limits.inc({ venue: this.o.venue, status: '418' });
       this.notifyBan(now);
     } else if (status < 400) {
@@ -134,7 +157,8 @@ export class VenueBudget {
     this.closed = true;
     this.timer?.cancel();
     this.timer = undefined;
-    for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'VENUE_UNAVAILABLE', params: { venue: this.o.venue, reason: 'closed' } });
+    for (const p of this.queue.splice(0))
+      p.resolve({ ok: false, code: 'VENUE_UNAVAILABLE', params: { venue: this.o.venue, reason: 'closed' } });
   }
 
   private pump(): void {
@@ -177,11 +201,19 @@ export class VenueBudget {
   }
 
   private rateLimited(waitMs: number, reason: string): Acquired {
-    return { ok: false, code: 'VENUE_RATE_LIMITED', params: { venue: this.o.venue, reason, retryAfterMs: Math.max(0, Math.ceil(waitMs)) } };
+    return {
+      ok: false,
+      code: 'VENUE_RATE_LIMITED',
+      params: { venue: this.o.venue, reason, retryAfterMs: Math.max(0, Math.ceil(waitMs)) },
+    };
   }
 
   private count(kind: RequestKind, a: Acquired): Acquired {
-    this.metrics?.requests.inc({ venue: this.o.venue, kind, outcome: a.ok ? (a.waitedMs > 0 ? 'waited' : 'sent') : a.code });
+    this.metrics?.requests.inc({
+      venue: this.o.venue,
+      kind,
+      outcome: a.ok ? (a.waitedMs > 0 ? 'waited' : 'sent') : a.code,
+    });
     return a;
   }
 
@@ -214,15 +246,26 @@ interface BudgetMetrics {
 /** Registered once per registry; every venue's budget shares them by label. */
 function budgetMetrics(registry: Registry): BudgetMetrics {
   const gauge = <L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> =>
-    (registry.getSingleMetric(name) as Gauge<L> | undefined) ?? new Gauge<L>({ name, help, labelNames, registers: [registry] });
+    (registry.getSingleMetric(name) as Gauge<L> | undefined) ??
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> =>
-    (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+    (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
-    weight: gauge('liqguard_venue_used_weight', 'Request weight used in the current minute, as the venue reports it', ['venue']),
+    weight: gauge('liqguard_venue_used_weight', 'Request weight used in the current minute, as the venue reports it', [
+      'venue',
+    ]),
     orders: gauge('liqguard_venue_order_count', 'New orders counted by the venue in the window', ['venue', 'window']),
     banned: gauge('liqguard_venue_banned', '1 while the venue bans us (HTTP 418)', ['venue']),
     queue: gauge('liqguard_venue_budget_queue', 'Requests waiting for venue budget', ['venue']),
-    requests: counter('liqguard_venue_budget_requests_total', 'Venue requests by kind and budget outcome (sent, waited, or the deny code)', ['venue', 'kind', 'outcome']),
-    limits: counter('liqguard_venue_rate_limit_responses_total', 'HTTP 429 / 418 answers from the venue', ['venue', 'status']),
+    requests: counter(
+      'liqguard_venue_budget_requests_total',
+      'Venue requests by kind and budget outcome (sent, waited, or the deny code)',
+      ['venue', 'kind', 'outcome'],
+    ),
+    limits: counter('liqguard_venue_rate_limit_responses_total', 'HTTP 429 / 418 answers from the venue', [
+      'venue',
+      'status',
+    ]),
   };
 }

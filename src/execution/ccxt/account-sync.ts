@@ -33,16 +33,20 @@ const d = (v: unknown, dflt = '0'): string => {
   return dflt;
 };
 
-export function positionFromCcxt(account: string, p: CcxtPositionLike): PositionState | undefined {
+function positionFromCcxt(account: string, p: CcxtPositionLike): PositionState | undefined {
   const info = (p.info ?? {}) as Record<string, unknown>;
   const raw = info.positionAmt;
-  let qty = typeof raw === 'string' ? new Decimal(d(raw)) : new Decimal(p.contracts ?? 0).mul(p.contractSize ?? 1).mul(p.side === 'short' ? -1 : 1);
+  let qty =
+    typeof raw === 'string'
+      ? new Decimal(d(raw))
+      : new Decimal(p.contracts ?? 0).mul(p.contractSize ?? 1).mul(p.side === 'short' ? -1 : 1);
   if (qty.isZero() || !p.symbol) return undefined;
   if (typeof raw !== 'string' && p.side === 'short' && qty.gt(0)) qty = qty.neg();
   const isolated = p.marginMode === 'isolated';
   // Binance v3 positionRisk has no leverage: derive it from notional / initial margin.
   let leverage = p.leverage !== undefined && p.leverage > 0 ? new Decimal(p.leverage) : undefined;
-  if (!leverage && p.notional && p.initialMargin && p.initialMargin > 0) leverage = new Decimal(Math.abs(p.notional)).div(p.initialMargin).toDecimalPlaces(0);
+  if (!leverage && p.notional && p.initialMargin && p.initialMargin > 0)
+    leverage = new Decimal(Math.abs(p.notional)).div(p.initialMargin).toDecimalPlaces(0);
   return {
     account,
     symbol: p.symbol,
@@ -51,19 +55,32 @@ export function positionFromCcxt(account: string, p: CcxtPositionLike): Position
     leverage: (leverage ?? new Decimal(1)).toFixed(),
     marginMode: isolated ? 'isolated' : 'cross',
     isolatedMargin: isolated ? d(info.isolatedMargin ?? p.collateral) : '0',
-    ...(p.liquidationPrice && p.liquidationPrice > 0 ? { liquidationPrice: d(info.liquidationPrice ?? p.liquidationPrice) } : {}),
+    ...(p.liquidationPrice && p.liquidationPrice > 0
+      ? { liquidationPrice: d(info.liquidationPrice ?? p.liquidationPrice) }
+      : {}),
     unrealizedPnl: d(info.unRealizedProfit ?? p.unrealizedPnl),
   };
 }
 
-export function accountFromCcxt(account: string, quote: string, bal: CcxtBalanceLike, positions: readonly CcxtPositionLike[]): AccountState {
+export function accountFromCcxt(
+  account: string,
+  quote: string,
+  bal: CcxtBalanceLike,
+  positions: readonly CcxtPositionLike[],
+): AccountState {
   const info = (bal.info ?? {}) as Record<string, unknown>;
   const pos = positions.map((p) => positionFromCcxt(account, p)).filter((p): p is PositionState => p !== undefined);
   const upnl = pos.reduce((s, p) => s.plus(p.unrealizedPnl), new Decimal(0));
-  const wallet = info.totalWalletBalance !== undefined ? d(info.totalWalletBalance) : new Decimal(d(bal.total?.[quote])).minus(upnl).toFixed();
+  const wallet =
+    info.totalWalletBalance !== undefined
+      ? d(info.totalWalletBalance)
+      : new Decimal(d(bal.total?.[quote])).minus(upnl).toFixed();
   const marginBalance = info.totalMarginBalance !== undefined ? d(info.totalMarginBalance) : d(bal.total?.[quote]);
   const available = info.availableBalance !== undefined ? d(info.availableBalance) : d(bal.free?.[quote]);
-  const maint = info.totalMaintMargin !== undefined ? d(info.totalMaintMargin) : positions.reduce((s, p) => s.plus(d(p.maintenanceMargin)), new Decimal(0)).toFixed();
+  const maint =
+    info.totalMaintMargin !== undefined
+      ? d(info.totalMaintMargin)
+      : positions.reduce((s, p) => s.plus(d(p.maintenanceMargin)), new Decimal(0)).toFixed();
   const mb = new Decimal(marginBalance);
   return {
     account,

@@ -42,7 +42,8 @@ export interface CcxtVenueDeps {
   readonly stream?: WatchOrdersExchange;
 }
 
-type Reconciled = { state: 'found'; report: ExecutionReport } | { state: 'absent' } | { state: 'unknown'; reason: string };
+type Reconciled =
+  { state: 'found'; report: ExecutionReport } | { state: 'absent' } | { state: 'unknown'; reason: string };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref());
 
@@ -63,11 +64,42 @@ export class CcxtVenue implements Venue {
     this.specs = new Map(d.instruments.map((i) => [i.symbol, i]));
     const arm = countdownCancelAll(d.exchange, d.budget, (s) => this.specs.get(s));
     if (arm) this.armDeadman = arm;
-    this.tracker = new OrderTracker(d.id, { openOrders: (s) => this.openReports(s), lookup: (r) => this.lookup(r), emit: (r) => this.emit(r), streaming: () => this.streamLive, now: () => d.clock.now(), wallNow: () => d.wallClock.now() }, d.pollIntervalMs);
-    this.account = new AccountCache(() => this.loadAccount(), () => d.wallClock.now(), d.accountRefreshMs, undefined, d.accountMaxStaleMs);
+    this.tracker = new OrderTracker(
+      d.id,
+      {
+        openOrders: (s) => this.openReports(s),
+        lookup: (r) => this.lookup(r),
+        emit: (r) => this.emit(r),
+        streaming: () => this.streamLive,
+        now: () => d.clock.now(),
+        wallNow: () => d.wallClock.now(),
+      },
+      d.pollIntervalMs,
+    );
+    this.account = new AccountCache(
+      () => this.loadAccount(),
+      () => d.wallClock.now(),
+      d.accountRefreshMs,
+      undefined,
+      d.accountMaxStaleMs,
+    );
     if (d.stream) {
       this.stream = new OrderStream(d.stream, {
-        onOrder: (o) => this.tracker.observe(reportFromOrder(this.id, { account: '', symbol: o.symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, d.clock.now())),
+        onOrder: (o) =>
+          this.tracker.observe(
+            reportFromOrder(
+              this.id,
+              {
+                account: '',
+                symbol: o.symbol ?? '',
+                clientOrderId: o.clientOrderId ?? '',
+                side: o.side === 'sell' ? 'sell' : 'buy',
+                quantity: '0',
+              },
+              o,
+              d.clock.now(),
+            ),
+          ),
         onLive: () => (this.streamLive = true),
         onGap: (reason) => {
           if (this.streamLive) d.logger?.warn({ venue: d.id, reason }, 'user-data stream gap: reconciling by polling');
@@ -114,31 +146,59 @@ export class CcxtVenue implements Venue {
     const sentAt = this.d.wallClock.now();
     this.countSend(req.clientOrderId);
     try {
-      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, orderParams(req, String(this.d.exchange.id ?? '')))) as CcxtOrderLike;
+      const o = (await this.d.exchange.createOrder(
+        req.symbol,
+        req.type,
+        req.side,
+        Number(req.quantity),
+        req.type === 'limit' ? Number(req.price) : undefined,
+        orderParams(req, String(this.d.exchange.id ?? '')),
+      )) as CcxtOrderLike;
       return this.adopt(req, reportFromOrder(this.id, req, o, this.d.clock.now()));
     } catch (e) {
       const m = mapCcxtError(e);
       if (m.limit === 418) return this.banned(req, m.reason);
       // 429: the venue did not process it; the budget now holds further sends for Retry-After.
-      if (m.limit === 429) return limited < 1 ? this.send(req, resends, limited + 1) : rejectedReport(this.id, req, 'VENUE_RATE_LIMITED', m.reason, this.d.clock.now());
+      if (m.limit === 429)
+        return limited < 1
+          ? this.send(req, resends, limited + 1)
+          : rejectedReport(this.id, req, 'VENUE_RATE_LIMITED', m.reason, this.d.clock.now());
       if (!isAmbiguous(e)) return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
       const r = await this.reconcile(req, sentAt);
       if (r.state === 'found') return this.adopt(req, r.report);
       if (r.state === 'absent') {
         if (resends < 1) return this.send(req, resends + 1, limited);
-        return rejectedReport(this.id, req, m.code === 'VENUE_UNKNOWN_STATE' ? 'VENUE_UNAVAILABLE' : m.code, `not placed after ${resends + 1} attempts (venue has no order ${req.clientOrderId}): ${m.reason}`, this.d.clock.now());
+        return rejectedReport(
+          this.id,
+          req,
+          m.code === 'VENUE_UNKNOWN_STATE' ? 'VENUE_UNAVAILABLE' : m.code,
+          `not placed after ${resends + 1} attempts (venue has no order ${req.clientOrderId}): ${m.reason}`,
+          this.d.clock.now(),
+        );
       }
       this.tracker.followUnknown(req, sentAt + this.d.recvWindowMs);
-      this.d.logger?.warn({ venue: this.id, clientOrderId: req.clientOrderId, reason: r.reason }, 'order state unknown; polling the venue');
+      this.d.logger?.warn(
+        { venue: this.id, clientOrderId: req.clientOrderId, reason: r.reason },
+        'order state unknown; polling the venue',
+      );
       // Possibly live at the venue: 'new' so that a cancel goes to the venue.
-      return { ...rejectedReport(this.id, req, 'VENUE_UNKNOWN_STATE', `order state unknown after "${m.reason}"; looking it up by clientOrderId (${r.reason})`, this.d.clock.now()), status: 'new' };
+      return {
+        ...rejectedReport(
+          this.id,
+          req,
+          'VENUE_UNKNOWN_STATE',
+          `order state unknown after "${m.reason}"; looking it up by clientOrderId (${r.reason})`,
+          this.d.clock.now(),
+        ),
+        status: 'new',
+      };
     }
   }
 
   /** Look the order up by clientOrderId until found, or absent after its recvWindow. */
   private async reconcile(req: ChildOrderRequest, sentAt: number): Promise<Reconciled> {
     const absentAfter = sentAt + this.d.recvWindowMs;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       const r = await this.lookup(req);
       if (r === 'absent') {
         const wait = absentAfter - this.d.wallClock.now();
@@ -157,7 +217,9 @@ export class CcxtVenue implements Venue {
     const permit = await this.d.budget.acquire('query', 1);
     if (!permit.ok) return undefined;
     try {
-      const o = (await this.d.exchange.fetchOrder(undefined, req.symbol, { clientOrderId: req.clientOrderId })) as CcxtOrderLike;
+      const o = (await this.d.exchange.fetchOrder(undefined, req.symbol, {
+        clientOrderId: req.clientOrderId,
+      })) as CcxtOrderLike;
       return reportFromOrder(this.id, req, o, this.d.clock.now());
     } catch (e) {
       if (isOrderNotFound(e)) return 'absent';
@@ -168,20 +230,37 @@ export class CcxtVenue implements Venue {
   /** A conditional order held by the venue (conditional-orders.ts); its fills are followed like
    * any open order's. A lost answer is looked up by clientOrderId, never resent. */
   async placeConditional(req: ConditionalOrderRequest): Promise<ExecutionReport> {
-    if (!this.specs.has(req.symbol)) return this.reject(req, 'VENUE_REJECTED', { symbol: req.symbol, reason: 'not listed by this venue' });
+    if (!this.specs.has(req.symbol))
+      return this.reject(req, 'VENUE_REJECTED', { symbol: req.symbol, reason: 'not listed by this venue' });
     const permit = await this.d.budget.acquire('order', 1);
     if (!permit.ok) return this.reject(req, permit.code, permit.params);
     const sentAt = this.d.wallClock.now();
     this.countSend(req.clientOrderId);
     try {
-      const o = (await this.d.exchange.createOrder(req.symbol, req.type, req.side, Number(req.quantity), req.type === 'limit' ? Number(req.price) : undefined, conditionalParams(req))) as CcxtOrderLike;
+      const o = (await this.d.exchange.createOrder(
+        req.symbol,
+        req.type,
+        req.side,
+        Number(req.quantity),
+        req.type === 'limit' ? Number(req.price) : undefined,
+        conditionalParams(req),
+      )) as CcxtOrderLike;
       return this.adopt(req, reportFromOrder(this.id, req, o, this.d.clock.now()));
     } catch (e) {
       const m = mapCcxtError(e);
       if (m.limit === 418) return this.banned(req, m.reason);
       if (!isAmbiguous(e)) return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
       this.tracker.followUnknown(req, sentAt + this.d.recvWindowMs);
-      return { ...rejectedReport(this.id, req, 'VENUE_UNKNOWN_STATE', `conditional order state unknown after "${m.reason}"; looking it up by clientOrderId`, this.d.clock.now()), status: 'new' };
+      return {
+        ...rejectedReport(
+          this.id,
+          req,
+          'VENUE_UNKNOWN_STATE',
+          `conditional order state unknown after "${m.reason}"; looking it up by clientOrderId`,
+          this.d.clock.now(),
+        ),
+        status: 'new',
+      };
     }
   }
 
@@ -192,7 +271,17 @@ export class CcxtVenue implements Venue {
     if (!permit.ok) return this.reject(req, permit.code, permit.params);
     try {
       await this.d.exchange.cancelOrder(undefined, symbol, { clientOrderId, trigger: true });
-      const r: ExecutionReport = { venue: this.id, account, symbol, clientOrderId, side: 'buy', status: 'canceled', quantity: '0', filledQuantity: '0', ts: this.d.clock.now() };
+      const r: ExecutionReport = {
+        venue: this.id,
+        account,
+        symbol,
+        clientOrderId,
+        side: 'buy',
+        status: 'canceled',
+        quantity: '0',
+        filledQuantity: '0',
+        ts: this.d.clock.now(),
+      };
       this.tracker.update(r);
       return r;
     } catch (e) {
@@ -219,22 +308,53 @@ export class CcxtVenue implements Venue {
   }
 
   async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {
-    const r = await this.lookup({ account, symbol, clientOrderId, side: 'buy', type: 'market', quantity: '0', reduceOnly: false, postOnly: false, timeInForce: 'GTC' });
+    const r = await this.lookup({
+      account,
+      symbol,
+      clientOrderId,
+      side: 'buy',
+      type: 'market',
+      quantity: '0',
+      reduceOnly: false,
+      postOnly: false,
+      timeInForce: 'GTC',
+    });
     // undefined means "the venue says there is no such order"; a failed lookup is an error.
-    if (r === undefined) throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: order ${clientOrderId} could not be looked up (venue unreachable, banned or rate limited)`);
+    if (r === undefined)
+      throw new LiqguardError(
+        'UNAVAILABLE',
+        `venue ${this.id}: order ${clientOrderId} could not be looked up (venue unreachable, banned or rate limited)`,
+      );
     return r === 'absent' ? undefined : r;
   }
 
   async openOrders(account: string, symbol?: string): Promise<readonly ExecutionReport[]> {
     const permit = await this.d.budget.acquire('query', symbol ? 1 : 40);
-    if (!permit.ok) throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: open orders not read (${renderDenial(permit.code, permit.params)})`);
+    if (!permit.ok)
+      throw new LiqguardError(
+        'UNAVAILABLE',
+        `venue ${this.id}: open orders not read (${renderDenial(permit.code, permit.params)})`,
+      );
     let list: (CcxtOrderLike & { symbol?: string })[];
     try {
       list = (await this.d.exchange.fetchOpenOrders(symbol)) as (CcxtOrderLike & { symbol?: string })[];
     } catch (e) {
       throw new LiqguardError('UNAVAILABLE', `venue ${this.id}: open orders not read (${mapCcxtError(e).reason})`);
     }
-    return list.map((o) => reportFromOrder(this.id, { account, symbol: o.symbol ?? symbol ?? '', clientOrderId: o.clientOrderId ?? '', side: o.side === 'sell' ? 'sell' : 'buy', quantity: '0' }, o, this.d.clock.now()));
+    return list.map((o) =>
+      reportFromOrder(
+        this.id,
+        {
+          account,
+          symbol: o.symbol ?? symbol ?? '',
+          clientOrderId: o.clientOrderId ?? '',
+          side: o.side === 'sell' ? 'sell' : 'buy',
+          quantity: '0',
+        },
+        o,
+        this.d.clock.now(),
+      ),
+    );
   }
 
   /** Balance and positions of the venue account this adapter's credentials trade (one ccxt
@@ -284,9 +404,18 @@ export class CcxtVenue implements Venue {
     for (const l of this.listeners) l(r);
   }
 
-  private banned(req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, reason: string): ExecutionReport {
+  private banned(
+    req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>,
+    reason: string,
+  ): ExecutionReport {
     const until = this.noteBan(reason);
-    return rejectedReport(this.id, req, 'VENUE_BANNED', `${renderDenial('VENUE_BANNED', { venue: this.id, until })} (${reason})`, this.d.clock.now());
+    return rejectedReport(
+      this.id,
+      req,
+      'VENUE_BANNED',
+      `${renderDenial('VENUE_BANNED', { venue: this.id, until })} (${reason})`,
+      this.d.clock.now(),
+    );
   }
 
   private noteBan(reason: string): number {
@@ -295,7 +424,11 @@ export class CcxtVenue implements Venue {
     return this.d.budget.snapshot().bannedUntil;
   }
 
-  private reject(req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, code: DenyCode, params: DenyParams): ExecutionReport {
+  private reject(
+    req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>,
+    code: DenyCode,
+    params: DenyParams,
+  ): ExecutionReport {
     return rejectedReport(this.id, req, code, renderDenial(code, params), this.d.clock.now());
   }
 
@@ -339,7 +472,8 @@ export class CcxtVenue implements Venue {
 function orderParams(req: ChildOrderRequest, exchangeId: string): Record<string, unknown> {
   const p: Record<string, unknown> = { clientOrderId: req.clientOrderId };
   // Binance USD-M expires the crossing side itself (self-trade prevention); others lack the field.
-  if (req.selfTradePreventionMode && exchangeId.startsWith('binance')) p.selfTradePreventionMode = req.selfTradePreventionMode;
+  if (req.selfTradePreventionMode && exchangeId.startsWith('binance'))
+    p.selfTradePreventionMode = req.selfTradePreventionMode;
   if (req.reduceOnly) p.reduceOnly = true;
   if (req.type === 'limit') {
     if (req.postOnly || req.timeInForce === 'GTX') p.postOnly = true;

@@ -12,7 +12,8 @@ export interface MappedError {
   readonly limit?: 429 | 418;
 }
 
-const is = (e: unknown, cls: unknown): boolean => typeof cls === 'function' && e instanceof (cls as new (...a: never[]) => unknown);
+const is = (e: unknown, cls: unknown): boolean =>
+  typeof cls === 'function' && e instanceof (cls as new (...a: never[]) => unknown);
 
 /** Binance futures codes that carry a more precise meaning than their ccxt class. */
 const BY_VENUE_CODE: Readonly<Record<string, DenyCode>> = {
@@ -26,13 +27,29 @@ export function mapCcxtError(e: unknown): MappedError {
   const reason = messageOf(e);
   const venueCode = /"code":\s*(-?\d+)/.exec(reason)?.[1];
   if (is(e, ccxt.DDoSProtection) || is(e, ccxt.RateLimitExceeded)) {
-    return / 418 /.test(reason) || /banned until/.test(reason) ? { code: 'VENUE_BANNED', reason, limit: 418 } : { code: 'VENUE_RATE_LIMITED', reason, limit: 429 };
+    return / 418 /.test(reason) || /banned until/.test(reason)
+      ? { code: 'VENUE_BANNED', reason, limit: 418 }
+      : { code: 'VENUE_RATE_LIMITED', reason, limit: 429 };
   }
   if (venueCode && BY_VENUE_CODE[venueCode]) return { code: BY_VENUE_CODE[venueCode]!, reason };
   if (is(e, ccxt.InsufficientFunds)) return { code: 'INSUFFICIENT_FUNDS', reason };
-  if (is(e, ccxt.AuthenticationError) || is(e, ccxt.PermissionDenied) || is(e, ccxt.AccountSuspended) || is(e, ccxt.InvalidNonce)) return { code: 'VENUE_AUTH', reason };
-  if (is(e, ccxt.InvalidOrder) || is(e, ccxt.BadRequest) || is(e, ccxt.OperationRejected) || is(e, ccxt.BadSymbol) || is(e, ccxt.ArgumentsRequired)) return { code: 'VENUE_REJECTED', reason };
-  if (is(e, ccxt.ExchangeNotAvailable) || is(e, ccxt.NetworkError) || is(e, ccxt.OnMaintenance)) return { code: 'VENUE_UNAVAILABLE', reason };
+  if (
+    is(e, ccxt.AuthenticationError) ||
+    is(e, ccxt.PermissionDenied) ||
+    is(e, ccxt.AccountSuspended) ||
+    is(e, ccxt.InvalidNonce)
+  )
+    return { code: 'VENUE_AUTH', reason };
+  if (
+    is(e, ccxt.InvalidOrder) ||
+    is(e, ccxt.BadRequest) ||
+    is(e, ccxt.OperationRejected) ||
+    is(e, ccxt.BadSymbol) ||
+    is(e, ccxt.ArgumentsRequired)
+  )
+    return { code: 'VENUE_REJECTED', reason };
+  if (is(e, ccxt.ExchangeNotAvailable) || is(e, ccxt.NetworkError) || is(e, ccxt.OnMaintenance))
+    return { code: 'VENUE_UNAVAILABLE', reason };
   if (is(e, ccxt.OperationFailed)) return { code: 'VENUE_UNAVAILABLE', reason };
   return { code: 'VENUE_UNKNOWN_STATE', reason };
 }
@@ -51,7 +68,7 @@ export function isAmbiguous(e: unknown): boolean {
 
 export const isOrderNotFound = (e: unknown): boolean => is(e, ccxt.OrderNotFound);
 
-export function messageOf(e: unknown): string {
+function messageOf(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > 500 ? `${m.slice(0, 500)}…` : m;
 }

@@ -21,10 +21,22 @@ export interface CcxtExchange {
   options: Record<string, unknown>;
   timeout: number;
   loadMarkets(reload?: boolean): Promise<Record<string, unknown>>;
-  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<unknown>;
+  createOrder(
+    symbol: string,
+    type: string,
+    side: string,
+    amount: number,
+    price?: number,
+    params?: Record<string, unknown>,
+  ): Promise<unknown>;
   cancelOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
   fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
-  fetchOpenOrders(symbol?: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<unknown[]>;
+  fetchOpenOrders(
+    symbol?: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<unknown[]>;
   fetchBalance(params?: Record<string, unknown>): Promise<unknown>;
   fetchPositions(symbols?: string[], params?: Record<string, unknown>): Promise<unknown[]>;
   fetchLeverageTiers(symbols?: string[], params?: Record<string, unknown>): Promise<Record<string, unknown[]>>;
@@ -46,24 +58,41 @@ export interface ExchangeSettings {
 export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): CcxtExchange {
   const Ctor = (ccxt as unknown as Record<string, unknown>)[s.exchangeId];
   if (typeof Ctor !== 'function' || !(ccxt.exchanges as string[]).includes(s.exchangeId)) {
-    throw new LiqguardError('CONFIG_INVALID', `venue exchangeId "${s.exchangeId}" is not a ccxt exchange id; use one of ccxt.exchanges such as binanceusdm`, [
-      { path: 'venues.exchangeId', message: 'not a ccxt exchange id' },
-    ]);
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `venue exchangeId "${s.exchangeId}" is not a ccxt exchange id; use one of ccxt.exchanges such as binanceusdm`,
+      [{ path: 'venues.exchangeId', message: 'not a ccxt exchange id' }],
+    );
   }
-  const ex = new (Ctor as new (cfg: object) => CcxtExchange & { urls: { api: Record<string, unknown> }; exceptions: Record<string, unknown>; setSandboxMode(on: boolean): void })({
+  const ex = new (
+    Ctor as new (cfg: object) => CcxtExchange & {
+      urls: { api: Record<string, unknown> };
+      exceptions: Record<string, unknown>;
+      setSandboxMode(on: boolean): void;
+    }
+  )({
     enableRateLimit: false,
     timeout: s.timeoutMs,
     ...(s.apiKey ? { apiKey: s.apiKey } : {}),
     ...(s.secret ? { secret: s.secret } : {}),
-    options: { fetchCurrencies: false, recvWindow: s.recvWindowMs, warnOnFetchOpenOrdersWithoutSymbol: false, ...(s.options ?? {}) },
+    options: {
+      fetchCurrencies: false,
+      recvWindow: s.recvWindowMs,
+      warnOnFetchOpenOrdersWithoutSymbol: false,
+      ...(s.options ?? {}),
+    },
   });
   if (s.sandbox) ex.setSandboxMode(true);
   // REST adapter: the ws.* overrides belong to the live feed.
-  applyUrlOverrides(ex.urls.api, Object.fromEntries(Object.entries(s.urls ?? {}).filter(([path]) => !path.startsWith('ws.'))));
+  applyUrlOverrides(
+    ex.urls.api,
+    Object.fromEntries(Object.entries(s.urls ?? {}).filter(([path]) => !path.startsWith('ws.'))),
+  );
   const patched = ex as unknown as Record<string, unknown>;
   if (s.exchangeId === 'binanceusdm' && s.urls && Object.keys(s.urls).length > 0) {
     const linear = (ex.exceptions as { linear?: Record<string, unknown> }).linear ?? {};
-    patched.getExceptionsByUrl = (_url: string, exactOrBroad: string) => (linear[exactOrBroad] as Record<string, unknown> | undefined) ?? {};
+    patched.getExceptionsByUrl = (_url: string, exactOrBroad: string) =>
+      (linear[exactOrBroad] as Record<string, unknown> | undefined) ?? {};
   }
   patched.hmac = nativeHmac(patched.hmac as CcxtHmac);
   // Every response (also the 429/418 ones ccxt turns into exceptions) passes here first.
@@ -78,14 +107,20 @@ export function buildCcxtExchange(s: ExchangeSettings, budget: VenueBudget): Ccx
   return ex;
 }
 
-
 /** The ccxt.pro instance of the same exchange for the user-data stream (watchOrders), or
  * undefined when ccxt.pro has none for this exchange or there are no credentials. All URL
  * overrides apply here, ws.* included; a plain ws:// URL needs an http.Agent. */
 export function buildCcxtProExchange(s: ExchangeSettings): WatchOrdersExchange | undefined {
   const Pro = ((ccxt as unknown as { pro?: Record<string, unknown> }).pro ?? {})[s.exchangeId];
   if (typeof Pro !== 'function' || !s.apiKey || !s.secret) return undefined;
-  const ex = new (Pro as new (cfg: object) => WatchOrdersExchange & { has: Record<string, unknown>; urls: { api: Record<string, unknown> }; httpAgent?: unknown; setSandboxMode(on: boolean): void })({
+  const ex = new (
+    Pro as new (cfg: object) => WatchOrdersExchange & {
+      has: Record<string, unknown>;
+      urls: { api: Record<string, unknown> };
+      httpAgent?: unknown;
+      setSandboxMode(on: boolean): void;
+    }
+  )({
     enableRateLimit: false,
     timeout: s.timeoutMs,
     apiKey: s.apiKey,
@@ -98,7 +133,12 @@ export function buildCcxtProExchange(s: ExchangeSettings): WatchOrdersExchange |
   return ex;
 }
 
-type CcxtHmac = (request: string | Uint8Array, secret: string | Uint8Array, hash: (b: Uint8Array) => Uint8Array, digest?: string) => unknown;
+type CcxtHmac = (
+  request: string | Uint8Array,
+  secret: string | Uint8Array,
+  hash: (b: Uint8Array) => Uint8Array,
+  digest?: string,
+) => unknown;
 
 const SHA256_OF_EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const isSha256 = new WeakMap<object, boolean>();

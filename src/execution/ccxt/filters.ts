@@ -13,23 +13,46 @@ export interface FilterFailure {
 const fail = (code: DenyCode, params: DenyParams): FilterFailure => ({ code, reason: renderDenial(code, params) });
 
 /** `refPrice` values a market order for the notional check (skipped when unknown). */
-export function checkFilters(req: ChildOrderRequest, inst: InstrumentSpec, refPrice?: string): FilterFailure | undefined {
+export function checkFilters(
+  req: ChildOrderRequest,
+  inst: InstrumentSpec,
+  refPrice?: string,
+): FilterFailure | undefined {
   const q = parsePositiveDecimal(req.quantity);
-  if (!q.ok) return fail('VENUE_REJECTED', { field: 'quantity', value: req.quantity, reason: 'not a positive decimal' });
+  if (!q.ok)
+    return fail('VENUE_REJECTED', { field: 'quantity', value: req.quantity, reason: 'not a positive decimal' });
   let price: Decimal | undefined;
   if (req.type === 'limit') {
     const p = parsePositiveDecimal(req.price);
-    if (!p.ok) return fail('VENUE_REJECTED', { field: 'price', value: String(req.price), reason: 'limit order needs a positive decimal price' });
+    if (!p.ok)
+      return fail('VENUE_REJECTED', {
+        field: 'price',
+        value: String(req.price),
+        reason: 'limit order needs a positive decimal price',
+      });
     price = p.value;
-    if (!price.mod(inst.tickSize).isZero()) return fail('INVALID_TICK', { symbol: inst.symbol, field: 'price', value: req.price!, tickSize: inst.tickSize });
+    if (!price.mod(inst.tickSize).isZero())
+      return fail('INVALID_TICK', { symbol: inst.symbol, field: 'price', value: req.price!, tickSize: inst.tickSize });
   }
   const qty = q.value;
-  if (!qty.mod(inst.stepSize).isZero()) return fail('INVALID_TICK', { symbol: inst.symbol, field: 'quantity', value: req.quantity, stepSize: inst.stepSize });
-  if (qty.lt(inst.minQty)) return fail('BELOW_MIN_NOTIONAL', { symbol: inst.symbol, quantity: req.quantity, minQty: inst.minQty });
-  if (qty.gt(inst.maxQty)) return fail('VENUE_REJECTED', { symbol: inst.symbol, quantity: req.quantity, maxQty: inst.maxQty });
+  if (!qty.mod(inst.stepSize).isZero())
+    return fail('INVALID_TICK', {
+      symbol: inst.symbol,
+      field: 'quantity',
+      value: req.quantity,
+      stepSize: inst.stepSize,
+    });
+  if (qty.lt(inst.minQty))
+    return fail('BELOW_MIN_NOTIONAL', { symbol: inst.symbol, quantity: req.quantity, minQty: inst.minQty });
+  if (qty.gt(inst.maxQty))
+    return fail('VENUE_REJECTED', { symbol: inst.symbol, quantity: req.quantity, maxQty: inst.maxQty });
   const value = price ?? (refPrice ? new Decimal(refPrice) : undefined);
   if (!req.reduceOnly && value && qty.mul(value).lt(inst.minNotional)) {
-    return fail('BELOW_MIN_NOTIONAL', { symbol: inst.symbol, notional: qty.mul(value).toFixed(), minNotional: inst.minNotional });
+    return fail('BELOW_MIN_NOTIONAL', {
+      symbol: inst.symbol,
+      notional: qty.mul(value).toFixed(),
+      minNotional: inst.minNotional,
+    });
   }
   return undefined;
 }

@@ -10,14 +10,7 @@ import { CcxtVenue } from './ccxt-venue.js';
 import { buildCcxtExchange, buildCcxtProExchange, type CcxtExchange } from './exchange.js';
 import { bracketsFromTiers, instrumentFromMarket, type CcxtMarketLike, type CcxtTierLike } from './markets.js';
 
-export { CcxtVenue, type CcxtVenueDeps } from './ccxt-venue.js';
-export { buildCcxtExchange, type CcxtExchange, type ExchangeSettings } from './exchange.js';
-export { mapCcxtError, isAmbiguous, type MappedError } from './errors.js';
-export { checkFilters, type FilterFailure } from './filters.js';
-export { instrumentFromMarket, bracketsFromTiers } from './markets.js';
-export { reportFromOrder } from './reports.js';
-export { accountFromCcxt, positionFromCcxt } from './account-sync.js';
-
+export { CcxtVenue } from './ccxt-venue.js';
 export interface CcxtVenueOptions {
   /** ccxt request timeout (ms). Default 10 000. */
   readonly timeoutMs?: number;
@@ -46,7 +39,11 @@ export interface CreateCcxtVenueDeps {
   readonly clock: Clock;
   /** Real time for budgets, recvWindow and waits. Default: system clock. */
   readonly wallClock?: Clock;
-  readonly logger?: { info?(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+  readonly logger?: {
+    info?(o: object, m?: string): void;
+    warn(o: object, m?: string): void;
+    error(o: object, m?: string): void;
+  };
   readonly registry?: Registry;
   readonly options?: CcxtVenueOptions;
 }
@@ -57,8 +54,16 @@ export async function createCcxtVenue(cfg: VenueConfig, deps: CreateCcxtVenueDep
   const o = deps.options ?? {};
   const wall = deps.wallClock ?? systemClock;
   const recvWindowMs = o.recvWindowMs ?? 5000;
-  if (!cfg.exchangeId) throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": kind ccxt needs exchangeId`, [{ path: `venues.${cfg.id}.exchangeId`, message: 'is required for kind ccxt' }]);
-  const budget = new VenueBudget({ ...(o.budget ?? {}), venue: cfg.id, clock: wall, ...(deps.registry ? { registry: deps.registry } : {}) });
+  if (!cfg.exchangeId)
+    throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": kind ccxt needs exchangeId`, [
+      { path: `venues.${cfg.id}.exchangeId`, message: 'is required for kind ccxt' },
+    ]);
+  const budget = new VenueBudget({
+    ...(o.budget ?? {}),
+    venue: cfg.id,
+    clock: wall,
+    ...(deps.registry ? { registry: deps.registry } : {}),
+  });
   const settings = {
     exchangeId: cfg.exchangeId,
     ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
@@ -101,13 +106,24 @@ export async function createCcxtVenue(cfg: VenueConfig, deps: CreateCcxtVenueDep
   });
 }
 
-async function loadInstruments(cfg: VenueConfig, ex: CcxtExchange, budget: VenueBudget, logger: CreateCcxtVenueDeps['logger']): Promise<InstrumentSpec[]> {
+async function loadInstruments(
+  cfg: VenueConfig,
+  ex: CcxtExchange,
+  budget: VenueBudget,
+  logger: CreateCcxtVenueDeps['logger'],
+): Promise<InstrumentSpec[]> {
   const permit = await budget.acquire('query', 1);
   if (!permit.ok) throw new LiqguardError('UNAVAILABLE', `venue "${cfg.id}": cannot load markets (${permit.code})`);
   const markets = (await ex.loadMarkets()) as Record<string, CcxtMarketLike>;
   const problems: ErrorDetail[] = [];
-  for (const s of cfg.symbols) if (!markets[s]) problems.push({ path: `venues.${cfg.id}.symbols`, message: `"${s}" is not listed by ${cfg.exchangeId}; use a ccxt unified symbol such as BTC/USDT:USDT` });
-  if (problems.length) throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": ${problems.length} unknown symbol(s)`, problems);
+  for (const s of cfg.symbols)
+    if (!markets[s])
+      problems.push({
+        path: `venues.${cfg.id}.symbols`,
+        message: `"${s}" is not listed by ${cfg.exchangeId}; use a ccxt unified symbol such as BTC/USDT:USDT`,
+      });
+  if (problems.length)
+    throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": ${problems.length} unknown symbol(s)`, problems);
 
   let tiers: Record<string, readonly MarginBracket[]> = {};
   if (ex.has.fetchLeverageTiers && cfg.apiKey && cfg.secret) {
@@ -118,13 +134,20 @@ async function loadInstruments(cfg: VenueConfig, ex: CcxtExchange, budget: Venue
         tiers = Object.fromEntries(Object.entries(raw).map(([s, t]) => [s, bracketsFromTiers(t)]));
       }
     } catch (err) {
-      logger?.warn({ venue: cfg.id, err: (err as Error).message }, 'leverage tiers unavailable; using the published Binance brackets');
+      logger?.warn(
+        { venue: cfg.id, err: (err as Error).message },
+        'leverage tiers unavailable; using the published Binance brackets',
+      );
     }
   }
   const out: InstrumentSpec[] = [];
   for (const s of cfg.symbols) {
     const spec = instrumentFromMarket(cfg.id, markets[s]!, ex.precisionMode, tiers[s]);
-    if (!spec) problems.push({ path: `venues.${cfg.id}.symbols`, message: `"${s}" has no tick or lot size at ${cfg.exchangeId}` });
+    if (!spec)
+      problems.push({
+        path: `venues.${cfg.id}.symbols`,
+        message: `"${s}" has no tick or lot size at ${cfg.exchangeId}`,
+      });
     else out.push(spec);
   }
   if (problems.length) throw new LiqguardError('CONFIG_INVALID', `venue "${cfg.id}": untradeable symbol(s)`, problems);

@@ -14,7 +14,11 @@ export interface CcxtMarketLike {
   readonly quote: string;
   readonly settle?: string;
   readonly precision: { readonly amount?: number; readonly price?: number };
-  readonly limits: { readonly amount?: { min?: number; max?: number }; readonly cost?: { min?: number }; readonly leverage?: { max?: number } };
+  readonly limits: {
+    readonly amount?: { min?: number; max?: number };
+    readonly cost?: { min?: number };
+    readonly leverage?: { max?: number };
+  };
   readonly info?: unknown;
 }
 
@@ -35,13 +39,17 @@ function step(value: number | undefined, precisionMode: number): string | undefi
   return precisionMode === TICK_SIZE ? new Decimal(value).toFixed() : new Decimal(10).pow(-value).toFixed();
 }
 
-const numStr = (v: number | undefined): string | undefined => (v === undefined || !Number.isFinite(v) ? undefined : new Decimal(v).toFixed());
+const numStr = (v: number | undefined): string | undefined =>
+  v === undefined || !Number.isFinite(v) ? undefined : new Decimal(v).toFixed();
 
-function binanceFilters(info: unknown): Partial<Record<'tickSize' | 'stepSize' | 'minQty' | 'maxQty' | 'minNotional', string>> {
+function binanceFilters(
+  info: unknown,
+): Partial<Record<'tickSize' | 'stepSize' | 'minQty' | 'maxQty' | 'minNotional', string>> {
   const filters = (info as { filters?: unknown } | undefined)?.filters;
   if (!Array.isArray(filters)) return {};
   const out: Partial<Record<'tickSize' | 'stepSize' | 'minQty' | 'maxQty' | 'minNotional', string>> = {};
-  const canon = (s: unknown): string | undefined => (typeof s === 'string' && /^[0-9.]+$/.test(s) ? new Decimal(s).toFixed() : undefined);
+  const canon = (s: unknown): string | undefined =>
+    typeof s === 'string' && /^[0-9.]+$/.test(s) ? new Decimal(s).toFixed() : undefined;
   for (const f of filters as Record<string, unknown>[]) {
     if (f.filterType === 'PRICE_FILTER') out.tickSize = canon(f.tickSize);
     else if (f.filterType === 'LOT_SIZE') {
@@ -54,12 +62,20 @@ function binanceFilters(info: unknown): Partial<Record<'tickSize' | 'stepSize' |
 }
 
 /** One spec per market; undefined when the market lacks a tick or lot size (cannot be traded safely). */
-export function instrumentFromMarket(venue: string, m: CcxtMarketLike, precisionMode: number, brackets?: readonly MarginBracket[]): InstrumentSpec | undefined {
+export function instrumentFromMarket(
+  venue: string,
+  m: CcxtMarketLike,
+  precisionMode: number,
+  brackets?: readonly MarginBracket[],
+): InstrumentSpec | undefined {
   const raw = binanceFilters(m.info);
   const tickSize = raw.tickSize ?? step(m.precision.price, precisionMode);
   const stepSize = raw.stepSize ?? step(m.precision.amount, precisionMode);
   if (!tickSize || !stepSize || new Decimal(tickSize).lte(0) || new Decimal(stepSize).lte(0)) return undefined;
-  const maxLeverage = m.limits.leverage?.max && m.limits.leverage.max > 0 ? m.limits.leverage.max : (brackets?.[0]?.initialLeverage ?? 20);
+  const maxLeverage =
+    m.limits.leverage?.max && m.limits.leverage.max > 0
+      ? m.limits.leverage.max
+      : (brackets?.[0]?.initialLeverage ?? 20);
   return {
     venue,
     symbol: m.symbol,

@@ -126,7 +126,15 @@ export class OrderTracker {
     if (r === 'absent') {
       if (this.io.wallNow() < t.unknownUntil!) return; // the request may still be executed
       this.tracked.delete(t.req.clientOrderId);
-      this.io.emit(rejectedReport(this.venue, t.req, 'VENUE_UNAVAILABLE', 'order never reached the venue (not found after its recvWindow); nothing was executed', this.io.now()));
+      this.io.emit(
+        rejectedReport(
+          this.venue,
+          t.req,
+          'VENUE_UNAVAILABLE',
+          'order never reached the venue (not found after its recvWindow); nothing was executed',
+          this.io.now(),
+        ),
+      );
       return;
     }
     delete t.unknownUntil;

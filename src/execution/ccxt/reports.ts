@@ -43,7 +43,12 @@ function status(s: string | undefined, filled: Decimal, qty: Decimal): OrderStat
   }
 }
 
-export function reportFromOrder(venue: string, req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, o: CcxtOrderLike, now: number): ExecutionReport {
+export function reportFromOrder(
+  venue: string,
+  req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>,
+  o: CcxtOrderLike,
+  now: number,
+): ExecutionReport {
   const info = (o.info ?? {}) as Record<string, unknown>;
   const quantity = dec(info.origQty) ?? dec(o.amount) ?? req.quantity;
   const filledQuantity = dec(info.executedQty) ?? dec(o.filled) ?? '0';
@@ -66,8 +71,26 @@ export function reportFromOrder(venue: string, req: Pick<ChildOrderRequest, 'acc
   };
 }
 
-export function rejectedReport(venue: string, req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>, code: DenyCode, reason: string, now: number): ExecutionReport {
-  return { venue, account: req.account, symbol: req.symbol, clientOrderId: req.clientOrderId, side: req.side, status: 'rejected', quantity: req.quantity, filledQuantity: '0', ts: now, code, reason };
+export function rejectedReport(
+  venue: string,
+  req: Pick<ChildOrderRequest, 'account' | 'symbol' | 'clientOrderId' | 'side' | 'quantity'>,
+  code: DenyCode,
+  reason: string,
+  now: number,
+): ExecutionReport {
+  return {
+    venue,
+    account: req.account,
+    symbol: req.symbol,
+    clientOrderId: req.clientOrderId,
+    side: req.side,
+    status: 'rejected',
+    quantity: req.quantity,
+    filledQuantity: '0',
+    ts: now,
+    code,
+    reason,
+  };
 }
 
 /** A report worth emitting again: status or filled size moved. */

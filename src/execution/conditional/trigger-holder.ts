@@ -81,8 +81,7 @@ export class TriggerHolder {
     else if (e.type === 'bar') {
       // Without a mark stream the bar path stands in for the mark too.
       for (const pt of intrabarPath(e, 1)) points.push({ last: pt.price, ...(p.markStream ? {} : { mark: pt.price }) });
-    }
-    else return;
+    } else return;
     if (!this.hasHeld(e.symbol)) {
       for (const pt of points) Object.assign(p, pt);
       return;

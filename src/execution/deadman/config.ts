@@ -19,7 +19,7 @@ export const deadmanConfigSchema = {
   },
 } as const;
 
-export const DEADMAN_DEFAULTS: DeadmanConfig = Object.freeze({ enabled: true, countdownMs: 60_000, refreshMs: 15_000 });
+const DEADMAN_DEFAULTS: DeadmanConfig = Object.freeze({ enabled: true, countdownMs: 60_000, refreshMs: 15_000 });
 
 /** Defaults filled in; a refresh that is not well inside the countdown is an error. */
 export function resolveDeadmanConfig(raw: Partial<DeadmanConfig> | undefined, details: ErrorDetail[]): DeadmanConfig {

@@ -15,7 +15,7 @@ import type { Venue } from '../../core/types.js';
 export interface DeadmanVenue {
   armDeadman(symbol: string, countdownMs: number): Promise<void>;
 }
-export const hasDeadman = (v: Venue): v is Venue & DeadmanVenue =>
+const hasDeadman = (v: Venue): v is Venue & DeadmanVenue =>
   typeof (v as Partial<DeadmanVenue>).armDeadman === 'function';
 
 export interface IntervalTimers {

@@ -22,7 +22,7 @@ const ZERO = new Decimal(0);
 const money = (d: Decimal): Decimal => d.toDecimalPlaces(8);
 const show = (d: Decimal): string => d.toDecimalPlaces(8).toFixed();
 
-export interface PositionValue {
+interface PositionValue {
   readonly symbol: string;
   readonly pos: SimPosition;
   readonly mode: MarginMode;
@@ -59,7 +59,10 @@ export class AccountBook {
   private readonly accounts = new Map<string, SimAccount>();
   private readonly holders = new Map<string, Set<SimAccount>>(); // symbol → accounts with a position
   private seq = 0;
-  private readonly lpCache = new WeakMap<SimPosition, { version: number; marks: number; value: CachedLiquidation | undefined }>();
+  private readonly lpCache = new WeakMap<
+    SimPosition,
+    { version: number; marks: number; value: CachedLiquidation | undefined }
+  >();
 
   constructor(
     private readonly opts: BookOptions,
@@ -71,7 +74,17 @@ export class AccountBook {
   get(id: string, ts: number): SimAccount {
     let a = this.accounts.get(id);
     if (!a) {
-      a = { id, wallet: ZERO, version: 0, positions: new Map(), positionEpochs: new Map(), settings: new Map(), orders: new Map(), ledger: [], equity: [] };
+      a = {
+        id,
+        wallet: ZERO,
+        version: 0,
+        positions: new Map(),
+        positionEpochs: new Map(),
+        settings: new Map(),
+        orders: new Map(),
+        ledger: [],
+        equity: [],
+      };
       this.accounts.set(id, a);
       this.credit(a, { ts, kind: 'deposit', amount: this.opts.initialBalance });
     }
@@ -107,7 +120,10 @@ export class AccountBook {
   }
 
   /** Move the wallet by a rounded amount and write the ledger entry. Returns the amount. */
-  credit(a: SimAccount, e: Without<LedgerEntry, 'seq' | 'account' | 'amount' | 'balance'> & { amount: Decimal }): Decimal {
+  credit(
+    a: SimAccount,
+    e: Without<LedgerEntry, 'seq' | 'account' | 'amount' | 'balance'> & { amount: Decimal },
+  ): Decimal {
     const amount = money(e.amount);
     a.wallet = a.wallet.plus(amount);
     a.version++;
@@ -118,13 +134,39 @@ export class AccountBook {
 
   /** Apply one fill (signed `delta` at `price`): net the position, realise PnL, adjust isolated
    * margin, charge the fee. `kind` 'liquidation' books the realised PnL as such. */
-  fill(a: SimAccount, symbol: string, delta: Decimal, price: Decimal, fee: Decimal, ts: number, clientOrderId: string, maker: boolean, kind: 'trade' | 'liquidation' = 'trade'): Decimal {
+  fill(
+    a: SimAccount,
+    symbol: string,
+    delta: Decimal,
+    price: Decimal,
+    fee: Decimal,
+    ts: number,
+    clientOrderId: string,
+    maker: boolean,
+    kind: 'trade' | 'liquidation' = 'trade',
+  ): Decimal {
     const pos = a.positions.get(symbol) ?? { qty: ZERO, entry: ZERO, isolatedMargin: ZERO };
     const s = this.settings(a, symbol);
     const f = applyFill(pos.qty, pos.entry, delta, price, false);
     const im = s.mode === 'isolated' ? isolatedMarginAfter(pos.isolatedMargin, pos.qty, f, price, s.leverage) : ZERO;
-    const realized = this.credit(a, { ts, kind, symbol, amount: f.realized, quantity: delta.toFixed(), price: price.toFixed(), clientOrderId, maker });
-    if (!fee.isZero()) this.credit(a, { ts, kind: kind === 'liquidation' ? 'liquidation_fee' : 'fee', symbol, amount: fee.neg(), clientOrderId });
+    const realized = this.credit(a, {
+      ts,
+      kind,
+      symbol,
+      amount: f.realized,
+      quantity: delta.toFixed(),
+      price: price.toFixed(),
+      clientOrderId,
+      maker,
+    });
+    if (!fee.isZero())
+      this.credit(a, {
+        ts,
+        kind: kind === 'liquidation' ? 'liquidation_fee' : 'fee',
+        symbol,
+        amount: fee.neg(),
+        clientOrderId,
+      });
     this.setPosition(a, symbol, { qty: f.q1, entry: f.ep1, isolatedMargin: im });
     return realized;
   }
@@ -134,7 +176,14 @@ export class AccountBook {
   funding(a: SimAccount, symbol: string, rate: Decimal, mark: Decimal, ts: number): Decimal {
     const pos = a.positions.get(symbol);
     if (!pos || pos.qty.isZero()) return ZERO;
-    const paid = this.credit(a, { ts, kind: 'funding', symbol, amount: pos.qty.mul(mark).mul(rate).neg(), rate: rate.toFixed(), price: mark.toFixed() });
+    const paid = this.credit(a, {
+      ts,
+      kind: 'funding',
+      symbol,
+      amount: pos.qty.mul(mark).mul(rate).neg(),
+      rate: rate.toFixed(),
+      price: mark.toFixed(),
+    });
     if (this.settings(a, symbol).mode === 'isolated') pos.isolatedMargin = pos.isolatedMargin.plus(paid);
     a.version++;
     return paid;
@@ -161,13 +210,27 @@ export class AccountBook {
 
   valuation(a: SimAccount): Valuation {
     const positions: PositionValue[] = [];
-    let upnl = ZERO, mm = ZERO, crossUpnl = ZERO, crossMM = ZERO, crossIM = ZERO, isolatedMargin = ZERO;
+    let upnl = ZERO,
+      mm = ZERO,
+      crossUpnl = ZERO,
+      crossMM = ZERO,
+      crossIM = ZERO,
+      isolatedMargin = ZERO;
     for (const [symbol, pos] of a.positions) {
       const inst = this.instruments.get(symbol)!;
       const s = this.settings(a, symbol);
       const mark = this.mark(symbol) ?? pos.entry;
       const notional = pos.qty.abs().mul(mark);
-      const v: PositionValue = { symbol, pos, mode: s.mode, leverage: s.leverage, mark, notional, upnl: mark.minus(pos.entry).mul(pos.qty), mm: maintenanceMargin(notional, inst.brackets) };
+      const v: PositionValue = {
+        symbol,
+        pos,
+        mode: s.mode,
+        leverage: s.leverage,
+        mark,
+        notional,
+        upnl: mark.minus(pos.entry).mul(pos.qty),
+        mm: maintenanceMargin(notional, inst.brackets),
+      };
       positions.push(v);
       upnl = upnl.plus(v.upnl);
       mm = mm.plus(v.mm);
@@ -186,7 +249,13 @@ export class AccountBook {
     const me = v.positions.find((p) => p.symbol === symbol);
     if (!me) return undefined;
     const brackets = this.instruments.get(symbol)!.brackets;
-    if (me.mode === 'isolated') return liquidationPrice({ quantity: me.pos.qty, entryPrice: me.pos.entry, balance: me.pos.isolatedMargin, brackets });
+    if (me.mode === 'isolated')
+      return liquidationPrice({
+        quantity: me.pos.qty,
+        entryPrice: me.pos.entry,
+        balance: me.pos.isolatedMargin,
+        brackets,
+      });
     return liquidationPrice({
       quantity: me.pos.qty,
       entryPrice: me.pos.entry,
@@ -203,7 +272,8 @@ export class AccountBook {
     const pos = a.positions.get(symbol);
     if (!pos) return undefined;
     let marks = 0;
-    if (this.settings(a, symbol).mode === 'cross') for (const s of a.positions.keys()) if (s !== symbol) marks += this.markets.get(s)?.markVersion ?? 0;
+    if (this.settings(a, symbol).mode === 'cross')
+      for (const s of a.positions.keys()) if (s !== symbol) marks += this.markets.get(s)?.markVersion ?? 0;
     const c = this.lpCache.get(pos);
     if (c && c.version === a.version && c.marks === marks) return c.value;
     const lp = this.liquidation(a, symbol);
@@ -249,8 +319,14 @@ export class AccountBook {
 
   snapshotEquity(a: SimAccount, ts: number): void {
     let upnl = ZERO;
-    for (const [symbol, pos] of a.positions) upnl = upnl.plus((this.mark(symbol) ?? pos.entry).minus(pos.entry).mul(pos.qty));
-    const p: EquityPoint = { ts, wallet: a.wallet.toFixed(), unrealizedPnl: show(upnl), equity: show(a.wallet.plus(upnl)) };
+    for (const [symbol, pos] of a.positions)
+      upnl = upnl.plus((this.mark(symbol) ?? pos.entry).minus(pos.entry).mul(pos.qty));
+    const p: EquityPoint = {
+      ts,
+      wallet: a.wallet.toFixed(),
+      unrealizedPnl: show(upnl),
+      equity: show(a.wallet.plus(upnl)),
+    };
     a.equity.push(p);
     trim(a.equity, this.opts.maxEquityPoints);
   }

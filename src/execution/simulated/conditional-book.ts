@@ -4,14 +4,19 @@
  * TAKE_PROFIT) with the same clientOrderId, so its fills report under that id. closePosition
  * sizes the order to the whole position at trigger time. */
 import { Decimal } from '../../core/decimal.js';
-import { triggerCheck, type ConditionalOrderRequest, type TrailState, type WorkingType } from '../../core/conditional.js';
+import {
+  triggerCheck,
+  type ConditionalOrderRequest,
+  type TrailState,
+  type WorkingType,
+} from '../../core/conditional.js';
 import type { ChildOrderRequest, ExecutionReport, InstrumentSpec, OrderStatus } from '../../core/types.js';
 import type { ReportOrigin, SimResult } from './options.js';
 import { REJECT, type VenueReject } from './rejects.js';
 import { rejectReport } from './reports.js';
 
 /** Waiting: 'new'. Triggered: the placed order carries on under the same clientOrderId. */
-export type ConditionalStatus = 'new' | 'triggered' | 'canceled' | 'expired' | 'rejected';
+type ConditionalStatus = 'new' | 'triggered' | 'canceled' | 'expired' | 'rejected';
 
 export interface SimConditional {
   readonly req: ConditionalOrderRequest;
@@ -46,13 +51,23 @@ export class ConditionalBook {
   private readonly open = new Map<string, Set<SimConditional>>(); // by symbol
   private checking = false;
 
-  constructor(private readonly h: ConditionalHost, private readonly maxKept = 10_000) {}
+  constructor(
+    private readonly h: ConditionalHost,
+    private readonly maxKept = 10_000,
+  ) {}
 
   place(req: ConditionalOrderRequest): SimResult {
     const ts = this.h.now();
     const bad = this.validate(req);
     if (bad) return { report: rejectReport(this.h.venue, req, bad, ts), reject: bad };
-    const c: SimConditional = { req, venueOrderId: this.h.nextOrderId(), createdAt: ts, updatedAt: ts, status: 'new', trail: { armed: false } };
+    const c: SimConditional = {
+      req,
+      venueOrderId: this.h.nextOrderId(),
+      createdAt: ts,
+      updatedAt: ts,
+      status: 'new',
+      trail: { armed: false },
+    };
     this.all.delete(key(req.account, req.clientOrderId));
     this.all.set(key(req.account, req.clientOrderId), c);
     this.setOf(req.symbol).add(c);
@@ -66,7 +81,8 @@ export class ConditionalBook {
     const c = this.all.get(key(account, clientOrderId));
     if (!c || c.req.symbol !== symbol) return undefined;
     const ts = this.h.now();
-    if (c.status !== 'new') return { report: rejectReport(this.h.venue, c.req, REJECT.cancelUnknown(), ts), reject: REJECT.cancelUnknown() };
+    if (c.status !== 'new')
+      return { report: rejectReport(this.h.venue, c.req, REJECT.cancelUnknown(), ts), reject: REJECT.cancelUnknown() };
     return { report: this.end(c, 'canceled', ts, 'request') };
   }
 
@@ -87,13 +103,26 @@ export class ConditionalBook {
   /** Conditional orders still waiting for their trigger. */
   waiting(account: string, symbol?: string): SimConditional[] {
     const out: SimConditional[] = [];
-    for (const [s, set] of this.open) if (!symbol || s === symbol) for (const c of set) if (c.req.account === account) out.push(c);
+    for (const [s, set] of this.open)
+      if (!symbol || s === symbol) for (const c of set) if (c.req.account === account) out.push(c);
     return out;
   }
 
   report(c: SimConditional, ts: number): ExecutionReport {
     const status: OrderStatus = c.status === 'triggered' ? 'new' : c.status;
-    return { venue: this.h.venue, account: c.req.account, symbol: c.req.symbol, clientOrderId: c.req.clientOrderId, venueOrderId: c.venueOrderId, side: c.req.side, status, quantity: c.req.quantity, filledQuantity: '0', ts, ...(c.reason ? { reason: c.reason } : {}) };
+    return {
+      venue: this.h.venue,
+      account: c.req.account,
+      symbol: c.req.symbol,
+      clientOrderId: c.req.clientOrderId,
+      venueOrderId: c.venueOrderId,
+      side: c.req.side,
+      status,
+      quantity: c.req.quantity,
+      filledQuantity: '0',
+      ts,
+      ...(c.reason ? { reason: c.reason } : {}),
+    };
   }
 
   /** After every price move of `symbol`: fire what the move triggers, oldest first. */
@@ -129,10 +158,17 @@ export class ConditionalBook {
     this.open.get(child.symbol)?.delete(c);
     const res = this.h.place({ ...child, quantity, reduceOnly: child.reduceOnly || trigger.closePosition }, 'venue');
     // A rejection at trigger time (margin, reduce-only with no position) ends the order.
-    if (res.reject) this.end(c, 'expired', ts, 'venue', `triggered but not placed: ${res.reject.venueCode} ${res.reject.message}`);
+    if (res.reject)
+      this.end(c, 'expired', ts, 'venue', `triggered but not placed: ${res.reject.venueCode} ${res.reject.message}`);
   }
 
-  private end(c: SimConditional, status: 'canceled' | 'expired', ts: number, origin: ReportOrigin, reason?: string): ExecutionReport {
+  private end(
+    c: SimConditional,
+    status: 'canceled' | 'expired',
+    ts: number,
+    origin: ReportOrigin,
+    reason?: string,
+  ): ExecutionReport {
     c.status = status;
     c.updatedAt = ts;
     if (reason) c.reason = reason;
@@ -147,11 +183,14 @@ export class ConditionalBook {
     if (!inst) return REJECT.unknownSymbol();
     if (!CID.test(req.clientOrderId)) return REJECT.badClientOrderId();
     const prior = this.all.get(key(req.account, req.clientOrderId));
-    if ((prior && prior.status === 'new') || this.h.hasOpenOrder(req.account, req.clientOrderId)) return REJECT.duplicateClientOrderId();
+    if ((prior && prior.status === 'new') || this.h.hasOpenOrder(req.account, req.clientOrderId))
+      return REJECT.duplicateClientOrderId();
     const t = req.trigger;
-    const positive = (v: string | undefined) => v !== undefined && /^[0-9]+(\.[0-9]+)?$/.test(v) && new Decimal(v).gt(0);
+    const positive = (v: string | undefined) =>
+      v !== undefined && /^[0-9]+(\.[0-9]+)?$/.test(v) && new Decimal(v).gt(0);
     if (t.kind === 'trailing_stop') {
-      if (!positive(t.callbackRate) || new Decimal(t.callbackRate!).lt('0.1') || new Decimal(t.callbackRate!).gt(10)) return REJECT.callbackRate();
+      if (!positive(t.callbackRate) || new Decimal(t.callbackRate!).lt('0.1') || new Decimal(t.callbackRate!).gt(10))
+        return REJECT.callbackRate();
       if (t.activationPrice !== undefined && !positive(t.activationPrice)) return REJECT.malformed('activationPrice');
     } else {
       if (!positive(t.stopPrice)) return REJECT.malformed('stopPrice');
@@ -169,7 +208,8 @@ export class ConditionalBook {
     if (!q.mod(inst.stepSize).isZero()) return REJECT.precision();
     if (q.lt(inst.minQty)) return REJECT.qtyBelowMin();
     if (q.gt(inst.maxQty)) return REJECT.qtyAboveMax();
-    if (req.type === 'limit' && (!positive(req.price) || !new Decimal(req.price!).mod(inst.tickSize).isZero())) return REJECT.priceTick();
+    if (req.type === 'limit' && (!positive(req.price) || !new Decimal(req.price!).mod(inst.tickSize).isZero()))
+      return REJECT.priceTick();
     return undefined;
   }
 

@@ -4,12 +4,25 @@
 import { maxNotionalForLeverage } from '../../account/margin.js';
 import type { Clock } from '../../core/clock.js';
 import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
-import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarginMode, MarketEvent } from '../../core/types.js';
+import type {
+  AccountState,
+  ChildOrderRequest,
+  ExecutionReport,
+  InstrumentSpec,
+  MarginMode,
+  MarketEvent,
+} from '../../core/types.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { AccountBook } from './book.js';
 import { ConditionalBook } from './conditional-book.js';
 import { parkinsonSigma, type ImpactParams } from './impact.js';
-import { resolveOptions, type ReportListener, type ReportOrigin, type SimResult, type SimulatedExchangeOptions } from './options.js';
+import {
+  resolveOptions,
+  type ReportListener,
+  type ReportOrigin,
+  type SimResult,
+  type SimulatedExchangeOptions,
+} from './options.js';
 import { buildInstruments } from './instruments.js';
 import { intrabarPath } from './intrabar-path.js';
 import { Liquidator } from './liquidator.js';
@@ -33,7 +46,9 @@ export class SimulatedExchange {
   private readonly openBySymbol = new Map<string, Set<SimOrder>>();
   private readonly openByAccount = new Map<string, Set<SimOrder>>();
   private readonly listeners = new Set<ReportListener>();
-  private readonly margins = new OpenOrderMargin((acc, sym) => [...(this.openByAccount.get(acc) ?? [])].filter((o) => o.symbol === sym));
+  private readonly margins = new OpenOrderMargin((acc, sym) =>
+    [...(this.openByAccount.get(acc) ?? [])].filter((o) => o.symbol === sym),
+  );
   private readonly makerFee: Decimal;
   private readonly takerFee: Decimal;
   private readonly impact: ImpactParams;
@@ -52,7 +67,14 @@ export class SimulatedExchange {
     this.list = Object.freeze([...(o.instruments ?? buildInstruments(this.id))]);
     this.bySymbol = new Map(this.list.map((i) => [i.symbol, i]));
     for (const i of this.list) this.markets.set(i.symbol, { markVersion: 0 });
-    ({ makerFee: this.makerFee, takerFee: this.takerFee, impact: this.impact, stepsPerLeg: this.stepsPerLeg, participation: this.participation, maxTerminalOrders: this.maxTerminalOrders } = r);
+    ({
+      makerFee: this.makerFee,
+      takerFee: this.takerFee,
+      impact: this.impact,
+      stepsPerLeg: this.stepsPerLeg,
+      participation: this.participation,
+      maxTerminalOrders: this.maxTerminalOrders,
+    } = r);
     this.book = new AccountBook(r.book, this.bySymbol, this.markets);
     this.liquidator = new Liquidator(
       {
@@ -115,13 +137,15 @@ export class SimulatedExchange {
   }
   openOrdersSync(account: string, symbol?: string): ExecutionReport[] {
     const out: ExecutionReport[] = [];
-    for (const o of this.openByAccount.get(account) ?? []) if (!symbol || o.symbol === symbol) out.push(orderReport(this.id, o, o.updatedAt));
+    for (const o of this.openByAccount.get(account) ?? [])
+      if (!symbol || o.symbol === symbol) out.push(orderReport(this.id, o, o.updatedAt));
     return out;
   }
   /** Quote notional of open orders (remaining size × limit price). */
   openOrdersNotional(account: string, symbol?: string): string {
     let n = ZERO;
-    for (const o of this.openByAccount.get(account) ?? []) if ((!symbol || o.symbol === symbol) && o.price) n = n.plus(o.quantity.minus(o.filled).mul(o.price));
+    for (const o of this.openByAccount.get(account) ?? [])
+      if ((!symbol || o.symbol === symbol) && o.price) n = n.plus(o.quantity.minus(o.filled).mul(o.price));
     return n.toFixed();
   }
   fetchOrderSync(account: string, symbol: string, clientOrderId: string): ExecutionReport | undefined {
@@ -155,7 +179,15 @@ export class SimulatedExchange {
     const lev = new Decimal(leverage);
     const pos = a.positions.get(symbol);
     const cap = maxNotionalForLeverage(lev, inst.brackets);
-    if (pos && (!cap || pos.qty.abs().mul(this.book.mark(symbol) ?? pos.entry).gt(cap))) return REJECT.maxPosition();
+    if (
+      pos &&
+      (!cap ||
+        pos.qty
+          .abs()
+          .mul(this.book.mark(symbol) ?? pos.entry)
+          .gt(cap))
+    )
+      return REJECT.maxPosition();
     this.book.settings(a, symbol).leverage = lev;
     return undefined;
   }
@@ -210,11 +242,15 @@ export class SimulatedExchange {
       const delta = signed(req.side, qty);
       const valuePrice = limit ?? takerPrice!;
       const opening = openingQty(pos?.qty ?? ZERO, delta);
-      const fee = takerQty.mul(takerPrice ?? ZERO).mul(this.takerFee).plus(qty.minus(takerQty).mul(valuePrice).mul(this.makerFee));
+      const fee = takerQty
+        .mul(takerPrice ?? ZERO)
+        .mul(this.takerFee)
+        .plus(qty.minus(takerQty).mul(valuePrice).mul(this.makerFee));
       const required = opening.mul(valuePrice).div(s.leverage).plus(fee);
       if (required.gt(this.book.available(a, this.orderMargin(a)))) return reject(REJECT.margin());
       const cap = maxNotionalForLeverage(s.leverage, inst.brackets);
-      if (opening.gt(0) && (!cap || (pos?.qty ?? ZERO).plus(delta).abs().mul(valuePrice).gt(cap))) return reject(REJECT.maxPosition());
+      if (opening.gt(0) && (!cap || (pos?.qty ?? ZERO).plus(delta).abs().mul(valuePrice).gt(cap)))
+        return reject(REJECT.maxPosition());
     }
 
     const order: SimOrder = {
@@ -237,12 +273,15 @@ export class SimulatedExchange {
       updatedAt: ts,
     };
     this.remember(a, order);
-    if (fok && takerQty.lt(qty)) return { report: this.finish(order, 'expired', ts, origin, 'FOK order could not be filled in full') };
+    if (fok && takerQty.lt(qty))
+      return { report: this.finish(order, 'expired', ts, origin, 'FOK order could not be filled in full') };
     if (takerQty.gt(0)) this.execute(order, takerQty, takerPrice!, false, ts, origin);
     const rest = order.quantity.minus(order.filled);
     if (order.status === 'expired' || rest.isZero()) return { report: orderReport(this.id, order, ts) };
-    if (req.type === 'market') return { report: this.finish(order, 'expired', ts, origin, 'reduceOnly: trimmed to the position size') };
-    if (req.timeInForce === 'IOC' || fok) return { report: this.finish(order, 'expired', ts, origin, 'IOC remainder expired') };
+    if (req.type === 'market')
+      return { report: this.finish(order, 'expired', ts, origin, 'reduceOnly: trimmed to the position size') };
+    if (req.timeInForce === 'IOC' || fok)
+      return { report: this.finish(order, 'expired', ts, origin, 'IOC remainder expired') };
     this.rest(order);
     const report = orderReport(this.id, order, ts);
     if (order.filled.isZero()) this.emit(report, origin);
@@ -252,12 +291,21 @@ export class SimulatedExchange {
   cancelOrderSync(account: string, symbol: string, clientOrderId: string): SimResult {
     const ts = this.clock.now();
     const waiting = this.conditional.get(account, clientOrderId);
-    const endedWaiting = waiting?.status === 'new' ? this.conditional.cancel(account, symbol, clientOrderId) : undefined;
+    const endedWaiting =
+      waiting?.status === 'new' ? this.conditional.cancel(account, symbol, clientOrderId) : undefined;
     if (endedWaiting) return endedWaiting;
     const o = this.book.peek(account)?.orders.get(clientOrderId);
-    const target = { account, symbol, clientOrderId, side: o?.side ?? 'buy', quantity: o?.quantity.toFixed() ?? '0' } as const;
-    if (!o || o.symbol !== symbol) return { report: rejectReport(this.id, target, REJECT.unknownOrder(), ts), reject: REJECT.unknownOrder() };
-    if (isTerminalOrder(o)) return { report: rejectReport(this.id, target, REJECT.cancelUnknown(), ts), reject: REJECT.cancelUnknown() };
+    const target = {
+      account,
+      symbol,
+      clientOrderId,
+      side: o?.side ?? 'buy',
+      quantity: o?.quantity.toFixed() ?? '0',
+    } as const;
+    if (!o || o.symbol !== symbol)
+      return { report: rejectReport(this.id, target, REJECT.unknownOrder(), ts), reject: REJECT.unknownOrder() };
+    if (isTerminalOrder(o))
+      return { report: rejectReport(this.id, target, REJECT.cancelUnknown(), ts), reject: REJECT.cancelUnknown() };
     return { report: this.finish(o, 'canceled', ts, 'request') };
   }
 
@@ -272,15 +320,24 @@ export class SimulatedExchange {
         if (!(e.low > 0 && e.high >= e.low && e.open > 0 && e.close > 0)) return; // implausible bar: skip
         m.bar = { sigma: parkinsonSigma(e.high, e.low), volume: e.volume };
         // A bar without a usable volume leaves resting fills uncapped; a zero-volume bar fills none.
-        m.barLiquidity = Number.isFinite(e.volume) ? new Decimal(Math.max(0, e.volume * this.participation).toFixed(12)) : undefined;
-        for (const p of intrabarPath(e, this.stepsPerLeg)) this.step(inst, m, this.tickPrice(inst, p.price), p.ts, true);
+        m.barLiquidity = Number.isFinite(e.volume)
+          ? new Decimal(Math.max(0, e.volume * this.participation).toFixed(12))
+          : undefined;
+        for (const p of intrabarPath(e, this.stepsPerLeg))
+          this.step(inst, m, this.tickPrice(inst, p.price), p.ts, true);
         for (const a of this.book.holdersOf(e.symbol)) this.book.snapshotEquity(a, e.ts);
         return;
       }
       case 'mark': {
         if (!(e.markPrice > 0)) return;
         m.barLiquidity = undefined; // outside bars, resting fills are not volume-capped
-        this.step(inst, m, this.tickPrice(inst, e.lastPrice && e.lastPrice > 0 ? e.lastPrice : e.markPrice), e.ts, false);
+        this.step(
+          inst,
+          m,
+          this.tickPrice(inst, e.lastPrice && e.lastPrice > 0 ? e.lastPrice : e.markPrice),
+          e.ts,
+          false,
+        );
         m.mark = this.tickPrice(inst, e.markPrice);
         m.markVersion++;
         this.liquidator.check(inst.symbol, e.ts);
@@ -371,7 +428,13 @@ export class SimulatedExchange {
   }
 
   /** End an order (cancel/expire) and report it. */
-  private finish(o: SimOrder, status: 'canceled' | 'expired', ts: number, origin: ReportOrigin, reason?: string): ExecutionReport {
+  private finish(
+    o: SimOrder,
+    status: 'canceled' | 'expired',
+    ts: number,
+    origin: ReportOrigin,
+    reason?: string,
+  ): ExecutionReport {
     o.status = status;
     o.updatedAt = ts;
     if (reason) o.reason = reason;
@@ -383,7 +446,10 @@ export class SimulatedExchange {
 
   private orderMargin(a: SimAccount): Decimal {
     let m = ZERO;
-    for (const s of this.openSymbols(a.id)) m = m.plus(this.margins.get(a.id, s, a.positions.get(s), this.book.positionEpoch(a, s), this.book.settings(a, s).leverage));
+    for (const s of this.openSymbols(a.id))
+      m = m.plus(
+        this.margins.get(a.id, s, a.positions.get(s), this.book.positionEpoch(a, s), this.book.settings(a, s).leverage),
+      );
     return m;
   }
 
@@ -395,7 +461,14 @@ export class SimulatedExchange {
 
   private adjustMargin(o: SimOrder, sign: 1 | -1): void {
     const a = this.book.peek(o.account);
-    if (a) this.margins.adjust(o, sign, a.positions.get(o.symbol), this.book.positionEpoch(a, o.symbol), this.book.settings(a, o.symbol).leverage);
+    if (a)
+      this.margins.adjust(
+        o,
+        sign,
+        a.positions.get(o.symbol),
+        this.book.positionEpoch(a, o.symbol),
+        this.book.settings(a, o.symbol).leverage,
+      );
   }
 
   private remember(a: SimAccount, o: SimOrder): void {

@@ -10,7 +10,10 @@ export interface PathPoint {
 }
 
 /** 3·stepsPerLeg + 1 points from the open (at openTime) to the close (at ts = close time). */
-export function intrabarPath(bar: Pick<BarEvent, 'open' | 'high' | 'low' | 'close' | 'openTime' | 'ts'>, stepsPerLeg: number): PathPoint[] {
+export function intrabarPath(
+  bar: Pick<BarEvent, 'open' | 'high' | 'low' | 'close' | 'openTime' | 'ts'>,
+  stepsPerLeg: number,
+): PathPoint[] {
   const n = Math.max(1, Math.floor(stepsPerLeg));
   const bullish = bar.close >= bar.open;
   const legs = bullish ? [bar.open, bar.low, bar.high, bar.close] : [bar.open, bar.high, bar.low, bar.close];

@@ -57,10 +57,12 @@ export class Liquidator {
     const { book } = this.host;
     const closes: [string, Decimal][] = [[symbol, lp]];
     if (book.settings(a, symbol).mode === 'cross') {
-      for (const [s] of a.positions) if (s !== symbol && book.settings(a, s).mode === 'cross') closes.push([s, book.mark(s)!]);
+      for (const [s] of a.positions)
+        if (s !== symbol && book.settings(a, s).mode === 'cross') closes.push([s, book.mark(s)!]);
     }
     const affected = new Set(closes.map(([s]) => s));
-    for (const o of this.host.openOrders(a.id)) if (affected.has(o.symbol)) this.host.cancelByVenue(o, ts, 'canceled by the venue: position liquidated');
+    for (const o of this.host.openOrders(a.id))
+      if (affected.has(o.symbol)) this.host.cancelByVenue(o, ts, 'canceled by the venue: position liquidated');
     for (const [s, price] of closes) this.forceClose(a, s, price, ts, s === symbol ? lp : undefined);
   }
 
@@ -69,7 +71,10 @@ export class Liquidator {
     const pos = a.positions.get(symbol);
     if (!pos) return;
     const q = pos.qty;
-    const fee = this.feeMode === 'maintenance' ? maintenanceMargin(q.abs().mul(price), this.host.instrument(symbol).brackets).toDecimalPlaces(8) : ZERO;
+    const fee =
+      this.feeMode === 'maintenance'
+        ? maintenanceMargin(q.abs().mul(price), this.host.instrument(symbol).brackets).toDecimalPlaces(8)
+        : ZERO;
     const seq = this.host.nextOrderSeq();
     const order: SimOrder = {
       venueOrderId: String(seq),
@@ -89,7 +94,9 @@ export class Liquidator {
       fee,
       lastFillQty: q.abs(),
       lastFillPrice: price,
-      reason: lp ? `forced liquidation: mark ${book.mark(symbol)!.toFixed()} reached liquidation price ${lp.toDecimalPlaces(8).toFixed()}` : 'forced liquidation: cross account closed',
+      reason: lp
+        ? `forced liquidation: mark ${book.mark(symbol)!.toFixed()} reached liquidation price ${lp.toDecimalPlaces(8).toFixed()}`
+        : 'forced liquidation: cross account closed',
       liquidation: true,
       updatedAt: ts,
     };

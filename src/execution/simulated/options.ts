@@ -80,6 +80,11 @@ export function resolveOptions(o: SimulatedExchangeOptions): ResolvedOptions {
       maxEquityPoints: count('maxEquityPoints', o.maxEquityPoints ?? 100_000, 1),
     },
   };
-  if (problems.length) throw new LiqguardError('CONFIG_INVALID', `simulated venue: ${problems.length} invalid option(s)`, problems.map((message) => ({ path: 'simulated', message })));
+  if (problems.length)
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `simulated venue: ${problems.length} invalid option(s)`,
+      problems.map((message) => ({ path: 'simulated', message })),
+    );
   return r;
 }

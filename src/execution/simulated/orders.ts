@@ -23,7 +23,11 @@ export function openingQty(q0: Decimal, delta: Decimal): Decimal {
 }
 
 /** Parameter and filter checks that need no account state. `refPrice` values a market order. */
-export function checkParameters(req: ChildOrderRequest, inst: InstrumentSpec, refPrice: Decimal | undefined): VenueReject | CheckedOrder {
+export function checkParameters(
+  req: ChildOrderRequest,
+  inst: InstrumentSpec,
+  refPrice: Decimal | undefined,
+): VenueReject | CheckedOrder {
   if (!CLIENT_ORDER_ID.test(req.clientOrderId)) return REJECT.badClientOrderId();
   const q = parsePositiveDecimal(req.quantity);
   if (!q.ok) return q.reason === 'not_positive' ? REJECT.qtyNotPositive() : REJECT.malformed('quantity');
@@ -39,7 +43,8 @@ export function checkParameters(req: ChildOrderRequest, inst: InstrumentSpec, re
   if (qty.lt(inst.minQty)) return REJECT.qtyBelowMin();
   if (qty.gt(inst.maxQty)) return REJECT.qtyAboveMax();
   const valuePrice = price ?? refPrice;
-  if (!req.reduceOnly && valuePrice && qty.mul(valuePrice).lt(inst.minNotional)) return REJECT.minNotional(inst.minNotional);
+  if (!req.reduceOnly && valuePrice && qty.mul(valuePrice).lt(inst.minNotional))
+    return REJECT.minNotional(inst.minNotional);
   const postOnly = req.type === 'limit' && (req.postOnly || req.timeInForce === 'GTX');
   return price ? { quantity: qty, price, postOnly } : { quantity: qty, postOnly };
 }
@@ -52,7 +57,7 @@ export function reduceOnlyRejected(side: Side, pos: SimPosition | undefined): bo
 
 /** Initial margin the open orders of one symbol reserve: each non-reduce-only order's opening
  * size (against the current position, other orders ignored) × its limit price / leverage. */
-export function openOrderMargin(orders: Iterable<SimOrder>, pos: SimPosition | undefined, leverage: Decimal): Decimal {
+function openOrderMargin(orders: Iterable<SimOrder>, pos: SimPosition | undefined, leverage: Decimal): Decimal {
   let m = ZERO;
   const q0 = pos?.qty ?? ZERO;
   for (const o of orders) {

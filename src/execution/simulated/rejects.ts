@@ -9,7 +9,11 @@ export interface VenueReject {
   readonly code: DenyCode;
 }
 
-const r = (venueCode: number, message: string, code: DenyCode = 'VENUE_REJECTED'): VenueReject => ({ venueCode, message, code });
+const r = (venueCode: number, message: string, code: DenyCode = 'VENUE_REJECTED'): VenueReject => ({
+  venueCode,
+  message,
+  code,
+});
 
 export const REJECT = {
   unknownSymbol: () => r(-1121, 'Invalid symbol.'),
@@ -21,13 +25,15 @@ export const REJECT = {
   qtyAboveMax: () => r(-4005, 'Quantity greater than max quantity.'),
   precision: () => r(-1111, 'Precision is over the maximum defined for this asset.'),
   priceTick: () => r(-4014, 'Price not increased by tick size.'),
-  minNotional: (min: string) => r(-4164, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`),
+  minNotional: (min: string) =>
+    r(-4164, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`),
   reduceOnly: () => r(-2022, 'ReduceOnly Order is rejected.'),
   postOnly: () => r(-5022, 'Due to the order could not be executed as maker, the Post Only order will be rejected.'),
   margin: () => r(-2019, 'Margin is insufficient.', 'INSUFFICIENT_FUNDS'),
   maxPosition: () => r(-2027, 'Exceeded the maximum allowable position at current leverage.'),
   leverage: (lev: string) => r(-4028, `Leverage ${lev} is not valid`),
-  noPrice: (symbol: string) => r(-1000, `No market price for ${symbol} yet; the simulated venue needs a bar or mark event first.`),
+  noPrice: (symbol: string) =>
+    r(-1000, `No market price for ${symbol} yet; the simulated venue needs a bar or mark event first.`),
   unknownOrder: () => r(-2013, 'Order does not exist.'),
   cancelUnknown: () => r(-2011, 'Unknown order sent.'),
   marginTypePosition: () => r(-4048, 'Margin type cannot be changed if there exists position.'),

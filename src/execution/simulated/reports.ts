@@ -18,7 +18,12 @@ export function orderReport(venue: string, o: SimOrder, ts: number): ExecutionRe
     status: o.status,
     quantity: o.quantity.toFixed(),
     filledQuantity: o.filled.toFixed(),
-    ...(o.filled.gt(0) ? { avgPrice: o.filledNotional.div(o.filled).toDecimalPlaces(8).toFixed(), fee: o.fee.toDecimalPlaces(8).toFixed() } : {}),
+    ...(o.filled.gt(0)
+      ? {
+          avgPrice: o.filledNotional.div(o.filled).toDecimalPlaces(8).toFixed(),
+          fee: o.fee.toDecimalPlaces(8).toFixed(),
+        }
+      : {}),
     ...(o.lastFillQty ? { lastFillQuantity: o.lastFillQty.toFixed() } : {}),
     ...(o.lastFillPrice ? { lastFillPrice: o.lastFillPrice.toFixed() } : {}),
     ts,

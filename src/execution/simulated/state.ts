@@ -40,7 +40,7 @@ export interface SimOrder {
   updatedAt: number;
 }
 
-export type LedgerKind = 'deposit' | 'trade' | 'fee' | 'funding' | 'liquidation' | 'liquidation_fee';
+type LedgerKind = 'deposit' | 'trade' | 'fee' | 'funding' | 'liquidation' | 'liquidation_fee';
 
 /** One wallet movement. `amount` is the signed change of the wallet balance, `balance` the wallet
  * after it; trades carry the signed fill and its realised PnL (the amount). */

@@ -14,7 +14,16 @@ export interface TakerPlan {
 
 const ZERO = new Decimal(0);
 
-export function planTaker(inst: InstrumentSpec, type: OrderType, side: Side, qty: Decimal, limit: Decimal | undefined, ref: Decimal | undefined, bar: BarLiquidity | undefined, impact: ImpactParams): TakerPlan {
+export function planTaker(
+  inst: InstrumentSpec,
+  type: OrderType,
+  side: Side,
+  qty: Decimal,
+  limit: Decimal | undefined,
+  ref: Decimal | undefined,
+  bar: BarLiquidity | undefined,
+  impact: ImpactParams,
+): TakerPlan {
   if (!ref) return { marketable: false, qty: ZERO };
   let takeQty = type === 'market' ? qty : ZERO;
   let marketable = type === 'market';
@@ -31,12 +40,23 @@ export function planTaker(inst: InstrumentSpec, type: OrderType, side: Side, qty
 }
 
 /** ref × (1 ± impact(qty)), rounded to the tick against the taker, clamped to the limit. */
-export function takerPrice(inst: InstrumentSpec, side: Side, qty: Decimal, ref: Decimal, limit: Decimal | undefined, bar: BarLiquidity | undefined, impact: ImpactParams): Decimal {
+function takerPrice(
+  inst: InstrumentSpec,
+  side: Side,
+  qty: Decimal,
+  ref: Decimal,
+  limit: Decimal | undefined,
+  bar: BarLiquidity | undefined,
+  impact: ImpactParams,
+): Decimal {
   const f = new Decimal(impactFraction(qty.toNumber(), bar, impact).toFixed(12));
   if (side === 'buy') {
     const p = roundToStep(ref.mul(f.plus(1)), inst.tickSize, 'up');
     return limit ? Decimal.min(p, limit) : p;
   }
-  const p = Decimal.max(roundToStep(ref.mul(new Decimal(1).minus(f)), inst.tickSize, 'down'), new Decimal(inst.tickSize));
+  const p = Decimal.max(
+    roundToStep(ref.mul(new Decimal(1).minus(f)), inst.tickSize, 'down'),
+    new Decimal(inst.tickSize),
+  );
   return limit ? Decimal.max(p, limit) : p;
 }

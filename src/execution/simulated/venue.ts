@@ -4,7 +4,14 @@
  * Use `exchange.onReport` for the full stream. */
 import type { Clock } from '../../core/clock.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
-import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, MarketEvent, Venue } from '../../core/types.js';
+import type {
+  AccountState,
+  ChildOrderRequest,
+  ExecutionReport,
+  InstrumentSpec,
+  MarketEvent,
+  Venue,
+} from '../../core/types.js';
 import { SimulatedExchange, type SimulatedExchangeOptions } from './exchange.js';
 import { buildInstruments, type InstrumentConfig } from './instruments.js';
 
@@ -74,7 +81,19 @@ export interface SimulatedVenueConfig {
 }
 
 /** Build a venue from the gateway's venue config (kind: simulated). */
-export function createSimulatedVenue(cfg: SimulatedVenueConfig, clock: Clock, options: Omit<SimulatedExchangeOptions, 'clock' | 'venueId' | 'instruments' | 'initialBalance'> = {}): SimulatedVenue {
+export function createSimulatedVenue(
+  cfg: SimulatedVenueConfig,
+  clock: Clock,
+  options: Omit<SimulatedExchangeOptions, 'clock' | 'venueId' | 'instruments' | 'initialBalance'> = {},
+): SimulatedVenue {
   const instruments = buildInstruments(cfg.id, cfg.symbols, cfg.instruments);
-  return new SimulatedVenue(new SimulatedExchange({ ...options, clock, venueId: cfg.id, instruments, ...(cfg.initialBalance ? { initialBalance: cfg.initialBalance } : {}) }));
+  return new SimulatedVenue(
+    new SimulatedExchange({
+      ...options,
+      clock,
+      venueId: cfg.id,
+      instruments,
+      ...(cfg.initialBalance ? { initialBalance: cfg.initialBalance } : {}),
+    }),
+  );
 }

@@ -1,2 +1,2 @@
-export { SplitScheduler, type SchedulerEvent, type SplitSchedulerOptions } from './scheduler.js';
-export { ManualTimers, realTimers, type Timers } from './timers.js';
+export { SplitScheduler } from './scheduler.js';
+export { ManualTimers, type Timers } from './timers.js';

@@ -10,9 +10,26 @@ import type { ParentOrder } from '../order-store.js';
 import { realTimers, type Timers } from './timers.js';
 
 export type SchedulerEvent =
-  | { readonly type: 'paused' | 'resumed'; readonly intentId: string; readonly regime: RegimeLabel; readonly at: number }
-  | { readonly type: 'canceled'; readonly intentId: string; readonly reason: string; readonly children: number; readonly at: number }
-  | { readonly type: 'send_failed'; readonly intentId: string; readonly index: number; readonly error: string; readonly at: number };
+  | {
+      readonly type: 'paused' | 'resumed';
+      readonly intentId: string;
+      readonly regime: RegimeLabel;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'canceled';
+      readonly intentId: string;
+      readonly reason: string;
+      readonly children: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'send_failed';
+      readonly intentId: string;
+      readonly index: number;
+      readonly error: string;
+      readonly at: number;
+    };
 
 export interface SplitSchedulerOptions {
   readonly clock: Clock;
@@ -70,7 +87,11 @@ export class SplitScheduler {
 
   /** Intent ids with children still to send, and whether each is paused. */
   scheduled(): { intentId: string; paused: boolean; nextIndex: number | undefined }[] {
-    return [...this.entries.values()].map((e) => ({ intentId: e.parent.intentId, paused: e.pausedSince !== undefined, nextIndex: this.nextIndex(e) }));
+    return [...this.entries.values()].map((e) => ({
+      intentId: e.parent.intentId,
+      paused: e.pausedSince !== undefined,
+      nextIndex: this.nextIndex(e),
+    }));
   }
 
   stop(): void {
@@ -100,7 +121,8 @@ export class SplitScheduler {
     const now = this.o.clock.now();
     const regime = this.o.regimeOf(e.parent.intent.symbol);
     if (rank(regime) > rank(e.parent.regime)) {
-      if (e.parent.decision.params?.onEscalation === 'cancel') return this.finish(e, `regime escalated from ${e.parent.regime} to ${regime}`);
+      if (e.parent.decision.params?.onEscalation === 'cancel')
+        return this.finish(e, `regime escalated from ${e.parent.regime} to ${regime}`);
       if (e.pausedSince === undefined) {
         e.pausedSince = now;
         this.o.onEvent?.({ type: 'paused', intentId: e.parent.intentId, regime, at: now });
@@ -119,7 +141,13 @@ export class SplitScheduler {
     try {
       await e.send(i);
     } catch (err) {
-      this.o.onEvent?.({ type: 'send_failed', intentId: e.parent.intentId, index: i, error: (err as Error).message, at: this.o.clock.now() });
+      this.o.onEvent?.({
+        type: 'send_failed',
+        intentId: e.parent.intentId,
+        index: i,
+        error: (err as Error).message,
+        at: this.o.clock.now(),
+      });
       this.o.endChild(e.parent, i, 'rejected', `send failed: ${(err as Error).message}`);
     }
     if (this.entries.get(e.parent.intentId) === e) this.arm(e);

@@ -40,7 +40,8 @@ export class ManualTimers implements Timers {
     const end = this.clock.now() + ms;
     for (;;) {
       let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.queue) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[0] < next[0]))) next = e;
+      for (const e of this.queue)
+        if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[0] < next[0]))) next = e;
       if (!next) break;
       this.queue.delete(next[0]);
       if (next[1].at > this.clock.now()) this.clock.set(next[1].at);

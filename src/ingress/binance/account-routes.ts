@@ -32,9 +32,19 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
       const amt = new Decimal(p?.quantity ?? '0');
       const mark = markOf(ctx, inst, p, amt);
       const notional = amt.mul(mark);
-      const leverage = p && !amt.isZero() ? p.leverage : (ctx.leverage.get(clientId, inst.symbol) ?? p?.leverage ?? DEFAULT_LEVERAGE);
+      const leverage =
+        p && !amt.isZero() ? p.leverage : (ctx.leverage.get(clientId, inst.symbol) ?? p?.leverage ?? DEFAULT_LEVERAGE);
       const initialMargin = notional.abs().div(leverage);
-      return { inst, p, amt, mark, notional, leverage, initialMargin, maintMargin: maintMarginOf(inst, notional.abs()) };
+      return {
+        inst,
+        p,
+        amt,
+        mark,
+        notional,
+        leverage,
+        initialMargin,
+        maintMargin: maintMarginOf(inst, notional.abs()),
+      };
     });
 
   const positionRisk = (v: 2 | 3) => async (req: import('fastify').FastifyRequest) => {
@@ -59,8 +69,25 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
         isolatedWallet: r.p?.isolatedMargin ?? '0',
         updateTime: now,
       };
-      if (v === 2) return { ...common, leverage: r.leverage, maxNotionalValue: maxNotional(r.inst, Number(r.leverage)), marginType: r.p?.marginMode ?? 'cross', isAutoAddMargin: 'false' };
-      return { ...common, marginAsset: r.inst.quote, initialMargin: r.initialMargin.toFixed(8), maintMargin: r.maintMargin.toFixed(8), positionInitialMargin: r.initialMargin.toFixed(8), openOrderInitialMargin: '0', adl: 0, bidNotional: '0', askNotional: '0' };
+      if (v === 2)
+        return {
+          ...common,
+          leverage: r.leverage,
+          maxNotionalValue: maxNotional(r.inst, Number(r.leverage)),
+          marginType: r.p?.marginMode ?? 'cross',
+          isAutoAddMargin: 'false',
+        };
+      return {
+        ...common,
+        marginAsset: r.inst.quote,
+        initialMargin: r.initialMargin.toFixed(8),
+        maintMargin: r.maintMargin.toFixed(8),
+        positionInitialMargin: r.initialMargin.toFixed(8),
+        openOrderInitialMargin: '0',
+        adl: 0,
+        bidNotional: '0',
+        askNotional: '0',
+      };
     });
   };
   app.get('/fapi/v2/positionRisk', { preHandler: viewer }, positionRisk(2));
@@ -91,7 +118,17 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
       ...(v === 2 ? { marginAvailable: true } : {}),
     };
     return {
-      ...(v === 2 ? { feeTier: 0, canTrade: true, canDeposit: false, canWithdraw: false, updateTime: 0, multiAssetsMargin: false, tradeGroupId: -1 } : {}),
+      ...(v === 2
+        ? {
+            feeTier: 0,
+            canTrade: true,
+            canDeposit: false,
+            canWithdraw: false,
+            updateTime: 0,
+            multiAssetsMargin: false,
+            tradeGroupId: -1,
+          }
+        : {}),
       totalInitialMargin: t.initialMargin,
       totalMaintMargin: acct.maintMargin,
       totalWalletBalance: acct.walletBalance,
@@ -115,7 +152,19 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
         initialMargin: r.initialMargin.toFixed(8),
         maintMargin: r.maintMargin.toFixed(8),
         updateTime: now,
-        ...(v === 2 ? { leverage: r.leverage, entryPrice: r.p?.entryPrice ?? '0', breakEvenPrice: r.p?.entryPrice ?? '0', maxNotional: maxNotional(r.inst, Number(r.leverage)), isolated: r.p?.marginMode === 'isolated', positionInitialMargin: r.initialMargin.toFixed(8), openOrderInitialMargin: '0', bidNotional: '0', askNotional: '0' } : {}),
+        ...(v === 2
+          ? {
+              leverage: r.leverage,
+              entryPrice: r.p?.entryPrice ?? '0',
+              breakEvenPrice: r.p?.entryPrice ?? '0',
+              maxNotional: maxNotional(r.inst, Number(r.leverage)),
+              isolated: r.p?.marginMode === 'isolated',
+              positionInitialMargin: r.initialMargin.toFixed(8),
+              openOrderInitialMargin: '0',
+              bidNotional: '0',
+              askNotional: '0',
+            }
+          : {}),
       })),
     };
   };
@@ -127,7 +176,19 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const venue = venueOf(ctx, client);
     const acct = await venue.accountState(client.account);
     const upnl = acct.positions.reduce((s, p) => s.plus(p.unrealizedPnl), new Decimal(0)).toFixed();
-    return [{ accountAlias: 'liqguard', asset: venue.instruments()[0]?.quote ?? 'USDT', balance: acct.walletBalance, crossWalletBalance: acct.walletBalance, crossUnPnl: upnl, availableBalance: acct.availableBalance, maxWithdrawAmount: acct.availableBalance, marginAvailable: true, updateTime: ctx.wallClock.now() }];
+    return [
+      {
+        accountAlias: 'liqguard',
+        asset: venue.instruments()[0]?.quote ?? 'USDT',
+        balance: acct.walletBalance,
+        crossWalletBalance: acct.walletBalance,
+        crossUnPnl: upnl,
+        availableBalance: acct.availableBalance,
+        maxWithdrawAmount: acct.availableBalance,
+        marginAvailable: true,
+        updateTime: ctx.wallClock.now(),
+      },
+    ];
   };
   app.get('/fapi/v2/balance', { preHandler: viewer }, balance);
   app.get('/fapi/v3/balance', { preHandler: viewer }, balance);
@@ -136,9 +197,15 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const { client, params } = signed(req);
     const inst = instrumentOf(ctx, client, params)!;
     const raw = params.leverage;
-    if (raw === undefined) throw new BinanceApiError(400, -1102, "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed.");
+    if (raw === undefined)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed.",
+      );
     const n = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= 1 && n <= inst.maxLeverage)) throw new BinanceApiError(400, -4028, `Leverage ${raw.slice(0, 10)} is not valid`);
+    if (!(n >= 1 && n <= inst.maxLeverage))
+      throw new BinanceApiError(400, -4028, `Leverage ${raw.slice(0, 10)} is not valid`);
     ctx.leverage.set(client.id, inst.symbol, String(n));
     return { leverage: n, maxNotionalValue: maxNotional(inst, n), symbol: inst.venueSymbol };
   });
@@ -150,7 +217,14 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const rows = (one ? [one] : venue.instruments()).map((i) => ({
       symbol: i.venueSymbol,
       notionalCoef: 1,
-      brackets: i.brackets.map((b) => ({ bracket: b.bracket, initialLeverage: b.initialLeverage, notionalCap: Number(b.notionalCap), notionalFloor: Number(b.notionalFloor), maintMarginRatio: Number(b.maintMarginRatio), cum: Number(b.maintAmount) })),
+      brackets: i.brackets.map((b) => ({
+        bracket: b.bracket,
+        initialLeverage: b.initialLeverage,
+        notionalCap: Number(b.notionalCap),
+        notionalFloor: Number(b.notionalFloor),
+        maintMarginRatio: Number(b.maintMarginRatio),
+        cum: Number(b.maintAmount),
+      })),
     }));
     return one ? rows[0] : rows;
   });
@@ -159,7 +233,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: FrontDoorContex
 /** The venue's mark, recovered exactly from its own PnL when a position is open; otherwise the
  * front door's market source. */
 function markOf(ctx: FrontDoorContext, inst: InstrumentSpec, p: PositionState | undefined, amt: Decimal): Decimal {
-  if (p && !amt.isZero()) return new Decimal(p.entryPrice).plus(new Decimal(p.unrealizedPnl).div(amt)).toDecimalPlaces(8);
+  if (p && !amt.isZero())
+    return new Decimal(p.entryPrice).plus(new Decimal(p.unrealizedPnl).div(amt)).toDecimalPlaces(8);
   const m = ctx.source.mark(inst.venueSymbol)?.markPrice;
   return m !== undefined && Number.isFinite(m) ? new Decimal(m) : new Decimal(0);
 }
@@ -180,5 +255,10 @@ function totals(acct: AccountState, rows: readonly PositionRow[]) {
   const positionIM = rows.reduce((s, r) => s.plus(r.initialMargin), new Decimal(0));
   const used = Decimal.max(new Decimal(acct.marginBalance).minus(acct.availableBalance), 0);
   const initialMargin = Decimal.max(used, positionIM);
-  return { upnl: upnl.toFixed(), positionIM: positionIM.toFixed(8), initialMargin: initialMargin.toFixed(8), openOrderIM: initialMargin.minus(positionIM).toFixed(8) };
+  return {
+    upnl: upnl.toFixed(),
+    positionIM: positionIM.toFixed(8),
+    initialMargin: initialMargin.toFixed(8),
+    openOrderIM: initialMargin.minus(positionIM).toFixed(8),
+  };
 }

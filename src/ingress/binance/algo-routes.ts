@@ -13,12 +13,17 @@ import type { Params } from './order-wire.js';
 export function registerAlgoRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
   const viewer = signedGuard(ctx, ['viewer', 'trader']);
-  const show = (p: ParentOrder) => presentAlgoOrder(ctx, p, ctx.venues.get(p.intent.venue)!.instrument(p.intent.symbol)!);
-  const mine = (client: ClientConfig, symbol?: string) => (p: ParentOrder) => p.intent.clientId === client.id && p.intent.trigger !== undefined && (!symbol || p.intent.symbol === symbol);
+  const show = (p: ParentOrder) =>
+    presentAlgoOrder(ctx, p, ctx.venues.get(p.intent.venue)!.instrument(p.intent.symbol)!);
+  const mine = (client: ClientConfig, symbol?: string) => (p: ParentOrder) =>
+    p.intent.clientId === client.id && p.intent.trigger !== undefined && (!symbol || p.intent.symbol === symbol);
 
   app.post('/fapi/v1/algoOrder', { preHandler: trader }, async (req) => {
     const { client, params } = signed(req);
-    if (params.algoType !== 'CONDITIONAL') throw params.algoType === undefined ? binanceErrors.mandatory('algoType') : binanceErrors.invalidParam('algoType');
+    if (params.algoType !== 'CONDITIONAL')
+      throw params.algoType === undefined
+        ? binanceErrors.mandatory('algoType')
+        : binanceErrors.invalidParam('algoType');
     return show(await submitConditional(ctx, client, params, 'clientAlgoId'));
   });
 
@@ -32,7 +37,12 @@ export function registerAlgoRoutes(app: FastifyInstance, ctx: FrontDoorContext):
     const p = findAlgo(ctx, client, params);
     if (isTerminal(p.status)) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
     await ctx.pipeline.cancel(p.intentId, `cancelled by ${client.id} (binance api)`);
-    return { algoId: ctx.orderIds.idFor(p.intentId), clientAlgoId: p.intent.clientOrderId, code: '200', msg: 'success' };
+    return {
+      algoId: ctx.orderIds.idFor(p.intentId),
+      clientAlgoId: p.intent.clientOrderId,
+      code: '200',
+      msg: 'success',
+    };
   });
 
   app.get('/fapi/v1/openAlgoOrders', { preHandler: viewer }, async (req) => {
@@ -56,9 +66,18 @@ export function registerAlgoRoutes(app: FastifyInstance, ctx: FrontDoorContext):
 }
 
 /** POST /fapi/v1/order with a conditional type (order-routes delegates here). */
-export async function placeConditionalOrder(ctx: FrontDoorContext, client: ClientConfig, params: Params): Promise<Record<string, unknown>> {
+export async function placeConditionalOrder(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  params: Params,
+): Promise<Record<string, unknown>> {
   const p = await submitConditional(ctx, client, params, 'newClientOrderId');
-  return presentConditionalOrder(ctx, p, ctx.orderIds.idFor(p.intentId), ctx.venues.get(p.intent.venue)!.instrument(p.intent.symbol)!);
+  return presentConditionalOrder(
+    ctx,
+    p,
+    ctx.orderIds.idFor(p.intentId),
+    ctx.venues.get(p.intent.venue)!.instrument(p.intent.symbol)!,
+  );
 }
 
 function findAlgo(ctx: FrontDoorContext, client: ClientConfig, params: Params): ParentOrder {
@@ -69,7 +88,9 @@ function findAlgo(ctx: FrontDoorContext, client: ClientConfig, params: Params): 
     if (!/^[0-9]{1,16}$/.test(algoId)) throw binanceErrors.invalidParam('algoId');
     const id = ctx.orderIds.intentOf(Number(algoId));
     p = id ? ctx.orders.get(id) : undefined;
-  } else throw new BinanceApiError(400, -1102, "Param 'algoId' or 'clientAlgoId' must be sent, but both were empty/null!");
-  if (!p || p.intent.clientId !== client.id || !p.intent.trigger) throw new BinanceApiError(400, -2013, 'Order does not exist.');
+  } else
+    throw new BinanceApiError(400, -1102, "Param 'algoId' or 'clientAlgoId' must be sent, but both were empty/null!");
+  if (!p || p.intent.clientId !== client.id || !p.intent.trigger)
+    throw new BinanceApiError(400, -2013, 'Order does not exist.');
   return p;
 }

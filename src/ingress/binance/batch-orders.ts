@@ -9,8 +9,8 @@ import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } f
 import { presentBinanceOrder, type Params } from './order-wire.js';
 import { placeBinanceOrder } from './place-order.js';
 
-export const MAX_BATCH_ORDERS = 5;
-export const MAX_BATCH_CANCELS = 10;
+const MAX_BATCH_ORDERS = 5;
+const MAX_BATCH_CANCELS = 10;
 
 /** The `batchOrders` parameter: a JSON array of objects whose values become string params. */
 export function parseBatch(raw: string | undefined, max: number): Params[] {
@@ -21,9 +21,15 @@ export function parseBatch(raw: string | undefined, max: number): Params[] {
   } catch {
     throw new BinanceApiError(400, -1130, "Data sent for parameter 'batchOrders' is not valid.");
   }
-  if (!Array.isArray(list) || list.length === 0 || list.length > max) throw new BinanceApiError(400, -1130, `Data sent for parameter 'batchOrders' is not valid. LIQGUARD: 1 to ${max} orders`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > max)
+    throw new BinanceApiError(
+      400,
+      -1130,
+      `Data sent for parameter 'batchOrders' is not valid. LIQGUARD: 1 to ${max} orders`,
+    );
   return list.map((o) => {
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new BinanceApiError(400, -1130, "Data sent for parameter 'batchOrders' is not valid.");
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new BinanceApiError(400, -1130, "Data sent for parameter 'batchOrders' is not valid.");
     const p: Record<string, string> = {};
     for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
       if (typeof v === 'string') p[k] = v;
@@ -56,17 +62,35 @@ export function registerBatchOrders(app: FastifyInstance, ctx: FrontDoorContext)
     const inst = instrumentOf(ctx, client, params)!;
     const ids = idList(params.orderIdList, 'orderIdList');
     const cids = idList(params.origClientOrderIdList, 'origClientOrderIdList');
-    if (ids && cids) throw new BinanceApiError(400, -1130, 'LIQGUARD send orderIdList or origClientOrderIdList, not both');
-    const refs: Params[] = ids ? ids.map((orderId) => ({ orderId })) : (cids ?? []).map((origClientOrderId) => ({ origClientOrderId }));
-    if (refs.length === 0) throw new BinanceApiError(400, -1102, "Param 'orderIdList' or 'origClientOrderIdList' must be sent, but both were empty/null!");
-    if (refs.length > MAX_BATCH_CANCELS) throw new BinanceApiError(400, -1130, `Data sent for parameter 'orderIdList' is not valid. LIQGUARD: at most ${MAX_BATCH_CANCELS}`);
+    if (ids && cids)
+      throw new BinanceApiError(400, -1130, 'LIQGUARD send orderIdList or origClientOrderIdList, not both');
+    const refs: Params[] = ids
+      ? ids.map((orderId) => ({ orderId }))
+      : (cids ?? []).map((origClientOrderId) => ({ origClientOrderId }));
+    if (refs.length === 0)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Param 'orderIdList' or 'origClientOrderIdList' must be sent, but both were empty/null!",
+      );
+    if (refs.length > MAX_BATCH_CANCELS)
+      throw new BinanceApiError(
+        400,
+        -1130,
+        `Data sent for parameter 'orderIdList' is not valid. LIQGUARD: at most ${MAX_BATCH_CANCELS}`,
+      );
     const out: unknown[] = [];
     for (const ref of refs) out.push(await cancelOne(ctx, client, ref, inst).catch(asEntry));
     return out;
   });
 }
 
-async function cancelOne(ctx: FrontDoorContext, client: ClientConfig, ref: Params, inst: NonNullable<ReturnType<typeof instrumentOf>>): Promise<Record<string, unknown>> {
+async function cancelOne(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  ref: Params,
+  inst: NonNullable<ReturnType<typeof instrumentOf>>,
+): Promise<Record<string, unknown>> {
   const p = findOrder(ctx, client, ref, inst);
   if (isTerminal(p.status)) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
   await ctx.pipeline.cancel(p.intentId, `cancelled by ${client.id} (binance api batch)`);
@@ -82,6 +106,7 @@ function idList(raw: string | undefined, name: string): string[] | undefined {
   } catch {
     throw new BinanceApiError(400, -1130, `Data sent for parameter '${name}' is not valid.`);
   }
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x)))) throw new BinanceApiError(400, -1130, `Data sent for parameter '${name}' is not valid.`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x))))
+    throw new BinanceApiError(400, -1130, `Data sent for parameter '${name}' is not valid.`);
   return v.map(String);
 }

@@ -15,7 +15,12 @@ import { rejectionOf } from './denials.js';
 import { binanceStatusOf, presentBinanceOrder, type Params } from './order-wire.js';
 
 /** Parse, build the intent, run it through the pipeline; a denial is a Binance error. */
-export async function submitConditional(ctx: FrontDoorContext, client: ClientConfig, params: Params, idParam: 'clientAlgoId' | 'newClientOrderId'): Promise<ParentOrder> {
+export async function submitConditional(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  params: Params,
+  idParam: 'clientAlgoId' | 'newClientOrderId',
+): Promise<ParentOrder> {
   const inst = instrumentOf(ctx, client, params)!;
   const c = parseConditional(params, idParam);
   let quantity = c.quantity;
@@ -23,7 +28,12 @@ export async function submitConditional(ctx: FrontDoorContext, client: ClientCon
     // The policy needs a size: the position now (the venue sizes the order again at trigger).
     const st = await venueOf(ctx, client).accountState(client.account);
     const pos = new Decimal(st.positions.find((p) => p.symbol === inst.symbol)?.quantity ?? '0');
-    if (pos.isZero() || pos.isPositive() === (c.side === 'buy')) throw new BinanceApiError(400, -2022, 'ReduceOnly Order is rejected. LIQGUARD: closePosition needs an open position on the other side');
+    if (pos.isZero() || pos.isPositive() === (c.side === 'buy'))
+      throw new BinanceApiError(
+        400,
+        -2022,
+        'ReduceOnly Order is rejected. LIQGUARD: closePosition needs an open position on the other side',
+      );
     quantity = pos.abs().toFixed();
   }
   const body: Record<string, unknown> = {
@@ -37,7 +47,12 @@ export async function submitConditional(ctx: FrontDoorContext, client: ClientCon
     ...(ctx.leverage.get(client.id, inst.symbol) ? { leverage: ctx.leverage.get(client.id, inst.symbol) } : {}),
   };
   const parsed = parseOrderBody(body);
-  if (!parsed.ok) throw new BinanceApiError(400, parsed.code === 'MISSING_FIELD' ? -1102 : -1130, `LIQGUARD ${parsed.code}: ${parsed.message}`);
+  if (!parsed.ok)
+    throw new BinanceApiError(
+      400,
+      parsed.code === 'MISSING_FIELD' ? -1102 : -1130,
+      `LIQGUARD ${parsed.code}: ${parsed.message}`,
+    );
   const fields = c.clientId ? { ...parsed.value, clientOrderId: c.clientId } : parsed.value;
   const intent: OrderIntent = { ...toIntent(fields, client, ctx, 'binance'), trigger: c.trigger };
   const res = await ctx.pipeline.submit(intent);
@@ -50,7 +65,10 @@ export async function submitConditional(ctx: FrontDoorContext, client: ClientCon
 function triggered(ctx: FrontDoorContext, p: ParentOrder): { parent?: ParentOrder; price?: string } | undefined {
   const s = ctx.conditionals?.state(p.intentId);
   if (!s?.triggeredIntentId) return undefined;
-  return { ...(ctx.orders.get(s.triggeredIntentId) ? { parent: ctx.orders.get(s.triggeredIntentId)! } : {}), ...(s.triggerPrice ? { price: s.triggerPrice } : {}) };
+  return {
+    ...(ctx.orders.get(s.triggeredIntentId) ? { parent: ctx.orders.get(s.triggeredIntentId)! } : {}),
+    ...(s.triggerPrice ? { price: s.triggerPrice } : {}),
+  };
 }
 
 /** The parent as Binance's algo order (GET/POST /fapi/v1/algoOrder, openAlgoOrders). */
@@ -88,18 +106,32 @@ export function presentAlgoOrder(ctx: FrontDoorContext, p: ParentOrder, inst: In
     updateTime: p.updatedAt,
     triggerTime: 0,
     goodTillDate: 0,
-    ...(tr?.parent ? { actualOrderId: String(ctx.orderIds.idFor(tr.parent.intentId)), actualPrice: tr.parent.avgPrice ?? '0' } : {}),
+    ...(tr?.parent
+      ? { actualOrderId: String(ctx.orderIds.idFor(tr.parent.intentId)), actualPrice: tr.parent.avgPrice ?? '0' }
+      : {}),
     liqguard: liqguardView(ctx, p),
   };
 }
 
 /** The parent as a Binance conditional order on /fapi/v1/order (type STOP_MARKET etc.). */
-export function presentConditionalOrder(ctx: FrontDoorContext, p: ParentOrder, orderId: number, inst: InstrumentSpec): Record<string, unknown> {
+export function presentConditionalOrder(
+  ctx: FrontDoorContext,
+  p: ParentOrder,
+  orderId: number,
+  inst: InstrumentSpec,
+): Record<string, unknown> {
   const t = p.intent.trigger!;
   const type = binanceConditionalType(t, p.intent.type === 'limit');
   const base = presentBinanceOrder(p, orderId, inst);
   const tr = triggered(ctx, p)?.parent;
-  const filled = tr ? { status: binanceStatusOf(tr.status), executedQty: tr.filledQuantity, cumQty: tr.filledQuantity, avgPrice: tr.avgPrice ?? '0' } : {};
+  const filled = tr
+    ? {
+        status: binanceStatusOf(tr.status),
+        executedQty: tr.filledQuantity,
+        cumQty: tr.filledQuantity,
+        avgPrice: tr.avgPrice ?? '0',
+      }
+    : {};
   return {
     ...base,
     ...filled,

@@ -27,7 +27,9 @@ export interface FrontDoorStages {
   readonly wallClock: Clock;
   readonly ids: IdGenerator;
   /** Conditional orders the gateway holds: their trigger state, for the Binance views. */
-  readonly conditionals?: { state(intentId: string): { triggeredIntentId?: string; triggerPrice?: string } | undefined };
+  readonly conditionals?: {
+    state(intentId: string): { triggeredIntentId?: string; triggerPrice?: string } | undefined;
+  };
 }
 
 export interface FrontDoorContext extends FrontDoorStages {
@@ -76,7 +78,12 @@ export function signedGuard(ctx: FrontDoorContext, role: Role | readonly Role[])
     });
     if (!r.ok) throw new BinanceApiError(r.httpStatus, r.code, r.msg);
     const client = ctx.auth.identify(r.apiKey)!;
-    if (!roles.some((r) => client.roles.includes(r))) throw new BinanceApiError(401, -2015, `Invalid API-key, IP, or permissions for action. LIQGUARD FORBIDDEN: client=${client.id} lacks role=${roles.join('|')}`);
+    if (!roles.some((r) => client.roles.includes(r)))
+      throw new BinanceApiError(
+        401,
+        -2015,
+        `Invalid API-key, IP, or permissions for action. LIQGUARD FORBIDDEN: client=${client.id} lacks role=${roles.join('|')}`,
+      );
     signedOf.set(req, { client, params: r.params });
   };
 }
@@ -94,28 +101,46 @@ export function venueOf(ctx: FrontDoorContext, client: ClientConfig): Venue {
 }
 
 /** The client's instrument for a Binance symbol (BTCUSDT), or -1121. */
-export function instrumentOf(ctx: FrontDoorContext, client: ClientConfig, params: Params, required = true): InstrumentSpec | undefined {
+export function instrumentOf(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  params: Params,
+  required = true,
+): InstrumentSpec | undefined {
   const s = params.symbol;
   if (s === undefined || s === '') {
     if (required) throw binanceErrors.mandatory('symbol');
     return undefined;
   }
-  const inst = venueOf(ctx, client).instruments().find((i) => i.venueSymbol === s);
+  const inst = venueOf(ctx, client)
+    .instruments()
+    .find((i) => i.venueSymbol === s);
   if (!inst) throw binanceErrors.invalidSymbol();
   return inst;
 }
 
 /** A parent order of this client by orderId or origClientOrderId, in this symbol; else -2013. */
-export function findOrder(ctx: FrontDoorContext, client: ClientConfig, params: Params, inst: InstrumentSpec): ParentOrder {
+export function findOrder(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  params: Params,
+  inst: InstrumentSpec,
+): ParentOrder {
   const byId = params.orderId;
   const cid = params.origClientOrderId;
-  if (byId === undefined && cid === undefined) throw new BinanceApiError(400, -1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!");
+  if (byId === undefined && cid === undefined)
+    throw new BinanceApiError(
+      400,
+      -1102,
+      "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!",
+    );
   let p: ParentOrder | undefined;
   if (byId !== undefined) {
     if (!/^[0-9]{1,16}$/.test(byId)) throw binanceErrors.invalidParam('orderId');
     const intentId = ctx.orderIds.intentOf(Number(byId));
     p = intentId ? ctx.orders.get(intentId) : undefined;
   } else p = ctx.orders.getByClientOrderId(client.id, cid!);
-  if (!p || p.intent.clientId !== client.id || p.intent.symbol !== inst.symbol) throw new BinanceApiError(400, -2013, 'Order does not exist.');
+  if (!p || p.intent.clientId !== client.id || p.intent.symbol !== inst.symbol)
+    throw new BinanceApiError(400, -2013, 'Order does not exist.');
   return p;
 }

@@ -13,25 +13,37 @@ import type { DenyCode } from '../../core/deny-codes.js';
 import type { ParentOrder } from '../../execution/order-store.js';
 import { BinanceApiError } from '../../binance-wire/errors.js';
 
-const RATE_CODES: ReadonlySet<string> = new Set<DenyCode>(['RATE_LIMIT_EXCEEDED', 'MAX_MESSAGE_RATE', 'VENUE_RATE_LIMITED']);
+const RATE_CODES: ReadonlySet<string> = new Set<DenyCode>([
+  'RATE_LIMIT_EXCEEDED',
+  'MAX_MESSAGE_RATE',
+  'VENUE_RATE_LIMITED',
+]);
 
-export const NEW_ORDER_REJECTED = -2010;
-export const TOO_MANY_ORDERS = -1015;
+const NEW_ORDER_REJECTED = -2010;
+const TOO_MANY_ORDERS = -1015;
 
 /** The error for a parent the gateway denied or the venue rejected outright, else undefined. */
 export function rejectionOf(p: ParentOrder): BinanceApiError | undefined {
   if (p.decision.kind === 'deny') {
     const code = p.decision.code ?? 'POLICY_REJECT';
-    return new BinanceApiError(400, RATE_CODES.has(code) ? TOO_MANY_ORDERS : NEW_ORDER_REJECTED, message(p.decision.detail ?? code, p.intentId));
+    return new BinanceApiError(
+      400,
+      RATE_CODES.has(code) ? TOO_MANY_ORDERS : NEW_ORDER_REJECTED,
+      message(p.decision.detail ?? code, p.intentId),
+    );
   }
   if (p.status !== 'rejected') return undefined;
   const child = p.children.find((c) => c.code) ?? p.children[0];
   const code = child?.code ?? 'VENUE_REJECTED';
   const detail = child?.reason ? `${code}: reason=${JSON.stringify(child.reason)}` : code;
-  return new BinanceApiError(400, RATE_CODES.has(code) ? TOO_MANY_ORDERS : NEW_ORDER_REJECTED, message(detail, p.intentId));
+  return new BinanceApiError(
+    400,
+    RATE_CODES.has(code) ? TOO_MANY_ORDERS : NEW_ORDER_REJECTED,
+    message(detail, p.intentId),
+  );
 }
 
 /** `LIQGUARD CODE: k=v … intentId=…`: the rendered denial with the intent id appended. */
-export function message(detail: string, intentId: string): string {
+function message(detail: string, intentId: string): string {
   return `LIQGUARD ${detail}${detail.includes(':') ? '' : ':'} intentId=${intentId}`;
 }

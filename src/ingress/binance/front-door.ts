@@ -55,7 +55,11 @@ export interface BinanceFrontDoor {
   readonly source: GatewayMarketSource;
   readonly orderIds: OrderIdMap;
   /** The door's websockets (market and user-data streams): open connections and counters. */
-  readonly ws: { connectionCount(): number; readonly seen: readonly { path: string }[]; readonly stats: Readonly<HubStats> };
+  readonly ws: {
+    connectionCount(): number;
+    readonly seen: readonly { path: string }[];
+    readonly stats: Readonly<HubStats>;
+  };
   /** A looping replay restarted: market history follows the new pass. */
   reset(): void;
 }
@@ -64,17 +68,41 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
   const wallClock = deps.wallClock ?? systemClock;
   const venue = deps.venueId ? deps.venues.get(deps.venueId) : deps.venues.values().next().value;
   if (!venue) throw new Error(`binance front door: venue ${deps.venueId ?? '(first)'} is not configured`);
-  const source = new GatewayMarketSource({ instruments: venue.instruments(), market: deps.market, now: () => deps.clock.now() });
+  const source = new GatewayMarketSource({
+    instruments: venue.instruments(),
+    market: deps.market,
+    now: () => deps.clock.now(),
+  });
   const orderIds = new OrderIdMap(Math.max(1, Math.floor(wallClock.now())));
-  const journal = new UserJournal({ wallNow: () => wallClock.now(), orderIdOf: (id) => orderIds.idFor(id), instrumentOf: (p) => deps.venues.get(p.intent.venue)?.instrument(p.intent.symbol) });
+  const journal = new UserJournal({
+    wallNow: () => wallClock.now(),
+    orderIdOf: (id) => orderIds.idFor(id),
+    instrumentOf: (p) => deps.venues.get(p.intent.venue)?.instrument(p.intent.symbol),
+  });
   const listenKeys = new ListenKeys(() => wallClock.now());
   const fmt = new Formatter(source);
   const faults = new FaultState();
   const hub = new WsHub(source, fmt, faults, 100, (name) => listenKeys.clientOf(name) !== undefined);
 
   const plugin = async (app: FastifyInstance, auth: ApiKeyAuth): Promise<void> => {
-    const ctx: FrontDoorContext = { ...deps, wallClock, auth, source, orderIds, leverage: new LeverageBook(), maxRecvWindowMs: deps.maxRecvWindowMs ?? MAX_RECV_WINDOW_MS, journal };
-    const pub: BinanceServerContext = { source, clock: wallClock, fmt, faults, weights: new WeightMeter(() => wallClock.now(), deps.weightLimitPerMinute ?? 2400), hub };
+    const ctx: FrontDoorContext = {
+      ...deps,
+      wallClock,
+      auth,
+      source,
+      orderIds,
+      leverage: new LeverageBook(),
+      maxRecvWindowMs: deps.maxRecvWindowMs ?? MAX_RECV_WINDOW_MS,
+      journal,
+    };
+    const pub: BinanceServerContext = {
+      source,
+      clock: wallClock,
+      fmt,
+      faults,
+      weights: new WeightMeter(() => wallClock.now(), deps.weightLimitPerMinute ?? 2400),
+      hub,
+    };
     await app.register(async (scope) => {
       keepRawBodies(scope);
       scope.setErrorHandler((err: FastifyError | Error, req, reply) => {
@@ -88,7 +116,12 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
       registerAccountRoutes(scope, ctx);
       registerHistoryRoutes(scope, ctx);
       registerBatchOrders(scope, ctx);
-      const stopStream = registerUserStream(scope, ctx, { bus: deps.bus ?? new EventBus(), hub: pub.hub, keys: listenKeys, journal });
+      const stopStream = registerUserStream(scope, ctx, {
+        bus: deps.bus ?? new EventBus(),
+        hub: pub.hub,
+        keys: listenKeys,
+        journal,
+      });
       scope.addHook('onClose', async () => stopStream());
       scope.all('/fapi/*', async (req) => {
         throw binanceErrors.notFound(req.method, req.url.split('?')[0]!);
@@ -96,11 +129,18 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
     });
     attachWsDoor(app, pub.hub, listenKeys);
   };
-  return { plugin, ingest: (e) => source.ingest(e), source, orderIds, ws: { connectionCount: () => hub.connectionCount, seen: hub.seen, stats: hub.stats }, reset: () => source.reset() };
+  return {
+    plugin,
+    ingest: (e) => source.ingest(e),
+    source,
+    orderIds,
+    ws: { connectionCount: () => hub.connectionCount, seen: hub.seen, stats: hub.stats },
+    reset: () => source.reset(),
+  };
 }
 
 /** Any error in the front door's scope as a Binance body. Gateway faults hide their message. */
-export function toBinanceError(err: FastifyError | Error): BinanceApiError {
+function toBinanceError(err: FastifyError | Error): BinanceApiError {
   if (err instanceof BinanceApiError) return err;
   const le: LiqguardError = isLiqguardError(err) ? err : toLiqguardError(err);
   switch (le.code) {

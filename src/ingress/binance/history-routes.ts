@@ -11,7 +11,7 @@ import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } fro
 import { presentBinanceOrder, type Params } from './order-wire.js';
 
 /** The simulated venue's fee schedule (src/execution/simulated/options.ts defaults). */
-export const SIMULATED_COMMISSION = { maker: '0.0002', taker: '0.0005' } as const;
+const SIMULATED_COMMISSION = { maker: '0.0002', taker: '0.0005' } as const;
 
 export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const viewer = signedGuard(ctx, ['viewer', 'trader']);
@@ -23,7 +23,13 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const r = range(params, 500, 1000);
     const fromId = optInt(params, 'fromId');
     const orderId = optInt(params, 'orderId');
-    const rows = ctx.journal.trades(client.id, (t) => t.symbol === inst.venueSymbol && (orderId === undefined || t.orderId === orderId) && (fromId !== undefined ? t.id >= fromId : inRange(t.time, r)));
+    const rows = ctx.journal.trades(
+      client.id,
+      (t) =>
+        t.symbol === inst.venueSymbol &&
+        (orderId === undefined || t.orderId === orderId) &&
+        (fromId !== undefined ? t.id >= fromId : inRange(t.time, r)),
+    );
     return (fromId !== undefined ? rows.slice(0, r.limit) : rows.slice(-r.limit)).map((t) => ({
       buyer: t.side === 'BUY',
       commission: t.commission,
@@ -47,7 +53,12 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const inst = instrumentOf(ctx, client, params)!;
     const r = range(params, 500, 1000);
     const fromOrderId = optInt(params, 'orderId');
-    const mine = ctx.orders.list((p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol && p.decision.kind !== 'deny', 100_000).reverse();
+    const mine = ctx.orders
+      .list(
+        (p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol && p.decision.kind !== 'deny',
+        100_000,
+      )
+      .reverse();
     const rows = mine
       .map((p) => presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst, ctx.journal.timesOf(p.intentId)))
       .filter((o) => (fromOrderId !== undefined ? (o.orderId as number) >= fromOrderId : inRange(o.time as number, r)));
@@ -59,8 +70,20 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const inst = instrumentOf(ctx, client, params, false);
     const r = range(params, 100, 1000);
     const type = params.incomeType;
-    const rows = ctx.journal.incomes(client.id, (x) => (!inst || x.symbol === inst.venueSymbol) && (!type || x.incomeType === type) && inRange(x.time, r));
-    return rows.slice(-r.limit).map((x) => ({ symbol: x.symbol, incomeType: x.incomeType, income: x.income, asset: x.asset, info: x.info, time: x.time, tranId: x.tranId, tradeId: x.tradeId }));
+    const rows = ctx.journal.incomes(
+      client.id,
+      (x) => (!inst || x.symbol === inst.venueSymbol) && (!type || x.incomeType === type) && inRange(x.time, r),
+    );
+    return rows.slice(-r.limit).map((x) => ({
+      symbol: x.symbol,
+      incomeType: x.incomeType,
+      income: x.income,
+      asset: x.asset,
+      info: x.info,
+      time: x.time,
+      tranId: x.tranId,
+      tradeId: x.tradeId,
+    }));
   });
 
   app.get('/fapi/v1/commissionRate', { preHandler: viewer }, async (req) => {
@@ -68,8 +91,18 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const inst = instrumentOf(ctx, client, params)!;
     const venue = venueOf(ctx, client);
     // Only the simulated venue's schedule is known here; a real venue's rates are the exchange's own.
-    if (!('accountStateSync' in venue)) throw new BinanceApiError(400, -1130, `LIQGUARD UNSUPPORTED: commissionRate is known for the simulated venue only (venue=${venue.id})`);
-    return { symbol: inst.venueSymbol, makerCommissionRate: SIMULATED_COMMISSION.maker, takerCommissionRate: SIMULATED_COMMISSION.taker, rpiCommissionRate: '0' };
+    if (!('accountStateSync' in venue))
+      throw new BinanceApiError(
+        400,
+        -1130,
+        `LIQGUARD UNSUPPORTED: commissionRate is known for the simulated venue only (venue=${venue.id})`,
+      );
+    return {
+      symbol: inst.venueSymbol,
+      makerCommissionRate: SIMULATED_COMMISSION.maker,
+      takerCommissionRate: SIMULATED_COMMISSION.taker,
+      rpiCommissionRate: '0',
+    };
   });
 
   app.get('/fapi/v1/multiAssetsMargin', { preHandler: viewer }, async (req) => {
@@ -84,9 +117,19 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
   app.post('/fapi/v1/positionSide/dual', { preHandler: trader }, async (req) => {
     const { params } = signed(req);
     const v = params.dualSidePosition;
-    if (v === undefined) throw new BinanceApiError(400, -1102, "Mandatory parameter 'dualSidePosition' was not sent, was empty/null, or malformed.");
+    if (v === undefined)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'dualSidePosition' was not sent, was empty/null, or malformed.",
+      );
     if (v === 'false') throw new BinanceApiError(400, -4059, 'No need to change position side.');
-    if (v === 'true') throw new BinanceApiError(400, -1130, "Data sent for parameter 'dualSidePosition' is not valid. LIQGUARD UNSUPPORTED: one-way mode only (hedge mode is not routed)");
+    if (v === 'true')
+      throw new BinanceApiError(
+        400,
+        -1130,
+        "Data sent for parameter 'dualSidePosition' is not valid. LIQGUARD UNSUPPORTED: one-way mode only (hedge mode is not routed)",
+      );
     throw new BinanceApiError(400, -1130, "Data sent for parameter 'dualSidePosition' is not valid.");
   });
 
@@ -94,9 +137,19 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const { client, params } = signed(req);
     instrumentOf(ctx, client, params);
     const t = params.marginType;
-    if (t === undefined) throw new BinanceApiError(400, -1102, "Mandatory parameter 'marginType' was not sent, was empty/null, or malformed.");
+    if (t === undefined)
+      throw new BinanceApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'marginType' was not sent, was empty/null, or malformed.",
+      );
     if (t === 'CROSSED') throw new BinanceApiError(400, -4046, 'No need to change margin type.');
-    if (t === 'ISOLATED') throw new BinanceApiError(400, -1130, "Data sent for parameter 'marginType' is not valid. LIQGUARD UNSUPPORTED: cross margin only (liquidation checks assume it)");
+    if (t === 'ISOLATED')
+      throw new BinanceApiError(
+        400,
+        -1130,
+        "Data sent for parameter 'marginType' is not valid. LIQGUARD UNSUPPORTED: cross margin only (liquidation checks assume it)",
+      );
     throw new BinanceApiError(400, -1130, "Data sent for parameter 'marginType' is not valid.");
   });
 
@@ -109,7 +162,13 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
       // The largest notional this leverage allows: the cap of the last bracket that still grants it.
       const allowed = inst.brackets.filter((b) => new Decimal(b.initialLeverage).gte(leverage));
       const cap = allowed.at(-1)?.notionalCap ?? '0';
-      return { symbol: inst.venueSymbol, marginType: 'CROSSED', isAutoAddMargin: false, leverage: Number(leverage), maxNotionalValue: cap };
+      return {
+        symbol: inst.venueSymbol,
+        marginType: 'CROSSED',
+        isAutoAddMargin: false,
+        leverage: Number(leverage),
+        maxNotionalValue: cap,
+      };
     });
   });
 }
@@ -128,7 +187,8 @@ function range(p: Params, def: number, max: number): Range {
   return { limit, ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}) };
 }
 
-const inRange = (t: number, r: Range): boolean => (r.startTime === undefined || t >= r.startTime) && (r.endTime === undefined || t <= r.endTime);
+const inRange = (t: number, r: Range): boolean =>
+  (r.startTime === undefined || t >= r.startTime) && (r.endTime === undefined || t <= r.endTime);
 
 function optInt(p: Params, k: string): number | undefined {
   const v = p[k];

@@ -4,7 +4,7 @@
  * the keys `sweep()` returns. */
 import { randomBytes } from 'node:crypto';
 
-export const LISTEN_KEY_TTL_MS = 60 * 60_000;
+const LISTEN_KEY_TTL_MS = 60 * 60_000;
 
 interface Entry {
   readonly key: string;

@@ -14,7 +14,18 @@ import type { MarketView } from '../../core/stages.js';
 import type { InstrumentSpec, MarketEvent } from '../../core/types.js';
 import { EventDrivenMarketDataSource } from '../../binance-wire/event-driven-source.js';
 import { synthesizeLevels } from '../../binance-wire/synthetic-book.js';
-import type { BookSnapshot, FundingRecord, Kline, MarketDataSource, MarkState, OpenInterestPoint, RangeQuery, SourceUpdate, Ticker24h, TradePrint } from '../../binance-wire/source.js';
+import type {
+  BookSnapshot,
+  FundingRecord,
+  Kline,
+  MarketDataSource,
+  MarkState,
+  OpenInterestPoint,
+  RangeQuery,
+  SourceUpdate,
+  Ticker24h,
+  TradePrint,
+} from '../../binance-wire/source.js';
 
 export interface GatewayMarketSourceOptions {
   readonly instruments: readonly InstrumentSpec[];
@@ -28,7 +39,11 @@ export class GatewayMarketSource implements MarketDataSource {
   private readonly byVenue = new Map<string, InstrumentSpec>();
 
   constructor(private readonly o: GatewayMarketSourceOptions) {
-    this.events = new EventDrivenMarketDataSource({ instruments: o.instruments, markFromBars: true, synthesizeBook: {} });
+    this.events = new EventDrivenMarketDataSource({
+      instruments: o.instruments,
+      markFromBars: true,
+      synthesizeBook: {},
+    });
     for (const i of o.instruments) this.byVenue.set(i.venueSymbol, i);
   }
 

@@ -9,8 +9,12 @@ export class OrderIdMap {
   private readonly byNumber = new Map<number, string>();
   private readonly byIntent = new Map<string, number>();
 
-  constructor(start: number, private readonly max = 100_000) {
-    if (!Number.isSafeInteger(start) || start < 1) throw new RangeError(`order id start must be a positive safe integer, got ${start}`);
+  constructor(
+    start: number,
+    private readonly max = 100_000,
+  ) {
+    if (!Number.isSafeInteger(start) || start < 1)
+      throw new RangeError(`order id start must be a positive safe integer, got ${start}`);
     this.next = start;
   }
 

@@ -30,7 +30,12 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
     const inst = instrumentOf(ctx, client, params)!;
     const { body, clientOrderId } = binanceOrderBody(params, inst, ctx.leverage.get(client.id, inst.symbol));
     const parsed = parseOrderBody(body);
-    if (!parsed.ok) throw new BinanceApiError(400, parsed.code === 'MISSING_FIELD' ? -1102 : -1130, `LIQGUARD ${parsed.code}: ${parsed.message}`);
+    if (!parsed.ok)
+      throw new BinanceApiError(
+        400,
+        parsed.code === 'MISSING_FIELD' ? -1102 : -1130,
+        `LIQGUARD ${parsed.code}: ${parsed.message}`,
+      );
     const fields = clientOrderId ? { ...parsed.value, clientOrderId } : parsed.value;
     const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
     const rejected = rejectionOf(res.order);
@@ -55,13 +60,18 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
   app.get('/fapi/v1/openOrders', { preHandler: viewer }, async (req) => {
     const { client, params } = signed(req);
     const inst = instrumentOf(ctx, client, params, false);
-    return ctx.orders.working((p) => p.intent.clientId === client.id && (!inst || p.intent.symbol === inst.symbol)).map(show);
+    return ctx.orders
+      .working((p) => p.intent.clientId === client.id && (!inst || p.intent.symbol === inst.symbol))
+      .map(show);
   });
 
   app.delete('/fapi/v1/allOpenOrders', { preHandler: trader }, async (req) => {
     const { client, params } = signed(req);
     const inst = instrumentOf(ctx, client, params)!;
-    await ctx.pipeline.cancelWhere((p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol, `cancel all by ${client.id} (binance api)`);
+    await ctx.pipeline.cancelWhere(
+      (p) => p.intent.clientId === client.id && p.intent.symbol === inst.symbol,
+      `cancel all by ${client.id} (binance api)`,
+    );
     return { code: 200, msg: 'The operation of cancel all open order is done.' };
   });
 }

@@ -12,10 +12,15 @@ import { binanceStatus, PLAIN_ORDER_FIELDS } from '../../binance-wire/order-shap
 export const binanceStatusOf = (s: OrderStatus): string => binanceStatus(s);
 
 /** Binance's newClientOrderId rule. */
-export const BINANCE_CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+const BINANCE_CLIENT_ORDER_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 
 /** `times`: the order's wall-clock times (the door's journal); without them the decision clock. */
-export function presentBinanceOrder(p: ParentOrder, orderId: number, inst: InstrumentSpec, times?: { time: number; updateTime: number }): Record<string, unknown> {
+export function presentBinanceOrder(
+  p: ParentOrder,
+  orderId: number,
+  inst: InstrumentSpec,
+  times?: { time: number; updateTime: number },
+): Record<string, unknown> {
   const i = p.intent;
   const d = p.decision;
   const filled = new Decimal(p.filledQuantity);
@@ -61,17 +66,33 @@ export type Params = Readonly<Record<string, string>>;
 /** The REST order body (src/ingress/order-body.ts) built from Binance parameters, so the one
  * strict parser decides what a valid order is. Binance-only checks come first, with Binance's
  * codes; `leverage` is the value the client set with POST /fapi/v1/leverage. */
-export function binanceOrderBody(p: Params, inst: InstrumentSpec, leverage: string | undefined): { body: Record<string, unknown>; clientOrderId?: string } {
+export function binanceOrderBody(
+  p: Params,
+  inst: InstrumentSpec,
+  leverage: string | undefined,
+): { body: Record<string, unknown>; clientOrderId?: string } {
   const side = p.side;
   if (side === undefined) throw mandatory('side');
   if (side !== 'BUY' && side !== 'SELL') throw new BinanceApiError(400, -1117, 'Invalid side.');
   const type = p.type;
   if (type === undefined) throw mandatory('type');
-  if (type !== 'MARKET' && type !== 'LIMIT') throw new BinanceApiError(400, -1116, `Invalid orderType. LIQGUARD UNSUPPORTED_ORDER_TYPE: type=${clip(type)} supported=MARKET,LIMIT`);
+  if (type !== 'MARKET' && type !== 'LIMIT')
+    throw new BinanceApiError(
+      400,
+      -1116,
+      `Invalid orderType. LIQGUARD UNSUPPORTED_ORDER_TYPE: type=${clip(type)} supported=MARKET,LIMIT`,
+    );
   if (p.quantity === undefined) throw mandatory('quantity');
-  if (p.positionSide !== undefined && p.positionSide !== 'BOTH') throw new BinanceApiError(400, -4061, "Order's position side does not match user's setting. LIQGUARD: one-way mode only (positionSide=BOTH)");
-  if (p.closePosition === 'true') throw unsupported('closePosition', 'send a reduceOnly MARKET order for the position size');
-  for (const k of ['stopPrice', 'triggerPrice', 'activationPrice', 'callbackRate', 'goodTillDate']) if (p[k] !== undefined) throw unsupported(k, 'conditional orders are not routed through liqguard');
+  if (p.positionSide !== undefined && p.positionSide !== 'BOTH')
+    throw new BinanceApiError(
+      400,
+      -4061,
+      "Order's position side does not match user's setting. LIQGUARD: one-way mode only (positionSide=BOTH)",
+    );
+  if (p.closePosition === 'true')
+    throw unsupported('closePosition', 'send a reduceOnly MARKET order for the position size');
+  for (const k of ['stopPrice', 'triggerPrice', 'activationPrice', 'callbackRate', 'goodTillDate'])
+    if (p[k] !== undefined) throw unsupported(k, 'conditional orders are not routed through liqguard');
   if (p.priceMatch !== undefined && p.priceMatch !== 'NONE') throw unsupported('priceMatch', 'send an explicit price');
   const reduceOnly = bool(p, 'reduceOnly');
   let tif = p.timeInForce;
@@ -84,7 +105,12 @@ export function binanceOrderBody(p: Params, inst: InstrumentSpec, leverage: stri
     tif = undefined; // Binance ignores timeInForce on MARKET orders
   }
   const cid = p.newClientOrderId;
-  if (cid !== undefined && !BINANCE_CLIENT_ORDER_ID_RE.test(cid)) throw new BinanceApiError(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
+  if (cid !== undefined && !BINANCE_CLIENT_ORDER_ID_RE.test(cid))
+    throw new BinanceApiError(
+      400,
+      -1100,
+      "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
+    );
   const body: Record<string, unknown> = {
     symbol: inst.symbol,
     side: side === 'BUY' ? 'buy' : 'sell',
@@ -105,6 +131,8 @@ function bool(p: Params, k: string): boolean {
   throw new BinanceApiError(400, -1130, `Data sent for parameter '${k}' is not valid.`);
 }
 
-export const mandatory = (k: string) => new BinanceApiError(400, -1102, `Mandatory parameter '${k}' was not sent, was empty/null, or malformed.`);
-const unsupported = (k: string, hint: string) => new BinanceApiError(400, -1130, `Data sent for parameter '${k}' is not valid. LIQGUARD UNSUPPORTED: ${k} (${hint})`);
+const mandatory = (k: string) =>
+  new BinanceApiError(400, -1102, `Mandatory parameter '${k}' was not sent, was empty/null, or malformed.`);
+const unsupported = (k: string, hint: string) =>
+  new BinanceApiError(400, -1130, `Data sent for parameter '${k}' is not valid. LIQGUARD UNSUPPORTED: ${k} (${hint})`);
 const clip = (s: string): string => (s.length > 30 ? `${s.slice(0, 30)}…` : s);

@@ -9,14 +9,28 @@ import { instrumentOf, type FrontDoorContext } from './context.js';
 import { rejectionOf } from './denials.js';
 import { binanceOrderBody, presentBinanceOrder, type Params } from './order-wire.js';
 
-export async function placeBinanceOrder(ctx: FrontDoorContext, client: ClientConfig, params: Params): Promise<Record<string, unknown>> {
+export async function placeBinanceOrder(
+  ctx: FrontDoorContext,
+  client: ClientConfig,
+  params: Params,
+): Promise<Record<string, unknown>> {
   const inst = instrumentOf(ctx, client, params)!;
   const { body, clientOrderId } = binanceOrderBody(params, inst, ctx.leverage.get(client.id, inst.symbol));
   const parsed = parseOrderBody(body);
-  if (!parsed.ok) throw new BinanceApiError(400, parsed.code === 'MISSING_FIELD' ? -1102 : -1130, `LIQGUARD ${parsed.code}: ${parsed.message}`);
+  if (!parsed.ok)
+    throw new BinanceApiError(
+      400,
+      parsed.code === 'MISSING_FIELD' ? -1102 : -1130,
+      `LIQGUARD ${parsed.code}: ${parsed.message}`,
+    );
   const fields = clientOrderId ? { ...parsed.value, clientOrderId } : parsed.value;
   const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
   const rejected = rejectionOf(res.order);
   if (rejected) throw rejected;
-  return presentBinanceOrder(res.order, ctx.orderIds.idFor(res.order.intentId), inst, ctx.journal.timesOf(res.order.intentId));
+  return presentBinanceOrder(
+    res.order,
+    ctx.orderIds.idFor(res.order.intentId),
+    inst,
+    ctx.journal.timesOf(res.order.intentId),
+  );
 }

@@ -13,7 +13,12 @@ export interface LedgerPosition {
 export const FLAT: LedgerPosition = { quantity: '0', entryPrice: '0' };
 
 /** Apply one fill (side, quantity > 0, price > 0) to a position: the new position and the PnL realized. */
-export function applyFill(pos: LedgerPosition, side: 'buy' | 'sell', quantity: string, price: string): { position: LedgerPosition; realizedPnl: string } {
+export function applyFill(
+  pos: LedgerPosition,
+  side: 'buy' | 'sell',
+  quantity: string,
+  price: string,
+): { position: LedgerPosition; realizedPnl: string } {
   const q = new Decimal(quantity).mul(side === 'buy' ? 1 : -1);
   const held = new Decimal(pos.quantity);
   const entry = new Decimal(pos.entryPrice);
@@ -21,7 +26,10 @@ export function applyFill(pos: LedgerPosition, side: 'buy' | 'sell', quantity: s
   if (held.isZero() || held.isNeg() === q.isNeg()) {
     const total = held.plus(q);
     const avg = held.abs().mul(entry).plus(q.abs().mul(px)).div(total.abs());
-    return { position: { quantity: total.toFixed(), entryPrice: avg.toSignificantDigits(20).toFixed() }, realizedPnl: '0' };
+    return {
+      position: { quantity: total.toFixed(), entryPrice: avg.toSignificantDigits(20).toFixed() },
+      realizedPnl: '0',
+    };
   }
   const closed = Decimal.min(held.abs(), q.abs());
   const realized = closed.mul(px.minus(entry)).mul(held.isNeg() ? -1 : 1);

@@ -12,7 +12,7 @@ import { binanceStatusOf } from './order-wire.js';
 /** Binance execution types (field `x`). */
 export type ExecType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT' | 'CALCULATED';
 
-export interface UpdateFill {
+interface UpdateFill {
   readonly quantity: string;
   readonly price: string;
   /** Commission of this fill, in the quote asset. */
@@ -23,7 +23,7 @@ export interface UpdateFill {
 }
 
 /** How the order presents on the wire; the defaults describe a plain MARKET/LIMIT order. */
-export interface UpdateOrderView {
+interface UpdateOrderView {
   readonly type?: string; // o and ot; default MARKET / LIMIT from the intent
   readonly stopPrice?: string; // sp
   readonly workingType?: 'MARK_PRICE' | 'CONTRACT_PRICE'; // wt
@@ -92,7 +92,14 @@ export function orderTradeUpdate(u: OrderUpdateInput): Record<string, unknown> {
 }
 
 /** ACCOUNT_UPDATE after a fill or funding: the wallet and the positions of `symbols`. */
-export function accountUpdate(o: { state: AccountState; asset: string; insts: readonly InstrumentSpec[]; reason: 'ORDER' | 'FUNDING_FEE' | 'AUTO_EXCHANGE'; eventTime: number; balanceChange?: string }): Record<string, unknown> {
+export function accountUpdate(o: {
+  state: AccountState;
+  asset: string;
+  insts: readonly InstrumentSpec[];
+  reason: 'ORDER' | 'FUNDING_FEE' | 'AUTO_EXCHANGE';
+  eventTime: number;
+  balanceChange?: string;
+}): Record<string, unknown> {
   return {
     e: 'ACCOUNT_UPDATE',
     E: o.eventTime,

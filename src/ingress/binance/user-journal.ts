@@ -105,7 +105,8 @@ export class UserJournal {
       events.push(orderTradeUpdate({ parent: before, orderId, inst, execType: 'NEW', eventTime: now }));
     }
     const lastQty = r.lastFillQuantity;
-    const fill = lastQty !== undefined && new Decimal(lastQty).gt(0) && (r.status === 'filled' || r.status === 'partially_filled');
+    const fill =
+      lastQty !== undefined && new Decimal(lastQty).gt(0) && (r.status === 'filled' || r.status === 'partially_filled');
     if (fill) {
       const price = r.lastFillPrice ?? r.avgPrice ?? '0';
       const cumFee = new Decimal(r.fee ?? '0');
@@ -132,8 +133,18 @@ export class UserJournal {
       };
       this.push(this.tradesBy, clientId, t);
       if (!new Decimal(realizedPnl).isZero()) this.income(clientId, inst, 'REALIZED_PNL', realizedPnl, now, t.id);
-      if (!new Decimal(commission).isZero()) this.income(clientId, inst, 'COMMISSION', new Decimal(commission).neg().toFixed(), now, t.id);
-      events.push(orderTradeUpdate({ parent, orderId, inst, execType: 'TRADE', eventTime: now, fill: { quantity: lastQty, price, commission, tradeId: t.id, maker, realizedPnl } }));
+      if (!new Decimal(commission).isZero())
+        this.income(clientId, inst, 'COMMISSION', new Decimal(commission).neg().toFixed(), now, t.id);
+      events.push(
+        orderTradeUpdate({
+          parent,
+          orderId,
+          inst,
+          execType: 'TRADE',
+          eventTime: now,
+          fill: { quantity: lastQty, price, commission, tradeId: t.id, maker, realizedPnl },
+        }),
+      );
       st.lastExec = 'TRADE';
     } else if (r.status === 'new') {
       this.restedChildren.add(childKey);
@@ -157,8 +168,25 @@ export class UserJournal {
     return (this.incomeBy.get(clientId) ?? []).filter(filter);
   }
 
-  private income(clientId: string, inst: InstrumentSpec, incomeType: IncomeRecord['incomeType'], income: string, time: number, tradeId: number): void {
-    this.push(this.incomeBy, clientId, { clientId, symbol: inst.venueSymbol, incomeType, income, asset: inst.quote, time, tranId: ++this.seq, tradeId: String(tradeId), info: incomeType });
+  private income(
+    clientId: string,
+    inst: InstrumentSpec,
+    incomeType: IncomeRecord['incomeType'],
+    income: string,
+    time: number,
+    tradeId: number,
+  ): void {
+    this.push(this.incomeBy, clientId, {
+      clientId,
+      symbol: inst.venueSymbol,
+      incomeType,
+      income,
+      asset: inst.quote,
+      time,
+      tranId: ++this.seq,
+      tradeId: String(tradeId),
+      info: incomeType,
+    });
   }
 
   private push<T>(m: Map<string, T[]>, clientId: string, v: T): void {

@@ -24,12 +24,13 @@ export interface UserStreamDeps {
 }
 
 /** X-MBX-APIKEY only (no signature), any of the client's roles that may read or trade. */
-export function apiKeyClient(ctx: FrontDoorContext, req: FastifyRequest): ClientConfig {
+function apiKeyClient(ctx: FrontDoorContext, req: FastifyRequest): ClientConfig {
   const h = req.headers['x-mbx-apikey'];
   const key = typeof h === 'string' ? h.trim() : '';
   if (!key) throw new BinanceApiError(401, -2014, 'API-key format invalid.');
   const client = ctx.auth.identify(key);
-  if (!client || !client.roles.some((r) => r === 'trader' || r === 'viewer')) throw new BinanceApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+  if (!client || !client.roles.some((r) => r === 'trader' || r === 'viewer'))
+    throw new BinanceApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
   return client;
 }
 
@@ -56,11 +57,23 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
     const { venue, account } = entry.parent.intent;
     const v = ctx.venues.get(venue);
     if (!v) return;
-    chain = chain.then(async () => {
-      const state = await v.accountState(account);
-      const k = d.keys.keyOf(entry.clientId);
-      if (k) d.hub.publishUserEvent(k, accountUpdate({ state, asset: entry.inst.quote, insts: [entry.inst], reason: 'ORDER', eventTime: ctx.wallClock.now() }));
-    }).catch(() => undefined); // a venue read failure loses one snapshot, never the stream
+    chain = chain
+      .then(async () => {
+        const state = await v.accountState(account);
+        const k = d.keys.keyOf(entry.clientId);
+        if (k)
+          d.hub.publishUserEvent(
+            k,
+            accountUpdate({
+              state,
+              asset: entry.inst.quote,
+              insts: [entry.inst],
+              reason: 'ORDER',
+              eventTime: ctx.wallClock.now(),
+            }),
+          );
+      })
+      .catch(() => undefined); // a venue read failure loses one snapshot, never the stream
   };
 
   const unsubscribe = d.bus.subscribe((e) => {
@@ -76,7 +89,8 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
   });
 
   const sweep = setInterval(() => {
-    for (const { key } of d.keys.sweep()) d.hub.publishUserEvent(key, { e: 'listenKeyExpired', E: ctx.wallClock.now(), listenKey: key });
+    for (const { key } of d.keys.sweep())
+      d.hub.publishUserEvent(key, { e: 'listenKeyExpired', E: ctx.wallClock.now(), listenKey: key });
   }, d.sweepMs ?? 60_000);
   sweep.unref();
   return () => {

@@ -21,11 +21,18 @@ export function refusalOf(url: URL, keys: Pick<ListenKeys, 'clientOf'>): string 
   const rest = m[2] ?? '';
   const listenKey = url.searchParams.get('listenKey');
   if (listenKey !== null) return keys.clientOf(listenKey) ? undefined : 'listenKey does not exist or expired';
-  const names = m[1] === 'stream' ? (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '') : rest === '' || /^[0-9]+$/.test(rest) ? [] : rest.split('/');
+  const names =
+    m[1] === 'stream'
+      ? (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '')
+      : rest === '' || /^[0-9]+$/.test(rest)
+        ? []
+        : rest.split('/');
   // An empty list is a connection that SUBSCRIBEs later (/ws, ccxt's /public/ws/<n>, the connector).
   for (const n of names) {
     if (parseStream(n) || keys.clientOf(n)) continue;
-    return n.includes('@') || names.length > 1 || (m[1] === 'stream' && !LISTEN_KEY_SHAPE(n)) ? `invalid stream name ${n.slice(0, 60)}` : 'listenKey does not exist or expired';
+    return n.includes('@') || names.length > 1 || (m[1] === 'stream' && !LISTEN_KEY_SHAPE(n))
+      ? `invalid stream name ${n.slice(0, 60)}`
+      : 'listenKey does not exist or expired';
   }
   return undefined;
 }

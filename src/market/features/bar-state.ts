@@ -169,7 +169,26 @@ export class BarState {
   }
 
   reset(): void {
-    for (const x of [this.closes, ...this.rv, this.park, this.gk, this.rvPctl, ...this.highs, ...this.lows, this.ddPctl, this.rallyPctl, this.delta, this.vol, this.logVol, this.oi, this.oiStats, this.liq, this.liqLong, this.liqShort]) x.clear();
+    for (const x of [
+      this.closes,
+      ...this.rv,
+      this.park,
+      this.gk,
+      this.rvPctl,
+      ...this.highs,
+      ...this.lows,
+      this.ddPctl,
+      this.rallyPctl,
+      this.delta,
+      this.vol,
+      this.logVol,
+      this.oi,
+      this.oiStats,
+      this.liq,
+      this.liqLong,
+      this.liqShort,
+    ])
+      x.clear();
     this.out.fill(NaN);
     this.bars = 0;
     this.lastOpenTime = this.lastClose = NaN;

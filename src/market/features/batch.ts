@@ -17,7 +17,10 @@ export interface FeatureTable {
 }
 
 /** Events must be in time order (as ReplayFeed emits them). Symbols are processed independently. */
-export function computeFeatureRows(events: Iterable<MarketEvent>, config: FeatureConfig = defaultFeatureConfig()): FeatureTable {
+export function computeFeatureRows(
+  events: Iterable<MarketEvent>,
+  config: FeatureConfig = defaultFeatureConfig(),
+): FeatureTable {
   const engines = new Map<string, FeatureEngine>();
   const rows: FeatureRow[] = [];
   let names: readonly string[] | undefined;
@@ -28,7 +31,8 @@ export function computeFeatureRows(events: Iterable<MarketEvent>, config: Featur
       engines.set(e.symbol, eng);
       names ??= eng.names;
     }
-    if (eng.update(e) === 'row' && e.type === 'bar') rows.push({ symbol: e.symbol, openTime: e.openTime, ts: e.ts, features: eng.sample(e.ts) });
+    if (eng.update(e) === 'row' && e.type === 'bar')
+      rows.push({ symbol: e.symbol, openTime: e.openTime, ts: e.ts, features: eng.sample(e.ts) });
   }
   return { names: names ?? new FeatureEngine('-', config).names, rows };
 }

@@ -4,7 +4,15 @@
  * than an hourly one and a model card can never silently mix them. */
 
 export type InputKind = 'bar' | 'trade' | 'book' | 'mark' | 'funding' | 'openInterest' | 'liquidation';
-export const INPUT_KINDS: readonly InputKind[] = ['bar', 'trade', 'book', 'mark', 'funding', 'openInterest', 'liquidation'];
+export const INPUT_KINDS: readonly InputKind[] = [
+  'bar',
+  'trade',
+  'book',
+  'mark',
+  'funding',
+  'openInterest',
+  'liquidation',
+];
 
 export interface FeatureConfig {
   readonly barIntervalMs: number;
@@ -36,7 +44,8 @@ const HOUR = 3_600_000;
 /** Defaults for hourly bars; for another interval the bar windows keep their span in hours
  * (5m: rv_288 instead of rv_24), except 1-bar returns. */
 export function defaultFeatureConfig(barIntervalMs = HOUR): FeatureConfig {
-  const ok = Number.isInteger(barIntervalMs) && barIntervalMs > 0 && (HOUR % barIntervalMs === 0 || barIntervalMs % HOUR === 0);
+  const ok =
+    Number.isInteger(barIntervalMs) && barIntervalMs > 0 && (HOUR % barIntervalMs === 0 || barIntervalMs % HOUR === 0);
   if (!ok) {
     throw new RangeError(`barIntervalMs must divide or be a multiple of one hour, got ${barIntervalMs}`);
   }
@@ -84,9 +93,21 @@ export function featureCatalog(c: FeatureConfig): FeatureCatalog {
   const P = c.pctlBars;
   add('bar', ...c.returnBars.map((n) => `ret_${n}`));
   add('bar', ...c.rvBars.map((n) => `rv_${n}`), `parkinson_${c.rangeBars}`, `gk_${c.rangeBars}`, `rv_pctl_${P}`);
-  add('bar', ...c.drawdownBars.map((n) => `drawdown_${n}`), ...c.drawdownBars.map((n) => `rally_${n}`), `drawdown_pctl_${P}`, `rally_pctl_${P}`);
+  add(
+    'bar',
+    ...c.drawdownBars.map((n) => `drawdown_${n}`),
+    ...c.drawdownBars.map((n) => `rally_${n}`),
+    `drawdown_pctl_${P}`,
+    `rally_pctl_${P}`,
+  );
   add('bar', `taker_imbalance_${c.flowBars}`, `cvd_${c.flowBars}`, `volume_z_${c.volumeZBars}`);
-  add('funding', 'funding_rate', 'funding_rate_8h', ...c.fundingZDays.map((d) => `funding_z_${d}d`), 'time_to_funding_h');
+  add(
+    'funding',
+    'funding_rate',
+    'funding_rate_8h',
+    ...c.fundingZDays.map((d) => `funding_z_${d}d`),
+    'time_to_funding_h',
+  );
   add('openInterest', 'oi_change_1', `oi_change_${c.oiChangeBars}`, 'oi_accel', `oi_z_${c.oiZBars}`, 'oi_vs_price');
   add('liquidation', 'liq_notional_ratio', `liq_long_share_${c.liqShareBars}`, 'liq_intensity');
   add('book', 'depth_05', 'depth_1', 'depth_2', 'depth_collapse', 'spread_bps', 'book_imbalance');

@@ -3,7 +3,14 @@
  * Rows are sampled at each bar close; `sample(ts)` gives the vector as of any event time. */
 import type { BarEvent, MarketEvent } from '../../core/types.js';
 import { BarState, type BarSlots } from './bar-state.js';
-import { featureCatalog, INPUT_KINDS, type FeatureCatalog, type FeatureConfig, type InputKind, defaultFeatureConfig } from './config.js';
+import {
+  featureCatalog,
+  INPUT_KINDS,
+  type FeatureCatalog,
+  type FeatureConfig,
+  type InputKind,
+  defaultFeatureConfig,
+} from './config.js';
 import { BookState, FundingState, LiquidationState, MarkState, type Rejection } from './side-state.js';
 
 export type UpdateOutcome = 'row' | 'accepted' | 'rejected' | 'ignored';
@@ -95,7 +102,7 @@ export class FeatureEngine {
         return this.onBar(e);
       case 'trade':
         if (!(e.price > 0) || !Number.isFinite(e.price) || !(e.quantity >= 0)) rej = 'NON_POSITIVE_PRICE';
-        else (this.lastTradePrice = e.price), (this.lastTradeTs = e.ts);
+        else ((this.lastTradePrice = e.price), (this.lastTradeTs = e.ts));
         break;
       case 'book':
         rej = this.book.onBook(e);
@@ -109,7 +116,7 @@ export class FeatureEngine {
       case 'openInterest': {
         const v = e.openInterestValue ?? (e.openInterest !== undefined ? e.openInterest * this.bar.lastClose : NaN);
         if (!(v > 0) && !Number.isNaN(v)) rej = 'NON_POSITIVE_PRICE';
-        else if (!Number.isNaN(v)) (this.oiValue = v), (this.oiTs = e.ts);
+        else if (!Number.isNaN(v)) ((this.oiValue = v), (this.oiTs = e.ts));
         else return this.ignore(); // base OI before any price: cannot be valued yet
         break;
       }
@@ -123,7 +130,13 @@ export class FeatureEngine {
   private onBar(e: BarEvent): UpdateOutcome {
     if (e.intervalMs !== this.config.barIntervalMs || e.openTime <= this.bar.lastOpenTime) return this.ignore();
     const prices = [e.open, e.high, e.low, e.close];
-    if (prices.some((p) => !(p > 0) || !Number.isFinite(p)) || e.high < e.low || e.high < Math.max(e.open, e.close) || e.low > Math.min(e.open, e.close) || e.volume < 0) {
+    if (
+      prices.some((p) => !(p > 0) || !Number.isFinite(p)) ||
+      e.high < e.low ||
+      e.high < Math.max(e.open, e.close) ||
+      e.low > Math.min(e.open, e.close) ||
+      e.volume < 0
+    ) {
       return this.reject('bar', 'NON_POSITIVE_PRICE', e.ts);
     }
     const fresh = (k: InputKind, t: number) => !Number.isNaN(t) && e.ts - t <= this.maxAge(k);
@@ -158,7 +171,8 @@ export class FeatureEngine {
       set('funding_rate', f.rate);
       set('funding_rate_8h', f.rate8h);
       this.config.fundingZDays.forEach((d, i) => set(`funding_z_${d}d`, f.z[i]!));
-      const mNext = fresh('mark') && this.markS.nextFundingTime > ts ? (this.markS.nextFundingTime - ts) / 3_600_000 : NaN;
+      const mNext =
+        fresh('mark') && this.markS.nextFundingTime > ts ? (this.markS.nextFundingTime - ts) / 3_600_000 : NaN;
       set('time_to_funding_h', Number.isNaN(mNext) ? f.hoursToNext(ts) : mNext);
     }
     if (fresh('liquidation')) {
@@ -167,7 +181,15 @@ export class FeatureEngine {
     } else {
       for (const n of ['liq_notional_ratio', `liq_long_share_${this.config.liqShareBars}`]) set(n, NaN);
     }
-    if (!fresh('openInterest')) for (const n of ['oi_change_1', `oi_change_${this.config.oiChangeBars}`, 'oi_accel', `oi_z_${this.config.oiZBars}`, 'oi_vs_price']) set(n, NaN);
+    if (!fresh('openInterest'))
+      for (const n of [
+        'oi_change_1',
+        `oi_change_${this.config.oiChangeBars}`,
+        'oi_accel',
+        `oi_z_${this.config.oiZBars}`,
+        'oi_vs_price',
+      ])
+        set(n, NaN);
     if (fresh('book')) {
       const b = this.book;
       set('depth_05', b.depth05);

@@ -34,14 +34,14 @@ export class FundingState {
     const maxDays = Math.max(...this.c.fundingZDays);
     let drop = 0;
     while (drop < this.ts.length && this.ts[drop]! <= e.ts - maxDays * DAY) drop++;
-    if (drop > 0) this.ts.splice(0, drop), this.vals.splice(0, drop);
+    if (drop > 0) (this.ts.splice(0, drop), this.vals.splice(0, drop));
     // z of the newest settlement against settlements in the last d days; NaN until d days seen
     this.c.fundingZDays.forEach((d, i) => {
       if (e.ts - this.firstTs < d * DAY) return void (this.z[i] = NaN);
       let n = 0;
       let s = 0;
       let s2 = 0;
-      for (let k = this.ts.length - 1; k >= 0 && this.ts[k]! > e.ts - d * DAY; k--) n++, (s += this.vals[k]!);
+      for (let k = this.ts.length - 1; k >= 0 && this.ts[k]! > e.ts - d * DAY; k--) (n++, (s += this.vals[k]!));
       const mean = s / n;
       for (let k = this.ts.length - n; k < this.ts.length; k++) s2 += (this.vals[k]! - mean) ** 2;
       const sd = n > 1 ? Math.sqrt(s2 / (n - 1)) : NaN;
@@ -80,7 +80,9 @@ export class BookState {
     this.baseline = Ewma.halfLife(c.depthBaselineHalfLifeMs);
   }
   onBook(e: BookEvent): Rejection | undefined {
-    for (const side of [e.bids, e.asks]) for (const [p, q] of side) if (!(p > 0) || !(q >= 0) || !Number.isFinite(p) || !Number.isFinite(q)) return 'NON_POSITIVE_PRICE';
+    for (const side of [e.bids, e.asks])
+      for (const [p, q] of side)
+        if (!(p > 0) || !(q >= 0) || !Number.isFinite(p) || !Number.isFinite(q)) return 'NON_POSITIVE_PRICE';
     const bb = e.bids[0]?.[0] ?? NaN;
     const ba = e.asks[0]?.[0] ?? NaN;
     if (bb >= ba) return 'CROSSED_BOOK';
@@ -117,7 +119,15 @@ export class BookState {
     return undefined;
   }
   reset(): void {
-    this.depth05 = this.depth1 = this.depth2 = this.collapse = this.spreadBps = this.imbalance = this.bid = this.ask = NaN;
+    this.depth05 =
+      this.depth1 =
+      this.depth2 =
+      this.collapse =
+      this.spreadBps =
+      this.imbalance =
+      this.bid =
+      this.ask =
+        NaN;
     this.baseline.clear();
   }
 }
@@ -133,7 +143,7 @@ export class MarkState {
     if (!pos(e.markPrice) || !pos(e.indexPrice) || !pos(e.lastPrice)) return 'NON_POSITIVE_PRICE';
     this.mark = e.markPrice;
     this.index = e.indexPrice ?? NaN;
-    if (e.lastPrice !== undefined) (this.last = e.lastPrice), (this.lastTs = e.ts);
+    if (e.lastPrice !== undefined) ((this.last = e.lastPrice), (this.lastTs = e.ts));
     this.predicted = e.fundingRate ?? NaN;
     this.nextFundingTime = e.nextFundingTime ?? NaN;
     return undefined;

@@ -12,13 +12,17 @@ export { localBinanceUrls } from '../../core/ccxt-urls.js';
 export function createCcxtExchange(v: LiveVenueConfig, env: NodeJS.ProcessEnv = process.env): CcxtExchangeLike {
   const Ctor = (ccxt.pro as unknown as Record<string, unknown>)[v.exchangeId];
   if (typeof Ctor !== 'function') {
-    throw new LiqguardError('CONFIG_INVALID', `venue "${v.id}": "${v.exchangeId}" is not a ccxt.pro exchange id; use one of ccxt.pro.exchanges such as binanceusdm`, [
-      { path: `venues.${v.id}.exchangeId`, message: 'not a ccxt.pro exchange id' },
-    ]);
+    throw new LiqguardError(
+      'CONFIG_INVALID',
+      `venue "${v.id}": "${v.exchangeId}" is not a ccxt.pro exchange id; use one of ccxt.pro.exchanges such as binanceusdm`,
+      [{ path: `venues.${v.id}.exchangeId`, message: 'not a ccxt.pro exchange id' }],
+    );
   }
   const apiKey = v.apiKey ?? (v.apiKeyEnv ? env[v.apiKeyEnv] : undefined);
   const secret = v.secret ?? (v.secretEnv ? env[v.secretEnv] : undefined);
-  const ex = new (Ctor as new (cfg: object) => CcxtExchangeLike & { urls: { api: Record<string, unknown> }; httpAgent?: unknown })({
+  const ex = new (
+    Ctor as new (cfg: object) => CcxtExchangeLike & { urls: { api: Record<string, unknown> }; httpAgent?: unknown }
+  )({
     enableRateLimit: false,
     ...(apiKey ? { apiKey } : {}),
     ...(secret ? { secret } : {}),
@@ -28,4 +32,3 @@ export function createCcxtExchange(v: LiveVenueConfig, env: NodeJS.ProcessEnv = 
   if (applyUrlOverrides(ex.urls.api, v.urls ?? {})) ex.httpAgent = new http.Agent({ keepAlive: true });
   return ex;
 }
-

@@ -14,11 +14,36 @@ export const noMetrics: FeedMetrics = { event() {}, gap() {}, reconnect() {}, er
 
 export function createFeedMetrics(registry: Registry): FeedMetrics {
   const registers = [registry];
-  const events = new Counter({ name: 'liqguard_feed_events_total', help: 'Market events emitted by the live feed', labelNames: ['venue', 'stream'], registers });
-  const gaps = new Counter({ name: 'liqguard_feed_gaps_total', help: 'Sequence gaps detected (order book resynced)', labelNames: ['venue', 'symbol', 'stream'], registers });
-  const reconnects = new Counter({ name: 'liqguard_feed_reconnects_total', help: 'Stream reconnects after a network error', labelNames: ['venue', 'stream'], registers });
-  const errors = new Counter({ name: 'liqguard_feed_errors_total', help: 'Feed errors by kind', labelNames: ['venue', 'stream', 'kind'], registers });
-  const silent = new Gauge({ name: 'liqguard_feed_silent', help: '1 while a stream is silent past its threshold', labelNames: ['venue', 'symbol', 'stream'], registers });
+  const events = new Counter({
+    name: 'liqguard_feed_events_total',
+    help: 'Market events emitted by the live feed',
+    labelNames: ['venue', 'stream'],
+    registers,
+  });
+  const gaps = new Counter({
+    name: 'liqguard_feed_gaps_total',
+    help: 'Sequence gaps detected (order book resynced)',
+    labelNames: ['venue', 'symbol', 'stream'],
+    registers,
+  });
+  const reconnects = new Counter({
+    name: 'liqguard_feed_reconnects_total',
+    help: 'Stream reconnects after a network error',
+    labelNames: ['venue', 'stream'],
+    registers,
+  });
+  const errors = new Counter({
+    name: 'liqguard_feed_errors_total',
+    help: 'Feed errors by kind',
+    labelNames: ['venue', 'stream', 'kind'],
+    registers,
+  });
+  const silent = new Gauge({
+    name: 'liqguard_feed_silent',
+    help: '1 while a stream is silent past its threshold',
+    labelNames: ['venue', 'symbol', 'stream'],
+    registers,
+  });
   return {
     event: (venue, stream) => events.inc({ venue, stream }),
     gap: (venue, symbol, stream) => gaps.inc({ venue, symbol, stream }),

@@ -6,12 +6,38 @@ import type { MarketEvent } from '../../core/types.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { createCcxtExchange } from './exchange.js';
 import { createFeedMetrics, noMetrics, type FeedMetrics } from './feed-metrics.js';
-import { FundingTracker, fundingRateToMarkEvent, toBookEvent, toClosedBars, toLiquidationEvents, toMarkEvent, toOpenInterestEvent, toTradeEvents } from './normalize.js';
+import {
+  FundingTracker,
+  fundingRateToMarkEvent,
+  toBookEvent,
+  toClosedBars,
+  toLiquidationEvents,
+  toMarkEvent,
+  toOpenInterestEvent,
+  toTradeEvents,
+} from './normalize.js';
 import { runLoop, type ErrorKind } from './stream-loop.js';
 import { StreamRegistry, streamKey } from './stream-registry.js';
-import type { BackoffOptions, CcxtExchangeLike, FeedLogger, FeedStatsSnapshot, LiveFeed, LiveFeedOptions, LiveVenueConfig, StreamKind, StreamStatus } from './types.js';
+import type {
+  BackoffOptions,
+  CcxtExchangeLike,
+  FeedLogger,
+  FeedStatsSnapshot,
+  LiveFeed,
+  LiveFeedOptions,
+  LiveVenueConfig,
+  StreamKind,
+  StreamStatus,
+} from './types.js';
 
-const DEFAULT_SILENCE: Readonly<Record<StreamKind, number>> = { book: 10_000, mark: 10_000, trades: 120_000, liquidations: 0, openInterest: 0, bars: 0 };
+const DEFAULT_SILENCE: Readonly<Record<StreamKind, number>> = {
+  book: 10_000,
+  mark: 10_000,
+  trades: 120_000,
+  liquidations: 0,
+  openInterest: 0,
+  bars: 0,
+};
 
 interface StreamPlan {
   readonly stream: StreamKind;
@@ -42,7 +68,8 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
     if (s.state === 'silent') {
       totals.silences++;
       logger.warn(fields, 'market feed: stream silent');
-    } else if (s.state === 'failed' || s.state === 'unsupported') logger.error(fields, 'market feed: stream not available');
+    } else if (s.state === 'failed' || s.state === 'unsupported')
+      logger.error(fields, 'market feed: stream not available');
     else logger.info(fields, 'market feed: stream state');
     metrics.silent(s.venue, s.symbol, s.stream, s.state === 'silent');
     try {
@@ -72,11 +99,17 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
 
   function plans(v: LiveVenueConfig, ex: CcxtExchangeLike, symbol: string): StreamPlan[] {
     const on = (s: StreamKind) => v.streams?.[s] !== false;
-    const has = (m: string) => Boolean(ex.has[m]) && typeof (ex as unknown as Record<string, unknown>)[m] === 'function';
+    const has = (m: string) =>
+      Boolean(ex.has[m]) && typeof (ex as unknown as Record<string, unknown>)[m] === 'function';
     const now = () => clock.now();
     const out: StreamPlan[] = [];
     if (on('book') && has('watchOrderBook')) {
-      out.push({ stream: 'book', silenceAfterMs: silence(v, 'book'), once: async () => emit(v.id, symbol, 'book', [toBookEvent(symbol, await ex.watchOrderBook!(symbol), depth, now())]) });
+      out.push({
+        stream: 'book',
+        silenceAfterMs: silence(v, 'book'),
+        once: async () =>
+          emit(v.id, symbol, 'book', [toBookEvent(symbol, await ex.watchOrderBook!(symbol), depth, now())]),
+      });
     }
     if (on('mark')) {
       const funding = new FundingTracker();
@@ -86,13 +119,33 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
         return f ? [f, m] : [m];
       };
       if (has('watchMarkPrice')) {
-        out.push({ stream: 'mark', silenceAfterMs: silence(v, 'mark'), once: async () => emit(v.id, symbol, 'mark', withFunding(toMarkEvent(symbol, await ex.watchMarkPrice!(symbol), now()))) });
+        out.push({
+          stream: 'mark',
+          silenceAfterMs: silence(v, 'mark'),
+          once: async () =>
+            emit(v.id, symbol, 'mark', withFunding(toMarkEvent(symbol, await ex.watchMarkPrice!(symbol), now()))),
+        });
       } else if (has('fetchFundingRate')) {
-        out.push({ stream: 'mark', intervalMs: fundingPollMs, silenceAfterMs: silence(v, 'mark', fundingPollMs), once: async () => emit(v.id, symbol, 'mark', withFunding(fundingRateToMarkEvent(symbol, await ex.fetchFundingRate!(symbol), now()))) });
+        out.push({
+          stream: 'mark',
+          intervalMs: fundingPollMs,
+          silenceAfterMs: silence(v, 'mark', fundingPollMs),
+          once: async () =>
+            emit(
+              v.id,
+              symbol,
+              'mark',
+              withFunding(fundingRateToMarkEvent(symbol, await ex.fetchFundingRate!(symbol), now())),
+            ),
+        });
       }
     }
     if (on('trades') && has('watchTrades')) {
-      out.push({ stream: 'trades', silenceAfterMs: silence(v, 'trades'), once: async () => emit(v.id, symbol, 'trades', toTradeEvents(symbol, await ex.watchTrades!(symbol), now())) });
+      out.push({
+        stream: 'trades',
+        silenceAfterMs: silence(v, 'trades'),
+        once: async () => emit(v.id, symbol, 'trades', toTradeEvents(symbol, await ex.watchTrades!(symbol), now())),
+      });
     }
     if (on('bars') && bars && has('fetchOHLCV')) {
       const tfMs = (ex.parseTimeframe?.(bars.timeframe) ?? 3600) * 1000;
@@ -103,7 +156,13 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
         intervalMs: bars.pollMs,
         silenceAfterMs: opts.silenceAfterMs?.bars ?? tfMs + 3 * bars.pollMs,
         once: async () => {
-          const closed = toClosedBars(symbol, await fetchBars(ex, symbol, bars.timeframe, tfMs, backfill, now(), opts.logger, v.id), tfMs, now(), after);
+          const closed = toClosedBars(
+            symbol,
+            await fetchBars(ex, symbol, bars.timeframe, tfMs, backfill, now(), opts.logger, v.id),
+            tfMs,
+            now(),
+            after,
+          );
           backfill = 0; // once, at start: later polls fetch the last few bars
           if (closed.length > 0) after = closed[closed.length - 1]!.openTime;
           emit(v.id, symbol, 'bars', closed);
@@ -111,7 +170,12 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
       });
     }
     if (on('liquidations') && has('watchLiquidations')) {
-      out.push({ stream: 'liquidations', silenceAfterMs: silence(v, 'liquidations'), once: async () => emit(v.id, symbol, 'liquidations', toLiquidationEvents(symbol, await ex.watchLiquidations!(symbol), now())) });
+      out.push({
+        stream: 'liquidations',
+        silenceAfterMs: silence(v, 'liquidations'),
+        once: async () =>
+          emit(v.id, symbol, 'liquidations', toLiquidationEvents(symbol, await ex.watchLiquidations!(symbol), now())),
+      });
     }
     if (on('openInterest') && has('fetchOpenInterest')) {
       out.push({
@@ -154,24 +218,47 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
         }
         metrics.error(venue, stream, kind);
         if (kind === 'network') metrics.reconnect(venue, stream);
-        logger.warn(fields, kind === 'network' ? 'market feed: connection lost, reconnecting' : 'market feed: error, retrying');
+        logger.warn(
+          fields,
+          kind === 'network' ? 'market feed: connection lost, reconnecting' : 'market feed: error, retrying',
+        );
       },
     };
   }
 
   async function runVenue(v: LiveVenueConfig, ex: CcxtExchangeLike, signal: AbortSignal): Promise<void> {
     // Markets first: every watch needs them; a failure here retries with the same backoff.
-    const onError = (kind: ErrorKind, err: unknown, retryInMs: number | undefined) => logger.warn({ venue: v.id, kind, retryInMs, err: errText(err) }, 'market feed: loadMarkets failed');
-    await runLoop(async () => void (await ex.loadMarkets()), { signal, backoff, random, onError }, { untilSuccess: true });
+    const onError = (kind: ErrorKind, err: unknown, retryInMs: number | undefined) =>
+      logger.warn({ venue: v.id, kind, retryInMs, err: errText(err) }, 'market feed: loadMarkets failed');
+    await runLoop(
+      async () => void (await ex.loadMarkets()),
+      { signal, backoff, random, onError },
+      { untilSuccess: true },
+    );
     if (signal.aborted) return;
     const markets = (ex as unknown as { markets?: Record<string, unknown> }).markets ?? {};
     const started: Promise<void>[] = [];
     for (const symbol of v.symbols) {
       if (!(symbol in markets)) {
-        for (const s of plans(v, ex, symbol)) report(registry.set(streamKey(v.id, symbol, s.stream), 'failed', clock.now(), `symbol ${symbol} is not listed by ${v.exchangeId}`));
+        for (const s of plans(v, ex, symbol))
+          report(
+            registry.set(
+              streamKey(v.id, symbol, s.stream),
+              'failed',
+              clock.now(),
+              `symbol ${symbol} is not listed by ${v.exchangeId}`,
+            ),
+          );
         continue;
       }
-      for (const p of plans(v, ex, symbol)) started.push(runLoop(p.once, hooks(v.id, symbol, p.stream, signal), p.intervalMs !== undefined ? { intervalMs: p.intervalMs } : {}));
+      for (const p of plans(v, ex, symbol))
+        started.push(
+          runLoop(
+            p.once,
+            hooks(v.id, symbol, p.stream, signal),
+            p.intervalMs !== undefined ? { intervalMs: p.intervalMs } : {},
+          ),
+        );
     }
     await Promise.all(started);
   }
@@ -183,10 +270,19 @@ export function createLiveFeed(opts: LiveFeedOptions): LiveFeed {
       exchanges = opts.venues.map((v) => (opts.createExchange ?? createCcxtExchange)(v));
       const now = clock.now();
       opts.venues.forEach((v, i) => {
-        for (const symbol of v.symbols) for (const p of plans(v, exchanges[i]!, symbol)) registry.register(v.id, symbol, p.stream, p.silenceAfterMs, now);
-        logger.info({ venue: v.id, exchangeId: v.exchangeId, symbols: v.symbols, urls: v.urls ?? {} }, 'market feed: starting');
+        for (const symbol of v.symbols)
+          for (const p of plans(v, exchanges[i]!, symbol))
+            registry.register(v.id, symbol, p.stream, p.silenceAfterMs, now);
+        logger.info(
+          { venue: v.id, exchangeId: v.exchangeId, symbols: v.symbols, urls: v.urls ?? {} },
+          'market feed: starting',
+        );
       });
-      loops = opts.venues.map((v, i) => runVenue(v, exchanges[i]!, abort.signal).catch((err) => logger.error({ venue: v.id, err: errText(err) }, 'market feed: venue loop ended')));
+      loops = opts.venues.map((v, i) =>
+        runVenue(v, exchanges[i]!, abort.signal).catch((err) =>
+          logger.error({ venue: v.id, err: errText(err) }, 'market feed: venue loop ended'),
+        ),
+      );
       timer = setInterval(() => {
         for (const s of registry.checkSilence(clock.now())) report(s);
       }, opts.checkIntervalMs ?? 1_000);
@@ -225,14 +321,24 @@ function errText(err: unknown): string {
  * (30-day percentiles) are known from the first order instead of after a blind month. Binance
  * serves up to 1,500 bars per call; a venue that refuses the request gets the plain poll. */
 async function fetchBars(
-  ex: CcxtExchangeLike, symbol: string, timeframe: string, tfMs: number, backfillDays: number, now: number, logger: FeedLogger, venue: string,
+  ex: CcxtExchangeLike,
+  symbol: string,
+  timeframe: string,
+  tfMs: number,
+  backfillDays: number,
+  now: number,
+  logger: FeedLogger,
+  venue: string,
 ): Promise<unknown> {
   if (backfillDays > 0) {
     const limit = Math.min(1500, Math.ceil((backfillDays * 86_400_000) / tfMs) + 2);
     try {
       return await ex.fetchOHLCV!(symbol, timeframe, now - (limit - 1) * tfMs, limit);
     } catch (err) {
-      logger.warn({ venue, symbol, err: (err as Error).message }, 'bar backfill refused; features warm up from live bars');
+      logger.warn(
+        { venue, symbol, err: (err as Error).message },
+        'bar backfill refused; features warm up from live bars',
+      );
     }
   }
   return ex.fetchOHLCV!(symbol, timeframe, undefined, 3);

@@ -1,6 +1,15 @@
 /** Pure conversions from ccxt unified structures to core MarketEvents. ccxt values arrive as
  * loosely typed objects; anything non-finite is dropped rather than passed on as 0. */
-import type { BarEvent, BookEvent, FundingEvent, LiquidationEvent, MarkEvent, OpenInterestEvent, Side, TradeEvent } from '../../core/types.js';
+import type {
+  BarEvent,
+  BookEvent,
+  FundingEvent,
+  LiquidationEvent,
+  MarkEvent,
+  OpenInterestEvent,
+  Side,
+  TradeEvent,
+} from '../../core/types.js';
 
 type Rec = Readonly<Record<string, unknown>>;
 
@@ -25,7 +34,13 @@ function levels(v: unknown, depth: number): [number, number][] {
 
 export function toBookEvent(symbol: string, ob: unknown, depth: number, now: number): BookEvent {
   const o = rec(ob);
-  return { type: 'book', symbol, ts: num(o.timestamp) ?? now, bids: levels(o.bids, depth), asks: levels(o.asks, depth) };
+  return {
+    type: 'book',
+    symbol,
+    ts: num(o.timestamp) ?? now,
+    bids: levels(o.bids, depth),
+    asks: levels(o.asks, depth),
+  };
 }
 
 /** From watchMarkPrice (a ccxt ticker whose info is Binance's markPriceUpdate: r funding, T next). */
@@ -77,7 +92,12 @@ export class FundingTracker {
   private rate?: number;
   observe(e: MarkEvent): FundingEvent | undefined {
     let out: FundingEvent | undefined;
-    if (e.nextFundingTime !== undefined && this.nextTime !== undefined && e.nextFundingTime > this.nextTime && this.rate !== undefined) {
+    if (
+      e.nextFundingTime !== undefined &&
+      this.nextTime !== undefined &&
+      e.nextFundingTime > this.nextTime &&
+      this.rate !== undefined
+    ) {
       const intervalHours = (e.nextFundingTime - this.nextTime) / 3_600_000;
       out = { type: 'funding', symbol: e.symbol, ts: this.nextTime, rate: this.rate, intervalHours };
     }
@@ -111,7 +131,15 @@ export function toLiquidationEvents(symbol: string, liqs: unknown, now: number):
     const contracts = num(o.contracts) ?? num(o.baseValue);
     if (price === undefined || !s || contracts === undefined) continue;
     const quantity = contracts * (num(o.contractSize) ?? 1);
-    out.push({ type: 'liquidation', symbol, ts: num(o.timestamp) ?? now, side: s, price, quantity, notional: num(o.quoteValue) ?? price * quantity });
+    out.push({
+      type: 'liquidation',
+      symbol,
+      ts: num(o.timestamp) ?? now,
+      side: s,
+      price,
+      quantity,
+      notional: num(o.quoteValue) ?? price * quantity,
+    });
   }
   return out;
 }
@@ -132,15 +160,33 @@ export function toOpenInterestEvent(symbol: string, oi: unknown, now: number): O
 
 /** Closed bars newer than `after` (open time), oldest first. A bar is closed once
  * openTime + interval ≤ now. */
-export function toClosedBars(symbol: string, ohlcv: unknown, intervalMs: number, now: number, after: number): BarEvent[] {
+export function toClosedBars(
+  symbol: string,
+  ohlcv: unknown,
+  intervalMs: number,
+  now: number,
+  after: number,
+): BarEvent[] {
   if (!Array.isArray(ohlcv)) return [];
   const out: BarEvent[] = [];
   for (const row of ohlcv) {
     if (!Array.isArray(row)) continue;
     const [t, o, h, l, c, v] = row.map(num);
-    if (t === undefined || o === undefined || h === undefined || l === undefined || c === undefined || v === undefined) continue;
+    if (t === undefined || o === undefined || h === undefined || l === undefined || c === undefined || v === undefined)
+      continue;
     if (t <= after || t + intervalMs > now) continue;
-    out.push({ type: 'bar', symbol, ts: t + intervalMs, openTime: t, intervalMs, open: o, high: h, low: l, close: c, volume: v });
+    out.push({
+      type: 'bar',
+      symbol,
+      ts: t + intervalMs,
+      openTime: t,
+      intervalMs,
+      open: o,
+      high: h,
+      low: l,
+      close: c,
+      volume: v,
+    });
   }
   return out.sort((a, b) => a.openTime - b.openTime);
 }

@@ -8,7 +8,7 @@ import type { BackoffOptions } from './types.js';
 
 export type ErrorKind = 'gap' | 'network' | 'unsupported' | 'closed' | 'other';
 
-export function classifyError(err: unknown): ErrorKind {
+function classifyError(err: unknown): ErrorKind {
   if (err instanceof ccxt.ChecksumError || err instanceof ccxt.InvalidNonce) return 'gap';
   if (err instanceof ccxt.ExchangeClosedByUser) return 'closed';
   if (err instanceof ccxt.NotSupported || err instanceof ccxt.BadSymbol) return 'unsupported';
@@ -39,7 +39,11 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /** Runs `once` until aborted. `intervalMs`: a poll loop (waits after each success);
  * `untilSuccess`: retries only until the first success (loadMarkets). */
-export async function runLoop(once: () => Promise<void>, hooks: LoopHooks, schedule: { intervalMs?: number; untilSuccess?: boolean } = {}): Promise<void> {
+export async function runLoop(
+  once: () => Promise<void>,
+  hooks: LoopHooks,
+  schedule: { intervalMs?: number; untilSuccess?: boolean } = {},
+): Promise<void> {
   const { intervalMs, untilSuccess } = schedule;
   let attempt = 0;
   let gaps = 0;

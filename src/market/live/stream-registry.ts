@@ -21,7 +21,15 @@ export class StreamRegistry {
   private readonly entries = new Map<string, Entry>();
 
   register(venue: string, symbol: string, stream: StreamKind, silenceAfterMs: number, now: number): void {
-    this.entries.set(streamKey(venue, symbol, stream), { venue, symbol, stream, state: 'starting', since: now, silenceAfterMs, counters: { events: 0, gaps: 0, reconnects: 0, errors: 0 } });
+    this.entries.set(streamKey(venue, symbol, stream), {
+      venue,
+      symbol,
+      stream,
+      state: 'starting',
+      since: now,
+      silenceAfterMs,
+      counters: { events: 0, gaps: 0, reconnects: 0, errors: 0 },
+    });
   }
 
   counters(key: string): StreamCounters | undefined {
@@ -51,7 +59,8 @@ export class StreamRegistry {
     for (const e of this.entries.values()) {
       if (e.silenceAfterMs <= 0 || (e.state !== 'live' && e.state !== 'starting')) continue;
       const quietFor = now - (e.lastEventAt ?? e.since);
-      if (quietFor > e.silenceAfterMs) out.push(this.transition(e, 'silent', now, `no event for ${quietFor} ms (threshold ${e.silenceAfterMs} ms)`));
+      if (quietFor > e.silenceAfterMs)
+        out.push(this.transition(e, 'silent', now, `no event for ${quietFor} ms (threshold ${e.silenceAfterMs} ms)`));
     }
     return out;
   }

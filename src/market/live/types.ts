@@ -5,7 +5,7 @@ import type { MarketEvent } from '../../core/types.js';
 
 /** One logical input stream per (venue, symbol). */
 export type StreamKind = 'book' | 'mark' | 'trades' | 'bars' | 'liquidations' | 'openInterest';
-export const STREAM_KINDS: readonly StreamKind[] = ['book', 'mark', 'trades', 'bars', 'liquidations', 'openInterest'];
+const STREAM_KINDS: readonly StreamKind[] = ['book', 'mark', 'trades', 'bars', 'liquidations', 'openInterest'];
 
 export interface LiveVenueConfig {
   /** Venue id from the gateway config. */

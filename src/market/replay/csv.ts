@@ -15,13 +15,17 @@ export async function readTextFile(path: string): Promise<string> {
   try {
     buf = await readFile(path);
   } catch (e) {
-    throw new LiqguardError('MARKET_DATA_INVALID', `${path}: cannot read (${(e as Error).message})`, [{ path, message: 'cannot read' }]);
+    throw new LiqguardError('MARKET_DATA_INVALID', `${path}: cannot read (${(e as Error).message})`, [
+      { path, message: 'cannot read' },
+    ]);
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {
       buf = gunzipSync(buf);
     } catch (e) {
-      throw new LiqguardError('MARKET_DATA_INVALID', `${path}: corrupt gzip (${(e as Error).message})`, [{ path, message: 'corrupt gzip' }]);
+      throw new LiqguardError('MARKET_DATA_INVALID', `${path}: corrupt gzip (${(e as Error).message})`, [
+        { path, message: 'corrupt gzip' },
+      ]);
     }
   }
   return buf.toString('utf8');
@@ -39,7 +43,7 @@ export interface CsvTable {
 }
 
 /** Splits one line; supports double-quoted fields (Binance files have none, other tools add them). */
-export function splitCsvLine(line: string): string[] {
+function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
   const out: string[] = [];
   let cur = '';
@@ -47,11 +51,11 @@ export function splitCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (q) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      if (ch === '"' && line[i + 1] === '"') ((cur += '"'), i++);
       else if (ch === '"') q = false;
       else cur += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') out.push(cur), (cur = '');
+    else if (ch === ',') (out.push(cur), (cur = ''));
     else cur += ch;
   }
   out.push(cur);
@@ -80,7 +84,12 @@ export function parseCsv(text: string, file: string, keep?: (line: string) => bo
     if (keep && !keep(raw)) continue;
     const fields = splitCsvLine(raw);
     if (fields.length !== width) {
-      throw dataError(file, i + 1, undefined, `expected ${width} columns${header ? ` (${header.join(',')})` : ''}, found ${fields.length}`);
+      throw dataError(
+        file,
+        i + 1,
+        undefined,
+        `expected ${width} columns${header ? ` (${header.join(',')})` : ''}, found ${fields.length}`,
+      );
     }
     rows.push({ line: i + 1, fields });
   }
@@ -88,10 +97,10 @@ export function parseCsv(text: string, file: string, keep?: (line: string) => bo
 }
 
 const NUM = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-export const isNumeric = (s: string): boolean => NUM.test(s.trim());
+const isNumeric = (s: string): boolean => NUM.test(s.trim());
 
 /** Column names compare case- and separator-insensitively: open_time = openTime = OPEN-TIME. */
-export const normName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+const normName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Index of the first header column matching one of the aliases, or -1. */
 export function findColumn(header: readonly string[], aliases: readonly string[]): number {
@@ -105,7 +114,8 @@ export function findColumn(header: readonly string[], aliases: readonly string[]
 
 export function num(table: CsvTable, row: CsvRow, col: number, name: string): number {
   const s = (row.fields[col] ?? '').trim();
-  if (!NUM.test(s)) throw dataError(table.file, row.line, col + 1, `${name} must be a number, got ${JSON.stringify(s.slice(0, 40))}`);
+  if (!NUM.test(s))
+    throw dataError(table.file, row.line, col + 1, `${name} must be a number, got ${JSON.stringify(s.slice(0, 40))}`);
   const v = Number(s);
   if (!Number.isFinite(v)) throw dataError(table.file, row.line, col + 1, `${name} is not finite: ${s}`);
   return v;
@@ -121,14 +131,16 @@ export function optNum(table: CsvTable, row: CsvRow, col: number, name: string):
 /** Epoch time in ms from seconds, ms or µs (Binance archives switched to µs in 2025), by magnitude. */
 export function epochMs(table: CsvTable, row: CsvRow, col: number, name: string): number {
   const v = num(table, row, col, name);
-  if (!Number.isInteger(v) || v < 0) throw dataError(table.file, row.line, col + 1, `${name} must be a non-negative integer epoch, got ${v}`);
-  if (v >= 1e17) throw dataError(table.file, row.line, col + 1, `${name} ${v} is too large for an epoch in s, ms or µs`);
+  if (!Number.isInteger(v) || v < 0)
+    throw dataError(table.file, row.line, col + 1, `${name} must be a non-negative integer epoch, got ${v}`);
+  if (v >= 1e17)
+    throw dataError(table.file, row.line, col + 1, `${name} ${v} is too large for an epoch in s, ms or µs`);
   if (v >= 1e14) return Math.floor(v / 1000); // µs
   if (v < 1e11) return v * 1000; // s
   return v;
 }
 
-export const fileLabel = (path: string): string => basename(path);
+const fileLabel = (path: string): string => basename(path);
 
 /** Most frequent positive step between consecutive times (the sampling interval). */
 export function inferStepMs(times: readonly number[]): number {
@@ -139,6 +151,6 @@ export function inferStepMs(times: readonly number[]): number {
   }
   let best = NaN;
   let bestN = 0;
-  for (const [d, n] of counts) if (n > bestN || (n === bestN && d < best)) (best = d), (bestN = n);
+  for (const [d, n] of counts) if (n > bestN || (n === bestN && d < best)) ((best = d), (bestN = n));
   return best;
 }

@@ -23,7 +23,15 @@ export interface ReplayWindow {
 
 // At equal times, everything else is folded in before the bar that closes then, so a bar-close
 // row sees all inputs stamped at or before its close.
-const RANK: Record<MarketEvent['type'], number> = { funding: 0, openInterest: 1, liquidation: 2, mark: 3, book: 4, trade: 5, bar: 6 };
+const RANK: Record<MarketEvent['type'], number> = {
+  funding: 0,
+  openInterest: 1,
+  liquidation: 2,
+  mark: 3,
+  book: 4,
+  trade: 5,
+  bar: 6,
+};
 
 /** Stable merge by (ts, kind rank, source order, position in source). */
 export function mergeSources(sources: readonly ReplaySource[], lo = -Infinity, hi = Infinity): MarketEvent[] {
@@ -42,8 +50,12 @@ export class ReplayFeed implements Iterable<MarketEvent> {
 
   constructor(sources: readonly ReplaySource[], window: ReplayWindow) {
     const warmupFrom = window.warmupFrom ?? window.from;
-    if (!(window.from <= window.to)) throw new RangeError(`replay window: from (${iso(window.from)}) must not be after to (${iso(window.to)})`);
-    if (!(warmupFrom <= window.from)) throw new RangeError(`replay window: warmupFrom (${iso(warmupFrom)}) must not be after from (${iso(window.from)})`);
+    if (!(window.from <= window.to))
+      throw new RangeError(`replay window: from (${iso(window.from)}) must not be after to (${iso(window.to)})`);
+    if (!(warmupFrom <= window.from))
+      throw new RangeError(
+        `replay window: warmupFrom (${iso(warmupFrom)}) must not be after from (${iso(window.from)})`,
+      );
     this.window = { from: window.from, to: window.to, warmupFrom };
     this.events = mergeSources(sources, warmupFrom, window.to);
     let i = 0;

@@ -23,11 +23,28 @@ const ALIASES = {
   closeTime: ['close_time', 'closeTime', 'close_time_ms'],
   quoteVolume: ['quote_volume', 'quoteVolume', 'quote_asset_volume', 'qv'],
   trades: ['count', 'trades', 'number_of_trades', 'num_trades', 'trade_count'],
-  takerBuyVolume: ['taker_buy_volume', 'takerBuyBase', 'taker_buy_base', 'taker_buy_base_asset_volume', 'takerBuyVolume'],
+  takerBuyVolume: [
+    'taker_buy_volume',
+    'takerBuyBase',
+    'taker_buy_base',
+    'taker_buy_base_asset_volume',
+    'takerBuyVolume',
+  ],
 } as const;
 type Col = keyof typeof ALIASES;
 /** Binance archive layout (no header). */
-const ARCHIVE: Record<Col, number> = { openTime: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, closeTime: 6, quoteVolume: 7, trades: 8, takerBuyVolume: 9 };
+const ARCHIVE: Record<Col, number> = {
+  openTime: 0,
+  open: 1,
+  high: 2,
+  low: 3,
+  close: 4,
+  volume: 5,
+  closeTime: 6,
+  quoteVolume: 7,
+  trades: 8,
+  takerBuyVolume: 9,
+};
 
 function columns(t: CsvTable, volumeOptional: boolean): Record<Col, number> {
   if (!t.header) {
@@ -38,15 +55,32 @@ function columns(t: CsvTable, volumeOptional: boolean): Record<Col, number> {
       for (const k of Object.keys(c) as Col[]) if (c[k] >= width) c[k] = -1;
       return c;
     }
-    throw dataError(t.file, t.rows[0]?.line ?? 1, undefined, `kline file without header must have the 12-column Binance archive layout (open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore), found ${width} columns`);
+    throw dataError(
+      t.file,
+      t.rows[0]?.line ?? 1,
+      undefined,
+      `kline file without header must have the 12-column Binance archive layout (open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore), found ${width} columns`,
+    );
   }
   const h = t.header;
   const c = {} as Record<Col, number>;
   for (const k of Object.keys(ALIASES) as Col[]) c[k] = findColumn(h, ALIASES[k]);
-  const required: Col[] = ['openTime', 'open', 'high', 'low', 'close', ...(volumeOptional ? [] : (['volume'] as Col[]))];
+  const required: Col[] = [
+    'openTime',
+    'open',
+    'high',
+    'low',
+    'close',
+    ...(volumeOptional ? [] : (['volume'] as Col[])),
+  ];
   const absent = required.filter((k) => c[k] < 0);
   if (absent.length) {
-    throw dataError(t.file, 1, undefined, `kline header lacks ${absent.map((k) => `${k} (one of ${ALIASES[k].join('/')})`).join('; ')}; header is ${h.join(',')}`);
+    throw dataError(
+      t.file,
+      1,
+      undefined,
+      `kline header lacks ${absent.map((k) => `${k} (one of ${ALIASES[k].join('/')})`).join('; ')}; header is ${h.join(',')}`,
+    );
   }
   return c;
 }
@@ -63,14 +97,24 @@ export function parseKlines(text: string, opts: KlineOptions): BarEvent[] {
   }
   if (interval === undefined) interval = inferStepMs(opens);
   if (!(Number.isFinite(interval) && interval > 0)) {
-    throw dataError(opts.file, t.rows[0]!.line, undefined, 'cannot infer the bar interval (single row and no close_time); pass intervalMs');
+    throw dataError(
+      opts.file,
+      t.rows[0]!.line,
+      undefined,
+      'cannot infer the bar interval (single row and no close_time); pass intervalMs',
+    );
   }
   const out: BarEvent[] = [];
   for (let i = 0; i < t.rows.length; i++) {
     const r = t.rows[i]!;
     const openTime = opens[i]!;
     if (i > 0 && openTime <= opens[i - 1]!) {
-      throw dataError(opts.file, r.line, c.openTime + 1, `open time ${openTime} is not after the previous row's ${opens[i - 1]} (rows must be strictly increasing, no duplicates)`);
+      throw dataError(
+        opts.file,
+        r.line,
+        c.openTime + 1,
+        `open time ${openTime} is not after the previous row's ${opens[i - 1]} (rows must be strictly increasing, no duplicates)`,
+      );
     }
     const e: { -readonly [K in keyof BarEvent]: BarEvent[K] } = {
       type: 'bar',

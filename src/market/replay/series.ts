@@ -16,17 +16,37 @@ const TIME = ['timestamp_ms', 'timestamp', 'open_time', 'openTime', 'time', 'ts'
 function timeAndStep(t: CsvTable, opts: SeriesOptions): { times: number[]; step: number; col: number } {
   if (!t.header) throw dataError(opts.file, 1, undefined, 'series file needs a header row');
   const col = findColumn(t.header, TIME);
-  if (col < 0) throw dataError(opts.file, 1, undefined, `no time column (one of ${TIME.join('/')}); header is ${t.header.join(',')}`);
+  if (col < 0)
+    throw dataError(
+      opts.file,
+      1,
+      undefined,
+      `no time column (one of ${TIME.join('/')}); header is ${t.header.join(',')}`,
+    );
   const times = t.rows.map((r) => epochMs(t, r, col, 'timestamp'));
   for (let i = 1; i < times.length; i++) {
-    if (times[i]! <= times[i - 1]!) throw dataError(opts.file, t.rows[i]!.line, col + 1, `timestamp ${times[i]} is not after the previous ${times[i - 1]}`);
+    if (times[i]! <= times[i - 1]!)
+      throw dataError(
+        opts.file,
+        t.rows[i]!.line,
+        col + 1,
+        `timestamp ${times[i]} is not after the previous ${times[i - 1]}`,
+      );
   }
   const step = opts.stepMs ?? inferStepMs(times);
-  if (!(step > 0)) throw dataError(opts.file, t.rows[0]?.line ?? 1, undefined, 'cannot infer the sampling step; pass stepMs');
+  if (!(step > 0))
+    throw dataError(opts.file, t.rows[0]?.line ?? 1, undefined, 'cannot infer the sampling step; pass stepMs');
   return { times, step, col };
 }
 
-const OI_USD = ['open_interest_usd_ffill', 'oi_close', 'open_interest_usd', 'open_interest_value', 'sum_open_interest_value', 'sumOpenInterestValue'];
+const OI_USD = [
+  'open_interest_usd_ffill',
+  'oi_close',
+  'open_interest_usd',
+  'open_interest_value',
+  'sum_open_interest_value',
+  'sumOpenInterestValue',
+];
 const OI_BASE = ['open_interest', 'sum_open_interest', 'sumOpenInterest', 'oi_base'];
 
 /** data/binance_btcusdt_5m_snapshot (`open_interest_usd_ffill`), data/coinglass_btc_agg regime_* (`oi_close`)
@@ -37,13 +57,23 @@ export function parseOpenInterest(text: string, opts: SeriesOptions): OpenIntere
   const h = t.header!;
   const cUsd = findColumn(h, OI_USD);
   const cBase = findColumn(h, OI_BASE);
-  if (cUsd < 0 && cBase < 0) throw dataError(opts.file, 1, undefined, `no open-interest column (one of ${[...OI_USD, ...OI_BASE].join('/')}); header is ${h.join(',')}`);
+  if (cUsd < 0 && cBase < 0)
+    throw dataError(
+      opts.file,
+      1,
+      undefined,
+      `no open-interest column (one of ${[...OI_USD, ...OI_BASE].join('/')}); header is ${h.join(',')}`,
+    );
   const out: OpenInterestEvent[] = [];
   t.rows.forEach((r, i) => {
     const usd = cUsd >= 0 ? optNum(t, r, cUsd, h[cUsd]!) : NaN;
     const base = cBase >= 0 ? optNum(t, r, cBase, h[cBase]!) : NaN;
     if (Number.isNaN(usd) && Number.isNaN(base)) return;
-    const e: { -readonly [K in keyof OpenInterestEvent]: OpenInterestEvent[K] } = { type: 'openInterest', symbol: opts.symbol, ts: times[i]! + step };
+    const e: { -readonly [K in keyof OpenInterestEvent]: OpenInterestEvent[K] } = {
+      type: 'openInterest',
+      symbol: opts.symbol,
+      ts: times[i]! + step,
+    };
     if (!Number.isNaN(usd)) e.openInterestValue = usd;
     if (!Number.isNaN(base)) e.openInterest = base;
     out.push(e);
@@ -64,16 +94,34 @@ export function parseLiquidations(text: string, opts: SeriesOptions): Liquidatio
   const h = t.header!;
   const cL = findColumn(h, LONG);
   const cS = findColumn(h, SHORT);
-  if (cL < 0 || cS < 0) throw dataError(opts.file, 1, undefined, `liquidation file needs long and short USD columns (${LONG[0]}, ${SHORT[0]}); header is ${h.join(',')}`);
+  if (cL < 0 || cS < 0)
+    throw dataError(
+      opts.file,
+      1,
+      undefined,
+      `liquidation file needs long and short USD columns (${LONG[0]}, ${SHORT[0]}); header is ${h.join(',')}`,
+    );
   const out: LiquidationEvent[] = [];
   t.rows.forEach((r, i) => {
     const ts = times[i]! + step;
     const long = optNum(t, r, cL, h[cL]!);
     const short = optNum(t, r, cS, h[cS]!);
-    for (const [side, v, c] of [['sell', long, cL], ['buy', short, cS]] as const) {
+    for (const [side, v, c] of [
+      ['sell', long, cL],
+      ['buy', short, cS],
+    ] as const) {
       if (Number.isNaN(v)) continue;
       if (v < 0) throw dataError(opts.file, r.line, c + 1, `liquidation notional must be >= 0, got ${v}`);
-      out.push({ type: 'liquidation', symbol: opts.symbol, ts, side, price: NaN, quantity: NaN, notional: v, aggregatedMs: step });
+      out.push({
+        type: 'liquidation',
+        symbol: opts.symbol,
+        ts,
+        side,
+        price: NaN,
+        quantity: NaN,
+        notional: v,
+        aggregatedMs: step,
+      });
     }
   });
   return out;

@@ -11,10 +11,14 @@ import { parseKlines, type KlineOptions } from './klines.js';
 import { parseLiquidations, parseOpenInterest, type SeriesOptions } from './series.js';
 
 type WithoutFile<T> = Omit<T, 'file'>;
-export const readKlineFile = async (path: string, o: WithoutFile<KlineOptions>) => parseKlines(await readTextFile(path), { ...o, file: path });
-export const readFundingFile = async (path: string, o: WithoutFile<FundingOptions> = {}) => parseFunding(await readTextFile(path), { ...o, file: path });
-export const readOpenInterestFile = async (path: string, o: WithoutFile<SeriesOptions>) => parseOpenInterest(await readTextFile(path), { ...o, file: path });
-export const readLiquidationFile = async (path: string, o: WithoutFile<SeriesOptions>) => parseLiquidations(await readTextFile(path), { ...o, file: path });
+export const readKlineFile = async (path: string, o: WithoutFile<KlineOptions>) =>
+  parseKlines(await readTextFile(path), { ...o, file: path });
+export const readFundingFile = async (path: string, o: WithoutFile<FundingOptions> = {}) =>
+  parseFunding(await readTextFile(path), { ...o, file: path });
+export const readOpenInterestFile = async (path: string, o: WithoutFile<SeriesOptions>) =>
+  parseOpenInterest(await readTextFile(path), { ...o, file: path });
+export const readLiquidationFile = async (path: string, o: WithoutFile<SeriesOptions>) =>
+  parseLiquidations(await readTextFile(path), { ...o, file: path });
 
 export interface ReplaySourcesOptions {
   readonly dataDir: string;
@@ -36,13 +40,18 @@ export interface ReplaySources {
   readonly notes: string[];
 }
 
-export function toEpochMs(v: string | number, what: string): number {
+function toEpochMs(v: string | number, what: string): number {
   const t = typeof v === 'number' ? v : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(t)) throw new RangeError(`${what}: "${v}" is not an ISO date (e.g. 2025-09-25 or 2025-09-25T00:00:00Z) or epoch ms`);
+  if (!Number.isFinite(t))
+    throw new RangeError(`${what}: "${v}" is not an ISO date (e.g. 2025-09-25 or 2025-09-25T00:00:00Z) or epoch ms`);
   return t;
 }
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 const inWindow = (evs: MarketEvent[], lo: number, hi: number) => evs.filter((e) => e.ts >= lo && e.ts <= hi);
 
 export async function replaySourcesFor(o: ReplaySourcesOptions): Promise<ReplaySources> {
@@ -59,22 +68,38 @@ export async function replaySourcesFor(o: ReplaySourcesOptions): Promise<ReplayS
   };
   for (const symbol of symbols) {
     const path = join(o.dataDir, 'binance_um_klines_1h', `${toVenueSymbol(symbol)}_1h.csv.gz`);
-    if (!(await exists(path))) throw new RangeError(`no hourly klines for ${symbol}: ${path} does not exist (available: see data/binance_um_klines_1h/PROVENANCE.md)`);
+    if (!(await exists(path)))
+      throw new RangeError(
+        `no hourly klines for ${symbol}: ${path} does not exist (available: see data/binance_um_klines_1h/PROVENANCE.md)`,
+      );
     add(`klines ${symbol}`, await readKlineFile(path, { symbol }));
   }
   if (o.funding !== false) {
     const all = await readFundingFile(join(o.dataDir, 'binance_um_funding', 'funding_all.csv.gz'), { symbols });
-    for (const symbol of symbols) add(`funding ${symbol}`, all.filter((e) => e.symbol === symbol));
+    for (const symbol of symbols)
+      add(
+        `funding ${symbol}`,
+        all.filter((e) => e.symbol === symbol),
+      );
   }
   const btc = 'BTC/USDT:USDT';
   if (o.btcExtras !== false && symbols.includes(btc)) {
     const cg = join(o.dataDir, 'coinglass_btc_agg');
     // one OI series only: two venues' OI interleaved would fake jumps. Prefer Binance 5m.
-    const oi5 = inWindow(await readOpenInterestFile(join(o.dataDir, 'binance_btcusdt_5m_snapshot', 'btcusdt_perp_5m.csv.gz'), { symbol: btc }), warmupFrom, to);
+    const oi5 = inWindow(
+      await readOpenInterestFile(join(o.dataDir, 'binance_btcusdt_5m_snapshot', 'btcusdt_perp_5m.csv.gz'), {
+        symbol: btc,
+      }),
+      warmupFrom,
+      to,
+    );
     const oi1h = inWindow(await readOpenInterestFile(join(cg, 'regime_1h.csv.gz'), { symbol: btc }), warmupFrom, to);
     if (oi5.length >= oi1h.length) add(`openInterest ${btc} (binance 5m)`, oi5);
     else add(`openInterest ${btc} (coinglass 1h oi_close)`, oi1h);
-    add(`liquidations ${btc} (coinglass 1h, Binance+Bybit+OKX)`, await readLiquidationFile(join(cg, 'liquidation_1h.csv.gz'), { symbol: btc }));
+    add(
+      `liquidations ${btc} (coinglass 1h, Binance+Bybit+OKX)`,
+      await readLiquidationFile(join(cg, 'liquidation_1h.csv.gz'), { symbol: btc }),
+    );
   }
   return { sources, window: { from, to, warmupFrom }, notes };
 }

@@ -12,7 +12,7 @@ export interface Scheduler {
   clearTimeout(handle: unknown): void;
 }
 
-export const systemScheduler: Scheduler = {
+const systemScheduler: Scheduler = {
   setTimeout: (fn, ms) => {
     const h = setTimeout(fn, ms);
     h.unref?.();
@@ -21,7 +21,8 @@ export const systemScheduler: Scheduler = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-export type ReplaySpeed = { readonly barsPerSecond: number; readonly barIntervalMs?: number } | { readonly multiplier: number };
+export type ReplaySpeed =
+  { readonly barsPerSecond: number; readonly barIntervalMs?: number } | { readonly multiplier: number };
 
 export interface TimedReplayOptions {
   readonly clock: Clock;

@@ -7,7 +7,8 @@ export class Ewma {
     readonly alpha: number,
     readonly halfLifeMs = NaN,
   ) {
-    if (!(alpha > 0 && alpha <= 1) && Number.isNaN(halfLifeMs)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
+    if (!(alpha > 0 && alpha <= 1) && Number.isNaN(halfLifeMs))
+      throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
   }
   static halfLife(halfLifeMs: number): Ewma {
     if (!(halfLifeMs > 0)) throw new RangeError(`halfLifeMs must be > 0, got ${halfLifeMs}`);

@@ -11,7 +11,8 @@ export class RollingExtreme {
     readonly capacity: number,
     readonly kind: 'max' | 'min',
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`window must be a positive integer, got ${capacity}`);
     this.vals = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.sign = kind === 'max' ? 1 : -1;

@@ -4,7 +4,8 @@ export class Ring {
   private head = -1; // index of the newest value
   private n = 0;
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Ring capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`Ring capacity must be a positive integer, got ${capacity}`);
     this.buf = new Float64Array(capacity);
   }
   get size(): number {

@@ -20,8 +20,14 @@ export interface MarketViewOptions {
 }
 
 /** Features the baseline scorer needs; also the WARMING_UP criterion by default. */
-export function coreFeaturesOf(c: FeatureConfig): string[] {
-  return [`ret_1`, `rv_${c.rvBars[0]}`, `rv_pctl_${c.pctlBars}`, `drawdown_pctl_${c.pctlBars}`, `rally_pctl_${c.pctlBars}`];
+function coreFeaturesOf(c: FeatureConfig): string[] {
+  return [
+    `ret_1`,
+    `rv_${c.rvBars[0]}`,
+    `rv_pctl_${c.pctlBars}`,
+    `drawdown_pctl_${c.pctlBars}`,
+    `rally_pctl_${c.pctlBars}`,
+  ];
 }
 
 export class FeatureMarketView implements MarketView {
@@ -35,8 +41,11 @@ export class FeatureMarketView implements MarketView {
 
   constructor(opts: MarketViewOptions = {}) {
     this.features = opts.features ?? defaultFeatureConfig();
-    const largeMoveBars = opts.largeMoveBars ?? (this.features.returnBars[1] ?? 1);
-    if (largeMoveBars > Math.max(...this.features.returnBars)) throw new RangeError(`largeMoveBars ${largeMoveBars} exceeds the longest return window ${Math.max(...this.features.returnBars)}`);
+    const largeMoveBars = opts.largeMoveBars ?? this.features.returnBars[1] ?? 1;
+    if (largeMoveBars > Math.max(...this.features.returnBars))
+      throw new RangeError(
+        `largeMoveBars ${largeMoveBars} exceeds the longest return window ${Math.max(...this.features.returnBars)}`,
+      );
     this.quality = Object.freeze({
       required: opts.required ?? (['bar'] as const),
       staleAfterMs: opts.staleAfterMs ?? {},
@@ -69,7 +78,10 @@ export class FeatureMarketView implements MarketView {
     const eng = this.engines.get(symbol);
     if (!eng || Number.isNaN(eng.asOf)) return this.noData(symbol, now);
     const vec = this.vector(eng);
-    const q = assessQuality(eng, vec, now, this.quality, { jump: this.jumps.get(symbol), plausibility: this.plausibility });
+    const q = assessQuality(eng, vec, now, this.quality, {
+      jump: this.jumps.get(symbol),
+      plausibility: this.plausibility,
+    });
     const features: Record<string, number> = {};
     const missing: string[] = [];
     this.names.forEach((n, i) => {
@@ -131,7 +143,16 @@ export class FeatureMarketView implements MarketView {
 
   private noData(symbol: string, now: number): MarketSnapshot {
     const features = Object.fromEntries(this.names.map((n) => [n, NaN]));
-    return Object.freeze({ symbol, asOf: 0, ageMs: now, features, missing: this.names, ages: {}, flags: ['NO_DATA'] as DataQualityFlag[], degraded: true });
+    return Object.freeze({
+      symbol,
+      asOf: 0,
+      ageMs: now,
+      features,
+      missing: this.names,
+      ages: {},
+      flags: ['NO_DATA'] as DataQualityFlag[],
+      degraded: true,
+    });
   }
 }
 

@@ -79,7 +79,12 @@ export class PriceJumpTracker {
 }
 
 /** MARK_INDEX_DIVERGENCE check on the current mark, index and last close (NaN = not known). */
-export function markImplausible(mark: number, index: number, lastClose: number, c: PlausibilityConfig = DEFAULT_PLAUSIBILITY): boolean {
+export function markImplausible(
+  mark: number,
+  index: number,
+  lastClose: number,
+  c: PlausibilityConfig = DEFAULT_PLAUSIBILITY,
+): boolean {
   if (!(mark > 0)) return false;
   const far = (ref: number) => ref > 0 && Math.abs(Math.log(mark / ref)) > c.maxMarkIndexGap;
   return far(index) || far(lastClose);

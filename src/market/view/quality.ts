@@ -39,7 +39,13 @@ export interface PlausibilityInputs {
   readonly plausibility: PlausibilityConfig;
 }
 
-export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number, q: QualityConfig, p?: PlausibilityInputs): Quality {
+export function assessQuality(
+  eng: FeatureEngine,
+  vec: Float64Array,
+  now: number,
+  q: QualityConfig,
+  p?: PlausibilityInputs,
+): Quality {
   const flags = new Set<DataQualityFlag>();
   const ages: Record<string, number> = {};
   const staleInputs: InputKind[] = [];
@@ -48,7 +54,7 @@ export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number
   for (const k of INPUT_KINDS) {
     const t = eng.lastTs[k];
     if (Number.isNaN(t)) {
-      if (required.has(k)) flags.add('NO_DATA'), (degraded = true);
+      if (required.has(k)) (flags.add('NO_DATA'), (degraded = true));
     } else {
       ages[k] = now - t;
       if (now - t > (q.staleAfterMs[k] ?? eng.maxAge(k))) {
@@ -71,9 +77,11 @@ export function assessQuality(eng: FeatureEngine, vec: Float64Array, now: number
   if (eng.oiJump) implausible('OI_JUMP_WITHOUT_VOLUME');
   if (liquidationSilent(eng, now, q)) implausible('LIQUIDATION_FEED_SILENT');
   // Consistent but unbelievable prices: fail closed (regime unknown), whatever input is required.
-  if (p?.jump?.jumped) flags.add('PRICE_JUMP'), (degraded = true);
-  const markFresh = !Number.isNaN(eng.lastTs.mark) && now - eng.lastTs.mark <= (q.staleAfterMs.mark ?? eng.maxAge('mark'));
-  if (p && markFresh && markImplausible(eng.mark.mark, eng.mark.index, eng.lastClose, p.plausibility)) flags.add('MARK_INDEX_DIVERGENCE'), (degraded = true);
+  if (p?.jump?.jumped) (flags.add('PRICE_JUMP'), (degraded = true));
+  const markFresh =
+    !Number.isNaN(eng.lastTs.mark) && now - eng.lastTs.mark <= (q.staleAfterMs.mark ?? eng.maxAge('mark'));
+  if (p && markFresh && markImplausible(eng.mark.mark, eng.mark.index, eng.lastClose, p.plausibility))
+    (flags.add('MARK_INDEX_DIVERGENCE'), (degraded = true));
   const minWindow = Math.min(...eng.config.rvBars);
   if (eng.gapAtBar > eng.bars - minWindow) flags.add('FEED_GAP');
   const barFresh = !Number.isNaN(eng.lastTs.bar) && eng.asOf - eng.lastTs.bar <= eng.maxAge('bar');

@@ -9,7 +9,8 @@ import { instrumentOf, positionViews, venueReject, type PrivateContext } from '.
 import { accountV2, accountV3, balanceRows, positionRiskV2, positionRiskV3 } from '../../binance-wire/order-shapes.js';
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: BinanceServerContext, pc: PrivateContext): void {
-  const views = (account: string, symbol: string | undefined) => positionViews(pc, account, symbol !== undefined ? instrumentOf(pc, symbol) : undefined);
+  const views = (account: string, symbol: string | undefined) =>
+    positionViews(pc, account, symbol !== undefined ? instrumentOf(pc, symbol) : undefined);
 
   app.get('/fapi/v2/positionRisk', async (req, reply) => {
     const a = authenticate(req, pc.keys, pc.wall);
@@ -65,7 +66,8 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BinanceServerCo
     if (t === undefined) throw binanceErrors.mandatory('marginType');
     if (t !== 'ISOLATED' && t !== 'CROSSED') throw new BinanceApiError(400, -4044, 'The margin type is not valid.');
     const mode = t === 'ISOLATED' ? 'isolated' : 'cross';
-    if (pc.settings.get(a.account, inst.symbol).mode === mode) throw new BinanceApiError(400, -4046, 'No need to change margin type.');
+    if (pc.settings.get(a.account, inst.symbol).mode === mode)
+      throw new BinanceApiError(400, -4046, 'No need to change margin type.');
     const bad = pc.exchange.setMarginMode(a.account, inst.symbol, mode);
     if (bad) throw venueReject(bad);
     pc.settings.set(a.account, inst.symbol, { mode });

@@ -15,16 +15,24 @@ import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import { binanceStatus, fp, fq } from '../../binance-wire/order-shapes.js';
 
-export const MARK_HOOK_PATH = '/_liqguard/mark';
+const MARK_HOOK_PATH = '/_liqguard/mark';
 
 const ALGO_STATUS = { new: 'NEW', canceled: 'CANCELED', expired: 'EXPIRED', rejected: 'REJECTED' } as const;
 
-export function registerAlgoRoutes(app: FastifyInstance, ctx: BinanceServerContext, pc: PrivateContext, hooks: boolean): void {
+export function registerAlgoRoutes(
+  app: FastifyInstance,
+  ctx: BinanceServerContext,
+  pc: PrivateContext,
+  hooks: boolean,
+): void {
   app.post('/fapi/v1/algoOrder', async (req, reply) => {
     const a = authenticate(req, pc.keys, pc.wall);
     charge(ctx, req, reply, 0);
     pc.counter.check(pc.counter.add(a.account));
-    if (a.params.algoType !== 'CONDITIONAL') throw a.params.algoType === undefined ? binanceErrors.mandatory('algoType') : binanceErrors.invalidParam('algoType');
+    if (a.params.algoType !== 'CONDITIONAL')
+      throw a.params.algoType === undefined
+        ? binanceErrors.mandatory('algoType')
+        : binanceErrors.invalidParam('algoType');
     const c = place(pc, a, 'clientAlgoId');
     return algoJson(pc, c);
   });
@@ -64,19 +72,33 @@ export function registerAlgoRoutes(app: FastifyInstance, ctx: BinanceServerConte
     const a = authenticate(req, pc.keys, pc.wall);
     charge(ctx, req, reply, 1);
     const inst = instrumentOf(pc, a.params.symbol);
-    for (const c of pc.exchange.conditional.waiting(a.account, inst.symbol)) pc.exchange.cancelOrderSync(a.account, inst.symbol, c.req.clientOrderId);
+    for (const c of pc.exchange.conditional.waiting(a.account, inst.symbol))
+      pc.exchange.cancelOrderSync(a.account, inst.symbol, c.req.clientOrderId);
     return { code: 200, msg: 'The operation of cancel all open order is done.' };
   });
 
   if (hooks) {
     // Test hook: a mark price event, as the replay would deliver it (triggers MARK_PRICE orders).
     app.post(MARK_HOOK_PATH, async (req, reply) => {
-      const body = (typeof req.body === 'string' ? JSON.parse(req.body) : req.body) as { symbol?: unknown; markPrice?: unknown; lastPrice?: unknown };
+      const body = (typeof req.body === 'string' ? JSON.parse(req.body) : req.body) as {
+        symbol?: unknown;
+        markPrice?: unknown;
+        lastPrice?: unknown;
+      };
       const inst = typeof body?.symbol === 'string' ? pc.byVenueSymbol.get(body.symbol) : undefined;
       const mark = Number(body?.markPrice);
-      if (!inst || !(mark > 0)) return reply.code(400).send({ code: -1102, msg: 'send {"symbol":"BTCUSDT","markPrice":"…"} (lastPrice optional)' });
+      if (!inst || !(mark > 0))
+        return reply
+          .code(400)
+          .send({ code: -1102, msg: 'send {"symbol":"BTCUSDT","markPrice":"…"} (lastPrice optional)' });
       const last = Number(body.lastPrice ?? mark);
-      pc.exchange.ingest({ type: 'mark', symbol: inst.symbol, ts: pc.exchange.now(), markPrice: mark, lastPrice: last > 0 ? last : mark });
+      pc.exchange.ingest({
+        type: 'mark',
+        symbol: inst.symbol,
+        ts: pc.exchange.now(),
+        markPrice: mark,
+        lastPrice: last > 0 ? last : mark,
+      });
       return { ok: true, symbol: inst.venueSymbol, markPrice: pc.exchange.markPrice(inst.symbol) };
     });
   }
@@ -89,7 +111,11 @@ export function placeLegacyConditional(pc: PrivateContext, a: Authed): Record<st
 }
 
 /** A conditional order (waiting, or the order it became) as GET /fapi/v1/order shows it. */
-export function conditionalOrderJson(pc: PrivateContext, c: SimConditional, r: ExecutionReport): Record<string, unknown> {
+export function conditionalOrderJson(
+  pc: PrivateContext,
+  c: SimConditional,
+  r: ExecutionReport,
+): Record<string, unknown> {
   const inst = pc.exchange.instrument(c.req.symbol)!;
   const t = c.req.trigger;
   const type = binanceConditionalType(t, c.req.type === 'limit');
@@ -117,7 +143,9 @@ export function conditionalOrderJson(pc: PrivateContext, c: SimConditional, r: E
     priceMatch: 'NONE',
     selfTradePreventionMode: 'EXPIRE_MAKER',
     goodTillDate: 0,
-    ...(t.kind === 'trailing_stop' ? { activatePrice: fp(inst, t.activationPrice ?? '0'), priceRate: t.callbackRate } : {}),
+    ...(t.kind === 'trailing_stop'
+      ? { activatePrice: fp(inst, t.activationPrice ?? '0'), priceRate: t.callbackRate }
+      : {}),
     time: c.createdAt,
     updateTime: r.ts,
   };
@@ -126,20 +154,45 @@ export function conditionalOrderJson(pc: PrivateContext, c: SimConditional, r: E
 function place(pc: PrivateContext, a: Authed, idParam: 'clientAlgoId' | 'newClientOrderId'): SimConditional {
   const inst: InstrumentSpec = instrumentOf(pc, a.params.symbol);
   const p = parseConditional(a.params, idParam);
-  const clientOrderId = p.clientId ?? `sim-algo-${pc.exchange.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
-  const req = { account: a.account, symbol: inst.symbol, clientOrderId, side: p.side, type: p.type, quantity: p.quantity, ...(p.price ? { price: p.price } : {}), reduceOnly: p.reduceOnly, postOnly: p.timeInForce === 'GTX', timeInForce: p.timeInForce, trigger: p.trigger };
+  const clientOrderId =
+    p.clientId ?? `sim-algo-${pc.exchange.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+  const req = {
+    account: a.account,
+    symbol: inst.symbol,
+    clientOrderId,
+    side: p.side,
+    type: p.type,
+    quantity: p.quantity,
+    ...(p.price ? { price: p.price } : {}),
+    reduceOnly: p.reduceOnly,
+    postOnly: p.timeInForce === 'GTX',
+    timeInForce: p.timeInForce,
+    trigger: p.trigger,
+  };
   const res = pc.exchange.placeConditionalSync(req);
   if (res.reject) throw venueReject(res.reject);
   const c = pc.exchange.conditional.get(a.account, clientOrderId)!;
   // The triggered order keeps the id, so GET /fapi/v1/order by orderId finds it too.
-  pc.book.add({ account: a.account, orderId: Number(c.venueOrderId), clientOrderId, symbol: inst.symbol, type: p.type, timeInForce: p.timeInForce, ...(p.price ? { price: p.price } : {}), reduceOnly: p.reduceOnly || p.trigger.closePosition, time: c.createdAt, reportedFee: '0' });
+  pc.book.add({
+    account: a.account,
+    orderId: Number(c.venueOrderId),
+    clientOrderId,
+    symbol: inst.symbol,
+    type: p.type,
+    timeInForce: p.timeInForce,
+    ...(p.price ? { price: p.price } : {}),
+    reduceOnly: p.reduceOnly || p.trigger.closePosition,
+    time: c.createdAt,
+    reportedFee: '0',
+  });
   return c;
 }
 
 function findAlgo(pc: PrivateContext, a: Authed): SimConditional | undefined {
   const { algoId, clientAlgoId } = a.params;
   if (clientAlgoId !== undefined) return pc.exchange.conditional.get(a.account, clientAlgoId);
-  if (algoId === undefined) throw new BinanceApiError(400, -1102, "Param 'algoId' or 'clientAlgoId' must be sent, but both were empty/null!");
+  if (algoId === undefined)
+    throw new BinanceApiError(400, -1102, "Param 'algoId' or 'clientAlgoId' must be sent, but both were empty/null!");
   if (!/^[0-9]{1,19}$/.test(algoId)) throw binanceErrors.invalidParam('algoId');
   return pc.exchange.conditional.byOrderId(a.account, algoId);
 }
@@ -147,8 +200,14 @@ function findAlgo(pc: PrivateContext, a: Authed): SimConditional | undefined {
 function algoJson(pc: PrivateContext, c: SimConditional): Record<string, unknown> {
   const inst = pc.exchange.instrument(c.req.symbol)!;
   const t = c.req.trigger;
-  const actual = c.status === 'triggered' ? pc.exchange.fetchOrderSync(c.req.account, c.req.symbol, c.req.clientOrderId) : undefined;
-  const algoStatus = c.status === 'triggered' ? (actual && ['new', 'partially_filled'].includes(actual.status) ? 'TRIGGERED' : 'FINISHED') : ALGO_STATUS[c.status];
+  const actual =
+    c.status === 'triggered' ? pc.exchange.fetchOrderSync(c.req.account, c.req.symbol, c.req.clientOrderId) : undefined;
+  const algoStatus =
+    c.status === 'triggered'
+      ? actual && ['new', 'partially_filled'].includes(actual.status)
+        ? 'TRIGGERED'
+        : 'FINISHED'
+      : ALGO_STATUS[c.status];
   return {
     algoId: Number(c.venueOrderId),
     clientAlgoId: c.req.clientOrderId,
@@ -169,7 +228,9 @@ function algoJson(pc: PrivateContext, c: SimConditional): Record<string, unknown
     closePosition: t.closePosition,
     priceProtect: false,
     reduceOnly: c.req.reduceOnly,
-    ...(t.kind === 'trailing_stop' ? { activatePrice: fp(inst, t.activationPrice ?? '0'), callbackRate: t.callbackRate } : {}),
+    ...(t.kind === 'trailing_stop'
+      ? { activatePrice: fp(inst, t.activationPrice ?? '0'), callbackRate: t.callbackRate }
+      : {}),
     createTime: c.createdAt,
     updateTime: c.updatedAt,
     triggerTime: c.triggerTime ?? 0,

@@ -39,7 +39,7 @@ export class KeyStore {
   }
 }
 
-export function rawQuery(req: FastifyRequest): string {
+function rawQuery(req: FastifyRequest): string {
   const i = req.url.indexOf('?');
   return i < 0 ? '' : req.url.slice(i + 1);
 }
@@ -52,7 +52,14 @@ const header = (req: FastifyRequest): string | undefined => {
 /** A SIGNED endpoint: HMAC over query + body, timestamp within recvWindow. */
 export function authenticate(req: FastifyRequest, keys: KeyStore, wall: Clock): Authed {
   const body = typeof req.body === 'string' ? req.body : '';
-  const r = verifySignedRequest({ method: req.method, queryString: rawQuery(req), body, apiKeyHeader: header(req), now: wall.now(), secretFor: (k) => keys.secretFor(k) });
+  const r = verifySignedRequest({
+    method: req.method,
+    queryString: rawQuery(req),
+    body,
+    apiKeyHeader: header(req),
+    now: wall.now(),
+    secretFor: (k) => keys.secretFor(k),
+  });
   if (!r.ok) throw new BinanceApiError(r.httpStatus, r.code, r.msg);
   return { apiKey: r.apiKey, account: keys.accountOf(r.apiKey), params: r.params };
 }

@@ -47,8 +47,16 @@ export function positionViews(pc: PrivateContext, account: string, only?: Instru
   return list.map((inst) => {
     const pos = state.positions.find((p) => p.symbol === inst.symbol);
     const s = pc.settings.get(account, inst.symbol);
-    return { inst, pos, mark: pc.exchange.markPrice(inst.symbol), leverage: pos?.leverage ?? s.leverage, marginMode: pos?.marginMode ?? s.mode, updateTime: now };
+    return {
+      inst,
+      pos,
+      mark: pc.exchange.markPrice(inst.symbol),
+      leverage: pos?.leverage ?? s.leverage,
+      marginMode: pos?.marginMode ?? s.mode,
+      updateTime: now,
+    };
   });
 }
 
-export const venueReject = (x: { venueCode: number; message: string }, status = 400): BinanceApiError => new BinanceApiError(status, x.venueCode, x.message);
+export const venueReject = (x: { venueCode: number; message: string }, status = 400): BinanceApiError =>
+  new BinanceApiError(status, x.venueCode, x.message);

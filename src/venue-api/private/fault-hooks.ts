@@ -7,7 +7,11 @@ import { parseFault, type PrivateFaults } from './faults.js';
 
 export const CONTROL_PATH = '/_liqguard/faults';
 
-export function installFaultHooks(app: FastifyInstance, faults: PrivateFaults, opts: { controlEndpoint: boolean; weightLimit: number; now: () => number }): { pendingTimers: Set<NodeJS.Timeout> } {
+export function installFaultHooks(
+  app: FastifyInstance,
+  faults: PrivateFaults,
+  opts: { controlEndpoint: boolean; weightLimit: number; now: () => number },
+): { pendingTimers: Set<NodeJS.Timeout> } {
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   app.server.on('connection', (s: Socket) => {
@@ -51,19 +55,29 @@ export function installFaultHooks(app: FastifyInstance, faults: PrivateFaults, o
       return reply
         .code(429)
         .header('Retry-After', String(rl.retryAfterSec))
-        .send({ code: -1003, msg: `Too many requests; current limit of IP(${req.ip}) is ${opts.weightLimit} requests per minute. Please use the websocket for live updates to avoid polling the API.` });
+        .send({
+          code: -1003,
+          msg: `Too many requests; current limit of IP(${req.ip}) is ${opts.weightLimit} requests per minute. Please use the websocket for live updates to avoid polling the API.`,
+        });
     }
     if (rl?.status === 418) {
       const secs = Math.max(1, Math.ceil((rl.until - opts.now()) / 1000));
       return reply
         .code(418)
         .header('Retry-After', String(secs))
-        .send({ code: -1003, msg: `Way too many requests; IP(${req.ip}) banned until ${rl.until}. Please use the websocket for live updates to avoid bans.` });
+        .send({
+          code: -1003,
+          msg: `Way too many requests; IP(${req.ip}) banned until ${rl.until}. Please use the websocket for live updates to avoid bans.`,
+        });
     }
     const err = faults.errorFor(path, req.method);
     if (err) {
       const code = err.code ?? (err.status === 500 ? -1000 : -1001);
-      const msg = err.msg ?? (err.status === 500 ? 'An unknown error occurred while processing the request.' : 'Internal error; unable to process your request. Please try again.');
+      const msg =
+        err.msg ??
+        (err.status === 500
+          ? 'An unknown error occurred while processing the request.'
+          : 'Internal error; unable to process your request. Please try again.');
       return reply.code(err.status).send({ code, msg });
     }
     const ms = faults.delayFor(path);

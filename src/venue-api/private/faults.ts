@@ -7,13 +7,32 @@ export type Fault =
   /** Delay matching requests by `ms` before they are handled. */
   | { readonly kind: 'latency'; readonly ms: number; readonly path?: string; readonly times?: number }
   /** Answer the next `times` matching requests with `status` (5xx) and a Binance error body. */
-  | { readonly kind: 'error'; readonly status: number; readonly path?: string; readonly method?: string; readonly times?: number; readonly code?: number; readonly msg?: string }
+  | {
+      readonly kind: 'error';
+      readonly status: number;
+      readonly path?: string;
+      readonly method?: string;
+      readonly times?: number;
+      readonly code?: number;
+      readonly msg?: string;
+    }
   /** The next `count429` matching requests get 429 / -1003 with Retry-After; then, when
    * `banMs` is set, the next one starts a ban: every request gets 418 until it ends. */
-  | { readonly kind: 'rateLimit'; readonly path?: string; readonly count429?: number; readonly retryAfterSec?: number; readonly banMs?: number }
+  | {
+      readonly kind: 'rateLimit';
+      readonly path?: string;
+      readonly count429?: number;
+      readonly retryAfterSec?: number;
+      readonly banMs?: number;
+    }
   /** The next `times` order placements are executed, then the client gets no answer: 'hang'
    * holds the response for `holdMs` (default 30 s) then drops the socket; 'drop' drops at once. */
-  | { readonly kind: 'acceptThenTimeout'; readonly mode?: 'hang' | 'drop'; readonly holdMs?: number; readonly times?: number }
+  | {
+      readonly kind: 'acceptThenTimeout';
+      readonly mode?: 'hang' | 'drop';
+      readonly holdMs?: number;
+      readonly times?: number;
+    }
   /** Refuse connections (the listening socket is closed) for `ms`, or until cleared. */
   | { readonly kind: 'down'; readonly ms?: number };
 
@@ -126,7 +145,10 @@ export class PrivateFaults {
 function take<T extends Fault>(list: Armed<T>[], path: string, method?: string): Armed<T> | undefined {
   const i = list.findIndex((a) => {
     const f = a.fault as { path?: string; method?: string };
-    return (f.path === undefined || f.path === path) && (f.method === undefined || method === undefined || f.method.toUpperCase() === method);
+    return (
+      (f.path === undefined || f.path === path) &&
+      (f.method === undefined || method === undefined || f.method.toUpperCase() === method)
+    );
   });
   if (i < 0) return undefined;
   const a = list[i]!;
@@ -139,18 +161,40 @@ export function parseFault(x: unknown): Fault | string {
   if (x === null || typeof x !== 'object') return 'body must be a JSON object with a "kind"';
   const o = x as Record<string, unknown>;
   const num = (k: string, min = 0): string | undefined =>
-    o[k] === undefined || (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= min) ? undefined : `"${k}" must be a number >= ${min}`;
-  const str = (k: string): string | undefined => (o[k] === undefined || typeof o[k] === 'string' ? undefined : `"${k}" must be a string`);
+    o[k] === undefined || (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= min)
+      ? undefined
+      : `"${k}" must be a number >= ${min}`;
+  const str = (k: string): string | undefined =>
+    o[k] === undefined || typeof o[k] === 'string' ? undefined : `"${k}" must be a string`;
   const check = (...errs: (string | undefined)[]): string | undefined => errs.find((e) => e !== undefined);
   switch (o.kind) {
     case 'latency':
-      return check(o.ms === undefined ? '"ms" is required' : undefined, num('ms'), str('path'), num('times', 1)) ?? (o as F<'latency'>);
+      return (
+        check(o.ms === undefined ? '"ms" is required' : undefined, num('ms'), str('path'), num('times', 1)) ??
+        (o as F<'latency'>)
+      );
     case 'error':
-      return check(typeof o.status === 'number' && o.status >= 500 && o.status <= 599 ? undefined : '"status" must be 500..599', str('path'), str('method'), num('times', 1), str('msg')) ?? (o as F<'error'>);
+      return (
+        check(
+          typeof o.status === 'number' && o.status >= 500 && o.status <= 599 ? undefined : '"status" must be 500..599',
+          str('path'),
+          str('method'),
+          num('times', 1),
+          str('msg'),
+        ) ?? (o as F<'error'>)
+      );
     case 'rateLimit':
       return check(str('path'), num('count429'), num('retryAfterSec'), num('banMs', 1)) ?? (o as F<'rateLimit'>);
     case 'acceptThenTimeout':
-      return check(o.mode === undefined || o.mode === 'hang' || o.mode === 'drop' ? undefined : '"mode" must be "hang" or "drop"', num('holdMs'), num('times', 1)) ?? (o as F<'acceptThenTimeout'>);
+      return (
+        check(
+          o.mode === undefined || o.mode === 'hang' || o.mode === 'drop'
+            ? undefined
+            : '"mode" must be "hang" or "drop"',
+          num('holdMs'),
+          num('times', 1),
+        ) ?? (o as F<'acceptThenTimeout'>)
+      );
     case 'down':
       return check(num('ms', 1)) ?? (o as F<'down'>);
     default:

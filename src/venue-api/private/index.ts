@@ -18,9 +18,7 @@ import { registerOrderRoutes } from './order-routes.js';
 import { registerUserStream } from './user-stream.js';
 
 export { CONTROL_PATH } from './fault-hooks.js';
-export { PrivateFaults, parseFault, type Fault, type FaultCounts } from './faults.js';
-export { KeyStore, type ApiKeyConfig } from './auth.js';
-export { DEFAULT_ORDER_LIMITS, type OrderLimits } from './order-counter.js';
+export { type OrderLimits } from './order-counter.js';
 
 export interface PrivateApiOptions {
   readonly exchange: SimulatedExchange;
@@ -64,7 +62,11 @@ export function createPrivateApi(opts: PrivateApiOptions): PrivateApi {
   const routes: RouteModule = (app: FastifyInstance, ctx: BinanceServerContext) => {
     // Keep form bodies raw: the HMAC covers the exact bytes sent.
     keepRawBodies(app);
-    const { pendingTimers } = installFaultHooks(app, faults, { controlEndpoint: opts.controlEndpoint ?? true, weightLimit: opts.weightLimitPerMinute ?? 2400, now: () => wall.now() });
+    const { pendingTimers } = installFaultHooks(app, faults, {
+      controlEndpoint: opts.controlEndpoint ?? true,
+      weightLimit: opts.weightLimitPerMinute ?? 2400,
+      now: () => wall.now(),
+    });
     const orders = registerOrderRoutes(app, ctx, pc, faults, pendingTimers);
     registerAccountRoutes(app, ctx, pc);
     registerAlgoRoutes(app, ctx, pc, opts.controlEndpoint ?? true);

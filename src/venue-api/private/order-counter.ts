@@ -42,4 +42,5 @@ function bump(m: Map<string, { start: number; n: number }>, k: string, start: nu
   return ++w.n;
 }
 
-const tooMany = (limit: number, window: string) => new BinanceApiError(429, -1015, `Too many new orders; current limit is ${limit} orders per ${window}.`);
+const tooMany = (limit: number, window: string) =>
+  new BinanceApiError(429, -1015, `Too many new orders; current limit is ${limit} orders per ${window}.`);

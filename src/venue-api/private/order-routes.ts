@@ -15,7 +15,13 @@ import { orderJson } from '../../binance-wire/order-shapes.js';
 
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTX'];
 
-export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerContext, pc: PrivateContext, faults: PrivateFaults, timers: Set<NodeJS.Timeout>): { close(): void } {
+export function registerOrderRoutes(
+  app: FastifyInstance,
+  ctx: BinanceServerContext,
+  pc: PrivateContext,
+  faults: PrivateFaults,
+  timers: Set<NodeJS.Timeout>,
+): { close(): void } {
   const countdowns = new Map<string, NodeJS.Timeout>();
 
   app.post('/fapi/v1/order', async (req, reply) => {
@@ -27,7 +33,18 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: BinanceServerCont
     if (isConditionalType(a.params.type)) return placeLegacyConditional(pc, a);
     const inst = instrumentOf(pc, a.params.symbol);
     const child = parseNewOrder(a.params, a.account, inst);
-    pc.book.stage({ account: a.account, orderId: 0, clientOrderId: child.clientOrderId, symbol: inst.symbol, type: child.type, timeInForce: child.timeInForce, ...(child.price ? { price: child.price } : {}), reduceOnly: child.reduceOnly, time: 0, reportedFee: '0' });
+    pc.book.stage({
+      account: a.account,
+      orderId: 0,
+      clientOrderId: child.clientOrderId,
+      symbol: inst.symbol,
+      type: child.type,
+      timeInForce: child.timeInForce,
+      ...(child.price ? { price: child.price } : {}),
+      reduceOnly: child.reduceOnly,
+      time: 0,
+      reportedFee: '0',
+    });
     const result = pc.exchange.placeOrderSync(child);
     const staged = pc.book.unstage(a.account, child.clientOrderId)!;
     if (result.reject) throw venueReject(result.reject);
@@ -112,10 +129,15 @@ function json(pc: PrivateContext, account: string, r: ExecutionReport, withTime:
 }
 
 function cancelAll(pc: PrivateContext, account: string, inst: InstrumentSpec): void {
-  for (const o of pc.exchange.openOrdersSync(account, inst.symbol)) pc.exchange.cancelOrderSync(account, inst.symbol, o.clientOrderId);
+  for (const o of pc.exchange.openOrdersSync(account, inst.symbol))
+    pc.exchange.cancelOrderSync(account, inst.symbol, o.clientOrderId);
 }
 
-function findOrder(pc: PrivateContext, account: string, p: Record<string, string>): { inst: InstrumentSpec; report: ExecutionReport | undefined; orderId: number } {
+function findOrder(
+  pc: PrivateContext,
+  account: string,
+  p: Record<string, string>,
+): { inst: InstrumentSpec; report: ExecutionReport | undefined; orderId: number } {
   const inst = instrumentOf(pc, p.symbol);
   let clientId = p.origClientOrderId;
   if (!clientId && p.orderId) {
@@ -123,10 +145,16 @@ function findOrder(pc: PrivateContext, account: string, p: Record<string, string
     clientId = pc.book.byOrderId(account, p.orderId)?.clientOrderId;
     if (!clientId) return { inst, report: undefined, orderId: 0 };
   }
-  if (!clientId) throw new BinanceApiError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+  if (!clientId)
+    throw new BinanceApiError(
+      400,
+      -1102,
+      "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!",
+    );
   const report = pc.exchange.fetchOrderSync(account, inst.symbol, clientId);
   const condId = report ? pc.exchange.conditional.get(account, report.clientOrderId)?.venueOrderId : undefined;
-  if (report && p.orderId && report.venueOrderId !== p.orderId && condId !== p.orderId) return { inst, report: undefined, orderId: 0 };
+  if (report && p.orderId && report.venueOrderId !== p.orderId && condId !== p.orderId)
+    return { inst, report: undefined, orderId: 0 };
   return { inst, report, orderId: Number(condId ?? report?.venueOrderId ?? 0) };
 }
 
@@ -137,7 +165,8 @@ function parseNewOrder(p: Record<string, string>, account: string, inst: Instrum
   const type = p.type;
   if (type === undefined) throw binanceErrors.mandatory('type');
   if (type !== 'MARKET' && type !== 'LIMIT') throw new BinanceApiError(400, -1116, 'Invalid orderType.');
-  if (p.positionSide !== undefined && p.positionSide !== 'BOTH') throw new BinanceApiError(400, -4061, "Order's position side does not match user's setting.");
+  if (p.positionSide !== undefined && p.positionSide !== 'BOTH')
+    throw new BinanceApiError(400, -4061, "Order's position side does not match user's setting.");
   const quantity = p.quantity;
   if (quantity === undefined) throw binanceErrors.mandatory('quantity');
   let timeInForce: TimeInForce = 'GTC';
@@ -152,7 +181,8 @@ function parseNewOrder(p: Record<string, string>, account: string, inst: Instrum
   } else if (p.price !== undefined) {
     throw new BinanceApiError(400, -1106, "Parameter 'price' sent when not required.");
   }
-  if (p.reduceOnly !== undefined && p.reduceOnly !== 'true' && p.reduceOnly !== 'false') throw binanceErrors.invalidParam('reduceOnly');
+  if (p.reduceOnly !== undefined && p.reduceOnly !== 'true' && p.reduceOnly !== 'false')
+    throw binanceErrors.invalidParam('reduceOnly');
   const clientOrderId = p.newClientOrderId ?? `sim-${randomBytes(9).toString('hex')}`;
   return {
     account,
@@ -169,7 +199,13 @@ function parseNewOrder(p: Record<string, string>, account: string, inst: Instrum
 }
 
 /** The order stands at the venue; the client never gets the answer. */
-function withhold(req: FastifyRequest, reply: FastifyReply, mode: 'hang' | 'drop', holdMs: number, timers: Set<NodeJS.Timeout>): FastifyReply {
+function withhold(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  mode: 'hang' | 'drop',
+  holdMs: number,
+  timers: Set<NodeJS.Timeout>,
+): FastifyReply {
   reply.hijack();
   if (mode === 'drop') {
     req.raw.socket.destroy();

@@ -49,12 +49,23 @@ export interface SimulatedVenueServer {
 
 export async function startSimulatedVenueServer(o: SimulatedVenueServerOptions): Promise<SimulatedVenueServer> {
   const wall = o.wallClock ?? systemClock;
-  const { feed, notes } = await createReplayFeed({ dataDir: o.dataDir, symbols: o.symbols, from: o.from, to: o.to, ...(o.warmupFrom ? { warmupFrom: o.warmupFrom } : {}) });
+  const { feed, notes } = await createReplayFeed({
+    dataDir: o.dataDir,
+    symbols: o.symbols,
+    from: o.from,
+    to: o.to,
+    ...(o.warmupFrom ? { warmupFrom: o.warmupFrom } : {}),
+  });
   let replayClock: Clock = wall;
   const clockRef: Clock = { now: () => replayClock.now() };
   const venueId = o.venueId ?? 'binance-sim';
   const instruments = buildInstruments(venueId, o.symbols);
-  const exchange = new SimulatedExchange({ clock: clockRef, venueId, instruments, ...(o.initialBalance ? { initialBalance: o.initialBalance } : {}) });
+  const exchange = new SimulatedExchange({
+    clock: clockRef,
+    venueId,
+    instruments,
+    ...(o.initialBalance ? { initialBalance: o.initialBalance } : {}),
+  });
   const source = new EventDrivenMarketDataSource({ instruments, synthesizeBook: {} });
   const sink = {
     ingest(e: MarketEvent) {
@@ -65,10 +76,28 @@ export async function startSimulatedVenueServer(o: SimulatedVenueServerOptions):
       source.reset(); // a looping replay restarts: klines and tickers follow the new pass
     },
   };
-  const replay = new TimedReplay(feed, sink, { clock: wall, speed: o.speed, loop: o.loop ?? false, ...(o.onLoop ? { onLoop: o.onLoop } : {}), ...(o.onEnd ? { onEnd: o.onEnd } : {}) });
+  const replay = new TimedReplay(feed, sink, {
+    clock: wall,
+    speed: o.speed,
+    loop: o.loop ?? false,
+    ...(o.onLoop ? { onLoop: o.onLoop } : {}),
+    ...(o.onEnd ? { onEnd: o.onEnd } : {}),
+  });
   replayClock = replay.replayClock();
-  const api = createPrivateApi({ exchange, keys: o.keys, wallClock: wall, ...(o.controlEndpoint !== undefined ? { controlEndpoint: o.controlEndpoint } : {}), ...(o.orderLimits ? { orderLimits: o.orderLimits } : {}), ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}) });
-  const server = await buildBinanceServer({ source, clock: wall, routes: [api.routes], ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}) });
+  const api = createPrivateApi({
+    exchange,
+    keys: o.keys,
+    wallClock: wall,
+    ...(o.controlEndpoint !== undefined ? { controlEndpoint: o.controlEndpoint } : {}),
+    ...(o.orderLimits ? { orderLimits: o.orderLimits } : {}),
+    ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}),
+  });
+  const server = await buildBinanceServer({
+    source,
+    clock: wall,
+    routes: [api.routes],
+    ...(o.weightLimitPerMinute ? { weightLimitPerMinute: o.weightLimitPerMinute } : {}),
+  });
   const { httpUrl, wsUrl } = await server.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
   replay.start();
   return {

@@ -33,7 +33,8 @@ export function registerUserStream(app: FastifyInstance, ctx: BinanceServerConte
     const { account } = apiKeyOnly(req, pc.keys);
     charge(ctx, req, reply, 1);
     const k = byAccount.get(account);
-    if (!k || keyOf(account) === undefined) return reply.code(400).send({ code: -1125, msg: 'This listenKey does not exist.' });
+    if (!k || keyOf(account) === undefined)
+      return reply.code(400).send({ code: -1125, msg: 'This listenKey does not exist.' });
     k.expires = pc.wall.now() + LISTEN_KEY_TTL_MS;
     return { listenKey: k.key };
   });

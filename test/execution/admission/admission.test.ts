@@ -41,7 +41,8 @@ describe('Admission', () => {
     const denied = results.filter((r) => !r.ok);
     expect(ok).toHaveLength(1);
     expect(denied).toHaveLength(2);
-    for (const d of denied) expect(d).toMatchObject({ ok: false, code: 'RATE_LIMIT_EXCEEDED', ruleId: 'rate', key: 'client:demo' });
+    for (const d of denied)
+      expect(d).toMatchObject({ ok: false, code: 'RATE_LIMIT_EXCEEDED', ruleId: 'rate', key: 'client:demo' });
   });
 
   it('limiters are per key: another client has its own budget', async () => {

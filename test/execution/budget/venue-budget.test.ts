@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { ManualClock } from '../../../src/core/clock.js';
-import { BudgetState, DEFAULT_POLICY, parseBannedUntil, parseRetryAfter, VenueBudget, type Acquired, type RequestKind } from '../../../src/execution/budget/index.js';
+import {
+  BudgetState,
+  DEFAULT_POLICY,
+  parseBannedUntil,
+  parseRetryAfter,
+  VenueBudget,
+  type Acquired,
+  type RequestKind,
+} from '../../../src/execution/budget/index.js';
 
 const T0 = 1_700_000_020_000; // 40 s into a minute, 0 s into a 10 s window
 
@@ -28,7 +36,10 @@ const settle = () => new Promise((r) => setImmediate(r));
 
 describe('BudgetState', () => {
   it('keeps new orders below the margin and lets cancels use the headroom above it', () => {
-    const s = new BudgetState({ ...DEFAULT_POLICY, limits: { weightPerMinute: 100, ordersPer10s: 10, ordersPerMinute: 100 } });
+    const s = new BudgetState({
+      ...DEFAULT_POLICY,
+      limits: { weightPerMinute: 100, ordersPer10s: 10, ordersPerMinute: 100 },
+    });
     s.observeHeaders({ 'X-Mbx-Used-Weight-1m': '80' }, T0);
     expect(s.decide('order', 1, T0)).toMatchObject({ action: 'wait', reason: 'weight', until: T0 + 20_000 });
     expect(s.decide('query', 1, T0)).toMatchObject({ action: 'wait', reason: 'weight' });
@@ -38,7 +49,10 @@ describe('BudgetState', () => {
   });
 
   it('counts new orders per 10 s and per minute, from headers and from what it sent', () => {
-    const s = new BudgetState({ ...DEFAULT_POLICY, limits: { weightPerMinute: 10_000, ordersPer10s: 10, ordersPerMinute: 100 } });
+    const s = new BudgetState({
+      ...DEFAULT_POLICY,
+      limits: { weightPerMinute: 10_000, ordersPer10s: 10, ordersPerMinute: 100 },
+    });
     for (let i = 0; i < 8; i++) {
       expect(s.decide('order', 1, T0)).toEqual({ action: 'go' });
       s.commit('order', 1, T0);
@@ -65,14 +79,22 @@ describe('BudgetState', () => {
   it('on 418 denies new orders and queries with VENUE_BANNED until the ban ends, but lets cancels through', () => {
     const s = new BudgetState();
     const until = s.observe418(T0, { bannedUntil: T0 + 60_000 });
-    expect(s.decide('order', 1, T0 + 1)).toEqual({ action: 'deny', code: 'VENUE_BANNED', params: { until, retryAfterMs: 59_999 } });
+    expect(s.decide('order', 1, T0 + 1)).toEqual({
+      action: 'deny',
+      code: 'VENUE_BANNED',
+      params: { until, retryAfterMs: 59_999 },
+    });
     expect(s.decide('query', 1, T0 + 1)).toMatchObject({ action: 'deny', code: 'VENUE_BANNED' });
     expect(s.decide('cancel', 1, T0 + 1)).toEqual({ action: 'go' });
     expect(s.decide('order', 1, until)).toEqual({ action: 'go' });
   });
 
   it('parses Binance ban bodies and Retry-After', () => {
-    expect(parseBannedUntil('binanceusdm 418 I\'m a teapot {"code":-1003,"msg":"Way too many requests; IP(1.2.3.4) banned until 1700000123456. Please use"}')).toBe(1_700_000_123_456);
+    expect(
+      parseBannedUntil(
+        'binanceusdm 418 I\'m a teapot {"code":-1003,"msg":"Way too many requests; IP(1.2.3.4) banned until 1700000123456. Please use"}',
+      ),
+    ).toBe(1_700_000_123_456);
     expect(parseBannedUntil('nothing here')).toBeUndefined();
     expect(parseRetryAfter({ 'Retry-After': '7' })).toBe(7);
     expect(parseRetryAfter({})).toBeUndefined();
@@ -80,18 +102,30 @@ describe('BudgetState', () => {
 
   it('never lets new orders exceed margin × limit in any window (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ dt: fc.integer({ min: 0, max: 3000 }), kind: fc.constantFrom<RequestKind>('order', 'cancel', 'query') }), { maxLength: 300 }), (steps) => {
-        const s = new BudgetState({ ...DEFAULT_POLICY, limits: { weightPerMinute: 50, ordersPer10s: 5, ordersPerMinute: 20 } });
-        let now = T0;
-        for (const st of steps) {
-          now += st.dt;
-          if (s.decide(st.kind, 1, now).action === 'go') s.commit(st.kind, 1, now);
-          const snap = s.snapshot(now);
-          expect(snap.orders10s).toBeLessThanOrEqual(Math.floor(5 * 0.8));
-          expect(snap.orders1m).toBeLessThanOrEqual(Math.floor(20 * 0.8));
-          expect(snap.usedWeight).toBeLessThanOrEqual(Math.floor(50 * 0.95));
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            dt: fc.integer({ min: 0, max: 3000 }),
+            kind: fc.constantFrom<RequestKind>('order', 'cancel', 'query'),
+          }),
+          { maxLength: 300 },
+        ),
+        (steps) => {
+          const s = new BudgetState({
+            ...DEFAULT_POLICY,
+            limits: { weightPerMinute: 50, ordersPer10s: 5, ordersPerMinute: 20 },
+          });
+          let now = T0;
+          for (const st of steps) {
+            now += st.dt;
+            if (s.decide(st.kind, 1, now).action === 'go') s.commit(st.kind, 1, now);
+            const snap = s.snapshot(now);
+            expect(snap.orders10s).toBeLessThanOrEqual(Math.floor(5 * 0.8));
+            expect(snap.orders1m).toBeLessThanOrEqual(Math.floor(20 * 0.8));
+            expect(snap.usedWeight).toBeLessThanOrEqual(Math.floor(50 * 0.95));
+          }
+        },
+      ),
     );
   });
 });
@@ -100,11 +134,22 @@ describe('VenueBudget', () => {
   it('queues while limited and releases cancels before queries before orders', async () => {
     const clock = new ManualClock(T0);
     const timers = fakeTimers(clock);
-    const b = new VenueBudget({ venue: 'v', clock, setTimer: timers.setTimer, limits: { weightPerMinute: 10_000 }, maxWaitMs: { order: 5000, query: 5000, cancel: 5000 } });
+    const b = new VenueBudget({
+      venue: 'v',
+      clock,
+      setTimer: timers.setTimer,
+      limits: { weightPerMinute: 10_000 },
+      maxWaitMs: { order: 5000, query: 5000, cancel: 5000 },
+    });
     b.observeResponse(429, {}, { retryAfterSec: 2 });
     const order: string[] = [];
     const track = (name: string, p: Promise<Acquired>) => p.then((a) => order.push(`${name}:${a.ok}`));
-    const all = [track('order1', b.acquire('order')), track('query', b.acquire('query')), track('cancel', b.acquire('cancel')), track('order2', b.acquire('order'))];
+    const all = [
+      track('order1', b.acquire('order')),
+      track('query', b.acquire('query')),
+      track('cancel', b.acquire('cancel')),
+      track('order2', b.acquire('order')),
+    ];
     await settle();
     expect(order).toEqual([]);
     timers.advance(1999);
@@ -115,11 +160,15 @@ describe('VenueBudget', () => {
     expect(order).toEqual(['cancel:true', 'query:true', 'order1:true', 'order2:true']);
   });
 
-  it('denies VENUE_RATE_LIMITED when the wait would exceed the kind\'s maximum', async () => {
+  it("denies VENUE_RATE_LIMITED when the wait would exceed the kind's maximum", async () => {
     const clock = new ManualClock(T0);
     const b = new VenueBudget({ venue: 'v', clock, setTimer: fakeTimers(clock).setTimer, maxWaitMs: { order: 1000 } });
     b.observeResponse(429, {}, { retryAfterSec: 5 });
-    expect(await b.acquire('order')).toEqual({ ok: false, code: 'VENUE_RATE_LIMITED', params: { venue: 'v', reason: 'backoff', retryAfterMs: 5000 } });
+    expect(await b.acquire('order')).toEqual({
+      ok: false,
+      code: 'VENUE_RATE_LIMITED',
+      params: { venue: 'v', reason: 'backoff', retryAfterMs: 5000 },
+    });
   });
 
   it('during a 418 ban answers VENUE_BANNED with until= and still sends cancels; records metrics', async () => {
@@ -128,7 +177,11 @@ describe('VenueBudget', () => {
     const b = new VenueBudget({ venue: 'bin', clock, registry, setTimer: fakeTimers(clock).setTimer });
     b.observeResponse(418, {}, { bannedUntil: T0 + 30_000 });
     const denied = await b.acquire('order');
-    expect(denied).toEqual({ ok: false, code: 'VENUE_BANNED', params: { venue: 'bin', until: T0 + 30_000, retryAfterMs: 30_000 } });
+    expect(denied).toEqual({
+      ok: false,
+      code: 'VENUE_BANNED',
+      params: { venue: 'bin', until: T0 + 30_000, retryAfterMs: 30_000 },
+    });
     expect((await b.acquire('cancel')).ok).toBe(true);
     clock.set(T0 + 30_000);
     expect((await b.acquire('order')).ok).toBe(true);
@@ -143,7 +196,13 @@ describe('VenueBudget', () => {
   it('tracks usage headers and denies everything queued on close', async () => {
     const clock = new ManualClock(T0);
     const timers = fakeTimers(clock);
-    const b = new VenueBudget({ venue: 'v', clock, setTimer: timers.setTimer, limits: { weightPerMinute: 100 }, maxWaitMs: { order: 60_000 } });
+    const b = new VenueBudget({
+      venue: 'v',
+      clock,
+      setTimer: timers.setTimer,
+      limits: { weightPerMinute: 100 },
+      maxWaitMs: { order: 60_000 },
+    });
     b.observeResponse(200, { 'X-MBX-USED-WEIGHT-1M': '99' });
     expect(b.snapshot().usedWeight).toBe(99);
     const p = b.acquire('order');

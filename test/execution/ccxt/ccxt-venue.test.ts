@@ -27,15 +27,33 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
   it('builds instruments from exchangeInfo filters and brackets from leverageBracket', () => {
     const btc = rig.venue.instrument(BTC)!;
     const sim = rig.v.exchange.instrument(BTC)!;
-    expect(btc).toMatchObject({ venue: 'binance-sim', symbol: BTC, venueSymbol: 'BTCUSDT', quote: 'USDT', tickSize: sim.tickSize, stepSize: sim.stepSize, minQty: sim.minQty, minNotional: sim.minNotional });
-    expect(btc.brackets.map((b) => [b.initialLeverage, b.notionalCap, b.maintMarginRatio])).toEqual(sim.brackets.map((b) => [b.initialLeverage, b.notionalCap, b.maintMarginRatio]));
+    expect(btc).toMatchObject({
+      venue: 'binance-sim',
+      symbol: BTC,
+      venueSymbol: 'BTCUSDT',
+      quote: 'USDT',
+      tickSize: sim.tickSize,
+      stepSize: sim.stepSize,
+      minQty: sim.minQty,
+      minNotional: sim.minNotional,
+    });
+    expect(btc.brackets.map((b) => [b.initialLeverage, b.notionalCap, b.maintMarginRatio])).toEqual(
+      sim.brackets.map((b) => [b.initialLeverage, b.notionalCap, b.maintMarginRatio]),
+    );
     expect(rig.venue.instruments().map((i) => i.symbol)).toEqual([BTC, ETH]);
   });
 
   it('places a market order with the child clientOrderId and reports the fill', async () => {
     const req = order({});
     const r = await rig.venue.placeOrder(req);
-    expect(r).toMatchObject({ status: 'filled', clientOrderId: req.clientOrderId, quantity: '0.01', filledQuantity: '0.01', account: 'gw-acct', symbol: BTC });
+    expect(r).toMatchObject({
+      status: 'filled',
+      clientOrderId: req.clientOrderId,
+      quantity: '0.01',
+      filledQuantity: '0.01',
+      account: 'gw-acct',
+      symbol: BTC,
+    });
     const atVenue = rig.v.exchange.fetchOrderSync(ACCT, BTC, req.clientOrderId)!;
     expect(r.avgPrice).toBe(atVenue.avgPrice);
     expect(r.venueOrderId).toBe(atVenue.venueOrderId);
@@ -45,7 +63,10 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
     const req = order({ type: 'limit', price: '50000.0', clientOrderId: cid('lim') });
     const placed = await rig.venue.placeOrder(req);
     expect(placed).toMatchObject({ status: 'new', filledQuantity: '0' });
-    expect(await rig.venue.fetchOrder('gw-acct', BTC, req.clientOrderId)).toMatchObject({ status: 'new', clientOrderId: req.clientOrderId });
+    expect(await rig.venue.fetchOrder('gw-acct', BTC, req.clientOrderId)).toMatchObject({
+      status: 'new',
+      clientOrderId: req.clientOrderId,
+    });
     expect((await rig.venue.openOrders('gw-acct', BTC)).map((o) => o.clientOrderId)).toContain(req.clientOrderId);
     const c = await rig.venue.cancelOrder('gw-acct', BTC, req.clientOrderId);
     expect(c).toMatchObject({ status: 'canceled', clientOrderId: req.clientOrderId });
@@ -66,9 +87,13 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
   });
 
   it('post-only: rests when it would not take, rejected (-5022) when it would', async () => {
-    const rests = await rig.venue.placeOrder(order({ type: 'limit', price: '55000.0', postOnly: true, timeInForce: 'GTX' }));
+    const rests = await rig.venue.placeOrder(
+      order({ type: 'limit', price: '55000.0', postOnly: true, timeInForce: 'GTX' }),
+    );
     expect(rests.status).toBe('new');
-    const takes = await rig.venue.placeOrder(order({ type: 'limit', price: '65000.0', postOnly: true, timeInForce: 'GTX' }));
+    const takes = await rig.venue.placeOrder(
+      order({ type: 'limit', price: '65000.0', postOnly: true, timeInForce: 'GTX' }),
+    );
     expect(takes).toMatchObject({ status: 'rejected', code: 'VENUE_REJECTED' });
     expect(takes.reason).toContain('-5022');
   });
@@ -99,7 +124,8 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
     expect(s.account).toBe('gw-acct');
     expect(Number(s.walletBalance)).toBeCloseTo(Number(sim.walletBalance), 6);
     expect(Number(s.availableBalance)).toBeCloseTo(Number(sim.availableBalance), 6);
-    const pos = (sym: string, list: readonly { symbol: string; quantity: string }[]) => list.find((p) => p.symbol === sym)?.quantity;
+    const pos = (sym: string, list: readonly { symbol: string; quantity: string }[]) =>
+      list.find((p) => p.symbol === sym)?.quantity;
     expect(pos(BTC, s.positions)).toBe(pos(BTC, sim.positions));
     expect(pos(ETH, s.positions)).toBe(pos(ETH, sim.positions));
     expect(s.positions.find((p) => p.symbol === BTC)).toMatchObject({ marginMode: 'cross', leverage: '20' });
@@ -121,6 +147,8 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
     const snap = rig.venue.budget.snapshot();
     expect(snap.usedWeight).toBeGreaterThan(0);
     expect(snap.orders10s + snap.orders1m).toBeGreaterThan(0);
-    expect(await rig.registry.metrics()).toMatch(/liqguard_venue_budget_requests_total\{venue="binance-sim",kind="order",outcome="sent"\} [1-9]/);
+    expect(await rig.registry.metrics()).toMatch(
+      /liqguard_venue_budget_requests_total\{venue="binance-sim",kind="order",outcome="sent"\} [1-9]/,
+    );
   });
 });

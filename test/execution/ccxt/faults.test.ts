@@ -43,7 +43,9 @@ describe('accepted, then the answer is lost', () => {
     const r = await rig.venue.placeOrder(req);
     expect(r).toMatchObject({ status: 'new', clientOrderId: req.clientOrderId });
     expect(rig.venue.sends.get(req.clientOrderId)).toBe(1);
-    expect(rig.v.exchange.openOrdersSync(ACCT, BTC).filter((o) => o.clientOrderId === req.clientOrderId)).toHaveLength(1);
+    expect(rig.v.exchange.openOrdersSync(ACCT, BTC).filter((o) => o.clientOrderId === req.clientOrderId)).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -96,7 +98,9 @@ describe('429 then 418', () => {
     const r = await rig.venue.placeOrder(req);
     // The 429 made the budget hold the one resend for Retry-After; the resend met the ban.
     const metrics = await rig.registry.metrics();
-    expect(metrics).toContain('liqguard_venue_budget_requests_total{venue="binance-sim",kind="order",outcome="waited"} 1');
+    expect(metrics).toContain(
+      'liqguard_venue_budget_requests_total{venue="binance-sim",kind="order",outcome="waited"} 1',
+    );
     expect(metrics).toContain('liqguard_venue_rate_limit_responses_total{venue="binance-sim",status="429"} 1');
     expect(rig.v.api.faults.counts).toMatchObject({ rateLimited: 1, banned: 1 });
     expect(r).toMatchObject({ status: 'rejected', code: 'VENUE_BANNED' });
@@ -163,7 +167,9 @@ describe('credentials', () => {
     rig = await startRig({}, {});
     const { createCcxtVenue } = await import('../../../src/execution/ccxt/index.js');
     const { venueConfig } = await import('./support.js');
-    const bad = await createCcxtVenue(venueConfig(rig.v.urls, { secret: 'wrong' }), { clock: { now: () => Date.now() } });
+    const bad = await createCcxtVenue(venueConfig(rig.v.urls, { secret: 'wrong' }), {
+      clock: { now: () => Date.now() },
+    });
     const r = await bad.placeOrder(market());
     await bad.close();
     expect(r).toMatchObject({ status: 'rejected', code: 'VENUE_AUTH' });

@@ -22,8 +22,13 @@ let varDir: string;
 beforeAll(async () => {
   v = await startTestVenue();
   varDir = mkdtempSync(join(tmpdir(), 'lg-gw-faults-'));
-  const yaml = withCcxtVenue(EMBEDDED_DEFAULT_YAML, v.urls).replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`).replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
-  const config = loadConfigText(yaml, { env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET }, baseDir: PACKAGE_ROOT });
+  const yaml = withCcxtVenue(EMBEDDED_DEFAULT_YAML, v.urls)
+    .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
+    .replace('dir: var/state', `dir: ${join(varDir, 'state')}`);
+  const config = loadConfigText(yaml, {
+    env: { LG_TEST_VENUE_KEY: KEY, LG_TEST_VENUE_SECRET: SECRET },
+    baseDir: PACKAGE_ROOT,
+  });
   expect(config.venues[0]).toMatchObject({ id: 'sim', kind: 'ccxt' });
   gw = await buildGateway(config, { logger: false });
   await gw.start();
@@ -34,8 +39,19 @@ afterAll(async () => {
   await v?.close();
 });
 
-async function submit(side: 'buy' | 'sell' = 'buy'): Promise<{ intentId: string; status: string; code?: string; children?: unknown; decision: { kind: string } } & Record<string, unknown>> {
-  const res = await fetch(`${url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ symbol: 'ETH/USDT:USDT', side, type: 'market', quantity: '0.05' }) });
+async function submit(
+  side: 'buy' | 'sell' = 'buy',
+): Promise<
+  { intentId: string; status: string; code?: string; children?: unknown; decision: { kind: string } } & Record<
+    string,
+    unknown
+  >
+> {
+  const res = await fetch(`${url}/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY },
+    body: JSON.stringify({ symbol: 'ETH/USDT:USDT', side, type: 'market', quantity: '0.05' }),
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as never;
 }

@@ -11,15 +11,22 @@ describe('nativeHmac', () => {
   const native = nativeHmac(original);
   it('property: equals ccxt’s HMAC-SHA256 (hex and base64) on any request and secret', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), fc.string({ minLength: 1, maxLength: 64 }), fc.constantFrom('hex', 'base64'), (req, secret, digest) => {
-        const a = native(ex.encode(req), ex.encode(secret), sha256 as never, digest as never);
-        const b = original(ex.encode(req), ex.encode(secret), sha256 as never, digest as never);
-        return a === b;
-      }),
+      fc.property(
+        fc.string({ maxLength: 300 }),
+        fc.string({ minLength: 1, maxLength: 64 }),
+        fc.constantFrom('hex', 'base64'),
+        (req, secret, digest) => {
+          const a = native(ex.encode(req), ex.encode(secret), sha256 as never, digest as never);
+          const b = original(ex.encode(req), ex.encode(secret), sha256 as never, digest as never);
+          return a === b;
+        },
+      ),
       { numRuns: 500 },
     );
   });
   it('falls back to ccxt for other hashes', () => {
-    expect(native(ex.encode('x'), ex.encode('k'), sha512 as never, 'hex' as never)).toBe(original(ex.encode('x'), ex.encode('k'), sha512 as never, 'hex' as never));
+    expect(native(ex.encode('x'), ex.encode('k'), sha512 as never, 'hex' as never)).toBe(
+      original(ex.encode('x'), ex.encode('k'), sha512 as never, 'hex' as never),
+    );
   });
 });

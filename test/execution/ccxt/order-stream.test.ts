@@ -12,13 +12,31 @@ beforeAll(async () => {
 });
 afterAll(async () => rig?.close());
 
-const restingBuy = (id: string, price: string) => ({ account: 'acct-1', symbol: BTC, clientOrderId: id, side: 'buy' as const, type: 'limit' as const, quantity: '0.01', price, reduceOnly: false, postOnly: false, timeInForce: 'GTC' as const });
-const filled = (id: string) => new Promise<ExecutionReport>((resolve) => rig.venue.onReport((r) => r.clientOrderId === id && r.status === 'filled' && resolve(r)));
+const restingBuy = (id: string, price: string) => ({
+  account: 'acct-1',
+  symbol: BTC,
+  clientOrderId: id,
+  side: 'buy' as const,
+  type: 'limit' as const,
+  quantity: '0.01',
+  price,
+  reduceOnly: false,
+  postOnly: false,
+  timeInForce: 'GTC' as const,
+});
+const filled = (id: string) =>
+  new Promise<ExecutionReport>((resolve) =>
+    rig.venue.onReport((r) => r.clientOrderId === id && r.status === 'filled' && resolve(r)),
+  );
 const polls = () => rig.v.requests.filter((r) => r.method === 'GET' && r.url.startsWith('/fapi/v1/openOrders')).length;
 
 describe('fills from the user-data stream', () => {
   it('a resting order filled at the venue is reported from ORDER_TRADE_UPDATE, without a poll', async () => {
-    await vi.waitFor(() => expect(rig.v.wsConnections.some((c) => c.path.includes('listenKey=') || c.path.startsWith('/ws/'))).toBe(true), { timeout: 30_000, interval: 25 });
+    await vi.waitFor(
+      () =>
+        expect(rig.v.wsConnections.some((c) => c.path.includes('listenKey=') || c.path.startsWith('/ws/'))).toBe(true),
+      { timeout: 30_000, interval: 25 },
+    );
     const id = cid('stream');
     expect((await rig.venue.placeOrder(restingBuy(id, '59500'))).status).toBe('new');
     const report = filled(id);

@@ -9,7 +9,18 @@ export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
 
 export function venueConfig(urls: Record<string, string>, over: Partial<VenueConfig> = {}): VenueConfig {
-  return { id: 'binance-sim', kind: 'ccxt', exchangeId: 'binanceusdm', symbols: [BTC, ETH], initialBalance: '0', apiKey: KEY, secret: SECRET, urls, sandbox: false, ...over };
+  return {
+    id: 'binance-sim',
+    kind: 'ccxt',
+    exchangeId: 'binanceusdm',
+    symbols: [BTC, ETH],
+    initialBalance: '0',
+    apiKey: KEY,
+    secret: SECRET,
+    urls,
+    sandbox: false,
+    ...over,
+  };
 }
 
 export interface Rig {
@@ -19,12 +30,20 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: CcxtVenueOptions = {}, cfg: Partial<VenueConfig> = {}, venueOpts: Parameters<typeof startTestVenue>[0] = {}): Promise<Rig> {
+export async function startRig(
+  options: CcxtVenueOptions = {},
+  cfg: Partial<VenueConfig> = {},
+  venueOpts: Parameters<typeof startTestVenue>[0] = {},
+): Promise<Rig> {
   const v = await startTestVenue(venueOpts);
   const registry = new Registry();
   // The REST drills count requests and inject 429s: the user-data stream (its listenKey calls) is
   // off unless a test turns it on (order-stream.test.ts).
-  const venue = await createCcxtVenue(venueConfig(v.urls, cfg), { clock: systemClock, registry, options: { timeoutMs: 2000, recvWindowMs: 600, pollIntervalMs: 60_000, userStream: false, ...options } });
+  const venue = await createCcxtVenue(venueConfig(v.urls, cfg), {
+    clock: systemClock,
+    registry,
+    options: { timeoutMs: 2000, recvWindowMs: 600, pollIntervalMs: 60_000, userStream: false, ...options },
+  });
   return {
     v,
     venue,

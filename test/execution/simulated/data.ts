@@ -13,7 +13,18 @@ export function loadBars(venueSymbol: string, symbol: string, from: number, to: 
     const c = line.split(',');
     const openTime = Number(c[0]);
     if (!(openTime >= from && openTime < to)) continue;
-    out.push({ type: 'bar', symbol, openTime, ts: openTime + 3_600_000, intervalMs: 3_600_000, open: Number(c[1]), high: Number(c[2]), low: Number(c[3]), close: Number(c[4]), volume: Number(c[5]) });
+    out.push({
+      type: 'bar',
+      symbol,
+      openTime,
+      ts: openTime + 3_600_000,
+      intervalMs: 3_600_000,
+      open: Number(c[1]),
+      high: Number(c[2]),
+      low: Number(c[3]),
+      close: Number(c[4]),
+      volume: Number(c[5]),
+    });
   }
   return out;
 }
@@ -26,7 +37,8 @@ export function loadFunding(venueSymbol: string, symbol: string, from: number, t
     if (!line.startsWith(`${venueSymbol},`)) continue;
     const c = line.split(',');
     const ts = Number(c[1]);
-    if (ts >= from && ts < to) out.push({ type: 'funding', symbol, ts, intervalHours: Number(c[2]), rate: Number(c[3]) });
+    if (ts >= from && ts < to)
+      out.push({ type: 'funding', symbol, ts, intervalHours: Number(c[2]), rate: Number(c[3]) });
   }
   return out;
 }

@@ -8,7 +8,11 @@ export const ETH = 'ETH/USDT:USDT';
 export const HOUR = 3_600_000;
 export const T0 = Date.UTC(2025, 0, 1);
 
-export function setup(o: Partial<SimulatedExchangeOptions> = {}): { ex: SimulatedExchange; clock: ManualClock; reports: { r: ExecutionReport; origin: ReportOrigin }[] } {
+export function setup(o: Partial<SimulatedExchangeOptions> = {}): {
+  ex: SimulatedExchange;
+  clock: ManualClock;
+  reports: { r: ExecutionReport; origin: ReportOrigin }[];
+} {
   const clock = new ManualClock(T0);
   const ex = new SimulatedExchange({ clock, ...o });
   const reports: { r: ExecutionReport; origin: ReportOrigin }[] = [];
@@ -17,7 +21,15 @@ export function setup(o: Partial<SimulatedExchangeOptions> = {}): { ex: Simulate
 }
 
 /** An hourly bar starting `hour` hours after T0. */
-export function bar(symbol: string, hour: number, open: number, high: number, low: number, close: number, volume = 1000): BarEvent {
+export function bar(
+  symbol: string,
+  hour: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume = 1000,
+): BarEvent {
   const openTime = T0 + hour * HOUR;
   return { type: 'bar', symbol, openTime, ts: openTime + HOUR, intervalMs: HOUR, open, high, low, close, volume };
 }
@@ -28,5 +40,16 @@ export function flat(symbol: string, hour: number, price: number, volume = 1000)
 
 let n = 0;
 export function order(o: Partial<ChildOrderRequest> = {}): ChildOrderRequest {
-  return { account: 'a1', symbol: BTC, clientOrderId: `c${++n}`, side: 'buy', type: 'market', quantity: '1', reduceOnly: false, postOnly: false, timeInForce: 'GTC', ...o };
+  return {
+    account: 'a1',
+    symbol: BTC,
+    clientOrderId: `c${++n}`,
+    side: 'buy',
+    type: 'market',
+    quantity: '1',
+    reduceOnly: false,
+    postOnly: false,
+    timeInForce: 'GTC',
+    ...o,
+  };
 }

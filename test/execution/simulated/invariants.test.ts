@@ -15,7 +15,17 @@ const sym = fc.constantFrom(BTC, ETH);
 const side = fc.constantFrom('buy' as const, 'sell' as const);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constant('market' as const), symbol: sym, side, qty: fc.integer({ min: 1, max: 30 }) }),
-  { arbitrary: fc.record({ k: fc.constant('limit' as const), symbol: sym, side, qty: fc.integer({ min: 1, max: 30 }), off: fc.integer({ min: -300, max: 300 }), reduceOnly: fc.boolean() }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('limit' as const),
+      symbol: sym,
+      side,
+      qty: fc.integer({ min: 1, max: 30 }),
+      off: fc.integer({ min: -300, max: 300 }),
+      reduceOnly: fc.boolean(),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ k: fc.constant('cancel' as const), n: fc.nat() }), weight: 2 },
   fc.record({ k: fc.constant('bar' as const), symbol: sym, move: fc.integer({ min: -400, max: 400 }) }),
   fc.record({ k: fc.constant('lev' as const), symbol: sym, lev: fc.integer({ min: 1, max: 50 }) }),
@@ -44,7 +54,12 @@ describe('invariants under random order flow', () => {
 
     const st = ex.accountStateSync('a1');
     expect(st.positions).toEqual([]);
-    expect(ex.ledger('a1').reduce((s, e) => s.plus(e.amount), new Decimal(0)).toFixed()).toBe(st.walletBalance);
+    expect(
+      ex
+        .ledger('a1')
+        .reduce((s, e) => s.plus(e.amount), new Decimal(0))
+        .toFixed(),
+    ).toBe(st.walletBalance);
     expect(ex.openOrdersSync('a1').map((o) => o.clientOrderId)).toEqual(['L3']); // the reduce-only remainder
     // flat, and only a reduce-only order open: nothing is reserved
     expect(st.availableBalance).toBe(st.walletBalance);
@@ -58,18 +73,34 @@ describe('invariants under random order flow', () => {
         const step: Record<string, string> = { [BTC]: '0.01', [ETH]: '0.1' };
         const tick: Record<string, number> = { [BTC]: 0.1, [ETH]: 0.01 };
         const placed = new Map<string, { price: string; reduceOnly: boolean }>();
-        const leverage = new Map<string, number>([[BTC, 20], [ETH, 20]]);
+        const leverage = new Map<string, number>([
+          [BTC, 20],
+          [ETH, 20],
+        ]);
         let hour = 0;
         ex.ingest(flat(BTC, hour, base[BTC]!));
         ex.ingest(flat(ETH, hour, base[ETH]!));
         let id = 0;
         for (const o of ops) {
-          if (o.k === 'market') ex.placeOrderSync(order({ symbol: o.symbol, side: o.side, quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed() }));
+          if (o.k === 'market')
+            ex.placeOrderSync(
+              order({ symbol: o.symbol, side: o.side, quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed() }),
+            );
           if (o.k === 'limit') {
             const price = new Decimal(ex.lastPrice(o.symbol)!).plus(new Decimal(o.off).mul(tick[o.symbol]!)).toFixed();
             const cid = `L${++id}`;
             placed.set(cid, { price, reduceOnly: o.reduceOnly });
-            ex.placeOrderSync(order({ clientOrderId: cid, symbol: o.symbol, side: o.side, type: 'limit', price, reduceOnly: o.reduceOnly, quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed() }));
+            ex.placeOrderSync(
+              order({
+                clientOrderId: cid,
+                symbol: o.symbol,
+                side: o.side,
+                type: 'limit',
+                price,
+                reduceOnly: o.reduceOnly,
+                quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed(),
+              }),
+            );
           }
           if (o.k === 'cancel') {
             const open = ex.openOrdersSync('a1');
@@ -81,8 +112,10 @@ describe('invariants under random order flow', () => {
             const c = Math.max(1, p * (1 + o.move / 10000));
             ex.ingest(bar(o.symbol, ++hour, p, Math.max(p, c) * 1.001, Math.min(p, c) * 0.999, c, 50));
           }
-          if (o.k === 'lev' && ex.setLeverage('a1', o.symbol, String(o.lev)) === undefined) leverage.set(o.symbol, o.lev);
-          if (o.k === 'funding') ex.ingest({ type: 'funding', symbol: o.symbol, ts: 0, rate: o.rate / 100000, intervalHours: 8 });
+          if (o.k === 'lev' && ex.setLeverage('a1', o.symbol, String(o.lev)) === undefined)
+            leverage.set(o.symbol, o.lev);
+          if (o.k === 'funding')
+            ex.ingest({ type: 'funding', symbol: o.symbol, ts: 0, rate: o.rate / 100000, intervalHours: 8 });
         }
         const st = ex.accountStateSync('a1');
         const ledgerSum = ex.ledger('a1').reduce((s, e) => s.plus(e.amount), new Decimal(0));
@@ -92,7 +125,10 @@ describe('invariants under random order flow', () => {
         let expected = new Decimal(st.walletBalance);
         for (const p of st.positions) {
           const mark = new Decimal(ex.markPrice(p.symbol)!);
-          if (p.marginMode === 'cross') expected = expected.plus(mark.minus(p.entryPrice).mul(p.quantity)).minus(new Decimal(p.quantity).abs().mul(mark).div(p.leverage));
+          if (p.marginMode === 'cross')
+            expected = expected
+              .plus(mark.minus(p.entryPrice).mul(p.quantity))
+              .minus(new Decimal(p.quantity).abs().mul(mark).div(p.leverage));
           else expected = expected.minus(p.isolatedMargin);
         }
         for (const o of ex.openOrdersSync('a1')) {
@@ -100,7 +136,13 @@ describe('invariants under random order flow', () => {
           if (meta.reduceOnly) continue;
           const q0 = new Decimal(st.positions.find((p) => p.symbol === o.symbol)?.quantity ?? 0);
           const rem = new Decimal(o.quantity).minus(o.filledQuantity);
-          const opening = Decimal.max(0, q0.plus(o.side === 'buy' ? rem : rem.neg()).abs().minus(q0.abs()));
+          const opening = Decimal.max(
+            0,
+            q0
+              .plus(o.side === 'buy' ? rem : rem.neg())
+              .abs()
+              .minus(q0.abs()),
+          );
           expected = expected.minus(opening.mul(meta.price).div(leverage.get(o.symbol)!));
         }
         // entry prices in the state are rounded to 1e-8: allow that much per unit of size

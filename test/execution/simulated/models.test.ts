@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { intrabarPath } from '../../../src/execution/simulated/intrabar-path.js';
-import { DEFAULT_IMPACT, impactFraction, maxQtyWithin, parkinsonSigma } from '../../../src/execution/simulated/impact.js';
+import {
+  DEFAULT_IMPACT,
+  impactFraction,
+  maxQtyWithin,
+  parkinsonSigma,
+} from '../../../src/execution/simulated/impact.js';
 import { buildInstruments } from '../../../src/execution/simulated/instruments.js';
 import { BTCUSDT_BRACKETS, ALT_BRACKETS, ETHUSDT_BRACKETS } from '../../../src/execution/simulated/brackets.js';
 import { maintenanceMargin } from '../../../src/account/margin.js';
@@ -39,7 +44,13 @@ describe('impact model', () => {
 describe('instruments and brackets', () => {
   it('defaults carry Binance filters', () => {
     const [btc, eth, xrp, bnb] = buildInstruments('sim');
-    expect(btc).toMatchObject({ venueSymbol: 'BTCUSDT', tickSize: '0.1', stepSize: '0.001', minNotional: '100', maxLeverage: 125 });
+    expect(btc).toMatchObject({
+      venueSymbol: 'BTCUSDT',
+      tickSize: '0.1',
+      stepSize: '0.001',
+      minNotional: '100',
+      maxLeverage: 125,
+    });
     expect(eth).toMatchObject({ venueSymbol: 'ETHUSDT', tickSize: '0.01', stepSize: '0.001', minNotional: '20' });
     expect(xrp).toMatchObject({ venueSymbol: 'XRPUSDT', tickSize: '0.0001', stepSize: '0.1', minNotional: '5' });
     expect(bnb).toMatchObject({ venueSymbol: 'BNBUSDT', tickSize: '0.01', stepSize: '0.01', minNotional: '5' });
@@ -72,7 +83,11 @@ describe('options', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as { code: string }).code).toBe('CONFIG_INVALID');
-      expect((e as { details: { message: string }[] }).details.map((d) => d.message.split(':')[0])).toEqual(['makerFee', 'stepsPerLeg', 'initialBalance']);
+      expect((e as { details: { message: string }[] }).details.map((d) => d.message.split(':')[0])).toEqual([
+        'makerFee',
+        'stepsPerLeg',
+        'initialBalance',
+      ]);
     }
   });
 });

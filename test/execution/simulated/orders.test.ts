@@ -55,7 +55,11 @@ describe('limit orders', () => {
     expect(ex.fetchOrderSync('a1', BTC, 'p1')).toMatchObject({ status: 'partially_filled', filledQuantity: '2' });
     ex.ingest(bar(BTC, 2, 9990, 10000, 9900, 9990, 100));
     const mine = reports.filter((x) => x.r.clientOrderId === 'p1').map((x) => [x.r.status, x.r.filledQuantity]);
-    expect(mine).toEqual([['new', '0'], ['partially_filled', '2'], ['filled', '5']]);
+    expect(mine).toEqual([
+      ['new', '0'],
+      ['partially_filled', '2'],
+      ['filled', '5'],
+    ]);
   });
 
   it('a marketable limit takes up to its limit; IOC expires, FOK kills, GTC rests the rest', () => {
@@ -70,7 +74,9 @@ describe('limit orders', () => {
     const gtc = ex.placeOrderSync(order({ type: 'limit', price: '10010', quantity: '5', clientOrderId: 'g1' })).report;
     expect(gtc).toMatchObject({ status: 'partially_filled', filledQuantity: '0.056' });
     expect(ex.openOrdersSync('a1').map((o) => o.clientOrderId)).toEqual(['g1']);
-    const small = ex.placeOrderSync(order({ type: 'limit', price: '10010', quantity: '0.05', timeInForce: 'FOK' })).report;
+    const small = ex.placeOrderSync(
+      order({ type: 'limit', price: '10010', quantity: '0.05', timeInForce: 'FOK' }),
+    ).report;
     expect(small.status).toBe('filled');
   });
 
@@ -82,7 +88,9 @@ describe('limit orders', () => {
     expect(take.reject?.venueCode).toBe(-5022);
     const gtx = ex.placeOrderSync(order({ type: 'limit', side: 'buy', price: '10010', timeInForce: 'GTX' }));
     expect(gtx.reject?.venueCode).toBe(-5022);
-    expect(ex.placeOrderSync(order({ type: 'limit', side: 'buy', price: '9990', postOnly: true })).report.status).toBe('new');
+    expect(ex.placeOrderSync(order({ type: 'limit', side: 'buy', price: '9990', postOnly: true })).report.status).toBe(
+      'new',
+    );
   });
 
   it('filters: tick, step, min quantity, min notional (waived for reduceOnly)', () => {
@@ -90,12 +98,17 @@ describe('limit orders', () => {
     ex.ingest(flat(BTC, 0, 10000));
     expect(ex.placeOrderSync(order({ type: 'limit', price: '9990.05' })).reject?.venueCode).toBe(-4014);
     expect(ex.placeOrderSync(order({ quantity: '0.0015' })).reject?.venueCode).toBe(-1111);
-    expect(ex.placeOrderSync(order({ quantity: '0.005' })).reject).toMatchObject({ venueCode: -4164, message: "Order's notional must be no smaller than 100 (unless you choose reduce only)." });
+    expect(ex.placeOrderSync(order({ quantity: '0.005' })).reject).toMatchObject({
+      venueCode: -4164,
+      message: "Order's notional must be no smaller than 100 (unless you choose reduce only).",
+    });
     expect(ex.placeOrderSync(order({ quantity: '2000' })).reject?.venueCode).toBe(-4005);
     expect(ex.placeOrderSync(order({ quantity: '-1' })).reject?.venueCode).toBe(-1102);
     expect(ex.placeOrderSync(order({ clientOrderId: 'has space' })).reject?.venueCode).toBe(-4015);
     ex.placeOrderSync(order({ quantity: '1' }));
-    expect(ex.placeOrderSync(order({ side: 'sell', quantity: '0.005', reduceOnly: true })).report.status).toBe('filled');
+    expect(ex.placeOrderSync(order({ side: 'sell', quantity: '0.005', reduceOnly: true })).report.status).toBe(
+      'filled',
+    );
   });
 
   it('a live clientOrderId cannot be reused; a finished one can', () => {
@@ -116,7 +129,11 @@ describe('reduceOnly', () => {
     const { ex } = setup();
     ex.ingest(flat(BTC, 0, 10000));
     const none = ex.placeOrderSync(order({ side: 'sell', reduceOnly: true }));
-    expect(none.report).toMatchObject({ status: 'rejected', code: 'VENUE_REJECTED', reason: '-2022 ReduceOnly Order is rejected.' });
+    expect(none.report).toMatchObject({
+      status: 'rejected',
+      code: 'VENUE_REJECTED',
+      reason: '-2022 ReduceOnly Order is rejected.',
+    });
     ex.placeOrderSync(order({ quantity: '1' }));
     expect(ex.placeOrderSync(order({ side: 'buy', reduceOnly: true })).reject?.venueCode).toBe(-2022);
     const trim = ex.placeOrderSync(order({ side: 'sell', quantity: '2', reduceOnly: true })).report;
@@ -128,10 +145,15 @@ describe('reduceOnly', () => {
     const { ex, reports } = setup();
     ex.ingest(flat(BTC, 0, 10000));
     ex.placeOrderSync(order({ quantity: '1' }));
-    ex.placeOrderSync(order({ type: 'limit', side: 'sell', price: '10500', quantity: '1', reduceOnly: true, clientOrderId: 'tp' }));
+    ex.placeOrderSync(
+      order({ type: 'limit', side: 'sell', price: '10500', quantity: '1', reduceOnly: true, clientOrderId: 'tp' }),
+    );
     ex.placeOrderSync(order({ side: 'sell', quantity: '1' })); // closed by hand
     ex.ingest(bar(BTC, 1, 10000, 10600, 10000, 10550));
-    expect(reports.find((x) => x.r.clientOrderId === 'tp' && x.origin === 'venue')?.r).toMatchObject({ status: 'expired', filledQuantity: '0' });
+    expect(reports.find((x) => x.r.clientOrderId === 'tp' && x.origin === 'venue')?.r).toMatchObject({
+      status: 'expired',
+      filledQuantity: '0',
+    });
     expect(ex.accountStateSync('a1').positions).toHaveLength(0);
   });
 });
@@ -142,7 +164,11 @@ describe('margin', () => {
     ex.ingest(flat(BTC, 0, 10000));
     // 200 BTC × 10,000 / 20x = 100,000 + fee 1,000 > 100,000 available
     const r = ex.placeOrderSync(order({ quantity: '200' }));
-    expect(r.report).toMatchObject({ status: 'rejected', code: 'INSUFFICIENT_FUNDS', reason: '-2019 Margin is insufficient.' });
+    expect(r.report).toMatchObject({
+      status: 'rejected',
+      code: 'INSUFFICIENT_FUNDS',
+      reason: '-2019 Margin is insufficient.',
+    });
     // 190 BTC: 95,000 + 950 fits
     expect(ex.placeOrderSync(order({ quantity: '190' })).report.status).toBe('filled');
   });

@@ -10,7 +10,13 @@ describe('positions and PnL', () => {
     ex.ingest(bar(BTC, 1, 10000, 11000, 10000, 11000));
     ex.ingest(flat(BTC, 2, 11000));
     const st = ex.accountStateSync('a1');
-    expect(st.positions[0]).toMatchObject({ quantity: '1', entryPrice: '10000', unrealizedPnl: '1000', marginMode: 'cross', leverage: '20' });
+    expect(st.positions[0]).toMatchObject({
+      quantity: '1',
+      entryPrice: '10000',
+      unrealizedPnl: '1000',
+      marginMode: 'cross',
+      leverage: '20',
+    });
     // available = wallet 99,995 + uPnL 1,000 − IM 11,000/20
     expect(st.availableBalance).toBe('100445');
     ex.placeOrderSync(order({ side: 'sell', quantity: '1' })); // realised (11000 − 10000)·1 = 1000, fee 5.5
@@ -37,7 +43,12 @@ describe('positions and PnL', () => {
     ex.placeOrderSync(order({ side: 'sell', quantity: '3' })); // closes 2 (+2000), opens 1 short at 12000
     const p = ex.accountStateSync('a1').positions[0];
     expect(p).toMatchObject({ quantity: '-1', entryPrice: '12000' });
-    expect(ex.ledger('a1').filter((e) => e.kind === 'trade').map((e) => e.amount)).toEqual(['0', '0', '2000']);
+    expect(
+      ex
+        .ledger('a1')
+        .filter((e) => e.kind === 'trade')
+        .map((e) => e.amount),
+    ).toEqual(['0', '0', '2000']);
   });
 });
 
@@ -59,7 +70,13 @@ describe('liquidation', () => {
     const liq = reports.filter((x) => x.r.liquidation);
     expect(liq).toHaveLength(1);
     expect(liq[0]!.origin).toBe('venue');
-    expect(liq[0]!.r).toMatchObject({ status: 'filled', side: 'sell', quantity: '1', avgPrice: '9036.14457831', liquidation: true });
+    expect(liq[0]!.r).toMatchObject({
+      status: 'filled',
+      side: 'sell',
+      quantity: '1',
+      avgPrice: '9036.14457831',
+      liquidation: true,
+    });
     expect(liq[0]!.r.ts).toBe(T0 + HOUR + (8 / 12) * HOUR);
     expect(liq[0]!.r.clientOrderId).toMatch(/^autoclose-/);
     // open orders of BTC cancelled, ETH untouched
@@ -67,7 +84,12 @@ describe('liquidation', () => {
     expect(ex.openOrdersSync('a1').map((o) => o.clientOrderId)).toEqual(['eth-bid']);
     // wallet: 100000 − 5 + (9036.14457831 − 10000) − MM 9036.14457831 × 0.004 = 98995: the whole margin is gone
     expect(ex.accountStateSync('a1').walletBalance).toBe('98995');
-    expect(ex.ledger('a1').slice(-2).map((e) => [e.kind, e.amount])).toEqual([
+    expect(
+      ex
+        .ledger('a1')
+        .slice(-2)
+        .map((e) => [e.kind, e.amount]),
+    ).toEqual([
       ['liquidation', '-963.85542169'],
       ['liquidation_fee', '-36.14457831'],
     ]);
@@ -130,7 +152,12 @@ describe('funding', () => {
     ex.ingest(flat(BTC, 1, 10100));
     ex.ingest({ type: 'funding', symbol: BTC, ts: T0 + 2 * HOUR, rate: 0.0001, intervalHours: 8 });
     // long: −2 × 10100 × 0.0001 = −2.02; short: +0.5 × 10100 × 0.0001 = +0.505
-    expect(ex.ledger('long').at(-1)).toMatchObject({ kind: 'funding', amount: '-2.02', rate: '0.0001', price: '10100' });
+    expect(ex.ledger('long').at(-1)).toMatchObject({
+      kind: 'funding',
+      amount: '-2.02',
+      rate: '0.0001',
+      price: '10100',
+    });
     expect(ex.ledger('short').at(-1)).toMatchObject({ kind: 'funding', amount: '0.505' });
     ex.ingest({ type: 'funding', symbol: BTC, ts: T0 + 10 * HOUR, rate: -0.0003, intervalHours: 8 });
     expect(ex.ledger('long').at(-1)?.amount).toBe('6.06'); // −2 × 10100 × −0.0003
@@ -145,7 +172,10 @@ describe('funding', () => {
     ex.placeOrderSync(order({ quantity: '1', leverage: '10' }));
     ex.ingest({ type: 'funding', symbol: BTC, ts: T0 + 8 * HOUR, rate: 0.01, intervalHours: 8 });
     // margin 1000 − 1 × 10000 × 0.01 = 900 → LP = (900 − 10000)/(−0.996) = 9136.54618474
-    expect(ex.accountStateSync('a1').positions[0]).toMatchObject({ isolatedMargin: '900', liquidationPrice: '9136.54618474' });
+    expect(ex.accountStateSync('a1').positions[0]).toMatchObject({
+      isolatedMargin: '900',
+      liquidationPrice: '9136.54618474',
+    });
   });
 });
 
@@ -171,11 +201,18 @@ describe('mark and trade events', () => {
     ex.placeOrderSync(order({ quantity: '1', leverage: '10' })); // LP 9036.14457831
     ex.placeOrderSync(order({ account: 'b', type: 'limit', price: '9500', quantity: '0.1', clientOrderId: 'bid' }));
     ex.ingest({ type: 'trade', symbol: BTC, ts: T0 + 2 * HOUR, price: 9400, quantity: 1, takerSide: 'sell' });
-    expect(reports.filter((x) => x.r.clientOrderId === 'bid').at(-1)).toMatchObject({ origin: 'venue', r: { status: 'filled', lastFillPrice: '9500' } });
+    expect(reports.filter((x) => x.r.clientOrderId === 'bid').at(-1)).toMatchObject({
+      origin: 'venue',
+      r: { status: 'filled', lastFillPrice: '9500' },
+    });
     expect(ex.markPrice(BTC)).toBe('10000'); // trades do not move an existing mark
     ex.ingest({ type: 'mark', symbol: BTC, ts: T0 + 3 * HOUR, markPrice: 9100 });
     expect(reports.some((x) => x.r.liquidation)).toBe(false);
     ex.ingest({ type: 'mark', symbol: BTC, ts: T0 + 4 * HOUR, markPrice: 9030 });
-    expect(reports.find((x) => x.r.liquidation)?.r).toMatchObject({ account: 'a1', ts: T0 + 4 * HOUR, avgPrice: '9036.14457831' });
+    expect(reports.find((x) => x.r.liquidation)?.r).toMatchObject({
+      account: 'a1',
+      ts: T0 + 4 * HOUR,
+      avgPrice: '9036.14457831',
+    });
   });
 });

@@ -9,7 +9,9 @@ import { loadBars, loadFunding } from './data.js';
 // Real BTCUSDT hours around the 2025-10-10 cascade (BTC fell from ~121.5k to ~102k intra-hour).
 const FROM = Date.UTC(2025, 9, 8);
 const TO = Date.UTC(2025, 9, 12);
-const events: MarketEvent[] = [...loadBars('BTCUSDT', BTC, FROM, TO), ...loadFunding('BTCUSDT', BTC, FROM, TO)].sort((a, b) => a.ts - b.ts);
+const events: MarketEvent[] = [...loadBars('BTCUSDT', BTC, FROM, TO), ...loadFunding('BTCUSDT', BTC, FROM, TO)].sort(
+  (a, b) => a.ts - b.ts,
+);
 
 /** Replays the window with a few bots; returns everything observable. */
 function run(): { ledger: unknown; reports: ExecutionReport[]; insurance: string; equity: unknown } {
@@ -27,10 +29,17 @@ function run(): { ledger: unknown; reports: ExecutionReport[]; insurance: string
     if (i === 2) {
       ex.placeOrderSync(order({ account: 'iso10', quantity: '0.5', leverage: '10', clientOrderId: 'iso-open' }));
       ex.placeOrderSync(order({ account: 'cross3', quantity: '1', leverage: '3', clientOrderId: 'cross-open' }));
-      ex.placeOrderSync(order({ account: 'maker', type: 'limit', price: '110000', quantity: '0.2', clientOrderId: 'dip-bid' }));
-      ex.placeOrderSync(order({ account: 'short', side: 'sell', quantity: '0.3', leverage: '5', clientOrderId: 'short-open' }));
+      ex.placeOrderSync(
+        order({ account: 'maker', type: 'limit', price: '110000', quantity: '0.2', clientOrderId: 'dip-bid' }),
+      );
+      ex.placeOrderSync(
+        order({ account: 'short', side: 'sell', quantity: '0.3', leverage: '5', clientOrderId: 'short-open' }),
+      );
     }
-    if (i === 60) ex.placeOrderSync(order({ account: 'short', side: 'buy', quantity: '0.3', reduceOnly: true, clientOrderId: 'short-close' }));
+    if (i === 60)
+      ex.placeOrderSync(
+        order({ account: 'short', side: 'buy', quantity: '0.3', reduceOnly: true, clientOrderId: 'short-close' }),
+      );
   }
   const accounts = ex.accounts().sort();
   return {
@@ -69,7 +78,9 @@ describe('SimulatedVenue (the async Venue contract)', () => {
     venue.ingest(bars[0]!);
     const filled = await venue.placeOrder(order({ quantity: '0.01' }));
     expect(filled.status).toBe('filled');
-    const resting = await venue.placeOrder(order({ type: 'limit', price: '100000', quantity: '0.01', clientOrderId: 'low-bid' }));
+    const resting = await venue.placeOrder(
+      order({ type: 'limit', price: '100000', quantity: '0.01', clientOrderId: 'low-bid' }),
+    );
     expect(resting.status).toBe('new');
     expect(seen).toHaveLength(0);
     expect((await venue.openOrders('a1')).map((o) => o.clientOrderId)).toEqual(['low-bid']);

@@ -12,7 +12,9 @@ function setup(onEscalation: 'pause' | 'cancel', opts: { maxPauseMs?: number } =
   const clock = new ManualClock(NOW);
   const timers = new ManualTimers(clock);
   const store = new OrderStore();
-  const set = loadPolicyText(`id: t\nversion: 1\nrules:\n  - id: s\n    split: { count: 3, interval: 1s, on_escalation: ${onEscalation} }\n`);
+  const set = loadPolicyText(
+    `id: t\nversion: 1\nrules:\n  - id: s\n    split: { count: 3, interval: 1s, on_escalation: ${onEscalation} }\n`,
+  );
   const ctx = makeCtx({ intent: { quantity: '0.3' } });
   const decision = evaluate(ctx, set);
   const parent = store.add(ctx.intent, decision, 'stable', NOW);
@@ -20,7 +22,21 @@ function setup(onEscalation: 'pause' | 'cancel', opts: { maxPauseMs?: number } =
   const sent: { index: number; at: number }[] = [];
   const events: SchedulerEvent[] = [];
   const report = (p: ParentOrder, i: number, status: ExecutionReport['status'], filled: string, avgPrice?: string) =>
-    store.applyReport({ venue: 'sim', account: 'demo', symbol: p.intent.symbol, clientOrderId: p.children[i]!.plan.clientOrderId, side: 'buy', status, quantity: p.children[i]!.plan.quantity, filledQuantity: filled, ...(avgPrice ? { avgPrice } : {}), ts: clock.now() }, clock.now());
+    store.applyReport(
+      {
+        venue: 'sim',
+        account: 'demo',
+        symbol: p.intent.symbol,
+        clientOrderId: p.children[i]!.plan.clientOrderId,
+        side: 'buy',
+        status,
+        quantity: p.children[i]!.plan.quantity,
+        filledQuantity: filled,
+        ...(avgPrice ? { avgPrice } : {}),
+        ts: clock.now(),
+      },
+      clock.now(),
+    );
   const send = async (i: number) => {
     sent.push({ index: i, at: clock.now() });
     report(parent, i, 'new', '0');
@@ -49,7 +65,11 @@ describe('SplitScheduler', () => {
     expect(t.sent.map((s) => s.index)).toEqual([0]);
     await t.timers.advance(1);
     await t.timers.advance(1000);
-    expect(t.sent).toEqual([{ index: 0, at: NOW }, { index: 1, at: NOW + 1000 }, { index: 2, at: NOW + 2000 }]);
+    expect(t.sent).toEqual([
+      { index: 0, at: NOW },
+      { index: 1, at: NOW + 1000 },
+      { index: 2, at: NOW + 2000 },
+    ]);
     expect(t.scheduler.scheduled()).toEqual([]);
     t.report(t.parent, 0, 'filled', '0.1', '100');
     expect(t.parent.status).toBe('partially_filled');
@@ -103,7 +123,9 @@ describe('SplitScheduler', () => {
     const t = setup('pause');
     expect(t.scheduler.cancelWhere((p) => p.intent.symbol === 'ETH/USDT:USDT', 'kill')).toBe(0);
     await t.timers.advance(1000);
-    expect(t.scheduler.cancelWhere((p) => p.intent.symbol === 'BTC/USDT:USDT', 'kill symbol:BTC/USDT:USDT by ops')).toBe(1);
+    expect(
+      t.scheduler.cancelWhere((p) => p.intent.symbol === 'BTC/USDT:USDT', 'kill symbol:BTC/USDT:USDT by ops'),
+    ).toBe(1);
     await t.timers.advance(10_000);
     expect(t.sent.map((s) => s.index)).toEqual([0, 1]);
     expect(t.parent.children[2]!.status).toBe('canceled');

@@ -22,15 +22,25 @@ const SPLIT_RULE = `  - id: split-xrp
 let h: FrontDoorGateway;
 let bot: InstanceType<typeof ccxt.binanceusdm>;
 const sim = () => h.gw.venues.get('sim') as SimulatedVenue;
-const position = (symbol: string) => Number(sim().accountStateSync('demo').positions.find((p) => p.symbol === symbol)?.quantity ?? 0);
+const position = (symbol: string) =>
+  Number(
+    sim()
+      .accountStateSync('demo')
+      .positions.find((p) => p.symbol === symbol)?.quantity ?? 0,
+  );
 const lastPrice = (symbol: string) => h.gw.market.snapshot(symbol, h.gw.clock.now()).last!;
 const tick = (symbol: string) => Number(sim().instrument(symbol)!.tickSize);
-const priceAt = (symbol: string, f: number) => Number((Math.round((lastPrice(symbol) * f) / tick(symbol)) * tick(symbol)).toFixed(8));
+const priceAt = (symbol: string, f: number) =>
+  Number((Math.round((lastPrice(symbol) * f) / tick(symbol)) * tick(symbol)).toFixed(8));
 
 beforeAll(async () => {
   h = await startFrontDoorGateway({
     policyDir: policyDirWith(SPLIT_RULE),
-    edit: (y) => y.replace('venues:', `  - id: watcher\n    apiKey: ${WATCHER.key}\n    apiSecret: ${WATCHER.secret}\n    account: demo\n    venue: sim\n    roles: [viewer]\nvenues:`),
+    edit: (y) =>
+      y.replace(
+        'venues:',
+        `  - id: watcher\n    apiKey: ${WATCHER.key}\n    apiSecret: ${WATCHER.secret}\n    account: demo\n    venue: sim\n    roles: [viewer]\nvenues:`,
+      ),
   });
   bot = ccxtBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
   await bot.loadMarkets();
@@ -63,7 +73,18 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(bars.length).toBeGreaterThan(0);
     expect(bars.at(-1)![4]).toBe(lastPrice(ETH));
     const openTime = bars.at(-1)![0]! + 3_600_000;
-    h.fd.ingest({ type: 'bar', symbol: ETH, ts: openTime + 3_600_000, openTime, intervalMs: 3_600_000, open: 4400, high: 4420, low: 4390, close: 4410, volume: 12.5 });
+    h.fd.ingest({
+      type: 'bar',
+      symbol: ETH,
+      ts: openTime + 3_600_000,
+      openTime,
+      intervalMs: 3_600_000,
+      open: 4400,
+      high: 4420,
+      low: 4390,
+      close: 4410,
+      volume: 12.5,
+    });
     expect((await bot.fetchOHLCV(ETH, '1h', undefined, 5)).at(-1)).toEqual([openTime, 4400, 4420, 4390, 4410, 12.5]);
   });
 
@@ -76,7 +97,10 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.clientOrderId).toBe('bn-mkt-1');
     expect(['accept', 'modify']).toContain(o.info.liqguard.decision);
     // Liquidation and margin facts after the fill, in order.info for the bot.
-    expect(o.info.liqguard.risk).toMatchObject({ postFillQuantity: expect.any(String), marginRatio: expect.any(Number) });
+    expect(o.info.liqguard.risk).toMatchObject({
+      postFillQuantity: expect.any(String),
+      marginRatio: expect.any(Number),
+    });
     expect(o.info.liqguard.risk).toHaveProperty('liquidationPriceAfterFill');
     expect(o.info.liqguard.risk).toHaveProperty('touchProbability');
     const parent = h.gw.orders.get(o.info.liqguard.intentId)!;
@@ -97,12 +121,20 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.price).toBe(price);
     expect(o.timeInForce).toBe('GTC');
     expect((await bot.fetchOpenOrders(BTC)).map((x) => x.id)).toContain(o.id);
-    expect(sim().openOrdersSync('demo', BTC).some((r) => r.clientOrderId.startsWith(o.clientOrderId!))).toBe(true);
+    expect(
+      sim()
+        .openOrdersSync('demo', BTC)
+        .some((r) => r.clientOrderId.startsWith(o.clientOrderId!)),
+    ).toBe(true);
     const c = await bot.cancelOrder(o.id!, BTC);
     expect(c.status).toBe('canceled');
     expect((await bot.fetchOrder(o.id!, BTC)).status).toBe('canceled');
     expect((await bot.fetchOpenOrders(BTC)).map((x) => x.id)).not.toContain(o.id);
-    expect(sim().openOrdersSync('demo', BTC).some((r) => r.clientOrderId.startsWith(o.clientOrderId!))).toBe(false);
+    expect(
+      sim()
+        .openOrdersSync('demo', BTC)
+        .some((r) => r.clientOrderId.startsWith(o.clientOrderId!)),
+    ).toBe(false);
     await expect(bot.cancelOrder(o.id!, BTC)).rejects.toThrow(ccxt.OrderNotFound);
     await expect(bot.fetchOrder('1', BTC)).rejects.toThrow(ccxt.OrderNotFound);
   });
@@ -113,7 +145,9 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.info.timeInForce).toBe('GTX');
     expect(h.gw.orders.get(o.info.liqguard.intentId)!.intent.postOnly).toBe(true);
     expect(o.status).toBe('open');
-    const err = await bot.createOrder(BTC, 'limit', 'buy', 0.01, priceAt(BTC, 1.02), { postOnly: true }).catch((e: Error) => e);
+    const err = await bot
+      .createOrder(BTC, 'limit', 'buy', 0.01, priceAt(BTC, 1.02), { postOnly: true })
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(ccxt.InvalidOrder);
     expect((err as Error).message).toMatch(/LIQGUARD VENUE_REJECTED: .*Post Only.* intentId=ord_/);
     await bot.cancelAllOrders(BTC);
@@ -127,15 +161,21 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(o.reduceOnly).toBe(true);
     expect(o.status).toBe('closed');
     expect(position(ETH)).toBe(0);
-    await expect(bot.createOrder(ETH, 'market', 'sell', 0.2, undefined, { reduceOnly: true })).rejects.toThrow(/ReduceOnly/);
+    await expect(bot.createOrder(ETH, 'market', 'sell', 0.2, undefined, { reduceOnly: true })).rejects.toThrow(
+      /ReduceOnly/,
+    );
   });
 
   it('a denial raises ccxt InvalidOrder whose message carries the denial code; the order is on record as rejected', async () => {
     const before = position(BTC);
-    const err = await bot.createOrder(BTC, 'market', 'buy', 6, undefined, { clientOrderId: 'bn-deny-1' }).catch((e: Error) => e);
+    const err = await bot
+      .createOrder(BTC, 'market', 'buy', 6, undefined, { clientOrderId: 'bn-deny-1' })
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(ccxt.InvalidOrder);
     expect((err as Error).message).toMatch(/"code":-2010/);
-    expect((err as Error).message).toMatch(/LIQGUARD MAX_ORDER_QUANTITY: rule=max-quantity-btc .*quantity=6 max=5 intentId=ord_/);
+    expect((err as Error).message).toMatch(
+      /LIQGUARD MAX_ORDER_QUANTITY: rule=max-quantity-btc .*quantity=6 max=5 intentId=ord_/,
+    );
     expect(position(BTC)).toBe(before);
     const rec = await bot.fetchOrder(undefined as unknown as string, BTC, { origClientOrderId: 'bn-deny-1' });
     expect(rec.status).toBe('rejected');
@@ -174,7 +214,11 @@ describe('ccxt.binanceusdm against the gateway', () => {
     expect(seen).toEqual([500, 1000, 1500]);
     expect(cur.average).toBeGreaterThan(0);
     const children = h.gw.orders.get(o.info.liqguard.intentId)!.children;
-    expect(children.map((c) => [c.plan.quantity, c.status])).toEqual([['500', 'filled'], ['500', 'filled'], ['500', 'filled']]);
+    expect(children.map((c) => [c.plan.quantity, c.status])).toEqual([
+      ['500', 'filled'],
+      ['500', 'filled'],
+      ['500', 'filled'],
+    ]);
   });
 
   it('leverage set through POST /fapi/v1/leverage is carried by the next intents', async () => {
@@ -201,7 +245,10 @@ describe('ccxt.binanceusdm against the gateway', () => {
     const before = sim().accountStateSync('demo');
     const bal = await bot.fetchBalance();
     const after = sim().accountStateSync('demo');
-    expect([before, after].map((a) => [Number(a.availableBalance), Number(a.marginBalance)])).toContainEqual([bal.USDT?.free, bal.USDT?.total]);
+    expect([before, after].map((a) => [Number(a.availableBalance), Number(a.marginBalance)])).toContainEqual([
+      bal.USDT?.free,
+      bal.USDT?.total,
+    ]);
     expect(bal.USDT!.total!).toBeLessThan(100_000 * 1.01);
   });
 });
@@ -237,22 +284,53 @@ describe('authentication as Binance does it', () => {
   });
 
   it('a tampered body fails the signature; unknown paths answer -5000; parameters are checked', async () => {
-    const qs = signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET);
-    const post = (body: string) => fetch(`${h.url}/fapi/v1/order`, { method: 'POST', headers: { 'X-MBX-APIKEY': DEMO_API_KEY, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const qs = signQuery(
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', timestamp: Date.now() },
+      DEMO_API_SECRET,
+    );
+    const post = (body: string) =>
+      fetch(`${h.url}/fapi/v1/order`, {
+        method: 'POST',
+        headers: { 'X-MBX-APIKEY': DEMO_API_KEY, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
     const tampered = await post(qs.replace('quantity=0.01', 'quantity=0.02'));
     expect(tampered.status).toBe(400);
     expect(await tampered.json()).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
     const nf = await fetch(`${h.url}/fapi/v1/nope`);
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as { code: number }).code).toBe(-5000);
-    const bad = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET));
+    const bad = await post(
+      signQuery(
+        { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.01', timestamp: Date.now() },
+        DEMO_API_SECRET,
+      ),
+    );
     expect(await bad.json()).toMatchObject({ code: -1116 });
     // A conditional type is routed (conditional.test.ts), with Binance's checks: no trigger, -1102.
-    const noStop = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_MARKET', quantity: '0.01', timestamp: Date.now() }, DEMO_API_SECRET));
+    const noStop = await post(
+      signQuery(
+        { symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_MARKET', quantity: '0.01', timestamp: Date.now() },
+        DEMO_API_SECRET,
+      ),
+    );
     expect(await noStop.json()).toMatchObject({ code: -1102, msg: expect.stringContaining('stopPrice') });
-    const float = await post(signQuery({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1e-2', timestamp: Date.now() }, DEMO_API_SECRET));
-    expect(await float.json()).toMatchObject({ code: -1130, msg: expect.stringMatching(/^LIQGUARD INVALID_DECIMAL: quantity/) });
-    const sym = await post(signQuery({ symbol: 'DOGEUSDT', side: 'BUY', type: 'MARKET', quantity: '1', timestamp: Date.now() }, DEMO_API_SECRET));
+    const float = await post(
+      signQuery(
+        { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1e-2', timestamp: Date.now() },
+        DEMO_API_SECRET,
+      ),
+    );
+    expect(await float.json()).toMatchObject({
+      code: -1130,
+      msg: expect.stringMatching(/^LIQGUARD INVALID_DECIMAL: quantity/),
+    });
+    const sym = await post(
+      signQuery(
+        { symbol: 'DOGEUSDT', side: 'BUY', type: 'MARKET', quantity: '1', timestamp: Date.now() },
+        DEMO_API_SECRET,
+      ),
+    );
     expect(await sym.json()).toEqual({ code: -1121, msg: 'Invalid symbol.' });
   });
 });

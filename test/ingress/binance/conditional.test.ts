@@ -21,10 +21,16 @@ let policyDir: string;
 let n = 0;
 const cid = (p: string) => `${p}-${process.pid}-${++n}`;
 const sim = () => h.gw.venues.get('sim') as SimulatedVenue;
-const position = (symbol: string) => Number(sim().accountStateSync('demo').positions.find((p) => p.symbol === symbol)?.quantity ?? 0);
+const position = (symbol: string) =>
+  Number(
+    sim()
+      .accountStateSync('demo')
+      .positions.find((p) => p.symbol === symbol)?.quantity ?? 0,
+  );
 const tickOf = (symbol: string) => Number(sim().instrument(symbol)!.tickSize);
 const mark = (symbol: string) => Number(sim().markPrice(symbol));
-const px = (symbol: string, f: number) => Number((Math.round((mark(symbol) * f) / tickOf(symbol)) * tickOf(symbol)).toFixed(8));
+const px = (symbol: string, f: number) =>
+  Number((Math.round((mark(symbol) * f) / tickOf(symbol)) * tickOf(symbol)).toFixed(8));
 /** A mark event (mark = last) into the whole gateway: market view, simulated venue, held orders. */
 const moveTo = async (symbol: string, price: number) => {
   h.gw.ingest({ type: 'mark', symbol, ts: h.gw.clock.now(), markPrice: price, lastPrice: price });
@@ -35,14 +41,18 @@ const ops = async (path: string, body: unknown, method = 'POST') => {
   return { status: r.status, body: (await r.json()) as any };
 };
 const audit = async () => (await queryAudit(join(h.varDir, 'audit'), { types: ['execution'] } as any)).records as any[];
-const conditionalEvents = async (intentId: string) => (await audit()).filter((r) => r.intentId === intentId && r.conditional).map((r) => r.conditional.event);
+const conditionalEvents = async (intentId: string) =>
+  (await audit()).filter((r) => r.intentId === intentId && r.conditional).map((r) => r.conditional.event);
 
 beforeAll(async () => {
   policyDir = policyDirWith('');
   // Stricter than the shipped default: a kill stops reduce-only exits too. Protective
   // conditional orders must pass anyway.
   const file = join(policyDir, 'default.yaml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace('kill_allows_reduce_only: true', 'kill_allows_reduce_only: false'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace('kill_allows_reduce_only: true', 'kill_allows_reduce_only: false'),
+  );
   h = await startFrontDoorGateway({ policyDir });
   bot = ccxtBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
   await bot.loadMarkets();
@@ -54,12 +64,20 @@ describe('conditional orders through the gateway door', () => {
     await bot.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: cid('open') });
     expect(position(BTC)).toBeCloseTo(0.01);
     const stop = px(BTC, 0.98);
-    const o = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, { triggerPrice: stop, reduceOnly: true, clientOrderId: cid('sl') });
+    const o = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+      triggerPrice: stop,
+      reduceOnly: true,
+      clientOrderId: cid('sl'),
+    });
     expect(o.status).toBe('open');
     expect(o.info.orderType).toBe('STOP_MARKET');
     expect(o.info.liqguard).toMatchObject({ decision: 'accept', heldBy: 'venue' });
     // The venue holds it natively, the gateway does not.
-    expect(sim().exchange.conditional.waiting('demo', BTC).map((c) => c.req.clientOrderId)).toContain(o.clientOrderId);
+    expect(
+      sim()
+        .exchange.conditional.waiting('demo', BTC)
+        .map((c) => c.req.clientOrderId),
+    ).toContain(o.clientOrderId);
     expect((await bot.fetchOpenOrders(BTC, undefined, undefined, { trigger: true })).map((x) => x.id)).toContain(o.id);
     await moveTo(BTC, px(BTC, 0.99));
     expect(position(BTC)).toBeCloseTo(0.01);
@@ -75,7 +93,10 @@ describe('conditional orders through the gateway door', () => {
 
   it('an order that would grow the position is held by the gateway and re-evaluated when it triggers', async () => {
     const trig = px(ETH, 1.02);
-    const o = await bot.createOrder(ETH, 'market', 'buy', 0.5, undefined, { triggerPrice: trig, clientOrderId: cid('grow') });
+    const o = await bot.createOrder(ETH, 'market', 'buy', 0.5, undefined, {
+      triggerPrice: trig,
+      clientOrderId: cid('grow'),
+    });
     expect(o.info.liqguard).toMatchObject({ heldBy: 'gateway' });
     expect(sim().exchange.conditional.waiting('demo', ETH)).toHaveLength(0);
     await moveTo(ETH, px(ETH, 1.01));
@@ -96,10 +117,16 @@ describe('conditional orders through the gateway door', () => {
 
   it('at trigger the policy then in force decides: a rule added after placement denies the triggered order', async () => {
     const trig = px(ETH, 1.02);
-    const o = await bot.createOrder(ETH, 'market', 'buy', 0.3, undefined, { triggerPrice: trig, clientOrderId: cid('reval') });
+    const o = await bot.createOrder(ETH, 'market', 'buy', 0.3, undefined, {
+      triggerPrice: trig,
+      clientOrderId: cid('reval'),
+    });
     const file = join(policyDir, 'default.yaml');
     const before = readFileSync(file, 'utf8');
-    writeFileSync(file, `${before.trimEnd()}\n  - id: eth-frozen\n    when: { symbol: ${ETH}, reduce_only: false }\n    reject: { code: POLICY_REJECT }\n`);
+    writeFileSync(
+      file,
+      `${before.trimEnd()}\n  - id: eth-frozen\n    when: { symbol: ${ETH}, reduce_only: false }\n    reject: { code: POLICY_REJECT }\n`,
+    );
     try {
       expect((await ops('/v1/policies/reload', {})).status).toBe(200);
       const pos = position(ETH);
@@ -117,8 +144,15 @@ describe('conditional orders through the gateway door', () => {
 
   it('under a kill: protective orders are accepted and keep working, growing ones are denied and held ones cancelled', async () => {
     await bot.createOrder(BTC, 'market', 'buy', 0.02, undefined, { clientOrderId: cid('open2') });
-    const held = await bot.createOrder(BTC, 'market', 'buy', 0.01, undefined, { triggerPrice: px(BTC, 1.03), clientOrderId: cid('held') });
-    const protect1 = await bot.createOrder(BTC, 'market', 'sell', 0.02, undefined, { triggerPrice: px(BTC, 0.9), reduceOnly: true, clientOrderId: cid('p1') });
+    const held = await bot.createOrder(BTC, 'market', 'buy', 0.01, undefined, {
+      triggerPrice: px(BTC, 1.03),
+      clientOrderId: cid('held'),
+    });
+    const protect1 = await bot.createOrder(BTC, 'market', 'sell', 0.02, undefined, {
+      triggerPrice: px(BTC, 0.9),
+      reduceOnly: true,
+      clientOrderId: cid('p1'),
+    });
     const kill = await ops('/v1/kill', { scope: { type: 'all' }, reason: 'drill' });
     expect(kill.status).toBe(200);
     try {
@@ -127,18 +161,47 @@ describe('conditional orders through the gateway door', () => {
       expect(await conditionalEvents(held.info.liqguard.intentId)).toEqual(['held', 'canceled']);
       // A plain reduce-only exit is stopped by this policy's kill; protective conditional orders
       // (a take-profit and a trailing stop) pass, growing ones do not.
-      await expect(bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, { reduceOnly: true })).rejects.toThrow(/KILL_SWITCH/);
-      const tp = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, { takeProfitPrice: px(BTC, 1.1), reduceOnly: true, clientOrderId: cid('tp') });
+      await expect(bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, { reduceOnly: true })).rejects.toThrow(
+        /KILL_SWITCH/,
+      );
+      const tp = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        takeProfitPrice: px(BTC, 1.1),
+        reduceOnly: true,
+        clientOrderId: cid('tp'),
+      });
       expect(tp.info.liqguard).toMatchObject({ decision: 'accept', heldBy: 'venue' });
-      expect(JSON.stringify(h.gw.orders.get(tp.info.liqguard.intentId)!.decision.trace)).toContain('gateway.protective_conditional');
-      const trail = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, { trailingPercent: 2, reduceOnly: true, clientOrderId: cid('tr') });
+      expect(JSON.stringify(h.gw.orders.get(tp.info.liqguard.intentId)!.decision.trace)).toContain(
+        'gateway.protective_conditional',
+      );
+      const trail = await bot.createOrder(BTC, 'market', 'sell', 0.01, undefined, {
+        trailingPercent: 2,
+        reduceOnly: true,
+        clientOrderId: cid('tr'),
+      });
       expect(trail.info.orderType).toBe('TRAILING_STOP_MARKET');
-      await expect(bot.createOrder(BTC, 'market', 'buy', 0.01, undefined, { triggerPrice: px(BTC, 1.05) })).rejects.toThrow(/KILL_SWITCH/);
-      await expect(bot.createOrder(BTC, 'limit', 'buy', 0.01, px(BTC, 1.06), { triggerPrice: px(BTC, 1.05) })).rejects.toThrow(/KILL_SWITCH/);
+      await expect(
+        bot.createOrder(BTC, 'market', 'buy', 0.01, undefined, { triggerPrice: px(BTC, 1.05) }),
+      ).rejects.toThrow(/KILL_SWITCH/);
+      await expect(
+        bot.createOrder(BTC, 'limit', 'buy', 0.01, px(BTC, 1.06), { triggerPrice: px(BTC, 1.05) }),
+      ).rejects.toThrow(/KILL_SWITCH/);
       // closePosition with workingType MARK_PRICE on /fapi/v1/order (older clients): protective too.
-      const cp = (await bot.fapiPrivatePostOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', stopPrice: String(px(BTC, 0.95)), closePosition: 'true', workingType: 'MARK_PRICE', newClientOrderId: cid('cp') })) as any;
+      const cp = (await bot.fapiPrivatePostOrder({
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        type: 'STOP_MARKET',
+        stopPrice: String(px(BTC, 0.95)),
+        closePosition: 'true',
+        workingType: 'MARK_PRICE',
+        newClientOrderId: cid('cp'),
+      })) as any;
       expect(cp).toMatchObject({ type: 'STOP_MARKET', status: 'NEW', closePosition: true, workingType: 'MARK_PRICE' });
-      expect(sim().exchange.conditional.waiting('demo', BTC).map((c) => c.req.trigger.kind).sort()).toEqual(['stop', 'stop', 'take_profit', 'trailing_stop']);
+      expect(
+        sim()
+          .exchange.conditional.waiting('demo', BTC)
+          .map((c) => c.req.trigger.kind)
+          .sort(),
+      ).toEqual(['stop', 'stop', 'take_profit', 'trailing_stop']);
     } finally {
       expect((await ops('/v1/kill', { scope: { type: 'all' } }, 'DELETE')).status).toBe(200);
     }
@@ -147,11 +210,21 @@ describe('conditional orders through the gateway door', () => {
   });
 
   it('a held order is cancelled when the regime escalates beyond the regime it was placed in', async () => {
-    const o = await bot.createOrder(ETH, 'market', 'buy', 0.2, undefined, { triggerPrice: px(ETH, 1.04), clientOrderId: cid('esc') });
+    const o = await bot.createOrder(ETH, 'market', 'buy', 0.2, undefined, {
+      triggerPrice: px(ETH, 1.04),
+      clientOrderId: cid('esc'),
+    });
     const p = h.gw.orders.get(o.info.liqguard.intentId)!;
     // 'unknown' ranks above every regime (fail closed).
     if (p.regime === 'unknown') throw new Error('test precondition: placed in regime unknown, nothing to escalate to');
-    const score = { status: 'unavailable', symbol: ETH, asOf: h.gw.clock.now(), regime: 'unknown', reason: 'test escalation', scorer: 'baseline' } as const;
+    const score = {
+      status: 'unavailable',
+      symbol: ETH,
+      asOf: h.gw.clock.now(),
+      regime: 'unknown',
+      reason: 'test escalation',
+      scorer: 'baseline',
+    } as const;
     h.gw.bus.publish({ type: 'regime', symbol: ETH, ts: h.gw.clock.now(), score });
     await moveTo(ETH, px(ETH, 1.001));
     expect(h.gw.orders.get(p.intentId)!.status).toBe('canceled');

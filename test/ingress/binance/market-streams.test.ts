@@ -16,7 +16,18 @@ let wsBase: string;
 function nextBar(close: number): void {
   const last = h.fd.source.klines('BTCUSDT', 3_600_000, { limit: 1 }).at(-1)!;
   const openTime = last.openTime + 3_600_000;
-  h.gw.ingest({ type: 'bar', symbol: BTC, ts: openTime + 3_600_000, openTime, intervalMs: 3_600_000, open: close - 10, high: close + 20, low: close - 20, close, volume: 3 });
+  h.gw.ingest({
+    type: 'bar',
+    symbol: BTC,
+    ts: openTime + 3_600_000,
+    openTime,
+    intervalMs: 3_600_000,
+    open: close - 10,
+    high: close + 20,
+    low: close - 20,
+    close,
+    volume: 3,
+  });
 }
 
 beforeAll(async () => {
@@ -38,7 +49,9 @@ describe('market streams on the door', () => {
     const combined = new WebSocket(`${wsBase}/stream?streams=${names.join('/')}`);
     await new Promise((r) => combined.once('open', r));
     const mark = nextMessage<{ e: string; p: string }>(raw, (m) => m.e === 'markPriceUpdate');
-    const got = names.map((n) => nextMessage<{ stream: string; data: Record<string, unknown> }>(combined, (m) => m.stream === n));
+    const got = names.map((n) =>
+      nextMessage<{ stream: string; data: Record<string, unknown> }>(combined, (m) => m.stream === n),
+    );
     nextBar(123_456.7);
     expect(Number((await mark).p)).toBe(123_456.7);
     const [kline, ticker, book, depth] = await Promise.all(got);
@@ -79,17 +92,34 @@ describe('market streams on the door', () => {
       await expect.poll(() => h.fd.ws.stats.subscribeRequests - before, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
       nextBar(118_000);
       await expect.poll(() => marks, { timeout: 30_000 }).toContain(118_000);
-      await (await c.restAPI.newOrder({ symbol: 'BTCUSDT', side: 'BUY' as never, type: 'MARKET' as never, quantity: 0.01, newClientOrderId: 'oc-ws-1' })).data();
-      await expect.poll(() => user.filter((u) => u.o?.c === 'oc-ws-1').map((u) => u.o!.x), { timeout: 30_000 }).toEqual(['NEW', 'TRADE']);
+      await (
+        await c.restAPI.newOrder({
+          symbol: 'BTCUSDT',
+          side: 'BUY' as never,
+          type: 'MARKET' as never,
+          quantity: 0.01,
+          newClientOrderId: 'oc-ws-1',
+        })
+      ).data();
+      await expect
+        .poll(() => user.filter((u) => u.o?.c === 'oc-ws-1').map((u) => u.o!.x), { timeout: 30_000 })
+        .toEqual(['NEW', 'TRADE']);
     } finally {
       await conn.disconnect();
     }
   });
 
   it('any other websocket path is closed at once with a reason', async () => {
-    for (const path of ['/nope', '/ws/btcusdt@nonsense', '/stream?streams=btcusdt@markPrice/zzz@x', '/private/ws?listenKey=unknown']) {
+    for (const path of [
+      '/nope',
+      '/ws/btcusdt@nonsense',
+      '/stream?streams=btcusdt@markPrice/zzz@x',
+      '/private/ws?listenKey=unknown',
+    ]) {
       const ws = new WebSocket(`${wsBase}${path}`);
-      const [code, reason] = await new Promise<[number, string]>((r) => ws.once('close', (c, why) => r([c, why.toString()])));
+      const [code, reason] = await new Promise<[number, string]>((r) =>
+        ws.once('close', (c, why) => r([c, why.toString()])),
+      );
       expect(code, path).toBe(1008);
       expect(reason, path).toMatch(/unknown websocket path|invalid stream name|listenKey does not exist/);
     }

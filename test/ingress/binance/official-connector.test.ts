@@ -23,12 +23,29 @@ afterAll(async () => h?.gw.close());
 
 describe('official connector against the door', () => {
   it('places, queries and cancels orders (signed POST/DELETE with an empty JSON body)', async () => {
-    const o = await data(c.restAPI.newOrder({ symbol: 'BTCUSDT', side: as('BUY'), type: as('MARKET'), quantity: 0.01, newClientOrderId: 'oc-mkt-1' }));
+    const o = await data(
+      c.restAPI.newOrder({
+        symbol: 'BTCUSDT',
+        side: as('BUY'),
+        type: as('MARKET'),
+        quantity: 0.01,
+        newClientOrderId: 'oc-mkt-1',
+      }),
+    );
     expect(o).toMatchObject({ symbol: 'BTCUSDT', status: 'FILLED', executedQty: '0.01', clientOrderId: 'oc-mkt-1' });
     expect(Math.abs((o.updateTime as number) - Date.now())).toBeLessThan(60_000); // wall clock
     expect(Number.isInteger(o.updateTime)).toBe(true);
     const px = Math.round(mark() * 0.95 * 10) / 10;
-    const lim = await data(c.restAPI.newOrder({ symbol: 'BTCUSDT', side: as('BUY'), type: as('LIMIT'), quantity: 0.01, price: px, timeInForce: as('GTC') }));
+    const lim = await data(
+      c.restAPI.newOrder({
+        symbol: 'BTCUSDT',
+        side: as('BUY'),
+        type: as('LIMIT'),
+        quantity: 0.01,
+        price: px,
+        timeInForce: as('GTC'),
+      }),
+    );
     expect(lim.status).toBe('NEW');
     const q = await data(c.restAPI.queryOrder({ symbol: 'BTCUSDT', orderId: lim.orderId! }));
     expect(q.orderId).toBe(lim.orderId);
@@ -37,7 +54,15 @@ describe('official connector against the door', () => {
   });
 
   it('history: userTrades, allOrders and income reflect the fills, with commission and realized PnL', async () => {
-    await data(c.restAPI.newOrder({ symbol: 'BTCUSDT', side: as('SELL'), type: as('MARKET'), quantity: 0.01, newClientOrderId: 'oc-close-1' }));
+    await data(
+      c.restAPI.newOrder({
+        symbol: 'BTCUSDT',
+        side: as('SELL'),
+        type: as('MARKET'),
+        quantity: 0.01,
+        newClientOrderId: 'oc-close-1',
+      }),
+    );
     const trades = await data(c.restAPI.accountTradeList({ symbol: 'BTCUSDT' }));
     expect(trades.length).toBeGreaterThanOrEqual(2);
     const [buy, sell] = trades.slice(-2);
@@ -53,8 +78,12 @@ describe('official connector against the door', () => {
     const income = await data(c.restAPI.getIncomeHistory({ symbol: 'BTCUSDT' }));
     const commissions = income.filter((x) => x.incomeType === 'COMMISSION');
     expect(commissions.length).toBe(trades.length);
-    expect(commissions.reduce((s, x) => s + Number(x.income), 0)).toBeCloseTo(-trades.reduce((s, t) => s + Number(t.commission), 0), 8);
-    if (Number(sell!.realizedPnl) !== 0) expect(income.some((x) => x.incomeType === 'REALIZED_PNL' && x.income === sell!.realizedPnl)).toBe(true);
+    expect(commissions.reduce((s, x) => s + Number(x.income), 0)).toBeCloseTo(
+      -trades.reduce((s, t) => s + Number(t.commission), 0),
+      8,
+    );
+    if (Number(sell!.realizedPnl) !== 0)
+      expect(income.some((x) => x.incomeType === 'REALIZED_PNL' && x.income === sell!.realizedPnl)).toBe(true);
   });
 
   it('batchOrders: each order through the pipeline on its own, answered in Binance batch format', async () => {
@@ -62,7 +91,15 @@ describe('official connector against the door', () => {
     const res = await data(
       c.restAPI.placeMultipleOrders({
         batchOrders: [
-          { symbol: 'BTCUSDT', side: as('BUY'), type: as('LIMIT'), quantity: 0.01, price: px, timeInForce: as('GTC'), newClientOrderId: 'oc-b-1' },
+          {
+            symbol: 'BTCUSDT',
+            side: as('BUY'),
+            type: as('LIMIT'),
+            quantity: 0.01,
+            price: px,
+            timeInForce: as('GTC'),
+            newClientOrderId: 'oc-b-1',
+          },
           { symbol: 'BTCUSDT', side: as('BUY'), type: as('MARKET'), quantity: 50 }, // over the fat-finger limit
           { symbol: 'NOPEUSDT', side: as('BUY'), type: as('MARKET'), quantity: 1 },
         ],
@@ -83,8 +120,12 @@ describe('official connector against the door', () => {
     expect(await data(c.restAPI.getCurrentPositionMode())).toEqual({ dualSidePosition: false });
     expect(await data(c.restAPI.getCurrentMultiAssetsMode())).toEqual({ multiAssetsMargin: false });
     await expect(c.restAPI.changePositionMode({ dualSidePosition: as('true') })).rejects.toThrow(/one-way mode only/);
-    await expect(c.restAPI.changeMarginType({ symbol: 'BTCUSDT', marginType: as('ISOLATED') })).rejects.toThrow(/cross margin only/);
-    await expect(c.restAPI.changeMarginType({ symbol: 'BTCUSDT', marginType: as('CROSSED') })).rejects.toThrow(/No need to change margin type/);
+    await expect(c.restAPI.changeMarginType({ symbol: 'BTCUSDT', marginType: as('ISOLATED') })).rejects.toThrow(
+      /cross margin only/,
+    );
+    await expect(c.restAPI.changeMarginType({ symbol: 'BTCUSDT', marginType: as('CROSSED') })).rejects.toThrow(
+      /No need to change margin type/,
+    );
     const cfg = await data(c.restAPI.symbolConfiguration({ symbol: 'BTCUSDT' }));
     expect(cfg[0]).toMatchObject({ symbol: 'BTCUSDT', marginType: 'CROSSED', leverage: 20 });
     expect(Number(cfg[0]!.maxNotionalValue)).toBeGreaterThan(0);
@@ -105,7 +146,7 @@ describe('official connector against the door', () => {
     const bid = Number(book.bids![0]![0]);
     const ask = Number(book.asks![0]![0]);
     expect(bid).toBeLessThan(ask);
-    const m = Number((await data(c.restAPI.markPrice({ symbol: 'BTCUSDT' })) as { markPrice: string }).markPrice);
+    const m = Number(((await data(c.restAPI.markPrice({ symbol: 'BTCUSDT' }))) as { markPrice: string }).markPrice);
     expect(bid).toBeLessThanOrEqual(m);
     expect(ask).toBeGreaterThanOrEqual(m);
     const { listenKey } = await data(c.restAPI.startUserDataStream());

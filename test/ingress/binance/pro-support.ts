@@ -8,7 +8,12 @@ import { localBinanceUrls } from '../../../src/core/ccxt-urls.js';
 export type ProBot = InstanceType<typeof ccxt.pro.binanceusdm>;
 
 export function proBot(httpUrl: string, apiKey: string, secret: string): ProBot {
-  const ex = new ccxt.pro.binanceusdm({ apiKey, secret, enableRateLimit: false, options: { fetchCurrencies: false, ws: { backoff: { base: 0 } } } });
+  const ex = new ccxt.pro.binanceusdm({
+    apiKey,
+    secret,
+    enableRateLimit: false,
+    options: { fetchCurrencies: false, ws: { backoff: { base: 0 } } },
+  });
   const api = ex.urls['api'] as Record<string, unknown>;
   for (const [path, url] of Object.entries(localBinanceUrls(httpUrl, httpUrl.replace(/^http/, 'ws')))) {
     const [a, b] = path.split('.') as [string, string | undefined];
@@ -27,7 +32,10 @@ export function officialClient(httpUrl: string, apiKey: string, apiSecret: strin
 }
 
 /** Resolves with the first message for which `match` is true (or rejects on close/error first). */
-export function nextMessage<T = Record<string, unknown>>(ws: import('ws').WebSocket, match: (m: T) => boolean): Promise<T> {
+export function nextMessage<T = Record<string, unknown>>(
+  ws: import('ws').WebSocket,
+  match: (m: T) => boolean,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMsg = (d: import('ws').RawData) => {
       const m = JSON.parse(d.toString()) as T;

@@ -27,8 +27,15 @@ describe('README ccxt snippet', () => {
     const code = /```ts\n([\s\S]*?)```/.exec(md)![1]!.replace("'http://127.0.0.1:8080'", JSON.stringify(url));
     expect(code).toContain(url);
     // The snippet's catch block swallows the denial; print it so the test can see it happened.
-    writeFileSync(file, code.replace('} catch (e) {', '} catch (e) { console.log("denied:", e.constructor.name, e.message);'));
-    const { stdout } = await run('node', [file], { cwd: PACKAGE_ROOT, env: { ...process.env, LIQGUARD_KEY: DEMO_API_KEY, LIQGUARD_SECRET: DEMO_API_SECRET }, timeout: 60_000 });
+    writeFileSync(
+      file,
+      code.replace('} catch (e) {', '} catch (e) { console.log("denied:", e.constructor.name, e.message);'),
+    );
+    const { stdout } = await run('node', [file], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, LIQGUARD_KEY: DEMO_API_KEY, LIQGUARD_SECRET: DEMO_API_SECRET },
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/^\S+ open$/m);
     expect(stdout).toMatch(/denied: InvalidOrder .*MAX_ORDER_QUANTITY/);
   }, 90_000);

@@ -30,7 +30,9 @@ export interface FrontDoorGateway {
 
 type Plugin = (app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>;
 
-export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yaml: string) => string; plugins?: (gw: Gateway) => Plugin[] } = {}): Promise<FrontDoorGateway> {
+export async function startFrontDoorGateway(
+  o: { policyDir?: string; edit?: (yaml: string) => string; plugins?: (gw: Gateway) => Plugin[] } = {},
+): Promise<FrontDoorGateway> {
   const varDir = mkdtempSync(join(tmpdir(), 'lg-bn-'));
   mkdirSync(join(varDir, 'audit'));
   let yaml = EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')
@@ -54,7 +56,7 @@ export async function startFrontDoorGateway(o: { policyDir?: string; edit?: (yam
   return { gw, fd, url, varDir };
 }
 
-export function gatewayUrls(url: string): Record<string, string> {
+function gatewayUrls(url: string): Record<string, string> {
   // The gateway serves no market websocket for bots: REST URLs only.
   const { ['ws.future']: _ws, ...rest } = localBinanceUrls(url, url.replace(/^http/, 'ws'));
   return rest;

@@ -19,31 +19,41 @@ const fill = fc.record({
 describe('applyFill (realized PnL, average entry)', () => {
   it('realized PnL plus the open position marked at the last price equals the cash flow of all fills', () => {
     fc.assert(
-      fc.property(fc.array(fill, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 2_000_000 }), (fills, lastTenth) => {
-        const last = new Decimal(lastTenth).div(10);
-        let pos = FLAT;
-        let realized = new Decimal(0);
-        let cash = new Decimal(0);
-        for (const f of fills) {
-          const r = applyFill(pos, f.side, f.quantity, f.price);
-          pos = r.position;
-          realized = realized.plus(r.realizedPnl);
-          cash = cash.plus(new Decimal(f.quantity).mul(f.price).mul(f.side === 'buy' ? -1 : 1));
-        }
-        const held = new Decimal(pos.quantity);
-        const unrealized = held.mul(last.minus(pos.entryPrice));
-        const marked = cash.plus(held.mul(last));
-        // Entry prices are rounded to 20 significant digits: compare to well below a cent.
-        expect(realized.plus(unrealized).minus(marked).abs().lt('1e-6')).toBe(true);
-      }),
+      fc.property(
+        fc.array(fill, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 2_000_000 }),
+        (fills, lastTenth) => {
+          const last = new Decimal(lastTenth).div(10);
+          let pos = FLAT;
+          let realized = new Decimal(0);
+          let cash = new Decimal(0);
+          for (const f of fills) {
+            const r = applyFill(pos, f.side, f.quantity, f.price);
+            pos = r.position;
+            realized = realized.plus(r.realizedPnl);
+            cash = cash.plus(new Decimal(f.quantity).mul(f.price).mul(f.side === 'buy' ? -1 : 1));
+          }
+          const held = new Decimal(pos.quantity);
+          const unrealized = held.mul(last.minus(pos.entryPrice));
+          const marked = cash.plus(held.mul(last));
+          // Entry prices are rounded to 20 significant digits: compare to well below a cent.
+          expect(realized.plus(unrealized).minus(marked).abs().lt('1e-6')).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('closing a long at a higher price realizes the gain; a flip opens the rest at the fill price', () => {
     const long = applyFill(FLAT, 'buy', '2', '100').position;
-    expect(applyFill(long, 'sell', '1', '110')).toEqual({ position: { quantity: '1', entryPrice: '100' }, realizedPnl: '10' });
-    expect(applyFill(long, 'sell', '3', '90')).toEqual({ position: { quantity: '-1', entryPrice: '90' }, realizedPnl: '-20' });
+    expect(applyFill(long, 'sell', '1', '110')).toEqual({
+      position: { quantity: '1', entryPrice: '100' },
+      realizedPnl: '10',
+    });
+    expect(applyFill(long, 'sell', '3', '90')).toEqual({
+      position: { quantity: '-1', entryPrice: '90' },
+      realizedPnl: '-20',
+    });
     expect(applyFill(applyFill(long, 'buy', '2', '110').position, 'sell', '4', '105').realizedPnl).toBe('0');
   });
 });
@@ -52,7 +62,11 @@ describe('ListenKeys', () => {
   it('one live key per client, extended by open and keepAlive, swept after 60 minutes of silence', () => {
     let now = 1_000;
     let n = 0;
-    const keys = new ListenKeys(() => now, 60 * 60_000, () => `key${++n}`);
+    const keys = new ListenKeys(
+      () => now,
+      60 * 60_000,
+      () => `key${++n}`,
+    );
     const k = keys.open('bot');
     expect(keys.open('bot')).toBe(k);
     expect(keys.clientOf(k)).toBe('bot');
@@ -72,7 +86,9 @@ describe('ListenKeys', () => {
 
 describe('parseBatch', () => {
   it('accepts 1..5 objects of scalar values as string params, refuses anything else with a Binance code', () => {
-    expect(parseBatch('[{"symbol":"BTCUSDT","quantity":0.01,"reduceOnly":true}]', 5)).toEqual([{ symbol: 'BTCUSDT', quantity: '0.01', reduceOnly: 'true' }]);
+    expect(parseBatch('[{"symbol":"BTCUSDT","quantity":0.01,"reduceOnly":true}]', 5)).toEqual([
+      { symbol: 'BTCUSDT', quantity: '0.01', reduceOnly: 'true' },
+    ]);
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (raw) => {
         try {
@@ -96,7 +112,17 @@ describe('refusalOf (which websocket upgrades the door serves)', () => {
   const keys = { clientOf: (k: string) => (k === 'a'.repeat(64) ? 'bot' : undefined) };
   const why = (path: string) => refusalOf(new URL(path, 'http://x'), keys);
   it('serves streams, live listen keys and empty connections that subscribe later; names the reason otherwise', () => {
-    for (const ok of ['/ws', '/ws/btcusdt@markPrice', '/ws/btcusdt@kline_1m/ethusdt@depth5', '/stream?streams=btcusdt@ticker', '/market/stream?streams=', '/private/stream?streams=', `/ws/${'a'.repeat(64)}`, `/private/ws?listenKey=${'a'.repeat(64)}`, '/public/ws/1']) {
+    for (const ok of [
+      '/ws',
+      '/ws/btcusdt@markPrice',
+      '/ws/btcusdt@kline_1m/ethusdt@depth5',
+      '/stream?streams=btcusdt@ticker',
+      '/market/stream?streams=',
+      '/private/stream?streams=',
+      `/ws/${'a'.repeat(64)}`,
+      `/private/ws?listenKey=${'a'.repeat(64)}`,
+      '/public/ws/1',
+    ]) {
       expect(why(ok), ok).toBeUndefined();
     }
     expect(why('/foo')).toMatch(/unknown websocket path/);

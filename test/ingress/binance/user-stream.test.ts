@@ -66,7 +66,13 @@ describe('user-data stream on the door', () => {
     const wallet = Number(sim().accountStateSync('demo').walletBalance);
     let b = await balance;
     while (b.USDT?.total !== wallet) b = await pro.watchBalance();
-    const held = Math.abs(Number(sim().accountStateSync('demo').positions.find((p) => p.symbol === BTC)!.quantity));
+    const held = Math.abs(
+      Number(
+        sim()
+          .accountStateSync('demo')
+          .positions.find((p) => p.symbol === BTC)!.quantity,
+      ),
+    );
     let pos = (await positions).find((p) => p.symbol === BTC);
     while (pos?.contracts !== held) pos = (await pro.watchPositions([BTC])).find((p) => p.symbol === BTC);
     expect(pos.side).toBe('long');
@@ -77,7 +83,13 @@ describe('user-data stream on the door', () => {
     const bot = ccxtBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
     await bot.loadMarkets();
     const placed = await bot.createOrder(XRP, 'market', 'buy', 1500, undefined, { clientOrderId: 'us-split-1' });
-    await expect.poll(() => s.events.filter((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === 'us-split-1' && e.o?.X === 'FILLED').length, { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          s.events.filter((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === 'us-split-1' && e.o?.X === 'FILLED').length,
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     const mine = s.events.filter((e) => e.e === 'ORDER_TRADE_UPDATE' && e.o?.c === 'us-split-1');
     expect(mine[0]!.o!.x).toBe('NEW');
     expect(mine[0]!.o!.z).toBe('0');
@@ -93,7 +105,9 @@ describe('user-data stream on the door', () => {
     expect(cum).toBe(1500);
     // Each fill is followed by an ACCOUNT_UPDATE for XRP; times never go backwards.
     const i = s.events.indexOf(fills[0]!);
-    expect(s.events.slice(i).some((e) => e.e === 'ACCOUNT_UPDATE' && (e.a!.P as { s: string }[])[0]!.s === 'XRPUSDT')).toBe(true);
+    expect(
+      s.events.slice(i).some((e) => e.e === 'ACCOUNT_UPDATE' && (e.a!.P as { s: string }[])[0]!.s === 'XRPUSDT'),
+    ).toBe(true);
     for (let k = 1; k < s.events.length; k++) expect(s.events[k]!.E).toBeGreaterThanOrEqual(s.events[k - 1]!.E);
     s.ws.close();
   });
@@ -105,7 +119,9 @@ describe('user-data stream on the door', () => {
     const px = Number((Math.round(lastPrice(BTC) * 0.97 * 10) / 10).toFixed(1));
     const o = await bot.createOrder(BTC, 'limit', 'buy', 0.01, px, { clientOrderId: 'us-lim-1' });
     await bot.cancelOrder(o.id!, BTC);
-    await expect.poll(() => s.events.filter((e) => e.o?.c === 'us-lim-1').map((e) => e.o!.x), { timeout: 30_000 }).toEqual(['NEW', 'CANCELED']);
+    await expect
+      .poll(() => s.events.filter((e) => e.o?.c === 'us-lim-1').map((e) => e.o!.x), { timeout: 30_000 })
+      .toEqual(['NEW', 'CANCELED']);
     const ev = s.events.find((e) => e.o?.c === 'us-lim-1')!;
     expect(ev.o).toMatchObject({ s: 'BTCUSDT', S: 'BUY', o: 'LIMIT', f: 'GTC', q: '0.01', p: String(px), X: 'NEW' });
     s.ws.close();
@@ -119,11 +135,16 @@ describe('user-data stream on the door', () => {
     await fetch(`${h.url}/fapi/v1/listenKey`, { method: 'DELETE', headers: { 'X-MBX-APIKEY': DEMO_API_KEY } });
     expect((await expired).e).toBe('listenKeyExpired');
     s.ws.close();
-    const again = await fetch(`${h.url}/fapi/v1/listenKey`, { method: 'PUT', headers: { 'X-MBX-APIKEY': DEMO_API_KEY } });
+    const again = await fetch(`${h.url}/fapi/v1/listenKey`, {
+      method: 'PUT',
+      headers: { 'X-MBX-APIKEY': DEMO_API_KEY },
+    });
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ code: -1125 });
     const dead = new WebSocket(`${h.url.replace(/^http/, 'ws')}/ws/${s.key}`);
-    const [code, reason] = await new Promise<[number, string]>((r) => dead.once('close', (c, why) => r([c, why.toString()])));
+    const [code, reason] = await new Promise<[number, string]>((r) =>
+      dead.once('close', (c, why) => r([c, why.toString()])),
+    );
     expect(code).toBe(1008);
     expect(reason).toMatch(/listenKey does not exist/);
     const noKey = await fetch(`${h.url}/fapi/v1/listenKey`, { method: 'POST' });

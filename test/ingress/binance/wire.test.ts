@@ -9,11 +9,61 @@ import { binanceOrderBody } from '../../../src/ingress/binance/order-wire.js';
 import { parseOrderBody } from '../../../src/ingress/order-body.js';
 import { BinanceApiError } from '../../../src/binance-wire/errors.js';
 
-const INST: InstrumentSpec = { venue: 'sim', symbol: 'BTC/USDT:USDT', venueSymbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.1', stepSize: '0.001', minQty: '0.001', maxQty: '1000', minNotional: '100', maxLeverage: 125, brackets: [] };
+const INST: InstrumentSpec = {
+  venue: 'sim',
+  symbol: 'BTC/USDT:USDT',
+  venueSymbol: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  tickSize: '0.1',
+  stepSize: '0.001',
+  minQty: '0.001',
+  maxQty: '1000',
+  minNotional: '100',
+  maxLeverage: 125,
+  brackets: [],
+};
 
-const intent: OrderIntent = { intentId: 'ord_1', clientOrderId: 'c1', clientId: 'demo', account: 'demo', venue: 'sim', symbol: INST.symbol, side: 'buy', type: 'limit', quantity: '2', price: '100', reduceOnly: false, postOnly: false, timeInForce: 'GTC', receivedAt: 1, transport: 'binance' };
-const decision = (over: Partial<Decision>): Decision => ({ kind: 'accept', originalQuantity: '2', approvedQuantity: '2', children: [], throttles: [], trace: [], policySetId: 'p', policySha256: 'x', ...over });
-const parent = (d: Decision, over: Partial<ParentOrder> = {}): ParentOrder => ({ intentId: 'ord_1', intent, decision: d, regime: 'stable', children: [], status: 'new', filledQuantity: '0', createdAt: 1, updatedAt: 2, ...over });
+const intent: OrderIntent = {
+  intentId: 'ord_1',
+  clientOrderId: 'c1',
+  clientId: 'demo',
+  account: 'demo',
+  venue: 'sim',
+  symbol: INST.symbol,
+  side: 'buy',
+  type: 'limit',
+  quantity: '2',
+  price: '100',
+  reduceOnly: false,
+  postOnly: false,
+  timeInForce: 'GTC',
+  receivedAt: 1,
+  transport: 'binance',
+};
+const decision = (over: Partial<Decision>): Decision => ({
+  kind: 'accept',
+  originalQuantity: '2',
+  approvedQuantity: '2',
+  children: [],
+  throttles: [],
+  trace: [],
+  policySetId: 'p',
+  policySha256: 'x',
+  ...over,
+});
+const parent = (d: Decision, over: Partial<ParentOrder> = {}): ParentOrder => ({
+  intentId: 'ord_1',
+  intent,
+  decision: d,
+  regime: 'stable',
+  children: [],
+  status: 'new',
+  filledQuantity: '0',
+  createdAt: 1,
+  updatedAt: 2,
+  ...over,
+});
 
 describe('OrderIdMap', () => {
   it('gives each intent one id, distinct ids to distinct intents, and resolves them back', () => {
@@ -41,13 +91,48 @@ describe('OrderIdMap', () => {
 describe('binanceOrderBody', () => {
   const body = (p: Record<string, string>, lev?: string) => binanceOrderBody(p, INST, lev);
   it('maps GTX to post-only, reduceOnly, the unified symbol and the recorded leverage; the strict parser accepts it', () => {
-    const r = body({ symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', quantity: '0.010', price: '65000.5', timeInForce: 'GTX', reduceOnly: 'true', newClientOrderId: 'x-abc/1' }, '7');
-    expect(r).toEqual({ body: { symbol: INST.symbol, side: 'sell', type: 'limit', quantity: '0.010', price: '65000.5', reduceOnly: true, postOnly: true, leverage: '7' }, clientOrderId: 'x-abc/1' });
+    const r = body(
+      {
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        type: 'LIMIT',
+        quantity: '0.010',
+        price: '65000.5',
+        timeInForce: 'GTX',
+        reduceOnly: 'true',
+        newClientOrderId: 'x-abc/1',
+      },
+      '7',
+    );
+    expect(r).toEqual({
+      body: {
+        symbol: INST.symbol,
+        side: 'sell',
+        type: 'limit',
+        quantity: '0.010',
+        price: '65000.5',
+        reduceOnly: true,
+        postOnly: true,
+        leverage: '7',
+      },
+      clientOrderId: 'x-abc/1',
+    });
     const parsed = parseOrderBody(r.body);
-    expect(parsed.ok && parsed.value).toMatchObject({ postOnly: true, timeInForce: 'GTX', reduceOnly: true, leverage: '7' });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      postOnly: true,
+      timeInForce: 'GTX',
+      reduceOnly: true,
+      leverage: '7',
+    });
   });
   it('drops timeInForce on MARKET orders and refuses what it does not route', () => {
-    expect(body({ side: 'BUY', type: 'MARKET', quantity: '1', timeInForce: 'GTC' }).body).toEqual({ symbol: INST.symbol, side: 'buy', type: 'market', quantity: '1', reduceOnly: false });
+    expect(body({ side: 'BUY', type: 'MARKET', quantity: '1', timeInForce: 'GTC' }).body).toEqual({
+      symbol: INST.symbol,
+      side: 'buy',
+      type: 'market',
+      quantity: '1',
+      reduceOnly: false,
+    });
     const code = (p: Record<string, string>) => {
       try {
         body(p);
@@ -74,19 +159,73 @@ describe('binanceOrderBody', () => {
 describe('presentBinanceOrder and rejectionOf', () => {
   it('shows a split parent as one order with aggregate fills, and a cap as the approved size', () => {
     const d = decision({ kind: 'modify', code: 'REGIME_NOTIONAL_CAP', approvedQuantity: '1.5' });
-    const o = presentBinanceOrder(parent(d, { status: 'partially_filled', filledQuantity: '0.5', avgPrice: '101' }), 42, INST);
-    expect(o).toMatchObject({ orderId: 42, symbol: 'BTCUSDT', status: 'PARTIALLY_FILLED', origQty: '1.5', executedQty: '0.5', cumQuote: '50.5', avgPrice: '101', side: 'BUY', type: 'LIMIT', positionSide: 'BOTH' });
-    expect(o.liqguard).toMatchObject({ decision: 'modify', code: 'REGIME_NOTIONAL_CAP', originalQuantity: '2', approvedQuantity: '1.5' });
+    const o = presentBinanceOrder(
+      parent(d, { status: 'partially_filled', filledQuantity: '0.5', avgPrice: '101' }),
+      42,
+      INST,
+    );
+    expect(o).toMatchObject({
+      orderId: 42,
+      symbol: 'BTCUSDT',
+      status: 'PARTIALLY_FILLED',
+      origQty: '1.5',
+      executedQty: '0.5',
+      cumQuote: '50.5',
+      avgPrice: '101',
+      side: 'BUY',
+      type: 'LIMIT',
+      positionSide: 'BOTH',
+    });
+    expect(o.liqguard).toMatchObject({
+      decision: 'modify',
+      code: 'REGIME_NOTIONAL_CAP',
+      originalQuantity: '2',
+      approvedQuantity: '1.5',
+    });
     expect(presentBinanceOrder(parent(decision({}), { status: 'pending' }), 1, INST).status).toBe('NEW');
   });
   it('a denial is -2010 with the rendered code, a throttle -1015, a venue rejection -2010 with the venue code', () => {
-    const deny = rejectionOf(parent(decision({ kind: 'deny', code: 'MAX_ORDER_QUANTITY', detail: 'MAX_ORDER_QUANTITY: quantity=6 max=5', approvedQuantity: '0' }), { status: 'rejected' }))!;
+    const deny = rejectionOf(
+      parent(
+        decision({
+          kind: 'deny',
+          code: 'MAX_ORDER_QUANTITY',
+          detail: 'MAX_ORDER_QUANTITY: quantity=6 max=5',
+          approvedQuantity: '0',
+        }),
+        { status: 'rejected' },
+      ),
+    )!;
     expect(deny.body()).toEqual({ code: -2010, msg: 'LIQGUARD MAX_ORDER_QUANTITY: quantity=6 max=5 intentId=ord_1' });
     expect(deny.status).toBe(400);
-    expect(rejectionOf(parent(decision({ kind: 'deny', code: 'RATE_LIMIT_EXCEEDED', detail: 'RATE_LIMIT_EXCEEDED: rule=t' }), { status: 'rejected' }))!.code).toBe(-1015);
-    expect(rejectionOf(parent(decision({ kind: 'deny', code: 'HALTED' }), { status: 'rejected' }))!.message).toBe('LIQGUARD HALTED: intentId=ord_1');
-    const venue = rejectionOf(parent(decision({}), { status: 'rejected', children: [{ plan: { index: 0, clientOrderId: 'c1', quantity: '2', notBefore: 0 }, status: 'rejected', filledQuantity: '0', code: 'INSUFFICIENT_FUNDS', reason: 'margin is insufficient' }] }))!;
-    expect(venue.body()).toEqual({ code: -2010, msg: 'LIQGUARD INSUFFICIENT_FUNDS: reason="margin is insufficient" intentId=ord_1' });
+    expect(
+      rejectionOf(
+        parent(decision({ kind: 'deny', code: 'RATE_LIMIT_EXCEEDED', detail: 'RATE_LIMIT_EXCEEDED: rule=t' }), {
+          status: 'rejected',
+        }),
+      )!.code,
+    ).toBe(-1015);
+    expect(rejectionOf(parent(decision({ kind: 'deny', code: 'HALTED' }), { status: 'rejected' }))!.message).toBe(
+      'LIQGUARD HALTED: intentId=ord_1',
+    );
+    const venue = rejectionOf(
+      parent(decision({}), {
+        status: 'rejected',
+        children: [
+          {
+            plan: { index: 0, clientOrderId: 'c1', quantity: '2', notBefore: 0 },
+            status: 'rejected',
+            filledQuantity: '0',
+            code: 'INSUFFICIENT_FUNDS',
+            reason: 'margin is insufficient',
+          },
+        ],
+      }),
+    )!;
+    expect(venue.body()).toEqual({
+      code: -2010,
+      msg: 'LIQGUARD INSUFFICIENT_FUNDS: reason="margin is insufficient" intentId=ord_1',
+    });
     expect(rejectionOf(parent(decision({}), { status: 'new' }))).toBeUndefined();
   });
 });

@@ -17,21 +17,69 @@ function walk(n: number, seed = 1): BarEvent[] {
   let p = 100;
   return Array.from({ length: n }, (_, i) => {
     x = (x * 16807) % 2147483647;
-    const r = ((x / 2147483647) - 0.5) * 0.02;
+    const r = (x / 2147483647 - 0.5) * 0.02;
     const o = p;
     p = p * Math.exp(r);
-    return { type: 'bar', symbol: S, openTime: T0 + i * H, ts: T0 + (i + 1) * H, intervalMs: H, open: o, high: Math.max(o, p) * 1.001, low: Math.min(o, p) * 0.999, close: p, volume: 100 + (x % 50), takerBuyVolume: 40 + (x % 20) } satisfies BarEvent;
+    return {
+      type: 'bar',
+      symbol: S,
+      openTime: T0 + i * H,
+      ts: T0 + (i + 1) * H,
+      intervalMs: H,
+      open: o,
+      high: Math.max(o, p) * 1.001,
+      low: Math.min(o, p) * 0.999,
+      close: p,
+      volume: 100 + (x % 50),
+      takerBuyVolume: 40 + (x % 20),
+    } satisfies BarEvent;
   });
 }
-const book = (ts: number, bids: [number, number][], asks: [number, number][]): BookEvent => ({ type: 'book', symbol: S, ts, bids, asks });
-const vec = (eng: FeatureEngine, ts: number) => rowRecord(eng.names, { symbol: S, openTime: 0, ts, features: eng.sample(ts) });
+const book = (ts: number, bids: [number, number][], asks: [number, number][]): BookEvent => ({
+  type: 'book',
+  symbol: S,
+  ts,
+  bids,
+  asks,
+});
+const vec = (eng: FeatureEngine, ts: number) =>
+  rowRecord(eng.names, { symbol: S, openTime: 0, ts, features: eng.sample(ts) });
 
 describe('feature catalog', () => {
   it('has unique snake_case names, each tied to an input', () => {
     const c = featureCatalog(defaultFeatureConfig());
     expect(new Set(c.names).size).toBe(c.names.length);
     for (const n of c.names) expect(n).toMatch(/^[a-z][a-z0-9_]*$/);
-    expect(c.names).toEqual(expect.arrayContaining(['rv_24', 'rv_168', 'parkinson_24', 'rv_pctl_720', 'drawdown_168', 'ret_1', 'ret_4', 'taker_imbalance_24', 'cvd_24', 'volume_z_168', 'funding_rate', 'funding_z_30d', 'time_to_funding_h', 'oi_change_24', 'oi_accel', 'oi_z_168', 'oi_vs_price', 'liq_notional_ratio', 'liq_intensity', 'depth_05', 'depth_1', 'depth_2', 'depth_collapse', 'spread_bps', 'book_imbalance', 'mark_last_gap_bps']));
+    expect(c.names).toEqual(
+      expect.arrayContaining([
+        'rv_24',
+        'rv_168',
+        'parkinson_24',
+        'rv_pctl_720',
+        'drawdown_168',
+        'ret_1',
+        'ret_4',
+        'taker_imbalance_24',
+        'cvd_24',
+        'volume_z_168',
+        'funding_rate',
+        'funding_z_30d',
+        'time_to_funding_h',
+        'oi_change_24',
+        'oi_accel',
+        'oi_z_168',
+        'oi_vs_price',
+        'liq_notional_ratio',
+        'liq_intensity',
+        'depth_05',
+        'depth_1',
+        'depth_2',
+        'depth_collapse',
+        'spread_bps',
+        'book_imbalance',
+        'mark_last_gap_bps',
+      ]),
+    );
   });
   it('keeps window spans in hours for 5-minute bars', () => {
     const c = featureCatalog(defaultFeatureConfig(300_000));
@@ -42,10 +90,21 @@ describe('feature catalog', () => {
 describe('book, mark and liquidation features', () => {
   it('computes depth within 0.5/1/2% of mid, spread, imbalance and collapse', () => {
     const eng = new FeatureEngine(S);
-    const bids: [number, number][] = [[99.9, 10], [99.5, 5], [98.5, 3], [97, 100]];
-    const asks: [number, number][] = [[100.1, 10], [100.6, 5], [101.5, 3], [103, 100]];
+    const bids: [number, number][] = [
+      [99.9, 10],
+      [99.5, 5],
+      [98.5, 3],
+      [97, 100],
+    ];
+    const asks: [number, number][] = [
+      [100.1, 10],
+      [100.6, 5],
+      [101.5, 3],
+      [103, 100],
+    ];
     eng.update(book(T0, bids, asks));
-    const within = (lv: [number, number][], pct: number) => lv.filter(([p]) => Math.abs(p - 100) / 100 <= pct + 1e-12).reduce((s, [p, q]) => s + p * q, 0);
+    const within = (lv: [number, number][], pct: number) =>
+      lv.filter(([p]) => Math.abs(p - 100) / 100 <= pct + 1e-12).reduce((s, [p, q]) => s + p * q, 0);
     const f = vec(eng, T0);
     expect(f.spread_bps).toBeCloseTo(20, 9);
     expect(f.depth_05).toBeCloseTo(within(bids, 0.005) + within(asks, 0.005), 9);
@@ -70,7 +129,16 @@ describe('book, mark and liquidation features', () => {
 
   it('mark/last gap and predicted funding come from mark events', () => {
     const eng = new FeatureEngine(S);
-    eng.update({ type: 'mark', symbol: S, ts: T0, markPrice: 100.5, lastPrice: 100, indexPrice: 100.25, fundingRate: 0.0002, nextFundingTime: T0 + 2 * H });
+    eng.update({
+      type: 'mark',
+      symbol: S,
+      ts: T0,
+      markPrice: 100.5,
+      lastPrice: 100,
+      indexPrice: 100.25,
+      fundingRate: 0.0002,
+      nextFundingTime: T0 + 2 * H,
+    });
     const f = vec(eng, T0);
     expect(f.mark_last_gap_bps).toBeCloseTo(50, 9);
     expect(f.mark_index_gap_bps).toBeCloseTo((0.25 / 100.25) * 1e4, 9);
@@ -83,7 +151,16 @@ describe('book, mark and liquidation features', () => {
     const eng = new FeatureEngine(S, cfg);
     const bars = walk(6);
     bars.forEach((b, i) => {
-      eng.update({ type: 'liquidation', symbol: S, ts: b.ts, side: 'sell', price: NaN, quantity: NaN, notional: 1000 * (i + 1), aggregatedMs: H });
+      eng.update({
+        type: 'liquidation',
+        symbol: S,
+        ts: b.ts,
+        side: 'sell',
+        price: NaN,
+        quantity: NaN,
+        notional: 1000 * (i + 1),
+        aggregatedMs: H,
+      });
       eng.update(b);
     });
     const f0 = vec(eng, bars[5]!.ts);
@@ -133,14 +210,20 @@ describe('5-minute bars with open interest (real snapshot file)', () => {
     const text = await readTextFile('data/binance_btcusdt_5m_snapshot/btcusdt_perp_5m.csv.gz');
     const bars = parseKlines(text, { symbol: S, file: 'snap', volumeOptional: true }).slice(0, 3000);
     const oi = parseOpenInterest(text, { symbol: S, file: 'snap' }).filter((e) => e.ts <= bars.at(-1)!.ts);
-    const events = mergeSources([{ name: 'bars', events: bars }, { name: 'oi', events: oi }]);
+    const events = mergeSources([
+      { name: 'bars', events: bars },
+      { name: 'oi', events: oi },
+    ]);
     const cfg = defaultFeatureConfig(300_000);
     const table = computeFeatureRows(events, cfg);
     const view = createMarketView({ features: cfg });
     let k = 0;
     for (const e of events) {
       view.ingest(e);
-      if (e.type === 'bar') expect(table.names.map((n) => view.snapshot(S, e.ts).features[n])).toEqual(Array.from(table.rows[k++]!.features));
+      if (e.type === 'bar')
+        expect(table.names.map((n) => view.snapshot(S, e.ts).features[n])).toEqual(
+          Array.from(table.rows[k++]!.features),
+        );
     }
     const f = rowRecord(table.names, table.rows.at(-1)!);
     expect(Number.isFinite(f.oi_change_288)).toBe(true);

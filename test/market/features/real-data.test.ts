@@ -4,7 +4,12 @@ import type { BarEvent, FundingEvent, MarketEvent } from '../../../src/core/type
 import { computeFeatureRows, rowRecord } from '../../../src/market/features/batch.js';
 import { defaultFeatureConfig } from '../../../src/market/features/config.js';
 import { mergeSources } from '../../../src/market/replay/feed.js';
-import { readFundingFile, readKlineFile, readLiquidationFile, readOpenInterestFile } from '../../../src/market/replay/sources.js';
+import {
+  readFundingFile,
+  readKlineFile,
+  readLiquidationFile,
+  readOpenInterestFile,
+} from '../../../src/market/replay/sources.js';
 import { createMarketView } from '../../../src/market/view/market-view.js';
 
 const BTC = 'BTC/USDT:USDT';
@@ -42,11 +47,24 @@ describe('batch and incremental feature computation on real BTC data', () => {
       const snap = view.snapshot(BTC, e.ts);
       const row = table.rows[k++]!;
       expect(row.ts).toBe(e.ts);
-      same(table.names.map((n) => snap.features[n]!), row.features);
+      same(
+        table.names.map((n) => snap.features[n]!),
+        row.features,
+      );
     }
     // the comparison is not vacuous: late rows have bar, funding, OI and liquidation features
     const last = rowRecord(table.names, table.rows.at(-1)!);
-    for (const n of ['rv_pctl_720', 'drawdown_pctl_720', 'volume_z_168', 'taker_imbalance_24', 'funding_z_30d', 'oi_z_168', 'oi_accel', 'liq_notional_ratio', 'liq_intensity']) {
+    for (const n of [
+      'rv_pctl_720',
+      'drawdown_pctl_720',
+      'volume_z_168',
+      'taker_imbalance_24',
+      'funding_z_30d',
+      'oi_z_168',
+      'oi_accel',
+      'liq_notional_ratio',
+      'liq_intensity',
+    ]) {
       expect(Number.isFinite(last[n]), n).toBe(true);
     }
   });
@@ -63,7 +81,10 @@ describe('batch and incremental feature computation on real BTC data', () => {
       expect(f.ret_4).toBeCloseTo(Math.log(b.close / bars[i - 4]!.close), 12);
       expect(f.rv_24).toBeCloseTo(rv24[i]!, 10);
       const w = bars.slice(i - 23, i + 1);
-      expect(f.parkinson_24).toBeCloseTo(Math.sqrt(mean(w.map((x) => Math.log(x.high / x.low) ** 2)) / (4 * Math.LN2)), 10);
+      expect(f.parkinson_24).toBeCloseTo(
+        Math.sqrt(mean(w.map((x) => Math.log(x.high / x.low) ** 2)) / (4 * Math.LN2)),
+        10,
+      );
       expect(f.drawdown_168).toBeCloseTo(b.close / Math.max(...bars.slice(i - 167, i + 1).map((x) => x.high)) - 1, 12);
       const hist = rv24.slice(i - c.pctlBars + 1, i + 1);
       expect(f.rv_pctl_720).toBe(hist.filter((v) => v <= rv24[i]!).length / c.pctlBars);
@@ -87,7 +108,13 @@ describe('batch and incremental feature computation on real BTC data', () => {
   it('never look ahead: appending or altering later events leaves earlier rows unchanged', () => {
     const cut = Date.parse('2026-01-10T00:00:00Z');
     const early = computeFeatureRows(events.filter((e) => e.ts <= cut));
-    const altered = events.map((e) => (e.ts > cut && e.type === 'funding' ? { ...e, rate: e.rate * -50 } : e.ts > cut && e.type === 'bar' ? { ...e, close: e.close * 0.5, low: e.low * 0.5 } : e));
+    const altered = events.map((e) =>
+      e.ts > cut && e.type === 'funding'
+        ? { ...e, rate: e.rate * -50 }
+        : e.ts > cut && e.type === 'bar'
+          ? { ...e, close: e.close * 0.5, low: e.low * 0.5 }
+          : e,
+    );
     const full = computeFeatureRows(altered);
     const fullEarly = full.rows.filter((r) => r.ts <= cut);
     expect(fullEarly).toHaveLength(early.rows.length);
@@ -98,10 +125,23 @@ describe('batch and incremental feature computation on real BTC data', () => {
 
 describe('missing inputs are NaN, never zero', () => {
   it('ETH hourly (no taker flow, no OI, no book) gives NaN for those features', async () => {
-    const eth = (await readKlineFile('data/binance_um_klines_1h/ETHUSDT_1h.csv.gz', { symbol: 'ETH/USDT:USDT' })).slice(0, 1000);
+    const eth = (await readKlineFile('data/binance_um_klines_1h/ETHUSDT_1h.csv.gz', { symbol: 'ETH/USDT:USDT' })).slice(
+      0,
+      1000,
+    );
     const { names, rows } = computeFeatureRows(eth);
     const f = rowRecord(names, rows.at(-1)!);
-    for (const n of ['taker_imbalance_24', 'cvd_24', 'oi_change_24', 'liq_intensity', 'depth_1', 'spread_bps', 'funding_rate', 'mark_last_gap_bps']) expect(f[n], n).toBeNaN();
+    for (const n of [
+      'taker_imbalance_24',
+      'cvd_24',
+      'oi_change_24',
+      'liq_intensity',
+      'depth_1',
+      'spread_bps',
+      'funding_rate',
+      'mark_last_gap_bps',
+    ])
+      expect(f[n], n).toBeNaN();
     expect(Number.isFinite(f.rv_168)).toBe(true);
   });
 });

@@ -4,7 +4,14 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/core/clock.js';
 import type { MarketEvent } from '../../../src/core/types.js';
-import { createLiveFeed, localBinanceUrls, type LiveFeed, type LiveFeedOptions, type LiveVenueConfig, type StreamStatus } from '../../../src/market/live/index.js';
+import {
+  createLiveFeed,
+  localBinanceUrls,
+  type LiveFeed,
+  type LiveFeedOptions,
+  type LiveVenueConfig,
+  type StreamStatus,
+} from '../../../src/market/live/index.js';
 import { BTC, ETH, guardLoopback, pump, startHarness, until, type Harness } from '../../venue-api/support.js';
 
 interface LogEntry {
@@ -23,7 +30,19 @@ beforeAll(async () => {
   h = await startHarness();
   // Closed 1m bars for ETH (trades then leave ETH's 1m series alone).
   const t0 = Date.UTC(2024, 0, 1);
-  for (let i = 0; i < 5; i++) h.source.ingest({ type: 'bar', symbol: ETH, ts: t0 + (i + 1) * 60_000, openTime: t0 + i * 60_000, intervalMs: 60_000, open: 2_000 + i, high: 2_010 + i, low: 1_990 + i, close: 2_005 + i, volume: 7 });
+  for (let i = 0; i < 5; i++)
+    h.source.ingest({
+      type: 'bar',
+      symbol: ETH,
+      ts: t0 + (i + 1) * 60_000,
+      openTime: t0 + i * 60_000,
+      intervalMs: 60_000,
+      open: 2_000 + i,
+      high: 2_010 + i,
+      low: 1_990 + i,
+      close: 2_005 + i,
+      volume: 7,
+    });
 });
 afterEach(async () => {
   pumps.forEach((p) => p.stop());
@@ -37,14 +56,26 @@ afterAll(async () => {
   guard.restore();
 });
 
-function startFeed(extra: Partial<LiveFeedOptions> & { streams?: LiveVenueConfig['streams'] } = {}, symbols: readonly string[] = [BTC]) {
+function startFeed(
+  extra: Partial<LiveFeedOptions> & { streams?: LiveVenueConfig['streams'] } = {},
+  symbols: readonly string[] = [BTC],
+) {
   const { streams, ...rest } = extra;
   const events: MarketEvent[] = [];
   const statuses: StreamStatus[] = [];
   const logs: LogEntry[] = [];
-  const log = (level: string) => (obj: object, msg?: string) => logs.push({ level, obj: obj as Record<string, unknown>, ...(msg ? { msg } : {}) });
+  const log = (level: string) => (obj: object, msg?: string) =>
+    logs.push({ level, obj: obj as Record<string, unknown>, ...(msg ? { msg } : {}) });
   const feed = createLiveFeed({
-    venues: [{ id: 'local', exchangeId: 'binanceusdm', symbols, urls: localBinanceUrls(h.httpUrl, h.wsUrl), ...(streams ? { streams } : {}) }],
+    venues: [
+      {
+        id: 'local',
+        exchangeId: 'binanceusdm',
+        symbols,
+        urls: localBinanceUrls(h.httpUrl, h.wsUrl),
+        ...(streams ? { streams } : {}),
+      },
+    ],
     onEvent: (e) => void events.push(e),
     onStatus: (s) => void statuses.push(s),
     logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') },
@@ -67,14 +98,16 @@ const movingMarket = () => {
 };
 const ofType = <T extends MarketEvent['type']>(events: readonly MarketEvent[], type: T, symbol = BTC) =>
   events.filter((e): e is Extract<MarketEvent, { type: T }> => e.type === type && e.symbol === symbol);
-const seen = (events: readonly MarketEvent[], type: MarketEvent['type'], symbol = BTC) => (ofType(events, type, symbol).length > 0 ? true : undefined);
+const seen = (events: readonly MarketEvent[], type: MarketEvent['type'], symbol = BTC) =>
+  ofType(events, type, symbol).length > 0 ? true : undefined;
 
 describe('live feed against the local Binance USD-M server', () => {
   it('emits book, mark, trade, liquidation, open-interest and bar events', async () => {
     const { feed, events } = startFeed({}, [BTC, ETH]);
     await feed.start();
     movingMarket();
-    for (const type of ['book', 'mark', 'trade', 'liquidation', 'openInterest'] as const) await until(() => seen(events, type), `${type} event`);
+    for (const type of ['book', 'mark', 'trade', 'liquidation', 'openInterest'] as const)
+      await until(() => seen(events, type), `${type} event`);
     await until(() => seen(events, 'bar', ETH), 'ETH bars');
 
     const mark = ofType(events, 'mark').at(-1)!;
@@ -87,7 +120,9 @@ describe('live feed against the local Binance USD-M server', () => {
     expect(ofType(events, 'liquidation')[0]).toMatchObject({ side: 'sell', quantity: 0.25 });
     expect(ofType(events, 'openInterest')[0]).toMatchObject({ openInterest: 81_234.5 });
     const bars = ofType(events, 'bar', ETH);
-    expect(bars.map((b) => [b.openTime, b.close])).toEqual([2, 3, 4].map((i) => [Date.UTC(2024, 0, 1) + i * 60_000, 2_005 + i]));
+    expect(bars.map((b) => [b.openTime, b.close])).toEqual(
+      [2, 3, 4].map((i) => [Date.UTC(2024, 0, 1) + i * 60_000, 2_005 + i]),
+    );
     expect(feed.lastEventAt(BTC, 'book')).toBeGreaterThan(0);
     expect(feed.lastEventAt(BTC, 'liquidations')).toBeGreaterThan(0);
     expect(feed.stats().totals).toMatchObject({ gaps: 0, reconnects: 0, listenerErrors: 0 });
@@ -102,13 +137,20 @@ describe('live feed against the local Binance USD-M server', () => {
     expect(dropped).toBeGreaterThan(0);
     const mark = events.length;
     await until(() => (feed.stats().totals.reconnects >= 1 ? true : undefined), 'a reconnect');
-    await until(() => (seen(events.slice(mark), 'book') && seen(events.slice(mark), 'mark') ? true : undefined), 'events after the drop');
-    expect(logs.some((l) => l.msg === 'market feed: connection lost, reconnecting' && l.obj['kind'] === 'network')).toBe(true);
+    await until(
+      () => (seen(events.slice(mark), 'book') && seen(events.slice(mark), 'mark') ? true : undefined),
+      'events after the drop',
+    );
+    expect(
+      logs.some((l) => l.msg === 'market feed: connection lost, reconnecting' && l.obj['kind'] === 'network'),
+    ).toBe(true);
     expect(feed.stats().totals.listenerErrors).toBe(0);
   });
 
   it('a sequence gap: counted, resynced from a new snapshot, and the book matches the server again', async () => {
-    const { feed, events, logs } = startFeed({ streams: { trades: false, liquidations: false, openInterest: false, bars: false, mark: false } });
+    const { feed, events, logs } = startFeed({
+      streams: { trades: false, liquidations: false, openInterest: false, bars: false, mark: false },
+    });
     await feed.start();
     const p = movingMarket();
     await until(() => seen(events, 'book'), 'book');
@@ -134,7 +176,10 @@ describe('live feed against the local Binance USD-M server', () => {
   });
 
   it('a silent stream is detected and reported, then reported live again when it resumes', async () => {
-    const { feed, events, statuses } = startFeed({ silenceAfterMs: { mark: 200 }, streams: { trades: false, liquidations: false, openInterest: false, bars: false } });
+    const { feed, events, statuses } = startFeed({
+      silenceAfterMs: { mark: 200 },
+      streams: { trades: false, liquidations: false, openInterest: false, bars: false },
+    });
     await feed.start();
     movingMarket();
     await until(() => statuses.find((s) => s.stream === 'mark' && s.state === 'live'), 'mark live');
@@ -153,13 +198,16 @@ describe('live feed against the local Binance USD-M server', () => {
   });
 
   it('an outage that outlasts reconnects: exponential backoff, no throw, recovery', async () => {
-    const { feed, events, logs } = startFeed({ streams: { trades: false, liquidations: false, openInterest: false, bars: false, mark: false } });
+    const { feed, events, logs } = startFeed({
+      streams: { trades: false, liquidations: false, openInterest: false, bars: false, mark: false },
+    });
     await feed.start();
     movingMarket();
     await until(() => seen(events, 'book'), 'book');
     h.server.control.rejectConnections(true);
     h.server.control.dropConnections();
-    const retries = () => logs.filter((l) => l.obj['stream'] === 'book' && l.obj['kind'] === 'network').map((l) => l.obj['retryInMs']);
+    const retries = () =>
+      logs.filter((l) => l.obj['stream'] === 'book' && l.obj['kind'] === 'network').map((l) => l.obj['retryInMs']);
     await until(() => (retries().length >= 4 ? true : undefined), '4 failed reconnects');
     // random() = 0.5 → delay = 0.75 · min(max, initial · 2ⁿ).
     expect(retries().slice(0, 4)).toEqual([15, 30, 60, 120]);
@@ -192,12 +240,20 @@ describe('live feed against the local Binance USD-M server', () => {
     const { feed: f2 } = startFeed({ streams: { trades: false, bars: false } });
     expect(f2.status()).toEqual([]);
     await f2.start();
-    expect(f2.status().map((s) => s.stream).sort()).toEqual(['book', 'liquidations', 'mark', 'openInterest']);
+    expect(
+      f2
+        .status()
+        .map((s) => s.stream)
+        .sort(),
+    ).toEqual(['book', 'liquidations', 'mark', 'openInterest']);
   });
 
   it('counts on a passed prom-client Registry', async () => {
     const registry = new Registry();
-    const { feed, events } = startFeed({ registry, streams: { trades: false, liquidations: false, bars: false, openInterest: false } });
+    const { feed, events } = startFeed({
+      registry,
+      streams: { trades: false, liquidations: false, bars: false, openInterest: false },
+    });
     await feed.start();
     movingMarket();
     await until(() => seen(events, 'book'), 'book');
@@ -233,15 +289,32 @@ describe('live feed against the local Binance USD-M server', () => {
     const m = 60_000;
     const last = Math.floor(Date.now() / m) * m - 2 * m; // opens of closed bars, newest two minutes ago
     const opens = Array.from({ length: 200 }, (_, k) => last - (199 - k) * m);
-    for (const o of opens) h.source.ingest({ type: 'bar', symbol: BTC, ts: o + m, openTime: o, intervalMs: m, open: 60_000, high: 60_010, low: 59_990, close: 60_005, volume: 1 });
+    for (const o of opens)
+      h.source.ingest({
+        type: 'bar',
+        symbol: BTC,
+        ts: o + m,
+        openTime: o,
+        intervalMs: m,
+        open: 60_000,
+        high: 60_010,
+        low: 59_990,
+        close: 60_005,
+        volume: 1,
+      });
     const only = { book: false, mark: false, trades: false, liquidations: false, openInterest: false } as const;
     const { feed, events } = startFeed({ streams: only, bars: { timeframe: '1m', pollMs: 50, backfillDays: 1 } });
     await feed.start();
     await until(() => (ofType(events, 'bar').length >= 200 ? true : undefined), '200 backfilled bars');
-    const got = ofType(events, 'bar').map((b) => b.openTime).filter((t) => t >= opens[0]!);
+    const got = ofType(events, 'bar')
+      .map((b) => b.openTime)
+      .filter((t) => t >= opens[0]!);
     expect(got.slice(0, 200)).toEqual(opens); // in order, none twice, none missing
     // without a backfill the first poll would have delivered the last 3 bars only
-    const { feed: f2, events: e2 } = startFeed({ streams: only, bars: { timeframe: '1m', pollMs: 50, backfillDays: 0 } });
+    const { feed: f2, events: e2 } = startFeed({
+      streams: only,
+      bars: { timeframe: '1m', pollMs: 50, backfillDays: 0 },
+    });
     await f2.start();
     await until(() => (ofType(e2, 'bar').length > 0 ? true : undefined), 'polled bars');
     expect(ofType(e2, 'bar').length).toBeLessThanOrEqual(3);

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { isLiqguardError } from '../../../src/core/errors.js';
 import { backoffDelay } from '../../../src/market/live/backoff.js';
 import { createCcxtExchange, localBinanceUrls } from '../../../src/market/live/exchange.js';
-import { FundingTracker, toClosedBars, toLiquidationEvents, toMarkEvent, toOpenInterestEvent, toTradeEvents } from '../../../src/market/live/normalize.js';
+import {
+  FundingTracker,
+  toClosedBars,
+  toLiquidationEvents,
+  toMarkEvent,
+  toOpenInterestEvent,
+  toTradeEvents,
+} from '../../../src/market/live/normalize.js';
 import { runLoop, type ErrorKind } from '../../../src/market/live/stream-loop.js';
 import { StreamRegistry, streamKey } from '../../../src/market/live/stream-registry.js';
 
@@ -13,45 +20,108 @@ const S = 'BTC/USDT:USDT';
 describe('backoffDelay', () => {
   it('stays in [cap/2, cap] with cap = min(max, initial·factorⁿ), and never shrinks between attempts', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (initialMs, extra, n, r1, r2) => {
-        const o = { initialMs, maxMs: initialMs + extra, factor: 2 };
-        const cap = Math.min(o.maxMs, initialMs * 2 ** n);
-        const d = backoffDelay(n, o, () => r1);
-        expect(d).toBeGreaterThanOrEqual(Math.floor(cap / 2));
-        expect(d).toBeLessThanOrEqual(Math.ceil(cap));
-        const next = backoffDelay(n + 1, o, () => r2);
-        if (cap * 2 <= o.maxMs) expect(next).toBeGreaterThanOrEqual(d);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (initialMs, extra, n, r1, r2) => {
+          const o = { initialMs, maxMs: initialMs + extra, factor: 2 };
+          const cap = Math.min(o.maxMs, initialMs * 2 ** n);
+          const d = backoffDelay(n, o, () => r1);
+          expect(d).toBeGreaterThanOrEqual(Math.floor(cap / 2));
+          expect(d).toBeLessThanOrEqual(Math.ceil(cap));
+          const next = backoffDelay(n + 1, o, () => r2);
+          if (cap * 2 <= o.maxMs) expect(next).toBeGreaterThanOrEqual(d);
+        },
+      ),
     );
   });
 });
 
 describe('normalize', () => {
   it('mark from a ccxt watchMarkPrice ticker carries funding from info.r and info.T', () => {
-    const e = toMarkEvent(S, { markPrice: 100.5, indexPrice: 100.4, timestamp: 5, info: { r: '0.00012', T: 28_800_000 } }, 9);
-    expect(e).toEqual({ type: 'mark', symbol: S, ts: 5, markPrice: 100.5, indexPrice: 100.4, fundingRate: 0.00012, nextFundingTime: 28_800_000 });
+    const e = toMarkEvent(
+      S,
+      { markPrice: 100.5, indexPrice: 100.4, timestamp: 5, info: { r: '0.00012', T: 28_800_000 } },
+      9,
+    );
+    expect(e).toEqual({
+      type: 'mark',
+      symbol: S,
+      ts: 5,
+      markPrice: 100.5,
+      indexPrice: 100.4,
+      fundingRate: 0.00012,
+      nextFundingTime: 28_800_000,
+    });
     expect(toMarkEvent(S, { markPrice: undefined, info: {} }, 9)).toBeUndefined();
   });
 
   it('FundingTracker emits the last predicted rate as settled when the next funding time advances', () => {
     const f = new FundingTracker();
-    const m = (ts: number, rate: number, next: number) => ({ type: 'mark' as const, symbol: S, ts, markPrice: 1, fundingRate: rate, nextFundingTime: next });
+    const m = (ts: number, rate: number, next: number) => ({
+      type: 'mark' as const,
+      symbol: S,
+      ts,
+      markPrice: 1,
+      fundingRate: rate,
+      nextFundingTime: next,
+    });
     expect(f.observe(m(1, 0.0001, 8 * 3_600_000))).toBeUndefined();
     expect(f.observe(m(2, 0.0002, 8 * 3_600_000))).toBeUndefined();
-    expect(f.observe(m(3, 0.0005, 16 * 3_600_000))).toEqual({ type: 'funding', symbol: S, ts: 8 * 3_600_000, rate: 0.0002, intervalHours: 8 });
+    expect(f.observe(m(3, 0.0005, 16 * 3_600_000))).toEqual({
+      type: 'funding',
+      symbol: S,
+      ts: 8 * 3_600_000,
+      rate: 0.0002,
+      intervalHours: 8,
+    });
   });
 
   it('only closed bars newer than the last emitted one', () => {
-    const rows = [[0, 1, 2, 0.5, 1.5, 10], [60_000, 1.5, 2, 1, 1.8, 5], [120_000, 1.8, 1.9, 1.7, 1.75, 1]];
+    const rows = [
+      [0, 1, 2, 0.5, 1.5, 10],
+      [60_000, 1.5, 2, 1, 1.8, 5],
+      [120_000, 1.8, 1.9, 1.7, 1.75, 1],
+    ];
     expect(toClosedBars(S, rows, 60_000, 180_000, -Infinity).map((b) => b.openTime)).toEqual([0, 60_000, 120_000]);
     expect(toClosedBars(S, rows, 60_000, 179_999, 0).map((b) => b.openTime)).toEqual([60_000]);
-    expect(toClosedBars(S, rows, 60_000, 180_000, 0)[0]).toEqual({ type: 'bar', symbol: S, ts: 120_000, openTime: 60_000, intervalMs: 60_000, open: 1.5, high: 2, low: 1, close: 1.8, volume: 5 });
+    expect(toClosedBars(S, rows, 60_000, 180_000, 0)[0]).toEqual({
+      type: 'bar',
+      symbol: S,
+      ts: 120_000,
+      openTime: 60_000,
+      intervalMs: 60_000,
+      open: 1.5,
+      high: 2,
+      low: 1,
+      close: 1.8,
+      volume: 5,
+    });
   });
 
   it('trades, liquidations and open interest; malformed entries are dropped', () => {
-    expect(toTradeEvents(S, [{ price: 10, amount: 2, side: 'sell', timestamp: 4 }, { price: 'x', amount: 1, side: 'buy' }], 0)).toEqual([{ type: 'trade', symbol: S, ts: 4, price: 10, quantity: 2, takerSide: 'sell' }]);
-    expect(toLiquidationEvents(S, [{ price: 100, contracts: 3, side: 'buy', timestamp: 7 }], 0)).toEqual([{ type: 'liquidation', symbol: S, ts: 7, side: 'buy', price: 100, quantity: 3, notional: 300 }]);
-    expect(toOpenInterestEvent(S, { openInterestAmount: 5, timestamp: 1 }, 0)).toEqual({ type: 'openInterest', symbol: S, ts: 1, openInterest: 5 });
+    expect(
+      toTradeEvents(
+        S,
+        [
+          { price: 10, amount: 2, side: 'sell', timestamp: 4 },
+          { price: 'x', amount: 1, side: 'buy' },
+        ],
+        0,
+      ),
+    ).toEqual([{ type: 'trade', symbol: S, ts: 4, price: 10, quantity: 2, takerSide: 'sell' }]);
+    expect(toLiquidationEvents(S, [{ price: 100, contracts: 3, side: 'buy', timestamp: 7 }], 0)).toEqual([
+      { type: 'liquidation', symbol: S, ts: 7, side: 'buy', price: 100, quantity: 3, notional: 300 },
+    ]);
+    expect(toOpenInterestEvent(S, { openInterestAmount: 5, timestamp: 1 }, 0)).toEqual({
+      type: 'openInterest',
+      symbol: S,
+      ts: 1,
+      openInterest: 5,
+    });
     expect(toOpenInterestEvent(S, {}, 0)).toBeUndefined();
   });
 });
@@ -81,7 +151,13 @@ describe('runLoop', () => {
   const base = { backoff: { initialMs: 1, maxMs: 4, factor: 2 }, random: () => 0 };
 
   it('retries a gap at once, backs off on network errors, and ends on an unsupported method', async () => {
-    const script: unknown[] = [new ccxt.ChecksumError('gap'), new ccxt.NetworkError('down'), new ccxt.NetworkError('down'), 'ok', new ccxt.NotSupported('no')];
+    const script: unknown[] = [
+      new ccxt.ChecksumError('gap'),
+      new ccxt.NetworkError('down'),
+      new ccxt.NetworkError('down'),
+      'ok',
+      new ccxt.NotSupported('no'),
+    ];
     const seen: [ErrorKind, number | undefined][] = [];
     let calls = 0;
     await runLoop(
@@ -103,7 +179,11 @@ describe('runLoop', () => {
   it('stops when aborted, including during a poll interval', async () => {
     const ac = new AbortController();
     let calls = 0;
-    const done = runLoop(async () => void calls++, { ...base, signal: ac.signal, onError: () => undefined }, { intervalMs: 60_000 });
+    const done = runLoop(
+      async () => void calls++,
+      { ...base, signal: ac.signal, onError: () => undefined },
+      { intervalMs: 60_000 },
+    );
     await new Promise((r) => setTimeout(r, 10));
     ac.abort();
     await done;
@@ -124,7 +204,14 @@ describe('createCcxtExchange', () => {
 
   it('applies url overrides by dotted path, an agent for ws://, no rate limiter, credentials from env', () => {
     const ex = createCcxtExchange(
-      { id: 'x', exchangeId: 'binanceusdm', symbols: [], urls: localBinanceUrls('http://127.0.0.1:9', 'ws://127.0.0.1:9'), apiKeyEnv: 'LG_K', secretEnv: 'LG_S' },
+      {
+        id: 'x',
+        exchangeId: 'binanceusdm',
+        symbols: [],
+        urls: localBinanceUrls('http://127.0.0.1:9', 'ws://127.0.0.1:9'),
+        apiKeyEnv: 'LG_K',
+        secretEnv: 'LG_S',
+      },
       { LG_K: 'key-1', LG_S: 'secret-1' },
     ) as any;
     expect(ex.urls.api.fapiPublic).toBe('http://127.0.0.1:9/fapi/v1');
@@ -154,7 +241,13 @@ describe('createLiveFeed with a venue that has no websocket streams', () => {
         if (++loads === 1) throw new ccxt.NetworkError('first load fails');
       },
       close: async () => undefined,
-      fetchFundingRate: async () => ({ markPrice: 101, indexPrice: 100.9, fundingRate: 0.0003, fundingTimestamp: 28_800_000, timestamp: 7 }),
+      fetchFundingRate: async () => ({
+        markPrice: 101,
+        indexPrice: 100.9,
+        fundingRate: 0.0003,
+        fundingTimestamp: 28_800_000,
+        timestamp: 7,
+      }),
       fetchOpenInterest: async () => ({ openInterestAmount: 12, timestamp: 8 }),
     };
     const feed = createLiveFeed({
@@ -169,12 +262,25 @@ describe('createLiveFeed with a venue that has no websocket streams', () => {
       createExchange: () => fake,
     });
     await feed.start();
-    expect(feed.status().map((s) => s.stream).sort()).toEqual(['mark', 'openInterest']);
+    expect(
+      feed
+        .status()
+        .map((s) => s.stream)
+        .sort(),
+    ).toEqual(['mark', 'openInterest']);
     await new Promise<void>((resolve) => {
       const t = setInterval(() => events.length >= 4 && (clearInterval(t), resolve()), 2);
     });
     await feed.stop();
-    expect(events).toContainEqual({ type: 'mark', symbol: S, ts: 7, markPrice: 101, indexPrice: 100.9, fundingRate: 0.0003, nextFundingTime: 28_800_000 });
+    expect(events).toContainEqual({
+      type: 'mark',
+      symbol: S,
+      ts: 7,
+      markPrice: 101,
+      indexPrice: 100.9,
+      fundingRate: 0.0003,
+      nextFundingTime: 28_800_000,
+    });
     expect(events).toContainEqual({ type: 'openInterest', symbol: S, ts: 8, openInterest: 12 });
     expect(loads).toBe(2);
     expect(logs.some((l) => l.includes('loadMarkets failed'))).toBe(true);

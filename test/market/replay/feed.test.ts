@@ -7,8 +7,25 @@ import { TimedReplay, speedMultiplier, type Scheduler } from '../../../src/marke
 import { replaySourcesFor } from '../../../src/market/replay/sources.js';
 
 const H = 3_600_000;
-const bar = (symbol: string, openTime: number): MarketEvent => ({ type: 'bar', symbol, ts: openTime + H, openTime, intervalMs: H, open: 1, high: 1, low: 1, close: 1, volume: 1 });
-const funding = (symbol: string, ts: number): MarketEvent => ({ type: 'funding', symbol, ts, rate: 0.0001, intervalHours: 8 });
+const bar = (symbol: string, openTime: number): MarketEvent => ({
+  type: 'bar',
+  symbol,
+  ts: openTime + H,
+  openTime,
+  intervalMs: H,
+  open: 1,
+  high: 1,
+  low: 1,
+  close: 1,
+  volume: 1,
+});
+const funding = (symbol: string, ts: number): MarketEvent => ({
+  type: 'funding',
+  symbol,
+  ts,
+  rate: 0.0001,
+  intervalHours: 8,
+});
 
 class Recorder implements EventSink {
   events: MarketEvent[] = [];
@@ -61,7 +78,12 @@ describe('mergeSources', () => {
   it('orders by time; at equal time non-bar events come before the bar that closes then', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 }), { maxLength: 5 }), (lists) => {
-        const srcs = lists.map((l, s) => ({ name: `s${s}`, events: [...l].sort((a, b) => a - b).map((k) => (k % 2 ? funding('X/USDT:USDT', T0 + k * H) : bar('X/USDT:USDT', T0 + (k - 1) * H))) }));
+        const srcs = lists.map((l, s) => ({
+          name: `s${s}`,
+          events: [...l]
+            .sort((a, b) => a - b)
+            .map((k) => (k % 2 ? funding('X/USDT:USDT', T0 + k * H) : bar('X/USDT:USDT', T0 + (k - 1) * H))),
+        }));
         const merged = mergeSources(srcs);
         expect(merged).toHaveLength(lists.flat().length);
         for (let i = 1; i < merged.length; i++) {
@@ -103,7 +125,11 @@ describe('TimedReplay', () => {
   it('replayTimers fire after a delay in replay time (one replayed hour = 0.5 s at 2 bars/s)', () => {
     const clock = new ManualClock(1_000_000);
     const sched = new FakeScheduler(clock);
-    const r = new TimedReplay(new ReplayFeed(sources(), { warmupFrom: T0, from: T0 + 24 * H, to: T0 + 47 * H }), new Recorder(), { clock, scheduler: sched, speed: { barsPerSecond: 2 } });
+    const r = new TimedReplay(
+      new ReplayFeed(sources(), { warmupFrom: T0, from: T0 + 24 * H, to: T0 + 47 * H }),
+      new Recorder(),
+      { clock, scheduler: sched, speed: { barsPerSecond: 2 } },
+    );
     const timers = r.replayTimers();
     let fired = 0;
     timers.setTimeout(() => fired++, H);
@@ -141,13 +167,24 @@ describe('TimedReplay', () => {
     const rec = new Recorder();
     const loops: number[] = [];
     let ended = false;
-    const once = new TimedReplay(new ReplayFeed(sources(), feed.window), new Recorder(), { clock, scheduler: sched, speed: { barsPerSecond: 1 }, onEnd: () => (ended = true) });
+    const once = new TimedReplay(new ReplayFeed(sources(), feed.window), new Recorder(), {
+      clock,
+      scheduler: sched,
+      speed: { barsPerSecond: 1 },
+      onEnd: () => (ended = true),
+    });
     once.start();
     sched.advanceTo(10_000);
     expect(ended).toBe(true);
     expect(once.isRunning).toBe(false);
 
-    const r = new TimedReplay(feed, rec, { clock, scheduler: sched, speed: { barsPerSecond: 1 }, loop: true, onLoop: (n) => loops.push(n) });
+    const r = new TimedReplay(feed, rec, {
+      clock,
+      scheduler: sched,
+      speed: { barsPerSecond: 1 },
+      loop: true,
+      onLoop: (n) => loops.push(n),
+    });
     r.start();
     const firstWarm = rec.events.length;
     sched.advanceTo(clock.now() + 6_500); // past `to` (6 bars at 1 bar/s)
@@ -165,9 +202,20 @@ describe('TimedReplay', () => {
 
 describe('replaySourcesFor (embedded default data)', () => {
   it('loads BTC+ETH hourly bars and funding for the 10/10 window, warm-up first', async () => {
-    const s = await replaySourcesFor({ dataDir: 'data', symbols: ['BTC/USDT:USDT', 'ETHUSDT'], from: '2025-09-25', to: '2025-10-20', warmupFrom: '2025-08-01' });
+    const s = await replaySourcesFor({
+      dataDir: 'data',
+      symbols: ['BTC/USDT:USDT', 'ETHUSDT'],
+      from: '2025-09-25',
+      to: '2025-10-20',
+      warmupFrom: '2025-08-01',
+    });
     const names = s.sources.map((x) => x.name);
-    expect(names).toEqual(['klines BTC/USDT:USDT', 'klines ETH/USDT:USDT', 'funding BTC/USDT:USDT', 'funding ETH/USDT:USDT']);
+    expect(names).toEqual([
+      'klines BTC/USDT:USDT',
+      'klines ETH/USDT:USDT',
+      'funding BTC/USDT:USDT',
+      'funding ETH/USDT:USDT',
+    ]);
     expect(s.notes.some((n) => /openInterest .*skipped/.test(n))).toBe(true);
     const feed = new ReplayFeed(s.sources, s.window);
     expect(feed.events[0]!.ts).toBeGreaterThanOrEqual(Date.parse('2025-08-01'));
@@ -175,6 +223,8 @@ describe('replaySourcesFor (embedded default data)', () => {
     expect(feed.visibleStart).toBeGreaterThan(2 * 24 * 50);
   });
   it('names a symbol without data', async () => {
-    await expect(replaySourcesFor({ dataDir: 'data', symbols: ['DOGEUSDT'], from: '2025-09-25', to: '2025-10-20' })).rejects.toThrow(/no hourly klines for DOGE\/USDT:USDT/);
+    await expect(
+      replaySourcesFor({ dataDir: 'data', symbols: ['DOGEUSDT'], from: '2025-09-25', to: '2025-10-20' }),
+    ).rejects.toThrow(/no hourly klines for DOGE\/USDT:USDT/);
   });
 });

@@ -14,7 +14,16 @@ import { LiqguardError } from '../../../src/core/errors.js';
 const HOUR = 3_600_000;
 const price = fc.double({ min: 0.0001, max: 1e6, noNaN: true });
 const qty = fc.double({ min: 0, max: 1e7, noNaN: true });
-const kline = fc.record({ open: price, high: price, low: price, close: price, volume: qty, quote: qty, trades: fc.nat(1e6), taker: qty });
+const kline = fc.record({
+  open: price,
+  high: price,
+  low: price,
+  close: price,
+  volume: qty,
+  quote: qty,
+  trades: fc.nat(1e6),
+  taker: qty,
+});
 const t0s = fc.integer({ min: 1_500_000_000_000, max: 1_800_000_000_000 }).map((t) => t - (t % HOUR));
 
 const HEADERS = [
@@ -37,28 +46,59 @@ function errorOf(f: () => unknown): LiqguardError {
 describe('kline parser', () => {
   it('round-trips generated rows in every layout (archive, named headers, µs timestamps)', () => {
     fc.assert(
-      fc.property(fc.array(kline, { minLength: 1, maxLength: 30 }), t0s, fc.integer({ min: -1, max: HEADERS.length - 1 }), fc.boolean(), (rows, t0, h, micro) => {
-        const unit = micro ? 1000 : 1;
-        const lines = rows.map((r, i) => {
-          const ot = t0 + i * HOUR;
-          return [ot * unit, r.open, r.high, r.low, r.close, r.volume, (ot + HOUR - 1) * unit, r.quote, r.trades, r.taker, 0, 0].join(',');
-        });
-        const text = (h >= 0 ? [HEADERS[h], ...lines] : lines).join('\n') + '\n';
-        const evs = parseKlines(text, { symbol: 'BTC/USDT:USDT', file: 'gen.csv' });
-        expect(evs).toHaveLength(rows.length);
-        evs.forEach((e, i) => {
-          const r = rows[i]!;
-          expect(e).toEqual({
-            type: 'bar', symbol: 'BTC/USDT:USDT', openTime: t0 + i * HOUR, ts: t0 + (i + 1) * HOUR, intervalMs: HOUR,
-            open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, quoteVolume: r.quote, takerBuyVolume: r.taker, trades: r.trades,
+      fc.property(
+        fc.array(kline, { minLength: 1, maxLength: 30 }),
+        t0s,
+        fc.integer({ min: -1, max: HEADERS.length - 1 }),
+        fc.boolean(),
+        (rows, t0, h, micro) => {
+          const unit = micro ? 1000 : 1;
+          const lines = rows.map((r, i) => {
+            const ot = t0 + i * HOUR;
+            return [
+              ot * unit,
+              r.open,
+              r.high,
+              r.low,
+              r.close,
+              r.volume,
+              (ot + HOUR - 1) * unit,
+              r.quote,
+              r.trades,
+              r.taker,
+              0,
+              0,
+            ].join(',');
           });
-        });
-      }),
+          const text = (h >= 0 ? [HEADERS[h], ...lines] : lines).join('\n') + '\n';
+          const evs = parseKlines(text, { symbol: 'BTC/USDT:USDT', file: 'gen.csv' });
+          expect(evs).toHaveLength(rows.length);
+          evs.forEach((e, i) => {
+            const r = rows[i]!;
+            expect(e).toEqual({
+              type: 'bar',
+              symbol: 'BTC/USDT:USDT',
+              openTime: t0 + i * HOUR,
+              ts: t0 + (i + 1) * HOUR,
+              intervalMs: HOUR,
+              open: r.open,
+              high: r.high,
+              low: r.low,
+              close: r.close,
+              volume: r.volume,
+              quoteVolume: r.quote,
+              takerBuyVolume: r.taker,
+              trades: r.trades,
+            });
+          });
+        },
+      ),
     );
   });
 
   it('infers the interval from the time step when there is no close time (group A layout)', () => {
-    const text = 'timestamp,datetime,open,high,low,close,volume\n1583020800000,2020-03-01 00:00:00,217.37,221.46,217.07,218.59,87780.77\n1583022600000,2020-03-01 00:30:00,1,2,0.5,1.5,3\n';
+    const text =
+      'timestamp,datetime,open,high,low,close,volume\n1583020800000,2020-03-01 00:00:00,217.37,221.46,217.07,218.59,87780.77\n1583022600000,2020-03-01 00:30:00,1,2,0.5,1.5,3\n';
     const evs = parseKlines(text, { symbol: 'ETH/USDT:USDT', file: 'a.csv' });
     expect(evs.map((e) => e.intervalMs)).toEqual([1_800_000, 1_800_000]);
     expect(evs[0]!.takerBuyVolume).toBeUndefined();
@@ -66,24 +106,44 @@ describe('kline parser', () => {
 
   it('rejects garbage with file, line and column', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s.trim()) && !/[,"\n\r]/.test(s)), fc.integer({ min: 1, max: 5 }), (junk, col) => {
-        const good = '1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0';
-        const f = good.split(',');
-        f[col] = junk;
-        const err = errorOf(() => parseKlines(`${good.replace('1700000000000', '1699996400000').replace('1700003599999', '1699999999999')}\n${f.join(',')}\n`, { symbol: 'X/USDT:USDT', file: 'bad.csv' }));
-        expect(err.code).toBe('MARKET_DATA_INVALID');
-        expect(err.message).toContain(`bad.csv:2:${col + 1}:`);
-      }),
+      fc.property(
+        fc
+          .string({ minLength: 1, maxLength: 8 })
+          .filter((s) => !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s.trim()) && !/[,"\n\r]/.test(s)),
+        fc.integer({ min: 1, max: 5 }),
+        (junk, col) => {
+          const good = '1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0';
+          const f = good.split(',');
+          f[col] = junk;
+          const err = errorOf(() =>
+            parseKlines(
+              `${good.replace('1700000000000', '1699996400000').replace('1700003599999', '1699999999999')}\n${f.join(',')}\n`,
+              { symbol: 'X/USDT:USDT', file: 'bad.csv' },
+            ),
+          );
+          expect(err.code).toBe('MARKET_DATA_INVALID');
+          expect(err.message).toContain(`bad.csv:2:${col + 1}:`);
+        },
+      ),
     );
   });
 
   it('names the problem: wrong column count, duplicate time, missing header column', () => {
-    expect(errorOf(() => parseKlines('1,2,3\n', { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(/f\.csv:1: .*12-column/);
-    const dup = '1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0\n1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0\n';
-    expect(errorOf(() => parseKlines(dup, { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(/f\.csv:2:1: .*not after/);
-    expect(errorOf(() => parseKlines('time,open,high,low\n1,2,3,4\n', { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(/lacks close .*volume/);
+    expect(errorOf(() => parseKlines('1,2,3\n', { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(
+      /f\.csv:1: .*12-column/,
+    );
+    const dup =
+      '1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0\n1700000000000,1,2,0.5,1.5,10,1700003599999,15,3,4,6,0\n';
+    expect(errorOf(() => parseKlines(dup, { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(
+      /f\.csv:2:1: .*not after/,
+    );
+    expect(
+      errorOf(() => parseKlines('time,open,high,low\n1,2,3,4\n', { symbol: 'X/USDT:USDT', file: 'f.csv' })).message,
+    ).toMatch(/lacks close .*volume/);
     const ragged = 'open_time,open,high,low,close,volume\n1700000000000,1,2,0.5,1.5,10\n1700003600000,1,2,0.5\n';
-    expect(errorOf(() => parseKlines(ragged, { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(/f\.csv:3: expected 6 columns/);
+    expect(errorOf(() => parseKlines(ragged, { symbol: 'X/USDT:USDT', file: 'f.csv' })).message).toMatch(
+      /f\.csv:3: expected 6 columns/,
+    );
   });
 
   it('reads the real gzipped BTC file: the 2025-10-10 21:00 wick (PROVENANCE sanity check)', async () => {
@@ -113,16 +173,30 @@ describe('kline parser', () => {
 });
 
 describe('funding parser', () => {
-  const row = fc.record({ t: fc.integer({ min: 1, max: 1000 }), rate: fc.double({ min: -0.03, max: 0.03, noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)), h: fc.constantFrom(1, 2, 4, 8) });
+  const row = fc.record({
+    t: fc.integer({ min: 1, max: 1000 }),
+    rate: fc.double({ min: -0.03, max: 0.03, noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)),
+    h: fc.constantFrom(1, 2, 4, 8),
+  });
   it('round-trips the long format, filtering symbols, and the monthly archive layout', () => {
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 20 }), (rows) => {
         let t = 1_700_000_000_000;
         const times = rows.map((r) => (t += r.t * 1000));
         const body = rows.map((r, i) => `${times[i]},${r.h},${r.rate}`);
-        const long = ['symbol,calc_time,funding_interval_hours,last_funding_rate', ...body.map((b) => `BTCUSDT,${b}`), ...body.map((b) => `ETHUSDT,${b}`)].join('\n');
+        const long = [
+          'symbol,calc_time,funding_interval_hours,last_funding_rate',
+          ...body.map((b) => `BTCUSDT,${b}`),
+          ...body.map((b) => `ETHUSDT,${b}`),
+        ].join('\n');
         const btc = parseFunding(long, { file: 'f.csv', symbols: ['BTC/USDT:USDT'] });
-        const expected = rows.map((r, i) => ({ type: 'funding', symbol: 'BTC/USDT:USDT', ts: times[i], rate: r.rate, intervalHours: r.h }));
+        const expected = rows.map((r, i) => ({
+          type: 'funding',
+          symbol: 'BTC/USDT:USDT',
+          ts: times[i],
+          rate: r.rate,
+          intervalHours: r.h,
+        }));
         expect(btc).toEqual(expected);
         expect(parseFunding(long, { file: 'f.csv' })).toHaveLength(2 * rows.length);
         const archive = ['calc_time,funding_interval_hours,last_funding_rate', ...body].join('\n');
@@ -132,18 +206,42 @@ describe('funding parser', () => {
   });
   it('rejects a bad rate with its position and a file without a symbol', () => {
     const bad = 'symbol,calc_time,funding_interval_hours,last_funding_rate\nBTCUSDT,1700000000000,8,abc\n';
-    expect(errorOf(() => parseFunding(bad, { file: 'f.csv' })).message).toContain('f.csv:2:4: last_funding_rate must be a number');
-    expect(errorOf(() => parseFunding('calc_time,funding_interval_hours,last_funding_rate\n1700000000000,8,0.0001\n', { file: 'funding.csv' })).message).toMatch(/no symbol column/);
+    expect(errorOf(() => parseFunding(bad, { file: 'f.csv' })).message).toContain(
+      'f.csv:2:4: last_funding_rate must be a number',
+    );
+    expect(
+      errorOf(() =>
+        parseFunding('calc_time,funding_interval_hours,last_funding_rate\n1700000000000,8,0.0001\n', {
+          file: 'funding.csv',
+        }),
+      ).message,
+    ).toMatch(/no symbol column/);
   });
 });
 
 describe('open interest and liquidation series', () => {
   it('stamps OI at the end of its bucket and reads both real layouts', async () => {
-    const snap = parseOpenInterest(await readTextFile('data/binance_btcusdt_5m_snapshot/btcusdt_perp_5m.csv.gz'), { symbol: 'BTC/USDT:USDT', file: 'snap' });
+    const snap = parseOpenInterest(await readTextFile('data/binance_btcusdt_5m_snapshot/btcusdt_perp_5m.csv.gz'), {
+      symbol: 'BTC/USDT:USDT',
+      file: 'snap',
+    });
     expect(snap).toHaveLength(8015);
-    expect(snap[0]).toEqual({ type: 'openInterest', symbol: 'BTC/USDT:USDT', ts: 1779724500000 + 300_000, openInterestValue: 7719003148.8787 });
-    const cg = parseOpenInterest(await readTextFile('data/coinglass_btc_agg/regime_1h.csv.gz'), { symbol: 'BTC/USDT:USDT', file: 'cg' });
-    expect(cg[0]).toEqual({ type: 'openInterest', symbol: 'BTC/USDT:USDT', ts: 1764828000000 + HOUR, openInterestValue: 8248989576 });
+    expect(snap[0]).toEqual({
+      type: 'openInterest',
+      symbol: 'BTC/USDT:USDT',
+      ts: 1779724500000 + 300_000,
+      openInterestValue: 7719003148.8787,
+    });
+    const cg = parseOpenInterest(await readTextFile('data/coinglass_btc_agg/regime_1h.csv.gz'), {
+      symbol: 'BTC/USDT:USDT',
+      file: 'cg',
+    });
+    expect(cg[0]).toEqual({
+      type: 'openInterest',
+      symbol: 'BTC/USDT:USDT',
+      ts: 1764828000000 + HOUR,
+      openInterestValue: 8248989576,
+    });
   });
 
   it('turns each liquidation bucket into a long (sell) and a short (buy) aggregate event', () => {
@@ -151,7 +249,10 @@ describe('open interest and liquidation series', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(amt, amt), { minLength: 2, maxLength: 20 }), (rows) => {
         const t0 = 1_763_874_000_000;
-        const text = ['timestamp_ms,datetime_utc,long_liq_usd,short_liq_usd,total_liq_usd', ...rows.map(([l, s], i) => `${t0 + i * HOUR},x,${l},${s},${l + s}`)].join('\n');
+        const text = [
+          'timestamp_ms,datetime_utc,long_liq_usd,short_liq_usd,total_liq_usd',
+          ...rows.map(([l, s], i) => `${t0 + i * HOUR},x,${l},${s},${l + s}`),
+        ].join('\n');
         const evs = parseLiquidations(text, { symbol: 'BTC/USDT:USDT', file: 'l.csv' });
         expect(evs).toHaveLength(2 * rows.length);
         rows.forEach(([l, s], i) => {
@@ -165,7 +266,17 @@ describe('open interest and liquidation series', () => {
 
   it('rejects negative notional and missing columns', () => {
     const neg = 'timestamp_ms,long_liq_usd,short_liq_usd\n1700000000000,1,2\n1700003600000,-5,2\n';
-    expect(errorOf(() => parseLiquidations(neg, { symbol: 'X/USDT:USDT', file: 'l.csv' })).message).toContain('l.csv:3:2: liquidation notional must be >= 0');
-    expect(errorOf(() => parseOpenInterest('timestamp_ms,price\n1700000000000,1\n', { symbol: 'X/USDT:USDT', file: 'o.csv', stepMs: HOUR })).message).toMatch(/no open-interest column/);
+    expect(errorOf(() => parseLiquidations(neg, { symbol: 'X/USDT:USDT', file: 'l.csv' })).message).toContain(
+      'l.csv:3:2: liquidation notional must be >= 0',
+    );
+    expect(
+      errorOf(() =>
+        parseOpenInterest('timestamp_ms,price\n1700000000000,1\n', {
+          symbol: 'X/USDT:USDT',
+          file: 'o.csv',
+          stepMs: HOUR,
+        }),
+      ).message,
+    ).toMatch(/no open-interest column/);
   });
 });

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Ring, RollingStats, RollingExtreme, RollingPercentile, Ewma, DecayingIntensity } from '../../../src/market/rolling/index.js';
+import {
+  Ring,
+  RollingStats,
+  RollingExtreme,
+  RollingPercentile,
+  Ewma,
+  DecayingIntensity,
+} from '../../../src/market/rolling/index.js';
 
-const value = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: -5, max: 5 }).map((x) => x));
+const value = fc.oneof(
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+  fc.integer({ min: -5, max: 5 }).map((x) => x),
+);
 const series = fc.array(value, { minLength: 1, maxLength: 300 });
 const win = fc.integer({ min: 1, max: 40 });
 
@@ -129,7 +139,9 @@ describe('Ewma and DecayingIntensity', () => {
   });
 
   it('DecayingIntensity equals the naive sum of half-life-decayed weights', () => {
-    const ev = fc.array(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1e6, noNaN: true })), { maxLength: 50 });
+    const ev = fc.array(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1e6, noNaN: true })), {
+      maxLength: 50,
+    });
     fc.assert(
       fc.property(ev, fc.integer({ min: 1, max: 5000 }), (pairs, h) => {
         const sorted = [...pairs].sort((a, b) => a[0] - b[0]);

@@ -12,10 +12,21 @@ function walk(n: number, shock: Record<number, number> = {}, volume: Record<numb
   let p = 100;
   return Array.from({ length: n }, (_, i) => {
     x = (x * 16807) % 2147483647;
-    const r = shock[i] ?? ((x / 2147483647) - 0.5) * 0.02;
+    const r = shock[i] ?? (x / 2147483647 - 0.5) * 0.02;
     const o = p;
     p = p * Math.exp(r);
-    return { type: 'bar', symbol: S, openTime: T0 + i * H, ts: T0 + (i + 1) * H, intervalMs: H, open: o, high: Math.max(o, p) * 1.001, low: Math.min(o, p) * 0.999, close: p, volume: volume[i] ?? 100 + (x % 50) };
+    return {
+      type: 'bar',
+      symbol: S,
+      openTime: T0 + i * H,
+      ts: T0 + (i + 1) * H,
+      intervalMs: H,
+      open: o,
+      high: Math.max(o, p) * 1.001,
+      low: Math.min(o, p) * 0.999,
+      close: p,
+      volume: volume[i] ?? 100 + (x % 50),
+    };
   });
 }
 const feed = (events: MarketEvent[], opts: Parameters<typeof createMarketView>[0] = {}) => {
@@ -48,7 +59,9 @@ describe('MarketView snapshots', () => {
     expect(s.last).toBe(bars.at(-1)!.close);
     expect(s.ages).toEqual({ bar: 1000 });
     // inputs hourly replay never provides are missing but do not degrade
-    expect(s.missing).toEqual(expect.arrayContaining(['depth_1', 'spread_bps', 'funding_rate', 'oi_change_24', 'liq_intensity']));
+    expect(s.missing).toEqual(
+      expect.arrayContaining(['depth_1', 'spread_bps', 'funding_rate', 'oi_change_24', 'liq_intensity']),
+    );
     expect(s.missing).not.toContain('rv_pctl_720');
   });
 
@@ -80,7 +93,9 @@ describe('MarketView snapshots', () => {
     expect(s.flags).toContain('CROSSED_BOOK');
     expect(s.degraded).toBe(true);
     expect(s.bid).toBe(99); // the crossed book was not folded in
-    expect(feed([...bars, good, crossed], { degradeOnImplausible: 'required' }).snapshot(S, t + 3).degraded).toBe(false);
+    expect(feed([...bars, good, crossed], { degradeOnImplausible: 'required' }).snapshot(S, t + 3).degraded).toBe(
+      false,
+    );
     v.ingest({ ...good, ts: t + 4 });
     expect(v.snapshot(S, t + 5).flags).not.toContain('CROSSED_BOOK');
     v.ingest({ type: 'mark', symbol: S, ts: t + 6, markPrice: 0 });
@@ -90,7 +105,12 @@ describe('MarketView snapshots', () => {
   it('OI_JUMP_WITHOUT_VOLUME when open interest jumps 20% in a bar with almost no volume', () => {
     const n = 400;
     const bars = walk(n, {}, { [n - 1]: 1 });
-    const oi: MarketEvent[] = bars.map((b, i) => ({ type: 'openInterest', symbol: S, ts: b.ts, openInterestValue: i === n - 1 ? 1.2e9 : 1e9 }));
+    const oi: MarketEvent[] = bars.map((b, i) => ({
+      type: 'openInterest',
+      symbol: S,
+      ts: b.ts,
+      openInterestValue: i === n - 1 ? 1.2e9 : 1e9,
+    }));
     const merged = bars.flatMap((b, i) => [oi[i]!, b]);
     const s = feed(merged).snapshot(S, lastTs(bars));
     expect(s.flags).toContain('OI_JUMP_WITHOUT_VOLUME');
@@ -105,7 +125,19 @@ describe('MarketView snapshots', () => {
     const drop = { [n - 4]: -0.02, [n - 3]: -0.02, [n - 2]: -0.02, [n - 1]: -0.02 };
     const build = (zeroTail: boolean) => {
       const bars = walk(n, drop);
-      return bars.flatMap((b, i) => [{ type: 'liquidation', symbol: S, ts: b.ts, side: 'sell', price: NaN, quantity: NaN, notional: zeroTail && i >= n - 4 ? 0 : 5e5, aggregatedMs: H } as MarketEvent, b]);
+      return bars.flatMap((b, i) => [
+        {
+          type: 'liquidation',
+          symbol: S,
+          ts: b.ts,
+          side: 'sell',
+          price: NaN,
+          quantity: NaN,
+          notional: zeroTail && i >= n - 4 ? 0 : 5e5,
+          aggregatedMs: H,
+        } as MarketEvent,
+        b,
+      ]);
     };
     const silent = feed(build(true)).snapshot(S, T0 + n * H);
     expect(silent.flags).toContain('LIQUIDATION_FEED_SILENT');

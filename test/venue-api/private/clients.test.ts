@@ -23,9 +23,20 @@ afterAll(async () => {
 describe('liqguard venue with unmodified clients', () => {
   it('the official connector places and cancels (empty JSON body), reads history-free account calls', async () => {
     const c = officialClient(v.httpUrl, KEY, SECRET);
-    const o = await (await c.restAPI.newOrder({ symbol: 'BTCUSDT', side: 'BUY' as never, type: 'MARKET' as never, quantity: 0.01 })).data();
+    const o = await (
+      await c.restAPI.newOrder({ symbol: 'BTCUSDT', side: 'BUY' as never, type: 'MARKET' as never, quantity: 0.01 })
+    ).data();
     expect(o).toMatchObject({ symbol: 'BTCUSDT', status: 'FILLED', executedQty: '0.010' });
-    const lim = await (await c.restAPI.newOrder({ symbol: 'BTCUSDT', side: 'BUY' as never, type: 'LIMIT' as never, quantity: 0.01, price: 50_000, timeInForce: 'GTC' as never })).data();
+    const lim = await (
+      await c.restAPI.newOrder({
+        symbol: 'BTCUSDT',
+        side: 'BUY' as never,
+        type: 'LIMIT' as never,
+        quantity: 0.01,
+        price: 50_000,
+        timeInForce: 'GTC' as never,
+      })
+    ).data();
     expect(lim.status).toBe('NEW');
     const cancelled = await (await c.restAPI.cancelOrder({ symbol: 'BTCUSDT', orderId: lim.orderId! })).data();
     expect(cancelled.status).toBe('CANCELED');
@@ -43,8 +54,12 @@ describe('liqguard venue with unmodified clients', () => {
       conn.userData(listenKey!).on('message', (m) => void viaConnector.push(m as (typeof viaConnector)[number]));
       const orders = pro.watchOrders(BTC);
       const trades = pro.watchMyTrades(BTC);
-      await expect.poll(() => v.wsConnections.filter((s) => s.path.startsWith('/private/ws')).length, { timeout: 30_000 }).toBeGreaterThan(0);
-      await expect.poll(() => v.wsConnections.filter((s) => s.path.startsWith('/private/stream')).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => v.wsConnections.filter((s) => s.path.startsWith('/private/ws')).length, { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(() => v.wsConnections.filter((s) => s.path.startsWith('/private/stream')).length, { timeout: 30_000 })
+        .toBeGreaterThan(0);
       await expect.poll(() => v.ws.subscribeRequests - before, { timeout: 30_000 }).toBeGreaterThanOrEqual(1); // SUBSCRIBE [listenKey]
       const sentAt = Date.now();
       const placed = await pro.createOrder(BTC, 'market', 'sell', 0.01);
@@ -52,7 +67,9 @@ describe('liqguard venue with unmodified clients', () => {
       expect(o.status).toBe('closed');
       const t = (await trades).find((x) => x.order === placed.id)!;
       expect(t.amount).toBe(0.01);
-      await expect.poll(() => viaConnector.filter((m) => m.o?.i === Number(placed.id)).map((m) => m.o!.x), { timeout: 30_000 }).toContain('TRADE');
+      await expect
+        .poll(() => viaConnector.filter((m) => m.o?.i === Number(placed.id)).map((m) => m.o!.x), { timeout: 30_000 })
+        .toContain('TRADE');
       const ev = viaConnector.find((m) => m.o?.i === Number(placed.id) && m.o.x === 'TRADE')!;
       expect(ev.E!).toBeGreaterThanOrEqual(sentAt); // causality: pushed after the order was sent
     } finally {

@@ -22,7 +22,11 @@ describe('verifySignedRequest', () => {
   it('accepts a correctly signed body and returns the parsed params', () => {
     const body = signQuery({ symbol: 'BTCUSDT', side: 'BUY', quantity: '0.010', timestamp: NOW - 100 }, SECRET);
     const r = verifySignedRequest(input({ body }));
-    expect(r).toEqual({ ok: true, apiKey: KEY, params: { symbol: 'BTCUSDT', side: 'BUY', quantity: '0.010', timestamp: String(NOW - 100) } });
+    expect(r).toEqual({
+      ok: true,
+      apiKey: KEY,
+      params: { symbol: 'BTCUSDT', side: 'BUY', quantity: '0.010', timestamp: String(NOW - 100) },
+    });
   });
 
   it('accepts a signed query string (GET) and decodes values', () => {
@@ -38,15 +42,30 @@ describe('verifySignedRequest', () => {
     const secret = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
     const sig = hmacHex(query + bodyNoSig, secret);
     expect(sig).toBe('0fd168b8ddb4876a0358a8d14d0c9f3da0e9b20c5d52b2a00fcf7d1c602f9a77');
-    const r = verifySignedRequest(input({ queryString: query, body: `${bodyNoSig}&signature=${sig}`, now: 1499827319559 + 10, secretFor: () => secret }));
+    const r = verifySignedRequest(
+      input({
+        queryString: query,
+        body: `${bodyNoSig}&signature=${sig}`,
+        now: 1499827319559 + 10,
+        secretFor: () => secret,
+      }),
+    );
     expect(r.ok).toBe(true);
   });
 
   it('rejects a missing or malformed API key with -2014 and an unknown one with -2015', () => {
     const body = signQuery({ timestamp: NOW }, SECRET);
-    expect(verifySignedRequest(input({ body, apiKeyHeader: undefined }))).toMatchObject({ ok: false, httpStatus: 401, code: -2014 });
+    expect(verifySignedRequest(input({ body, apiKeyHeader: undefined }))).toMatchObject({
+      ok: false,
+      httpStatus: 401,
+      code: -2014,
+    });
     expect(verifySignedRequest(input({ body, apiKeyHeader: 'bad key!' }))).toMatchObject({ ok: false, code: -2014 });
-    expect(verifySignedRequest(input({ body, apiKeyHeader: 'someoneElse' }))).toMatchObject({ ok: false, httpStatus: 401, code: -2015 });
+    expect(verifySignedRequest(input({ body, apiKeyHeader: 'someoneElse' }))).toMatchObject({
+      ok: false,
+      httpStatus: 401,
+      code: -2015,
+    });
   });
 
   it('requires timestamp and signature (-1102 naming the parameter)', () => {
@@ -60,16 +79,32 @@ describe('verifySignedRequest', () => {
 
   it('rejects a wrong secret, a tampered parameter and a non-hex signature with -1022', () => {
     const good = signQuery({ symbol: 'BTCUSDT', quantity: '1', timestamp: NOW }, SECRET);
-    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW }, 'other') }))).toMatchObject({ ok: false, code: -1022 });
-    expect(verifySignedRequest(input({ body: good.replace('quantity=1', 'quantity=9') }))).toMatchObject({ ok: false, code: -1022 });
-    expect(verifySignedRequest(input({ body: `timestamp=${NOW}&signature=zz` }))).toMatchObject({ ok: false, code: -1022 });
+    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW }, 'other') }))).toMatchObject({
+      ok: false,
+      code: -1022,
+    });
+    expect(verifySignedRequest(input({ body: good.replace('quantity=1', 'quantity=9') }))).toMatchObject({
+      ok: false,
+      code: -1022,
+    });
+    expect(verifySignedRequest(input({ body: `timestamp=${NOW}&signature=zz` }))).toMatchObject({
+      ok: false,
+      code: -1022,
+    });
   });
 
   it('enforces recvWindow: default 5000, explicit, maximum 60000', () => {
     expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW - 5000 }, SECRET) })).ok).toBe(true);
-    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW - 5001 }, SECRET) }))).toMatchObject({ ok: false, code: -1021 });
-    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW - 9000, recvWindow: 10000 }, SECRET) })).ok).toBe(true);
-    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW, recvWindow: 60001 }, SECRET) }))).toMatchObject({ ok: false, code: -1131 });
+    expect(verifySignedRequest(input({ body: signQuery({ timestamp: NOW - 5001 }, SECRET) }))).toMatchObject({
+      ok: false,
+      code: -1021,
+    });
+    expect(
+      verifySignedRequest(input({ body: signQuery({ timestamp: NOW - 9000, recvWindow: 10000 }, SECRET) })).ok,
+    ).toBe(true);
+    expect(
+      verifySignedRequest(input({ body: signQuery({ timestamp: NOW, recvWindow: 60001 }, SECRET) })),
+    ).toMatchObject({ ok: false, code: -1131 });
   });
 
   it('rejects timestamps 1000 ms or more ahead of server time with -1021', () => {
@@ -81,13 +116,22 @@ describe('verifySignedRequest', () => {
 
   it('rejects duplicate parameters with -1101', () => {
     const qs = `timestamp=${NOW}&symbol=A&symbol=B`;
-    expect(verifySignedRequest(input({ body: `${qs}&signature=${hmacHex(qs, SECRET)}` }))).toMatchObject({ ok: false, code: -1101 });
+    expect(verifySignedRequest(input({ body: `${qs}&signature=${hmacHex(qs, SECRET)}` }))).toMatchObject({
+      ok: false,
+      code: -1101,
+    });
   });
 
   it('round-trips any params signed by signQuery; flipping one signature digit fails', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.stringMatching(/^[a-zA-Z]{1,8}$/).filter((k) => k !== 'timestamp' && k !== 'signature' && k !== 'recvWindow'), fc.string({ maxLength: 12 }), { maxKeys: 6 }),
+        fc.dictionary(
+          fc
+            .stringMatching(/^[a-zA-Z]{1,8}$/)
+            .filter((k) => k !== 'timestamp' && k !== 'signature' && k !== 'recvWindow'),
+          fc.string({ maxLength: 12 }),
+          { maxKeys: 6 },
+        ),
         fc.integer({ min: 0, max: 63 }),
         (params, pos) => {
           const signed = signQuery({ ...params, timestamp: NOW }, SECRET);

@@ -11,7 +11,7 @@ import { createPrivateApi, type PrivateApi } from '../../../src/venue-api/privat
 
 export const KEY = 'testKey0001';
 export const SECRET = 'testSecret0001';
-export const T0 = Date.UTC(2025, 9, 10, 12, 0, 0);
+const T0 = Date.UTC(2025, 9, 10, 12, 0, 0);
 
 export interface TestVenue {
   readonly exchange: SimulatedExchange;
@@ -29,16 +29,33 @@ export interface TestVenue {
   close(): Promise<void>;
 }
 
-export async function startTestVenue(opts: { orderLimits?: { per10s: number; perMinute: number } } = {}): Promise<TestVenue> {
+export async function startTestVenue(
+  opts: { orderLimits?: { per10s: number; perMinute: number } } = {},
+): Promise<TestVenue> {
   const clock = new ManualClock(T0);
   const exchange = new SimulatedExchange({ clock, venueId: 'binance-sim' });
   const source = new EventDrivenMarketDataSource({ instruments: exchange.instruments(), synthesizeBook: {} });
-  const api = createPrivateApi({ exchange, keys: [{ apiKey: KEY, secret: SECRET, account: 'acct-1' }], ...(opts.orderLimits ? { orderLimits: opts.orderLimits } : {}) });
+  const api = createPrivateApi({
+    exchange,
+    keys: [{ apiKey: KEY, secret: SECRET, account: 'acct-1' }],
+    ...(opts.orderLimits ? { orderLimits: opts.orderLimits } : {}),
+  });
   const server = await buildBinanceServer({ source, clock, routes: [api.routes] });
   const { httpUrl, wsUrl } = await server.listen({ port: 0 });
   let t = T0;
   const bar = (symbol: string, open: number, close: number, volume = 1000): void => {
-    const e: BarEvent = { type: 'bar', symbol, ts: t + 60_000, openTime: t, intervalMs: 60_000, open, high: Math.max(open, close) * 1.0005, low: Math.min(open, close) * 0.9995, close, volume };
+    const e: BarEvent = {
+      type: 'bar',
+      symbol,
+      ts: t + 60_000,
+      openTime: t,
+      intervalMs: 60_000,
+      open,
+      high: Math.max(open, close) * 1.0005,
+      low: Math.min(open, close) * 0.9995,
+      close,
+      volume,
+    };
     t += 60_000;
     clock.set(t);
     exchange.ingest(e);
@@ -46,12 +63,33 @@ export async function startTestVenue(opts: { orderLimits?: { per10s: number; per
   };
   bar('BTC/USDT:USDT', 60_000, 60_010);
   bar('ETH/USDT:USDT', 2_400, 2_401);
-  return { exchange, api, httpUrl, wsUrl, urls: localBinanceUrls(httpUrl, wsUrl), clock, requests: server.requests, wsConnections: server.wsConnections, ws: server.control.ws, bar, close: () => server.close() };
+  return {
+    exchange,
+    api,
+    httpUrl,
+    wsUrl,
+    urls: localBinanceUrls(httpUrl, wsUrl),
+    clock,
+    requests: server.requests,
+    wsConnections: server.wsConnections,
+    ws: server.control.ws,
+    bar,
+    close: () => server.close(),
+  };
 }
 
 /** A plain ccxt binanceusdm client for the venue (what a bot would run). */
-export function ccxtClient(urls: Record<string, string>, over: { apiKey?: string; secret?: string; timeout?: number } = {}) {
-  const ex = new ccxt.binanceusdm({ apiKey: over.apiKey ?? KEY, secret: over.secret ?? SECRET, enableRateLimit: false, timeout: over.timeout ?? 5000, options: { fetchCurrencies: false } });
+export function ccxtClient(
+  urls: Record<string, string>,
+  over: { apiKey?: string; secret?: string; timeout?: number } = {},
+) {
+  const ex = new ccxt.binanceusdm({
+    apiKey: over.apiKey ?? KEY,
+    secret: over.secret ?? SECRET,
+    enableRateLimit: false,
+    timeout: over.timeout ?? 5000,
+    options: { fetchCurrencies: false },
+  });
   const api = ex.urls['api'] as Record<string, unknown>;
   for (const [k, v] of Object.entries(urls)) if (!k.includes('.')) api[k] = v;
   return ex;
