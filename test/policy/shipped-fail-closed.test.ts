@@ -50,3 +50,24 @@ describe('compliance-baseline permissions', () => {
     expect(ok.code).not.toBe('CLIENT_NOT_PERMITTED');
   });
 });
+
+describe('defensive.yaml margin and liquidation controls', () => {
+  const defensive = loadPolicyFile(join(import.meta.dirname, '..', '..', 'policies', 'defensive.yaml'));
+  it('denies new exposure within 3 horizon volatilities of liquidation (LIQUIDATION_DISTANCE)', () => {
+    const d = evaluate(makeCtx({ exposure: { distanceToLiquidationVol: 2 } }), defensive, new InMemoryPolicyState());
+    expect(d.trace.find((t) => t.ruleId === 'liquidation-distance')).toMatchObject({
+      matched: true,
+      code: 'LIQUIDATION_DISTANCE',
+    });
+    expect(d.kind).toBe('deny');
+  });
+  it('denies new exposure that takes the margin ratio to 50 % (MARGIN_INSUFFICIENT)', () => {
+    const d = evaluate(makeCtx({ exposure: { marginRatioAfterFill: 0.6 } }), defensive, new InMemoryPolicyState());
+    expect(d.trace.find((t) => t.ruleId === 'margin-ratio')).toMatchObject({
+      matched: true,
+      code: 'MARGIN_INSUFFICIENT',
+    });
+    const calm = evaluate(makeCtx({ exposure: { marginRatioAfterFill: 0.2 } }), defensive, new InMemoryPolicyState());
+    expect(calm.trace.find((t) => t.ruleId === 'margin-ratio')).toMatchObject({ matched: false });
+  });
+});
