@@ -344,6 +344,17 @@ export interface ChildOrderRequest {
   readonly selfTradePreventionMode?: string;
 }
 
+/** One funding settlement of one account's position: `amount` is the signed wallet change
+ * (negative: paid), `rate` the funding rate, `ts` the venue's clock. */
+export interface FundingPayment {
+  readonly venue: string;
+  readonly account: string;
+  readonly symbol: string;
+  readonly amount: string;
+  readonly rate: string;
+  readonly ts: number;
+}
+
 export interface ExecutionReport {
   readonly venue: string;
   readonly account: string;
@@ -380,5 +391,7 @@ export interface Venue {
   /** Venue-side conditional orders (they keep working if the gateway dies). Absent: the venue
    * has none, and the gateway holds conditional orders itself. */
   placeConditional?(req: ConditionalOrderRequest): Promise<ExecutionReport>;
+  /** Funding payments settled on the venue's accounts (absent: the venue reports none). */
+  onFunding?(listener: (p: FundingPayment) => void): () => void;
   cancelConditional?(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport>;
 }

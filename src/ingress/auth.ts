@@ -21,6 +21,11 @@ export class ApiKeyAuth {
     this.byDigest = clients.filter((c) => c.apiKey).map((client) => ({ d: digest(client.apiKey), client }));
   }
 
+  /** Every client with an API key. */
+  clients(): readonly ClientConfig[] {
+    return this.byDigest.map((e) => e.client);
+  }
+
   /** The key from `x-api-key` or `Authorization: Bearer <key>`. */
   static keyOf(req: FastifyRequest): string | undefined {
     const h = req.headers['x-api-key'];

@@ -8,6 +8,7 @@ import type {
   AccountState,
   ChildOrderRequest,
   ExecutionReport,
+  FundingPayment,
   InstrumentSpec,
   MarginMode,
   MarketEvent,
@@ -46,6 +47,7 @@ export class SimulatedExchange {
   private readonly openBySymbol = new Map<string, Set<SimOrder>>();
   private readonly openByAccount = new Map<string, Set<SimOrder>>();
   private readonly listeners = new Set<ReportListener>();
+  private readonly fundingListeners = new Set<(p: FundingPayment) => void>();
   private readonly margins = new OpenOrderMargin((acc, sym) =>
     [...(this.openByAccount.get(acc) ?? [])].filter((o) => o.symbol === sym),
   );
@@ -120,6 +122,11 @@ export class SimulatedExchange {
   onReport(listener: ReportListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+  /** Every funding payment booked to an account's wallet (the ledger's 'funding' entries). */
+  onFunding(listener: (p: FundingPayment) => void): () => void {
+    this.fundingListeners.add(listener);
+    return () => this.fundingListeners.delete(listener);
   }
   /** The exchange's clock (replay time under a replay). */
   now(): number {
@@ -354,7 +361,19 @@ export class SimulatedExchange {
         const mark = this.book.mark(e.symbol);
         if (!mark || !Number.isFinite(e.rate)) return;
         const rate = new Decimal(e.rate);
-        for (const a of this.book.holdersOf(e.symbol)) this.book.funding(a, e.symbol, rate, mark, e.ts);
+        for (const a of this.book.holdersOf(e.symbol)) {
+          const paid = this.book.funding(a, e.symbol, rate, mark, e.ts);
+          if (paid.isZero()) continue;
+          const p: FundingPayment = {
+            venue: this.id,
+            account: a.id,
+            symbol: e.symbol,
+            amount: paid.toFixed(),
+            rate: rate.toFixed(),
+            ts: e.ts,
+          };
+          for (const l of this.fundingListeners) l(p);
+        }
         this.liquidator.check(inst.symbol, e.ts);
         return;
       }

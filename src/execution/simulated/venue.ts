@@ -8,6 +8,7 @@ import type {
   AccountState,
   ChildOrderRequest,
   ExecutionReport,
+  FundingPayment,
   InstrumentSpec,
   MarketEvent,
   Venue,
@@ -53,6 +54,9 @@ export class SimulatedVenue implements Venue {
     return this.exchange.onReport((r, origin) => {
       if (origin === 'venue') listener(r);
     });
+  }
+  onFunding(listener: (p: FundingPayment) => void): () => void {
+    return this.exchange.onFunding(listener);
   }
   async close(): Promise<void> {
     // Nothing to release: the exchange is in memory.

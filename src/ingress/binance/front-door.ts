@@ -21,6 +21,7 @@ import type { ApiKeyAuth } from '../auth.js';
 import { toLiqguardError } from '../error-handler.js';
 import { EventBus } from '../../core/events.js';
 import { registerAccountRoutes } from './account-routes.js';
+import { registerAmendOrder } from './amend-order.js';
 import { registerBatchOrders } from './batch-orders.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import { ListenKeys } from './listen-keys.js';
@@ -112,6 +113,7 @@ export function binanceFrontDoor(deps: BinanceFrontDoorDeps): BinanceFrontDoor {
       });
       registerPublicRoutes(scope, pub);
       registerOrderRoutes(scope, ctx);
+      registerAmendOrder(scope, ctx);
       registerAlgoRoutes(scope, ctx);
       registerAccountRoutes(scope, ctx);
       registerHistoryRoutes(scope, ctx);

@@ -4,14 +4,19 @@
  * cross-margin, single-asset: the setup endpoints say so in Binance's words, and a request to
  * change it is refused with a LIQGUARD message rather than silently ignored. */
 import type { FastifyInstance } from 'fastify';
-import { Decimal } from '../../core/decimal.js';
 import type { InstrumentSpec } from '../../core/types.js';
 import { BinanceApiError } from '../../binance-wire/errors.js';
+import {
+  commissionRateJson,
+  DUAL_SIDE_POSITION,
+  MULTI_ASSETS_MARGIN,
+  refuseDualSideChange,
+  symbolConfigJson,
+} from '../../binance-wire/account-setup.js';
 import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } from './context.js';
 import { presentBinanceOrder, type Params } from './order-wire.js';
 
 /** The simulated venue's fee schedule (src/execution/simulated/options.ts defaults). */
-const SIMULATED_COMMISSION = { maker: '0.0002', taker: '0.0005' } as const;
 
 export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const viewer = signedGuard(ctx, ['viewer', 'trader']);
@@ -97,40 +102,21 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
         -1130,
         `LIQGUARD UNSUPPORTED: commissionRate is known for the simulated venue only (venue=${venue.id})`,
       );
-    return {
-      symbol: inst.venueSymbol,
-      makerCommissionRate: SIMULATED_COMMISSION.maker,
-      takerCommissionRate: SIMULATED_COMMISSION.taker,
-      rpiCommissionRate: '0',
-    };
+    return commissionRateJson(inst);
   });
 
   app.get('/fapi/v1/multiAssetsMargin', { preHandler: viewer }, async (req) => {
     signed(req);
-    return { multiAssetsMargin: false };
+    return MULTI_ASSETS_MARGIN;
   });
 
   app.get('/fapi/v1/positionSide/dual', { preHandler: viewer }, async (req) => {
     signed(req);
-    return { dualSidePosition: false };
+    return DUAL_SIDE_POSITION;
   });
   app.post('/fapi/v1/positionSide/dual', { preHandler: trader }, async (req) => {
     const { params } = signed(req);
-    const v = params.dualSidePosition;
-    if (v === undefined)
-      throw new BinanceApiError(
-        400,
-        -1102,
-        "Mandatory parameter 'dualSidePosition' was not sent, was empty/null, or malformed.",
-      );
-    if (v === 'false') throw new BinanceApiError(400, -4059, 'No need to change position side.');
-    if (v === 'true')
-      throw new BinanceApiError(
-        400,
-        -1130,
-        "Data sent for parameter 'dualSidePosition' is not valid. LIQGUARD UNSUPPORTED: one-way mode only (hedge mode is not routed)",
-      );
-    throw new BinanceApiError(400, -1130, "Data sent for parameter 'dualSidePosition' is not valid.");
+    refuseDualSideChange(params.dualSidePosition);
   });
 
   app.post('/fapi/v1/marginType', { preHandler: trader }, async (req) => {
@@ -157,19 +143,7 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const { client, params } = signed(req);
     const one = instrumentOf(ctx, client, params, false);
     const insts: readonly InstrumentSpec[] = one ? [one] : venueOf(ctx, client).instruments();
-    return insts.map((inst) => {
-      const leverage = ctx.leverage.get(client.id, inst.symbol) ?? '20';
-      // The largest notional this leverage allows: the cap of the last bracket that still grants it.
-      const allowed = inst.brackets.filter((b) => new Decimal(b.initialLeverage).gte(leverage));
-      const cap = allowed.at(-1)?.notionalCap ?? '0';
-      return {
-        symbol: inst.venueSymbol,
-        marginType: 'CROSSED',
-        isAutoAddMargin: false,
-        leverage: Number(leverage),
-        maxNotionalValue: cap,
-      };
-    });
+    return insts.map((inst) => symbolConfigJson(inst, ctx.leverage.get(client.id, inst.symbol) ?? '20'));
   });
 }
 

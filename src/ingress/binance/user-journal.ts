@@ -1,6 +1,6 @@
 /** What the door remembers of its clients' executions, built from the pipeline's execution
  * reports (the event bus): per-fill trades with commission and realized PnL (userTrades), income
- * (REALIZED_PNL, COMMISSION), wall-clock times of each order, and the ORDER_TRADE_UPDATEs the
+ * (REALIZED_PNL, COMMISSION, FUNDING_FEE from the venue's funding payments), wall-clock times of each order, and the ORDER_TRADE_UPDATEs the
  * user-data stream pushes. A parent is announced NEW before its first fill or end, as Binance does.
  * Bounded per client; in memory per gateway process (the audit log is the durable record). */
 import { Decimal } from '../../core/decimal.js';
@@ -160,6 +160,12 @@ export class UserJournal {
     return { clientId, parent, inst, events, filled: fill };
   }
 
+  /** A funding payment the venue booked on the client's account: a FUNDING_FEE income record
+   * (signed: negative when paid). */
+  onFunding(clientId: string, inst: InstrumentSpec, amount: string): void {
+    this.income(clientId, inst, 'FUNDING_FEE', amount, this.o.wallNow(), 0);
+  }
+
   trades(clientId: string, filter: (t: TradeRecord) => boolean): TradeRecord[] {
     return (this.tradesBy.get(clientId) ?? []).filter(filter);
   }
@@ -184,7 +190,7 @@ export class UserJournal {
       asset: inst.quote,
       time,
       tranId: ++this.seq,
-      tradeId: String(tradeId),
+      tradeId: tradeId ? String(tradeId) : '',
       info: incomeType,
     });
   }

@@ -2,7 +2,7 @@
  * USER_STREAM security) and the pushes, built from the pipeline's decisions and execution reports
  * on the event bus: ORDER_TRADE_UPDATE for every status change and fill of the client's orders
  * (split parents as one order), ACCOUNT_UPDATE after each fill (the venue's wallet and that
- * symbol's position), listenKeyExpired when a key lapses. Delivery is through the door's WsHub
+ * symbol's position) and after each funding payment the venue reports, listenKeyExpired when a key lapses. Delivery is through the door's WsHub
  * (`publishUserEvent`), which the websocket upgrade handler in ws-door.ts fills. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
@@ -88,6 +88,41 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
     if (entry) deliver(entry);
   });
 
+  // Funding settlements the venue reports (the simulated venue does): FUNDING_FEE income for every
+  // client trading that venue account, and an ACCOUNT_UPDATE with reason FUNDING_FEE.
+  const unfund: (() => void)[] = [];
+  for (const v of ctx.venues.values()) {
+    if (!v.onFunding) continue;
+    unfund.push(
+      v.onFunding((f) => {
+        const inst = v.instrument(f.symbol);
+        if (!inst) return;
+        const clients = ctx.auth.clients().filter((c) => c.venue === f.venue && c.account === f.account);
+        for (const c of clients) d.journal.onFunding(c.id, inst, f.amount);
+        chain = chain
+          .then(async () => {
+            const state = await v.accountState(f.account);
+            for (const c of clients) {
+              const k = d.keys.keyOf(c.id);
+              if (k)
+                d.hub.publishUserEvent(
+                  k,
+                  accountUpdate({
+                    state,
+                    asset: inst.quote,
+                    insts: [inst],
+                    reason: 'FUNDING_FEE',
+                    eventTime: ctx.wallClock.now(),
+                    balanceChange: f.amount,
+                  }),
+                );
+            }
+          })
+          .catch(() => undefined);
+      }),
+    );
+  }
+
   const sweep = setInterval(() => {
     for (const { key } of d.keys.sweep())
       d.hub.publishUserEvent(key, { e: 'listenKeyExpired', E: ctx.wallClock.now(), listenKey: key });
@@ -96,5 +131,6 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
   return () => {
     clearInterval(sweep);
     unsubscribe();
+    for (const u of unfund) u();
   };
 }

@@ -5,6 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { charge, type BinanceServerContext } from '../../binance-wire/context.js';
 import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { authenticate } from './auth.js';
+import {
+  commissionRateJson,
+  DUAL_SIDE_POSITION,
+  MULTI_ASSETS_MARGIN,
+  refuseDualSideChange,
+  symbolConfigJson,
+} from '../../binance-wire/account-setup.js';
 import { instrumentOf, positionViews, venueReject, type PrivateContext } from './context.js';
 import { accountV2, accountV3, balanceRows, positionRiskV2, positionRiskV3 } from '../../binance-wire/order-shapes.js';
 
@@ -44,6 +51,37 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: BinanceServerCo
       return balanceRows(pc.exchange.accountStateSync(a.account), views(a.account, undefined), pc.asset, pc.wall.now());
     });
   }
+
+  // Account setup, with the door's answers (binance-wire/account-setup.ts).
+  app.get('/fapi/v1/commissionRate', async (req, reply) => {
+    const a = authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 20);
+    return commissionRateJson(instrumentOf(pc, a.params.symbol));
+  });
+  app.get('/fapi/v1/symbolConfig', async (req, reply) => {
+    const a = authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 5);
+    const insts = a.params.symbol !== undefined ? [instrumentOf(pc, a.params.symbol)] : pc.exchange.instruments();
+    return insts.map((inst) => {
+      const s = pc.settings.get(a.account, inst.symbol);
+      return symbolConfigJson(inst, s.leverage, s.mode === 'isolated');
+    });
+  });
+  app.get('/fapi/v1/multiAssetsMargin', async (req, reply) => {
+    authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 30);
+    return MULTI_ASSETS_MARGIN;
+  });
+  app.get('/fapi/v1/positionSide/dual', async (req, reply) => {
+    authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 30);
+    return DUAL_SIDE_POSITION;
+  });
+  app.post('/fapi/v1/positionSide/dual', async (req, reply) => {
+    const a = authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 1);
+    refuseDualSideChange(a.params.dualSidePosition);
+  });
 
   app.post('/fapi/v1/leverage', async (req, reply) => {
     const a = authenticate(req, pc.keys, pc.wall);

@@ -12,6 +12,7 @@ import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import type { PrivateFaults } from './faults.js';
 import { orderJson } from '../../binance-wire/order-shapes.js';
+import { Decimal } from '../../core/decimal.js';
 
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTX'];
 
@@ -33,26 +34,46 @@ export function registerOrderRoutes(
     if (isConditionalType(a.params.type)) return placeLegacyConditional(pc, a);
     const inst = instrumentOf(pc, a.params.symbol);
     const child = parseNewOrder(a.params, a.account, inst);
-    pc.book.stage({
-      account: a.account,
-      orderId: 0,
-      clientOrderId: child.clientOrderId,
-      symbol: inst.symbol,
-      type: child.type,
-      timeInForce: child.timeInForce,
-      ...(child.price ? { price: child.price } : {}),
-      reduceOnly: child.reduceOnly,
-      time: 0,
-      reportedFee: '0',
-    });
-    const result = pc.exchange.placeOrderSync(child);
-    const staged = pc.book.unstage(a.account, child.clientOrderId)!;
-    if (result.reject) throw venueReject(result.reject);
-    const r = result.report;
-    const orderId = Number(r.venueOrderId);
-    pc.book.add({ ...staged, orderId, time: r.ts });
+    const { report: r, orderId } = placeRecorded(pc, child, inst);
     const hold = faults.takeAcceptThenTimeout();
     if (hold) return withhold(req, reply, hold.mode ?? 'hang', hold.holdMs ?? 30_000, timers);
+    return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);
+  });
+
+  // Amend (LIMIT only, like Binance) as cancel-and-replace: the exchange has no policy, so an
+  // increase and a decrease are the same two steps. The answer is the replacement order.
+  app.put('/fapi/v1/order', async (req, reply) => {
+    const a = authenticate(req, pc.keys, pc.wall);
+    charge(ctx, req, reply, 1);
+    const p = a.params;
+    for (const k of ['side', 'quantity', 'price'] as const) if (!p[k]) throw binanceErrors.mandatory(k);
+    for (const k of ['quantity', 'price'] as const)
+      if (!DECIMAL_RE.test(p[k]!) || new Decimal(p[k]!).lte(0)) throw binanceErrors.invalidParam(k);
+    const { inst, report } = findOrder(pc, a.account, p);
+    const entry = report ? pc.book.byClientOrderId(a.account, report.clientOrderId) : undefined;
+    if (!report || !entry || !['new', 'partially_filled'].includes(report.status))
+      throw new BinanceApiError(400, -2013, 'Order does not exist.');
+    if (entry.type !== 'limit') throw new BinanceApiError(400, -1116, 'Invalid orderType.');
+    if (p.side !== (report.side === 'buy' ? 'BUY' : 'SELL')) throw binanceErrors.invalidParam('side');
+    const qty = new Decimal(p.quantity!);
+    const filled = new Decimal(report.filledQuantity);
+    if (qty.lte(filled)) throw new BinanceApiError(400, -4005, 'Quantity less than or equal to executed quantity.');
+    if (qty.eq(report.quantity) && entry.price !== undefined && new Decimal(p.price!).eq(entry.price))
+      throw new BinanceApiError(400, -5027, 'No need to modify the order.');
+    pc.exchange.cancelOrderSync(a.account, inst.symbol, report.clientOrderId);
+    const child: ChildOrderRequest = {
+      account: a.account,
+      symbol: inst.symbol,
+      clientOrderId: `sim-${randomBytes(9).toString('hex')}`,
+      side: report.side,
+      type: 'limit',
+      quantity: qty.sub(filled).toFixed(),
+      price: p.price!,
+      reduceOnly: entry.reduceOnly,
+      postOnly: entry.timeInForce === 'GTX',
+      timeInForce: entry.timeInForce,
+    };
+    const { report: r, orderId } = placeRecorded(pc, child, inst);
     return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);
   });
 
@@ -122,6 +143,35 @@ export function registerOrderRoutes(
     },
   };
 }
+
+/** Place on the simulated exchange and record the order's Binance-side facts in the book. */
+function placeRecorded(
+  pc: PrivateContext,
+  child: ChildOrderRequest,
+  inst: InstrumentSpec,
+): { report: ExecutionReport; orderId: number } {
+  pc.book.stage({
+    account: child.account,
+    orderId: 0,
+    clientOrderId: child.clientOrderId,
+    symbol: inst.symbol,
+    type: child.type,
+    timeInForce: child.timeInForce,
+    ...(child.price ? { price: child.price } : {}),
+    reduceOnly: child.reduceOnly,
+    time: 0,
+    reportedFee: '0',
+  });
+  const result = pc.exchange.placeOrderSync(child);
+  const staged = pc.book.unstage(child.account, child.clientOrderId)!;
+  if (result.reject) throw venueReject(result.reject);
+  const r = result.report;
+  const orderId = Number(r.venueOrderId);
+  pc.book.add({ ...staged, orderId, time: r.ts });
+  return { report: r, orderId };
+}
+
+const DECIMAL_RE = /^[0-9]{1,20}(\.[0-9]{1,18})?$/;
 
 function json(pc: PrivateContext, account: string, r: ExecutionReport, withTime: boolean) {
   const inst = pc.exchange.instrument(r.symbol)!;
