@@ -167,8 +167,11 @@ describe('credentials', () => {
     rig = await startRig({}, {});
     const { createCcxtVenue } = await import('../../../src/execution/ccxt/index.js');
     const { venueConfig } = await import('./support.js');
+    // REST only, like the other drills: a user-data stream left reconnecting to the venue this test
+    // closes would end in a refused WebSocket after the test.
     const bad = await createCcxtVenue(venueConfig(rig.v.urls, { secret: 'wrong' }), {
       clock: { now: () => Date.now() },
+      options: { userStream: false },
     });
     const r = await bad.placeOrder(market());
     await bad.close();
