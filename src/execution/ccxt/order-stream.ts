@@ -55,6 +55,8 @@ export class OrderStream {
         }
         gap = false;
       }
+      // Stopped while reconciling: never open a new connection after close().
+      if (this.stopped) return;
       try {
         const orders = (await this.ex.watchOrders()) as (CcxtOrderLike & { symbol?: string })[];
         if (this.stopped) return;
