@@ -53,7 +53,9 @@ export function fitSignalMap(feature: string, x: ArrayLike<number>, y: ArrayLike
   const median = finite.length ? quantile(finite, 0.5) : 0;
   const iqr = quantile(finite, 0.75) - quantile(finite, 0.25);
   const spread = (finite.length ? (finite[finite.length - 1] as number) - (finite[0] as number) : 0) / 4;
-  const scale = iqr > 0 ? iqr / 1.349 : spread > 0 ? spread : 1;
+  // A spread below 1e-12 (e.g. subnormal differences) would send z to Infinity and 0·Infinity to NaN.
+  const rawScale = iqr > 0 ? iqr / 1.349 : spread > 0 ? spread : 1;
+  const scale = rawScale >= 1e-12 ? rawScale : 1;
   const m0 = { median, centre: median, scale };
   const z = Float64Array.from(x as ArrayLike<number>, (v) => transformSignal(m0, v));
   const n = z.length;

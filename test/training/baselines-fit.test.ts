@@ -67,6 +67,11 @@ describe('fitted baselines on the shipped 43-market data', () => {
 });
 
 describe('fitSignalMap (property)', () => {
+  it('a subnormal spread with a NaN row stays finite (counterexample found by CI, seed -703482583)', () => {
+    const x = [8.881784197001252e-16, 0, 0, 5e-324, 0, Number.NaN];
+    const m = fitSignalMap('f', x, [0, 0, 0, 0, 0, 0]);
+    for (const v of x) expect(Number.isFinite(signalProbability(m, v))).toBe(true);
+  });
   const signal = fc.oneof(
     fc.double({ min: -1e6, max: 1e6, noNaN: true }),
     fc.constant(Number.NaN),
