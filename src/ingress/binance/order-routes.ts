@@ -4,15 +4,13 @@
 import type { FastifyInstance } from 'fastify';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
 import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
-import { parseOrderBody } from '../order-body.js';
-import { toIntent } from '../routes-orders.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
-import { rejectionOf } from './denials.js';
 import { isConditionalType } from '../../binance-wire/conditional-params.js';
 import { placeConditionalOrder } from './algo-routes.js';
 import { presentConditionalOrder } from './conditional-wire.js';
-import { binanceOrderBody, presentBinanceOrder } from './order-wire.js';
+import { presentBinanceOrder } from './order-wire.js';
 import { presentRisk } from '../present.js';
+import { submitBinanceOrder } from './place-order.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
@@ -27,19 +25,7 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext)
   app.post('/fapi/v1/order', { preHandler: trader }, async (req) => {
     const { client, params } = signed(req);
     if (isConditionalType(params.type)) return placeConditionalOrder(ctx, client, params);
-    const inst = instrumentOf(ctx, client, params)!;
-    const { body, clientOrderId } = binanceOrderBody(params, inst, ctx.leverage.get(client.id, inst.symbol));
-    const parsed = parseOrderBody(body);
-    if (!parsed.ok)
-      throw new BinanceApiError(
-        400,
-        parsed.code === 'MISSING_FIELD' ? -1102 : -1130,
-        `LIQGUARD ${parsed.code}: ${parsed.message}`,
-      );
-    const fields = clientOrderId ? { ...parsed.value, clientOrderId } : parsed.value;
-    const res = await ctx.pipeline.submit(toIntent(fields, client, ctx, 'binance'));
-    const rejected = rejectionOf(res.order);
-    if (rejected) throw rejected;
+    const { res } = await submitBinanceOrder(ctx, client, params);
     const out = show(res.order);
     return { ...out, liqguard: { ...(out.liqguard as Record<string, unknown>), risk: presentRisk(res.exposure) } };
   });
