@@ -9,6 +9,7 @@ import type { AuditAppender, MarketView, PolicyEvaluator, TradingStateView } fro
 import type {
   ChildOrderRequest,
   Decision,
+  DenyDecision,
   ExecutionReport,
   Exposure,
   InstrumentSpec,
@@ -442,7 +443,7 @@ export class Pipeline {
   }
 }
 
-function duplicateDecision(intent: OrderIntent, policy: PolicyEvaluator): Decision {
+function duplicateDecision(intent: OrderIntent, policy: PolicyEvaluator): DenyDecision {
   const params = { clientOrderId: intent.clientOrderId };
   return {
     kind: 'deny',
@@ -483,28 +484,22 @@ function evaluateShadow(
   }
 }
 
-function throttledDecision(decision: Decision, ruleId: string, key: string, waitedMs: number): Decision {
+function throttledDecision(decision: Decision, ruleId: string, key: string, waitedMs: number): DenyDecision {
   const params = { rule: ruleId, key, waitedMs };
+  const code = 'RATE_LIMIT_EXCEEDED';
+  const denial = { ruleId, action: 'throttle', mode: 'enforce', matched: true, outcome: 'deny', code, params } as const;
   return {
-    ...decision,
     kind: 'deny',
-    code: 'RATE_LIMIT_EXCEEDED',
-    detail: renderDenial('RATE_LIMIT_EXCEEDED', params),
+    code,
+    detail: renderDenial(code, params),
     params,
+    originalQuantity: decision.originalQuantity,
     approvedQuantity: '0',
     children: [],
-    trace: [
-      ...decision.trace,
-      {
-        ruleId,
-        action: 'throttle',
-        mode: 'enforce',
-        matched: true,
-        outcome: 'deny',
-        code: 'RATE_LIMIT_EXCEEDED',
-        params,
-      },
-    ],
+    throttles: [],
+    trace: [...decision.trace, denial],
+    policySetId: decision.policySetId,
+    policySha256: decision.policySha256,
   };
 }
 

@@ -305,24 +305,71 @@ export interface ThrottleRef {
   readonly maxWaitMs: number;
 }
 
-export interface Decision {
-  readonly kind: DecisionKind;
-  readonly code?: DenyCode; // deny, and the binding rule for modify
-  readonly detail?: string; // rendered `CODE: key=value`
-  readonly params?: DenyParams;
+/** What every decision carries, whatever its kind. */
+interface DecisionBase {
   readonly originalQuantity: string;
-  readonly approvedQuantity: string; // "0" when denied
-  readonly approvedPrice?: string;
-  readonly children: readonly ChildPlan[]; // split plan; one child for accept/modify
-  readonly throttles: readonly ThrottleRef[];
   readonly trace: readonly RuleTrace[];
   readonly policySetId: string;
   readonly policySha256: string;
+}
+
+/** A decision that sends something: the approved size, the children, the throttles to wait for. */
+interface ForwardingDecision extends DecisionBase {
+  readonly approvedQuantity: string;
+  readonly approvedPrice?: string;
+  readonly throttles: readonly ThrottleRef[];
+  /** The binding cap's parameters and, for a split rule, its plan (splitRule, children, intervalMs, onEscalation). */
+  readonly params?: DenyParams;
   /** Self-trade prevention in cancel mode: resting parents (intent ids) cancelled before sending. */
   readonly cancelResting?: readonly string[];
   /** Binance selfTradePreventionMode passed on with every child (EXPIRE_TAKER | EXPIRE_MAKER | EXPIRE_BOTH). */
   readonly selfTradePreventionMode?: string;
 }
+
+/** Sent as asked: exactly one child, no binding rule. */
+export interface AcceptDecision extends ForwardingDecision {
+  readonly kind: 'accept';
+  readonly children: readonly [ChildPlan];
+  readonly code?: undefined;
+  readonly detail?: undefined;
+}
+
+/** Sent changed (capped, or given a protective price): exactly one child; `code` names the binding cap. */
+export interface ModifyDecision extends ForwardingDecision {
+  readonly kind: 'modify';
+  readonly children: readonly [ChildPlan];
+  readonly code?: DenyCode;
+  readonly detail?: string; // rendered `CODE: key=value`
+}
+
+/** Sent as a plan of two or more children; `code` names a cap that also bound. */
+export interface SplitDecision extends ForwardingDecision {
+  readonly kind: 'split';
+  readonly children: readonly [ChildPlan, ChildPlan, ...ChildPlan[]];
+  readonly code?: DenyCode;
+  readonly detail?: string;
+}
+
+/** Nothing is sent: a code with its parameters, no children, no throttles. The empty fields stay
+ * on the value (approvedQuantity "0", children [], throttles []) because the audit record and the
+ * wire views are versioned contracts that carry them. */
+export interface DenyDecision extends DecisionBase {
+  readonly kind: 'deny';
+  readonly code: DenyCode;
+  readonly detail: string; // rendered `CODE: key=value`
+  readonly params: DenyParams;
+  readonly approvedQuantity: '0';
+  readonly approvedPrice?: undefined;
+  readonly children: readonly [];
+  readonly throttles: readonly [];
+  readonly cancelResting?: undefined;
+  readonly selfTradePreventionMode?: undefined;
+}
+
+/** The policy's answer for one order, one member per `DecisionKind`. */
+export type Decision = AcceptDecision | ModifyDecision | SplitDecision | DenyDecision;
+/** A decision that sends children to the venue. */
+export type ForwardedDecision = AcceptDecision | ModifyDecision | SplitDecision;
 
 // ─── execution ──────────────────────────────────────────────────────────────────────────────
 

@@ -3,7 +3,7 @@
  * outcome; the most restrictive enforced outcome wins (see README.md, "Precedence"). */
 import { Decimal, floorToStep } from '../core/decimal.js';
 import { DENY_CODES, renderDenial, type DenyCode, type DenyParams } from '../core/deny-codes.js';
-import type { ChildPlan, Decision, RiskContext, RuleTrace, ThrottleRef } from '../core/types.js';
+import type { ChildPlan, Decision, DenyDecision, RiskContext, RuleTrace, ThrottleRef } from '../core/types.js';
 import { applyCap } from './cap.js';
 import { compileCondition, MISSING, type CompiledCondition } from './conditions.js';
 import { Facts } from './facts.js';
@@ -85,9 +85,6 @@ interface Cap {
   readonly code: DenyCode;
   readonly params: DenyParams;
 }
-
-const NO_CHILDREN: readonly ChildPlan[] = Object.freeze([]);
-const NO_THROTTLES: readonly ThrottleRef[] = Object.freeze([]);
 
 const byRuleId = (a: { ruleId: string }, b: { ruleId: string }): number =>
   a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
@@ -236,15 +233,15 @@ function decide(
   const { intent, instrument } = ctx;
   // Object literals rather than spreads: this runs once per order.
   const common = { originalQuantity: intent.quantity, policySetId: set.id, policySha256: set.sha256, trace };
-  const denyWith = (d: Deny): Decision => ({
+  const denyWith = (d: Deny): DenyDecision => ({
     kind: 'deny',
     code: d.code,
     detail: renderDenial(d.code, d.params),
     params: d.params,
     originalQuantity: intent.quantity,
     approvedQuantity: '0',
-    children: NO_CHILDREN,
-    throttles: NO_THROTTLES,
+    children: [],
+    throttles: [],
     trace,
     policySetId: set.id,
     policySha256: set.sha256,
@@ -332,18 +329,31 @@ function decide(
       onEscalation: best!.action.on_escalation,
     };
   }
-  children ??= singleChild(intent.clientOrderId, approved.toFixed(), ctx.now, intent.price);
+  const plan: readonly ChildPlan[] =
+    children ?? singleChild(intent.clientOrderId, approved.toFixed(), ctx.now, intent.price);
   const capped = !approved.eq(f.qty);
-  const kind = children.length > 1 ? 'split' : capped || children[0]!.price !== intent.price ? 'modify' : 'accept';
   const code = cap?.code;
-  return {
+  const forwarded = {
     ...common,
-    kind,
     ...(code ? { code, detail: renderDenial(code, params) } : {}),
     ...(Object.keys(params).length ? { params } : {}),
     approvedQuantity: capped ? approved.toFixed() : intent.quantity,
     ...(intent.price ? { approvedPrice: intent.price } : {}),
-    children,
     throttles,
   };
+  if (isSplitPlan(plan)) return { ...forwarded, kind: 'split', children: plan };
+  const only: readonly [ChildPlan] = [plan[0]!];
+  // One child: modify when the size was capped or the child got a protective price.
+  if (capped || only[0].price !== intent.price || code) return { ...forwarded, kind: 'modify', children: only };
+  return {
+    ...common,
+    ...(forwarded.params ? { params: forwarded.params } : {}),
+    approvedQuantity: intent.quantity,
+    ...(intent.price ? { approvedPrice: intent.price } : {}),
+    throttles,
+    kind: 'accept',
+    children: only,
+  };
 }
+
+const isSplitPlan = (c: readonly ChildPlan[]): c is readonly [ChildPlan, ChildPlan, ...ChildPlan[]] => c.length > 1;

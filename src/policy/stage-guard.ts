@@ -4,7 +4,7 @@
  * audited denial whose code names the stage. submit() never throws for a broken dependency. */
 import { renderDenial, type DenyCode } from '../core/deny-codes.js';
 import type { PolicyEvaluator } from '../core/stages.js';
-import type { Decision, Exposure, MarketSnapshot, OrderIntent, TradingState } from '../core/types.js';
+import type { DenyDecision, Exposure, MarketSnapshot, OrderIntent, TradingState } from '../core/types.js';
 
 export type GuardedStage = 'market' | 'exposure' | 'tradingState' | 'policy';
 
@@ -48,7 +48,7 @@ export class StageGuard {
   }
 
   /** The denial for the first failed stage (only call when `failure` is set). */
-  denial(policy: PolicyEvaluator): Decision {
+  denial(policy: PolicyEvaluator): DenyDecision {
     const f = this.failure!;
     const code = STAGE_DENY_CODES[f.stage];
     const params = { stage: f.stage, error: f.message.slice(0, 200) };

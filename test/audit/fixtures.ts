@@ -69,7 +69,8 @@ export function decisionBody(s: DecisionSpec): DecisionRecordBody {
       ...(s.code ? { code: s.code } : {}),
     },
   ];
-  const decision: Decision = {
+  // The stored shape the compaction reads (records predate the Decision union): not built through it.
+  const decision = {
     kind,
     ...(s.code ? { code: s.code, detail: `${s.code}: limit=1` } : {}),
     originalQuantity: i.quantity,
@@ -79,7 +80,7 @@ export function decisionBody(s: DecisionSpec): DecisionRecordBody {
     trace,
     policySetId: 'default',
     policySha256: 'a'.repeat(64),
-  };
+  } as unknown as Decision;
   const probability = s.probability ?? 0.1;
   return {
     intentId: i.intentId,

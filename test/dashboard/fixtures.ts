@@ -141,12 +141,16 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       if (ctx.tradingState !== 'HALTED') return policy.evaluate(ctx);
       const d = policy.evaluate(ctx);
       return {
-        ...d,
         kind: 'deny' as const,
         code: 'KILL_SWITCH' as const,
         detail: 'KILL_SWITCH',
-        approvedQuantity: '0',
-        children: [],
+        params: {},
+        originalQuantity: d.originalQuantity,
+        approvedQuantity: '0' as const,
+        children: [] as const,
+        throttles: [] as const,
+        policySetId: d.policySetId,
+        policySha256: d.policySha256,
         trace: [
           ...d.trace,
           {

@@ -94,10 +94,10 @@ function build(
 
 const throttled = (p: PolicyEvaluator): PolicyEvaluator => ({
   ...p,
-  evaluate: (ctx: RiskContext): Decision => ({
-    ...p.evaluate(ctx),
-    throttles: [{ ruleId: 'rate', key: 'bot1', maxWaitMs: 1000 }],
-  }),
+  evaluate: (ctx: RiskContext): Decision => {
+    const d = p.evaluate(ctx);
+    return d.kind === 'deny' ? d : { ...d, throttles: [{ ruleId: 'rate', key: 'bot1', maxWaitMs: 1000 }] };
+  },
 });
 
 describe('duplicate clientOrderId', () => {

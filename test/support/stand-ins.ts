@@ -161,7 +161,7 @@ export const maxQtyPolicy = (maxQty: number): PolicyEvaluator => ({
     const over = Number(ctx.intent.quantity) > maxQty;
     const base = {
       originalQuantity: ctx.intent.quantity,
-      throttles: [],
+      throttles: [] as const,
       policySetId: 'stand-in',
       policySha256: 'f'.repeat(64),
     };
@@ -171,6 +171,7 @@ export const maxQtyPolicy = (maxQty: number): PolicyEvaluator => ({
         kind: 'deny',
         code: 'MAX_ORDER_QUANTITY',
         detail: `MAX_ORDER_QUANTITY: limit=${maxQty}`,
+        params: { limit: maxQty },
         approvedQuantity: '0',
         children: [],
         trace: [

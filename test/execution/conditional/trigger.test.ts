@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { triggerCheck, type TriggerSpec } from '../../../src/core/conditional.js';
 import { Decimal } from '../../../src/core/decimal.js';
+import type { DenyCode } from '../../../src/core/deny-codes.js';
 import type { Decision, OrderIntent } from '../../../src/core/types.js';
 import { atTriggerPrice, protectiveDecision, PROTECTIVE_RULE } from '../../../src/policy/protective-conditional.js';
 import { parseConditional } from '../../../src/binance-wire/conditional-params.js';
@@ -200,9 +201,11 @@ describe('protective conditional orders and the policy', () => {
     trigger: { kind: 'stop', stopPrice: '90000', workingType: 'mark', closePosition: false },
     ...over,
   });
-  const denied = (codes: Decision['code'][]): Decision => ({
+  const denied = (codes: DenyCode[]): Decision => ({
     kind: 'deny',
     code: codes[0]!,
+    detail: codes[0]!,
+    params: {},
     originalQuantity: '0.5',
     approvedQuantity: '0',
     children: [],

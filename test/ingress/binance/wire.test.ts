@@ -41,17 +41,19 @@ const intent: OrderIntent = {
   receivedAt: 1,
   transport: 'binance',
 };
-const decision = (over: Partial<Decision>): Decision => ({
-  kind: 'accept',
-  originalQuantity: '2',
-  approvedQuantity: '2',
-  children: [],
-  throttles: [],
-  trace: [],
-  policySetId: 'p',
-  policySha256: 'x',
-  ...over,
-});
+// Presenter inputs of any kind; a loose shape, so each case sets only the fields it reads.
+const decision = (over: Partial<Record<keyof Decision, unknown>>): Decision =>
+  ({
+    kind: 'accept',
+    originalQuantity: '2',
+    approvedQuantity: '2',
+    children: [],
+    throttles: [],
+    trace: [],
+    policySetId: 'p',
+    policySha256: 'x',
+    ...over,
+  }) as Decision;
 const parent = (d: Decision, over: Partial<ParentOrder> = {}): ParentOrder => ({
   intentId: 'ord_1',
   intent,
