@@ -1,30 +1,30 @@
-/** The one place where the stages are composed. Read top to bottom: this order of checks is what
- * an auditor reads. Route handlers only translate wire formats into an OrderIntent and call
- * submit(); everything order-related happens here. A denial is a value, never an exception. */
+/** The one place where the stages are composed. Read submit() top to bottom: its steps, in this
+ * order, are what an auditor reads, and every step that can change a later decision is one of
+ * them (docs/architecture.md lists them; test/architecture/pipeline-steps.test.ts keeps the list
+ * and this file in step). Route handlers only translate wire formats into an OrderIntent and call
+ * submit(). A denial is a value, never an exception. */
 import type { Clock } from './core/clock.js';
-import { renderDenial } from './core/deny-codes.js';
 import type { IdGenerator } from './core/ids.js';
 import type { LimitView } from './core/limit-view.js';
 import type { AuditAppender, MarketView, PolicyEvaluator, TradingStateView } from './core/stages.js';
 import type {
-  ChildOrderRequest,
   Decision,
-  DenyDecision,
   ExecutionReport,
   Exposure,
   InstrumentSpec,
   MarketSnapshot,
   OrderIntent,
-  RegimeLabel,
   RegimeScore,
   RegimeScorer,
   RiskContext,
   ThrottleRef,
+  TradingState,
   Venue,
 } from './core/types.js';
-import { isTerminal, OrderStore, type ChildState, type ParentOrder } from './execution/order-store.js';
-import { decisionAuditBody, executionAuditBody } from './audit/bodies.js';
-import type { ConditionalOrderRequest } from './core/conditional.js';
+import type { OrderStore, ParentOrder } from './execution/order-store.js';
+import { ExecutionRunner, type ConditionalRouting, type DeferredDispatcher } from './execution/runner.js';
+import { decisionAuditBody } from './audit/bodies.js';
+import { duplicateDecision, throttledDecision } from './policy/gateway-denials.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
 import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './policy/stage-guard.js';
 
@@ -41,27 +41,29 @@ export type AdmissionFn = (
   { ok: true; waitedMs: number; release?: () => void } | { ok: false; waitedMs: number; key: string; ruleId: string }
 >;
 
-/** Children whose notBefore lies in the future (split orders) are handed to a scheduler. */
-interface DeferredDispatcher {
-  schedule(parent: ParentOrder, send: (index: number) => Promise<void>): void;
-  cancel(intentId: string): void;
+/** State that later decisions read: message and order counts, trading-state latches (halt,
+ * reduce-only), open-order notional, the limit book, cluster reservations and order index. The
+ * pipeline runs these as named steps (recordDecisionEffects, applyFillEffects,
+ * recordCancelRequest), each before any observer sees the event. */
+export interface OrderEffects {
+  afterDecision?(intent: OrderIntent, decision: Decision, market: MarketSnapshot): void;
+  afterReport?(report: ExecutionReport, parent: ParentOrder | undefined): void;
+  afterCancelRequest?(parent: ParentOrder): void;
 }
 
-/** Conditional orders (intent.trigger): which go to the venue as its own conditional order, and
- * the holder that keeps the others and re-evaluates them at trigger (execution/conditional). */
-interface ConditionalRouting {
-  forwardToVenue(parent: ParentOrder, venue: Venue): boolean;
-  hold(parent: ParentOrder): void;
-  cancel(intentId: string, reason: string): void;
-}
+type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
+/** Metrics, streams and records only: an observer runs after the effects and cannot change a
+ * later decision (it sees the order read-only; anything a decision reads is an OrderEffects). */
 export interface PipelineObserver {
   onDecision?(intent: OrderIntent, decision: Decision, score: RegimeScore, market: MarketSnapshot): void;
-  onReport?(report: ExecutionReport, parent: ParentOrder | undefined): void;
+  onReport?(report: ExecutionReport, parent: DeepReadonly<ParentOrder> | undefined): void;
   /** Every order evaluated by a shadow set too; the observer decides what counts as a difference. */
   onShadow?(intent: OrderIntent, enforced: Decision, shadow: Decision): void;
-  /** A cancel request from a client or operator (counts as a message for rate controls). */
-  onCancelRequest?(parent: ParentOrder): void;
   /** Wall-clock cost of one submit, in seconds (metrics). */
   onTimings?(t: OrderTimings): void;
   /** placeOrder sent → answered, per child, in seconds. */
@@ -92,6 +94,7 @@ export interface PipelineDeps {
   readonly conditional?: ConditionalRouting;
   readonly audit: AuditAppender;
   readonly orders: OrderStore;
+  readonly effects?: readonly OrderEffects[];
   readonly observers?: readonly PipelineObserver[];
   readonly logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -105,192 +108,72 @@ export interface SubmitResult {
   readonly exposure: Exposure;
 }
 
-const GUARD_DUPLICATE = 'gateway.duplicate_client_order_id';
+interface Admitted {
+  readonly decision: Decision;
+  readonly waitedMs: number;
+  readonly release?: (() => void) | undefined;
+}
 
 export class Pipeline {
-  /** Children whose placeOrder has not answered yet (a cancel waits for it). */
-  private readonly inFlight = new Map<ChildState, Promise<void>>();
+  private readonly execution: ExecutionRunner;
 
   constructor(private readonly d: PipelineDeps) {
-    for (const venue of d.venues.values()) venue.onReport((r) => this.onVenueReport(r));
+    this.execution = new ExecutionRunner({
+      ...d,
+      onReport: (r, parent) => this.afterVenueReport(r, parent),
+      onVenueRoundTrip: (venue, s) => d.observers?.forEach((o) => o.onVenueRoundTrip?.(venue, s)),
+    });
   }
 
   /** Process one order end to end. Resolves once the decision is audited and every child that
    * may be sent now has a first venue report. Never throws for a denial. */
   async submit(intent: OrderIntent): Promise<SubmitResult> {
-    const { d } = this;
-    // Latency metrics use the process's monotonic clock: d.clock may be replay time.
-    const t0 = performance.now();
-    const now = d.clock.now();
-    const venue = d.venues.get(intent.venue);
-    const instrument = venue?.instrument(intent.symbol);
-    if (!venue || !instrument)
-      throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
-
-    // A stage that throws (market view, account read, trading state, policy) answers a stand-in
-    // and the order ends in an audited denial naming the stage (fail closed, never a throw).
-    const guard = new StageGuard(intent, d.logger);
-    // 1. Market state and regime. A scorer failure is an unavailable score: fail closed.
-    // A conditional order is evaluated against its trigger price (mark and last set to it).
-    const market = atTriggerPrice(
-      guard.run(
-        'market',
-        () => d.market.snapshot(intent.symbol, now),
-        () => unavailableSnapshot(intent.symbol, now),
-      ),
-      intent,
-    );
-    const score = await this.scoreSafely(market, now);
-    // 2. What the order does to the account.
-    const exposure = await guard.runAsync(
-      'exposure',
-      () => d.exposure(intent, instrument, market, score),
-      unavailableExposure,
-    );
-    // 3. Trading state (kill switch, halt, reduce-only) for this order's scope.
-    const scope = { clientId: intent.clientId, account: intent.account, venue: intent.venue, symbol: intent.symbol };
-    const ts = guard.run('tradingState', () => d.tradingState.stateFor(scope), unavailableTradingState);
-    // Hierarchy facts (PnL, positions, latches) are account state: their failure is ACCOUNT_UNAVAILABLE.
-    const limits = guard.run(
-      'exposure',
-      () => d.limits?.(intent, now),
-      () => undefined,
-    );
+    const t0 = performance.now(); // latency metrics on the monotonic clock: d.clock may be replay time
+    const now = this.d.clock.now();
+    const { venue, instrument } = this.venueOf(intent);
+    // A stage that throws answers a stand-in; the order ends in an audited denial naming it.
+    const guard = new StageGuard(intent, this.d.logger);
+    const { market, score } = await this.marketAndRegime(intent, guard, now);
+    const exposure = await this.exposure(intent, instrument, market, score, guard);
+    const tradingState = this.tradingState(intent, guard);
+    const limits = this.limitFacts(intent, guard, now);
     const ctx: RiskContext = {
       intent,
       instrument,
       market,
       score,
       exposure,
-      tradingState: ts.state,
-      ...(ts.reason ? { tradingStateReason: ts.reason } : {}),
+      ...stateFields(tradingState),
       now,
-      ...(limits ? { limits } : {}),
+      ...limits,
     };
-    // 4. Policy: a pure function of the context. Guard clauses that need gateway state come first.
-    const policy = d.policy();
-    let decision = guard.failure
-      ? guard.denial(policy)
-      : d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
-        ? duplicateDecision(intent, policy)
-        : guard.run(
-            'policy',
-            () => policy.evaluate(ctx),
-            () => guard.denial(policy),
-          );
-    // A protective conditional order is never denied for kill, halt or regime (it reduces risk).
-    if (intent.trigger && !guard.failure) decision = protectiveDecision(intent, decision, now);
-    const shadowPolicy = guard.failure ? undefined : d.shadowPolicy?.();
-    const shadow = shadowPolicy ? evaluateShadow(shadowPolicy, ctx, d.logger) : undefined;
-    // 5. Admission: throttles wait here (only orders that match a throttle rule).
-    let waitedMs = 0;
-    let release: (() => void) | undefined;
-    if (decision.kind !== 'deny' && decision.throttles.length && d.admission) {
-      const adm = await d.admission(decision.throttles);
-      waitedMs = adm.waitedMs;
-      if (!adm.ok) decision = throttledDecision(decision, adm.ruleId, adm.key, adm.waitedMs);
-      else release = adm.release;
-      // Another order with this clientOrderId may have been recorded while this one waited.
-      if (adm.ok && d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId))
-        decision = duplicateDecision(intent, policy);
-    }
-    // 6. Write-ahead audit record: on disk before any venue I/O. If it cannot be written the
-    //    order is not sent (the append throws and the caller gets a 503). Throttle slots are
-    //    released on every path, including a failing store or observer.
-    let parent: ParentOrder;
+    const { decision: decided, shadow, policy } = this.policy(ctx, guard);
+    const { decision: admitted, waitedMs, release } = await this.admission(decided);
+    const decision = this.clientOrderIdStillFree(intent, admitted, policy);
     const tDecided = performance.now();
     let tAudited = tDecided;
+    let order: ParentOrder;
     try {
-      d.audit.append(
-        'decision',
-        decisionAuditBody({
-          intent,
-          market,
-          score,
-          exposure,
-          decision,
-          tradingState: ts,
-          shadow,
-          waitedMs,
-          scorer: d.scorer(),
-        }),
-      );
+      this.writeAheadAudit({ intent, market, score, exposure, decision, tradingState, shadow, waitedMs });
       tAudited = performance.now();
-      parent = d.orders.add(intent, decision, score.regime, now);
-      for (const o of d.observers ?? []) {
-        o.onDecision?.(intent, decision, score, market);
-        if (shadow) o.onShadow?.(intent, decision, shadow);
-      }
-      // 7. Forward what is allowed: children due now are sent and awaited; later ones scheduled.
-      // Self-trade prevention (cancel mode): the crossed resting orders go first.
-      if (decision.kind !== 'deny' && decision.cancelResting?.length)
-        await Promise.all(
-          decision.cancelResting.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)),
-        );
-      if (decision.kind !== 'deny' && intent.trigger) await this.routeConditional(venue, parent);
-      else if (decision.kind !== 'deny') {
-        const due: number[] = [];
-        const p = parent;
-        p.children.forEach((c, i) => (c.plan.notBefore <= now ? due.push(i) : undefined));
-        const send = (i: number) => this.sendChild(venue, p, i);
-        if (due.length < p.children.length && d.deferred) d.deferred.schedule(p, send);
-        else if (due.length < p.children.length)
-          p.children.forEach((_, i) => (due.includes(i) ? undefined : due.push(i)));
-        await Promise.all(due.map(send));
-      }
+      order = this.recordOrder(intent, decision, score, now);
+      this.recordDecisionEffects(intent, decision, market);
+      this.notifyDecision(intent, decision, score, market, shadow);
+      await this.dispatch(venue, order, now);
     } finally {
-      release?.();
+      release?.(); // throttle slots are released on every path, a failing store or observer included
     }
-    const t: OrderTimings = {
-      decisionS: (tDecided - t0) / 1000,
-      auditS: (tAudited - tDecided) / 1000,
-      totalS: (performance.now() - t0) / 1000,
-    };
-    for (const o of d.observers ?? []) o.onTimings?.(t);
-    return { intentId: intent.intentId, decision, regime: score, order: parent, exposure };
+    const t = { decisionS: (tDecided - t0) / 1000, auditS: (tAudited - tDecided) / 1000 };
+    this.d.observers?.forEach((o) => o.onTimings?.({ ...t, totalS: (performance.now() - t0) / 1000 }));
+    return { intentId: intent.intentId, decision, regime: score, order, exposure };
   }
 
   /** Cancel a parent: pending children are dropped, working ones cancelled at the venue. */
   async cancel(intentId: string, reason: string): Promise<ParentOrder | undefined> {
     const p = this.d.orders.get(intentId);
     if (!p) return undefined;
-    for (const o of this.d.observers ?? []) o.onCancelRequest?.(p);
-    this.d.deferred?.cancel(intentId);
-    this.d.conditional?.cancel(intentId, reason);
-    const venue = this.d.venues.get(p.intent.venue);
-    const now = this.d.clock.now();
-    await Promise.all(
-      p.children.map(async (c, i) => {
-        if (isTerminal(c.status)) return;
-        if (c.status === 'pending') return this.d.orders.endChild(p, i, 'canceled', now, undefined, reason);
-        // Still in flight: the venue does not know the order yet; cancel once placeOrder answered.
-        const placing = this.inFlight.get(c);
-        if (placing) {
-          await placing.catch(() => undefined); // its failure is the submit's to report
-          if (isTerminal(c.status)) return;
-        }
-        try {
-          const r =
-            p.intent.trigger && venue!.cancelConditional
-              ? await venue!.cancelConditional(p.intent.account, p.intent.symbol, c.plan.clientOrderId)
-              : await venue!.cancelOrder(p.intent.account, p.intent.symbol, c.plan.clientOrderId);
-          // A rejected cancel (unknown order, budget, venue error) says nothing about the order
-          // itself: audit it, but keep the child working until the venue reports its state.
-          if (r.status === 'rejected') {
-            this.d.audit.append('execution', {
-              ...executionAuditBody(r, p.intentId, p.intent.clientId),
-              cancelRejected: true,
-            });
-            this.d.logger?.warn(
-              { intentId, child: c.plan.clientOrderId, code: r.code, reason: r.reason },
-              'cancel rejected by the venue',
-            );
-          } else this.record(r);
-        } catch (err) {
-          this.d.logger?.warn({ err, intentId, child: c.plan.clientOrderId }, 'cancel failed at the venue');
-        }
-      }),
-    );
+    this.recordCancelRequest(p);
+    await this.execution.cancel(p, reason);
     return p;
   }
 
@@ -301,206 +184,165 @@ export class Pipeline {
     return targets.length;
   }
 
+  // ─── the steps of submit(), in order ─────────────────────────────────────────────────────
+
+  private venueOf(intent: OrderIntent): { venue: Venue; instrument: InstrumentSpec } {
+    const venue = this.d.venues.get(intent.venue);
+    const instrument = venue?.instrument(intent.symbol);
+    if (!venue || !instrument)
+      throw new Error(`pipeline: ingress let through an unknown venue/symbol ${intent.venue}/${intent.symbol}`);
+    return { venue, instrument };
+  }
+
+  /** Market state and regime. A conditional order is seen at its trigger price (mark and last set
+   * to it); a scorer failure is an unavailable score (regime unknown: fail closed). */
+  private async marketAndRegime(intent: OrderIntent, guard: StageGuard, now: number) {
+    const snapshot = () => this.d.market.snapshot(intent.symbol, now);
+    const market = atTriggerPrice(
+      guard.run('market', snapshot, () => unavailableSnapshot(intent.symbol, now)),
+      intent,
+    );
+    return { market, score: await this.scoreSafely(market, now) };
+  }
+
+  /** What the order does to the account (position, margin, liquidation distance after the fill). */
+  private exposure(i: OrderIntent, inst: InstrumentSpec, m: MarketSnapshot, s: RegimeScore, guard: StageGuard) {
+    return guard.runAsync('exposure', () => this.d.exposure(i, inst, m, s), unavailableExposure);
+  }
+
+  /** Kill switch, halt, reduce-only for this order's scope. */
+  private tradingState(intent: OrderIntent, guard: StageGuard) {
+    const { clientId, account, venue, symbol } = intent;
+    const scope = { clientId, account, venue, symbol };
+    return guard.run('tradingState', () => this.d.tradingState.stateFor(scope), unavailableTradingState);
+  }
+
+  /** Hierarchy facts (PnL, positions, latches) are account state: their failure is ACCOUNT_UNAVAILABLE. */
+  private limitFacts(intent: OrderIntent, guard: StageGuard, now: number): { limits?: LimitView } {
+    const limits = guard.run(
+      'exposure',
+      () => this.d.limits?.(intent, now),
+      () => undefined,
+    );
+    return limits ? { limits } : {};
+  }
+
+  /** The enforcing set decides (a pure function of the context) after the guard clauses that need
+   * gateway state: a failed stage, a clientOrderId in use. A protective conditional order is never
+   * denied for kill, halt or regime. The shadow set is evaluated beside it and never changes it. */
+  private policy(ctx: RiskContext, guard: StageGuard) {
+    const { intent, now } = ctx;
+    const policy = this.d.policy();
+    let decision = guard.failure
+      ? guard.denial(policy)
+      : this.d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId)
+        ? duplicateDecision(intent, policy)
+        : guard.run(
+            'policy',
+            () => policy.evaluate(ctx),
+            () => guard.denial(policy),
+          );
+    if (intent.trigger && !guard.failure) decision = protectiveDecision(intent, decision, now);
+    const shadowPolicy = guard.failure ? undefined : this.d.shadowPolicy?.();
+    return { decision, shadow: shadowPolicy ? this.evaluateShadow(shadowPolicy, ctx) : undefined, policy };
+  }
+
+  /** Throttles wait here (only orders that match a throttle rule); a timeout is a denial. */
+  private async admission(decision: Decision): Promise<Admitted> {
+    if (decision.kind === 'deny' || !decision.throttles.length || !this.d.admission) return { decision, waitedMs: 0 };
+    const adm = await this.d.admission(decision.throttles);
+    if (!adm.ok) return { decision: throttledDecision(decision, adm.ruleId, adm.key, adm.waitedMs), ...adm };
+    return { decision, ...adm };
+  }
+
+  /** Another order with this clientOrderId may have been recorded while this one waited: checked
+   * in the same synchronous run as recordOrder, so two concurrent orders never both pass. */
+  private clientOrderIdStillFree(intent: OrderIntent, decision: Decision, policy: PolicyEvaluator): Decision {
+    if (decision.kind === 'deny' || !this.d.orders.hasClientOrderId(intent.clientId, intent.clientOrderId))
+      return decision;
+    return duplicateDecision(intent, policy);
+  }
+
+  /** On disk before any venue I/O: if it cannot be written the append throws, nothing is sent and
+   * the caller gets a 503. */
+  private writeAheadAudit(x: Omit<Parameters<typeof decisionAuditBody>[0], 'scorer'>): void {
+    this.d.audit.append('decision', decisionAuditBody({ ...x, scorer: this.d.scorer() }));
+  }
+
+  private recordOrder(intent: OrderIntent, decision: Decision, score: RegimeScore, now: number): ParentOrder {
+    return this.d.orders.add(intent, decision, score.regime, now);
+  }
+
+  /** Counters, latches (halt / reduce-only), open-order notional, limit book, cluster state. */
+  private recordDecisionEffects(intent: OrderIntent, decision: Decision, market: MarketSnapshot): void {
+    this.d.effects?.forEach((e) => e.afterDecision?.(intent, decision, market));
+  }
+
+  private notifyDecision(i: OrderIntent, d: Decision, s: RegimeScore, m: MarketSnapshot, shadow?: Decision): void {
+    for (const o of this.d.observers ?? []) {
+      o.onDecision?.(i, d, s, m);
+      if (shadow) o.onShadow?.(i, d, shadow);
+    }
+  }
+
+  /** Forward what is allowed: self-trade prevention (cancel mode) cancels the crossed resting
+   * orders first; then execution/ sends the children due now and schedules the rest. */
+  private async dispatch(venue: Venue, order: ParentOrder, now: number): Promise<void> {
+    const { decision, intent } = order;
+    if (decision.kind === 'deny') return;
+    const crossed = decision.cancelResting ?? [];
+    await Promise.all(crossed.map((id) => this.cancel(id, `self-trade prevention: crossed by ${intent.intentId}`)));
+    await this.execution.dispatch(venue, order, now);
+  }
+
+  // ─── after the order: venue reports and cancel requests ──────────────────────────────────
+
+  /** Every venue report, once execution/ has audited it and applied it to its order. */
+  private afterVenueReport(report: ExecutionReport, parent: ParentOrder | undefined): void {
+    this.applyFillEffects(report, parent);
+    this.d.observers?.forEach((o) => o.onReport?.(report, parent));
+  }
+
+  /** Fills into PnL and the limit book, open-order notional, the cluster order index. */
+  private applyFillEffects(report: ExecutionReport, parent: ParentOrder | undefined): void {
+    this.d.effects?.forEach((e) => e.afterReport?.(report, parent));
+  }
+
+  /** A cancel request counts as a message for rate controls (policy state and limit counters). */
+  private recordCancelRequest(parent: ParentOrder): void {
+    this.d.effects?.forEach((e) => e.afterCancelRequest?.(parent));
+  }
+
   private async scoreSafely(market: MarketSnapshot, now: number): Promise<RegimeScore> {
     const scorer = this.d.scorer();
     try {
       return await scorer.score(market, now);
     } catch (err) {
       this.d.logger?.error({ err, symbol: market.symbol }, 'scorer failed: regime unknown (fail closed)');
+      const reason = `scorer error: ${(err as Error).message}`;
+      const { symbol, asOf } = market;
       return {
         status: 'unavailable',
-        symbol: market.symbol,
-        asOf: market.asOf,
+        symbol,
+        asOf,
         regime: 'unknown',
-        reason: `scorer error: ${(err as Error).message}`,
+        reason,
         scorer: scorer.kind,
         modelId: scorer.id,
       };
     }
   }
 
-  private async sendChild(venue: Venue, parent: ParentOrder, index: number): Promise<void> {
-    const child = parent.children[index];
-    if (!child || child.status !== 'pending') return;
-    const i = parent.intent;
-    // A market order whose child carries a protective price (split with a price limit) goes out
-    // as a limit IOC at that price: it fills at that price or better, or not at all.
-    const protectedMarket = i.type === 'market' && child.plan.price !== undefined;
-    const req: ChildOrderRequest = {
-      account: i.account,
-      symbol: i.symbol,
-      clientOrderId: child.plan.clientOrderId,
-      side: i.side,
-      type: protectedMarket ? 'limit' : i.type,
-      quantity: child.plan.quantity,
-      ...((child.plan.price ?? i.price) ? { price: child.plan.price ?? i.price } : {}),
-      reduceOnly: i.reduceOnly,
-      postOnly: i.postOnly,
-      timeInForce: protectedMarket ? 'IOC' : i.timeInForce,
-      ...(i.leverage ? { leverage: i.leverage } : {}),
-      ...(parent.decision.selfTradePreventionMode
-        ? { selfTradePreventionMode: parent.decision.selfTradePreventionMode }
-        : {}),
-    };
-    child.status = 'new'; // in flight: a concurrent cancel goes to the venue, not the pending path
-    const placing = this.place(venue, req, i);
-    this.inFlight.set(child, placing);
+  /** A failing shadow set never affects the order: logged, no shadow comparison. */
+  private evaluateShadow(policy: PolicyEvaluator, ctx: RiskContext): Decision | undefined {
     try {
-      await placing;
-    } finally {
-      this.inFlight.delete(child);
-    }
-  }
-
-  /** A conditional order: a protective one goes to the venue as the venue's own conditional
-   * order (it keeps working if the gateway dies); any other is held by the gateway and sent
-   * through submit() again when it triggers. */
-  private async routeConditional(venue: Venue, p: ParentOrder): Promise<void> {
-    const c = this.d.conditional;
-    const child = p.children[0];
-    if (!child) return;
-    if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {
-      if (c) c.hold(p);
-      else
-        p.children.forEach((_, i) =>
-          this.d.orders.endChild(
-            p,
-            i,
-            'rejected',
-            this.d.clock.now(),
-            'VENUE_REJECTED',
-            'conditional orders are not routed here',
-          ),
-        );
-      return;
-    }
-    const i = p.intent;
-    const req: ConditionalOrderRequest = {
-      account: i.account,
-      symbol: i.symbol,
-      clientOrderId: child.plan.clientOrderId,
-      side: i.side,
-      type: i.type,
-      quantity: child.plan.quantity,
-      ...((child.plan.price ?? i.price) ? { price: child.plan.price ?? i.price } : {}),
-      reduceOnly: i.reduceOnly,
-      postOnly: i.postOnly,
-      timeInForce: i.timeInForce,
-      ...(i.leverage ? { leverage: i.leverage } : {}),
-      trigger: i.trigger!,
-    };
-    child.status = 'new';
-    const placing = this.place(venue, req, i, (r) => venue.placeConditional!(r as ConditionalOrderRequest));
-    this.inFlight.set(child, placing);
-    try {
-      await placing;
-    } finally {
-      this.inFlight.delete(child);
-    }
-  }
-
-  private async place(
-    venue: Venue,
-    req: ChildOrderRequest,
-    i: OrderIntent,
-    send = (r: ChildOrderRequest) => venue.placeOrder(r),
-  ): Promise<void> {
-    try {
-      const sent = performance.now();
-      const report = await send(req);
-      const seconds = (performance.now() - sent) / 1000;
-      for (const o of this.d.observers ?? []) o.onVenueRoundTrip?.(venue.id, seconds);
-      this.record(report);
+      return policy.evaluate(ctx);
     } catch (err) {
-      // Adapters map venue failures to reports; anything thrown here is unexpected: end the child.
-      this.d.logger?.error({ err, clientOrderId: req.clientOrderId }, 'venue placeOrder threw');
-      const report: ExecutionReport = {
-        venue: venue.id,
-        account: i.account,
-        symbol: i.symbol,
-        clientOrderId: req.clientOrderId,
-        side: i.side,
-        status: 'rejected',
-        quantity: req.quantity,
-        filledQuantity: '0',
-        ts: this.d.clock.now(),
-        code: 'VENUE_UNKNOWN_STATE',
-        reason: (err as Error).message,
-      };
-      this.record(report);
+      this.d.logger?.error({ err, intentId: ctx.intent.intentId }, 'shadow policy evaluation failed');
+      return undefined;
     }
   }
-
-  private onVenueReport(r: ExecutionReport): void {
-    this.record(r);
-  }
-
-  /** Every venue report is audited and applied to its parent, once per distinct state. */
-  private record(r: ExecutionReport): void {
-    const parent = this.d.orders.applyReport(r, this.d.clock.now());
-    this.d.audit.append('execution', executionAuditBody(r, parent?.intentId, parent?.intent.clientId));
-    for (const o of this.d.observers ?? []) o.onReport?.(r, parent);
-  }
 }
 
-function duplicateDecision(intent: OrderIntent, policy: PolicyEvaluator): DenyDecision {
-  const params = { clientOrderId: intent.clientOrderId };
-  return {
-    kind: 'deny',
-    code: 'DUPLICATE_CLIENT_ORDER_ID',
-    detail: renderDenial('DUPLICATE_CLIENT_ORDER_ID', params),
-    params,
-    originalQuantity: intent.quantity,
-    approvedQuantity: '0',
-    children: [],
-    throttles: [],
-    trace: [
-      {
-        ruleId: GUARD_DUPLICATE,
-        action: 'reject',
-        mode: 'enforce',
-        matched: true,
-        outcome: 'deny',
-        code: 'DUPLICATE_CLIENT_ORDER_ID',
-        params,
-      },
-    ],
-    policySetId: policy.id,
-    policySha256: policy.sha256,
-  };
-}
-
-/** A failing shadow set never affects the order: logged, no shadow comparison. */
-function evaluateShadow(
-  policy: PolicyEvaluator,
-  ctx: RiskContext,
-  logger: PipelineDeps['logger'],
-): Decision | undefined {
-  try {
-    return policy.evaluate(ctx);
-  } catch (err) {
-    logger?.error({ err, intentId: ctx.intent.intentId }, 'shadow policy evaluation failed');
-    return undefined;
-  }
-}
-
-function throttledDecision(decision: Decision, ruleId: string, key: string, waitedMs: number): DenyDecision {
-  const params = { rule: ruleId, key, waitedMs };
-  const code = 'RATE_LIMIT_EXCEEDED';
-  const denial = { ruleId, action: 'throttle', mode: 'enforce', matched: true, outcome: 'deny', code, params } as const;
-  return {
-    kind: 'deny',
-    code,
-    detail: renderDenial(code, params),
-    params,
-    originalQuantity: decision.originalQuantity,
-    approvedQuantity: '0',
-    children: [],
-    throttles: [],
-    trace: [...decision.trace, denial],
-    policySetId: decision.policySetId,
-    policySha256: decision.policySha256,
-  };
-}
-
-const regimeOf = (s: RegimeScore): RegimeLabel => s.regime;
+const stateFields = (ts: { state: TradingState; reason?: string }) =>
+  ts.reason ? { tradingState: ts.state, tradingStateReason: ts.reason } : { tradingState: ts.state };

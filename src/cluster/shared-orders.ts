@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { LiqguardError } from '../core/errors.js';
 import type { Decision, OrderIntent } from '../core/types.js';
 import type { ParentOrder } from '../execution/order-store.js';
-import type { PipelineObserver } from '../pipeline.js';
+import type { OrderEffects } from '../pipeline.js';
 import type { RedisConnection } from './redis-connection.js';
 
 export interface OrderIndexEntry {
@@ -72,14 +72,14 @@ export class SharedOrders {
     });
   }
 
-  /** Add to the pipeline observers: index every order that was not denied. */
-  readonly observer: PipelineObserver = {
-    onDecision: (intent: OrderIntent, decision: Decision) => {
+  /** Add to the pipeline effects: index every order that was not denied (remote cancels find it). */
+  readonly effects: OrderEffects = {
+    afterDecision: (intent: OrderIntent, decision: Decision) => {
       if (decision.kind === 'deny') return;
       this.index(intent, []).catch((err: unknown) => this.conn.failed('order_index', err));
     },
     // The first venue report of an order: its children (venue client order ids) are known now.
-    onReport: (_report, parent) => {
+    afterReport: (_report, parent) => {
       if (!parent || this.withChildren.has(parent.intentId)) return;
       if (this.withChildren.size > 10_000) this.withChildren.clear();
       this.withChildren.add(parent.intentId);

@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.js';
 import { Decimal } from '../core/decimal.js';
 import type { PolicyEvaluator } from '../core/stages.js';
 import type { MarketSnapshot, OrderIntent } from '../core/types.js';
-import type { ExposureFn, PipelineObserver } from '../pipeline.js';
+import type { ExposureFn, OrderEffects } from '../pipeline.js';
 import { InMemoryPolicyState, type PolicyStateView } from '../policy/state.js';
 import { clusterDenial, GUARD } from './denials.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -156,9 +156,9 @@ export class SharedPolicyState extends InMemoryPolicyState {
     return ev;
   }
 
-  /** Add to the pipeline observers: a denied order gives its reservation back. */
-  readonly observer: PipelineObserver = {
-    onDecision: (intent, decision) => {
+  /** Add to the pipeline effects: a denied order gives its reservation back. */
+  readonly effects: OrderEffects = {
+    afterDecision: (intent, decision) => {
       this.snaps.delete(intent.intentId);
       if (decision.kind === 'deny') this.settleDenied(intent.intentId);
     },

@@ -47,6 +47,7 @@ import { auditRoutes } from '../ingress/routes-audit.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { createCluster, type Cluster } from '../cluster/index.js';
 import { wireObservers } from './observers.js';
+import { policyStateEffects } from './effects.js';
 import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
 import { isProtectiveIntent } from '../core/conditional.js';
 import { createGatewayLimits, type GatewayLimits } from './limits.js';
@@ -311,12 +312,12 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     // The all-roles demo key goes into the unauthenticated page only for the embedded demo.
     ...(config.embeddedDefault ? { prefillKey: config.clients.find((c) => c.apiKey === DEMO_API_KEY)?.apiKey } : {}),
   });
-  const observers = [
-    ...wireObservers({ metrics, bus, policyState, policies, tradingState, audit, clock: clockRef }),
-    ...(cluster ? [cluster.policyState.observer, cluster.orders.observer] : []),
-    surface.observer,
-    limits.observer,
+  const effects = [
+    policyStateEffects({ policyState, policies, tradingState, audit, bus, clock: clockRef }),
+    ...(cluster ? [cluster.policyState.effects, cluster.orders.effects] : []),
+    limits.effects,
   ];
+  const observers = [...wireObservers({ metrics, bus, policies, audit, clock: clockRef }), surface.observer];
   // Throttles (bottleneck only for orders that match a throttle rule) and the split scheduler.
   const admission = new Admission({
     specFor: (id) => policies.throttleSpec(id),
@@ -388,6 +389,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     conditional: conditionalRouting(conditional),
     audit,
     orders,
+    effects,
     observers,
   });
   pipelineRef = pipeline;

@@ -12,7 +12,7 @@ import type { OrderStore } from '../execution/order-store.js';
 import type { ApiKeyAuth } from '../ingress/auth.js';
 import { limitRoutes } from '../ingress/routes-limits.js';
 import { FillDeltas, Hierarchy, LimitBook, type LatchEvent } from '../limits/index.js';
-import type { PipelineObserver } from '../pipeline.js';
+import type { OrderEffects } from '../pipeline.js';
 import type { PolicySet } from '../policy/index.js';
 import { join } from 'node:path';
 
@@ -42,7 +42,7 @@ export function lossLimitSpecs(set: PolicySet): readonly LossLimitSpec[] {
 
 export interface GatewayLimits {
   readonly book: LimitBook;
-  readonly observer: PipelineObserver;
+  readonly effects: OrderEffects;
   readonly plugin: (app: FastifyInstance, auth: ApiKeyAuth) => void;
   view(intent: OrderIntent, now: number): ReturnType<LimitBook['view']>;
   ingest(e: MarketEvent): void;
@@ -84,26 +84,27 @@ export function createGatewayLimits(d: {
         })),
   });
   const fills = new FillDeltas();
-  const observer: PipelineObserver = {
-    onDecision(intent) {
+  // What the pipeline's effect steps do to the book (counters and latches that later orders read).
+  const effects: OrderEffects = {
+    afterDecision(intent) {
       const now = d.clock.now();
       book.counters.record('order', intent.clientId, now);
       // A breach seen at order time (marks moved since the last fill) latches too.
       book.check(book.hierarchy.path(intent.clientId), now);
     },
-    onReport(r, parent) {
+    afterReport(r, parent) {
       if (!parent) return;
       const f = fills.next(r);
       if (f) book.onFill(parent.intent.clientId, r.symbol, r.side, f.quantity, f.price, f.fee, d.clock.now());
     },
-    onCancelRequest(p) {
+    afterCancelRequest(p) {
       book.counters.record('cancel', p.intent.clientId, d.clock.now());
     },
   };
   let timer: NodeJS.Timeout | undefined;
   return {
     book,
-    observer,
+    effects,
     plugin: limitRoutes({ book, clock: d.clock }),
     view: (intent, now) => book.view(intent, now),
     ingest(e) {

@@ -61,12 +61,7 @@ type SplitFailure =
 export type SplitResult = { ok: true; children: ChildPlan[] } | SplitFailure;
 
 /** One child carrying the whole order (accept / modify). */
-export function singleChild(
-  clientOrderId: string,
-  quantity: string,
-  now: number,
-  price?: string,
-): [ChildPlan] {
+export function singleChild(clientOrderId: string, quantity: string, now: number, price?: string): [ChildPlan] {
   return [
     price
       ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now }
