@@ -116,13 +116,22 @@ interface Admitted {
 
 export class Pipeline {
   private readonly execution: ExecutionRunner;
+  private readonly observers: PipelineObserver[];
 
   constructor(private readonly d: PipelineDeps) {
+    this.observers = [...(d.observers ?? [])];
     this.execution = new ExecutionRunner({
       ...d,
       onReport: (r, parent) => this.afterVenueReport(r, parent),
-      onVenueRoundTrip: (venue, s) => d.observers?.forEach((o) => o.onVenueRoundTrip?.(venue, s)),
+      onVenueRoundTrip: (venue, s) => this.observers.forEach((o) => o.onVenueRoundTrip?.(venue, s)),
     });
+  }
+
+  /** Parts built after the pipeline because they call it (the conditional-order holder re-submits
+   * at trigger; the operator surface cancels on a kill): attached once, before orders arrive. */
+  attach(parts: { conditional?: ConditionalRouting; observers?: readonly PipelineObserver[] }): void {
+    if (parts.conditional) this.execution.route(parts.conditional);
+    this.observers.push(...(parts.observers ?? []));
   }
 
   /** Process one order end to end. Resolves once the decision is audited and every child that
@@ -164,7 +173,7 @@ export class Pipeline {
       release?.(); // throttle slots are released on every path, a failing store or observer included
     }
     const t = { decisionS: (tDecided - t0) / 1000, auditS: (tAudited - tDecided) / 1000 };
-    this.d.observers?.forEach((o) => o.onTimings?.({ ...t, totalS: (performance.now() - t0) / 1000 }));
+    this.observers.forEach((o) => o.onTimings?.({ ...t, totalS: (performance.now() - t0) / 1000 }));
     return { intentId: intent.intentId, decision, regime: score, order, exposure };
   }
 
@@ -279,7 +288,7 @@ export class Pipeline {
   }
 
   private notifyDecision(i: OrderIntent, d: Decision, s: RegimeScore, m: MarketSnapshot, shadow?: Decision): void {
-    for (const o of this.d.observers ?? []) {
+    for (const o of this.observers) {
       o.onDecision?.(i, d, s, m);
       if (shadow) o.onShadow?.(i, d, shadow);
     }
@@ -300,7 +309,7 @@ export class Pipeline {
   /** Every venue report, once execution/ has audited it and applied it to its order. */
   private afterVenueReport(report: ExecutionReport, parent: ParentOrder | undefined): void {
     this.applyFillEffects(report, parent);
-    this.d.observers?.forEach((o) => o.onReport?.(report, parent));
+    this.observers.forEach((o) => o.onReport?.(report, parent));
   }
 
   /** Fills into PnL and the limit book, open-order notional, the cluster order index. */

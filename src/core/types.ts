@@ -327,7 +327,7 @@ interface ForwardingDecision extends DecisionBase {
 }
 
 /** Sent as asked: exactly one child, no binding rule. */
-export interface AcceptDecision extends ForwardingDecision {
+interface AcceptDecision extends ForwardingDecision {
   readonly kind: 'accept';
   readonly children: readonly [ChildPlan];
   readonly code?: undefined;
@@ -335,7 +335,7 @@ export interface AcceptDecision extends ForwardingDecision {
 }
 
 /** Sent changed (capped, or given a protective price): exactly one child; `code` names the binding cap. */
-export interface ModifyDecision extends ForwardingDecision {
+interface ModifyDecision extends ForwardingDecision {
   readonly kind: 'modify';
   readonly children: readonly [ChildPlan];
   readonly code?: DenyCode;
@@ -343,7 +343,7 @@ export interface ModifyDecision extends ForwardingDecision {
 }
 
 /** Sent as a plan of two or more children; `code` names a cap that also bound. */
-export interface SplitDecision extends ForwardingDecision {
+interface SplitDecision extends ForwardingDecision {
   readonly kind: 'split';
   readonly children: readonly [ChildPlan, ChildPlan, ...ChildPlan[]];
   readonly code?: DenyCode;
@@ -368,8 +368,6 @@ export interface DenyDecision extends DecisionBase {
 
 /** The policy's answer for one order, one member per `DecisionKind`. */
 export type Decision = AcceptDecision | ModifyDecision | SplitDecision | DenyDecision;
-/** A decision that sends children to the venue. */
-export type ForwardedDecision = AcceptDecision | ModifyDecision | SplitDecision;
 
 // ─── execution ──────────────────────────────────────────────────────────────────────────────
 

@@ -53,20 +53,24 @@ export interface OperatorSurfaceDeps {
   /** Regime events per symbol from the dashboard's ticker (ms; default 1000; 0 = the gateway publishes them). */
   readonly regimeTickMs?: number;
   readonly overrideOptions?: OverrideWorkflowOptions;
+  /** The override workflow, when the caller built it first (the policy evaluation reads it). */
+  readonly overrides?: OverrideWorkflow;
   readonly stream?: Partial<Omit<StreamOptions, 'bus' | 'clock'>>;
   /** The embedded demo's key, pre-filled in the dashboard page (never set for a real config). */
   readonly prefillKey?: string;
 }
 
 export function createOperatorSurface(d: OperatorSurfaceDeps) {
-  const overrides = new OverrideWorkflow({
-    clock: d.wallClock,
-    ids: d.ids,
-    audit: d.audit,
-    events: d.bus,
-    knownRule: (id) => d.policies.enforcing.rules.some((r) => r.id === id),
-    ...(d.overrideOptions ? { options: d.overrideOptions } : {}),
-  });
+  const overrides =
+    d.overrides ??
+    new OverrideWorkflow({
+      clock: d.wallClock,
+      ids: d.ids,
+      audit: d.audit,
+      events: d.bus,
+      knownRule: (id) => d.policies.enforcing.rules.some((r) => r.id === id),
+      ...(d.overrideOptions ? { options: d.overrideOptions } : {}),
+    });
   const stream = createStream({ ...d.stream, bus: d.bus, clock: d.wallClock });
   const ref = (s: SetRef) => ({ id: s.id, sha256: s.sha256, version: s.version });
   const dashboard = createDashboard({

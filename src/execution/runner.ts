@@ -41,9 +41,16 @@ export interface ExecutionRunnerDeps {
 export class ExecutionRunner {
   /** Children whose placeOrder has not answered yet (a cancel waits for it). */
   private readonly inFlight = new Map<ChildState, Promise<void>>();
+  private conditional: ConditionalRouting | undefined;
 
   constructor(private readonly d: ExecutionRunnerDeps) {
+    this.conditional = d.conditional;
     for (const venue of d.venues.values()) venue.onReport((r) => this.record(r));
+  }
+
+  /** The conditional-order holder, when it is built after the pipeline (it submits through it). */
+  route(conditional: ConditionalRouting): void {
+    this.conditional = conditional;
   }
 
   /** Send what the decision allows: a conditional order is routed; otherwise children due now are
@@ -63,7 +70,7 @@ export class ExecutionRunner {
   /** Cancel a parent: pending children are dropped, working ones cancelled at the venue. */
   async cancel(p: ParentOrder, reason: string): Promise<void> {
     this.d.deferred?.cancel(p.intentId);
-    this.d.conditional?.cancel(p.intentId, reason);
+    this.conditional?.cancel(p.intentId, reason);
     const venue = this.d.venues.get(p.intent.venue);
     const now = this.d.clock.now();
     await Promise.all(
@@ -121,7 +128,7 @@ export class ExecutionRunner {
    * order (it keeps working if the gateway dies); any other is held by the gateway and sent
    * through submit() again when it triggers. */
   private async routeConditional(venue: Venue, p: ParentOrder): Promise<void> {
-    const c = this.d.conditional;
+    const c = this.conditional;
     const child = p.children[0];
     if (!child) return;
     if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {

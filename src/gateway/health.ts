@@ -3,8 +3,9 @@
 import type { HealthReport } from '../app.js';
 import type { Clock } from '../core/clock.js';
 import type { MarketView } from '../core/stages.js';
+import type { Venue } from '../core/types.js';
 import type { DeadmanKeeper } from '../execution/deadman/index.js';
-import type { VenueHealth } from '../execution/venue-health.js';
+import { VenueHealth, type ProbedVenue } from '../execution/venue-health.js';
 
 export interface HealthSources {
   readonly symbols: readonly string[];
@@ -17,7 +18,7 @@ export interface HealthSources {
   readonly venues: VenueHealth;
 }
 
-export function healthReport(s: HealthSources): HealthReport {
+function healthReport(s: HealthSources): HealthReport {
   const checks: Record<string, { ok: boolean; detail?: string }> = {};
   for (const sym of s.symbols) {
     const snap = s.market.snapshot(sym, s.clock.now());
@@ -39,4 +40,19 @@ export function healthReport(s: HealthSources): HealthReport {
   const degraded = Object.values(checks).some((c) => !c.ok);
   const venueDown = Object.values(venueChecks).some((c) => !c.ok);
   return { status: venueDown ? 'failing' : degraded ? 'degraded' : 'ok', checks };
+}
+
+/** The health of a gateway: the report, and the venue probes it reads (started with the gateway). */
+export function createHealth(
+  s: Omit<HealthSources, 'venues'> & { readonly venues: Iterable<Venue>; readonly wallClock: Clock },
+): { report: () => HealthReport; start(): void; stop(): void } {
+  const probed = [...s.venues].filter(
+    (v): v is Venue & ProbedVenue => typeof (v as Partial<ProbedVenue>).probe === 'function',
+  );
+  const venues = new VenueHealth(probed, s.wallClock);
+  return {
+    report: () => healthReport({ ...s, venues }),
+    start: () => venues.start(),
+    stop: () => venues.stop(),
+  };
 }

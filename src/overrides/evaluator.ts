@@ -4,9 +4,8 @@
  * the set's own evaluator, at no cost. */
 import type { PolicyEvaluator } from '../core/stages.js';
 import type { Decision, RiskContext } from '../core/types.js';
-import { evaluate } from '../policy/evaluate.js';
+import { evaluate, type PolicySet } from '../policy/index.js';
 import type { PolicyStateView } from '../policy/state.js';
-import type { PolicySet } from '../policy/types.js';
 import type { OrderScope } from './scope.js';
 
 /** The active overrides of one rule for one order's scope (local workflow and cluster-shared ones). */
