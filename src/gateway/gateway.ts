@@ -21,8 +21,6 @@ import type { AuditAppender } from '../core/stages.js';
 import type { MarketEvent, RegimeLabel, RegimeScorer, Venue } from '../core/types.js';
 import { makeExposureFn } from '../account/risk-inputs.js';
 import { startAlerting, type AlertDispatcher } from '../alerts/index.js';
-import { AuditAnchor } from '../audit/anchor.js';
-import { openAnchorStore } from '../audit/anchor-stores.js';
 import { watchAuditWrites } from '../audit/failure-watch.js';
 import { openAuditLog } from '../audit/writer.js';
 import { createCluster, type Cluster } from '../cluster/index.js';
@@ -30,26 +28,25 @@ import { bindClusterOrders } from '../cluster/remote-orders.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { Admission } from '../execution/admission/index.js';
 import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
-import { DeadmanKeeper } from '../execution/deadman/index.js';
 import { OrderStore } from '../execution/order-store.js';
 import { SplitScheduler, type Timers } from '../execution/split/index.js';
 import { binanceFrontDoor } from '../ingress/binance/index.js';
 import { presentOrder } from '../ingress/present.js';
 import { auditRoutes } from '../ingress/routes-audit.js';
 import { wsOrderEntry } from '../ingress/ws-orders.js';
-import { defaultFeatureConfig, featureCatalog } from '../market/features/config.js';
 import type { LiveFeed } from '../market/live/index.js';
 import type { TimedReplay } from '../market/replay/timed-replay.js';
 import { createMarketView, type FeatureMarketView } from '../market/view/market-view.js';
 import { OverrideWorkflow } from '../overrides/workflow.js';
 import { Pipeline } from '../pipeline.js';
 import { InMemoryPolicyState, PolicyManager, TradingStateStore } from '../policy/index.js';
-import { BaselineScorer } from '../scoring/baseline-scorer.js';
-import { loadModel } from '../scoring/load-model.js';
-import { OnnxRegimeScorer } from '../scoring/onnx-scorer.js';
 import { policyStateEffects } from './effects.js';
 import { policyEvaluators } from './evaluators.js';
 import { createHealth } from './health.js';
+import { createDeadman, startAnchor } from './keepers.js';
+import type { DeadmanKeeper } from '../execution/deadman/index.js';
+import type { AuditAnchor } from '../audit/anchor.js';
+import { loadScorerAndPolicies } from './scorer-and-policies.js';
 import { createGatewayLimits, type GatewayLimits } from './limits.js';
 import { MarketFanOut, openMarketSource } from './market-feed.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -378,95 +375,4 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 function recordPrice(state: InMemoryPolicyState, e: MarketEvent): void {
   if (e.type === 'bar') state.recordPrice(e.symbol, e.ts, e.close);
   else if (e.type === 'mark') state.recordPrice(e.symbol, e.ts, e.markPrice);
-}
-
-/** A bad model or policy file refuses to start (the audit log is closed cleanly first, so the
- * chain ends on a whole line). */
-async function loadScorerAndPolicies(
-  config: GatewayConfig,
-  d: { audit: AuditAppender; policyState: InMemoryPolicyState; metrics: Metrics; cluster: Cluster | undefined },
-): Promise<{ scorer: RegimeScorer; policies: PolicyManager }> {
-  try {
-    const scorer = await loadScorer(config, d.audit);
-    const policies = new PolicyManager({
-      dir: config.policies.dir,
-      enforce: config.policies.enforce,
-      ...(config.policies.shadow ? { shadow: config.policies.shadow } : {}),
-      state: d.policyState,
-      registry: d.metrics.registry,
-    });
-    d.audit.append('policy_load', {
-      enforce: policies.enforcing.id,
-      sha256: policies.enforcing.sha256,
-      version: policies.enforcing.version,
-      ...(policies.shadowing ? { shadow: { id: policies.shadowing.id, sha256: policies.shadowing.sha256 } } : {}),
-    });
-    return { scorer, policies };
-  } catch (err) {
-    await d.cluster?.close();
-    await d.audit.close();
-    throw err;
-  }
-}
-
-/** The venue's dead-man switch, armed per symbol with working orders while the gateway is healthy. */
-function createDeadman(
-  config: GatewayConfig,
-  d: {
-    venues: ReadonlyMap<string, Venue>;
-    orders: OrderStore;
-    audit: { health(): { ok: boolean } };
-    bus: EventBus;
-    wall: Clock;
-  },
-): DeadmanKeeper | undefined {
-  const dm = config.deadman;
-  if (!dm.enabled) return undefined;
-  const deadman = new DeadmanKeeper({
-    venues: d.venues,
-    working: () => d.orders.working().map((p) => p.intent),
-    healthy: () => d.audit.health(),
-    clock: d.wall,
-    countdownMs: dm.countdownMs,
-    refreshMs: dm.refreshMs,
-    onEvent: (e) => d.bus.publish({ type: 'deadman', ts: d.wall.now(), ...e }),
-  });
-  if (deadman.applies)
-    d.bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
-  return deadman;
-}
-
-/** The chain head checkpointed outside the segment files (audit verify --anchor), when configured. */
-function startAnchor(
-  config: GatewayConfig,
-  head: ConstructorParameters<typeof AuditAnchor>[0]['head'],
-  wall: Clock,
-): AuditAnchor | undefined {
-  const a = config.audit.anchor;
-  if (!a) return undefined;
-  const anchor = new AuditAnchor({
-    instance: config.instance,
-    head,
-    store: openAnchorStore(a.store, a.keyPrefix),
-    clock: wall,
-    hmacKey: a.hmacKey,
-    intervalMs: a.intervalMs,
-    logger: pino({ level: config.server.logLevel, base: { component: 'audit-anchor' } }),
-  });
-  anchor.start();
-  return anchor;
-}
-
-async function loadScorer(config: GatewayConfig, audit: AuditAppender): Promise<RegimeScorer> {
-  if (config.scoring.scorer === 'model') {
-    const model = loadModel(config.scoring.model);
-    const scorer = await OnnxRegimeScorer.create(model, {
-      engineFeatureNames: featureCatalog(defaultFeatureConfig()).names,
-    });
-    audit.append('model_load', { id: model.card.id, sha256: model.sha256, card: model.cardPath });
-    return scorer;
-  }
-  const scorer = new BaselineScorer();
-  audit.append('model_load', { id: scorer.id, sha256: scorer.sha256, kind: 'baseline' });
-  return scorer;
 }
