@@ -146,16 +146,7 @@ export class Pipeline {
     const exposure = await this.exposure(intent, instrument, market, score, guard);
     const tradingState = this.tradingState(intent, guard);
     const limits = this.limitFacts(intent, guard, now);
-    const ctx: RiskContext = {
-      intent,
-      instrument,
-      market,
-      score,
-      exposure,
-      ...stateFields(tradingState),
-      now,
-      ...limits,
-    };
+    const ctx = { intent, instrument, market, score, exposure, ...stateFields(tradingState), now, ...limits };
     const { decision: decided, shadow, policy } = this.policy(ctx, guard);
     const { decision: admitted, waitedMs, release } = await this.admission(decided);
     const decision = this.clientOrderIdStillFree(intent, admitted, policy);

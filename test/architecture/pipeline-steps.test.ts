@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import type { OrderEffects, PipelineObserver } from '../../src/pipeline.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -74,5 +75,21 @@ describe('pipeline steps', () => {
     expect(stepsOf(src).get('a')).toEqual(['b', 'execution.c']);
     const doc = '<!-- pipeline-steps:a -->\n| 1. `b` | x |\n<!-- /pipeline-steps -->';
     expect(documentedSteps(doc, 'a')).not.toEqual(stepsOf(src).get('a'));
+  });
+
+  it('an observer gets the order read-only, an effect may change state (checked by tsc -p tsconfig.test.json)', () => {
+    const observer: PipelineObserver = {
+      onReport: (_r, parent) => {
+        // @ts-expect-error an observer cannot change the order
+        if (parent) parent.status = 'canceled';
+      },
+    };
+    const effect: OrderEffects = {
+      afterReport: (_r, parent) => {
+        if (parent) parent.updatedAt = 0; // compiles: effects are the place for state changes
+      },
+    };
+    expect(Object.keys(observer)).toEqual(['onReport']);
+    expect(Object.keys(effect)).toEqual(['afterReport']);
   });
 });
