@@ -26,6 +26,7 @@ import { decisionAuditBody, executionAuditBody } from './audit/bodies.js';
 import type { ConditionalOrderRequest } from './core/conditional.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
 import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './policy/stage-guard.js';
+import { DECIMAL_ZERO } from './core/decimal.js';
 
 export type ExposureFn = (
   intent: OrderIntent,
@@ -421,7 +422,7 @@ export class Pipeline {
         side: i.side,
         status: 'rejected',
         quantity: req.quantity,
-        filledQuantity: '0',
+        filledQuantity: DECIMAL_ZERO,
         ts: this.d.clock.now(),
         code: 'VENUE_UNKNOWN_STATE',
         reason: (err as Error).message,

@@ -17,6 +17,7 @@ import { ArmRecorder } from './recorder.js';
 import { ManualTimers } from '../execution/split/index.js';
 import type { StrategySpec } from './spec.js';
 import { createStrategy, type BarView, type OrderRequest, type Strategy, type StrategyView } from './strategies.js';
+import { decimalStringOf } from '../core/decimal.js';
 
 const HOUR_MS = 3_600_000;
 const HISTORY_LIMIT = 2_000; // bars kept per symbol for the strategies (lookback ≤ 1000)
@@ -297,11 +298,12 @@ function toIntent(ids: IdGenerator, clientId: string, o: OrderRequest, now: numb
     symbol: o.symbol,
     side: o.side,
     type: o.type,
-    quantity: o.quantity,
-    ...(o.price ? { price: o.price } : {}),
+    // A strategy is a bot: its decimals enter through the same parser as a request body's.
+    quantity: decimalStringOf(o.quantity, { sign: 'positive' }),
+    ...(o.price ? { price: decimalStringOf(o.price, { sign: 'positive' }) } : {}),
     reduceOnly: o.reduceOnly,
     postOnly: o.postOnly,
-    leverage: o.leverage,
+    leverage: decimalStringOf(o.leverage, { sign: 'positive' }),
     timeInForce: o.timeInForce,
     receivedAt: now,
     transport: 'replay',

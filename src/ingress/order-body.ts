@@ -2,7 +2,7 @@
  * the JSON schema in wire-schemas.ts documents it for OpenAPI, this enforces it, with one
  * stable code per kind of problem and every problem listed. Nothing is coerced: a number where a
  * decimal string belongs is an error, so a float never reaches the order path. */
-import { parsePositiveDecimal, DECIMAL_LIMITS } from '../core/decimal.js';
+import { parseDecimalString, DECIMAL_LIMITS, type DecimalString } from '../core/decimal.js';
 import type { ErrorCode, ErrorDetail } from '../core/errors.js';
 import type { OrderIntent } from '../core/types.js';
 
@@ -60,13 +60,13 @@ export function parseOrderBody(body: unknown): OrderParse {
       errs.push({ code: 'INVALID_FIELD', path: k, message: `${k} must be true or false, got ${typeName(v)}` });
     return v === true;
   };
-  const decimal = (k: string, required: boolean): string | undefined => {
+  const decimal = (k: string, required: boolean): DecimalString | undefined => {
     const v = b[k];
     if (v === undefined || v === null) {
       if (required) errs.push({ code: 'MISSING_FIELD', path: k, message: `${k} is required` });
       return undefined;
     }
-    const r = parsePositiveDecimal(v);
+    const r = parseDecimalString(v);
     if (r.ok) return r.text;
     const why =
       r.reason === 'not_a_string'

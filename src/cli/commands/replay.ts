@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePositiveDecimal } from '../../core/decimal.js';
+import { parseDecimalString } from '../../core/decimal.js';
 import { isLiqguardError } from '../../core/errors.js';
 import {
   headline,
@@ -121,7 +121,7 @@ function parse(argv: string[]): Parsed | 'help' {
   const wd = a['warmup-days'] ?? '35';
   if (!/^\d{1,4}$/.test(wd)) throw new UsageError(`--warmup-days must be a whole number of days, got "${wd}"`);
   const balance = a.balance ?? '100000';
-  if (!parsePositiveDecimal(balance).ok)
+  if (!parseDecimalString(balance).ok)
     throw new UsageError(`--balance must be a positive decimal such as 100000, got "${balance}"`);
   const data = resolve(a.data ?? join(PACKAGE_ROOT, 'data'));
   if (!existsSync(join(data, 'binance_um_klines_1h')))
