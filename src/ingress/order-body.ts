@@ -33,7 +33,10 @@ const CLIENT_ORDER_ID_RE = /^[a-zA-Z0-9._:-]{1,32}$/;
 const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}:[A-Z0-9]{1,20}$/;
 const MAX_LEVERAGE = 125;
 
-const DECIMAL_HINT = `a positive decimal string such as "0.01" (at most ${DECIMAL_LIMITS.maxIntegerDigits} integer and ${DECIMAL_LIMITS.maxFractionDigits} fraction digits, no exponent)`;
+const { maxIntegerDigits, maxFractionDigits } = DECIMAL_LIMITS;
+const DECIMAL_HINT =
+  `a positive decimal string such as "0.01" ` +
+  `(at most ${maxIntegerDigits} integer and ${maxFractionDigits} fraction digits, no exponent)`;
 
 export function parseOrderBody(body: unknown): OrderParse {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -70,7 +73,8 @@ export function parseOrderBody(body: unknown): OrderParse {
     if (r.ok) return r.text;
     const why =
       r.reason === 'not_a_string'
-        ? `${k} must be a decimal string, got ${typeName(v)}${typeof v === 'number' ? ` (send "${String(v)}" as a string)` : ''}`
+        ? `${k} must be a decimal string, got ${typeName(v)}` +
+          (typeof v === 'number' ? ` (send "${String(v)}" as a string)` : '')
         : r.reason === 'not_positive'
           ? `${k} must be greater than zero`
           : r.reason === 'too_many_digits'
@@ -161,10 +165,11 @@ function enumField<T extends string>(
     return undefined;
   }
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    const got = typeof v === 'string' ? JSON.stringify(clip(v)) : typeName(v);
     errs.push({
       code: 'INVALID_FIELD',
       path: k,
-      message: `${k} must be one of ${allowed.join(', ')}, got ${typeof v === 'string' ? JSON.stringify(clip(v)) : typeName(v)}`,
+      message: `${k} must be one of ${allowed.join(', ')}, got ${got}`,
     });
     return undefined;
   }

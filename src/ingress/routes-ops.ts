@@ -11,7 +11,7 @@ import { parseScope, scopeCovers, scopeKey, scopeRecord, type Scope } from '../o
 import type { AuditPort } from '../overrides/types.js';
 import type { OverrideWorkflow } from '../overrides/workflow.js';
 import type { GatewayEvent } from '../core/events.js';
-import { ApiKeyAuth, type Role } from './auth.js';
+import type { ApiKeyAuth } from './auth.js';
 import {
   absentBodyIsEmpty,
   endOverrideBody,
@@ -178,17 +178,6 @@ export function operatorOf(req: FastifyRequest, b: Body): OperatorIdentity {
       [{ path: 'operator', message: 'conflicts with x-operator' }],
     );
   return person ? { client: req.client!.id, person } : { client: req.client!.id };
-}
-
-/** preHandler accepting any of the roles. */
-function guardAny(auth: ApiKeyAuth, roles: readonly Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const client = auth.identify(ApiKeyAuth.keyOf(req));
-    if (!client) throw new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key');
-    const role = roles.find((r) => client.roles.includes(r));
-    if (!role) throw new LiqguardError('FORBIDDEN', `client "${client.id}" needs one of the roles ${roles.join(', ')}`);
-    await auth.guard(role)(req, reply);
-  };
 }
 
 export function opsRoutes(deps: OpsRouteDeps) {
@@ -367,7 +356,7 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   app.get(
     '/v1/overrides',
     {
-      preHandler: guardAny(auth, ['operator', 'compliance']),
+      preHandler: auth.guardAny(['operator', 'compliance']),
       schema: { tags, summary: 'Overrides, newest first (?state=pending|active|expired|revoked|rejected)' },
     },
     async (req) => {
@@ -381,7 +370,7 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   );
   app.get(
     '/v1/overrides/:id',
-    { preHandler: guardAny(auth, ['operator', 'compliance']), schema: { tags, summary: 'One override' } },
+    { preHandler: auth.guardAny(['operator', 'compliance']), schema: { tags, summary: 'One override' } },
     async (req) => {
       const o = wf.get(idOf(req));
       if (!o) throw new LiqguardError('NOT_FOUND', `no override ${idOf(req)}`);
