@@ -201,7 +201,9 @@ function checkCoverage(feed: ReplayFeed, o: BacktestOptions): void {
     .filter((s) => !bars.has(s))
     .map((s) => ({
       path: s,
-      message: `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h (see its PROVENANCE.md for the span)`,
+      message:
+        `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h ` +
+        `(see its PROVENANCE.md for the span)`,
     }));
   if (details.length)
     throw new LiqguardError(

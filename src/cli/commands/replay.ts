@@ -166,12 +166,14 @@ export async function run(argv: string[]): Promise<number> {
     const elapsed = (now - started) / 1000;
     const bars = (arm === 'policy' ? done : total + done) / Math.max(elapsed, 1e-3);
     process.stderr.write(
-      `[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ${bars.toFixed(0)} bars/s)\n`,
+      `[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ` +
+        `${bars.toFixed(0)} bars/s)\n`,
     );
     last = { arm, pct, at: now };
   };
   process.stderr.write(
-    `[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`,
+    `[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ` +
+      `${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`,
   );
   const result = await runBacktest({
     dataDir: p.data,
@@ -187,7 +189,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   const { report, json, html } = writeReport(result, p.out);
   process.stderr.write(
-    `[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} (${report.scorer.kind})\n`,
+    `[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} ` +
+      `(${report.scorer.kind})\n`,
   );
   for (const h of headline(report)) process.stdout.write(h + '\n');
   const latched = report.arms.policy.latches.filter((l) => l.state !== 'cleared');

@@ -74,7 +74,8 @@ export function buildInstruments(
     const m = UNIFIED.exec(symbol);
     if (!c || !m) {
       problems.push(
-        `${symbol}: no instrument config (known: ${[...bySymbol.keys()].join(', ')}); add it to the simulated venue's instruments`,
+        `${symbol}: no instrument config (known: ${[...bySymbol.keys()].join(', ')}); add it to the simulated ` +
+          `venue's instruments`,
       );
       continue;
     }
