@@ -29,6 +29,12 @@ export async function installWebsocket(app: FastifyInstance): Promise<void> {
     if (req.ws && req.routeOptions.url !== undefined && !req.routeOptions.config.websocket)
       throw new LiqguardError('NOT_FOUND', `no WebSocket endpoint at ${shortPath(req.url)}`);
   });
+  // An upgrade answered over HTTP (401, 403, 429, 404, ...) ends its connection: the plugin does so
+  // only for requests its own onRequest hook saw, and hooks installed before it (the rate limit) can
+  // refuse earlier. A socket left open would hold the server's close up.
+  app.addHook('onResponse', async (req) => {
+    if (req.headers.upgrade?.toLowerCase() === 'websocket') req.raw.socket?.destroy();
+  });
   app.addHook('onClose', async () => {
     await new Promise<void>((resolve) => app.websocketServer.close(() => resolve()));
   });
