@@ -34,6 +34,7 @@ import { buildGateway } from '../src/gateway/gateway.js';
 import { localBinanceUrls } from '../src/market/live/index.js';
 import { startSimulatedVenueServer } from '../src/venue-api/private/simulated-venue-server.js';
 import { ms, pacedLoad } from './lib/paced-load.js';
+import { ds } from '../test/support/decimals.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -108,7 +109,7 @@ async function gatewayRole(): Promise<void> {
       clientOrderId: `warm-${i}`,
       side: i % 2 ? 'sell' : 'buy',
       type: 'market',
-      quantity: '0.01',
+      quantity: ds('0.01'),
       reduceOnly: false,
       postOnly: false,
       timeInForce: 'GTC',

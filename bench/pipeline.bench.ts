@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { buildGateway } from '../src/gateway/gateway.js';
 import type { OrderIntent } from '../src/core/types.js';
+import { ds } from '../test/support/decimals.js';
 
 const N = Number(process.env.BENCH_ORDERS ?? 5000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
@@ -27,7 +28,7 @@ const mk = (): OrderIntent => ({
   symbol: 'ETH/USDT:USDT',
   side: n++ % 2 ? 'sell' : 'buy',
   type: 'market',
-  quantity: '0.01',
+  quantity: ds('0.01'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'IOC',

@@ -14,6 +14,7 @@ import { PolicyManager } from '../src/policy/manager.js';
 import { InMemoryPolicyState } from '../src/policy/state.js';
 import type { PolicySet } from '../src/policy/types.js';
 import { makeCtx, NOW } from '../test/policy/fixtures.js';
+import { ds } from '../test/support/decimals.js';
 
 const SECONDS = Number(process.env.BENCH_POLICY_SECONDS ?? 3);
 const SYMBOLS = ['BTC/USDT:USDT', 'ETH/USDT:USDT', 'XRP/USDT:USDT'];
@@ -100,11 +101,11 @@ function contexts(n: number): RiskContext[] {
         clientOrderId: `bot-${i}`,
         symbol,
         side: i % 2 ? 'buy' : 'sell',
-        quantity,
+        quantity: ds(quantity),
         ...(limit
           ? {
               type: 'limit',
-              price: symbol === 'BTC/USDT:USDT' ? '111500' : symbol === 'ETH/USDT:USDT' ? '3990' : '2.49',
+              price: ds(symbol === 'BTC/USDT:USDT' ? '111500' : symbol === 'ETH/USDT:USDT' ? '3990' : '2.49'),
             }
           : {}),
       },

@@ -7,6 +7,7 @@ import * as hdr from 'hdr-histogram-js';
 import { ManualClock } from '../src/core/clock.js';
 import type { BarEvent, ChildOrderRequest } from '../src/core/types.js';
 import { SimulatedExchange } from '../src/execution/simulated/exchange.js';
+import { ds } from '../test/support/decimals.js';
 
 const BTC = 'BTC/USDT:USDT';
 const H = 3_600_000;
@@ -45,7 +46,7 @@ const req = (o: Partial<ChildOrderRequest>): ChildOrderRequest => ({
   clientOrderId: `b${++n}`,
   side: 'buy',
   type: 'market',
-  quantity: '0.01',
+  quantity: ds('0.01'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC',
@@ -77,7 +78,7 @@ function timed(label: string, count: number, fn: (i: number) => void): void {
   timed('market orders (buy/sell round trips)', N, (i) => ex.placeOrderSync(req({ side: i % 2 ? 'sell' : 'buy' })));
   const below = Math.floor(Number(ex.lastPrice(BTC)) * 0.9);
   timed('limit place (resting, 0..2000 open)', 2000, (i) =>
-    ex.placeOrderSync(req({ type: 'limit', price: String(below - (i % 500)), clientOrderId: `L${i}` })),
+    ex.placeOrderSync(req({ type: 'limit', price: ds(String(below - (i % 500))), clientOrderId: `L${i}` })),
   );
   timed('limit cancel', 2000, (i) => ex.cancelOrderSync('bench', BTC, `L${i}`));
   const accounts = Array.from({ length: 100 }, (_, i) => `acct${i}`);
@@ -98,12 +99,12 @@ for (const [accounts, resting] of [
   const p = Number(ex.lastPrice(BTC));
   for (let a = 0; a < accounts; a++) {
     ex.setMarginMode(`p${a}`, BTC, a % 2 ? 'isolated' : 'cross');
-    ex.placeOrderSync(req({ account: `p${a}`, side: a % 3 ? 'buy' : 'sell', quantity: '0.05', leverage: '2' }));
+    ex.placeOrderSync(req({ account: `p${a}`, side: a % 3 ? 'buy' : 'sell', quantity: ds('0.05'), leverage: ds('2') }));
   }
   // Resting orders far from the market: checked on every step, rarely filled.
   for (let r = 0; r < resting; r++)
     ex.placeOrderSync(
-      req({ account: `r${r % 10}`, type: 'limit', price: String(Math.floor(p * 0.3) + r), quantity: '0.01' }),
+      req({ account: `r${r % 10}`, type: 'limit', price: ds(String(Math.floor(p * 0.3) + r)), quantity: ds('0.01') }),
     );
   const t0 = process.hrtime.bigint();
   for (const b of bars.slice(1)) ex.ingest(b);

@@ -14,6 +14,7 @@ import { installErrorHandler } from './ingress/error-handler.js';
 import { describeRoute, openapiDocument } from './ingress/openapi.js';
 import { clientErrorHandler, frameworkErrors } from './ingress/framework-errors.js';
 import { installStrictJson } from './ingress/strict-json.js';
+import { installWebsocket } from './ingress/websocket.js';
 import { installRateLimit, type RateLimitConfig } from './ingress/rate-limit.js';
 import { registerMarketRoutes } from './ingress/routes-market.js';
 import { registerOrderRoutes, type RemoteOrders } from './ingress/routes-orders.js';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.rateLimit) installRateLimit(app, deps.rateLimit, deps.wallNow);
   await app.register(swagger, { openapi: openapiDocument, transform: describeRoute });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await installWebsocket(app); // before the routes: WebSocket endpoints declare a wsHandler
 
   const auth = new ApiKeyAuth(deps.clients);
   app.addHook('onResponse', async (req, reply) => {

@@ -30,12 +30,15 @@ export async function startServer(
   ))
     line(w);
   line(
-    `liqguard listening on ${bound}  (instance ${config.instance}, policy ${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ${gateway.scorer().id})`,
+    `liqguard listening on ${bound}  (instance ${config.instance}, policy ` +
+      `${gateway.policies.enforcing.id}@${gateway.policies.enforcing.sha256.slice(0, 12)}, scorer ` +
+      `${gateway.scorer().id})`,
   );
   if (gateway.replay) {
     const r = config.market.replay;
     line(
-      `market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real Binance history, see data/README.md)`,
+      `market: replaying ${r.from} → ${r.to} at ${r.barsPerSecond} bars/s${r.loop ? ', looping' : ''} (real ` +
+        `Binance history, see data/README.md)`,
     );
   }
   const demo = config.clients.find((c) => c.apiKey?.startsWith('lg_demo_'));

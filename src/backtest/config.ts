@@ -55,7 +55,8 @@ function configYaml(i: ConfigInputs, arm: Arm, policyDir: string, policyId: stri
   const clients = i.strategies
     .map(
       (s, n) =>
-        `  - id: ${clientIdOf(s)}\n    apiKey: backtest-key-${n}-${s.name}\n    account: ${clientIdOf(s)}\n    venue: sim\n    roles: [trader, viewer]`,
+        `  - id: ${clientIdOf(s)}\n    apiKey: backtest-key-${n}-${s.name}\n    account: ${clientIdOf(s)}\n   ` +
+        ` venue: sim\n    roles: [trader, viewer]`,
     )
     .join('\n');
   return `instance: backtest

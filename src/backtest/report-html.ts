@@ -44,7 +44,12 @@ export function headline(r: ReplayReport): string[] {
     const c = r.comparison[s.name]!;
     const p = c.policy;
     const b = c.baseline;
-    return `${s.name}: liquidations ${b.liquidationEvents} → ${p.liquidationEvents}, max drawdown ${pct(b.maxDrawdownPct)} → ${pct(p.maxDrawdownPct)}, PnL ${money(b.pnl)} → ${money(p.pnl)} USDT (${pct(b.pnlPct)} → ${pct(p.pnlPct)}), average gross leverage ${b.avgGrossLeverage}x → ${p.avgGrossLeverage}x (without → with ${r.arms.policy.policy.id}).`;
+    return (
+      `${s.name}: liquidations ${b.liquidationEvents} → ${p.liquidationEvents}, max drawdown ` +
+      `${pct(b.maxDrawdownPct)} → ${pct(p.maxDrawdownPct)}, PnL ${money(b.pnl)} → ${money(p.pnl)} USDT ` +
+      `(${pct(b.pnlPct)} → ${pct(p.pnlPct)}), average gross leverage ${b.avgGrossLeverage}x → ` +
+      `${p.avgGrossLeverage}x (without → with ${r.arms.policy.policy.id}).`
+    );
   });
 }
 

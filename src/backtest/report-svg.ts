@@ -96,14 +96,16 @@ export function lineChart(c: LineChartSpec): string {
   const parts: string[] = [];
   for (const v of niceTicks(lo, hi)) {
     parts.push(
-      `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${PAD.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${esc(f(v))}</text>`,
+      `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" ` +
+        `class="grid"/><text x="${PAD.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${esc(f(v))}</text>`,
     );
   }
   const days = (t1 - t0) / 86_400_000;
   const every = Math.max(1, Math.ceil(days / 10)) * 86_400_000;
   for (let t = Math.ceil(t0 / 86_400_000) * 86_400_000; t <= t1; t += every) {
     parts.push(
-      `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${PAD.t}" y2="${PAD.t + ph}" class="grid"/><text x="${x(t).toFixed(1)}" y="${H - 8}" text-anchor="middle">${esc(dayLabel(t))}</text>`,
+      `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${PAD.t}" y2="${PAD.t + ph}" ` +
+        `class="grid"/><text x="${x(t).toFixed(1)}" y="${H - 8}" text-anchor="middle">${esc(dayLabel(t))}</text>`,
     );
   }
   if (c.band) {
@@ -124,21 +126,30 @@ export function lineChart(c: LineChartSpec): string {
       pen = true;
     });
     parts.push(
-      `<path d="${d}" fill="none" stroke="${esc(l.color)}" stroke-width="1.5"${l.dash ? ' stroke-dasharray="5 3"' : ''}><title>${esc(l.label)}</title></path>`,
+      `<path d="${d}" fill="none" stroke="${esc(l.color)}" ` +
+        `stroke-width="1.5"${l.dash ? ' stroke-dasharray="5 3"' : ''}><title>${esc(l.label)}</title></path>`,
     );
   }
   for (const m of c.markers ?? []) {
     const mx = x(m.ts);
     const my = y(m.value);
     parts.push(
-      `<g class="marker"><path d="M${(mx - 5).toFixed(1)} ${(my - 5).toFixed(1)}L${(mx + 5).toFixed(1)} ${(my + 5).toFixed(1)}M${(mx - 5).toFixed(1)} ${(my + 5).toFixed(1)}L${(mx + 5).toFixed(1)} ${(my - 5).toFixed(1)}" stroke="${esc(m.color)}" stroke-width="2.5"/><circle cx="${mx.toFixed(1)}" cy="${my.toFixed(1)}" r="8" fill="none" stroke="${esc(m.color)}"/><title>${esc(m.title)}</title></g>`,
+      `<g class="marker"><path d="M${(mx - 5).toFixed(1)} ${(my - 5).toFixed(1)}L${(mx + 5).toFixed(1)} ` +
+        `${(my + 5).toFixed(1)}M${(mx - 5).toFixed(1)} ${(my + 5).toFixed(1)}L${(mx + 5).toFixed(1)} ` +
+        `${(my - 5).toFixed(1)}" stroke="${esc(m.color)}" stroke-width="2.5"/><circle cx="${mx.toFixed(1)}" ` +
+        `cy="${my.toFixed(1)}" r="8" fill="none" stroke="${esc(m.color)}"/><title>${esc(m.title)}</title></g>`,
     );
   }
   const legend = c.lines.map(
     (l, i) =>
-      `<g transform="translate(${PAD.l + 10 + i * 190},12)"><line x1="0" x2="18" y1="0" y2="0" stroke="${esc(l.color)}" stroke-width="2"${l.dash ? ' stroke-dasharray="5 3"' : ''}/><text x="22" y="4">${esc(l.label)}</text></g>`,
+      `<g transform="translate(${PAD.l + 10 + i * 190},12)"><line x1="0" x2="18" y1="0" y2="0" ` +
+      `stroke="${esc(l.color)}" stroke-width="2"${l.dash ? ' stroke-dasharray="5 3"' : ''}/><text x="22" ` +
+      `y="4">${esc(l.label)}</text></g>`,
   );
-  return `<svg class="chart" role="img" aria-label="${esc(c.title)}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><title>${esc(c.title)}</title>${parts.join('')}${legend.join('')}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="${esc(c.title)}" width="${W}" height="${H}" viewBox="0 0 ` +
+    `${W} ${H}"><title>${esc(c.title)}</title>${parts.join('')}${legend.join('')}</svg>`
+  );
 }
 
 export interface StackRow {
@@ -166,7 +177,14 @@ export function stackedBars(title: string, rows: readonly StackRow[], width = 64
       return s;
     });
     const total = r.parts.reduce((a, p) => a + p.value, 0);
-    return `<text x="${labelW - 6}" y="${yy + 16}" text-anchor="end">${esc(r.label)}</text>${segs.join('')}<text x="${(xx + 5).toFixed(1)}" y="${yy + 16}">${esc(total)}</text>`;
+    return (
+      `<text x="${labelW - 6}" y="${yy + 16}" ` +
+      `text-anchor="end">${esc(r.label)}</text>${segs.join('')}<text x="${(xx + 5).toFixed(1)}" ` +
+      `y="${yy + 16}">${esc(total)}</text>`
+    );
   });
-  return `<svg class="chart" role="img" aria-label="${esc(title)}" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><title>${esc(title)}</title>${out.join('')}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="${esc(title)}" width="${width}" height="${h}" viewBox="0 ` +
+    `0 ${width} ${h}"><title>${esc(title)}</title>${out.join('')}</svg>`
+  );
 }

@@ -17,6 +17,7 @@ import { ArmRecorder } from './recorder.js';
 import { ManualTimers } from '../execution/split/index.js';
 import type { StrategySpec } from './spec.js';
 import { createStrategy, type BarView, type OrderRequest, type Strategy, type StrategyView } from './strategies.js';
+import { decimalStringOf } from '../core/decimal.js';
 
 const HOUR_MS = 3_600_000;
 const HISTORY_LIMIT = 2_000; // bars kept per symbol for the strategies (lookback ≤ 1000)
@@ -200,7 +201,9 @@ function checkCoverage(feed: ReplayFeed, o: BacktestOptions): void {
     .filter((s) => !bars.has(s))
     .map((s) => ({
       path: s,
-      message: `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h (see its PROVENANCE.md for the span)`,
+      message:
+        `no hourly bars between ${iso(o.from)} and ${iso(o.to)} in ${o.dataDir}/binance_um_klines_1h ` +
+        `(see its PROVENANCE.md for the span)`,
     }));
   if (details.length)
     throw new LiqguardError(
@@ -297,11 +300,12 @@ function toIntent(ids: IdGenerator, clientId: string, o: OrderRequest, now: numb
     symbol: o.symbol,
     side: o.side,
     type: o.type,
-    quantity: o.quantity,
-    ...(o.price ? { price: o.price } : {}),
+    // A strategy is a bot: its decimals enter through the same parser as a request body's.
+    quantity: decimalStringOf(o.quantity, { sign: 'positive' }),
+    ...(o.price ? { price: decimalStringOf(o.price, { sign: 'positive' }) } : {}),
     reduceOnly: o.reduceOnly,
     postOnly: o.postOnly,
-    leverage: o.leverage,
+    leverage: decimalStringOf(o.leverage, { sign: 'positive' }),
     timeInForce: o.timeInForce,
     receivedAt: now,
     transport: 'replay',

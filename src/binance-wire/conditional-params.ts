@@ -3,6 +3,7 @@
  * `liqguard venue` and the gateway's front door, so both doors accept the same orders with the
  * same error codes. */
 import type { TriggerSpec } from '../core/conditional.js';
+import { parseDecimalString, type DecimalString } from '../core/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../core/types.js';
 import { BinanceApiError, binanceErrors } from './errors.js';
 
@@ -16,8 +17,8 @@ export interface ParsedConditional {
   readonly side: Side;
   readonly type: OrderType; // what it becomes at trigger
   /** "0" with closePosition (sized at trigger). */
-  readonly quantity: string;
-  readonly price?: string;
+  readonly quantity: DecimalString;
+  readonly price?: DecimalString;
   readonly timeInForce: TimeInForce;
   readonly reduceOnly: boolean;
   readonly trigger: TriggerSpec;
@@ -28,6 +29,11 @@ export interface ParsedConditional {
 const TIFS = ['GTC', 'IOC', 'FOK', 'GTX'];
 const CID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const DECIMAL = /^[0-9]{1,15}(\.[0-9]{1,12})?$/;
+/** A wire decimal (15 integer and 12 fraction digits at most, like any order body) or undefined. */
+const wireDecimal = (v: string): DecimalString | undefined => {
+  const r = parseDecimalString(v, { sign: 'non_negative' });
+  return r.ok ? r.text : undefined;
+};
 
 /** `type` is `type` on /fapi/v1/order and on the algo endpoint; `algoType` must be CONDITIONAL
  * there (checked by the caller). Throws BinanceApiError with Binance's codes. */
@@ -54,18 +60,19 @@ export function parseConditional(
     throw new BinanceApiError(400, -4136, 'quantity cannot be sent with closePosition=true');
   if (closePosition && reduceOnly)
     throw new BinanceApiError(400, -1106, "Parameter 'reduceOnly' sent when not required.");
-  const quantity = closePosition ? '0' : p.quantity;
-  if (quantity === undefined) throw binanceErrors.mandatory('quantity');
-  if (!DECIMAL.test(quantity)) throw binanceErrors.invalidParam('quantity');
+  const rawQuantity = closePosition ? '0' : p.quantity;
+  if (rawQuantity === undefined) throw binanceErrors.mandatory('quantity');
+  const quantity = wireDecimal(rawQuantity);
+  if (quantity === undefined) throw binanceErrors.invalidParam('quantity');
   const working = p.workingType ?? 'CONTRACT_PRICE';
   if (working !== 'MARK_PRICE' && working !== 'CONTRACT_PRICE') throw binanceErrors.invalidParam('workingType');
   const limit = t === 'STOP' || t === 'TAKE_PROFIT';
-  let price: string | undefined;
+  let price: DecimalString | undefined;
   let tif: TimeInForce = 'GTC';
   if (limit) {
-    price = p.price;
-    if (price === undefined) throw binanceErrors.mandatory('price');
-    if (!DECIMAL.test(price)) throw binanceErrors.invalidParam('price');
+    if (p.price === undefined) throw binanceErrors.mandatory('price');
+    price = wireDecimal(p.price);
+    if (price === undefined) throw binanceErrors.invalidParam('price');
     const tifRaw = p.timeInForce ?? 'GTC';
     if (!TIFS.includes(tifRaw)) throw new BinanceApiError(400, -1115, 'Invalid timeInForce.');
     tif = tifRaw as TimeInForce;

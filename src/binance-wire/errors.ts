@@ -21,7 +21,8 @@ export const binanceErrors = {
     new BinanceApiError(
       429,
       -1003,
-      `Too many requests; current limit of IP is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`,
+      `Too many requests; current limit of IP is ${limit} requests per minute. Please use the websocket for ` +
+        `live updates to avoid polling the API.`,
     ),
   illegalChars: (param: string) =>
     new BinanceApiError(

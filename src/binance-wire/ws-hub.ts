@@ -54,42 +54,52 @@ export class WsHub {
     this.unsubscribe = source.subscribe((u) => this.dispatch(u));
   }
 
-  /** Node 'upgrade' handler; answers 404 for unknown paths and 503 while connections are refused. */
+  /** Node 'upgrade' handler (the `liqguard venue` server); answers 404 for unknown paths and 503
+   * while connections are refused, then serves the socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const m = PATH.exec(url.pathname);
-    if (!m) return refuse(socket, '404 Not Found');
+    if (!PATH.test(url.pathname)) return refuse(socket, '404 Not Found');
     if (this.faults.rejectConnections) {
       this.stats.connectionsRejected++;
       return refuse(socket, '503 Service Unavailable');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const rest = m[2] ?? '';
-      const listenKey =
-        url.searchParams.get('listenKey') ??
-        (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest)
-          ? rest
-          : undefined);
-      const conn: Conn = {
-        ws,
-        combined: m[1] === 'stream',
-        path: url.pathname,
-        streams: new Set(),
-        listenKeys: new Set(listenKey ? [listenKey] : []),
-      };
-      this.conns.add(conn);
-      this.stats.connectionsOpened++;
-      this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
-      if (this.seen.length >= 2 * this.recordLimit) this.seen.splice(0, this.seen.length - this.recordLimit);
-      const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : rest.split('/');
-      for (const name of initial) {
-        if (parseStream(name)) this.add(conn, name);
-        else if (conn.combined && this.isListenKey(name)) conn.listenKeys.add(name);
-      }
-      ws.on('message', (data) => this.onMessage(conn, data.toString()));
-      ws.on('close', () => this.remove(conn));
-      ws.on('error', () => this.remove(conn));
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.serve(ws, req));
+  }
+
+  /** Serve a socket someone else already upgraded (the gateway's door, on @fastify/websocket):
+   * the request's path and query say which streams and listen keys it starts with. A path that is
+   * not a Binance stream path is closed at once (1008) with the reason. */
+  serve(ws: WebSocket, req: Pick<IncomingMessage, 'url' | 'socket'>): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const m = PATH.exec(url.pathname);
+    if (!m) return ws.close(1008, `unknown websocket path ${url.pathname.slice(0, 60)}`);
+    if (this.faults.rejectConnections) {
+      this.stats.connectionsRejected++;
+      return ws.close(1013, 'connections are refused (fault injection)');
+    }
+    const rest = m[2] ?? '';
+    const listenKey =
+      url.searchParams.get('listenKey') ??
+      (m[1] === 'ws' && rest && !rest.includes('/') && !parseStream(rest) && !/^[0-9]+$/.test(rest) ? rest : undefined);
+    const conn: Conn = {
+      ws,
+      combined: m[1] === 'stream',
+      path: url.pathname,
+      streams: new Set(),
+      listenKeys: new Set(listenKey ? [listenKey] : []),
+    };
+    this.conns.add(conn);
+    this.stats.connectionsOpened++;
+    this.seen.push({ path: url.pathname + url.search, remoteAddress: req.socket.remoteAddress ?? '' });
+    if (this.seen.length >= 2 * this.recordLimit) this.seen.splice(0, this.seen.length - this.recordLimit);
+    const initial = conn.combined ? (url.searchParams.get('streams') ?? '').split('/') : rest.split('/');
+    for (const name of initial) {
+      if (parseStream(name)) this.add(conn, name);
+      else if (conn.combined && this.isListenKey(name)) conn.listenKeys.add(name);
+    }
+    ws.on('message', (data) => this.onMessage(conn, data.toString()));
+    ws.on('close', () => this.remove(conn));
+    ws.on('error', () => this.remove(conn));
   }
 
   get connectionCount(): number {

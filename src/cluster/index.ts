@@ -151,7 +151,9 @@ export async function createCluster(cfg: ClusterConfig, deps: ClusterDeps): Prom
         };
       return {
         ok: false,
-        detail: `redis down since ${new Date(h.since).toISOString()} (${h.lastError ?? 'connecting'}): ${cfg.allowDegradedLocal ? 'DEGRADED, local limits' : 'new orders denied CLUSTER_UNAVAILABLE'}`,
+        detail:
+          `redis down since ${new Date(h.since).toISOString()} (${h.lastError ?? 'connecting'}): ` +
+          `${cfg.allowDegradedLocal ? 'DEGRADED, local limits' : 'new orders denied CLUSTER_UNAVAILABLE'}`,
       };
     },
     async close() {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { LiqguardError, type ErrorDetail } from '../core/errors.js';
-import { configSchema } from './schema.js';
+import { decimalStringOf } from '../core/decimal.js';
+import { configSchema, type ConfigFile, type LogLevel } from './schema.js';
 import type { ClientConfig, GatewayConfig, VenueConfig } from './types.js';
 import { EMBEDDED_DEFAULT_YAML } from './embedded-default.js';
 import { resolveHierarchy } from '../limits/hierarchy-config.js';
@@ -15,8 +16,10 @@ import { resolveDeadmanConfig } from '../execution/deadman/config.js';
 /** Root of the installed package (where data/, policies/ and models/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(configSchema);
+// strict: a schema keyword ajv does not know, or one that cannot apply, is a build error, not a no-op.
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = ajv.compile<ConfigFile>(configSchema);
+const LOG_LEVELS: readonly string[] = configSchema.properties.server.properties.logLevel.enum;
 
 function errorPath(e: ErrorObject): string {
   const base = e.instancePath
@@ -70,14 +73,14 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       details,
     );
   }
-  const r = raw as Record<string, any>;
+  const r = raw;
   const details: ErrorDetail[] = [];
   const secrets: string[] = [];
   const baseDir = opts.baseDir ?? PACKAGE_ROOT;
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
   const venueIds = new Set<string>();
-  const venues: VenueConfig[] = (r.venues as any[]).map((v, i) => {
+  const venues: VenueConfig[] = r.venues.map((v, i) => {
     if (venueIds.has(v.id)) details.push({ path: `venues[${i}].id`, message: `duplicate venue id "${v.id}"` });
     venueIds.add(v.id);
     if (v.kind === 'ccxt' && !v.exchangeId)
@@ -96,7 +99,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       id: v.id,
       kind: v.kind,
       symbols: Object.freeze([...(v.symbols ?? [])]),
-      initialBalance: v.initialBalance ?? '100000',
+      initialBalance: decimalStringOf(v.initialBalance ?? '100000'), // the schema's pattern checked it
       exchangeId: v.exchangeId,
       apiKey,
       secret,
@@ -107,7 +110,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
 
   const clientIds = new Set<string>();
   const keys = new Set<string>();
-  const clients: ClientConfig[] = (r.clients as any[]).map((c, i) => {
+  const clients: ClientConfig[] = r.clients.map((c, i) => {
     if (clientIds.has(c.id)) details.push({ path: `clients[${i}].id`, message: `duplicate client id "${c.id}"` });
     clientIds.add(c.id);
     if (!venueIds.has(c.venue)) details.push({ path: `clients[${i}].venue`, message: `unknown venue "${c.venue}"` });
@@ -147,6 +150,9 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
   const server = r.server ?? {};
   const envPort = env.PORT;
   let port: number = server.port ?? 8080;
+  const logLevel = env.LOG_LEVEL || server.logLevel || 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    details.push({ path: 'env.LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"` });
   if (envPort !== undefined && envPort !== '') {
     const p = Number(envPort);
     if (!Number.isInteger(p) || p < 0 || p > 65535)
@@ -213,7 +219,7 @@ export function loadConfigText(text: string, opts: LoadOptions = {}): GatewayCon
       host: env.HOST || server.host || '127.0.0.1',
       port,
       bodyLimit: server.bodyLimit ?? 16384,
-      logLevel: env.LOG_LEVEL || server.logLevel || 'info',
+      logLevel: logLevel as LogLevel, // checked above
       rateLimit: Object.freeze({
         perSecond: server.rateLimit?.perSecond ?? 2000,
         burst: server.rateLimit?.burst ?? 4000,

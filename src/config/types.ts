@@ -2,22 +2,29 @@ import type { AlertsConfig } from '../alerts/config.js';
 import type { ClusterConfig } from '../cluster/index.js';
 import type { HierarchyConfig } from '../limits/hierarchy.js';
 import type { DeadmanConfig } from '../execution/deadman/config.js';
+import type { DecimalString } from '../core/decimal.js';
+import type { ClientRole, ConfigFile, LogLevel } from './schema.js';
 
-/** The validated, resolved gateway config (paths absolute, secrets read from env). Frozen. */
+type FileVenue = ConfigFile['venues'][number];
+type Section<K extends keyof ConfigFile> = NonNullable<ConfigFile[K]>;
+
+/** The validated, resolved gateway config (defaults filled in, paths absolute, secrets read from
+ * env), frozen. The file's own shape is `ConfigFile`, derived from the schema; the value types
+ * here (kinds, roles, levels, sources) are taken from it, so the two cannot drift apart. */
 export interface ClientConfig {
   readonly id: string;
   readonly apiKey: string;
   readonly apiSecret?: string;
   readonly account: string;
   readonly venue: string;
-  readonly roles: readonly ('trader' | 'viewer' | 'operator' | 'compliance')[];
+  readonly roles: readonly ClientRole[];
 }
 
 export interface VenueConfig {
   readonly id: string;
-  readonly kind: 'simulated' | 'ccxt';
+  readonly kind: FileVenue['kind'];
   readonly symbols: readonly string[];
-  readonly initialBalance: string;
+  readonly initialBalance: DecimalString;
   readonly exchangeId?: string;
   readonly apiKey?: string;
   readonly secret?: string;
@@ -31,13 +38,13 @@ export interface GatewayConfig {
     readonly host: string;
     readonly port: number;
     readonly bodyLimit: number;
-    readonly logLevel: string;
+    readonly logLevel: LogLevel;
     readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   };
   readonly clients: readonly ClientConfig[];
   readonly venues: readonly VenueConfig[];
   readonly market: {
-    readonly source: 'replay' | 'live' | 'none';
+    readonly source: NonNullable<Section<'market'>['source']>;
     readonly replay: {
       readonly dataDir: string;
       readonly from: string;
@@ -48,7 +55,7 @@ export interface GatewayConfig {
     };
     readonly staleAfterMs: number;
   };
-  readonly scoring: { readonly scorer: 'baseline' | 'model'; readonly model: string };
+  readonly scoring: { readonly scorer: NonNullable<Section<'scoring'>['scorer']>; readonly model: string };
   readonly policies: {
     readonly dir: string;
     readonly enforce: string;
@@ -60,7 +67,7 @@ export interface GatewayConfig {
     readonly rotateBytes: number;
     readonly rotateDaily: boolean;
     readonly fsync: boolean;
-    readonly onTornTail: 'refuse' | 'seal';
+    readonly onTornTail: NonNullable<Section<'audit'>['onTornTail']>;
     /** Where the chain head is checkpointed (`file:DIR`, `redis://…`), or undefined when off. */
     readonly anchor?: {
       readonly store: string;

@@ -13,7 +13,9 @@ export const ERROR_CATALOG = {
   },
   INVALID_DECIMAL: {
     status: 400,
-    hint: 'Send quantities and prices as positive decimal strings such as "0.01" (no exponent, sign or more than 15 integer / 12 fraction digits).',
+    hint:
+      'Send quantities and prices as positive decimal strings such as "0.01" ' +
+      '(no exponent, sign or more than 15 integer / 12 fraction digits).',
   },
   UNKNOWN_SYMBOL: {
     status: 400,
@@ -57,11 +59,15 @@ export const ERROR_CATALOG = {
   AUDIT_CHAIN_BROKEN: { status: 500, hint: 'The audit log was altered; keep the file and report it to compliance.' },
   AUDIT_WRITE_FAILED: {
     status: 503,
-    hint: 'The audit log could not be written (disk full, permissions); the gateway fails closed until it is restarted with a writable audit directory.',
+    hint:
+      'The audit log could not be written (disk full, permissions); ' +
+      'the gateway fails closed until it is restarted with a writable audit directory.',
   },
   MARKET_DATA_INVALID: {
     status: 500,
-    hint: 'Fix or replace the named market-data file at the given line and column (see src/market/README.md for the accepted layouts).',
+    hint:
+      'Fix or replace the named market-data file at the given line and column ' +
+      '(see src/market/README.md for the accepted layouts).',
   },
 } as const;
 

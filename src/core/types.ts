@@ -2,6 +2,7 @@
  * src/pipeline.ts composes stages. Prices and sizes on the order path are decimal strings;
  * market data and model inputs are numbers (floats are fine there, never for orders). */
 import type { ConditionalOrderRequest, TriggerSpec } from './conditional.js';
+import type { DecimalString } from './decimal.js';
 import type { DenyCode, DenyParams } from './deny-codes.js';
 import type { LimitView } from './limit-view.js';
 
@@ -20,11 +21,11 @@ export interface OrderIntent {
   readonly symbol: string; // ccxt unified, e.g. BTC/USDT:USDT
   readonly side: Side;
   readonly type: OrderType;
-  readonly quantity: string; // base quantity, decimal string
-  readonly price?: string; // limit price, decimal string
+  readonly quantity: DecimalString; // base quantity, decimal string
+  readonly price?: DecimalString; // limit price, decimal string
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
-  readonly leverage?: string; // decimal string; applies to the position after the fill
+  readonly leverage?: DecimalString; // decimal string; applies to the position after the fill
   readonly timeInForce: TimeInForce;
   readonly receivedAt: number; // epoch ms, from the injected clock
   readonly transport: Transport;
@@ -294,8 +295,8 @@ export interface RuleTrace {
 export interface ChildPlan {
   readonly index: number;
   readonly clientOrderId: string;
-  readonly quantity: string;
-  readonly price?: string;
+  readonly quantity: DecimalString;
+  readonly price?: DecimalString;
   readonly notBefore: number; // epoch ms when it may be sent
 }
 
@@ -379,12 +380,12 @@ export interface ChildOrderRequest {
   readonly clientOrderId: string;
   readonly side: Side;
   readonly type: OrderType;
-  readonly quantity: string;
-  readonly price?: string;
+  readonly quantity: DecimalString;
+  readonly price?: DecimalString;
   readonly reduceOnly: boolean;
   readonly postOnly: boolean;
   readonly timeInForce: TimeInForce;
-  readonly leverage?: string;
+  readonly leverage?: DecimalString;
   /** Passed on where the venue supports it (Binance USD-M). */
   readonly selfTradePreventionMode?: string;
 }
@@ -408,12 +409,12 @@ export interface ExecutionReport {
   readonly venueOrderId?: string;
   readonly side: Side;
   readonly status: OrderStatus;
-  readonly quantity: string;
-  readonly filledQuantity: string;
-  readonly avgPrice?: string;
-  readonly lastFillQuantity?: string;
-  readonly lastFillPrice?: string;
-  readonly fee?: string;
+  readonly quantity: DecimalString;
+  readonly filledQuantity: DecimalString;
+  readonly avgPrice?: DecimalString;
+  readonly lastFillQuantity?: DecimalString;
+  readonly lastFillPrice?: DecimalString;
+  readonly fee?: DecimalString;
   readonly ts: number;
   readonly code?: DenyCode; // when rejected by the venue
   readonly reason?: string;

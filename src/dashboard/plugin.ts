@@ -182,7 +182,8 @@ export function createDashboard(deps: DashboardDeps) {
         if ((!order && !entry) || (order && !canSee(client, order)) || (!privileged && owner !== client.id))
           throw new LiqguardError(
             'NOT_FOUND',
-            `no decision ${id} (the dashboard keeps the latest ${deps.journalSize ?? 5000}; older ones are in the audit log)`,
+            `no decision ${id} (the dashboard keeps the latest ${deps.journalSize ?? 5000}; older ones are in ` +
+              `the audit log)`,
           );
         return {
           intentId: id,

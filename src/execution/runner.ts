@@ -5,6 +5,7 @@
  * nothing: what is sent was decided (and audited) before it is called. */
 import { executionAuditBody } from '../audit/bodies.js';
 import type { Clock } from '../core/clock.js';
+import { DECIMAL_ZERO } from '../core/decimal.js';
 import type { ConditionalOrderRequest } from '../core/conditional.js';
 import type { AuditAppender } from '../core/stages.js';
 import type { ChildOrderRequest, ExecutionReport, OrderIntent, Venue } from '../core/types.js';
@@ -184,7 +185,7 @@ export class ExecutionRunner {
         side: i.side,
         status: 'rejected',
         quantity: req.quantity,
-        filledQuantity: '0',
+        filledQuantity: DECIMAL_ZERO,
         ts: this.d.clock.now(),
         code: 'VENUE_UNKNOWN_STATE',
         reason: (err as Error).message,

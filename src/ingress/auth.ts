@@ -26,12 +26,17 @@ export class ApiKeyAuth {
     return this.byDigest.map((e) => e.client);
   }
 
-  /** The key from `x-api-key` or `Authorization: Bearer <key>`. */
+  /** The key from `x-api-key` or `Authorization: Bearer <key>`; on a WebSocket upgrade also from
+   * `?key=`, because a browser's WebSocket cannot send headers. */
   static keyOf(req: FastifyRequest): string | undefined {
     const h = req.headers['x-api-key'];
     if (typeof h === 'string' && h) return h;
     const a = req.headers.authorization;
     if (typeof a === 'string' && /^Bearer\s+\S+$/i.test(a)) return a.replace(/^Bearer\s+/i, '');
+    if (req.ws) {
+      const k = (req.query as { key?: unknown } | undefined)?.key;
+      if (typeof k === 'string' && k) return k;
+    }
     return undefined;
   }
 
@@ -45,11 +50,21 @@ export class ApiKeyAuth {
 
   /** fastify preHandler: 401 without a known key, 403 without the route's role. */
   guard(role: Role) {
+    return this.guardAny([role]);
+  }
+
+  /** Like `guard`, for routes that any of several roles may use. */
+  guardAny(roles: readonly Role[]) {
     return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       const client = this.identify(ApiKeyAuth.keyOf(req));
       if (!client) throw new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key');
-      if (!client.roles.includes(role))
-        throw new LiqguardError('FORBIDDEN', `client "${client.id}" lacks the "${role}" role`);
+      if (!roles.some((r) => client.roles.includes(r)))
+        throw new LiqguardError(
+          'FORBIDDEN',
+          roles.length === 1
+            ? `client "${client.id}" lacks the "${roles[0]}" role`
+            : `client "${client.id}" needs one of the roles ${roles.join(', ')}`,
+        );
       req.client = client;
     };
   }

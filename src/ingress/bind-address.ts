@@ -19,12 +19,14 @@ export function boundUrl(addr: AddressInfo | string | null, fallback: string): s
 export function bindWarnings(address: string, demoKeyInUse: boolean): string[] {
   if (isLoopbackHost(address)) return [];
   const out = [
-    `WARNING: listening on ${address}, not loopback: the API is reachable from the network. Put TLS in front (a reverse proxy), ` +
-      'use per-client keys from the environment (apiKeyEnv), and restrict the port with a firewall (README: Security).',
+    `WARNING: listening on ${address}, not loopback: the API is reachable from the network. ` +
+      'Put TLS in front (a reverse proxy), use per-client keys from the environment (apiKeyEnv), ' +
+      'and restrict the port with a firewall (README: Security).',
   ];
   if (demoKeyInUse)
     out.push(
-      'WARNING: the demo key (all roles, printed and public) is accepted on a non-loopback address: do not expose the embedded demo.',
+      'WARNING: the demo key (all roles, printed and public) is accepted on a non-loopback address: ' +
+        'do not expose the embedded demo.',
     );
   return out;
 }

@@ -47,19 +47,7 @@ export function toLiqguardError(err: FastifyError | LiqguardError | Error): Liqg
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new LiqguardError('UNSUPPORTED_MEDIA_TYPE', 'unsupported content-type: send application/json');
   }
-  if (fe.validation) {
-    const details = fe.validation.map((v) => ({
-      path:
-        (v.instancePath || '').replace(/^\//, '') ||
-        String((v.params as Record<string, unknown>)?.missingProperty ?? '(request)'),
-      message: v.message ?? 'invalid',
-    }));
-    return new LiqguardError(
-      'INVALID_FIELD',
-      `${fe.validationContext ?? 'request'}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
-      details,
-    );
-  }
+  if (fe.validation) return validationError(fe.validation, fe.validationContext ?? 'request');
   if (err instanceof SyntaxError || fe.statusCode === 400)
     return new LiqguardError('INVALID_JSON', `invalid request: ${err.message}`);
   if (fe.statusCode && fe.statusCode < 500) {
@@ -70,4 +58,44 @@ export function toLiqguardError(err: FastifyError | LiqguardError | Error): Liqg
     return new LiqguardError(code, err.message);
   }
   return new LiqguardError('INTERNAL', err.message);
+}
+
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+const dotted = (pointer: string): string => pointer.replace(/^\//, '').replace(/\//g, '.');
+
+/** A failed schema validation in catalog terms. For a body: not an object → INVALID_REQUEST, a
+ * top-level key the schema does not know → UNKNOWN_FIELD, a top-level key missing → MISSING_FIELD
+ * (in that order, as the hand-written checks did), anything else → INVALID_FIELD. Every issue is
+ * listed in `details` with its dotted path. Query and path parameters: INVALID_FIELD. */
+function validationError(issues: readonly ValidationIssue[], context: string): LiqguardError {
+  const details = issues.map((v) => {
+    const params = (v.params ?? {}) as Record<string, unknown>;
+    const base = dotted(v.instancePath || '');
+    const key = v.keyword === 'required' ? params.missingProperty : params.additionalProperty;
+    const path =
+      typeof key === 'string' && (v.keyword === 'required' || v.keyword === 'additionalProperties')
+        ? base
+          ? `${base}.${key}`
+          : key
+        : base || '(request)';
+    const message =
+      v.keyword === 'additionalProperties'
+        ? 'unknown field'
+        : v.keyword === 'required'
+          ? 'required'
+          : (v.message ?? 'invalid');
+    return { path, message, top: !v.instancePath, keyword: v.keyword };
+  });
+  const list = (k: string) => details.filter((d) => d.top && d.keyword === k).map((d) => d.path);
+  const out = details.map(({ path, message }) => ({ path, message }));
+  if (context === 'body') {
+    if (details.some((d) => d.top && d.keyword === 'type'))
+      return new LiqguardError('INVALID_REQUEST', 'the body must be a JSON object');
+    const unknown = list('additionalProperties');
+    if (unknown.length) return new LiqguardError('UNKNOWN_FIELD', `unknown field(s) ${unknown.join(', ')}`, out);
+    const missing = list('required');
+    if (missing.length) return new LiqguardError('MISSING_FIELD', `missing ${missing.join(', ')}`, out);
+  }
+  return new LiqguardError('INVALID_FIELD', `${context}: ${out.map((d) => `${d.path} ${d.message}`).join('; ')}`, out);
 }

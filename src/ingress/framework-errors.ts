@@ -45,7 +45,11 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const b = body(code, tooLarge ? 'request line and headers exceed the size limit' : 'malformed HTTP request');
   const status = ERROR_CATALOG[code].status;
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(b)}\r\nConnection: close\r\n\r\n${b}`,
-  );
+  const head = [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(b)}`,
+    'Connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${b}`);
 }

@@ -2,7 +2,7 @@
  * the JSON schema in wire-schemas.ts documents it for OpenAPI, this enforces it, with one
  * stable code per kind of problem and every problem listed. Nothing is coerced: a number where a
  * decimal string belongs is an error, so a float never reaches the order path. */
-import { parsePositiveDecimal, DECIMAL_LIMITS } from '../core/decimal.js';
+import { parseDecimalString, DECIMAL_LIMITS, type DecimalString } from '../core/decimal.js';
 import type { ErrorCode, ErrorDetail } from '../core/errors.js';
 import type { OrderIntent } from '../core/types.js';
 
@@ -33,7 +33,10 @@ const CLIENT_ORDER_ID_RE = /^[a-zA-Z0-9._:-]{1,32}$/;
 const SYMBOL_RE = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}:[A-Z0-9]{1,20}$/;
 const MAX_LEVERAGE = 125;
 
-const DECIMAL_HINT = `a positive decimal string such as "0.01" (at most ${DECIMAL_LIMITS.maxIntegerDigits} integer and ${DECIMAL_LIMITS.maxFractionDigits} fraction digits, no exponent)`;
+const { maxIntegerDigits, maxFractionDigits } = DECIMAL_LIMITS;
+const DECIMAL_HINT =
+  `a positive decimal string such as "0.01" ` +
+  `(at most ${maxIntegerDigits} integer and ${maxFractionDigits} fraction digits, no exponent)`;
 
 export function parseOrderBody(body: unknown): OrderParse {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -60,17 +63,18 @@ export function parseOrderBody(body: unknown): OrderParse {
       errs.push({ code: 'INVALID_FIELD', path: k, message: `${k} must be true or false, got ${typeName(v)}` });
     return v === true;
   };
-  const decimal = (k: string, required: boolean): string | undefined => {
+  const decimal = (k: string, required: boolean): DecimalString | undefined => {
     const v = b[k];
     if (v === undefined || v === null) {
       if (required) errs.push({ code: 'MISSING_FIELD', path: k, message: `${k} is required` });
       return undefined;
     }
-    const r = parsePositiveDecimal(v);
+    const r = parseDecimalString(v);
     if (r.ok) return r.text;
     const why =
       r.reason === 'not_a_string'
-        ? `${k} must be a decimal string, got ${typeName(v)}${typeof v === 'number' ? ` (send "${String(v)}" as a string)` : ''}`
+        ? `${k} must be a decimal string, got ${typeName(v)}` +
+          (typeof v === 'number' ? ` (send "${String(v)}" as a string)` : '')
         : r.reason === 'not_positive'
           ? `${k} must be greater than zero`
           : r.reason === 'too_many_digits'
@@ -161,10 +165,11 @@ function enumField<T extends string>(
     return undefined;
   }
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    const got = typeof v === 'string' ? JSON.stringify(clip(v)) : typeName(v);
     errs.push({
       code: 'INVALID_FIELD',
       path: k,
-      message: `${k} must be one of ${allowed.join(', ')}, got ${typeof v === 'string' ? JSON.stringify(clip(v)) : typeName(v)}`,
+      message: `${k} must be one of ${allowed.join(', ')}, got ${got}`,
     });
     return undefined;
   }

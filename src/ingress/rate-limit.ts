@@ -65,6 +65,11 @@ function presentedKey(req: FastifyRequest): string | undefined {
   if (typeof k === 'string' && k) return k;
   const a = h.authorization;
   if (typeof a === 'string' && a.length > 7 && a.slice(0, 7).toLowerCase() === 'bearer ') return a.slice(7).trim();
+  // A browser's WebSocket upgrade carries its key as ?key= (ApiKeyAuth.keyOf accepts it there too).
+  if (typeof h.upgrade === 'string' && h.upgrade.toLowerCase() === 'websocket') {
+    const q = (req.query as { key?: unknown } | undefined)?.key;
+    if (typeof q === 'string' && q) return q;
+  }
   return undefined;
 }
 

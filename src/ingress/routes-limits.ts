@@ -3,11 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
-import { SCOPE_LEVELS, type ScopeLevel } from '../core/limit-view.js';
 import type { LimitBook } from '../limits/index.js';
 import { identityText } from '../overrides/identity.js';
 import type { ApiKeyAuth } from './auth.js';
 import { operatorOf } from './routes-ops.js';
+import { absentBodyIsEmpty, limitResetBody, type OpsBody } from './ops-schemas.js';
 
 export function limitRoutes(deps: { book: LimitBook; clock: Clock }) {
   return (app: FastifyInstance, auth: ApiKeyAuth): void => {
@@ -32,24 +32,15 @@ export function limitRoutes(deps: { book: LimitBook; clock: Clock }) {
     app.post(
       '/v1/limits/reset',
       {
-        preHandler: auth.guard('operator'),
+        preValidation: [auth.guard('operator'), absentBodyIsEmpty],
         schema: {
           tags,
           summary: 'Clear the loss-limit latch of a scope; its day and equity peak restart from its PnL now',
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['level', 'id'],
-            properties: {
-              level: { enum: [...SCOPE_LEVELS] },
-              id: { type: 'string', minLength: 1, maxLength: 64 },
-              operator: { type: 'string' },
-            },
-          },
+          body: limitResetBody,
         },
       },
       async (req) => {
-        const b = req.body as { level: ScopeLevel; id: string; operator?: string };
+        const b = req.body as OpsBody<typeof limitResetBody>;
         const who = identityText(operatorOf(req, b));
         const ref = { level: b.level, id: b.id };
         if (!deps.book.hierarchy.scopes().some((s) => s.level === ref.level && s.id === ref.id))

@@ -11,7 +11,17 @@ import { parseScope, scopeCovers, scopeKey, scopeRecord, type Scope } from '../o
 import type { AuditPort } from '../overrides/types.js';
 import type { OverrideWorkflow } from '../overrides/workflow.js';
 import type { GatewayEvent } from '../core/events.js';
-import { ApiKeyAuth, type Role } from './auth.js';
+import type { ApiKeyAuth } from './auth.js';
+import {
+  absentBodyIsEmpty,
+  endOverrideBody,
+  killBody,
+  operatorOnlyBody,
+  overrideRequestBody,
+  unkillBody,
+  unkillQuery,
+  type OpsBody,
+} from './ops-schemas.js';
 
 export interface KillEntry {
   readonly scope: Scope;
@@ -112,38 +122,10 @@ export interface OpsRouteDeps {
   readonly overrides?: OverrideWorkflow;
 }
 
-type Body = Record<string, unknown>;
+/** A validated body (its schema in ops-schemas.ts); `operator` is the only field every one may carry. */
+type Body = { readonly operator?: string; readonly [k: string]: unknown };
 
-/** Strict body check: an object, required fields present, nothing unknown (typos never pass). */
-function body(raw: unknown, required: readonly string[], optional: readonly string[]): Body {
-  if (raw === undefined || raw === null) {
-    if (!required.length) return {};
-    throw new LiqguardError(
-      'MISSING_FIELD',
-      `send a JSON body with ${required.join(', ')}`,
-      required.map((path) => ({ path, message: 'required' })),
-    );
-  }
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    throw new LiqguardError('INVALID_REQUEST', 'the body must be a JSON object');
-  const b = raw as Body;
-  const unknown = Object.keys(b).filter((k) => !required.includes(k) && !optional.includes(k));
-  if (unknown.length)
-    throw new LiqguardError(
-      'UNKNOWN_FIELD',
-      `unknown field(s) ${unknown.join(', ')}; allowed: ${[...required, ...optional].join(', ')}`,
-      unknown.map((path) => ({ path, message: 'unknown field' })),
-    );
-  const missing = required.filter((k) => b[k] === undefined);
-  if (missing.length)
-    throw new LiqguardError(
-      'MISSING_FIELD',
-      `missing ${missing.join(', ')}`,
-      missing.map((path) => ({ path, message: 'required' })),
-    );
-  return b;
-}
-
+/** The schema bounds the raw length; a reason must also say something once trimmed. */
 function text(b: Body, key: string, min: number, max: number): string | undefined {
   const v = b[key];
   if (v === undefined) return undefined;
@@ -163,6 +145,13 @@ function scopeOf(raw: unknown): Scope {
       r.details,
     );
   return r.scope;
+}
+
+/** preValidation of DELETE /v1/kill: `?type=&value=` without a body stands for the body { scope }. */
+async function scopeFromQuery(req: FastifyRequest): Promise<void> {
+  const q = req.query as { type?: string; value?: string };
+  if ((req.body === undefined || req.body === null) && q.type !== undefined)
+    req.body = { scope: { type: q.type, ...(q.value !== undefined ? { value: q.value } : {}) } };
 }
 
 /** The authenticated client plus the named person (header `x-operator` or body `operator`). */
@@ -189,17 +178,6 @@ export function operatorOf(req: FastifyRequest, b: Body): OperatorIdentity {
       [{ path: 'operator', message: 'conflicts with x-operator' }],
     );
   return person ? { client: req.client!.id, person } : { client: req.client!.id };
-}
-
-/** preHandler accepting any of the roles. */
-function guardAny(auth: ApiKeyAuth, roles: readonly Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const client = auth.identify(ApiKeyAuth.keyOf(req));
-    if (!client) throw new LiqguardError('UNAUTHENTICATED', 'missing or unknown API key');
-    const role = roles.find((r) => client.roles.includes(r));
-    if (!role) throw new LiqguardError('FORBIDDEN', `client "${client.id}" needs one of the roles ${roles.join(', ')}`);
-    await auth.guard(role)(req, reply);
-  };
 }
 
 export function opsRoutes(deps: OpsRouteDeps) {
@@ -236,14 +214,15 @@ export function opsRoutes(deps: OpsRouteDeps) {
     app.post(
       '/v1/kill',
       {
-        preHandler: auth.guard('operator'),
+        preValidation: [auth.guard('operator'), absentBodyIsEmpty],
         schema: {
           tags,
           summary: 'Engage the kill switch for a scope: new orders stop, working orders in scope are cancelled',
+          body: killBody,
         },
       },
       async (req) => {
-        const b = body(req.body, ['scope', 'reason'], ['operator']);
+        const b = req.body as OpsBody<typeof killBody>;
         const scope = scopeOf(b.scope);
         const reason = text(b, 'reason', 3, 500)!;
         const who = identityText(operatorOf(req, b));
@@ -269,15 +248,16 @@ export function opsRoutes(deps: OpsRouteDeps) {
     app.delete(
       '/v1/kill',
       {
-        preHandler: auth.guard('operator'),
-        schema: { tags, summary: 'Lift the kill switch of exactly this scope (body { scope } or ?type=&value=)' },
+        preValidation: [auth.guard('operator'), scopeFromQuery, absentBodyIsEmpty],
+        schema: {
+          tags,
+          summary: 'Lift the kill switch of exactly this scope (body { scope } or ?type=&value=)',
+          body: unkillBody,
+          querystring: unkillQuery,
+        },
       },
       async (req) => {
-        const q = req.query as Record<string, unknown>;
-        const b =
-          req.body === undefined && q.type !== undefined
-            ? { scope: { type: q.type, ...(q.value !== undefined ? { value: q.value } : {}) } }
-            : body(req.body, ['scope'], ['operator', 'reason']);
+        const b = req.body as OpsBody<typeof unkillBody>;
         const scope = scopeOf(b.scope);
         const who = identityText(operatorOf(req, b));
         if (!killSwitch.list().some((k) => isKill(k) && scopeKey(k.scope) === scopeKey(scope))) {
@@ -292,7 +272,7 @@ export function opsRoutes(deps: OpsRouteDeps) {
           scope: scopeRecord(scope),
           operator: who,
           at: now,
-          ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
+          ...(b.reason !== undefined ? { reason: b.reason } : {}),
         });
         if ((await killSwitch.lift(scope, who)) === false)
           throw new LiqguardError('NOT_FOUND', `no kill switch in force for scope ${scopeKey(scope)}`);
@@ -307,14 +287,15 @@ export function opsRoutes(deps: OpsRouteDeps) {
       app.post(
         '/v1/policies/reload',
         {
-          preHandler: auth.guard('operator'),
+          preValidation: [auth.guard('operator'), absentBodyIsEmpty],
           schema: {
             tags,
             summary: 'Validate the policy files, then swap atomically; on error the old set stays in force',
+            body: operatorOnlyBody,
           },
         },
         async (req) => {
-          const who = identityText(operatorOf(req, body(req.body, [], ['operator'])));
+          const who = identityText(operatorOf(req, req.body as OpsBody<typeof operatorOnlyBody>));
           let r: PolicyReloadResult;
           try {
             r = await policies.reload();
@@ -375,7 +356,7 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   app.get(
     '/v1/overrides',
     {
-      preHandler: guardAny(auth, ['operator', 'compliance']),
+      preHandler: auth.guardAny(['operator', 'compliance']),
       schema: { tags, summary: 'Overrides, newest first (?state=pending|active|expired|revoked|rejected)' },
     },
     async (req) => {
@@ -389,7 +370,7 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   );
   app.get(
     '/v1/overrides/:id',
-    { preHandler: guardAny(auth, ['operator', 'compliance']), schema: { tags, summary: 'One override' } },
+    { preHandler: auth.guardAny(['operator', 'compliance']), schema: { tags, summary: 'One override' } },
     async (req) => {
       const o = wf.get(idOf(req));
       if (!o) throw new LiqguardError('NOT_FOUND', `no override ${idOf(req)}`);
@@ -399,19 +380,15 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   app.post(
     '/v1/overrides',
     {
-      preHandler: auth.guard('operator'),
-      schema: { tags, summary: 'Request a temporary bypass of one rule in a scope; a second operator must approve it' },
+      preValidation: [auth.guard('operator'), absentBodyIsEmpty],
+      schema: {
+        tags,
+        summary: 'Request a temporary bypass of one rule in a scope; a second operator must approve it',
+        body: overrideRequestBody,
+      },
     },
     async (req, reply) => {
-      const b = body(req.body, ['ruleId', 'scope', 'reason', 'ttlMs'], ['operator']);
-      if (typeof b.ruleId !== 'string')
-        throw new LiqguardError('INVALID_FIELD', 'ruleId must be a string', [{ path: 'ruleId', message: 'invalid' }]);
-      if (typeof b.ttlMs !== 'number')
-        throw new LiqguardError('INVALID_FIELD', 'ttlMs must be a number of milliseconds', [
-          { path: 'ttlMs', message: 'invalid' },
-        ]);
-      if (typeof b.reason !== 'string')
-        throw new LiqguardError('INVALID_FIELD', 'reason must be a string', [{ path: 'reason', message: 'invalid' }]);
+      const b = req.body as OpsBody<typeof overrideRequestBody>;
       const o = wf.request({
         ruleId: b.ruleId,
         scope: scopeOf(b.scope),
@@ -426,11 +403,15 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
   app.post(
     '/v1/overrides/:id/approve',
     {
-      preHandler: auth.guard('operator'),
-      schema: { tags, summary: 'Approve an override (not by its requester); it becomes active until it expires' },
+      preValidation: [auth.guard('operator'), absentBodyIsEmpty],
+      schema: {
+        tags,
+        summary: 'Approve an override (not by its requester); it becomes active until it expires',
+        body: operatorOnlyBody,
+      },
     },
     async (req) => {
-      const b = body(req.body, [], ['operator']);
+      const b = req.body as OpsBody<typeof operatorOnlyBody>;
       return presentOverride(wf.approve(idOf(req), operatorOf(req, b)));
     },
   );
@@ -438,14 +419,15 @@ function registerOverrideRoutes(app: FastifyInstance, auth: ApiKeyAuth, wf: Over
     app.post(
       `/v1/overrides/:id/${verb}`,
       {
-        preHandler: auth.guard('operator'),
+        preValidation: [auth.guard('operator'), absentBodyIsEmpty],
         schema: {
           tags,
           summary: verb === 'reject' ? 'Decline a pending override' : 'End a pending or active override now',
+          body: endOverrideBody,
         },
       },
       async (req) => {
-        const b = body(req.body, [], ['operator', 'reason']);
+        const b = req.body as OpsBody<typeof endOverrideBody>;
         return presentOverride(wf[verb](idOf(req), operatorOf(req, b), text(b, 'reason', 3, 500)));
       },
     );

@@ -8,19 +8,19 @@
  *   → {"op":"unsubscribe","channels":["regime"]}          (no channels: everything)
  *   → {"op":"ping","id":"x"}                              ← {"type":"pong","id":"x","ts":...}
  *   ← {"type":"hello"|"subscribed"|"unsubscribed"|"dropped"|<channel>, ...}
+ * Served by @fastify/websocket (websocket.ts): the upgrade passes the REST hooks, so a refusal is
+ * an HTTP answer with the catalog's body (401, 403, 503 at maxConnections).
  * Close codes: 1003 binary frame, 1007 invalid JSON, 4400 malformed message, 4403 forbidden
- * channel or client filter, 1001 gateway shutting down; 1009 (by ws) for frames over maxPayload.
+ * channel or client filter, 1001 gateway shutting down; 1009 (by ws) for frames over 16 KiB.
  * Backpressure: while a socket's bufferedAmount exceeds maxBufferedBytes, its messages are dropped
  * and counted; it is told how many with a {"type":"dropped"} message once it drains. */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
 import type { ClientConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
 import type { EventBus, GatewayEvent } from '../core/events.js';
-import { ApiKeyAuth } from './auth.js';
+import type { ApiKeyAuth } from './auth.js';
 import { presentDecision, presentRegime } from './present.js';
 
 const CHANNELS = ['regime', 'decision', 'execution', 'kill', 'policy', 'override', 'latch'] as const;
@@ -33,7 +33,6 @@ export interface StreamOptions {
   readonly path?: string; // default /v1/stream
   readonly maxBufferedBytes?: number; // default 1 MiB
   readonly heartbeatMs?: number; // default 30 s; a socket that misses one pong is terminated
-  readonly maxPayload?: number; // default 16 KiB per client frame
   readonly maxConnections?: number; // default 1000
 }
 
@@ -235,82 +234,82 @@ export function createStream(opts: StreamOptions) {
     );
   }
 
-  function refuse(socket: Duplex, status: number, e: LiqguardError): void {
-    stats.rejected++;
-    const body = JSON.stringify({ error: e.toJSON() });
-    const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Service Unavailable';
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  /** A socket that passed the route's hooks (API key with a viewer, operator or compliance role). */
+  function accept(ws: WebSocket, client: ClientConfig): void {
+    const c: Conn = {
+      ws,
+      client,
+      privileged: client.roles.includes('operator') || client.roles.includes('compliance'),
+      channels: new Set(),
+      alive: true,
+      dropped: 0,
+    };
+    conns.add(c);
+    stats.accepted++;
+    stats.connections = conns.size;
+    ws.on('pong', () => (c.alive = true));
+    ws.on('message', (data, isBinary) => {
+      try {
+        onMessage(c, data, isBinary);
+      } catch (err) {
+        const bad = err instanceof BadMessage ? err : new BadMessage(1011, 'internal error');
+        stats.closedForBadMessages++;
+        ws.close(bad.closeCode, reasonText(bad.message));
+      }
+    });
+    const gone = () => {
+      conns.delete(c);
+      stats.connections = conns.size;
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        client: client.id,
+        privileged: c.privileged,
+        channels: CHANNELS.filter((ch) => c.privileged || !PRIVILEGED_CHANNELS.has(ch)),
+        ts: opts.clock.now(),
+      }),
     );
   }
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
-    const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 16 * 1024 });
     const unsubscribe = opts.bus.subscribe(dispatch);
 
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== path) return; // another handler's path
-      const key =
-        ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined;
-      const client = auth.identify(key);
-      if (!client)
-        return refuse(
-          socket,
-          401,
-          new LiqguardError(
-            'UNAUTHENTICATED',
-            'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)',
-          ),
+    app.route({
+      method: 'GET',
+      url: path,
+      config: { websocket: true },
+      schema: {
+        tags: ['stream'],
+        summary:
+          'WebSocket stream of regime updates, decisions, execution reports and operator events ' +
+          '(upgrade required; see src/ingress/stream.ts for the protocol)',
+        querystring: {
+          type: 'object',
+          properties: {
+            key: { type: 'string', description: 'API key, for browsers (a WebSocket cannot send headers)' },
+          },
+        },
+      },
+      // The REST guard: 401 without a known key, 403 without a role that may stream; an HTTP answer.
+      preValidation: auth.guardAny(['viewer', 'operator', 'compliance']),
+      preHandler: async (req) => {
+        if (req.ws && conns.size >= maxConnections)
+          throw new LiqguardError('UNAVAILABLE', 'too many stream connections; retry later');
+      },
+      onError: async (req) => {
+        if (req.ws) stats.rejected++;
+      },
+      handler: async () => {
+        throw new LiqguardError(
+          'INVALID_REQUEST',
+          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
         );
-      if (!client.roles.some((r) => r === 'viewer' || r === 'operator' || r === 'compliance'))
-        return refuse(
-          socket,
-          403,
-          new LiqguardError('FORBIDDEN', `client "${client.id}" needs the viewer role to stream`),
-        );
-      if (conns.size >= maxConnections)
-        return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many stream connections; retry later'));
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const c: Conn = {
-          ws,
-          client,
-          privileged: client.roles.includes('operator') || client.roles.includes('compliance'),
-          channels: new Set(),
-          alive: true,
-          dropped: 0,
-        };
-        conns.add(c);
-        stats.accepted++;
-        stats.connections = conns.size;
-        ws.on('pong', () => (c.alive = true));
-        ws.on('message', (data, isBinary) => {
-          try {
-            onMessage(c, data, isBinary);
-          } catch (err) {
-            const bad = err instanceof BadMessage ? err : new BadMessage(1011, 'internal error');
-            stats.closedForBadMessages++;
-            ws.close(bad.closeCode, reasonText(bad.message));
-          }
-        });
-        const gone = () => {
-          conns.delete(c);
-          stats.connections = conns.size;
-        };
-        ws.on('close', gone);
-        ws.on('error', gone);
-        ws.send(
-          JSON.stringify({
-            type: 'hello',
-            client: client.id,
-            privileged: c.privileged,
-            channels: CHANNELS.filter((ch) => c.privileged || !PRIVILEGED_CHANNELS.has(ch)),
-            ts: opts.clock.now(),
-          }),
-        );
-      });
-    };
-    app.server.on('upgrade', onUpgrade);
+      },
+      wsHandler: (ws, req) => accept(ws, req.client!),
+    });
 
     const heartbeat = setInterval(() => {
       for (const c of conns) {
@@ -330,7 +329,6 @@ export function createStream(opts: StreamOptions) {
     app.addHook('preClose', async () => {
       clearInterval(heartbeat);
       unsubscribe();
-      app.server.off('upgrade', onUpgrade);
       const sockets = [...conns].map((c) => c.ws);
       conns.clear();
       for (const ws of sockets) ws.close(1001, 'gateway shutting down');
@@ -342,25 +340,7 @@ export function createStream(opts: StreamOptions) {
         new Promise((r) => setTimeout(r, 1000).unref()),
       ]);
       for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     });
-
-    app.get(
-      path,
-      {
-        schema: {
-          tags: ['stream'],
-          summary:
-            'WebSocket stream of regime updates, decisions, execution reports and operator events (upgrade required; see src/ingress/stream.ts for the protocol)',
-        },
-      },
-      async () => {
-        throw new LiqguardError(
-          'INVALID_REQUEST',
-          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
-        );
-      },
-    );
   };
 
   return { plugin, stats: (): Readonly<StreamStats> => ({ ...stats }) };

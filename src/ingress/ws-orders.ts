@@ -1,6 +1,7 @@
 /** WebSocket order entry at /v1/ws/orders: the same verb as POST /v1/orders over one socket.
- * Authenticated at the upgrade (x-api-key, Authorization: Bearer, or ?key=; never logged); the
- * key needs the trader role.
+ * Authenticated at the upgrade by the REST guard (x-api-key, Authorization: Bearer, or ?key=; never
+ * logged); the key needs the trader role. Served by @fastify/websocket (websocket.ts): a refusal is an
+ * HTTP answer with the catalog's body (401, 403, 400 for a bad option, 503 at maxConnections).
  *
  * Protocol (JSON text frames):
  *   → {"op":"submit","id":"a1","order":{...the POST /v1/orders body...}}
@@ -22,10 +23,8 @@
  * in which a cancel-on-disconnect session has orders, refreshed every `refreshMs`, and disarmed
  * (countdown 0) when the last such session ends: if the gateway itself dies, the venue cancels.
  * Note that a venue's switch covers the whole account and symbol, not only this session's orders. */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { FastifyInstance } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
 import type { ClientConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { isLiqguardError, LiqguardError } from '../core/errors.js';
@@ -34,7 +33,7 @@ import type { Venue } from '../core/types.js';
 import type { EventBus } from '../core/events.js';
 import { isTerminal, type OrderStore, type ParentOrder } from '../execution/order-store.js';
 import type { Pipeline } from '../pipeline.js';
-import { ApiKeyAuth } from './auth.js';
+import type { ApiKeyAuth } from './auth.js';
 import { parseOrderBody } from './order-body.js';
 import { presentOrder } from './present.js';
 import { DeadmanKeeper, realIntervals, type DeadmanEvent, type IntervalTimers } from '../execution/deadman/index.js';
@@ -51,7 +50,6 @@ export interface WsOrderEntryDeps {
   readonly ids: IdGenerator;
   readonly bus: Pick<EventBus, 'subscribe'>;
   readonly path?: string; // default /v1/ws/orders
-  readonly maxPayload?: number; // default 16 KiB
   readonly maxConnections?: number; // default 1000
   readonly heartbeatMs?: number; // default 30 s; a socket that misses a pong is terminated
   /** Dead-man switch: timing for a keeper of this entry's own sessions (default countdown 60 s,
@@ -256,78 +254,66 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     syncDeadman();
   }
 
-  function refuse(socket: Duplex, status: number, e: LiqguardError): void {
-    stats.rejected++;
-    const body = JSON.stringify({ error: e.toJSON() });
-    const text =
-      status === 401
-        ? 'Unauthorized'
-        : status === 403
-          ? 'Forbidden'
-          : status === 400
-            ? 'Bad Request'
-            : 'Service Unavailable';
-    socket.end(
-      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  /** A socket that passed the route's hooks (API key with the trader role, a valid option). */
+  function accept(ws: WebSocket, client: ClientConfig, cancelOnDisconnect: boolean): void {
+    const s: Session = { ws, client, cancelOnDisconnect, intents: new Set(), inflight: new Set(), alive: true };
+    sessions.add(s);
+    stats.accepted++;
+    stats.connections = sessions.size;
+    ws.on('pong', () => (s.alive = true));
+    ws.on('message', (data, isBinary) => void onMessage(s, data, isBinary));
+    ws.on('close', () => endSession(s));
+    ws.on('error', () => endSession(s));
+    send(s, {
+      type: 'hello',
+      client: client.id,
+      cancelOnDisconnect,
+      deadman: keeper?.applies === true && cancelOnDisconnect,
+      ts: deps.clock.now(),
+    });
   }
 
   const plugin = (app: FastifyInstance, auth: ApiKeyAuth): void => {
-    const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayload ?? 16 * 1024 });
     const unsubscribe = deps.bus.subscribe(onBus);
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== path) return; // another handler's path
-      const client = auth.identify(
-        ApiKeyAuth.keyOf({ headers: req.headers } as FastifyRequest) ?? url.searchParams.get('key') ?? undefined,
-      );
-      if (!client)
-        return refuse(
-          socket,
-          401,
-          new LiqguardError(
-            'UNAUTHENTICATED',
-            'missing or unknown API key (x-api-key header, Authorization: Bearer, or ?key=)',
-          ),
+    app.route({
+      method: 'GET',
+      url: path,
+      config: { websocket: true },
+      schema: {
+        tags: ['orders'],
+        summary:
+          'WebSocket order entry: submit/cancel with pushed order updates, cancel-on-disconnect ' +
+          '(upgrade required; see src/ingress/ws-orders.ts)',
+        querystring: {
+          type: 'object',
+          properties: {
+            cancelOnDisconnect: {
+              type: 'string',
+              enum: ['true', 'false'],
+              description: 'cancel the working orders of this session when the socket closes (default true)',
+            },
+            key: { type: 'string', description: 'API key, for browsers (a WebSocket cannot send headers)' },
+          },
+        },
+      },
+      // The REST guard (401, 403), then the query schema (400): refusals are HTTP answers.
+      preValidation: auth.guard('trader'),
+      preHandler: async (req) => {
+        if (req.ws && sessions.size >= (deps.maxConnections ?? 1000))
+          throw new LiqguardError('UNAVAILABLE', 'too many order-entry connections; retry later');
+      },
+      onError: async (req) => {
+        if (req.ws) stats.rejected++;
+      },
+      handler: async () => {
+        throw new LiqguardError(
+          'INVALID_REQUEST',
+          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
         );
-      if (!client.roles.includes('trader'))
-        return refuse(
-          socket,
-          403,
-          new LiqguardError('FORBIDDEN', `client "${client.id}" needs the trader role to enter orders`),
-        );
-      const cod = url.searchParams.get('cancelOnDisconnect');
-      if (cod !== null && cod !== 'true' && cod !== 'false')
-        return refuse(socket, 400, new LiqguardError('INVALID_FIELD', 'cancelOnDisconnect must be true or false'));
-      if (sessions.size >= (deps.maxConnections ?? 1000))
-        return refuse(socket, 503, new LiqguardError('UNAVAILABLE', 'too many order-entry connections; retry later'));
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const s: Session = {
-          ws,
-          client,
-          cancelOnDisconnect: cod !== 'false',
-          intents: new Set(),
-          inflight: new Set(),
-          alive: true,
-        };
-        sessions.add(s);
-        stats.accepted++;
-        stats.connections = sessions.size;
-        ws.on('pong', () => (s.alive = true));
-        ws.on('message', (data, isBinary) => void onMessage(s, data, isBinary));
-        ws.on('close', () => endSession(s));
-        ws.on('error', () => endSession(s));
-        const deadman = keeper?.applies === true;
-        send(s, {
-          type: 'hello',
-          client: client.id,
-          cancelOnDisconnect: s.cancelOnDisconnect,
-          deadman: deadman && s.cancelOnDisconnect,
-          ts: deps.clock.now(),
-        });
-      });
-    };
-    app.server.on('upgrade', onUpgrade);
+      },
+      wsHandler: (ws, req) =>
+        accept(ws, req.client!, (req.query as { cancelOnDisconnect?: string }).cancelOnDisconnect !== 'false'),
+    });
 
     const heartbeat = timers.setInterval(() => {
       for (const s of sessions) {
@@ -345,7 +331,6 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
     app.addHook('preClose', async () => {
       timers.clearInterval(heartbeat);
       if (!external) keeper?.stop();
-      app.server.off('upgrade', onUpgrade);
       const sockets = [...sessions].map((s) => s.ws);
       for (const ws of sockets) ws.close(1001, 'gateway shutting down');
       await Promise.race([
@@ -358,25 +343,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       for (const s of [...sessions]) endSession(s);
       await Promise.all([...pendingCancels]);
       unsubscribe();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     });
-
-    app.get(
-      path,
-      {
-        schema: {
-          tags: ['orders'],
-          summary:
-            'WebSocket order entry: submit/cancel with pushed order updates, cancel-on-disconnect (upgrade required; see src/ingress/ws-orders.ts)',
-        },
-      },
-      async () => {
-        throw new LiqguardError(
-          'INVALID_REQUEST',
-          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
-        );
-      },
-    );
   };
 
   const withDeadman = (): WsOrderStats => {

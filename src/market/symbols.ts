@@ -10,7 +10,8 @@ export function toUnifiedSymbol(venueSymbol: string): string {
     if (s.endsWith(q) && s.length > q.length && /^[A-Z0-9]+$/.test(s)) return `${s.slice(0, -q.length)}/${q}:${q}`;
   }
   throw new RangeError(
-    `cannot map venue symbol "${venueSymbol}" to a linear perpetual: expected BASE+QUOTE with quote one of ${QUOTES.join(', ')} (e.g. BTCUSDT)`,
+    `cannot map venue symbol "${venueSymbol}" to a linear perpetual: expected BASE+QUOTE with quote one of ` +
+      `${QUOTES.join(', ')} (e.g. BTCUSDT)`,
   );
 }
 

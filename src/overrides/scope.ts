@@ -68,7 +68,9 @@ export function parseScope(
   if (typeof o.value !== 'string' || !VALUE_RE.test(o.value)) {
     details.push({
       path: `${path}.value`,
-      message: `required for scope "${type}": a ${type} id such as ${type === 'symbol' ? 'BTC/USDT:USDT' : 'demo'} (letters, digits, _ . : / @ -, at most 100)`,
+      message:
+        `required for scope "${type}": a ${type} id such as ` +
+        `${type === 'symbol' ? 'BTC/USDT:USDT' : 'demo'} (letters, digits, _ . : / @ -, at most 100)`,
     });
   }
   return details.length

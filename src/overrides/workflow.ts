@@ -107,7 +107,8 @@ export class OverrideWorkflow {
     if (dup)
       throw new LiqguardError(
         'CONFLICT',
-        `override ${dup.id} for rule ${req.ruleId} in scope ${scopeKey(req.scope)} is already ${this.stateOf(dup)}; revoke it first`,
+        `override ${dup.id} for rule ${req.ruleId} in scope ${scopeKey(req.scope)} is already ` +
+          `${this.stateOf(dup)}; revoke it first`,
       );
     const now = this.d.clock.now();
     const rec: Rec = {
@@ -135,7 +136,8 @@ export class OverrideWorkflow {
     if (sameOperator(approver, rec.requestedBy)) {
       throw new LiqguardError(
         'FORBIDDEN',
-        `${identityText(approver)} requested override ${id} and cannot approve it: a second operator must (name yourself with the x-operator header)`,
+        `${identityText(approver)} requested override ${id} and cannot approve it: a second operator must ` +
+          `(name yourself with the x-operator header)`,
       );
     }
     if (this.opt.distinctClients && approver.client === rec.requestedBy.client) {

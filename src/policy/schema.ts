@@ -269,7 +269,8 @@ function code(v: unknown, path: string, is: Issues, fallback?: DenyCode): DenyCo
   if (typeof v === 'string' && isDenyCode(v)) return v;
   return is.add(
     path,
-    `unknown denial code ${JSON.stringify(v)} (see src/core/deny-codes.ts: ${Object.keys(DENY_CODES).slice(0, 4).join(', ')}, ...)`,
+    `unknown denial code ${JSON.stringify(v)} ` +
+      `(see src/core/deny-codes.ts: ${Object.keys(DENY_CODES).slice(0, 4).join(', ')}, ...)`,
   );
 }
 

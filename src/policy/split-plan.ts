@@ -1,7 +1,7 @@
 /** The child-order plan: pure, lot-exact, deterministic. Children sum exactly to the approved
  * quantity, each is a whole number of lots, ids derive from the parent's clientOrderId and the
  * send times from a seeded jitter, so the same decision always yields the same plan. */
-import { Decimal, roundToStep } from '../core/decimal.js';
+import { Decimal, decimalString, decimalStringOf, roundToStep, type DecimalString } from '../core/decimal.js';
 import type { ChildPlan, InstrumentSpec, Side } from '../core/types.js';
 import type { SplitAction } from './types.js';
 
@@ -61,7 +61,9 @@ type SplitFailure =
 export type SplitResult = { ok: true; children: ChildPlan[] } | SplitFailure;
 
 /** One child carrying the whole order (accept / modify). */
-export function singleChild(clientOrderId: string, quantity: string, now: number, price?: string): [ChildPlan] {
+export function singleChild(clientOrderId: string, approved: string, now: number, price?: DecimalString): [ChildPlan] {
+  // evaluate() hands the capped quantity over as text (Decision is still plain strings): brand it here.
+  const quantity = decimalStringOf(approved);
   return [
     price
       ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now }
@@ -114,12 +116,12 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
   if (count > 1000n) count = 1000n;
   if (count < 1n) count = 1n;
 
-  let price: string | undefined = input.limitPrice?.toFixed();
+  let price = input.limitPrice ? decimalString(input.limitPrice) : undefined;
   if (spec.max_price_deviation_pct !== undefined) {
     const p = protectedPrice(input, spec.max_price_deviation_pct);
     if (!p) return { ok: false, code: 'SPLIT_NO_PRICE', reason: 'no_reference_price' };
     if (p.lte(0)) return { ok: false, code: 'SPLIT_PROTECTION_PRICE', reason: 'protection_price_not_positive' };
-    price = p.toFixed();
+    price = decimalString(p);
   }
   if (count === 1n)
     return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };
@@ -135,7 +137,7 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
     children.push({
       index: i,
       clientOrderId: deriveClientOrderId(input.clientOrderId, `-c${i + 1}`),
-      quantity: step.mul(childLots.toString()).toFixed(),
+      quantity: decimalString(step.mul(childLots.toString())),
       ...(price ? { price } : {}),
       notBefore: input.now + i * spec.intervalMs + jitter,
     });

@@ -158,7 +158,8 @@ export class TradingStateStore implements TradingStateView {
     } catch (err) {
       throw new LiqguardError(
         'CONFIG_INVALID',
-        `trading state file ${this.file} is damaged (${(err as Error).message}); fix or remove it knowingly: it may hold an active kill`,
+        `trading state file ${this.file} is damaged (${(err as Error).message}); fix or remove it knowingly: ` +
+          `it may hold an active kill`,
       );
     }
   }

@@ -2,7 +2,7 @@
  * every error names its exact path and says what is wrong in words (`rules[3].when.regime:
  * unknown value "calm"`), all errors at once, without oneOf noise. */
 import type { ErrorDetail } from '../core/errors.js';
-import { Decimal } from '../core/decimal.js';
+import { Decimal, decimalString, parseDecimalString, type DecimalString } from '../core/decimal.js';
 
 export type Raw = Record<string, unknown>;
 
@@ -82,22 +82,22 @@ export function list<T>(
   return out.length === items.length ? out : undefined;
 }
 
-const SIGNED_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
-
-/** A decimal written as a YAML number or a string; returned as canonical text. */
+/** A decimal written as a YAML number or a string; returned as canonical branded text. A string
+ * goes through the gateway's one decimal parser (signed, no digit limit: a policy is reviewed). */
 export function decimal(
   v: unknown,
   path: string,
   is: Issues,
   opts: { min?: number; positive?: boolean } = {},
-): string | undefined {
+): DecimalString | undefined {
   let d: Decimal;
+  const parsed = typeof v === 'string' ? parseDecimalString(v, { sign: 'signed', limits: null }) : undefined;
   if (typeof v === 'number' && Number.isFinite(v)) d = new Decimal(v);
-  else if (typeof v === 'string' && SIGNED_DECIMAL.test(v)) d = new Decimal(v);
+  else if (parsed?.ok) d = parsed.value;
   else return is.add(path, `must be a decimal number such as "1000" or 0.5, got ${describe(v)}`);
   if (opts.positive && d.lte(0)) return is.add(path, `must be greater than 0, got ${d.toFixed()}`);
   if (opts.min !== undefined && d.lt(opts.min)) return is.add(path, `must be at least ${opts.min}, got ${d.toFixed()}`);
-  return d.toFixed();
+  return decimalString(d);
 }
 
 const DURATION = /^([0-9]+)(ms|s|m|h|d)$/;

@@ -68,13 +68,15 @@ export function loadModel(target: string): LoadedModel {
     bytes = readFileSync(onnxPath);
   } catch (e) {
     return fail(
-      `model file ${onnxPath} named by ${cardPath} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ${REDO}`,
+      `model file ${onnxPath} named by ${cardPath} cannot be read ` +
+        `(${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). ${REDO}`,
     );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== card.onnx.sha256)
     fail(
-      `model file ${onnxPath} has sha256 ${sha256} but the card says ${card.onnx.sha256}: the file was altered or belongs to another card. ${REDO}`,
+      `model file ${onnxPath} has sha256 ${sha256} but the card says ${card.onnx.sha256}: the file was ` +
+        `altered or belongs to another card. ${REDO}`,
     );
   let decoded: DecodedModel;
   try {

@@ -98,7 +98,8 @@ export class OnnxRegimeScorer implements RegimeScorer {
     if (missing.length > card.serving.maxMissingFraction * card.features.names.length) {
       return this.unavailable(
         s,
-        `${missing.length} of ${card.features.names.length} model features missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+        `${missing.length} of ${card.features.names.length} model features missing ` +
+          `(${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
       );
     }
     let pDown: number;

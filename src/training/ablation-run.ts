@@ -103,7 +103,8 @@ export function renderAblationTables(r: OiAblationReport): string {
       '',
     );
     out.push(
-      `Fit rows ${x.fitIdx.length}, test rows ${x.testIdx.length} (${x.testDays} UTC days), purged at the boundary ${x.purgedRows}. ${x.replicates} day-block bootstrap replicates.`,
+      `Fit rows ${x.fitIdx.length}, test rows ${x.testIdx.length} (${x.testDays} UTC days), purged at the ` +
+        `boundary ${x.purgedRows}. ${x.replicates} day-block bootstrap replicates.`,
       '',
     );
     out.push(
@@ -115,7 +116,8 @@ export function renderAblationTables(r: OiAblationReport): string {
       for (const m of METRICS) {
         const d = v.diff[m];
         out.push(
-          `| ${s} | ${v.fitPositives} | ${v.testPositives} | ${LABEL[m]} | ${f(v.a[m])} | ${f(v.b[m])} | ${sgn(d.value)} | [${sgn(d.lo)}, ${sgn(d.hi)}] |`,
+          `| ${s} | ${v.fitPositives} | ${v.testPositives} | ${LABEL[m]} | ${f(v.a[m])} | ${f(v.b[m])} | ` +
+            `${sgn(d.value)} | [${sgn(d.lo)}, ${sgn(d.hi)}] |`,
         );
       }
     }
@@ -131,7 +133,9 @@ export function renderAblationTables(r: OiAblationReport): string {
     for (const [n, c] of Object.entries(x.coverage)) out.push(`| ${n} | ${f(c.fit, 2)} | ${f(c.test, 2)} |`);
     out.push('');
     out.push(
-      `Fit decision times ${day(OI_ABLATION_SPAN.rowsFrom)} → label windows ending by ${day(OI_ABLATION_SPAN.fitLabelEnd)}; test from ${day(OI_ABLATION_SPAN.testFrom)} to ${day(OI_ABLATION_SPAN.rowsTo)} (UTC).`,
+      `Fit decision times ${day(OI_ABLATION_SPAN.rowsFrom)} → label windows ending by ` +
+        `${day(OI_ABLATION_SPAN.fitLabelEnd)}; test from ${day(OI_ABLATION_SPAN.testFrom)} to ` +
+        `${day(OI_ABLATION_SPAN.rowsTo)} (UTC).`,
       '',
     );
   }

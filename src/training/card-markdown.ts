@@ -31,7 +31,13 @@ function sideRow(name: string, side: string, r: SideReport | null): string {
   if (!r) return `| ${name} | ${side} | 0 | | | | | | | | | no labelled rows |`;
   const a = r.acceptance;
   const lr = r.baselines.logistic;
-  return `| ${name} | ${side} | ${r.rows} | ${f(r.baseRate)} | ${f(r.model.rocAuc)} ${ci(r.model.ci.rocAuc)} | ${a.bestRocAuc.name} ${f(a.bestRocAuc.value)} | ${f(r.model.prAuc)} ${ci(r.model.ci.prAuc)} | ${a.bestPrAuc.name} ${f(a.bestPrAuc.value)} | ${f(lr?.rocAuc)} / ${f(lr?.prAuc)} | ${f(r.model.brierSkill)} ${ci(r.model.ci.brierSkill)} | ${f(r.model.ece, 4)} | ${r.model.recallAtBudget.map((b) => f(b.recall, 2)).join(' / ')} | ${verdictText(r)} |`;
+  return (
+    `| ${name} | ${side} | ${r.rows} | ${f(r.baseRate)} | ${f(r.model.rocAuc)} ${ci(r.model.ci.rocAuc)} ` +
+    `| ${a.bestRocAuc.name} ${f(a.bestRocAuc.value)} | ${f(r.model.prAuc)} ${ci(r.model.ci.prAuc)} | ` +
+    `${a.bestPrAuc.name} ${f(a.bestPrAuc.value)} | ${f(lr?.rocAuc)} / ${f(lr?.prAuc)} | ` +
+    `${f(r.model.brierSkill)} ${ci(r.model.ci.brierSkill)} | ${f(r.model.ece, 4)} | ` +
+    `${r.model.recallAtBudget.map((b) => f(b.recall, 2)).join(' / ')} | ${verdictText(r)} |`
+  );
 }
 
 const TABLE_HEAD = [
@@ -59,11 +65,15 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('## Summary', '');
   lines.push(`Evaluated through onnxruntime on ${ev.protocol}.`, '');
   lines.push(
-    `Acceptance bar: ROC-AUC at least ${ev.acceptance.rocAucMargin} above and PR-AUC at least ${ev.acceptance.prAucRatio}× the best single-signal baseline, ECE ≤ ${ev.acceptance.maxEce}. Brier skill is against ${ev.brierSkillReference}.`,
+    `Acceptance bar: ROC-AUC at least ${ev.acceptance.rocAucMargin} above and PR-AUC at least ` +
+      `${ev.acceptance.prAucRatio}× the best single-signal baseline, ECE ≤ ${ev.acceptance.maxEce}. Brier skill ` +
+      `is against ${ev.brierSkillReference}.`,
     '',
   );
   lines.push(
-    `Per symbol and side the bar is met in **${meets} of ${cases.length}** cases; the model has a higher ROC-AUC than the best single baseline in ${beatsRoc} and a higher PR-AUC in ${beatsPr}. Nothing was tuned on the evaluated rows.`,
+    `Per symbol and side the bar is met in **${meets} of ${cases.length}** cases; the model has a higher ` +
+      `ROC-AUC than the best single baseline in ${beatsRoc} and a higher PR-AUC in ${beatsPr}. Nothing was ` +
+      `tuned on the evaluated rows.`,
     '',
   );
   lines.push(...TABLE_HEAD);
@@ -71,7 +81,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(sideRow(GROUP_NAMES[g] ?? g, 'down', r.down ?? null), sideRow(GROUP_NAMES[g] ?? g, 'up', r.up ?? null));
   lines.push(
     '',
-    `Held-out symbols (never fitted): ${(ev.heldOut as string[]).join(', ')}. Tiers: majors ${ev.tiers.major.join(', ')}; mid caps ${ev.tiers.mid.join(', ')}; small caps ${ev.tiers.small.join(', ')}.`,
+    `Held-out symbols (never fitted): ${(ev.heldOut as string[]).join(', ')}. Tiers: majors ` +
+      `${ev.tiers.major.join(', ')}; mid caps ${ev.tiers.mid.join(', ')}; small caps ${ev.tiers.small.join(', ')}.`,
     '',
   );
   lines.push(
@@ -79,7 +90,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     '',
     card.label.description,
     '',
-    `Horizon ${card.label.horizonHours} h (${card.label.horizonBars} bars of ${card.features.barMs / 60000} min). Share of positive rows on the fitting symbols before the cut for other (move %, horizon h) pairs:`,
+    `Horizon ${card.label.horizonHours} h (${card.label.horizonBars} bars of ${card.features.barMs / 60000} ` +
+      `min). Share of positive rows on the fitting symbols before the cut for other (move %, horizon h) pairs:`,
     '',
   );
   lines.push('| label | p_down base rate | p_up base rate |', '| --- | --- | --- |');
@@ -87,12 +99,16 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(`| ${k} | ${f(v.down, 4)} | ${f(v.up, 4)} |`);
   lines.push('', '## Training', '');
   lines.push(
-    `Fitted on ${(tr.fitSymbols as string[]).length} symbols (${(tr.fitSymbols as string[]).join(', ')}) from ${tr.fitSpan.from} to ${tr.fitSpan.to}, every ${tr.fitStride}. bar (${tr.fitRows} rows; label windows end at least ${tr.embargoHours} h before ${tr.fitEnd}). Seed ${tr.seed}. ${tr.createdFrom}.`,
+    `Fitted on ${(tr.fitSymbols as string[]).length} symbols (${(tr.fitSymbols as string[]).join(', ')}) from ` +
+      `${tr.fitSpan.from} to ${tr.fitSpan.to}, every ${tr.fitStride}. bar (${tr.fitRows} rows; label windows ` +
+      `end at least ${tr.embargoHours} h before ${tr.fitEnd}). Seed ${tr.seed}. ${tr.createdFrom}.`,
     '',
   );
   if (tr.blanking)
     lines.push(
-      `No blind first week: ${f(tr.blanking.longFraction * 100, 0)} % of the training rows have their features longer than 7 days blanked and ${f(tr.blanking.weekFraction * 100, 0)} % those longer than one day, so the trees learn what to do before long windows fill.`,
+      `No blind first week: ${f(tr.blanking.longFraction * 100, 0)} % of the training rows have their ` +
+        `features longer than 7 days blanked and ${f(tr.blanking.weekFraction * 100, 0)} % those longer than ` +
+        `one day, so the trees learn what to do before long windows fill.`,
       '',
     );
   lines.push(
@@ -107,13 +123,17 @@ export function renderCardMarkdown(card: ModelCard): string {
   for (const s of ['down', 'up'])
     for (const fr of tr[s].folds as Array<Record<string, number | string>>)
       lines.push(
-        `| ${s} | ${fr.fold} | ${fr.trainRows} | ${fr.validRows} | ${fr.validPositives} | ${f(fr.prAuc)} | ${f(fr.logisticPrAuc)} |`,
+        `| ${s} | ${fr.fold} | ${fr.trainRows} | ${fr.validRows} | ${fr.validPositives} | ${f(fr.prAuc)} | ` +
+          `${f(fr.logisticPrAuc)} |`,
       );
   for (const s of ['down', 'up']) {
     const p = tr[s].selected as Record<string, number>;
     lines.push(
       '',
-      `Selected for p_${s}: depth ${p.maxDepth}, learning rate ${p.learningRate}, min child weight ${p.minChildWeight}, L2 ${p.lambda}, subsample ${p.subsample}, ${p.nTrees} trees. Calibration (Platt on the out-of-fold margin): a=${f(card.calibration[s as 'down'].a, 4)}, b=${f(card.calibration[s as 'down'].b, 4)}.`,
+      `Selected for p_${s}: depth ${p.maxDepth}, learning rate ${p.learningRate}, min child weight ` +
+        `${p.minChildWeight}, L2 ${p.lambda}, subsample ${p.subsample}, ${p.nTrees} trees. Calibration (Platt ` +
+        `on the out-of-fold margin): a=${f(card.calibration[s as 'down'].a, 4)}, ` +
+        `b=${f(card.calibration[s as 'down'].b, 4)}.`,
     );
   }
   const t = card.regime.thresholds;
@@ -121,7 +141,9 @@ export function renderCardMarkdown(card: ModelCard): string {
     '',
     '## Regime',
     '',
-    `probability = max(p_down, p_up): stressed >= ${t.stressed}, fragile >= ${t.fragile}, critical >= ${t.critical}. ${card.regime.basis}; margin ${card.regime.hysteresis.margin}, ${card.regime.hysteresis.deescalateAfterBars} updates.`,
+    `probability = max(p_down, p_up): stressed >= ${t.stressed}, fragile >= ${t.fragile}, critical >= ` +
+      `${t.critical}. ${card.regime.basis}; margin ${card.regime.hysteresis.margin}, ` +
+      `${card.regime.hysteresis.deescalateAfterBars} updates.`,
     '',
   );
   lines.push(
@@ -148,7 +170,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     );
     for (const r of fw)
       lines.push(
-        `| ${r.symbol} | ${r.rows} | ${r.unknownShort} | ${f(r.meanPDownFull, 4)} / ${f(r.meanPDownShort, 4)} | ${f(r.peakPDownFull)} / ${f(r.peakPDownShort)} | ${f(r.meanPUpFull, 4)} / ${f(r.meanPUpShort, 4)} |`,
+        `| ${r.symbol} | ${r.rows} | ${r.unknownShort} | ${f(r.meanPDownFull, 4)} / ${f(r.meanPDownShort, 4)} ` +
+          `| ${f(r.peakPDownFull)} / ${f(r.peakPDownShort)} | ${f(r.meanPUpFull, 4)} / ${f(r.meanPUpShort, 4)} |`,
       );
   }
   lines.push(
@@ -164,7 +187,10 @@ export function renderCardMarkdown(card: ModelCard): string {
   );
   for (const e of ev.events as EventReport[]) {
     lines.push(
-      `| ${e.date} | ${e.symbol} | ${e.inSample ? 'yes' : 'no'} | ${e.eventBarClose} | ${f(e.eventMovePct, 2)} | ${f(e.peakPDown)} (${f(e.peakPDownPercentile, 2)}) | ${f(e.peakPUp)} (${f(e.peakPUpPercentile, 2)}) | ${e.labelDownFired ? 'y' : 'n'}/${e.labelUpFired ? 'y' : 'n'} | ${e.before.map((r) => REGIME_LETTER[r.regime]).join('')} |`,
+      `| ${e.date} | ${e.symbol} | ${e.inSample ? 'yes' : 'no'} | ${e.eventBarClose} | ` +
+        `${f(e.eventMovePct, 2)} | ${f(e.peakPDown)} (${f(e.peakPDownPercentile, 2)}) | ${f(e.peakPUp)} ` +
+        `(${f(e.peakPUpPercentile, 2)}) | ${e.labelDownFired ? 'y' : 'n'}/${e.labelUpFired ? 'y' : 'n'} | ` +
+        `${e.before.map((r) => REGIME_LETTER[r.regime]).join('')} |`,
     );
   }
   lines.push(

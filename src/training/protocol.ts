@@ -86,7 +86,8 @@ export function selectModel(
     const yv = yOf(fold.valid);
     cfg.grid.forEach((g, gi) => {
       log(
-        `  ${side} fold ${fold.name}: grid ${gi + 1}/${cfg.grid.length} (depth ${g.maxDepth}, min child ${g.minChildWeight}) on ${fold.train.length} rows`,
+        `  ${side} fold ${fold.name}: grid ${gi + 1}/${cfg.grid.length} (depth ${g.maxDepth}, min child ` +
+          `${g.minChildWeight}) on ${fold.train.length} rows`,
       );
       const model = trainGbdt(Xt, yt, { ...g, nTrees: nMax, seed: cfg.seed + fi });
       (margins[gi] as Float64Array[][])[fi] = stagedMargins(model, Xv, cfg.checkpoints);

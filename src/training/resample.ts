@@ -12,7 +12,8 @@ export function resampleBars(bars: readonly BarEvent[], barMs: number, file = 'k
   if (step < 60_000 || barMs % step !== 0) {
     throw new LiqguardError(
       'INVALID_REQUEST',
-      `${file}: bar interval ${step / 60_000} min cannot be resampled to the model's ${barMs / 60_000} min bar; use klines of 1 minute or more whose interval divides ${barMs / 60_000} min`,
+      `${file}: bar interval ${step / 60_000} min cannot be resampled to the model's ${barMs / 60_000} min ` +
+        `bar; use klines of 1 minute or more whose interval divides ${barMs / 60_000} min`,
     );
   }
   const per = barMs / step;

@@ -163,7 +163,11 @@ export function buildCard(c: CardInput): ModelCard {
       thresholdPct: o.label.thresholdPct,
       horizonHours: o.label.horizonHours,
       horizonBars: hBars,
-      description: `p_down: P(min low of the next ${hBars} bars <= close * (1 - ${o.label.thresholdPct / 100})), the move that liquidates a long opened at the close with ~${Math.round(100 / o.label.thresholdPct)}x leverage (less after maintenance margin); p_up: the mirror for shorts (max high >= close * (1 + ${o.label.thresholdPct / 100})).`,
+      description:
+        `p_down: P(min low of the next ${hBars} bars <= close * (1 - ` +
+        `${o.label.thresholdPct / 100})), the move that liquidates a long opened at the close with ` +
+        `~${Math.round(100 / o.label.thresholdPct)}x leverage (less after maintenance margin); ` +
+        `p_up: the mirror for shorts (max high >= close * (1 + ${o.label.thresholdPct / 100})).`,
     },
     calibration: {
       down: { method: 'platt', a: c.sides.down.cal.a, b: c.sides.down.cal.b },
@@ -178,7 +182,9 @@ export function buildCard(c: CardInput): ModelCard {
     },
     serving: { maxMissingFraction: o.maxMissingFraction, topContributions: 5 },
     training: {
-      createdFrom: `data up to ${iso(ds.t.reduce((m, v) => Math.max(m, v), -Infinity))} (no wall clock: the card is a pure function of data, options and seed)`,
+      createdFrom:
+        `data up to ${iso(ds.t.reduce((m, v) => Math.max(m, v), -Infinity))} (no wall clock: the ` +
+        `card is a pure function of data, options and seed)`,
       seed: o.seed,
       klines: o.klineFolder,
       heldOutSymbols: [...o.heldOut],
@@ -202,7 +208,12 @@ export function buildCard(c: CardInput): ModelCard {
       up: side('up'),
     },
     evaluation: {
-      protocol: `every symbol on ${iso(o.evalStart)} → ${iso(o.evalEnd)} (after every fitted label window), pooled, by tier (majors / mid caps / small caps) and for the held-out symbols (never fitted) also over their whole span; scores through onnxruntime (the served path), rows the gateway would answer unknown are left out; nothing here was used for fitting, selection, calibration or thresholds`,
+      protocol:
+        `every symbol on ${iso(o.evalStart)} → ${iso(o.evalEnd)} (after every fitted label window), ` +
+        `pooled, by tier (majors / mid caps / small caps) and for the held-out symbols (never fitted) ` +
+        `also over their whole span; scores through onnxruntime (the served path), rows the gateway ` +
+        `would answer unknown are left out; nothing here was used for fitting, selection, calibration ` +
+        `or thresholds`,
       tiers: TIERS,
       heldOut: [...o.heldOut],
       bootstrap: { replicates: o.replicates, block: 'UTC day', interval: '95% percentile' },

@@ -169,13 +169,16 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     );
     const y = Float64Array.from(fitIdx, (i) => label[i] as number);
     log(
-      `${side}: selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ${sel.params.nTrees} trees; final fit on ${fitIdx.length} rows`,
+      `${side}: selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ` +
+        `${sel.params.nTrees} trees; final fit on ${fitIdx.length} rows`,
     );
     const model: TreeEnsemble = trainGbdt(Xfit, y, sel.params);
     const base: SideBaselines = fitBaselines(ds, fitIdx, y, side, names);
     sides[side] = { sel, model, cal, base, y };
   }
-  const docString = `liqguard liquidation-regime model: P(adverse move >= ${o.label.thresholdPct}% within ${o.label.horizonHours} h), p_down for longs, p_up for shorts`;
+  const docString =
+    `liqguard liquidation-regime model: P(adverse move >= ${o.label.thresholdPct}% within ` +
+    `${o.label.horizonHours} h), p_down for longs, p_up for shorts`;
   const onnx = exportOnnx(
     {
       down: { model: sides.down.model, calibration: sides.down.cal },
@@ -204,7 +207,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   };
   const hysteresis = { margin: round(th.stressed * 0.25, 4), deescalateAfterBars: 2 };
   log(
-    `evaluating ${evalBySymbol.size} symbols on ${new Date(o.evalStart).toISOString().slice(0, 10)} → ${new Date(o.evalEnd).toISOString().slice(0, 10)} with ${o.replicates} day-block bootstrap replicates`,
+    `evaluating ${evalBySymbol.size} symbols on ${new Date(o.evalStart).toISOString().slice(0, 10)} → ` +
+      `${new Date(o.evalEnd).toISOString().slice(0, 10)} with ${o.replicates} day-block bootstrap replicates`,
   );
   let seedK = 0;
   const evalSides = (idx: number[]): Record<Side, SideReport | null> => ({

@@ -3,6 +3,7 @@ import { computeExposure, type ExposureInput } from '../../src/account/exposure.
 import { touchProbability } from '../../src/account/normal.js';
 import { bracketTable } from '../../src/account/margin.js';
 import type { AccountState, InstrumentSpec, OrderIntent, PositionState } from '../../src/core/types.js';
+import { ds } from '../support/decimals.js';
 
 const brackets = bracketTable([
   ['50000', 125, '0.004'],
@@ -33,7 +34,7 @@ const intent = (o: Partial<OrderIntent>): OrderIntent => ({
   symbol: 'BTC/USDT:USDT',
   side: 'buy',
   type: 'market',
-  quantity: '1',
+  quantity: ds('1'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC',
@@ -76,7 +77,7 @@ describe('computeExposure', () => {
     // buy 1 @ limit 10,000, 10x isolated → margin 1,000 → LP = 9000/0.996 = 9036.14457831
     const e = computeExposure(
       base({
-        intent: intent({ type: 'limit', price: '10000', leverage: '10' }),
+        intent: intent({ type: 'limit', price: ds('10000'), leverage: ds('10') }),
         account: account('100000', []),
         defaultMarginMode: 'isolated',
       }),
@@ -107,10 +108,10 @@ describe('computeExposure', () => {
     const pos = position({ quantity: '2', entryPrice: '10000', unrealizedPnl: '2000' });
     const acc = account('5000', [pos], '88');
     const before = computeExposure(
-      base({ markPrice: '11000', account: acc, intent: intent({ side: 'buy', quantity: '0.001' }) }),
+      base({ markPrice: '11000', account: acc, intent: intent({ side: 'buy', quantity: ds('0.001') }) }),
     );
     const e = computeExposure(
-      base({ markPrice: '11000', account: acc, intent: intent({ side: 'sell', quantity: '1' }) }),
+      base({ markPrice: '11000', account: acc, intent: intent({ side: 'sell', quantity: ds('1') }) }),
     );
     expect(e.reducesPosition).toBe(true);
     expect(e.postFillQuantity).toBe('1');
@@ -126,14 +127,14 @@ describe('computeExposure', () => {
   it('reduceOnly is trimmed to the position and never opens the other side', () => {
     const acc = account('5000', [position({ quantity: '2', entryPrice: '10000', unrealizedPnl: '0' })]);
     const e = computeExposure(
-      base({ account: acc, intent: intent({ side: 'sell', quantity: '3', reduceOnly: true }) }),
+      base({ account: acc, intent: intent({ side: 'sell', quantity: ds('3'), reduceOnly: true }) }),
     );
     expect(e.postFillQuantity).toBe('0');
     expect(e.reducesPosition).toBe(true);
     expect(e.liquidationPriceAfterFill).toBeUndefined();
     expect(e.postFillLeverage).toBe(0);
     const wrongSide = computeExposure(
-      base({ account: acc, intent: intent({ side: 'buy', quantity: '1', reduceOnly: true }) }),
+      base({ account: acc, intent: intent({ side: 'buy', quantity: ds('1'), reduceOnly: true }) }),
     );
     expect(wrongSide.postFillQuantity).toBe('2');
     expect(wrongSide.reducesPosition).toBe(false);
@@ -141,7 +142,7 @@ describe('computeExposure', () => {
 
   it('a flip opens the remainder at the fill price', () => {
     const acc = account('5000', [position({ quantity: '1', entryPrice: '10000', unrealizedPnl: '0' })]);
-    const e = computeExposure(base({ account: acc, intent: intent({ side: 'sell', quantity: '3' }) }));
+    const e = computeExposure(base({ account: acc, intent: intent({ side: 'sell', quantity: ds('3') }) }));
     expect(e.postFillQuantity).toBe('-2');
     expect(e.reducesPosition).toBe(false);
     // short 2 @ 10,000 cross, wallet 5000: (5000 + 20000)/(2·0.004 + 2) = 25000/2.008 = 12450.19920319
@@ -174,7 +175,7 @@ describe('computeExposure', () => {
         isolatedMargin: '1000',
       }),
     ]);
-    const e = computeExposure(base({ markPrice: '8000', account: acc, intent: intent({ quantity: '0.001' }) }));
+    const e = computeExposure(base({ markPrice: '8000', account: acc, intent: intent({ quantity: ds('0.001') }) }));
     expect(e.distanceToLiquidationPct).toBe(0);
     expect(e.touchProbability).toBe(1);
   });

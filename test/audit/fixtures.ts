@@ -7,6 +7,8 @@ import type { Decision, DecisionKind, ExecutionReport, OrderIntent, RuleTrace } 
 import type { DenyCode } from '../../src/core/deny-codes.js';
 import { AuditLog, type AuditLogOptions } from '../../src/audit/writer.js';
 import type { DecisionRecordBody, ExecutionRecordBody } from '../../src/audit/records.js';
+import { DECIMAL_ZERO } from '../../src/core/decimal.js';
+import { ds } from '../support/decimals.js';
 
 export const T0 = Date.UTC(2024, 2, 1, 12, 0, 0); // 2024-03-01T12:00:00Z
 
@@ -44,8 +46,8 @@ function intent(s: DecisionSpec): OrderIntent {
     symbol: s.symbol ?? 'BTC/USDT:USDT',
     side: s.n % 2 ? 'buy' : 'sell',
     type: 'limit',
-    quantity: s.quantity ?? '0.5',
-    price: s.price ?? '65000',
+    quantity: ds(s.quantity ?? '0.5'),
+    price: ds(s.price ?? '65000'),
     reduceOnly: false,
     postOnly: false,
     timeInForce: 'GTC',
@@ -134,8 +136,8 @@ export function executionBody(n: number, status: ExecutionReport['status'] = 'fi
     venueOrderId: `v${n}`,
     side: 'buy',
     status,
-    quantity: '0.5',
-    filledQuantity: status === 'filled' ? '0.5' : '0',
+    quantity: ds('0.5'),
+    filledQuantity: status === 'filled' ? ds('0.5') : DECIMAL_ZERO,
     ts: T0 + n,
   };
   return { intentId: `int_${String(n).padStart(6, '0')}`, client: 'alpha', symbol: report.symbol, status, report };

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, loadConfigText } from '../../src/config/load.js';
 import { DEMO_API_KEY, EMBEDDED_DEFAULT_YAML } from '../../src/config/embedded-default.js';
 import { LiqguardError } from '../../src/core/errors.js';
+import { configSchema, type ConfigFile } from '../../src/config/schema.js';
+import type { GatewayConfig } from '../../src/config/types.js';
 
 function errorsOf(fn: () => unknown): { code: string; paths: string[]; message: string } {
   try {
@@ -24,6 +27,23 @@ venues:
 `;
 
 describe('config', () => {
+  it('the file type is derived from the schema, which ajv compiles in strict mode', () => {
+    expect(() => new Ajv({ strict: true, allErrors: true }).compile(configSchema)).not.toThrow();
+    expectTypeOf<ConfigFile['venues'][number]['kind']>().toEqualTypeOf<'simulated' | 'ccxt'>();
+    expectTypeOf<ConfigFile['clients'][number]['apiKeyEnv']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<GatewayConfig['market']['source']>().toEqualTypeOf<'replay' | 'live' | 'none'>();
+    // The schema rejects what the type would not allow: a kind outside the enum, with its path.
+    const bad = minimal.replace('kind: simulated', 'kind: paper');
+    expect(errorsOf(() => loadConfigText(bad, { env: { A_KEY: 'key-aaaaaaaa' } })).paths).toEqual(['venues[0].kind']);
+  });
+  it('an unknown LOG_LEVEL is reported with its path instead of reaching the logger', () => {
+    const e = errorsOf(() => loadConfigText(minimal, { env: { A_KEY: 'key-aaaaaaaa', LOG_LEVEL: 'loud' } }));
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.paths).toEqual(['env.LOG_LEVEL']);
+    expect(loadConfigText(minimal, { env: { A_KEY: 'key-aaaaaaaa', LOG_LEVEL: 'debug' } }).server.logLevel).toBe(
+      'debug',
+    );
+  });
   it('loads the embedded default: demo client, simulated venue, frozen', () => {
     const c = loadConfig(undefined, { env: {} });
     expect(c.clients[0]!.apiKey).toBe(DEMO_API_KEY);

@@ -7,6 +7,7 @@ import type { ChildPlan, Decision, DecisionKind } from '../../src/core/types.js'
 import { evaluate } from '../../src/policy/evaluate.js';
 import { loadPolicyText } from '../../src/policy/load.js';
 import { makeCtx } from '../policy/fixtures.js';
+import { ds } from '../support/decimals.js';
 
 type Of<K extends DecisionKind> = Extract<Decision, { kind: K }>;
 
@@ -37,17 +38,17 @@ describe('Decision union', () => {
       `id: t\nversion: 1\nrules:\n  - id: q\n    cap: { quantity: 1 }\n  - id: big\n    when: { notional: { gt: 500000 } }\n    reject: {}\n`,
       'test',
     );
-    const denied: Decision = evaluate(makeCtx({ intent: { quantity: '10' } }), set);
+    const denied: Decision = evaluate(makeCtx({ intent: { quantity: ds('10') } }), set);
     expect(denied.kind).toBe('deny');
     if (denied.kind === 'deny') {
       const code: DenyCode = denied.code; // no `?? fallback`: the union guarantees it
       expect(code).toBe('POLICY_REJECT');
       expect(denied.children).toEqual([]);
     }
-    const capped: Decision = evaluate(makeCtx({ intent: { quantity: '2' } }), set);
+    const capped: Decision = evaluate(makeCtx({ intent: { quantity: ds('2') } }), set);
     expect(capped.kind).toBe('modify');
     if (capped.kind === 'modify') expect(capped.children[0].quantity).toBe('1');
-    const accepted: Decision = evaluate(makeCtx({ intent: { quantity: '0.5' } }), set);
+    const accepted: Decision = evaluate(makeCtx({ intent: { quantity: ds('0.5') } }), set);
     expect(accepted.kind).toBe('accept');
     if (accepted.kind === 'accept') expect(accepted.children[0].quantity).toBe('0.5');
   });

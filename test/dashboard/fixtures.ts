@@ -22,6 +22,7 @@ import { scopeCovers, scopeKey, type Scope } from '../../src/overrides/scope.js'
 import { OverrideWorkflow } from '../../src/overrides/workflow.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { fixedMarket, fixedScorer, maxQtyPolicy, MemoryAudit, RecordingVenue } from '../support/stand-ins.js';
+import { DECIMAL_ZERO } from '../../src/core/decimal.js';
 
 export const KEYS = {
   bot: 'key-bot1-0123456789',
@@ -109,7 +110,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
         side: req.side,
         status: 'new',
         quantity: req.quantity,
-        filledQuantity: '0',
+        filledQuantity: DECIMAL_ZERO,
         ts: clock.now(),
       };
     };

@@ -14,6 +14,8 @@ import {
   MemoryAudit,
   RecordingVenue,
 } from '../support/stand-ins.js';
+import { DECIMAL_ZERO } from '../../src/core/decimal.js';
+import { ds } from '../support/decimals.js';
 
 const exposure = async () => ({
   openOrdersNotional: '0',
@@ -30,8 +32,8 @@ const intent = (n: number, clientOrderId: string, quantity = '0.5') => ({
   symbol: 'BTC/USDT:USDT',
   side: 'buy' as const,
   type: 'limit' as const,
-  quantity,
-  price: '60000',
+  quantity: ds(quantity),
+  price: ds('60000'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC' as const,
@@ -56,7 +58,7 @@ class RestingVenue extends RecordingVenue {
       side: req.side,
       status: 'new',
       quantity: req.quantity,
-      filledQuantity: '0',
+      filledQuantity: DECIMAL_ZERO,
       ts: 0,
     };
   }
@@ -151,9 +153,10 @@ describe('venue reports', () => {
           quantity: req.quantity,
           ts: 0,
         };
-        for (const l of this.streams) l({ ...base, status: 'filled', filledQuantity: req.quantity, avgPrice: '60000' });
+        for (const l of this.streams)
+          l({ ...base, status: 'filled', filledQuantity: req.quantity, avgPrice: ds('60000') });
         this.placed.push(req);
-        return { ...base, status: 'new', filledQuantity: '0' };
+        return { ...base, status: 'new', filledQuantity: DECIMAL_ZERO };
       }
     }
     const { pipeline, orders } = build({ venue: new StreamFirst() });
@@ -190,8 +193,8 @@ describe('cancel', () => {
           clientOrderId,
           side: 'buy',
           status: 'rejected',
-          quantity: '0',
-          filledQuantity: '0',
+          quantity: DECIMAL_ZERO,
+          filledQuantity: DECIMAL_ZERO,
           ts: 0,
           code: 'VENUE_RATE_LIMITED',
           reason: 'cancel budget exhausted',
@@ -225,8 +228,8 @@ describe('cancel while the child is in flight', () => {
           symbol,
           clientOrderId,
           side: 'buy' as const,
-          quantity: '0.5',
-          filledQuantity: '0',
+          quantity: ds('0.5'),
+          filledQuantity: DECIMAL_ZERO,
           ts: 0,
         };
         if (!this.live.has(clientOrderId))

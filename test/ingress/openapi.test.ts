@@ -36,4 +36,34 @@ describe('OpenAPI document at /docs/json', () => {
     expect(spec.paths['/fapi/v1/order']?.post?.tags).toContain('binance-compatible');
     expect(Object.keys(spec.paths).filter((p) => p.includes('*'))).toEqual([]);
   });
+
+  it('describes the body of every JSON write route with a closed schema', () => {
+    type Op = { requestBody?: { content?: Record<string, { schema?: { additionalProperties?: boolean } }> } };
+    const spec = JSON.parse(doc) as { paths: Record<string, Record<string, Op>> };
+    const writes = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, ops]) =>
+        Object.entries(ops)
+          .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+          .map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+      )
+      // DELETE /v1/orders/{id} names its order in the path and takes no body.
+      .filter((w) => w.route !== 'DELETE /v1/orders/{id}');
+    expect(writes.map((w) => w.route).sort()).toEqual([
+      'DELETE /v1/kill',
+      'POST /v1/kill',
+      'POST /v1/limits/reset',
+      'POST /v1/orders',
+      'POST /v1/overrides',
+      'POST /v1/overrides/{id}/approve',
+      'POST /v1/overrides/{id}/reject',
+      'POST /v1/overrides/{id}/revoke',
+      'POST /v1/policies/reload',
+    ]);
+    for (const w of writes)
+      expect({
+        route: w.route,
+        closed: w.op.requestBody?.content?.['application/json']?.schema?.additionalProperties,
+      }).toEqual({ route: w.route, closed: false });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -97,6 +98,20 @@ describe('per-key HTTP rate limit', () => {
     wall += 100;
     expect((await post(KEY_A)).status).toBe(200);
     expect((await post(KEY_A)).status).toBe(429);
+  });
+
+  it('counts WebSocket upgrades like any request: they pass the same onRequest hook (key as ?key= too)', async () => {
+    const upgrade = (path: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url.replace('http', 'ws') + path);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+    const key = 'ws-rate-key-0123456789';
+    // This app has no WebSocket endpoint: an upgrade is answered 404, until the key's burst is spent.
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push(await upgrade(`/v1/orders?key=${key}`));
+    expect(statuses).toEqual([404, 404, 404, 429]);
   });
 
   it('does not count requests without a key (public routes, refused by auth anyway)', async () => {

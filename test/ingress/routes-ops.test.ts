@@ -263,6 +263,27 @@ describe('override routes', () => {
     expect((await call(g.url, 'GET', `/v1/overrides/${r.body.id}`, KEYS.ops)).body.state).toBe('revoked');
   });
 
+  it('checks bodies against their schemas with the catalog codes before anything happens', async () => {
+    const approve = await call(g.url, 'POST', '/v1/overrides/ovr_nope/approve', KEYS.ops, { approver: 'bob' }, asBob);
+    expect([approve.status, approve.body.error.code, approve.body.error.details]).toEqual([
+      400,
+      'UNKNOWN_FIELD',
+      [{ path: 'approver', message: 'unknown field' }],
+    ]);
+    const nested = await call(g.url, 'POST', '/v1/kill', KEYS.ops, { scope: { type: 'all', x: 1 }, reason: 'why not' });
+    expect([nested.body.error.code, nested.body.error.details]).toEqual([
+      'INVALID_FIELD',
+      [{ path: 'scope.x', message: 'unknown field' }],
+    ]);
+    const ttl = await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ttlMs: 1.5, reason: 7 });
+    expect(ttl.body.error.code).toBe('INVALID_FIELD');
+    expect(ttl.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['reason', 'ttlMs']);
+    const query = await call(g.url, 'DELETE', '/v1/kill?type=planet', KEYS.ops);
+    expect([query.status, query.body.error.code]).toEqual([400, 'INVALID_FIELD']);
+    expect(query.body.error.details[0].path).toBe('scope.type');
+    expect(g.kills.list()).toEqual([]);
+  });
+
   it('validates: unknown rule, bad ttl, unknown fields; 404 for unknown ids; viewers cannot list, traders cannot request', async () => {
     const unknownRule = await call(g.url, 'POST', '/v1/overrides', KEYS.ops, { ...body, ruleId: 'no-such-rule' });
     expect(unknownRule.status).toBe(400);

@@ -88,6 +88,22 @@ describe('WebSocket /v1/stream', () => {
     expect(r.body.error.message).toMatch(/WebSocket/);
   });
 
+  it('answers an upgrade to a path without a WebSocket endpoint with 404 and the reason, at once', async () => {
+    for (const path of ['/healthz', '/v1/nowhere']) {
+      const answer = await new Promise<{ status: number; body: string }>((resolve) => {
+        const ws = new WebSocket(g.url.replace('http', 'ws') + path, { headers: { 'x-api-key': KEYS.viewer } });
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        ws.on('error', () => undefined);
+      });
+      expect(answer.status, path).toBe(404);
+      expect(JSON.parse(answer.body).error.code, path).toBe('NOT_FOUND');
+    }
+  });
+
   it('accepts the key as a header, a Bearer token or ?key= (browsers)', async () => {
     for (const c of [
       new Client(wsUrl, { headers: { 'x-api-key': KEYS.viewer } }),

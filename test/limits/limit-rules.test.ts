@@ -2,12 +2,13 @@
  * prevention: evaluate() over a real LimitBook view. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
+import { Decimal, decimalString } from '../../src/core/decimal.js';
 import type { Exposure, RiskContext } from '../../src/core/types.js';
 import type { LimitBook } from '../../src/limits/index.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { makeCtx, NOW, reducingExposure } from '../policy/fixtures.js';
 import { makeBook, policy } from './support.js';
+import { ds } from '../support/decimals.js';
 
 const BTC = 'BTC/USDT:USDT';
 const MARK = 112000; // fixtures' BTC mark
@@ -28,14 +29,14 @@ describe('position limits', () => {
     const { book } = makeBook();
     book.onMark(BTC, MARK, NOW);
     book.onFill('bot-a', BTC, 'buy', '0.8', String(MARK), '0', NOW);
-    const d = evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: '0.5' } }), SET);
+    const d = evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: ds('0.5') } }), SET);
     expect(d).toMatchObject({ kind: 'modify', code: 'POSITION_LIMIT', approvedQuantity: '0.2' });
     expect(d.params).toMatchObject({ level: 'client', scope: 'bot-a', quantityLimit: '1', position: '0.8' });
     // Selling through zero to a short: the short side may use the whole limit.
     const flip = evaluate(
       ctxFor(book, {
         clientId: 'bot-a',
-        intent: { side: 'sell', quantity: '3' },
+        intent: { side: 'sell', quantity: ds('3') },
         exposure: { postFillQuantity: '-2.2' },
       }),
       SET,
@@ -46,14 +47,14 @@ describe('position limits', () => {
     const exit = evaluate(
       ctxFor(book, {
         clientId: 'bot-a',
-        intent: { side: 'sell', reduceOnly: true, quantity: '0.1' },
+        intent: { side: 'sell', reduceOnly: true, quantity: ds('0.1') },
         exposure: reducingExposure('0.1', '1.5'),
       }),
       SET,
     );
     expect(exit.kind).toBe('accept');
     // Nothing left: a buy is denied with the code.
-    expect(evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: '0.1' } }), SET)).toMatchObject({
+    expect(evaluate(ctxFor(book, { clientId: 'bot-a', intent: { quantity: ds('0.1') } }), SET)).toMatchObject({
       kind: 'deny',
       code: 'POSITION_LIMIT',
     });
@@ -70,7 +71,7 @@ describe('position limits', () => {
     book.onMark(BTC, MARK, NOW);
     book.onFill('bot-a', BTC, 'buy', '1', String(MARK), '0', NOW); // strategy trend
     // bot-b (strategy carry, same desk): 56k left on the desk = 0.5 BTC.
-    const d = evaluate(ctxFor(book, { clientId: 'bot-b', intent: { quantity: '1' } }), set);
+    const d = evaluate(ctxFor(book, { clientId: 'bot-b', intent: { quantity: ds('1') } }), set);
     expect(d).toMatchObject({ kind: 'modify', code: 'POSITION_LIMIT', approvedQuantity: '0.5' });
     expect(d.params).toMatchObject({
       rule: 'macro-gross',
@@ -83,7 +84,7 @@ describe('position limits', () => {
       params: { level: 'strategy', scope: 'carry' },
     });
     // bot-c is on desk arb: not bound by the macro limit.
-    expect(evaluate(ctxFor(book, { clientId: 'bot-c', intent: { quantity: '1' } }), set).kind).toBe('accept');
+    expect(evaluate(ctxFor(book, { clientId: 'bot-c', intent: { quantity: ds('1') } }), set).kind).toBe('accept');
   });
 
   it('property: a capped order never takes the position past the limit; a reducing order is never denied', () => {
@@ -122,7 +123,7 @@ describe('position limits', () => {
             reducesPosition: reduces,
           };
           const d = evaluate(
-            ctxFor(book, { clientId: 'bot-a', intent: { side, quantity: q.toFixed() }, exposure }),
+            ctxFor(book, { clientId: 'bot-a', intent: { side, quantity: decimalString(q) }, exposure }),
             set,
           );
           if (reduces) expect(d.kind).toBe('accept');
@@ -172,7 +173,7 @@ describe('order-to-trade and cancel ratios (RTS 9)', () => {
 
 describe('self-trade prevention', () => {
   const resting = [{ intentId: 'ord_rest', clientId: 'bot-b', side: 'sell' as const, price: '112500' }];
-  const limitBuy = (price: string) => ({ clientId: 'bot-a', intent: { type: 'limit' as const, price } });
+  const limitBuy = (price: string) => ({ clientId: 'bot-a', intent: { type: 'limit' as const, price: ds(price) } });
 
   it('denies with SELF_TRADE when the order would cross a resting order of the same desk', () => {
     const set = policy(`

@@ -8,6 +8,7 @@ import { evaluate } from '../../src/policy/evaluate.js';
 import { loadPolicyText } from '../../src/policy/load.js';
 import { EMPTY_POLICY_STATE } from '../../src/policy/state.js';
 import { makeCtx } from '../policy/fixtures.js';
+import { ds } from '../support/decimals.js';
 
 const set = loadPolicyText(
   'id: t\nversion: 1\nrules:\n  - id: no-btc\n    when: { symbol: BTC/USDT:USDT }\n    reject: {}\n  - id: max\n    cap: { quantity: 0.05 }\n',
@@ -26,7 +27,7 @@ describe('withOverrides', () => {
   const ev = withOverrides(base, set, active, EMPTY_POLICY_STATE);
 
   it('bypasses the overridden rule for an order in scope: traced as shadow and marked, the other rules still bind', () => {
-    const d = ev.evaluate(makeCtx({ intent: { clientId: 'alice', quantity: '0.1' } }));
+    const d = ev.evaluate(makeCtx({ intent: { clientId: 'alice', quantity: ds('0.1') } }));
     expect(d.kind).toBe('modify'); // the cap still applies
     const t = d.trace.find((x) => x.ruleId === 'no-btc')!;
     expect(t).toMatchObject({ mode: 'shadow', outcome: 'deny' });
@@ -35,7 +36,7 @@ describe('withOverrides', () => {
 
   it('an order out of scope runs the set evaluator unchanged', () => {
     const before = baseCalls;
-    const d = ev.evaluate(makeCtx({ intent: { clientId: 'bob', quantity: '0.1' } }));
+    const d = ev.evaluate(makeCtx({ intent: { clientId: 'bob', quantity: ds('0.1') } }));
     expect(d).toMatchObject({ kind: 'deny', code: 'POLICY_REJECT' });
     expect(baseCalls).toBe(before + 1);
   });

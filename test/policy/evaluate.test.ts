@@ -6,6 +6,7 @@ import { planSplit } from '../../src/policy/split-plan.js';
 import { INSTRUMENTS } from './fixtures.js';
 import { InMemoryPolicyState } from '../../src/policy/state.js';
 import { makeCtx, NOW, reducingExposure } from './fixtures.js';
+import { ds } from '../support/decimals.js';
 
 const policy = (rules: string, settings = '') =>
   loadPolicyText(`id: t\nversion: 1\n${settings}rules:\n${rules}`, 'test');
@@ -34,7 +35,7 @@ describe('evaluate: actions', () => {
 
   it('caps to a notional limit, floored to the lot size, showing original and approved', () => {
     const set = policy(`  - id: cap\n    cap: { notional: 50000 }\n`);
-    const d = evaluate(makeCtx({ intent: { quantity: '1' } }), set); // 112000 notional
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') } }), set); // 112000 notional
     expect(d.kind).toBe('modify');
     expect(d.code).toBe('MAX_ORDER_NOTIONAL');
     expect(d.originalQuantity).toBe('1');
@@ -45,7 +46,7 @@ describe('evaluate: actions', () => {
 
   it('caps below the venue minimum notional become BELOW_MIN_NOTIONAL', () => {
     const set = policy(`  - id: cap\n    cap: { notional: 50 }\n`);
-    const d = evaluate(makeCtx({ intent: { quantity: '1' } }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') } }), set);
     expect(d.kind).toBe('deny');
     expect(d.code).toBe('BELOW_MIN_NOTIONAL');
   });
@@ -59,7 +60,7 @@ describe('evaluate: actions', () => {
       `  - id: cap\n    unknown_as: stable\n    cap: { notional: { stable: 100000, critical: 10000 } }\n`,
     );
     const q = (s: typeof withCritical, regime: 'stable' | 'unknown', degraded = false) =>
-      evaluate(makeCtx({ intent: { quantity: '2' }, regime, degraded }), s).approvedQuantity;
+      evaluate(makeCtx({ intent: { quantity: ds('2') }, regime, degraded }), s).approvedQuantity;
     expect(q(withCritical, 'stable')).toBe('0.892');
     expect(q(withCritical, 'unknown')).toBe('0.089');
     expect(q(withCritical, 'stable', true)).toBe('0.089'); // degraded snapshot = unknown
@@ -70,7 +71,7 @@ describe('evaluate: actions', () => {
   it('caps leverage against the margin balance', () => {
     const set = policy(`  - id: lev\n    cap: { leverage: 2 }\n`);
     // equity 100000, mark 112000, flat: max 200000 notional = 1.785 BTC
-    const d = evaluate(makeCtx({ intent: { quantity: '3' } }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('3') } }), set);
     expect(d.code).toBe('LEVERAGE_LIMIT');
     expect(d.approvedQuantity).toBe('1.785');
   });
@@ -79,7 +80,7 @@ describe('evaluate: actions', () => {
     const set = policy(
       `  - id: s\n    split: { child_notional: 20000, interval: 2s, jitter: 500ms, max_price_deviation_pct: 1 }\n`,
     );
-    const d = evaluate(makeCtx({ intent: { quantity: '1' } }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') } }), set);
     expect(d.kind).toBe('split');
     const sum = d.children.reduce((a, c) => a.plus(c.quantity), new Decimal(0));
     expect(sum.toFixed()).toBe('1');
@@ -98,13 +99,13 @@ describe('evaluate: actions', () => {
       expect(dt).toBeGreaterThanOrEqual(0);
       expect(dt).toBeLessThanOrEqual(500);
     }
-    expect(evaluate(makeCtx({ intent: { quantity: '1' } }), set)).toEqual(d);
+    expect(evaluate(makeCtx({ intent: { quantity: ds('1') } }), set)).toEqual(d);
     expect(d.params).toMatchObject({ splitRule: 's', onEscalation: 'pause' });
   });
 
   it('splits the capped quantity when a cap and a split both match', () => {
     const set = policy(`  - id: cap\n    cap: { quantity: 0.5 }\n  - id: s\n    split: { count: 4, interval: 1s }\n`);
-    const d = evaluate(makeCtx({ intent: { quantity: '1' } }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') } }), set);
     expect(d.kind).toBe('split');
     expect(d.code).toBe('MAX_ORDER_QUANTITY');
     expect(d.approvedQuantity).toBe('0.5');
@@ -156,8 +157,8 @@ describe('evaluate: actions', () => {
     const set = policy(
       `  - id: collar\n    when: { order_type: limit, price_deviation_pct: { gt: 5 } }\n    reject: { code: PRICE_COLLAR }\n`,
     );
-    expect(evaluate(makeCtx({ intent: { type: 'limit', price: '100000' } }), set).kind).toBe('deny'); // 10.7%
-    const ok = evaluate(makeCtx({ intent: { type: 'limit', price: '110000' } }), set);
+    expect(evaluate(makeCtx({ intent: { type: 'limit', price: ds('100000') } }), set).kind).toBe('deny'); // 10.7%
+    const ok = evaluate(makeCtx({ intent: { type: 'limit', price: ds('110000') } }), set);
     expect(ok.kind).toBe('accept');
     expect(ok.approvedPrice).toBe('110000');
   });
@@ -179,7 +180,7 @@ describe('evaluate: actions', () => {
     expect(evaluate(makeCtx({ now: NOW + 5000 }), set, st).kind).toBe('accept');
     st.recordMessage('demo', NOW - 500);
     st.recordMessage('demo', NOW - 400);
-    expect(evaluate(makeCtx({ intent: { quantity: '0.2' } }), set, st).code).toBe('MAX_MESSAGE_RATE');
+    expect(evaluate(makeCtx({ intent: { quantity: ds('0.2') } }), set, st).code).toBe('MAX_MESSAGE_RATE');
     const st2 = new InMemoryPolicyState();
     st2.recordPrice('BTC/USDT:USDT', NOW - 120_000, 100000);
     expect(evaluate(ctx, set, st2).code).toBe('PRICE_COLLAR_WINDOW'); // 112000 vs 100000 = 12%
@@ -201,7 +202,7 @@ describe('evaluate: trading state and precedence', () => {
     expect(d.trace[0]!.ruleId).toBe(TRADING_STATE_RULE);
     const exit = makeCtx({
       ...killed,
-      intent: { side: 'sell', reduceOnly: true, quantity: '0.1' },
+      intent: { side: 'sell', reduceOnly: true, quantity: ds('0.1') },
       exposure: reducingExposure('0.1', '0.3'),
     });
     expect(evaluate(exit, empty).kind).toBe('accept');
@@ -219,13 +220,13 @@ describe('evaluate: trading state and precedence', () => {
     expect(evaluate(makeCtx({ tradingState: 'REDUCING' }), empty).code).toBe('REDUCE_ONLY_STATE');
     const reduce = makeCtx({
       tradingState: 'REDUCING',
-      intent: { side: 'sell', quantity: '0.1' },
+      intent: { side: 'sell', quantity: ds('0.1') },
       exposure: reducingExposure('0.1', '0.3'),
     });
     expect(evaluate(reduce, empty).kind).toBe('accept');
     const flip = makeCtx({
       tradingState: 'REDUCING',
-      intent: { side: 'sell', quantity: '0.5' },
+      intent: { side: 'sell', quantity: ds('0.5') },
       exposure: reducingExposure('0.5', '0.3'),
     });
     expect(evaluate(flip, empty).code).toBe('REDUCE_ONLY_STATE');
@@ -252,7 +253,7 @@ describe('evaluate: trading state and precedence', () => {
 describe('evaluate: split failures have their own codes', () => {
   it('a price-protected split of a market order with no mark is SPLIT_NO_PRICE, not a price collar', () => {
     const set = policy(`  - id: s\n    split: { count: 4, interval: 1s, max_price_deviation_pct: 1 }\n`);
-    const d = evaluate(makeCtx({ intent: { quantity: '1' }, mark: null }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') }, mark: null }), set);
     expect(d.kind).toBe('deny');
     expect(d.code).toBe('SPLIT_NO_PRICE');
     expect(d.detail).toBe('SPLIT_NO_PRICE: rule=s reason=no_reference_price');
@@ -260,7 +261,7 @@ describe('evaluate: split failures have their own codes', () => {
 
   it('a split sized by child notional with no price at all is SPLIT_NO_PRICE', () => {
     const set = policy(`  - id: s\n    split: { child_notional: 20000, interval: 1s }\n`);
-    const d = evaluate(makeCtx({ intent: { quantity: '1' }, mark: null }), set);
+    const d = evaluate(makeCtx({ intent: { quantity: ds('1') }, mark: null }), set);
     expect(d.code).toBe('SPLIT_NO_PRICE');
     expect(d.params).toMatchObject({ reason: 'no_price_for_child_notional' });
   });

@@ -9,6 +9,7 @@ import { Facts } from '../../src/policy/facts.js';
 import { EMPTY_POLICY_STATE } from '../../src/policy/state.js';
 import type { CapAction } from '../../src/policy/types.js';
 import { makeCtx } from './fixtures.js';
+import { ds } from '../support/decimals.js';
 
 const dec = (maxInt: number, dp: number) =>
   fc.integer({ min: 1, max: maxInt * 10 ** dp }).map((n) => new Decimal(n).div(10 ** dp).toFixed());
@@ -28,7 +29,10 @@ describe('float fast paths', () => {
           // atLimit: make the notional limit exactly qty * price, the hardest case for floats
           const limit = atLimit ? new Decimal(qty).mul(price).toFixed() : notional;
           const action: CapAction = { type: 'cap', notional: limit, ...(withLev ? { leverage: lev } : {}) };
-          const f = new Facts(makeCtx({ intent: { side, quantity: qty, type: 'limit', price } }), EMPTY_POLICY_STATE);
+          const f = new Facts(
+            makeCtx({ intent: { side, quantity: ds(qty), type: 'limit', price: ds(price) } }),
+            EMPTY_POLICY_STATE,
+          );
           const fast = applyCap('r', action, undefined, f);
           const exact = applyCapExact('r', action, undefined, f);
           expect(fast.kind).toBe(exact.kind);
@@ -50,7 +54,10 @@ describe('float fast paths', () => {
           const notional = new Decimal(qty).mul(price);
           const bound = notional.plus(new Decimal(nudge).mul('0.00000001')).toFixed();
           const cond = compileCondition({ notional: { [op]: bound } }, undefined);
-          const f = new Facts(makeCtx({ intent: { quantity: qty, type: 'limit', price } }), EMPTY_POLICY_STATE);
+          const f = new Facts(
+            makeCtx({ intent: { quantity: ds(qty), type: 'limit', price: ds(price) } }),
+            EMPTY_POLICY_STATE,
+          );
           const c = notional.cmp(bound);
           const want = op === 'gt' ? c > 0 : op === 'gte' ? c >= 0 : op === 'lt' ? c < 0 : c <= 0;
           expect(cond.test(f)).toBe(want);

@@ -10,6 +10,7 @@ import type {
   RiskContext,
   TradingState,
 } from '../../src/core/types.js';
+import { ds } from '../support/decimals.js';
 
 export const NOW = Date.UTC(2025, 9, 10, 21, 15, 0); // Friday 2025-10-10 21:15 UTC
 
@@ -87,7 +88,7 @@ export function makeCtx(o: CtxOptions = {}): RiskContext {
     symbol: 'BTC/USDT:USDT',
     side: 'buy',
     type: 'market',
-    quantity: '0.1',
+    quantity: ds('0.1'),
     reduceOnly: false,
     postOnly: false,
     timeInForce: 'GTC',

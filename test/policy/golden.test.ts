@@ -9,11 +9,12 @@ import { evaluate } from '../../src/policy/evaluate.js';
 import { loadPolicyFile } from '../../src/policy/load.js';
 import { InMemoryPolicyState } from '../../src/policy/state.js';
 import { makeCtx, NOW, reducingExposure } from './fixtures.js';
+import { ds } from '../support/decimals.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KILLED = { tradingState: 'HALTED' as const, tradingStateReason: 'kill all by alice: incident drill' };
 const REDUCE_SELL = {
-  intent: { side: 'sell' as const, reduceOnly: true, quantity: '0.1' },
+  intent: { side: 'sell' as const, reduceOnly: true, quantity: ds('0.1') },
   exposure: reducingExposure('0.1', '0.3'),
 };
 
@@ -22,11 +23,17 @@ type Scenario = { name: string; ctx: RiskContext; state?: (s: InMemoryPolicyStat
 const SCENARIOS: Record<string, Scenario[]> = {
   default: [
     { name: 'small market buy, stable', ctx: makeCtx() },
-    { name: 'symbol not on the allow list', ctx: makeCtx({ intent: { symbol: 'DOGE/USDT:USDT', quantity: '1000' } }) },
-    { name: 'fat-finger quantity', ctx: makeCtx({ intent: { quantity: '6' } }) },
-    { name: 'limit 10% below mark', ctx: makeCtx({ intent: { type: 'limit', price: '100800' } }) },
-    { name: 'stressed regime caps 1 BTC to 50k', ctx: makeCtx({ regime: 'stressed', intent: { quantity: '1' } }) },
-    { name: 'unknown regime uses the critical cap', ctx: makeCtx({ regime: 'unknown', intent: { quantity: '0.5' } }) },
+    {
+      name: 'symbol not on the allow list',
+      ctx: makeCtx({ intent: { symbol: 'DOGE/USDT:USDT', quantity: ds('1000') } }),
+    },
+    { name: 'fat-finger quantity', ctx: makeCtx({ intent: { quantity: ds('6') } }) },
+    { name: 'limit 10% below mark', ctx: makeCtx({ intent: { type: 'limit', price: ds('100800') } }) },
+    { name: 'stressed regime caps 1 BTC to 50k', ctx: makeCtx({ regime: 'stressed', intent: { quantity: ds('1') } }) },
+    {
+      name: 'unknown regime uses the critical cap',
+      ctx: makeCtx({ regime: 'unknown', intent: { quantity: ds('0.5') } }),
+    },
     { name: 'kill: new order denied', ctx: makeCtx(KILLED) },
     { name: 'kill: reduce-only exit allowed', ctx: makeCtx({ ...KILLED, ...REDUCE_SELL }) },
     {
@@ -35,9 +42,9 @@ const SCENARIOS: Record<string, Scenario[]> = {
     },
   ],
   defensive: [
-    { name: 'small ETH buy, stable', ctx: makeCtx({ intent: { symbol: 'ETH/USDT:USDT', quantity: '2' } }) },
-    { name: 'large BTC buy worked in slices', ctx: makeCtx({ intent: { quantity: '0.4' } }) },
-    { name: 'high probability caps then splits', ctx: makeCtx({ probability: 0.6, intent: { quantity: '0.4' } }) },
+    { name: 'small ETH buy, stable', ctx: makeCtx({ intent: { symbol: 'ETH/USDT:USDT', quantity: ds('2') } }) },
+    { name: 'large BTC buy worked in slices', ctx: makeCtx({ intent: { quantity: ds('0.4') } }) },
+    { name: 'high probability caps then splits', ctx: makeCtx({ probability: 0.6, intent: { quantity: ds('0.4') } }) },
     { name: 'critical: new exposure denied', ctx: makeCtx({ regime: 'critical' }) },
     { name: 'critical: reducing sell allowed', ctx: makeCtx({ regime: 'critical', ...REDUCE_SELL }) },
     { name: 'unknown regime reads as critical', ctx: makeCtx({ regime: 'unknown' }) },
@@ -46,7 +53,7 @@ const SCENARIOS: Record<string, Scenario[]> = {
       name: 'leverage cap on a small account',
       ctx: makeCtx({
         regime: 'stressed',
-        intent: { quantity: '0.15' },
+        intent: { quantity: ds('0.15') },
         exposure: {
           account: {
             account: 'demo',
@@ -66,9 +73,9 @@ const SCENARIOS: Record<string, Scenario[]> = {
     { name: 'permitted BTC order', ctx: makeCtx() },
     {
       name: 'client without XRP permission',
-      ctx: makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT', quantity: '100' } }),
+      ctx: makeCtx({ intent: { clientId: 'fund-a', symbol: 'XRP/USDT:USDT', quantity: ds('100') } }),
     },
-    { name: 'price collar per order', ctx: makeCtx({ intent: { type: 'limit', price: '116600' } }) },
+    { name: 'price collar per order', ctx: makeCtx({ intent: { type: 'limit', price: ds('116600') } }) },
     {
       name: 'price collar over 5 minutes',
       ctx: makeCtx(),
@@ -85,7 +92,7 @@ const SCENARIOS: Record<string, Scenario[]> = {
       state: (s) => s.openOrder('demo', 'int_open', '300000'),
     },
     { name: 'duplicate order', ctx: makeCtx(), state: (s) => s.recordOrder(makeCtx().intent, NOW - 1500) },
-    { name: 'maximum order volume', ctx: makeCtx({ intent: { quantity: '11' } }) },
+    { name: 'maximum order volume', ctx: makeCtx({ intent: { quantity: ds('11') } }) },
   ],
 };
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LiqguardError } from '../../src/core/errors.js';
 import { PolicyManager, type ReloadResult } from '../../src/policy/manager.js';
 import { makeCtx } from './fixtures.js';
+import { ds } from '../support/decimals.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -42,7 +43,7 @@ describe('PolicyManager', () => {
     expect(ok).toMatchObject({ ok: true, changed: true });
     expect(m.enforcing.sha256).not.toBe(before);
     expect(m.evaluator().sha256).toBe(m.enforcing.sha256);
-    expect(m.evaluator().evaluate(makeCtx({ intent: { quantity: '1' } })).approvedQuantity).toBe('0.803'); // 90000 / 112000
+    expect(m.evaluator().evaluate(makeCtx({ intent: { quantity: ds('1') } })).approvedQuantity).toBe('0.803'); // 90000 / 112000
     expect(m.reload()).toMatchObject({ ok: true, changed: false });
   });
 

@@ -1,7 +1,7 @@
 /** Property tests of evaluate(): caps, split plans, shadow rules, determinism, rule order. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/core/decimal.js';
+import { Decimal, decimalString } from '../../src/core/decimal.js';
 import type { Decision } from '../../src/core/types.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { freezeSet } from '../../src/policy/load.js';
@@ -116,11 +116,13 @@ type Order = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
 function ctxFor(o: Order) {
   const inst = INSTRUMENTS[o.symbol]!;
-  const quantity = new Decimal(inst.stepSize).mul(o.lots).toFixed();
+  const quantity = decimalString(new Decimal(inst.stepSize).mul(o.lots));
   const price =
     o.limit === undefined
       ? undefined
-      : new Decimal(MARKS[o.symbol]! * o.limit).toDecimalPlaces(new Decimal(inst.tickSize).decimalPlaces()).toFixed();
+      : decimalString(
+          new Decimal(MARKS[o.symbol]! * o.limit).toDecimalPlaces(new Decimal(inst.tickSize).decimalPlaces()),
+        );
   return makeCtx({
     regime: o.regime,
     intent: {

@@ -19,6 +19,8 @@ import type {
   RiskContext,
   Venue,
 } from '../../src/core/types.js';
+import { DECIMAL_ZERO } from '../../src/core/decimal.js';
+import { ds } from './decimals.js';
 
 const BTC: InstrumentSpec = {
   venue: 'sim',
@@ -42,7 +44,7 @@ export class RecordingVenue implements Venue {
   private listeners: ((r: ExecutionReport) => void)[] = [];
   constructor(
     events: string[] = [],
-    private readonly fillPrice = '60000',
+    private readonly fillPrice = ds('60000'),
   ) {
     this.events = events;
   }
@@ -76,8 +78,8 @@ export class RecordingVenue implements Venue {
       clientOrderId,
       side: 'buy',
       status: 'canceled',
-      quantity: '0',
-      filledQuantity: '0',
+      quantity: DECIMAL_ZERO,
+      filledQuantity: DECIMAL_ZERO,
       ts: 0,
     };
   }

@@ -62,7 +62,8 @@ export async function seal(args: string[], defaultDir: string, out: (s: string) 
     await log.close();
     sealed++;
     out(
-      `${instance}: sealed ${head.torn.file} line ${head.torn.line} (${dropped.length} torn bytes left out of the chain after seq ${head.seq}); chain continues at seq ${r.seq}\n`,
+      `${instance}: sealed ${head.torn.file} line ${head.torn.line} (${dropped.length} torn bytes left out of ` +
+        `the chain after seq ${head.seq}); chain continues at seq ${r.seq}\n`,
     );
   }
   out(`${sealed} chain(s) sealed\n`);

@@ -88,7 +88,9 @@ export async function run(argv: string[]): Promise<number> {
     label: card.label.description,
     ...(inSample
       ? {
-          warning: `${inSample} of these rows are in the model's fitting data (${symbol} before ${new Date(fitEnd).toISOString().slice(0, 10)}): in-sample, not a test`,
+          warning:
+            `${inSample} of these rows are in the model's fitting data (${symbol} before ` +
+            `${new Date(fitEnd).toISOString().slice(0, 10)}): in-sample, not a test`,
         }
       : {}),
   };
@@ -116,7 +118,8 @@ export async function run(argv: string[]): Promise<number> {
     const r = report[side] as SideReport | null;
     if (!r) continue;
     lines.push(
-      `p_${side}: base rate ${r.baseRate.toFixed(4)}; scorer, PR-AUC, ROC-AUC, Brier skill (vs these rows' base rate), ECE`,
+      `p_${side}: base rate ${r.baseRate.toFixed(4)}; scorer, PR-AUC, ROC-AUC, Brier skill (vs these rows' ` +
+        `base rate), ECE`,
     );
     for (const [n, m] of [['model', r.model] as const, ...Object.entries(r.baselines)])
       lines.push(
@@ -124,7 +127,8 @@ export async function run(argv: string[]): Promise<number> {
       );
     const acc = r.acceptance;
     lines.push(
-      `  bar (ROC-AUC +0.05 over ${acc.bestRocAuc.name}, PR-AUC x1.25 over ${acc.bestPrAuc.name}, ECE <= 0.01): ${acc.met ? 'met' : 'not met'}`,
+      `  bar (ROC-AUC +0.05 over ${acc.bestRocAuc.name}, PR-AUC x1.25 over ${acc.bestPrAuc.name}, ECE <= ` +
+        `0.01): ${acc.met ? 'met' : 'not met'}`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePositiveDecimal } from '../../core/decimal.js';
+import { parseDecimalString } from '../../core/decimal.js';
 import { isLiqguardError } from '../../core/errors.js';
 import {
   headline,
@@ -121,7 +121,7 @@ function parse(argv: string[]): Parsed | 'help' {
   const wd = a['warmup-days'] ?? '35';
   if (!/^\d{1,4}$/.test(wd)) throw new UsageError(`--warmup-days must be a whole number of days, got "${wd}"`);
   const balance = a.balance ?? '100000';
-  if (!parsePositiveDecimal(balance).ok)
+  if (!parseDecimalString(balance).ok)
     throw new UsageError(`--balance must be a positive decimal such as 100000, got "${balance}"`);
   const data = resolve(a.data ?? join(PACKAGE_ROOT, 'data'));
   if (!existsSync(join(data, 'binance_um_klines_1h')))
@@ -166,12 +166,14 @@ export async function run(argv: string[]): Promise<number> {
     const elapsed = (now - started) / 1000;
     const bars = (arm === 'policy' ? done : total + done) / Math.max(elapsed, 1e-3);
     process.stderr.write(
-      `[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ${bars.toFixed(0)} bars/s)\n`,
+      `[replay] ${arm === 'policy' ? 'with policy' : 'without policy'}: ${pct}% (${done}/${total} bars, ` +
+        `${bars.toFixed(0)} bars/s)\n`,
     );
     last = { arm, pct, at: now };
   };
   process.stderr.write(
-    `[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`,
+    `[replay] ${p.symbols.join(', ')} ${new Date(p.from).toISOString()} → ${new Date(p.to).toISOString()}: ` +
+      `${stepsPerArm} bars per arm, ${p.strategies.length} bot(s)\n`,
   );
   const result = await runBacktest({
     dataDir: p.data,
@@ -187,7 +189,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   const { report, json, html } = writeReport(result, p.out);
   process.stderr.write(
-    `[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} (${report.scorer.kind})\n`,
+    `[replay] done in ${((Date.now() - started) / 1000).toFixed(1)} s; scorer ${report.scorer.id} ` +
+      `(${report.scorer.kind})\n`,
   );
   for (const h of headline(report)) process.stdout.write(h + '\n');
   const latched = report.arms.policy.latches.filter((l) => l.state !== 'cleared');

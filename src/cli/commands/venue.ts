@@ -113,7 +113,10 @@ export function parseVenueArgs(argv: string[], env: NodeJS.ProcessEnv = process.
           const m = /^([0-9]*\.?[0-9]+)x$/.exec(v);
           const n = Number(m ? m[1] : v);
           if (!(n > 0))
-            return `--speed must be a positive number of bars per second (2) or a multiple of real time (60x), got "${v}"`;
+            return (
+              `--speed must be a positive number of bars per second (2) or a multiple of real time ` +
+              `(60x), got "${v}"`
+            );
           a.speed = m ? { multiplier: n } : { barsPerSecond: n };
           break;
         }

@@ -20,6 +20,7 @@ import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { conditionalParams } from './conditional-orders.js';
 import { OrderStream, type WatchOrdersExchange } from './order-stream.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
+import { DECIMAL_ZERO } from '../../core/decimal.js';
 
 export interface CcxtVenueDeps {
   readonly id: string;
@@ -94,7 +95,7 @@ export class CcxtVenue implements Venue {
                 symbol: o.symbol ?? '',
                 clientOrderId: o.clientOrderId ?? '',
                 side: o.side === 'sell' ? 'sell' : 'buy',
-                quantity: '0',
+                quantity: DECIMAL_ZERO,
               },
               o,
               d.clock.now(),
@@ -266,7 +267,7 @@ export class CcxtVenue implements Venue {
 
   /** Cancel a conditional order; once triggered it is a plain order, cancelled as one. */
   async cancelConditional(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
-    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: '0' };
+    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: DECIMAL_ZERO };
     const permit = await this.d.budget.acquire('cancel', 1);
     if (!permit.ok) return this.reject(req, permit.code, permit.params);
     try {
@@ -278,8 +279,8 @@ export class CcxtVenue implements Venue {
         clientOrderId,
         side: 'buy',
         status: 'canceled',
-        quantity: '0',
-        filledQuantity: '0',
+        quantity: DECIMAL_ZERO,
+        filledQuantity: DECIMAL_ZERO,
         ts: this.d.clock.now(),
       };
       this.tracker.update(r);
@@ -292,7 +293,7 @@ export class CcxtVenue implements Venue {
   }
 
   async cancelOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
-    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: '0' };
+    const req = { account, symbol, clientOrderId, side: 'buy' as const, quantity: DECIMAL_ZERO };
     const permit = await this.d.budget.acquire('cancel', 1);
     if (!permit.ok) return this.reject(req, permit.code, permit.params);
     try {
@@ -314,7 +315,7 @@ export class CcxtVenue implements Venue {
       clientOrderId,
       side: 'buy',
       type: 'market',
-      quantity: '0',
+      quantity: DECIMAL_ZERO,
       reduceOnly: false,
       postOnly: false,
       timeInForce: 'GTC',
@@ -349,7 +350,7 @@ export class CcxtVenue implements Venue {
           symbol: o.symbol ?? symbol ?? '',
           clientOrderId: o.clientOrderId ?? '',
           side: o.side === 'sell' ? 'sell' : 'buy',
-          quantity: '0',
+          quantity: DECIMAL_ZERO,
         },
         o,
         this.d.clock.now(),

@@ -1,7 +1,7 @@
 /** Venue symbol filters enforced before anything is sent: price on the tick, quantity on the
  * lot and within [minQty, maxQty], notional at least the minimum (waived for reduce-only, as
  * Binance does). A failure is a rejected ExecutionReport; the venue never sees the order. */
-import { Decimal, parsePositiveDecimal } from '../../core/decimal.js';
+import { Decimal, parseDecimalString } from '../../core/decimal.js';
 import { renderDenial, type DenyCode, type DenyParams } from '../../core/deny-codes.js';
 import type { ChildOrderRequest, InstrumentSpec } from '../../core/types.js';
 
@@ -18,12 +18,12 @@ export function checkFilters(
   inst: InstrumentSpec,
   refPrice?: string,
 ): FilterFailure | undefined {
-  const q = parsePositiveDecimal(req.quantity);
+  const q = parseDecimalString(req.quantity);
   if (!q.ok)
     return fail('VENUE_REJECTED', { field: 'quantity', value: req.quantity, reason: 'not a positive decimal' });
   let price: Decimal | undefined;
   if (req.type === 'limit') {
-    const p = parsePositiveDecimal(req.price);
+    const p = parseDecimalString(req.price);
     if (!p.ok)
       return fail('VENUE_REJECTED', {
         field: 'price',

@@ -1,7 +1,7 @@
 /** ccxt orders → ExecutionReports. Raw Binance fields (origQty, executedQty, avgPrice) are used
  * verbatim when present so sizes stay exact decimal strings; otherwise ccxt's numbers are
  * converted once, at this edge. */
-import { Decimal } from '../../core/decimal.js';
+import { Decimal, DECIMAL_ZERO, decimalString, parseDecimalString, type DecimalString } from '../../core/decimal.js';
 import type { DenyCode } from '../../core/deny-codes.js';
 import type { ChildOrderRequest, ExecutionReport, OrderStatus } from '../../core/types.js';
 
@@ -19,9 +19,14 @@ export interface CcxtOrderLike {
   readonly info?: unknown;
 }
 
-const dec = (v: unknown): string | undefined => {
-  if (typeof v === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(v)) return new Decimal(v).toFixed();
-  if (typeof v === 'number' && Number.isFinite(v)) return new Decimal(v).toFixed();
+/** The venue edge: a raw field is checked by the one decimal parser (signed: fees can be rebates;
+ * no digit limit: the venue, not a person, wrote it); a ccxt number is converted exactly once. */
+const dec = (v: unknown): DecimalString | undefined => {
+  if (typeof v === 'string') {
+    const r = parseDecimalString(v, { sign: 'signed', limits: null });
+    return r.ok ? r.text : undefined;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) return decimalString(new Decimal(v));
   return undefined;
 };
 
@@ -51,7 +56,7 @@ export function reportFromOrder(
 ): ExecutionReport {
   const info = (o.info ?? {}) as Record<string, unknown>;
   const quantity = dec(info.origQty) ?? dec(o.amount) ?? req.quantity;
-  const filledQuantity = dec(info.executedQty) ?? dec(o.filled) ?? '0';
+  const filledQuantity = dec(info.executedQty) ?? dec(o.filled) ?? DECIMAL_ZERO;
   const avg = dec(info.avgPrice) ?? dec(o.average);
   const st = status(o.status, new Decimal(filledQuantity), new Decimal(quantity));
   const fee = dec(o.fee?.cost);
@@ -86,7 +91,7 @@ export function rejectedReport(
     side: req.side,
     status: 'rejected',
     quantity: req.quantity,
-    filledQuantity: '0',
+    filledQuantity: DECIMAL_ZERO,
     ts: now,
     code,
     reason,

@@ -7,7 +7,7 @@
  * escalates beyond the regime at placement. Every hold, trigger and cancel is audited. */
 import type { Clock } from '../../core/clock.js';
 import { triggerCheck, type TrailState } from '../../core/conditional.js';
-import { Decimal } from '../../core/decimal.js';
+import { Decimal, decimalString, decimalStringOf, type DecimalString } from '../../core/decimal.js';
 import type { IdGenerator } from '../../core/ids.js';
 import { REGIME_ORDER } from '../../core/types.js';
 import type { MarketEvent, OrderIntent, OrderStatus, RegimeLabel } from '../../core/types.js';
@@ -146,12 +146,12 @@ export class TriggerHolder {
     h.triggerPrice = price;
     this.held.delete(h.parent.intentId);
     this.remember(h);
-    let quantity = h.parent.decision.approvedQuantity;
+    let quantity: DecimalString;
     const { trigger, ...rest } = held;
     if (trigger!.closePosition) {
       const pos = new Decimal(await this.d.position(held).catch(() => '0'));
-      quantity = pos.abs().toFixed();
-    }
+      quantity = decimalString(pos.abs());
+    } else quantity = decimalStringOf(h.parent.decision.approvedQuantity); // Decision is still plain text
     const working = trigger!.workingType;
     const triggered = { event: 'triggered', price, workingType: working, triggeredIntentId: intentId, quantity };
     this.d.audit({ intentId: h.parent.intentId, conditional: triggered });

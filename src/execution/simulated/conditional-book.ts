@@ -3,7 +3,7 @@
  * once triggered, is placed as a market order (or a limit order at its price for STOP /
  * TAKE_PROFIT) with the same clientOrderId, so its fills report under that id. closePosition
  * sizes the order to the whole position at trigger time. */
-import { Decimal } from '../../core/decimal.js';
+import { Decimal, DECIMAL_ZERO, decimalString } from '../../core/decimal.js';
 import {
   triggerCheck,
   type ConditionalOrderRequest,
@@ -119,7 +119,7 @@ export class ConditionalBook {
       side: c.req.side,
       status,
       quantity: c.req.quantity,
-      filledQuantity: '0',
+      filledQuantity: DECIMAL_ZERO,
       ts,
       ...(c.reason ? { reason: c.reason } : {}),
     };
@@ -150,7 +150,7 @@ export class ConditionalBook {
         this.end(c, 'expired', ts, 'venue', 'closePosition: no position to close at trigger');
         return;
       }
-      quantity = pos.abs().toFixed();
+      quantity = decimalString(pos.abs());
     }
     c.status = 'triggered';
     c.triggerTime = ts;

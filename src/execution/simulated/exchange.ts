@@ -3,7 +3,7 @@
  * order-path arithmetic is Decimal; see README.md for the models and their simplifications. */
 import { maxNotionalForLeverage } from '../../account/margin.js';
 import type { Clock } from '../../core/clock.js';
-import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
+import { Decimal, DECIMAL_ZERO, decimalString, floorToStep, roundToStep } from '../../core/decimal.js';
 import type {
   AccountState,
   ChildOrderRequest,
@@ -307,7 +307,7 @@ export class SimulatedExchange {
       symbol,
       clientOrderId,
       side: o?.side ?? 'buy',
-      quantity: o?.quantity.toFixed() ?? '0',
+      quantity: o ? decimalString(o.quantity) : DECIMAL_ZERO,
     } as const;
     if (!o || o.symbol !== symbol)
       return { report: rejectReport(this.id, target, REJECT.unknownOrder(), ts), reject: REJECT.unknownOrder() };

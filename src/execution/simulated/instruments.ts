@@ -1,6 +1,6 @@
 /** Instrument specs of the simulated venue: built from a config list, with Binance-like
  * defaults (filters as Binance USD-M listed them; realistic, not fetched live). */
-import { parsePositiveDecimal } from '../../core/decimal.js';
+import { parseDecimalString } from '../../core/decimal.js';
 import { LiqguardError } from '../../core/errors.js';
 import type { InstrumentSpec, MarginBracket } from '../../core/types.js';
 import { bracketsFor } from './brackets.js';
@@ -74,7 +74,8 @@ export function buildInstruments(
     const m = UNIFIED.exec(symbol);
     if (!c || !m) {
       problems.push(
-        `${symbol}: no instrument config (known: ${[...bySymbol.keys()].join(', ')}); add it to the simulated venue's instruments`,
+        `${symbol}: no instrument config (known: ${[...bySymbol.keys()].join(', ')}); add it to the simulated ` +
+          `venue's instruments`,
       );
       continue;
     }
@@ -85,7 +86,7 @@ export function buildInstruments(
       ['minQty', c.minQty ?? c.stepSize],
       ['maxQty', c.maxQty ?? '1000000000'],
     ] as const) {
-      if (!parsePositiveDecimal(v).ok) problems.push(`${symbol}.${k}: "${v}" is not a positive decimal string`);
+      if (!parseDecimalString(v).ok) problems.push(`${symbol}.${k}: "${v}" is not a positive decimal string`);
     }
     const brackets = c.brackets ?? bracketsFor(c.venueSymbol ?? `${m[1]}${m[2]}`);
     if (brackets.length === 0) problems.push(`${symbol}.brackets: at least one margin bracket is required`);

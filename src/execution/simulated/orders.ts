@@ -1,7 +1,7 @@
 /** Order admission rules of the simulated venue, in Binance's order: parameters, filters
  * (tick, step, min/max quantity, min notional), reduce-only, then margin. Pure functions over
  * Decimal; the exchange applies the result. */
-import { Decimal, parsePositiveDecimal } from '../../core/decimal.js';
+import { Decimal, parseDecimalString } from '../../core/decimal.js';
 import type { ChildOrderRequest, InstrumentSpec, Side } from '../../core/types.js';
 import { REJECT, type VenueReject } from './rejects.js';
 import type { SimOrder, SimPosition } from './state.js';
@@ -29,11 +29,11 @@ export function checkParameters(
   refPrice: Decimal | undefined,
 ): VenueReject | CheckedOrder {
   if (!CLIENT_ORDER_ID.test(req.clientOrderId)) return REJECT.badClientOrderId();
-  const q = parsePositiveDecimal(req.quantity);
+  const q = parseDecimalString(req.quantity);
   if (!q.ok) return q.reason === 'not_positive' ? REJECT.qtyNotPositive() : REJECT.malformed('quantity');
   let price: Decimal | undefined;
   if (req.type === 'limit') {
-    const p = parsePositiveDecimal(req.price);
+    const p = parseDecimalString(req.price);
     if (!p.ok) return REJECT.malformed('price');
     price = p.value;
     if (!price.mod(inst.tickSize).isZero()) return REJECT.priceTick();

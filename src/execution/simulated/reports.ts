@@ -2,6 +2,7 @@
 import type { ExecutionReport } from '../../core/types.js';
 import { rejectReason, type VenueReject } from './rejects.js';
 import type { SimOrder } from './state.js';
+import { DECIMAL_ZERO, decimalString, type DecimalString } from '../../core/decimal.js';
 
 const TERMINAL = new Set(['filled', 'canceled', 'rejected', 'expired']);
 export const isTerminalOrder = (o: SimOrder): boolean => TERMINAL.has(o.status);
@@ -16,16 +17,16 @@ export function orderReport(venue: string, o: SimOrder, ts: number): ExecutionRe
     venueOrderId: o.venueOrderId,
     side: o.side,
     status: o.status,
-    quantity: o.quantity.toFixed(),
-    filledQuantity: o.filled.toFixed(),
+    quantity: decimalString(o.quantity),
+    filledQuantity: decimalString(o.filled),
     ...(o.filled.gt(0)
       ? {
-          avgPrice: o.filledNotional.div(o.filled).toDecimalPlaces(8).toFixed(),
-          fee: o.fee.toDecimalPlaces(8).toFixed(),
+          avgPrice: decimalString(o.filledNotional.div(o.filled).toDecimalPlaces(8)),
+          fee: decimalString(o.fee.toDecimalPlaces(8)),
         }
       : {}),
-    ...(o.lastFillQty ? { lastFillQuantity: o.lastFillQty.toFixed() } : {}),
-    ...(o.lastFillPrice ? { lastFillPrice: o.lastFillPrice.toFixed() } : {}),
+    ...(o.lastFillQty ? { lastFillQuantity: decimalString(o.lastFillQty) } : {}),
+    ...(o.lastFillPrice ? { lastFillPrice: decimalString(o.lastFillPrice) } : {}),
     ts,
     ...(o.reason ? { reason: o.reason } : {}),
     ...(o.liquidation ? { liquidation: true } : {}),
@@ -37,7 +38,7 @@ export interface RejectTarget {
   readonly symbol: string;
   readonly clientOrderId: string;
   readonly side: ExecutionReport['side'];
-  readonly quantity: string;
+  readonly quantity: DecimalString;
 }
 
 export function rejectReport(venue: string, req: RejectTarget, reject: VenueReject, ts: number): ExecutionReport {
@@ -49,7 +50,7 @@ export function rejectReport(venue: string, req: RejectTarget, reject: VenueReje
     side: req.side,
     status: 'rejected',
     quantity: req.quantity,
-    filledQuantity: '0',
+    filledQuantity: DECIMAL_ZERO,
     ts,
     code: reject.code,
     reason: rejectReason(reject),

@@ -2,7 +2,7 @@
  * trigger (through the one strict order parser), and a parent order → Binance's algo-order and
  * conditional-order shapes. A held order that triggered shows the order it became. */
 import { binanceConditionalType } from '../../core/conditional.js';
-import { Decimal } from '../../core/decimal.js';
+import { Decimal, decimalString } from '../../core/decimal.js';
 import type { ClientConfig } from '../../config/types.js';
 import type { InstrumentSpec, OrderIntent } from '../../core/types.js';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
@@ -34,7 +34,7 @@ export async function submitConditional(
         -2022,
         'ReduceOnly Order is rejected. LIQGUARD: closePosition needs an open position on the other side',
       );
-    quantity = pos.abs().toFixed();
+    quantity = decimalString(pos.abs());
   }
   const body: Record<string, unknown> = {
     symbol: inst.symbol,

@@ -4,10 +4,7 @@
  * all served by the same WsHub as `liqguard venue`. A connection that cannot be served is closed
  * at once with a reason (close code 1008): an unknown or lapsed listen key, an invalid stream name,
  * or a path no handler of the gateway serves. Never a connection that hangs. */
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { WebSocketServer } from 'ws';
 import { LISTEN_KEY_SHAPE, type WsHub } from '../../binance-wire/ws-hub.js';
 import { parseStream } from '../../binance-wire/ws-streams.js';
 import type { ListenKeys } from './listen-keys.js';
@@ -37,32 +34,25 @@ export function refusalOf(url: URL, keys: Pick<ListenKeys, 'clientOf'>): string 
   return undefined;
 }
 
-/** Mounts the upgrade handler; returns nothing, cleans up in the app's preClose. */
+/** Serves the door's websockets from one wildcard route on @fastify/websocket: a Binance stream
+ * path goes to the hub (`serve`, the same hub code as `liqguard venue`), anything else is closed at
+ * once with 1008 and the reason. The gateway's own endpoints (/v1/stream, /v1/ws/orders) are exact
+ * routes and win over the wildcard; a plain GET of an unknown path still answers 404. */
 export function attachWsDoor(app: FastifyInstance, hub: WsHub, keys: ListenKeys): void {
-  const closer = new WebSocketServer({ noServer: true });
-  const refuseWith = (req: IncomingMessage, socket: Duplex, head: Buffer, reason: string): void => {
-    closer.handleUpgrade(req, socket, head, (ws) => ws.close(1008, reason.slice(0, 120)));
-  };
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!BINANCE_PATH.test(url.pathname)) {
-      // Not ours: the gateway's other handlers (/v1/stream, /v1/ws/orders) run in this same tick.
-      // If none took the socket, close it with a reason rather than leave it hanging.
-      setImmediate(() => {
-        const s = socket as Duplex & { bytesWritten?: number };
-        if (socket.destroyed || socket.writableEnded || (s.bytesWritten ?? 0) > 0 || socket.writableLength > 0) return;
-        refuseWith(req, socket, head, `unknown websocket path ${url.pathname.slice(0, 60)}`);
-      });
-      return;
-    }
-    const why = refusalOf(url, keys);
-    if (why) return refuseWith(req, socket, head, why);
-    hub.handleUpgrade(req, socket, head);
-  };
-  app.server.on('upgrade', onUpgrade);
-  app.addHook('preClose', async () => {
-    app.server.off('upgrade', onUpgrade);
-    hub.close();
-    closer.close();
+  app.route({
+    method: 'GET',
+    url: '/*',
+    config: { websocket: true },
+    schema: { hide: true },
+    handler: (_req, reply) => reply.callNotFound(),
+    wsHandler: (ws, req) => {
+      const url = new URL(req.url, 'http://localhost');
+      const why = BINANCE_PATH.test(url.pathname)
+        ? refusalOf(url, keys)
+        : `unknown websocket path ${url.pathname.slice(0, 60)}`;
+      if (why) return ws.close(1008, why.slice(0, 120));
+      hub.serve(ws, req.raw);
+    },
   });
+  app.addHook('preClose', async () => hub.close());
 }

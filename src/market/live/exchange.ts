@@ -14,7 +14,8 @@ export function createCcxtExchange(v: LiveVenueConfig, env: NodeJS.ProcessEnv = 
   if (typeof Ctor !== 'function') {
     throw new LiqguardError(
       'CONFIG_INVALID',
-      `venue "${v.id}": "${v.exchangeId}" is not a ccxt.pro exchange id; use one of ccxt.pro.exchanges such as binanceusdm`,
+      `venue "${v.id}": "${v.exchangeId}" is not a ccxt.pro exchange id; use one of ccxt.pro.exchanges such ` +
+        `as binanceusdm`,
       [{ path: `venues.${v.id}.exchangeId`, message: 'not a ccxt.pro exchange id' }],
     );
   }

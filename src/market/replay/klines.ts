@@ -113,7 +113,8 @@ export function parseKlines(text: string, opts: KlineOptions): BarEvent[] {
         opts.file,
         r.line,
         c.openTime + 1,
-        `open time ${openTime} is not after the previous row's ${opens[i - 1]} (rows must be strictly increasing, no duplicates)`,
+        `open time ${openTime} is not after the previous row's ${opens[i - 1]} (rows must be strictly ` +
+          `increasing, no duplicates)`,
       );
     }
     const e: { -readonly [K in keyof BarEvent]: BarEvent[K] } = {

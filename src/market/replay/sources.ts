@@ -70,7 +70,8 @@ export async function replaySourcesFor(o: ReplaySourcesOptions): Promise<ReplayS
     const path = join(o.dataDir, 'binance_um_klines_1h', `${toVenueSymbol(symbol)}_1h.csv.gz`);
     if (!(await exists(path)))
       throw new RangeError(
-        `no hourly klines for ${symbol}: ${path} does not exist (available: see data/binance_um_klines_1h/PROVENANCE.md)`,
+        `no hourly klines for ${symbol}: ${path} does not exist (available: see ` +
+          `data/binance_um_klines_1h/PROVENANCE.md)`,
       );
     add(`klines ${symbol}`, await readKlineFile(path, { symbol }));
   }

@@ -12,7 +12,8 @@ import { authenticate } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import type { PrivateFaults } from './faults.js';
 import { orderJson } from '../../binance-wire/order-shapes.js';
-import { Decimal } from '../../core/decimal.js';
+import { Decimal, decimalString, parseDecimalString, type DecimalString } from '../../core/decimal.js';
+import { REJECT } from '../../execution/simulated/rejects.js';
 
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTX'];
 
@@ -67,8 +68,8 @@ export function registerOrderRoutes(
       clientOrderId: `sim-${randomBytes(9).toString('hex')}`,
       side: report.side,
       type: 'limit',
-      quantity: qty.sub(filled).toFixed(),
-      price: p.price!,
+      quantity: decimalString(qty.sub(filled)),
+      price: decimalString(new Decimal(p.price!)),
       reduceOnly: entry.reduceOnly,
       postOnly: entry.timeInForce === 'GTX',
       timeInForce: entry.timeInForce,
@@ -208,6 +209,15 @@ function findOrder(
   return { inst, report, orderId: Number(condId ?? report?.venueOrderId ?? 0) };
 }
 
+/** Raw wire decimals reach the simulator through the one parser; a refusal gets the code the
+ * simulated exchange gives for it. */
+function wireDecimal(param: 'quantity' | 'price', v: string): DecimalString {
+  const r = parseDecimalString(v);
+  if (r.ok) return r.text;
+  const notPositive = param === 'quantity' && r.reason === 'not_positive';
+  throw venueReject(notPositive ? REJECT.qtyNotPositive() : REJECT.malformed(param));
+}
+
 function parseNewOrder(p: Record<string, string>, account: string, inst: InstrumentSpec): ChildOrderRequest {
   const side = p.side;
   if (side === undefined) throw binanceErrors.mandatory('side');
@@ -240,8 +250,8 @@ function parseNewOrder(p: Record<string, string>, account: string, inst: Instrum
     clientOrderId,
     side: side === 'BUY' ? 'buy' : 'sell',
     type: type === 'LIMIT' ? 'limit' : 'market',
-    quantity,
-    ...(price !== undefined ? { price } : {}),
+    quantity: wireDecimal('quantity', quantity),
+    ...(price !== undefined ? { price: wireDecimal('price', price) } : {}),
     reduceOnly: p.reduceOnly === 'true',
     postOnly: timeInForce === 'GTX',
     timeInForce,

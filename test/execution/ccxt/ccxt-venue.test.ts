@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildOrderRequest, ExecutionReport } from '../../../src/core/types.js';
 import { BTC, ETH, cid, startRig, type Rig } from './support.js';
+import { ds } from '../../support/decimals.js';
 
 const ACCT = 'acct-1'; // the exchange account the test key trades
 
@@ -16,7 +17,7 @@ const order = (over: Partial<ChildOrderRequest>): ChildOrderRequest => ({
   clientOrderId: cid(),
   side: 'buy',
   type: 'market',
-  quantity: '0.01',
+  quantity: ds('0.01'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC',
@@ -60,7 +61,7 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
   });
 
   it('places, fetches, lists and cancels a resting limit order', async () => {
-    const req = order({ type: 'limit', price: '50000.0', clientOrderId: cid('lim') });
+    const req = order({ type: 'limit', price: ds('50000.0'), clientOrderId: cid('lim') });
     const placed = await rig.venue.placeOrder(req);
     expect(placed).toMatchObject({ status: 'new', filledQuantity: '0' });
     expect(await rig.venue.fetchOrder('gw-acct', BTC, req.clientOrderId)).toMatchObject({
@@ -78,21 +79,21 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
   });
 
   it('reduce-only: reduces an open position, is rejected (-2022) on the wrong side', async () => {
-    await rig.venue.placeOrder(order({ symbol: ETH, quantity: '0.5' }));
-    const ok = await rig.venue.placeOrder(order({ symbol: ETH, side: 'sell', quantity: '0.2', reduceOnly: true }));
+    await rig.venue.placeOrder(order({ symbol: ETH, quantity: ds('0.5') }));
+    const ok = await rig.venue.placeOrder(order({ symbol: ETH, side: 'sell', quantity: ds('0.2'), reduceOnly: true }));
     expect(ok).toMatchObject({ status: 'filled', filledQuantity: '0.2' });
-    const bad = await rig.venue.placeOrder(order({ symbol: ETH, side: 'buy', quantity: '0.1', reduceOnly: true }));
+    const bad = await rig.venue.placeOrder(order({ symbol: ETH, side: 'buy', quantity: ds('0.1'), reduceOnly: true }));
     expect(bad).toMatchObject({ status: 'rejected', code: 'VENUE_REJECTED' });
     expect(bad.reason).toContain('-2022');
   });
 
   it('post-only: rests when it would not take, rejected (-5022) when it would', async () => {
     const rests = await rig.venue.placeOrder(
-      order({ type: 'limit', price: '55000.0', postOnly: true, timeInForce: 'GTX' }),
+      order({ type: 'limit', price: ds('55000.0'), postOnly: true, timeInForce: 'GTX' }),
     );
     expect(rests.status).toBe('new');
     const takes = await rig.venue.placeOrder(
-      order({ type: 'limit', price: '65000.0', postOnly: true, timeInForce: 'GTX' }),
+      order({ type: 'limit', price: ds('65000.0'), postOnly: true, timeInForce: 'GTX' }),
     );
     expect(takes).toMatchObject({ status: 'rejected', code: 'VENUE_REJECTED' });
     expect(takes.reason).toContain('-5022');
@@ -100,20 +101,20 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
 
   it('enforces tick, lot and min notional before sending anything', async () => {
     const before = rig.v.requests.length;
-    const tick = await rig.venue.placeOrder(order({ type: 'limit', price: '50000.05' }));
+    const tick = await rig.venue.placeOrder(order({ type: 'limit', price: ds('50000.05') }));
     expect(tick).toMatchObject({ status: 'rejected', code: 'INVALID_TICK' });
     expect(tick.reason).toContain('tickSize=0.1');
-    const lot = await rig.venue.placeOrder(order({ quantity: '0.0105' }));
+    const lot = await rig.venue.placeOrder(order({ quantity: ds('0.0105') }));
     expect(lot).toMatchObject({ status: 'rejected', code: 'INVALID_TICK' });
     expect(lot.reason).toContain('stepSize=0.001');
-    const small = await rig.venue.placeOrder(order({ type: 'limit', price: '50000.0', quantity: '0.001' }));
+    const small = await rig.venue.placeOrder(order({ type: 'limit', price: ds('50000.0'), quantity: ds('0.001') }));
     expect(small).toMatchObject({ status: 'rejected', code: 'BELOW_MIN_NOTIONAL' });
     expect(small.reason).toContain('minNotional=100');
     expect(rig.v.requests.length).toBe(before);
   });
 
   it('maps venue rejections by class: insufficient funds', async () => {
-    const r = await rig.venue.placeOrder(order({ type: 'limit', price: '50000.0', quantity: '900' }));
+    const r = await rig.venue.placeOrder(order({ type: 'limit', price: ds('50000.0'), quantity: ds('900') }));
     expect(r).toMatchObject({ status: 'rejected', code: 'INSUFFICIENT_FUNDS' });
     expect(r.reason).toContain('-2019');
   });
@@ -134,7 +135,7 @@ describe('CcxtVenue against liqguard venue (real ccxt binanceusdm)', () => {
   it('reports fills of resting orders asynchronously (polling open orders)', async () => {
     const got: ExecutionReport[] = [];
     const off = rig.venue.onReport((r) => got.push(r));
-    const req = order({ type: 'limit', price: '59500.0', clientOrderId: cid('rest') });
+    const req = order({ type: 'limit', price: ds('59500.0'), clientOrderId: cid('rest') });
     expect((await rig.venue.placeOrder(req)).status).toBe('new');
     rig.v.bar(BTC, 60_000, 59_000); // trades through the limit
     await rig.venue.pollNow();

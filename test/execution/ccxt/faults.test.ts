@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildOrderRequest } from '../../../src/core/types.js';
 import { BTC, cid, startRig, tradesOf, type Rig } from './support.js';
+import { ds } from '../../support/decimals.js';
 
 const ACCT = 'acct-1';
 let rig: Rig | undefined;
@@ -17,7 +18,7 @@ const market = (over: Partial<ChildOrderRequest> = {}): ChildOrderRequest => ({
   clientOrderId: cid('f'),
   side: 'buy',
   type: 'market',
-  quantity: '0.01',
+  quantity: ds('0.01'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC',
@@ -39,7 +40,7 @@ describe('accepted, then the answer is lost', () => {
   it('a dropped connection after a resting order was accepted is adopted as new, not resent', async () => {
     rig = await startRig();
     rig.v.api.faults.inject({ kind: 'acceptThenTimeout', mode: 'drop' });
-    const req = market({ type: 'limit', price: '50000.0' });
+    const req = market({ type: 'limit', price: ds('50000.0') });
     const r = await rig.venue.placeOrder(req);
     expect(r).toMatchObject({ status: 'new', clientOrderId: req.clientOrderId });
     expect(rig.venue.sends.get(req.clientOrderId)).toBe(1);
@@ -90,7 +91,7 @@ describe('5xx', () => {
 describe('429 then 418', () => {
   it('backs off on 429 (Retry-After), then on 418 halts new orders until the ban ends; cancels still go', async () => {
     rig = await startRig();
-    const resting = market({ type: 'limit', price: '50000.0' });
+    const resting = market({ type: 'limit', price: ds('50000.0') });
     expect((await rig.venue.placeOrder(resting)).status).toBe('new');
 
     rig.v.api.faults.inject({ kind: 'rateLimit', count429: 1, retryAfterSec: 1, banMs: 60_000 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExecutionReport } from '../../../src/core/types.js';
 import { BTC, cid, startRig, type Rig } from './support.js';
+import { ds } from '../../support/decimals.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -18,8 +19,8 @@ const restingBuy = (id: string, price: string) => ({
   clientOrderId: id,
   side: 'buy' as const,
   type: 'limit' as const,
-  quantity: '0.01',
-  price,
+  quantity: ds('0.01'),
+  price: ds(price),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC' as const,

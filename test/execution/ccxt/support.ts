@@ -4,6 +4,7 @@ import { systemClock } from '../../../src/core/clock.js';
 import type { VenueConfig } from '../../../src/config/types.js';
 import { createCcxtVenue, type CcxtVenue, type CcxtVenueOptions } from '../../../src/execution/ccxt/index.js';
 import { KEY, SECRET, startTestVenue, type TestVenue } from '../../venue-api/private/support.js';
+import { ds } from '../../support/decimals.js';
 
 export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
@@ -14,7 +15,7 @@ export function venueConfig(urls: Record<string, string>, over: Partial<VenueCon
     kind: 'ccxt',
     exchangeId: 'binanceusdm',
     symbols: [BTC, ETH],
-    initialBalance: '0',
+    initialBalance: ds('0'),
     apiKey: KEY,
     secret: SECRET,
     urls,

@@ -9,6 +9,7 @@ import type { Decision, OrderIntent } from '../../../src/core/types.js';
 import { atTriggerPrice, protectiveDecision, PROTECTIVE_RULE } from '../../../src/policy/protective-conditional.js';
 import { parseConditional } from '../../../src/binance-wire/conditional-params.js';
 import { BinanceApiError } from '../../../src/binance-wire/errors.js';
+import { ds } from '../../support/decimals.js';
 
 const price = fc.integer({ min: 1, max: 10_000_000 }).map((n) => new Decimal(n).div(100));
 const side = fc.constantFrom<'buy' | 'sell'>('buy', 'sell');
@@ -192,7 +193,7 @@ describe('protective conditional orders and the policy', () => {
     symbol: 'BTC/USDT:USDT',
     side: 'sell',
     type: 'market',
-    quantity: '0.5',
+    quantity: ds('0.5'),
     reduceOnly: true,
     postOnly: false,
     timeInForce: 'GTC',

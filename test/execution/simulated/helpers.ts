@@ -2,6 +2,7 @@ import { ManualClock } from '../../../src/core/clock.js';
 import type { BarEvent, ChildOrderRequest, ExecutionReport } from '../../../src/core/types.js';
 import { SimulatedExchange, type SimulatedExchangeOptions } from '../../../src/execution/simulated/exchange.js';
 import type { ReportOrigin } from '../../../src/execution/simulated/exchange.js';
+import { ds } from '../../support/decimals.js';
 
 export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
@@ -46,7 +47,7 @@ export function order(o: Partial<ChildOrderRequest> = {}): ChildOrderRequest {
     clientOrderId: `c${++n}`,
     side: 'buy',
     type: 'market',
-    quantity: '1',
+    quantity: ds('1'),
     reduceOnly: false,
     postOnly: false,
     timeInForce: 'GTC',

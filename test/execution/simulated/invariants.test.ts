@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Decimal } from '../../../src/core/decimal.js';
+import { Decimal, decimalString } from '../../../src/core/decimal.js';
 import { BTC, ETH, bar, flat, order, setup } from './helpers.js';
+import { ds } from '../../support/decimals.js';
 
 type Op =
   | { k: 'market'; symbol: string; side: 'buy' | 'sell'; qty: number }
@@ -43,7 +44,17 @@ describe('invariants under random order flow', () => {
     ex.ingest(flat(BTC, 0, 10000));
     ex.ingest(flat(ETH, 0, 1000));
     const limit = (clientOrderId: string, side: 'buy' | 'sell', quantity: string, price: string, reduceOnly: boolean) =>
-      ex.placeOrderSync(order({ clientOrderId, symbol: BTC, side, type: 'limit', price, quantity, reduceOnly }));
+      ex.placeOrderSync(
+        order({
+          clientOrderId,
+          symbol: BTC,
+          side,
+          type: 'limit',
+          price: ds(price),
+          quantity: ds(quantity),
+          reduceOnly,
+        }),
+      );
     expect(limit('L1', 'buy', '0.01', '10000', false).report.status).toBe('new');
     expect(limit('L2', 'buy', '0.01', '10001', false).report.status).toBe('filled');
     const victim = ex.openOrdersSync('a1')[0]!;
@@ -84,7 +95,11 @@ describe('invariants under random order flow', () => {
         for (const o of ops) {
           if (o.k === 'market')
             ex.placeOrderSync(
-              order({ symbol: o.symbol, side: o.side, quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed() }),
+              order({
+                symbol: o.symbol,
+                side: o.side,
+                quantity: decimalString(new Decimal(step[o.symbol]!).mul(o.qty)),
+              }),
             );
           if (o.k === 'limit') {
             const price = new Decimal(ex.lastPrice(o.symbol)!).plus(new Decimal(o.off).mul(tick[o.symbol]!)).toFixed();
@@ -96,9 +111,9 @@ describe('invariants under random order flow', () => {
                 symbol: o.symbol,
                 side: o.side,
                 type: 'limit',
-                price,
+                price: ds(price),
                 reduceOnly: o.reduceOnly,
-                quantity: new Decimal(step[o.symbol]!).mul(o.qty).toFixed(),
+                quantity: decimalString(new Decimal(step[o.symbol]!).mul(o.qty)),
               }),
             );
           }

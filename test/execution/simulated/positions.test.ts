@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/core/decimal.js';
 import { BTC, ETH, HOUR, T0, bar, flat, order, setup } from './helpers.js';
+import { ds } from '../../support/decimals.js';
 
 describe('positions and PnL', () => {
   it('realises PnL on close; fees and PnL are in the ledger and the wallet is their sum', () => {
     const { ex } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000)); // σ = 0 and no spread: fills at the path price
-    ex.placeOrderSync(order({ quantity: '1' })); // fee 10000 × 0.0005 = 5
+    ex.placeOrderSync(order({ quantity: ds('1') })); // fee 10000 × 0.0005 = 5
     ex.ingest(bar(BTC, 1, 10000, 11000, 10000, 11000));
     ex.ingest(flat(BTC, 2, 11000));
     const st = ex.accountStateSync('a1');
@@ -19,7 +20,7 @@ describe('positions and PnL', () => {
     });
     // available = wallet 99,995 + uPnL 1,000 − IM 11,000/20
     expect(st.availableBalance).toBe('100445');
-    ex.placeOrderSync(order({ side: 'sell', quantity: '1' })); // realised (11000 − 10000)·1 = 1000, fee 5.5
+    ex.placeOrderSync(order({ side: 'sell', quantity: ds('1') })); // realised (11000 − 10000)·1 = 1000, fee 5.5
     const ledger = ex.ledger('a1');
     expect(ledger.map((e) => [e.kind, e.amount])).toEqual([
       ['deposit', '100000'],
@@ -36,11 +37,11 @@ describe('positions and PnL', () => {
   it('averages the entry on increase, flips at the fill price', () => {
     const { ex } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
-    ex.placeOrderSync(order({ quantity: '1' }));
+    ex.placeOrderSync(order({ quantity: ds('1') }));
     ex.ingest(flat(BTC, 1, 12000));
-    ex.placeOrderSync(order({ quantity: '1' }));
+    ex.placeOrderSync(order({ quantity: ds('1') }));
     expect(ex.accountStateSync('a1').positions[0]?.entryPrice).toBe('11000'); // (10000 + 12000)/2
-    ex.placeOrderSync(order({ side: 'sell', quantity: '3' })); // closes 2 (+2000), opens 1 short at 12000
+    ex.placeOrderSync(order({ side: 'sell', quantity: ds('3') })); // closes 2 (+2000), opens 1 short at 12000
     const p = ex.accountStateSync('a1').positions[0];
     expect(p).toMatchObject({ quantity: '-1', entryPrice: '12000' });
     expect(
@@ -58,9 +59,11 @@ describe('liquidation', () => {
     ex.ingest(flat(BTC, 0, 10000));
     ex.ingest(flat(ETH, 0, 1000));
     expect(ex.setMarginMode('a1', BTC, 'isolated')).toBeUndefined();
-    ex.placeOrderSync(order({ quantity: '1', leverage: '10' })); // margin 10000/10 = 1000, fee 5
-    ex.placeOrderSync(order({ type: 'limit', price: '8000', quantity: '0.02', clientOrderId: 'btc-bid' }));
-    ex.placeOrderSync(order({ symbol: ETH, type: 'limit', price: '900', quantity: '1', clientOrderId: 'eth-bid' }));
+    ex.placeOrderSync(order({ quantity: ds('1'), leverage: ds('10') })); // margin 10000/10 = 1000, fee 5
+    ex.placeOrderSync(order({ type: 'limit', price: ds('8000'), quantity: ds('0.02'), clientOrderId: 'btc-bid' }));
+    ex.placeOrderSync(
+      order({ symbol: ETH, type: 'limit', price: ds('900'), quantity: ds('1'), clientOrderId: 'eth-bid' }),
+    );
     const pos = ex.accountStateSync('a1').positions[0]!;
     // LP = (1000 − 10000)/(0.004 − 1) = 9036.144578313253
     expect(pos).toMatchObject({ marginMode: 'isolated', isolatedMargin: '1000', liquidationPrice: '9036.14457831' });
@@ -102,7 +105,7 @@ describe('liquidation', () => {
     const { ex, reports } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
     ex.setMarginMode('a1', BTC, 'isolated');
-    ex.placeOrderSync(order({ quantity: '1', leverage: '10' }));
+    ex.placeOrderSync(order({ quantity: ds('1'), leverage: ds('10') }));
     ex.ingest(bar(BTC, 1, 10000, 10000, 9037, 9500)); // low just above 9036.14
     expect(reports.some((x) => x.r.liquidation)).toBe(false);
     expect(ex.accountStateSync('a1').positions).toHaveLength(1);
@@ -111,7 +114,7 @@ describe('liquidation', () => {
   it('cross short with a small wallet: LP on the wallet, every cross position closed', () => {
     const { ex, reports } = setup({ impact: { halfSpread: 0 }, initialBalance: '1000' });
     ex.ingest(flat(BTC, 0, 10000));
-    ex.placeOrderSync(order({ side: 'sell', quantity: '1' })); // fee 5 → wallet 995
+    ex.placeOrderSync(order({ side: 'sell', quantity: ds('1') })); // fee 5 → wallet 995
     // LP = (995 + 10000)/(0.004 + 1) = 10951.195219123506
     expect(ex.accountStateSync('a1').positions[0]?.liquidationPrice).toBe('10951.19521912');
     ex.ingest(bar(BTC, 1, 10000, 11200, 10000, 11000)); // bullish O→L→H→C: L→H 10300, 10600, 10900, 11200
@@ -126,8 +129,8 @@ describe('liquidation', () => {
     const { ex, reports } = setup({ impact: { halfSpread: 0 }, initialBalance: '3000' });
     ex.ingest(flat(BTC, 0, 10000));
     ex.ingest(flat(ETH, 0, 1000));
-    ex.placeOrderSync(order({ quantity: '1' })); // fee 5
-    ex.placeOrderSync(order({ symbol: ETH, quantity: '10' })); // fee 5 → wallet 2990
+    ex.placeOrderSync(order({ quantity: ds('1') })); // fee 5
+    ex.placeOrderSync(order({ symbol: ETH, quantity: ds('10') })); // fee 5 → wallet 2990
     // BTC LP with ETH at 1000 (MM 10000 × 0.004 = 40, uPnL 0): (2990 − 40 − 10000)/(−0.996) = 7078.31325301
     expect(ex.accountStateSync('a1').positions.find((p) => p.symbol === BTC)?.liquidationPrice).toBe('7078.31325301');
     ex.ingest(flat(ETH, 1, 900)); // ETH uPnL −1000, MM 36: LP = (2990 − 36 − 1000 − 10000)/(−0.996) = 8078.31325301
@@ -147,8 +150,8 @@ describe('funding', () => {
   it('longs pay shorts when the rate is positive: payment = size × mark × rate', () => {
     const { ex } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
-    ex.placeOrderSync(order({ account: 'long', quantity: '2' }));
-    ex.placeOrderSync(order({ account: 'short', side: 'sell', quantity: '0.5' }));
+    ex.placeOrderSync(order({ account: 'long', quantity: ds('2') }));
+    ex.placeOrderSync(order({ account: 'short', side: 'sell', quantity: ds('0.5') }));
     ex.ingest(flat(BTC, 1, 10100));
     ex.ingest({ type: 'funding', symbol: BTC, ts: T0 + 2 * HOUR, rate: 0.0001, intervalHours: 8 });
     // long: −2 × 10100 × 0.0001 = −2.02; short: +0.5 × 10100 × 0.0001 = +0.505
@@ -169,7 +172,7 @@ describe('funding', () => {
     const { ex } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
     ex.setMarginMode('a1', BTC, 'isolated');
-    ex.placeOrderSync(order({ quantity: '1', leverage: '10' }));
+    ex.placeOrderSync(order({ quantity: ds('1'), leverage: ds('10') }));
     ex.ingest({ type: 'funding', symbol: BTC, ts: T0 + 8 * HOUR, rate: 0.01, intervalHours: 8 });
     // margin 1000 − 1 × 10000 × 0.01 = 900 → LP = (900 − 10000)/(−0.996) = 9136.54618474
     expect(ex.accountStateSync('a1').positions[0]).toMatchObject({
@@ -183,7 +186,7 @@ describe('state and history', () => {
   it('account state adds up: margin balance, maintenance margin, margin ratio', () => {
     const { ex } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
-    ex.placeOrderSync(order({ quantity: '10' })); // 100k notional, fee 50
+    ex.placeOrderSync(order({ quantity: ds('10') })); // 100k notional, fee 50
     ex.ingest(flat(BTC, 1, 9900));
     const st = ex.accountStateSync('a1');
     // MM: 99,000 × 0.005 − 50 = 445; margin balance 99,950 − 1,000 = 98,950
@@ -198,8 +201,10 @@ describe('mark and trade events', () => {
     const { ex, reports } = setup({ impact: { halfSpread: 0 } });
     ex.ingest(flat(BTC, 0, 10000));
     ex.setMarginMode('a1', BTC, 'isolated');
-    ex.placeOrderSync(order({ quantity: '1', leverage: '10' })); // LP 9036.14457831
-    ex.placeOrderSync(order({ account: 'b', type: 'limit', price: '9500', quantity: '0.1', clientOrderId: 'bid' }));
+    ex.placeOrderSync(order({ quantity: ds('1'), leverage: ds('10') })); // LP 9036.14457831
+    ex.placeOrderSync(
+      order({ account: 'b', type: 'limit', price: ds('9500'), quantity: ds('0.1'), clientOrderId: 'bid' }),
+    );
     ex.ingest({ type: 'trade', symbol: BTC, ts: T0 + 2 * HOUR, price: 9400, quantity: 1, takerSide: 'sell' });
     expect(reports.filter((x) => x.r.clientOrderId === 'bid').at(-1)).toMatchObject({
       origin: 'venue',

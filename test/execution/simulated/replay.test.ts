@@ -5,6 +5,7 @@ import { SimulatedExchange } from '../../../src/execution/simulated/exchange.js'
 import { SimulatedVenue } from '../../../src/execution/simulated/venue.js';
 import { BTC, order } from './helpers.js';
 import { loadBars, loadFunding } from './data.js';
+import { ds } from '../../support/decimals.js';
 
 // Real BTCUSDT hours around the 2025-10-10 cascade (BTC fell from ~121.5k to ~102k intra-hour).
 const FROM = Date.UTC(2025, 9, 8);
@@ -27,18 +28,22 @@ function run(): { ledger: unknown; reports: ExecutionReport[]; insurance: string
     if (e.type !== 'bar') continue;
     i++;
     if (i === 2) {
-      ex.placeOrderSync(order({ account: 'iso10', quantity: '0.5', leverage: '10', clientOrderId: 'iso-open' }));
-      ex.placeOrderSync(order({ account: 'cross3', quantity: '1', leverage: '3', clientOrderId: 'cross-open' }));
       ex.placeOrderSync(
-        order({ account: 'maker', type: 'limit', price: '110000', quantity: '0.2', clientOrderId: 'dip-bid' }),
+        order({ account: 'iso10', quantity: ds('0.5'), leverage: ds('10'), clientOrderId: 'iso-open' }),
       );
       ex.placeOrderSync(
-        order({ account: 'short', side: 'sell', quantity: '0.3', leverage: '5', clientOrderId: 'short-open' }),
+        order({ account: 'cross3', quantity: ds('1'), leverage: ds('3'), clientOrderId: 'cross-open' }),
+      );
+      ex.placeOrderSync(
+        order({ account: 'maker', type: 'limit', price: ds('110000'), quantity: ds('0.2'), clientOrderId: 'dip-bid' }),
+      );
+      ex.placeOrderSync(
+        order({ account: 'short', side: 'sell', quantity: ds('0.3'), leverage: ds('5'), clientOrderId: 'short-open' }),
       );
     }
     if (i === 60)
       ex.placeOrderSync(
-        order({ account: 'short', side: 'buy', quantity: '0.3', reduceOnly: true, clientOrderId: 'short-close' }),
+        order({ account: 'short', side: 'buy', quantity: ds('0.3'), reduceOnly: true, clientOrderId: 'short-close' }),
       );
   }
   const accounts = ex.accounts().sort();
@@ -76,10 +81,10 @@ describe('SimulatedVenue (the async Venue contract)', () => {
     const off = venue.onReport((r) => seen.push(r));
     const bars = events.filter((e) => e.type === 'bar');
     venue.ingest(bars[0]!);
-    const filled = await venue.placeOrder(order({ quantity: '0.01' }));
+    const filled = await venue.placeOrder(order({ quantity: ds('0.01') }));
     expect(filled.status).toBe('filled');
     const resting = await venue.placeOrder(
-      order({ type: 'limit', price: '100000', quantity: '0.01', clientOrderId: 'low-bid' }),
+      order({ type: 'limit', price: ds('100000'), quantity: ds('0.01'), clientOrderId: 'low-bid' }),
     );
     expect(resting.status).toBe('new');
     expect(seen).toHaveLength(0);
@@ -90,7 +95,9 @@ describe('SimulatedVenue (the async Venue contract)', () => {
     const st = await venue.accountState('a1');
     expect(st.positions[0]?.quantity).toBe('0.01');
     expect(venue.markPrice(BTC)).toBe(String(bars[0]!.type === 'bar' ? bars[0]!.close : ''));
-    await venue.placeOrder(order({ type: 'limit', price: '105000', quantity: '0.01', clientOrderId: 'low-bid-2' }));
+    await venue.placeOrder(
+      order({ type: 'limit', price: ds('105000'), quantity: ds('0.01'), clientOrderId: 'low-bid-2' }),
+    );
     for (const b of bars.slice(1)) venue.ingest(b);
     expect(seen.map((r) => [r.clientOrderId, r.status])).toContainEqual(['low-bid-2', 'filled']);
     off();

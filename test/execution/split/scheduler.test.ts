@@ -7,6 +7,7 @@ import { ManualTimers } from '../../../src/execution/split/timers.js';
 import { evaluate } from '../../../src/policy/evaluate.js';
 import { loadPolicyText } from '../../../src/policy/load.js';
 import { makeCtx, NOW } from '../../policy/fixtures.js';
+import { ds } from '../../support/decimals.js';
 
 function setup(onEscalation: 'pause' | 'cancel', opts: { maxPauseMs?: number } = {}) {
   const clock = new ManualClock(NOW);
@@ -15,7 +16,7 @@ function setup(onEscalation: 'pause' | 'cancel', opts: { maxPauseMs?: number } =
   const set = loadPolicyText(
     `id: t\nversion: 1\nrules:\n  - id: s\n    split: { count: 3, interval: 1s, on_escalation: ${onEscalation} }\n`,
   );
-  const ctx = makeCtx({ intent: { quantity: '0.3' } });
+  const ctx = makeCtx({ intent: { quantity: ds('0.3') } });
   const decision = evaluate(ctx, set);
   const parent = store.add(ctx.intent, decision, 'stable', NOW);
   let regime: RegimeLabel = 'stable';
@@ -31,8 +32,8 @@ function setup(onEscalation: 'pause' | 'cancel', opts: { maxPauseMs?: number } =
         side: 'buy',
         status,
         quantity: p.children[i]!.plan.quantity,
-        filledQuantity: filled,
-        ...(avgPrice ? { avgPrice } : {}),
+        filledQuantity: ds(filled),
+        ...(avgPrice ? { avgPrice: ds(avgPrice) } : {}),
         ts: clock.now(),
       },
       clock.now(),

@@ -8,6 +8,7 @@ import { OrderIdMap, presentBinanceOrder, rejectionOf } from '../../../src/ingre
 import { binanceOrderBody } from '../../../src/ingress/binance/order-wire.js';
 import { parseOrderBody } from '../../../src/ingress/order-body.js';
 import { BinanceApiError } from '../../../src/binance-wire/errors.js';
+import { ds } from '../../support/decimals.js';
 
 const INST: InstrumentSpec = {
   venue: 'sim',
@@ -33,8 +34,8 @@ const intent: OrderIntent = {
   symbol: INST.symbol,
   side: 'buy',
   type: 'limit',
-  quantity: '2',
-  price: '100',
+  quantity: ds('2'),
+  price: ds('100'),
   reduceOnly: false,
   postOnly: false,
   timeInForce: 'GTC',
@@ -215,7 +216,7 @@ describe('presentBinanceOrder and rejectionOf', () => {
         status: 'rejected',
         children: [
           {
-            plan: { index: 0, clientOrderId: 'c1', quantity: '2', notBefore: 0 },
+            plan: { index: 0, clientOrderId: 'c1', quantity: ds('2'), notBefore: 0 },
             status: 'rejected',
             filledQuantity: '0',
             code: 'INSUFFICIENT_FUNDS',
