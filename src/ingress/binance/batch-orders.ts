@@ -6,8 +6,8 @@ import type { ClientConfig } from '../../config/types.js';
 import { isTerminal } from '../../execution/order-store.js';
 import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
-import { presentBinanceOrder, type Params } from './order-wire.js';
-import { placeBinanceOrder } from './place-order.js';
+import type { Params } from './order-wire.js';
+import { placeBinanceOrder, showBinanceOrder } from './place-order.js';
 
 const MAX_BATCH_ORDERS = 5;
 const MAX_BATCH_CANCELS = 10;
@@ -94,7 +94,7 @@ async function cancelOne(
   const p = findOrder(ctx, client, ref, inst);
   if (isTerminal(p.status)) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
   await ctx.pipeline.cancel(p.intentId, `cancelled by ${client.id} (binance api batch)`);
-  return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst, ctx.journal.timesOf(p.intentId));
+  return showBinanceOrder(ctx, p);
 }
 
 /** `[1,2]` or `["a","b"]` as strings. */

@@ -209,6 +209,59 @@ describe('conditional orders through the gateway door', () => {
     expect(sim().exchange.conditional.waiting('demo', BTC)).toHaveLength(0);
   });
 
+  it('POST batchOrders takes every conditional type, each through the pipeline on its own', async () => {
+    await bot.createOrder(ETH, 'market', 'buy', 0.4, undefined, { clientOrderId: cid('bopen') });
+    const s = String;
+    const entries = [
+      { type: 'STOP_MARKET', side: 'SELL', quantity: '0.1', stopPrice: s(px(ETH, 0.9)), reduceOnly: 'true' },
+      { type: 'TAKE_PROFIT_MARKET', side: 'SELL', quantity: '0.1', stopPrice: s(px(ETH, 1.1)), reduceOnly: 'true' },
+      { type: 'STOP', side: 'BUY', quantity: '0.1', stopPrice: s(px(ETH, 1.05)), price: s(px(ETH, 1.06)) },
+      { type: 'TAKE_PROFIT', side: 'BUY', quantity: '0.1', stopPrice: s(px(ETH, 0.95)), price: s(px(ETH, 0.95)) },
+      { type: 'TRAILING_STOP_MARKET', side: 'SELL', quantity: '0.1', callbackRate: '1', reduceOnly: 'true' },
+      {
+        type: 'STOP_MARKET',
+        side: 'SELL',
+        stopPrice: s(px(ETH, 0.85)),
+        closePosition: 'true',
+        workingType: 'MARK_PRICE',
+      },
+      { type: 'STOP_MARKET', side: 'SELL', quantity: '0.1' }, // no stopPrice: refused on its own
+    ].map((o, i) => ({ symbol: 'ETHUSDT', ...o, newClientOrderId: cid(`b${i}`) }));
+    // Binance takes at most 5 orders a batch.
+    const batch = async (list: unknown[]) => (await bot.fapiPrivatePostBatchOrders({ batchOrders: list })) as any[];
+    const out = [...(await batch(entries.slice(0, 4))), ...(await batch(entries.slice(4)))];
+    expect(out).toHaveLength(entries.length);
+    expect(out.slice(0, 6).map((o) => o.type)).toEqual([
+      'STOP_MARKET',
+      'TAKE_PROFIT_MARKET',
+      'STOP',
+      'TAKE_PROFIT',
+      'TRAILING_STOP_MARKET',
+      'STOP_MARKET',
+    ]);
+    expect(out.slice(0, 6).map((o) => o.liqguard.heldBy)).toEqual([
+      'venue',
+      'venue',
+      'gateway',
+      'gateway',
+      'venue',
+      'venue',
+    ]);
+    expect(out[5]).toMatchObject({ closePosition: true, workingType: 'MARK_PRICE', status: 'NEW' });
+    expect(out[6]).toMatchObject({ code: -1102 });
+    // One decision record per order, each evaluated against its own trigger price.
+    const decisions = (await queryAudit(join(h.varDir, 'audit'), { types: ['decision'] } as any)).records as any[];
+    for (const o of out.slice(0, 6))
+      expect(decisions.filter((r) => r.type === 'decision' && r.intentId === o.liqguard.intentId)).toHaveLength(1);
+    expect(
+      sim()
+        .exchange.conditional.waiting('demo', ETH)
+        .map((c) => c.req.clientOrderId),
+    ).toEqual(expect.arrayContaining(out.filter((o) => o.liqguard?.heldBy === 'venue').map((o) => o.clientOrderId)));
+    await bot.cancelAllOrders(ETH, { trigger: true });
+    await bot.cancelAllOrders(ETH);
+  });
+
   it('a held order is cancelled when the regime escalates beyond the regime it was placed in', async () => {
     const o = await bot.createOrder(ETH, 'market', 'buy', 0.2, undefined, {
       triggerPrice: px(ETH, 1.04),
