@@ -356,8 +356,7 @@ export class Pipeline {
    * through submit() again when it triggers. */
   private async routeConditional(venue: Venue, p: ParentOrder): Promise<void> {
     const c = this.d.conditional;
-    const child = p.children[0];
-    if (!child) return;
+    if (!p.children[0]) return;
     if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {
       if (c) c.hold(p);
       else
@@ -373,6 +372,16 @@ export class Pipeline {
         );
       return;
     }
+    // A split protective order: each child is its own venue conditional order at the same
+    // trigger; closePosition goes whole (the venue sizes it at trigger), its other children end.
+    const sent = p.intent.trigger!.closePosition ? [0] : p.children.map((_, k) => k);
+    for (let k = sent.length; k < p.children.length; k++)
+      this.d.orders.endChild(p, k, 'canceled', this.d.clock.now(), undefined, 'closePosition: one venue order');
+    await Promise.all(sent.map((k) => this.forwardConditionalChild(venue, p, k)));
+  }
+
+  private async forwardConditionalChild(venue: Venue, p: ParentOrder, index: number): Promise<void> {
+    const child = p.children[index]!;
     const i = p.intent;
     const req: ConditionalOrderRequest = {
       account: i.account,
