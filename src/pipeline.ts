@@ -104,6 +104,12 @@ export interface SubmitResult {
   readonly exposure: Exposure;
 }
 
+export type AmendOutcome =
+  | { readonly ok: true; readonly parent: ParentOrder }
+  | { readonly ok: false; readonly reason: 'not_amendable' }
+  | { readonly ok: false; readonly reason: 'policy'; readonly decision: Decision; readonly intentId: string }
+  | { readonly ok: false; readonly reason: 'venue'; readonly report: ExecutionReport };
+
 const GUARD_DUPLICATE = 'gateway.duplicate_client_order_id';
 
 export class Pipeline {
@@ -117,6 +123,11 @@ export class Pipeline {
   /** Process one order end to end. Resolves once the decision is audited and every child that
    * may be sent now has a first venue report. Never throws for a denial. */
   async submit(intent: OrderIntent): Promise<SubmitResult> {
+    return (await this.run(intent, false)) as SubmitResult;
+  }
+
+  /** `evaluateOnly`: stages 1-6 (the decision is audited) and nothing recorded or sent (amend). */
+  private async run(intent: OrderIntent, evaluateOnly: boolean): Promise<SubmitResult | Decision> {
     const { d } = this;
     // Latency metrics use the process's monotonic clock: d.clock may be replay time.
     const t0 = performance.now();
@@ -215,6 +226,7 @@ export class Pipeline {
         }),
       );
       tAudited = performance.now();
+      if (evaluateOnly) return decision;
       parent = d.orders.add(intent, decision, score.regime, now);
       for (const o of d.observers ?? []) {
         o.onDecision?.(intent, decision, score, market);
@@ -291,6 +303,37 @@ export class Pipeline {
       }),
     );
     return p;
+  }
+
+  /** In-place amend of a working single-child LIMIT order (Venue.amendOrder: same ids, new price
+   * and total quantity). `increase`, when the order grows, is evaluated first like a new order
+   * (its decision audited); anything but an accept leaves the order as it was. */
+  async amend(intentId: string, quantity: string, price: string, increase?: OrderIntent): Promise<AmendOutcome> {
+    const p = this.d.orders.get(intentId);
+    const venue = p && this.d.venues.get(p.intent.venue);
+    const child = p?.children.length === 1 ? p.children[0] : undefined;
+    if (!p || !venue?.amendOrder || !child || !['new', 'partially_filled'].includes(child.status))
+      return { ok: false, reason: 'not_amendable' };
+    if (increase) {
+      const decision = (await this.run(increase, true)) as Decision;
+      if (decision.kind !== 'accept') return { ok: false, reason: 'policy', decision, intentId: increase.intentId };
+    }
+    const { account, symbol, side } = p.intent;
+    const r = await venue.amendOrder({
+      account,
+      symbol,
+      side,
+      clientOrderId: child.plan.clientOrderId,
+      quantity,
+      price,
+    });
+    if (r.status === 'rejected') {
+      this.d.audit.append('execution', { ...executionAuditBody(r, intentId, p.intent.clientId), amendRejected: true });
+      return { ok: false, reason: 'venue', report: r };
+    }
+    this.d.orders.amend(p, quantity, price, this.d.clock.now());
+    this.record(r);
+    return { ok: true, parent: p };
   }
 
   /** Cancel every working parent that matches (kill switch). */

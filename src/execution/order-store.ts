@@ -157,6 +157,17 @@ export class OrderStore {
     p.updatedAt = now;
   }
 
+  /** A single-child LIMIT parent amended in place at the venue: new total quantity and price
+   * (the decision's approved quantity, the intent's price and the child plan follow). */
+  amend(p: ParentOrder, quantity: string, price: string, now: number): void {
+    const m = p as { intent: OrderIntent; decision: Decision };
+    m.intent = { ...p.intent, quantity, price };
+    m.decision = { ...p.decision, approvedQuantity: quantity };
+    const c = p.children[0] as { plan: ChildPlan } | undefined;
+    if (c) c.plan = { ...c.plan, quantity, price };
+    p.updatedAt = now;
+  }
+
   /** Working (non-terminal) parents, optionally filtered. */
   working(filter: (p: ParentOrder) => boolean = () => true): ParentOrder[] {
     const out: ParentOrder[] = [];

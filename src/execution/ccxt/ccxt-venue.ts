@@ -8,7 +8,14 @@
 import { renderDenial, type DenyCode, type DenyParams } from '../../core/deny-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { LiqguardError } from '../../core/errors.js';
-import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, Venue } from '../../core/types.js';
+import type {
+  AccountState,
+  AmendOrderRequest,
+  ChildOrderRequest,
+  ExecutionReport,
+  InstrumentSpec,
+  Venue,
+} from '../../core/types.js';
 import { parseBannedUntil, type VenueBudget } from '../budget/index.js';
 import { AccountCache, accountFromCcxt, type CcxtBalanceLike, type CcxtPositionLike } from './account-sync.js';
 import { isAmbiguous, isOrderNotFound, mapCcxtError } from './errors.js';
@@ -304,6 +311,35 @@ export class CcxtVenue implements Venue {
       const m = mapCcxtError(e);
       if (m.limit === 418) this.noteBan(m.reason);
       return rejectedReport(this.id, req, m.code, m.reason, this.d.clock.now());
+    }
+  }
+
+  /** In-place amend through ccxt editOrder (Binance PUT /fapi/v1/order by origClientOrderId):
+   * the order keeps its ids. Not retried: on an ambiguous failure the order stream or the next
+   * lookup tells what the venue holds. */
+  async amendOrder(req: AmendOrderRequest): Promise<ExecutionReport> {
+    const target = { ...req, quantity: req.quantity };
+    if (!this.d.exchange.editOrder)
+      return rejectedReport(this.id, target, 'VENUE_REJECTED', 'this venue cannot amend in place', this.d.clock.now());
+    const permit = await this.d.budget.acquire('order', 1);
+    if (!permit.ok) return this.reject(target, permit.code, permit.params);
+    try {
+      const o = (await this.d.exchange.editOrder(
+        undefined,
+        req.symbol,
+        'limit',
+        req.side,
+        Number(req.quantity),
+        Number(req.price),
+        { clientOrderId: req.clientOrderId },
+      )) as CcxtOrderLike;
+      const r: ExecutionReport = { ...reportFromOrder(this.id, target, o, this.d.clock.now()), amended: true };
+      this.tracker.update(r);
+      return r;
+    } catch (e) {
+      const m = mapCcxtError(e);
+      if (m.limit === 418) this.noteBan(m.reason);
+      return rejectedReport(this.id, target, m.code, m.reason, this.d.clock.now());
     }
   }
 
