@@ -36,8 +36,9 @@ export function parseBatch(raw: string | undefined, max: number): Record<string,
 
 /** DELETE batchOrders: the orders named by `orderIdList` or `origClientOrderIdList` (one of them). */
 export function parseCancelRefs(params: Readonly<Record<string, string | undefined>>): Record<string, string>[] {
-  const ids = idList(params.orderIdList, 'orderIdList');
-  const cids = idList(params.origClientOrderIdList, 'origClientOrderIdList');
+  // Binance takes the names in any case; ccxt cancelOrders sends `orderidlist`.
+  const ids = idList(params.orderIdList ?? params.orderidlist, 'orderIdList');
+  const cids = idList(params.origClientOrderIdList ?? params.origclientorderidlist, 'origClientOrderIdList');
   if (ids && cids)
     throw new BinanceApiError(400, -1130, 'LIQGUARD send orderIdList or origClientOrderIdList, not both');
   const refs = ids

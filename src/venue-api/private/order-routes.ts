@@ -176,7 +176,8 @@ function placeRecorded(
   if (result.reject) throw venueReject(result.reject);
   const r = result.report;
   const orderId = Number(r.venueOrderId);
-  pc.book.add({ ...staged, orderId, time: r.ts });
+  // Wall-clock times, as /fapi/v1/time (the exchange runs on replay time); history.ts keeps updateTime.
+  pc.book.add({ ...staged, orderId, time: pc.wall.now(), updateTime: pc.wall.now() });
   return { report: r, orderId };
 }
 
