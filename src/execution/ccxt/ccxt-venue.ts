@@ -13,6 +13,7 @@ import type {
   AmendOrderRequest,
   ChildOrderRequest,
   ExecutionReport,
+  FundingPayment,
   InstrumentSpec,
   Venue,
 } from '../../core/types.js';
@@ -26,6 +27,7 @@ import { OrderTracker } from './order-tracker.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { conditionalParams } from './conditional-orders.js';
 import { OrderStream, type WatchOrdersExchange } from './order-stream.js';
+import { FundingPoller, type FundingSource } from './funding-poller.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
 
 export interface CcxtVenueDeps {
@@ -47,6 +49,8 @@ export interface CcxtVenueDeps {
   readonly logger?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
   /** ccxt.pro instance for the venue's user-data stream (watchOrders); absent: polling only. */
   readonly stream?: WatchOrdersExchange;
+  /** How often funding income is polled once someone listens (onFunding). Default 60 s. */
+  readonly fundingPollMs?: number;
 }
 
 type Reconciled =
@@ -119,6 +123,8 @@ export class CcxtVenue implements Venue {
   }
 
   private readonly stream: OrderStream | undefined;
+  private readonly fundingListeners = new Set<(p: FundingPayment) => void>();
+  private funding: FundingPoller | undefined;
   /** The user-data stream delivered since its last gap: open orders are not polled. */
   private streamLive = false;
 
@@ -412,9 +418,36 @@ export class CcxtVenue implements Venue {
 
   async close(): Promise<void> {
     await this.stream?.stop();
+    this.funding?.stop();
     this.tracker.stop();
     this.d.budget.close();
     await this.d.exchange.close?.();
+  }
+
+  /** Funding payments from the venue's income (FundingPoller); absent when ccxt has no
+   * fetchFundingHistory for this exchange. */
+  onFunding(listener: (p: FundingPayment) => void): () => void {
+    const source = this.d.exchange as Partial<FundingSource>;
+    if (typeof source.fetchFundingHistory !== 'function') return () => undefined;
+    this.funding ??= new FundingPoller({
+      venue: this.id,
+      source: source as FundingSource,
+      budget: this.d.budget,
+      wallClock: this.d.wallClock,
+      emit: (p) => this.fundingListeners.forEach((l) => l(p)),
+      ...(this.d.logger ? { logger: this.d.logger } : {}),
+    });
+    this.funding.start(this.d.fundingPollMs ?? 60_000);
+    this.fundingListeners.add(listener);
+    return () => {
+      this.fundingListeners.delete(listener);
+      if (this.fundingListeners.size === 0) this.funding?.stop();
+    };
+  }
+
+  /** One funding poll now (tests; the timer runs it every fundingPollMs): new payments reported. */
+  async pollFundingNow(): Promise<number> {
+    return this.funding?.poll() ?? 0;
   }
 
   /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */
