@@ -4,7 +4,7 @@
 import { BinanceApiError, binanceErrors } from './errors.js';
 
 export const MAX_BATCH_ORDERS = 5;
-export const MAX_BATCH_CANCELS = 10;
+const MAX_BATCH_CANCELS = 10;
 
 /** The `batchOrders` parameter: a JSON array of objects whose values become string params. */
 export function parseBatch(raw: string | undefined, max: number): Record<string, string>[] {
