@@ -5,6 +5,7 @@
  * Clocks: in replay mode, decisions run on replay time (the market and the simulated venue live
  * in 2025), while the audit log stamps records with wall time, because compliance queries the
  * log by when things happened. */
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type HealthReport } from '../app.js';
 import type { GatewayConfig } from '../config/types.js';
@@ -47,7 +48,7 @@ import { auditRoutes } from '../ingress/routes-audit.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { createCluster, type Cluster } from '../cluster/index.js';
 import { wireObservers } from './observers.js';
-import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
+import { conditionalRouting, HeldJournal, killCancels, TriggerHolder } from '../execution/conditional/index.js';
 import { isProtectiveIntent } from '../core/conditional.js';
 import { createGatewayLimits, type GatewayLimits } from './limits.js';
 import { startAlerting } from '../alerts/index.js';
@@ -362,12 +363,13 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     cancelParent: (id, reason) => pipelineRef!.cancel(id, reason),
     endHeld: (p, status, reason) =>
       p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
-    regimeOf: (symbol) => lastRegime.get(symbol) ?? 'unknown',
+    regimeOf: (symbol) => lastRegime.get(symbol),
     position: async (i) =>
       (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ??
       '0',
     audit: (body) => audit.append('execution', body),
     isProtective: isProtectiveIntent,
+    journal: new HeldJournal(join(config.state.dir, 'held-conditional.jsonl')),
   });
   conditionalRef = conditional;
   const pipeline = new Pipeline({
@@ -391,6 +393,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     observers,
   });
   pipelineRef = pipeline;
+  // Held conditional orders of the previous run are watched again (state dir journal).
+  conditional.rearm((r) => orders.add(r.intent, r.decision, r.regime, r.createdAt));
   // Cluster: remote cancels, kills from other replicas cancel here too, DELETE reaches any replica's order.
   const clusterOrders = cluster ? await bindClusterOrders(cluster, pipeline, (p) => presentOrder(p)) : undefined;
   // The venue's dead-man switch, armed per symbol with working orders while the gateway is healthy.
