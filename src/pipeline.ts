@@ -23,7 +23,8 @@ import type {
 } from './core/types.js';
 import type { OrderStore, ParentOrder } from './execution/order-store.js';
 import { ExecutionRunner, type ConditionalRouting, type DeferredDispatcher } from './execution/runner.js';
-import { decisionAuditBody } from './audit/bodies.js';
+import { decisionAuditBody, executionAuditBody } from './audit/bodies.js';
+import type { DecimalString } from './core/decimal.js';
 import { duplicateDecision, throttledDecision } from './policy/gateway-denials.js';
 import { atTriggerPrice, protectiveDecision } from './policy/protective-conditional.js';
 import { StageGuard, unavailableExposure, unavailableSnapshot, unavailableTradingState } from './policy/stage-guard.js';
@@ -108,6 +109,12 @@ export interface SubmitResult {
   readonly exposure: Exposure;
 }
 
+export type AmendOutcome =
+  | { readonly ok: true; readonly parent: ParentOrder }
+  | { readonly ok: false; readonly reason: 'not_amendable' }
+  | { readonly ok: false; readonly reason: 'policy'; readonly decision: Decision; readonly intentId: string }
+  | { readonly ok: false; readonly reason: 'venue'; readonly report: ExecutionReport };
+
 interface Admitted {
   readonly decision: Decision;
   readonly waitedMs: number;
@@ -175,6 +182,56 @@ export class Pipeline {
     this.recordCancelRequest(p);
     await this.execution.cancel(p, reason);
     return p;
+  }
+
+  /** In-place amend of a working single-child LIMIT order (Venue.amendOrder: same ids, new price
+   * and total quantity). `increase`, when the order grows, is decided first like a new order (its
+   * decision audited, nothing recorded or sent); anything but an accept leaves the order as it was. */
+  async amend(
+    intentId: string,
+    quantity: DecimalString,
+    price: DecimalString,
+    increase?: OrderIntent,
+  ): Promise<AmendOutcome> {
+    const p = this.d.orders.get(intentId);
+    const venue = p && this.d.venues.get(p.intent.venue);
+    const child = p?.children.length === 1 ? p.children[0] : undefined;
+    if (!p || !venue?.amendOrder || !child || !['new', 'partially_filled'].includes(child.status))
+      return { ok: false, reason: 'not_amendable' };
+    if (increase) {
+      const decision = await this.decideIncrease(increase);
+      if (decision.kind !== 'accept') return { ok: false, reason: 'policy', decision, intentId: increase.intentId };
+    }
+    const { account, symbol, side } = p.intent;
+    const r = await venue.amendOrder({ account, symbol, side, clientOrderId: child.plan.clientOrderId, quantity, price });
+    if (r.status === 'rejected') {
+      this.d.audit.append('execution', { ...executionAuditBody(r, intentId, p.intent.clientId), amendRejected: true });
+      return { ok: false, reason: 'venue', report: r };
+    }
+    this.d.orders.amend(p, quantity, price, this.d.clock.now());
+    this.execution.record(r);
+    return { ok: true, parent: p };
+  }
+
+  /** The steps of submit() up to the write-ahead audit, for an amend's increase: the decision is
+   * audited; nothing is recorded, sent or counted as an effect (the amend itself is the order). */
+  private async decideIncrease(intent: OrderIntent): Promise<Decision> {
+    const now = this.d.clock.now();
+    const { instrument } = this.venueOf(intent);
+    const guard = new StageGuard(intent, this.d.logger);
+    const { market, score } = await this.marketAndRegime(intent, guard, now);
+    const exposure = await this.exposure(intent, instrument, market, score, guard);
+    const tradingState = this.tradingState(intent, guard);
+    const limits = this.limitFacts(intent, guard, now);
+    const ctx = { intent, instrument, market, score, exposure, ...stateFields(tradingState), now, ...limits };
+    const { decision: decided, shadow } = this.policy(ctx, guard);
+    const { decision, waitedMs, release } = await this.admission(decided);
+    try {
+      this.writeAheadAudit({ intent, market, score, exposure, decision, tradingState, shadow, waitedMs });
+    } finally {
+      release?.();
+    }
+    return decision;
   }
 
   /** Cancel every working parent that matches (kill switch). */

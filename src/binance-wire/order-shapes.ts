@@ -75,7 +75,7 @@ export function orderJson(
     selfTradePreventionMode: 'EXPIRE_MAKER',
     ...PLAIN_ORDER_FIELDS,
     ...(withTime ? { time: m?.time ?? r.ts } : {}),
-    updateTime: r.ts,
+    updateTime: m?.updateTime ?? r.ts,
   };
 }
 
@@ -286,6 +286,8 @@ export interface OrderMeta {
   readonly price?: string;
   readonly reduceOnly: boolean;
   readonly time: number;
+  /** Wall-clock time of the order's last change (liqguard venue: its exchange runs on replay time). */
+  updateTime?: number;
   /** Cumulative fee already reported on the user stream (for per-fill commissions). */
   reportedFee: string;
 }

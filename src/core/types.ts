@@ -419,6 +419,18 @@ export interface ExecutionReport {
   readonly code?: DenyCode; // when rejected by the venue
   readonly reason?: string;
   readonly liquidation?: boolean; // forced liquidation by the venue
+  readonly amended?: boolean; // the order's price or quantity was changed in place (Binance AMENDMENT)
+}
+
+/** Change a resting LIMIT order in place (Binance PUT /fapi/v1/order): same ids, new price and
+ * total quantity (at or above what has filled). */
+export interface AmendOrderRequest {
+  readonly account: string;
+  readonly symbol: string;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly quantity: DecimalString;
+  readonly price: DecimalString;
 }
 
 /** A venue the gateway can trade on: the simulated paper exchange or a ccxt exchange. */
@@ -440,4 +452,6 @@ export interface Venue {
   /** Funding payments settled on the venue's accounts (absent: the venue reports none). */
   onFunding?(listener: (p: FundingPayment) => void): () => void;
   cancelConditional?(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport>;
+  /** In-place amend of a resting LIMIT order (absent: the venue cannot, the gateway refuses). */
+  amendOrder?(req: AmendOrderRequest): Promise<ExecutionReport>;
 }

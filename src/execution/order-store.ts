@@ -1,4 +1,5 @@
 import { Decimal } from '../core/decimal.js';
+import type { DecimalString } from '../core/decimal.js';
 import type { ChildPlan, Decision, ExecutionReport, OrderIntent, OrderStatus, RegimeLabel } from '../core/types.js';
 
 /** One child order as the gateway tracks it: the plan, and the latest venue report. */
@@ -154,6 +155,18 @@ export class OrderStore {
     p.status = agg.status;
     p.filledQuantity = agg.filled.toFixed();
     if (agg.avgPrice) p.avgPrice = agg.avgPrice;
+    p.updatedAt = now;
+  }
+
+  /** A single-child LIMIT parent amended in place at the venue: new total quantity and price
+   * (the decision's approved quantity, the intent's price and the child plan follow). */
+  amend(p: ParentOrder, quantity: DecimalString, price: DecimalString, now: number): void {
+    const m = p as { intent: OrderIntent; decision: Decision };
+    m.intent = { ...p.intent, quantity, price };
+    const d = p.decision;
+    if (d.kind === 'accept' || d.kind === 'modify') m.decision = { ...d, approvedQuantity: quantity };
+    const c = p.children[0] as { plan: ChildPlan } | undefined;
+    if (c) c.plan = { ...c.plan, quantity, price };
     p.updatedAt = now;
   }
 

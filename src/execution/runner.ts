@@ -130,8 +130,7 @@ export class ExecutionRunner {
    * through submit() again when it triggers. */
   private async routeConditional(venue: Venue, p: ParentOrder): Promise<void> {
     const c = this.conditional;
-    const child = p.children[0];
-    if (!child) return;
+    if (!p.children[0]) return;
     if (!c || !c.forwardToVenue(p, venue) || !venue.placeConditional) {
       if (c) return c.hold(p);
       const now = this.d.clock.now();
@@ -139,6 +138,16 @@ export class ExecutionRunner {
       p.children.forEach((_, i) => this.d.orders.endChild(p, i, 'rejected', now, 'VENUE_REJECTED', reason));
       return;
     }
+    // A split protective order: each child is its own venue conditional order at the same
+    // trigger; closePosition goes whole (the venue sizes it at trigger), its other children end.
+    const sent = p.intent.trigger!.closePosition ? [0] : p.children.map((_, k) => k);
+    for (let k = sent.length; k < p.children.length; k++)
+      this.d.orders.endChild(p, k, 'canceled', this.d.clock.now(), undefined, 'closePosition: one venue order');
+    await Promise.all(sent.map((k) => this.forwardConditionalChild(venue, p, k)));
+  }
+
+  private async forwardConditionalChild(venue: Venue, p: ParentOrder, index: number): Promise<void> {
+    const child = p.children[index]!;
     const i = p.intent;
     const req: ConditionalOrderRequest = {
       ...childBase(i, child),
@@ -194,7 +203,7 @@ export class ExecutionRunner {
   }
 
   /** Every venue report is applied to its parent and audited, then handed to the pipeline. */
-  private record(r: ExecutionReport): void {
+  record(r: ExecutionReport): void {
     const parent = this.d.orders.applyReport(r, this.d.clock.now());
     this.d.audit.append('execution', executionAuditBody(r, parent?.intentId, parent?.intent.clientId));
     this.d.onReport(r, parent);

@@ -8,6 +8,7 @@
  * Clocks: in replay mode, decisions run on replay time (the market and the simulated venue live
  * in 2025), while the audit log stamps records with wall time, because compliance queries the
  * log by when things happened. */
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../app.js';
@@ -27,7 +28,7 @@ import { createCluster, type Cluster } from '../cluster/index.js';
 import { bindClusterOrders } from '../cluster/remote-orders.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { Admission } from '../execution/admission/index.js';
-import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
+import { conditionalRouting, HeldJournal, killCancels, TriggerHolder } from '../execution/conditional/index.js';
 import { OrderStore } from '../execution/order-store.js';
 import { SplitScheduler, type Timers } from '../execution/split/index.js';
 import { binanceFrontDoor } from '../ingress/binance/index.js';
@@ -256,6 +257,7 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
       '0',
     audit: (body) => audit.append('execution', body),
     isProtective: isProtectiveIntent,
+    journal: new HeldJournal(join(config.state.dir, 'held-conditional.jsonl')),
   });
   sink.add(conditionals);
   // Operators' surface: dashboard, event stream, kill switch / reload / override routes.
@@ -279,6 +281,8 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
     ...(config.embeddedDefault ? { prefillKey: config.clients.find((c) => c.apiKey === DEMO_API_KEY)?.apiKey } : {}),
   });
   pipeline.attach({ conditional: conditionalRouting(conditionals), observers: [surface.observer] });
+  // Held conditional orders of the previous run are watched again (state dir journal).
+  conditionals.rearm((r) => orders.add(r.intent, r.decision, r.regime, r.createdAt));
   // Cluster: remote cancels, kills from other replicas cancel here too, DELETE reaches any replica's order.
   const clusterOrders = cluster ? await bindClusterOrders(cluster, pipeline, (p) => presentOrder(p)) : undefined;
   const deadman = createDeadman(config, { venues, orders, audit, bus, wall });

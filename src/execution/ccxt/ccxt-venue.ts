@@ -8,7 +8,15 @@
 import { renderDenial, type DenyCode, type DenyParams } from '../../core/deny-codes.js';
 import type { Clock } from '../../core/clock.js';
 import { LiqguardError } from '../../core/errors.js';
-import type { AccountState, ChildOrderRequest, ExecutionReport, InstrumentSpec, Venue } from '../../core/types.js';
+import type {
+  AccountState,
+  AmendOrderRequest,
+  ChildOrderRequest,
+  ExecutionReport,
+  FundingPayment,
+  InstrumentSpec,
+  Venue,
+} from '../../core/types.js';
 import { parseBannedUntil, type VenueBudget } from '../budget/index.js';
 import { AccountCache, accountFromCcxt, type CcxtBalanceLike, type CcxtPositionLike } from './account-sync.js';
 import { isAmbiguous, isOrderNotFound, mapCcxtError } from './errors.js';
@@ -19,6 +27,7 @@ import { OrderTracker } from './order-tracker.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import { conditionalParams } from './conditional-orders.js';
 import { OrderStream, type WatchOrdersExchange } from './order-stream.js';
+import { FundingPoller, type FundingSource } from './funding-poller.js';
 import { rejectedReport, reportFromOrder, type CcxtOrderLike } from './reports.js';
 import { DECIMAL_ZERO } from '../../core/decimal.js';
 
@@ -41,6 +50,8 @@ export interface CcxtVenueDeps {
   readonly logger?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
   /** ccxt.pro instance for the venue's user-data stream (watchOrders); absent: polling only. */
   readonly stream?: WatchOrdersExchange;
+  /** How often funding income is polled once someone listens (onFunding). Default 60 s. */
+  readonly fundingPollMs?: number;
 }
 
 type Reconciled =
@@ -113,6 +124,8 @@ export class CcxtVenue implements Venue {
   }
 
   private readonly stream: OrderStream | undefined;
+  private readonly fundingListeners = new Set<(p: FundingPayment) => void>();
+  private funding: FundingPoller | undefined;
   /** The user-data stream delivered since its last gap: open orders are not polled. */
   private streamLive = false;
 
@@ -308,6 +321,35 @@ export class CcxtVenue implements Venue {
     }
   }
 
+  /** In-place amend through ccxt editOrder (Binance PUT /fapi/v1/order by origClientOrderId):
+   * the order keeps its ids. Not retried: on an ambiguous failure the order stream or the next
+   * lookup tells what the venue holds. */
+  async amendOrder(req: AmendOrderRequest): Promise<ExecutionReport> {
+    const target = { ...req, quantity: req.quantity };
+    if (!this.d.exchange.editOrder)
+      return rejectedReport(this.id, target, 'VENUE_REJECTED', 'this venue cannot amend in place', this.d.clock.now());
+    const permit = await this.d.budget.acquire('order', 1);
+    if (!permit.ok) return this.reject(target, permit.code, permit.params);
+    try {
+      const o = (await this.d.exchange.editOrder(
+        undefined,
+        req.symbol,
+        'limit',
+        req.side,
+        Number(req.quantity),
+        Number(req.price),
+        { clientOrderId: req.clientOrderId },
+      )) as CcxtOrderLike;
+      const r: ExecutionReport = { ...reportFromOrder(this.id, target, o, this.d.clock.now()), amended: true };
+      this.tracker.update(r);
+      return r;
+    } catch (e) {
+      const m = mapCcxtError(e);
+      if (m.limit === 418) this.noteBan(m.reason);
+      return rejectedReport(this.id, target, m.code, m.reason, this.d.clock.now());
+    }
+  }
+
   async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {
     const r = await this.lookup({
       account,
@@ -377,9 +419,36 @@ export class CcxtVenue implements Venue {
 
   async close(): Promise<void> {
     await this.stream?.stop();
+    this.funding?.stop();
     this.tracker.stop();
     this.d.budget.close();
     await this.d.exchange.close?.();
+  }
+
+  /** Funding payments from the venue's income (FundingPoller); absent when ccxt has no
+   * fetchFundingHistory for this exchange. */
+  onFunding(listener: (p: FundingPayment) => void): () => void {
+    const source = this.d.exchange as Partial<FundingSource>;
+    if (typeof source.fetchFundingHistory !== 'function') return () => undefined;
+    this.funding ??= new FundingPoller({
+      venue: this.id,
+      source: source as FundingSource,
+      budget: this.d.budget,
+      wallClock: this.d.wallClock,
+      emit: (p) => this.fundingListeners.forEach((l) => l(p)),
+      ...(this.d.logger ? { logger: this.d.logger } : {}),
+    });
+    this.funding.start(this.d.fundingPollMs ?? 60_000);
+    this.fundingListeners.add(listener);
+    return () => {
+      this.fundingListeners.delete(listener);
+      if (this.fundingListeners.size === 0) this.funding?.stop();
+    };
+  }
+
+  /** One funding poll now (tests; the timer runs it every fundingPollMs): new payments reported. */
+  async pollFundingNow(): Promise<number> {
+    return this.funding?.poll() ?? 0;
   }
 
   /** Run one polling round now (tests; the timer runs it every pollIntervalMs). */

@@ -30,6 +30,16 @@ export interface CcxtExchange {
     params?: Record<string, unknown>,
   ): Promise<unknown>;
   cancelOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** Binance: PUT /fapi/v1/order (in-place amend; the order keeps its ids). */
+  editOrder?(
+    id: string | undefined,
+    symbol: string,
+    type: string,
+    side: string,
+    amount?: number,
+    price?: number,
+    params?: Record<string, unknown>,
+  ): Promise<unknown>;
   fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<unknown>;
   fetchOpenOrders(
     symbol?: string,

@@ -13,6 +13,7 @@ import { REGIME_ORDER } from '../../core/types.js';
 import type { MarketEvent, OrderIntent, OrderStatus, RegimeLabel } from '../../core/types.js';
 import type { ParentOrder } from '../order-store.js';
 import { intrabarPath } from '../simulated/intrabar-path.js';
+import type { HeldJournal, HeldRecord } from './held-journal.js';
 
 export interface TriggerHolderDeps {
   readonly clock: Clock;
@@ -23,13 +24,16 @@ export interface TriggerHolderDeps {
   cancelParent(intentId: string, reason: string): Promise<unknown>;
   /** End the held parent's single child (OrderStore.endChild). */
   endHeld(parent: ParentOrder, status: OrderStatus, reason: string): void;
-  regimeOf(symbol: string): RegimeLabel;
+  /** The symbol's latest regime; undefined before the first score of this process. */
+  regimeOf(symbol: string): RegimeLabel | undefined;
   /** Signed position quantity of the account in the symbol (closePosition sizing at trigger). */
   position(intent: OrderIntent): Promise<string>;
   audit(body: Readonly<Record<string, unknown>>): void;
   /** Protective orders are not cancelled on regime escalation. */
   isProtective(intent: OrderIntent): boolean;
   readonly logger?: { warn(o: object, m: string): void };
+  /** Held orders on disk (the state directory): a restart re-arms them (rearm()). */
+  readonly journal?: HeldJournal;
 }
 
 export interface HeldState {
@@ -51,9 +55,23 @@ export class TriggerHolder {
   constructor(private readonly d: TriggerHolderDeps) {}
 
   hold(parent: ParentOrder): void {
+    const { intent, decision, regime, createdAt } = parent;
+    this.d.journal?.hold({ intent, decision, regime, createdAt });
     this.held.set(parent.intentId, { parent, trail: { armed: false }, firing: false });
     const event = { event: 'held', trigger: parent.intent.trigger, regime: parent.regime };
     this.d.audit({ intentId: parent.intentId, conditional: event });
+  }
+
+  /** At start: the orders the journal still holds go back into the order store (`restore`) and
+   * are watched again. A trailing stop re-arms from the prices seen after the restart. */
+  rearm(restore: (r: HeldRecord) => ParentOrder): number {
+    const list = this.d.journal?.held() ?? [];
+    for (const r of list) {
+      const parent = restore(r);
+      this.held.set(parent.intentId, { parent, trail: { armed: false }, firing: false });
+      this.d.audit({ intentId: parent.intentId, conditional: { event: 'rearmed', trigger: r.intent.trigger } });
+    }
+    return list.length;
   }
 
   /** Held (waiting) or triggered state of a parent, if the holder knows it. */
@@ -66,6 +84,7 @@ export class TriggerHolder {
     const h = this.held.get(intentId);
     if (!h || h.firing) return;
     this.held.delete(intentId);
+    this.d.journal?.end(intentId);
     this.remember(h);
     this.d.audit({ intentId, conditional: { event: 'canceled', reason } });
   }
@@ -94,6 +113,7 @@ export class TriggerHolder {
         if (i.symbol !== e.symbol || h.firing) continue;
         if (h.parent.children[0]?.status !== 'pending') {
           this.held.delete(h.parent.intentId); // ended elsewhere
+          this.d.journal?.end(h.parent.intentId);
           continue;
         }
         const px = i.trigger!.workingType === 'mark' ? (p.mark ?? p.last) : (p.last ?? p.mark);
@@ -129,11 +149,15 @@ export class TriggerHolder {
   }
 
   private escalations(symbol: string): void {
-    const now = rank(this.d.regimeOf(symbol));
+    const current = this.d.regimeOf(symbol);
+    // Not scored yet since start (orders re-armed after a restart): nothing to compare with; the
+    // policy still decides at trigger.
+    if (current === undefined) return;
+    const now = rank(current);
     for (const h of [...this.held.values()]) {
       const i = h.parent.intent;
       if (i.symbol !== symbol || h.firing || this.d.isProtective(i) || now <= rank(h.parent.regime)) continue;
-      const reason = `regime escalated from ${h.parent.regime} to ${this.d.regimeOf(symbol)} before the trigger`;
+      const reason = `regime escalated from ${h.parent.regime} to ${current} before the trigger`;
       this.track(this.d.cancelParent(h.parent.intentId, reason).then(() => undefined));
     }
   }
@@ -145,6 +169,7 @@ export class TriggerHolder {
     h.triggeredIntentId = intentId;
     h.triggerPrice = price;
     this.held.delete(h.parent.intentId);
+    this.d.journal?.end(h.parent.intentId);
     this.remember(h);
     let quantity: DecimalString;
     const { trigger, ...rest } = held;

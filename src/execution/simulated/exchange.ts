@@ -6,6 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import { Decimal, DECIMAL_ZERO, decimalString, floorToStep, roundToStep } from '../../core/decimal.js';
 import type {
   AccountState,
+  AmendOrderRequest,
   ChildOrderRequest,
   ExecutionReport,
   FundingPayment,
@@ -292,6 +293,52 @@ export class SimulatedExchange {
     this.rest(order);
     const report = orderReport(this.id, order, ts);
     if (order.filled.isZero()) this.emit(report, origin);
+    return { report };
+  }
+
+  /** Binance's amend: a resting LIMIT order gets a new price and/or total quantity in place (same
+   * venueOrderId and clientOrderId, status unchanged, time priority lost). An increase needs the
+   * margin of the larger order; a price that would cross is refused (not filled, see README). */
+  amendOrderSync(req: AmendOrderRequest): SimResult {
+    const ts = this.clock.now();
+    const o = this.book.peek(req.account)?.orders.get(req.clientOrderId);
+    const target = { ...req, side: o?.side ?? 'buy' } as const;
+    const reject = (x: VenueReject): SimResult => ({ report: rejectReport(this.id, target, x, ts), reject: x });
+    if (!o || o.symbol !== req.symbol || isTerminalOrder(o)) return reject(REJECT.unknownOrder());
+    if (o.type !== 'limit' || !o.price) return reject(REJECT.amendNotLimit());
+    const inst = this.bySymbol.get(o.symbol)!;
+    const checked = checkParameters({ ...o, ...req, type: 'limit', quantity: req.quantity }, inst, undefined);
+    if ('venueCode' in checked) return reject(checked);
+    const qty = checked.quantity;
+    const price = checked.price!;
+    if (qty.lte(o.filled)) return reject(REJECT.amendBelowFilled());
+    if (qty.eq(o.quantity) && price.eq(o.price)) return reject(REJECT.amendNothing());
+    const ref = this.markets.get(o.symbol)!.price ?? this.book.mark(o.symbol);
+    if (ref && (o.side === 'buy' ? price.gte(ref) : price.lte(ref))) return reject(REJECT.amendCrosses());
+    const a = this.book.peek(o.account)!;
+    this.unrest(o);
+    const amended: SimOrder = {
+      ...o,
+      seq: ++this.orderSeq,
+      quantity: qty,
+      price,
+      priceNum: price.toNumber(),
+      updatedAt: ts,
+    };
+    // The amended order's own margin (the old one is off the book now) against what is free.
+    const pos = a.positions.get(o.symbol);
+    const lev = this.book.settings(a, o.symbol).leverage;
+    const need = openingQty(pos?.qty ?? ZERO, signed(o.side, qty.minus(o.filled)))
+      .mul(price)
+      .div(lev);
+    if (!o.reduceOnly && need.gt(this.book.available(a, this.orderMargin(a)))) {
+      this.rest(o);
+      return reject(REJECT.margin());
+    }
+    this.remember(a, amended);
+    this.rest(amended);
+    const report = { ...orderReport(this.id, amended, ts), amended: true };
+    this.emit(report, 'request');
     return { report };
   }
 

@@ -39,6 +39,15 @@ export const REJECT = {
   marginTypePosition: () => r(-4048, 'Margin type cannot be changed if there exists position.'),
   immediateTrigger: () => r(-2021, 'Order would immediately trigger.'),
   callbackRate: () => r(-1130, "Data sent for parameter 'callbackRate' is not valid."),
+  amendNothing: () => r(-5027, 'No need to modify the order.'),
+  amendBelowFilled: () => r(-4005, 'Quantity less than or equal to executed quantity.'),
+  amendNotLimit: () => r(-1116, 'Invalid orderType.'),
+  // Binance would match the crossing part at once; the simulator refuses instead (documented).
+  amendCrosses: () =>
+    r(
+      -5022,
+      'Due to the order could not be executed as maker, the Post Only order will be rejected. LIQGUARD SIM: an amendment that crosses is not simulated',
+    ),
   marginTypeOrders: () => r(-4047, 'Margin type cannot be changed if there exists open orders.'),
 } as const;
 

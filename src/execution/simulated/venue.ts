@@ -6,6 +6,7 @@ import type { Clock } from '../../core/clock.js';
 import type { ConditionalOrderRequest } from '../../core/conditional.js';
 import type {
   AccountState,
+  AmendOrderRequest,
   ChildOrderRequest,
   ExecutionReport,
   FundingPayment,
@@ -40,6 +41,9 @@ export class SimulatedVenue implements Venue {
   }
   async cancelConditional(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport> {
     return this.exchange.cancelOrderSync(account, symbol, clientOrderId).report;
+  }
+  async amendOrder(req: AmendOrderRequest): Promise<ExecutionReport> {
+    return this.exchange.amendOrderSync(req).report;
   }
   async fetchOrder(account: string, symbol: string, clientOrderId: string): Promise<ExecutionReport | undefined> {
     return this.exchange.fetchOrderSync(account, symbol, clientOrderId);

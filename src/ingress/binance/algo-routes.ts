@@ -1,6 +1,7 @@
 /** Conditional orders on the front door: the algo-order endpoints current ccxt and the Binance
  * SDKs use (POST/GET/DELETE /fapi/v1/algoOrder, GET openAlgoOrders and allAlgoOrders, DELETE
- * algoOpenOrders). Conditional types on POST /fapi/v1/order are delegated here by order-routes.
+ * algoOpenOrders). Conditional types on POST /fapi/v1/order and batchOrders go through
+ * submitBinanceOrder (place-order.ts), which shares submitConditional with this route.
  * Every order goes through pipeline.submit with its trigger (see conditional-wire.ts). */
 import type { FastifyInstance } from 'fastify';
 import type { ClientConfig } from '../../config/types.js';
@@ -24,7 +25,7 @@ export function registerAlgoRoutes(app: FastifyInstance, ctx: FrontDoorContext):
       throw params.algoType === undefined
         ? binanceErrors.mandatory('algoType')
         : binanceErrors.invalidParam('algoType');
-    return show(await submitConditional(ctx, client, params, 'clientAlgoId'));
+    return show((await submitConditional(ctx, client, params, 'clientAlgoId')).order);
   });
 
   app.get('/fapi/v1/algoOrder', { preHandler: viewer }, async (req) => {
@@ -66,20 +67,6 @@ export function registerAlgoRoutes(app: FastifyInstance, ctx: FrontDoorContext):
 }
 
 /** POST /fapi/v1/order with a conditional type (order-routes delegates here). */
-export async function placeConditionalOrder(
-  ctx: FrontDoorContext,
-  client: ClientConfig,
-  params: Params,
-): Promise<Record<string, unknown>> {
-  const p = await submitConditional(ctx, client, params, 'newClientOrderId');
-  return presentConditionalOrder(
-    ctx,
-    p,
-    ctx.orderIds.idFor(p.intentId),
-    ctx.venues.get(p.intent.venue)!.instrument(p.intent.symbol)!,
-  );
-}
-
 function findAlgo(ctx: FrontDoorContext, client: ClientConfig, params: Params): ParentOrder {
   const { algoId, clientAlgoId } = params;
   let p: ParentOrder | undefined;

@@ -4,6 +4,7 @@
 import { binanceConditionalType } from '../../core/conditional.js';
 import { Decimal, decimalString } from '../../core/decimal.js';
 import type { ClientConfig } from '../../config/types.js';
+import type { SubmitResult } from '../../pipeline.js';
 import type { InstrumentSpec, OrderIntent } from '../../core/types.js';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
 import { parseConditional } from '../../binance-wire/conditional-params.js';
@@ -20,7 +21,7 @@ export async function submitConditional(
   client: ClientConfig,
   params: Params,
   idParam: 'clientAlgoId' | 'newClientOrderId',
-): Promise<ParentOrder> {
+): Promise<SubmitResult> {
   const inst = instrumentOf(ctx, client, params)!;
   const c = parseConditional(params, idParam);
   let quantity = c.quantity;
@@ -58,7 +59,7 @@ export async function submitConditional(
   const res = await ctx.pipeline.submit(intent);
   const rejected = rejectionOf(res.order);
   if (rejected) throw rejected;
-  return res.order;
+  return res;
 }
 
 /** The order a held conditional became at trigger, if it triggered. */

@@ -13,8 +13,9 @@ import {
   refuseDualSideChange,
   symbolConfigJson,
 } from '../../binance-wire/account-setup.js';
+import { incomeJson, inRange, optInt, pickTrades, range, tradeJson } from '../../binance-wire/history-params.js';
 import { instrumentOf, signed, signedGuard, venueOf, type FrontDoorContext } from './context.js';
-import { presentBinanceOrder, type Params } from './order-wire.js';
+import { presentBinanceOrder } from './order-wire.js';
 
 /** The simulated venue's fee schedule (src/execution/simulated/options.ts defaults). */
 
@@ -25,32 +26,8 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
   app.get('/fapi/v1/userTrades', { preHandler: viewer }, async (req) => {
     const { client, params } = signed(req);
     const inst = instrumentOf(ctx, client, params)!;
-    const r = range(params, 500, 1000);
-    const fromId = optInt(params, 'fromId');
-    const orderId = optInt(params, 'orderId');
-    const rows = ctx.journal.trades(
-      client.id,
-      (t) =>
-        t.symbol === inst.venueSymbol &&
-        (orderId === undefined || t.orderId === orderId) &&
-        (fromId !== undefined ? t.id >= fromId : inRange(t.time, r)),
-    );
-    return (fromId !== undefined ? rows.slice(0, r.limit) : rows.slice(-r.limit)).map((t) => ({
-      buyer: t.side === 'BUY',
-      commission: t.commission,
-      commissionAsset: t.commissionAsset,
-      id: t.id,
-      maker: t.maker,
-      orderId: t.orderId,
-      price: t.price,
-      qty: t.qty,
-      quoteQty: t.quoteQty,
-      realizedPnl: t.realizedPnl,
-      side: t.side,
-      positionSide: 'BOTH',
-      symbol: t.symbol,
-      time: t.time,
-    }));
+    const rows = ctx.journal.trades(client.id, (t) => t.symbol === inst.venueSymbol);
+    return pickTrades(rows, params).map(tradeJson);
   });
 
   app.get('/fapi/v1/allOrders', { preHandler: viewer }, async (req) => {
@@ -79,16 +56,7 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
       client.id,
       (x) => (!inst || x.symbol === inst.venueSymbol) && (!type || x.incomeType === type) && inRange(x.time, r),
     );
-    return rows.slice(-r.limit).map((x) => ({
-      symbol: x.symbol,
-      incomeType: x.incomeType,
-      income: x.income,
-      asset: x.asset,
-      info: x.info,
-      time: x.time,
-      tranId: x.tranId,
-      tradeId: x.tradeId,
-    }));
+    return rows.slice(-r.limit).map(incomeJson);
   });
 
   app.get('/fapi/v1/commissionRate', { preHandler: viewer }, async (req) => {
@@ -145,28 +113,4 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: FrontDoorContex
     const insts: readonly InstrumentSpec[] = one ? [one] : venueOf(ctx, client).instruments();
     return insts.map((inst) => symbolConfigJson(inst, ctx.leverage.get(client.id, inst.symbol) ?? '20'));
   });
-}
-
-interface Range {
-  readonly startTime?: number;
-  readonly endTime?: number;
-  readonly limit: number;
-}
-
-function range(p: Params, def: number, max: number): Range {
-  const limit = optInt(p, 'limit') ?? def;
-  if (limit < 1 || limit > max) throw new BinanceApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
-  const startTime = optInt(p, 'startTime');
-  const endTime = optInt(p, 'endTime');
-  return { limit, ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}) };
-}
-
-const inRange = (t: number, r: Range): boolean =>
-  (r.startTime === undefined || t >= r.startTime) && (r.endTime === undefined || t <= r.endTime);
-
-function optInt(p: Params, k: string): number | undefined {
-  const v = p[k];
-  if (v === undefined) return undefined;
-  if (!/^[0-9]{1,16}$/.test(v)) throw new BinanceApiError(400, -1130, `Data sent for parameter '${k}' is not valid.`);
-  return Number(v);
 }

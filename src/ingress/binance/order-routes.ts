@@ -3,29 +3,19 @@
  * calls the pipeline; nothing order-related is decided here. */
 import type { FastifyInstance } from 'fastify';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
-import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
+import { BinanceApiError } from '../../binance-wire/errors.js';
 import { findOrder, instrumentOf, signed, signedGuard, type FrontDoorContext } from './context.js';
-import { isConditionalType } from '../../binance-wire/conditional-params.js';
-import { placeConditionalOrder } from './algo-routes.js';
-import { presentConditionalOrder } from './conditional-wire.js';
-import { presentBinanceOrder } from './order-wire.js';
 import { presentRisk } from '../present.js';
-import { submitBinanceOrder } from './place-order.js';
+import { showBinanceOrder, submitBinanceOrder } from './place-order.js';
 
 export function registerOrderRoutes(app: FastifyInstance, ctx: FrontDoorContext): void {
   const trader = signedGuard(ctx, 'trader');
   const viewer = signedGuard(ctx, ['viewer', 'trader']); // a trading key reads its own orders and account
-  const show = (p: ParentOrder) => {
-    const inst = ctx.venues.get(p.intent.venue)?.instrument(p.intent.symbol);
-    if (!inst) throw binanceErrors.unknown();
-    if (p.intent.trigger) return presentConditionalOrder(ctx, p, ctx.orderIds.idFor(p.intentId), inst);
-    return presentBinanceOrder(p, ctx.orderIds.idFor(p.intentId), inst, ctx.journal.timesOf(p.intentId));
-  };
+  const show = (p: ParentOrder) => showBinanceOrder(ctx, p);
 
   app.post('/fapi/v1/order', { preHandler: trader }, async (req) => {
     const { client, params } = signed(req);
-    if (isConditionalType(params.type)) return placeConditionalOrder(ctx, client, params);
-    const { res } = await submitBinanceOrder(ctx, client, params);
+    const res = await submitBinanceOrder(ctx, client, params);
     const out = show(res.order);
     return { ...out, liqguard: { ...(out.liqguard as Record<string, unknown>), risk: presentRisk(res.exposure) } };
   });

@@ -146,6 +146,9 @@ export class UserJournal {
         }),
       );
       st.lastExec = 'TRADE';
+    } else if (r.amended) {
+      // In-place amend (Binance PUT /fapi/v1/order): same order, new price / origQty.
+      events.push(orderTradeUpdate({ parent, orderId, inst, execType: 'AMENDMENT', eventTime: now }));
     } else if (r.status === 'new') {
       this.restedChildren.add(childKey);
     } else if (isTerminal(parent.status) && parent.status !== 'filled') {

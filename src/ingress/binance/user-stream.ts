@@ -88,7 +88,7 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
     if (entry) deliver(entry);
   });
 
-  // Funding settlements the venue reports (the simulated venue does): FUNDING_FEE income for every
+  // Funding settlements the venue reports (the simulated venue books them; a ccxt venue polls its income): FUNDING_FEE income for every
   // client trading that venue account, and an ACCOUNT_UPDATE with reason FUNDING_FEE.
   const unfund: (() => void)[] = [];
   for (const v of ctx.venues.values()) {
@@ -97,11 +97,14 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
       v.onFunding((f) => {
         const inst = v.instrument(f.symbol);
         if (!inst) return;
-        const clients = ctx.auth.clients().filter((c) => c.venue === f.venue && c.account === f.account);
+        // A ccxt venue trades one exchange account and reports it as '' (any client on that venue).
+        const clients = ctx.auth
+          .clients()
+          .filter((c) => c.venue === f.venue && (f.account === '' || c.account === f.account));
         for (const c of clients) d.journal.onFunding(c.id, inst, f.amount);
         chain = chain
           .then(async () => {
-            const state = await v.accountState(f.account);
+            const state = await v.accountState(f.account || clients[0]?.account || '');
             for (const c of clients) {
               const k = d.keys.keyOf(c.id);
               if (k)

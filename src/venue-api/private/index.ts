@@ -8,6 +8,8 @@ import type { BinanceServerContext, RouteModule } from '../../binance-wire/conte
 import { keepRawBodies } from '../../binance-wire/raw-body.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerAlgoRoutes } from './algo-routes.js';
+import { registerBatchRoutes } from './batch-routes.js';
+import { registerHistoryRoutes, VenueHistory } from './history.js';
 import { KeyStore, type ApiKeyConfig } from './auth.js';
 import { SymbolSettings, type PrivateContext } from './context.js';
 import { installFaultHooks } from './fault-hooks.js';
@@ -69,11 +71,16 @@ export function createPrivateApi(opts: PrivateApiOptions): PrivateApi {
     });
     const orders = registerOrderRoutes(app, ctx, pc, faults, pendingTimers);
     registerAccountRoutes(app, ctx, pc);
+    registerBatchRoutes(app, ctx, pc);
+    const history = new VenueHistory(pc);
+    const detachHistory = history.attach();
+    registerHistoryRoutes(app, ctx, pc, history);
     registerAlgoRoutes(app, ctx, pc, opts.controlEndpoint ?? true);
     const unsubscribe = registerUserStream(app, ctx, pc);
     app.addHook('onClose', async () => {
       orders.close();
       unsubscribe();
+      detachHistory();
     });
   };
   return { routes, faults, keys };

@@ -42,6 +42,13 @@ export class OrderBookKeeping {
     return this.staging.get(k) ?? this.byClient.get(k);
   }
 
+  /** An account's orders in a symbol, oldest first (allOrders). */
+  list(account: string, symbol: string): OrderMeta[] {
+    const out: OrderMeta[] = [];
+    for (const m of this.byClient.values()) if (m.account === account && m.symbol === symbol) out.push(m);
+    return out.sort((a, b) => a.orderId - b.orderId);
+  }
+
   byOrderId(account: string, orderId: string): OrderMeta | undefined {
     return this.byId.get(key(account, orderId));
   }

@@ -1,4 +1,4 @@
-/** Order endpoints: POST/GET/DELETE /fapi/v1/order, GET openOrders, DELETE allOpenOrders,
+/** Order endpoints: POST/GET/PUT/DELETE /fapi/v1/order, GET openOrders, DELETE allOpenOrders,
  * POST countdownCancelAll (the dead-man switch). Every answer is Binance-shaped; rejections of
  * the simulated exchange become Binance error bodies with its codes. */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { charge, type BinanceServerContext } from '../../binance-wire/context.js
 import { BinanceApiError, binanceErrors } from '../../binance-wire/errors.js';
 import { isConditionalType } from '../../binance-wire/conditional-params.js';
 import { conditionalOrderJson, placeLegacyConditional } from './algo-routes.js';
-import { authenticate } from './auth.js';
+import { authenticate, type Authed } from './auth.js';
 import { instrumentOf, venueReject, type PrivateContext } from './context.js';
 import type { PrivateFaults } from './faults.js';
 import { orderJson } from '../../binance-wire/order-shapes.js';
@@ -32,50 +32,18 @@ export function registerOrderRoutes(
     const counts = pc.counter.add(a.account);
     reply.header('X-MBX-ORDER-COUNT-10S', String(counts.c10)).header('X-MBX-ORDER-COUNT-1M', String(counts.c60));
     pc.counter.check(counts);
-    if (isConditionalType(a.params.type)) return placeLegacyConditional(pc, a);
-    const inst = instrumentOf(pc, a.params.symbol);
-    const child = parseNewOrder(a.params, a.account, inst);
-    const { report: r, orderId } = placeRecorded(pc, child, inst);
+    const out = placeOne(pc, { ...a, params: a.params });
     const hold = faults.takeAcceptThenTimeout();
     if (hold) return withhold(req, reply, hold.mode ?? 'hang', hold.holdMs ?? 30_000, timers);
-    return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);
+    return out;
   });
 
-  // Amend (LIMIT only, like Binance) as cancel-and-replace: the exchange has no policy, so an
-  // increase and a decrease are the same two steps. The answer is the replacement order.
+  // Amend (LIMIT only, like Binance) in place: same orderId and clientOrderId, new price and/or
+  // quantity (the exchange checks the rest: -2013, -1116, -4005, -5027, margin, crossing).
   app.put('/fapi/v1/order', async (req, reply) => {
     const a = authenticate(req, pc.keys, pc.wall);
     charge(ctx, req, reply, 1);
-    const p = a.params;
-    for (const k of ['side', 'quantity', 'price'] as const) if (!p[k]) throw binanceErrors.mandatory(k);
-    for (const k of ['quantity', 'price'] as const)
-      if (!DECIMAL_RE.test(p[k]!) || new Decimal(p[k]!).lte(0)) throw binanceErrors.invalidParam(k);
-    const { inst, report } = findOrder(pc, a.account, p);
-    const entry = report ? pc.book.byClientOrderId(a.account, report.clientOrderId) : undefined;
-    if (!report || !entry || !['new', 'partially_filled'].includes(report.status))
-      throw new BinanceApiError(400, -2013, 'Order does not exist.');
-    if (entry.type !== 'limit') throw new BinanceApiError(400, -1116, 'Invalid orderType.');
-    if (p.side !== (report.side === 'buy' ? 'BUY' : 'SELL')) throw binanceErrors.invalidParam('side');
-    const qty = new Decimal(p.quantity!);
-    const filled = new Decimal(report.filledQuantity);
-    if (qty.lte(filled)) throw new BinanceApiError(400, -4005, 'Quantity less than or equal to executed quantity.');
-    if (qty.eq(report.quantity) && entry.price !== undefined && new Decimal(p.price!).eq(entry.price))
-      throw new BinanceApiError(400, -5027, 'No need to modify the order.');
-    pc.exchange.cancelOrderSync(a.account, inst.symbol, report.clientOrderId);
-    const child: ChildOrderRequest = {
-      account: a.account,
-      symbol: inst.symbol,
-      clientOrderId: `sim-${randomBytes(9).toString('hex')}`,
-      side: report.side,
-      type: 'limit',
-      quantity: decimalString(qty.sub(filled)),
-      price: decimalString(new Decimal(p.price!)),
-      reduceOnly: entry.reduceOnly,
-      postOnly: entry.timeInForce === 'GTX',
-      timeInForce: entry.timeInForce,
-    };
-    const { report: r, orderId } = placeRecorded(pc, child, inst);
-    return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);
+    return amendOne(pc, a.account, a.params);
   });
 
   app.get('/fapi/v1/order', async (req, reply) => {
@@ -91,13 +59,7 @@ export function registerOrderRoutes(
   app.delete('/fapi/v1/order', async (req, reply) => {
     const a = authenticate(req, pc.keys, pc.wall);
     charge(ctx, req, reply, 1);
-    const { inst, report, orderId } = findOrder(pc, a.account, a.params);
-    if (!report) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
-    const res = pc.exchange.cancelOrderSync(a.account, inst.symbol, report.clientOrderId);
-    if (res.reject) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
-    const cond = pc.exchange.conditional.get(a.account, report.clientOrderId);
-    if (cond) return conditionalOrderJson(pc, cond, res.report);
-    return orderJson(res.report, inst, pc.book.byClientOrderId(a.account, report.clientOrderId), orderId, false);
+    return cancelOne(pc, a.account, a.params);
   });
 
   app.get('/fapi/v1/openOrders', async (req, reply) => {
@@ -145,6 +107,56 @@ export function registerOrderRoutes(
   };
 }
 
+/** One new order (POST /fapi/v1/order, and each entry of POST /fapi/v1/batchOrders). */
+export function placeOne(pc: PrivateContext, a: Authed): Record<string, unknown> {
+  if (isConditionalType(a.params.type)) return placeLegacyConditional(pc, a);
+  const inst = instrumentOf(pc, a.params.symbol);
+  const child = parseNewOrder(a.params, a.account, inst);
+  const { report: r, orderId } = placeRecorded(pc, child, inst);
+  return orderJson(r, inst, pc.book.byClientOrderId(a.account, child.clientOrderId), orderId, false);
+}
+
+/** One cancel (DELETE /fapi/v1/order, and each entry of DELETE /fapi/v1/batchOrders). */
+export function cancelOne(pc: PrivateContext, account: string, p: Record<string, string>): Record<string, unknown> {
+  const { inst, report, orderId } = findOrder(pc, account, p);
+  if (!report) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
+  const res = pc.exchange.cancelOrderSync(account, inst.symbol, report.clientOrderId);
+  if (res.reject) throw new BinanceApiError(400, -2011, 'Unknown order sent.');
+  const cond = pc.exchange.conditional.get(account, report.clientOrderId);
+  if (cond) return conditionalOrderJson(pc, cond, res.report);
+  return orderJson(res.report, inst, pc.book.byClientOrderId(account, report.clientOrderId), orderId, false);
+}
+
+/** One amendment (PUT /fapi/v1/order, and each entry of PUT /fapi/v1/batchOrders). */
+export function amendOne(pc: PrivateContext, account: string, p: Record<string, string>): Record<string, unknown> {
+  for (const k of ['side', 'quantity', 'price'] as const) if (!p[k]) throw binanceErrors.mandatory(k);
+  const [quantity, price] = (['quantity', 'price'] as const).map((k) => {
+    const r = parseDecimalString(p[k]);
+    if (!r.ok) throw binanceErrors.invalidParam(k);
+    return r.text;
+  }) as [DecimalString, DecimalString];
+  const { inst, report, orderId } = findOrder(pc, account, p);
+  if (!report || pc.exchange.conditional.get(account, report.clientOrderId))
+    throw new BinanceApiError(400, -2013, 'Order does not exist.');
+  if (p.side !== (report.side === 'buy' ? 'BUY' : 'SELL')) throw binanceErrors.invalidParam('side');
+  // The new price goes into the book first: the AMENDMENT pushed on the user stream shows it.
+  const meta = pc.book.byClientOrderId(account, report.clientOrderId);
+  if (meta) pc.book.add({ ...meta, price });
+  const res = pc.exchange.amendOrderSync({
+    account,
+    symbol: inst.symbol,
+    clientOrderId: report.clientOrderId,
+    side: report.side,
+    quantity,
+    price,
+  });
+  if (res.reject) {
+    if (meta) pc.book.add(meta);
+    throw venueReject(res.reject);
+  }
+  return orderJson(res.report, inst, pc.book.byClientOrderId(account, report.clientOrderId), orderId, true);
+}
+
 /** Place on the simulated exchange and record the order's Binance-side facts in the book. */
 function placeRecorded(
   pc: PrivateContext,
@@ -168,7 +180,8 @@ function placeRecorded(
   if (result.reject) throw venueReject(result.reject);
   const r = result.report;
   const orderId = Number(r.venueOrderId);
-  pc.book.add({ ...staged, orderId, time: r.ts });
+  // Wall-clock times, as /fapi/v1/time (the exchange runs on replay time); history.ts keeps updateTime.
+  pc.book.add({ ...staged, orderId, time: pc.wall.now(), updateTime: pc.wall.now() });
   return { report: r, orderId };
 }
 

@@ -72,7 +72,7 @@ export function registerUserStream(app: FastifyInstance, ctx: BinanceServerConte
         p: fp(inst, meta?.price ?? '0'),
         ap: fp(inst, r.avgPrice ?? '0'),
         sp: '0',
-        x: fill ? 'TRADE' : r.status === 'new' ? 'NEW' : binanceStatus(r.status),
+        x: r.amended ? 'AMENDMENT' : fill ? 'TRADE' : r.status === 'new' ? 'NEW' : binanceStatus(r.status),
         X: binanceStatus(r.status),
         i: Number(r.venueOrderId ?? 0),
         l: fq(inst, fill ? r.lastFillQuantity! : '0'),

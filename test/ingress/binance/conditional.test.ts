@@ -13,6 +13,12 @@ import { ccxtBot, policyDirWith, startFrontDoorGateway, type FrontDoorGateway } 
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
+const XRP = 'XRP/USDT:USDT';
+// Splits reduce-only XRP orders above 1000 into 3 children 2 s apart.
+const SPLIT_EXITS = `  - id: split-xrp-exits
+    when: { symbol: ${XRP}, reduce_only: true, quantity: { gt: 1000 } }
+    split: { count: 3, interval: 2s }
+`;
 const OPS = { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json', 'x-operator': 'Ada' };
 
 let h: FrontDoorGateway;
@@ -45,7 +51,7 @@ const conditionalEvents = async (intentId: string) =>
   (await audit()).filter((r) => r.intentId === intentId && r.conditional).map((r) => r.conditional.event);
 
 beforeAll(async () => {
-  policyDir = policyDirWith('');
+  policyDir = policyDirWith(SPLIT_EXITS);
   // Stricter than the shipped default: a kill stops reduce-only exits too. Protective
   // conditional orders must pass anyway.
   const file = join(policyDir, 'default.yaml');
@@ -207,6 +213,106 @@ describe('conditional orders through the gateway door', () => {
     }
     await bot.cancelAllOrders(BTC, { trigger: true });
     expect(sim().exchange.conditional.waiting('demo', BTC)).toHaveLength(0);
+  });
+
+  it('POST batchOrders takes every conditional type, each through the pipeline on its own', async () => {
+    await bot.createOrder(ETH, 'market', 'buy', 0.4, undefined, { clientOrderId: cid('bopen') });
+    const s = String;
+    const entries = [
+      { type: 'STOP_MARKET', side: 'SELL', quantity: '0.1', stopPrice: s(px(ETH, 0.9)), reduceOnly: 'true' },
+      { type: 'TAKE_PROFIT_MARKET', side: 'SELL', quantity: '0.1', stopPrice: s(px(ETH, 1.1)), reduceOnly: 'true' },
+      { type: 'STOP', side: 'BUY', quantity: '0.1', stopPrice: s(px(ETH, 1.05)), price: s(px(ETH, 1.06)) },
+      { type: 'TAKE_PROFIT', side: 'BUY', quantity: '0.1', stopPrice: s(px(ETH, 0.95)), price: s(px(ETH, 0.95)) },
+      { type: 'TRAILING_STOP_MARKET', side: 'SELL', quantity: '0.1', callbackRate: '1', reduceOnly: 'true' },
+      {
+        type: 'STOP_MARKET',
+        side: 'SELL',
+        stopPrice: s(px(ETH, 0.85)),
+        closePosition: 'true',
+        workingType: 'MARK_PRICE',
+      },
+      { type: 'STOP_MARKET', side: 'SELL', quantity: '0.1' }, // no stopPrice: refused on its own
+    ].map((o, i) => ({ symbol: 'ETHUSDT', ...o, newClientOrderId: cid(`b${i}`) }));
+    // Binance takes at most 5 orders a batch.
+    const batch = async (list: unknown[]) => (await bot.fapiPrivatePostBatchOrders({ batchOrders: list })) as any[];
+    const out = [...(await batch(entries.slice(0, 4))), ...(await batch(entries.slice(4)))];
+    expect(out).toHaveLength(entries.length);
+    expect(out.slice(0, 6).map((o) => o.type)).toEqual([
+      'STOP_MARKET',
+      'TAKE_PROFIT_MARKET',
+      'STOP',
+      'TAKE_PROFIT',
+      'TRAILING_STOP_MARKET',
+      'STOP_MARKET',
+    ]);
+    expect(out.slice(0, 6).map((o) => o.liqguard.heldBy)).toEqual([
+      'venue',
+      'venue',
+      'gateway',
+      'gateway',
+      'venue',
+      'venue',
+    ]);
+    expect(out[5]).toMatchObject({ closePosition: true, workingType: 'MARK_PRICE', status: 'NEW' });
+    expect(out[6]).toMatchObject({ code: -1102 });
+    // One decision record per order, each evaluated against its own trigger price.
+    const decisions = (await queryAudit(join(h.varDir, 'audit'), { types: ['decision'] } as any)).records as any[];
+    for (const o of out.slice(0, 6))
+      expect(decisions.filter((r) => r.type === 'decision' && r.intentId === o.liqguard.intentId)).toHaveLength(1);
+    expect(
+      sim()
+        .exchange.conditional.waiting('demo', ETH)
+        .map((c) => c.req.clientOrderId),
+    ).toEqual(expect.arrayContaining(out.filter((o) => o.liqguard?.heldBy === 'venue').map((o) => o.clientOrderId)));
+    await bot.cancelAllOrders(ETH, { trigger: true });
+    await bot.cancelAllOrders(ETH);
+  });
+
+  it('a protective stop that the policy splits is forwarded child by child, not held, and fires at the venue', async () => {
+    await bot.createOrder(XRP, 'market', 'buy', 1500, undefined, { clientOrderId: cid('xopen') });
+    expect(position(XRP)).toBe(1500);
+    const heldBefore = h.gw.conditionals.size();
+    const stop = px(XRP, 0.97);
+    const o = await bot.createOrder(XRP, 'market', 'sell', 1500, undefined, {
+      triggerPrice: stop,
+      reduceOnly: true,
+      clientOrderId: cid('xsl'),
+    });
+    const p = h.gw.orders.get(o.info.liqguard.intentId)!;
+    expect(p.decision.kind).toBe('split');
+    expect(p.children).toHaveLength(3);
+    expect(o.info.liqguard.heldBy).toBe('venue');
+    expect(h.gw.conditionals.size()).toBe(heldBefore);
+    // Three venue conditional orders, one per child, all at the same trigger: they survive the gateway.
+    const waiting = sim().exchange.conditional.waiting('demo', XRP);
+    expect(waiting.map((c) => c.req.clientOrderId).sort()).toEqual(p.children.map((c) => c.plan.clientOrderId).sort());
+    expect(new Set(waiting.map((c) => c.req.trigger.stopPrice))).toEqual(new Set([String(stop)]));
+    expect(waiting.map((c) => Number(c.req.quantity)).reduce((a, b) => a + b, 0)).toBe(1500);
+    await moveTo(XRP, stop - tickOf(XRP));
+    expect(position(XRP)).toBe(0);
+    expect(h.gw.orders.get(p.intentId)!.status).toBe('filled');
+  });
+
+  it('a split closePosition stop goes to the venue as one order (the venue sizes it at trigger)', async () => {
+    await bot.createOrder(XRP, 'market', 'buy', 1500, undefined, { clientOrderId: cid('xopen2') });
+    expect(position(XRP)).toBe(1500);
+    const stop = px(XRP, 0.96);
+    const o = (await bot.fapiPrivatePostOrder({
+      symbol: 'XRPUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      stopPrice: String(stop),
+      closePosition: 'true',
+      newClientOrderId: cid('xcp'),
+    })) as any;
+    const p = h.gw.orders.get(o.liqguard.intentId)!;
+    expect(p.children).toHaveLength(3);
+    expect(p.children.slice(1).map((c) => c.status)).toEqual(['canceled', 'canceled']);
+    const waiting = sim().exchange.conditional.waiting('demo', XRP);
+    expect(waiting.map((c) => c.req.clientOrderId)).toEqual([p.children[0]!.plan.clientOrderId]);
+    await moveTo(XRP, stop - tickOf(XRP));
+    expect(position(XRP)).toBe(0);
+    expect(h.gw.orders.get(p.intentId)!.status).toBe('filled');
   });
 
   it('a held order is cancelled when the regime escalates beyond the regime it was placed in', async () => {

@@ -31,10 +31,16 @@ export interface FrontDoorGateway {
 type Plugin = (app: FastifyInstance, auth: ApiKeyAuth) => void | Promise<void>;
 
 export async function startFrontDoorGateway(
-  o: { policyDir?: string; edit?: (yaml: string) => string; plugins?: (gw: Gateway) => Plugin[] } = {},
+  o: {
+    policyDir?: string;
+    edit?: (yaml: string) => string;
+    plugins?: (gw: Gateway) => Plugin[];
+    /** Reuse a previous gateway's state and audit (a restart). */
+    varDir?: string;
+  } = {},
 ): Promise<FrontDoorGateway> {
-  const varDir = mkdtempSync(join(tmpdir(), 'lg-bn-'));
-  mkdirSync(join(varDir, 'audit'));
+  const varDir = o.varDir ?? mkdtempSync(join(tmpdir(), 'lg-bn-'));
+  mkdirSync(join(varDir, 'audit'), { recursive: true });
   let yaml = EMBEDDED_DEFAULT_YAML.replace('scorer: model', 'scorer: baseline')
     .replace('dir: var/audit', `dir: ${join(varDir, 'audit')}`)
     .replace('dir: var/state', `dir: ${join(varDir, 'state')}`)

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/core/decimal.js';
-import { parseBatch } from '../../../src/ingress/binance/batch-orders.js';
+import { parseBatch } from '../../../src/binance-wire/batch-params.js';
 import { ListenKeys } from '../../../src/ingress/binance/listen-keys.js';
 import { applyFill, FLAT } from '../../../src/ingress/binance/position-ledger.js';
 import { refusalOf } from '../../../src/ingress/binance/ws-door.js';
