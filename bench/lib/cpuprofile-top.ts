@@ -89,7 +89,9 @@ if (callersOf) {
   for (const [id, t] of selfCount) {
     const stack: number[] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) stack.push(cur);
-    const i = stack.findIndex((s) => byId.get(s)!.callFrame.functionName === callersOf || short(byId.get(s)!.callFrame.url) === callersOf);
+    const i = stack.findIndex(
+      (s) => byId.get(s)!.callFrame.functionName === callersOf || short(byId.get(s)!.callFrame.url) === callersOf,
+    );
     if (i < 0) continue;
     const own = short(byId.get(stack[i]!)!.callFrame.url);
     const j = stack.findIndex((s, k) => k > i && short(byId.get(s)!.callFrame.url) !== own);

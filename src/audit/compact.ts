@@ -78,10 +78,24 @@ function compactTrace(t: unknown): unknown {
   return [o.ruleId, o.action, o.mode];
 }
 
+/** Frozen features and missing list (shared by every order of a bar, see market-view) give the
+ * same compact features: computed once, and frozen so the writer serialises them once too. */
+const compactedFeatures = new WeakMap<object, { missing: readonly unknown[]; out: Obj | undefined }>();
+
 function compactFeatures(market: Obj): Obj | undefined {
   const features = obj(market.features);
   const missing = market.missing;
   if (!features || !Array.isArray(missing)) return undefined;
+  if (!Object.isFrozen(features) || !Object.isFrozen(missing)) return compactFeaturesOf(features, missing);
+  const hit = compactedFeatures.get(features);
+  if (hit && hit.missing === missing) return hit.out;
+  const out = compactFeaturesOf(features, missing);
+  if (out) Object.freeze(out);
+  compactedFeatures.set(features, { missing, out });
+  return out;
+}
+
+function compactFeaturesOf(features: Obj, missing: readonly unknown[]): Obj | undefined {
   const named = new Set<unknown>(missing);
   for (const name of missing) if (typeof name !== 'string' || !(name in features)) return undefined;
   const out: Obj = {};
