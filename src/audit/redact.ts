@@ -57,8 +57,11 @@ const MIN_SCRUB_LENGTH = 4;
  * match the hash computed from the in-memory string. Replace them up front. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
-const hasLoneSurrogate: (s: string) => boolean =
-  typeof ''.isWellFormed === 'function' ? (s) => !s.isWellFormed() : (s) => LONE_SURROGATE.test(s);
+// String.prototype.isWellFormed (ES2024, Node 20) is native and much cheaper than the regex.
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const hasLoneSurrogate: (s: string) => boolean = isWellFormed
+  ? (s) => !isWellFormed.call(s)
+  : (s) => LONE_SURROGATE.test(s);
 const wellFormed = (s: string): string => (hasLoneSurrogate(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s);
 
 /** Plain data only: an array or an object of Object.prototype / null prototype whose own
