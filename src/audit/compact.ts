@@ -75,7 +75,20 @@ function compactTrace(t: unknown): unknown {
   if (!o || o.matched !== false || o.outcome !== 'pass') return t;
   if (typeof o.ruleId !== 'string' || typeof o.action !== 'string' || typeof o.mode !== 'string') return t;
   for (const k in o) if (!TRACE_KEYS.has(k)) return t;
-  return [o.ruleId, o.action, o.mode];
+  return traceTuple(o.ruleId, o.action, o.mode);
+}
+
+/** The same rule passes on most orders: one frozen tuple per (ruleId, action, mode), so the writer
+ * serialises it once (audit/redact.ts). Bounded: rule ids come from policy files, but reloads add. */
+const tuples = new Map<string, readonly string[]>();
+function traceTuple(ruleId: string, action: string, mode: string): readonly string[] {
+  const key = ruleId + '\u0000' + action + '\u0000' + mode;
+  let t = tuples.get(key);
+  if (!t) {
+    if (tuples.size >= 10_000) tuples.clear();
+    tuples.set(key, (t = Object.freeze([ruleId, action, mode])));
+  }
+  return t;
 }
 
 /** Frozen features and missing list (shared by every order of a bar, see market-view) give the

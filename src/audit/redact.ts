@@ -86,19 +86,6 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     return out;
   };
   const str = (s: string): string => scrub(wellFormed(s));
-  // Short strings repeat across records (ids of clients, symbols, rules, modes, statuses): their
-  // JSON (well-formed, scrubbed) is cached; the cache is bounded against floods of distinct values.
-  const stringJson = new Map<string, string>();
-  const strJson = (s: string): string => {
-    if (s.length > 64) return JSON.stringify(str(s));
-    let j = stringJson.get(s);
-    if (j === undefined) {
-      j = JSON.stringify(str(s));
-      if (stringJson.size >= 20_000) stringJson.clear();
-      stringJson.set(s, j);
-    }
-    return j;
-  };
 
   // One pass yields the plain value and its canonical JSON (sorted keys, see canonical.ts), so
   // the writer does not walk the body twice. undefined = drop the value.
@@ -195,7 +182,7 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
   const canon = (value: unknown, ancestors: object[]): string | undefined => {
     switch (typeof value) {
       case 'string':
-        return strJson(value);
+        return JSON.stringify(str(value));
       case 'number':
         return Number.isFinite(value) ? JSON.stringify(value) : 'null';
       case 'boolean':
