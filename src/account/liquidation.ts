@@ -34,7 +34,14 @@ export interface LiquidationResult {
  *
  * Equity at price P minus maintenance margin is strictly monotone in P (slope Q·(1 − MMR) for a
  * long, −Q·(1 + MMR) for a short) and MM is continuous across brackets, so exactly one bracket
- * gives an LP whose notional lies inside that bracket: try each until one is consistent. */
+ * gives an LP whose notional lies inside that bracket: try each until one is consistent.
+ *
+ * Cost (issue 15: this was the order path's largest decimal.js user, once per order in the
+ * exposure step and once per position in the simulated venue's account read): the bracket's
+ * strings are parsed once per bracket object, and the consistency test needs no division. With
+ * d = MMR − Side (never 0: MMR < 1) and num = base + cumB, the notional at LP is |Q|·LP = num / d,
+ * so LP > 0 and floor ≤ notional ≤ cap are compared multiplied through by d (sign-aware). Only
+ * the chosen bracket divides, with the same expression as before, so the price is unchanged. */
 export function liquidationPrice(i: LiquidationInput): LiquidationResult | undefined {
   const q = dec(i.quantity);
   if (q.isZero()) return undefined;
@@ -46,15 +53,54 @@ export function liquidationPrice(i: LiquidationInput): LiquidationResult | undef
     .plus(i.otherUnrealizedPnl ?? 0)
     .minus(size.mul(ep).mul(side));
   for (let k = 0; k < i.brackets.length; k++) {
-    const b = i.brackets[k]!;
-    const denom = size.mul(b.maintMarginRatio).minus(size.mul(side));
-    const lp = base.plus(b.maintAmount).div(denom);
-    if (lp.lte(0)) continue;
-    const notional = size.mul(lp);
+    const b = parsedBracket(i.brackets[k]!);
+    const num = base.plus(b.maintAmount);
+    const d = side > 0 ? b.mmrMinusOne : b.mmrPlusOne;
+    const dPositive = side < 0; // MMR + 1 > 0; MMR − 1 < 0
+    // LP > 0 ⇔ num / d > 0
+    if (num.isZero() || num.isPositive() !== dPositive) continue;
+    // floor ≤ num / d (and num / d ≤ cap unless last), multiplied through by d
     const last = k === i.brackets.length - 1;
-    if (notional.gte(b.notionalFloor) && (last || notional.lte(b.notionalCap))) return { price: lp, bracket: b };
+    const lo = b.floor.mul(d);
+    if (dPositive ? num.lt(lo) : num.gt(lo)) continue;
+    if (!last) {
+      const hi = b.cap.mul(d);
+      if (dPositive ? num.gt(hi) : num.lt(hi)) continue;
+    }
+    const lp = num.div(size.mul(b.mmr).minus(size.mul(side)));
+    return { price: lp, bracket: i.brackets[k]! };
   }
   return undefined;
+}
+
+interface ParsedBracket {
+  readonly mmr: Decimal;
+  readonly mmrMinusOne: Decimal;
+  readonly mmrPlusOne: Decimal;
+  readonly maintAmount: Decimal;
+  readonly floor: Decimal;
+  readonly cap: Decimal;
+}
+
+/** Brackets are immutable configuration shared by every order of a symbol; keyed by identity. */
+const parsed = new WeakMap<MarginBracket, ParsedBracket>();
+
+function parsedBracket(b: MarginBracket): ParsedBracket {
+  let p = parsed.get(b);
+  if (!p || !Object.isFrozen(b)) {
+    const mmr = dec(b.maintMarginRatio);
+    p = {
+      mmr,
+      mmrMinusOne: mmr.minus(1),
+      mmrPlusOne: mmr.plus(1),
+      maintAmount: dec(b.maintAmount),
+      floor: dec(b.notionalFloor),
+      cap: dec(b.notionalCap),
+    };
+    // Only a frozen bracket can be cached: a mutable one could change between orders.
+    if (Object.isFrozen(b)) parsed.set(b, p);
+  }
+  return p;
 }
 
 /** True when `mark` has reached the liquidation price of a position of this sign. */

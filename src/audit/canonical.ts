@@ -1,7 +1,7 @@
 /** Canonical JSON and the chain hash. The hash covers the *parsed* record re-serialised with
  * sorted keys, so verification does not depend on how pino (or anyone) ordered or escaped the
  * bytes of the line; it only depends on the JSON values. */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export const AUDIT_VERSION = 1;
 
@@ -36,7 +36,12 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** sha256 of the UTF-8 text, hex. crypto.hash (Node ≥ 20.12) is the one-shot form: no Hash
+ * object per record (two records per order), same digest. */
+export const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** prev of an instance's first record: sha256 of a fixed, instance-specific string, so one
  * instance's chain cannot be spliced onto another's. */

@@ -75,13 +75,40 @@ function compactTrace(t: unknown): unknown {
   if (!o || o.matched !== false || o.outcome !== 'pass') return t;
   if (typeof o.ruleId !== 'string' || typeof o.action !== 'string' || typeof o.mode !== 'string') return t;
   for (const k in o) if (!TRACE_KEYS.has(k)) return t;
-  return [o.ruleId, o.action, o.mode];
+  return traceTuple(o.ruleId, o.action, o.mode);
 }
+
+/** The same rule passes on most orders: one frozen tuple per (ruleId, action, mode), so the writer
+ * serialises it once (audit/redact.ts). Bounded: rule ids come from policy files, but reloads add. */
+const tuples = new Map<string, readonly string[]>();
+function traceTuple(ruleId: string, action: string, mode: string): readonly string[] {
+  const key = ruleId + '\u0000' + action + '\u0000' + mode;
+  let t = tuples.get(key);
+  if (!t) {
+    if (tuples.size >= 10_000) tuples.clear();
+    tuples.set(key, (t = Object.freeze([ruleId, action, mode])));
+  }
+  return t;
+}
+
+/** Frozen features and missing list (shared by every order of a bar, see market-view) give the
+ * same compact features: computed once, and frozen so the writer serialises them once too. */
+const compactedFeatures = new WeakMap<object, { missing: readonly unknown[]; out: Obj | undefined }>();
 
 function compactFeatures(market: Obj): Obj | undefined {
   const features = obj(market.features);
   const missing = market.missing;
   if (!features || !Array.isArray(missing)) return undefined;
+  if (!Object.isFrozen(features) || !Object.isFrozen(missing)) return compactFeaturesOf(features, missing);
+  const hit = compactedFeatures.get(features);
+  if (hit && hit.missing === missing) return hit.out;
+  const out = compactFeaturesOf(features, missing);
+  if (out) Object.freeze(out);
+  compactedFeatures.set(features, { missing, out });
+  return out;
+}
+
+function compactFeaturesOf(features: Obj, missing: readonly unknown[]): Obj | undefined {
   const named = new Set<unknown>(missing);
   for (const name of missing) if (typeof name !== 'string' || !(name in features)) return undefined;
   const out: Obj = {};

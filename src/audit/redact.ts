@@ -57,7 +57,24 @@ const MIN_SCRUB_LENGTH = 4;
  * match the hash computed from the in-memory string. Replace them up front. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
-const wellFormed = (s: string): string => (LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s);
+// String.prototype.isWellFormed (ES2024, Node 20) is native and much cheaper than the regex.
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const hasLoneSurrogate: (s: string) => boolean = isWellFormed
+  ? (s) => !isWellFormed.call(s)
+  : (s) => LONE_SURROGATE.test(s);
+const wellFormed = (s: string): string => (hasLoneSurrogate(s) ? s.replace(LONE_SURROGATES, '\uFFFD') : s);
+
+/** Plain data only: an array or an object of Object.prototype / null prototype whose own
+ * properties are all data properties (a getter of a frozen object can still change its value). */
+function plainData(obj: object): boolean {
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  if (Array.isArray(obj)) {
+    if (proto !== Array.prototype) return false;
+  } else if (proto !== Object.prototype && proto !== null) return false;
+  const descriptors = Object.getOwnPropertyDescriptors(obj);
+  for (const k in descriptors) if (!('value' in descriptors[k]!)) return false;
+  return Object.getOwnPropertySymbols(obj).length === 0;
+}
 
 export function createRedactor(secrets: readonly string[] = []): Redactor {
   const literals = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SCRUB_LENGTH))].sort(
@@ -154,6 +171,14 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     return e;
   };
   const REDACTED_JSON = JSON.stringify(REDACTED);
+  // Deeply frozen plain data cannot change, so its canonical JSON (redacted, scrubbed by this
+  // redactor) is computed once per object and reused: the market features and the regime score
+  // are shared by every order of a bar (market-view, scorer caches). `impure` counts what makes a
+  // subtree uncacheable (an unfrozen or non-plain object, toJSON, a cycle); a subtree is cached
+  // only when the count did not move while it was walked.
+  const frozenCanon = new WeakMap<object, string>();
+  const seenFrozen = new WeakSet<object>();
+  let impure = 0;
   const canon = (value: unknown, ancestors: object[]): string | undefined => {
     switch (typeof value) {
       case 'string':
@@ -171,25 +196,72 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
     }
     if (value === null) return 'null';
     const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
-    if (typeof obj.toJSON === 'function') return canon(obj.toJSON(), ancestors);
+    // A frozen object is cached from its second record on: one-off frozen objects (a snapshot's
+    // ages and flags) cost a WeakSet entry, not a property-descriptor check.
+    const frozen = Object.isFrozen(obj) && (seenFrozen.has(obj) || (seenFrozen.add(obj), false));
+    if (frozen) {
+      const hit = frozenCanon.get(obj);
+      if (hit !== undefined) return hit;
+    }
+    const before = impure;
+    if (!frozen) impure++;
+    if (typeof obj.toJSON === 'function') {
+      impure++;
+      return canon(obj.toJSON(), ancestors);
+    }
     if (obj instanceof Error) {
+      impure++;
       const code = (obj as { code?: unknown }).code;
       return canon({ name: obj.name, message: obj.message, ...(code !== undefined ? { code } : {}) }, ancestors);
     }
-    if (ancestors.includes(obj)) return '"[Circular]"';
+    if (ancestors.includes(obj)) {
+      impure++;
+      return '"[Circular]"';
+    }
     ancestors.push(obj);
+    let out: string;
     try {
       if (Array.isArray(obj)) {
-        let out = '[';
+        out = '[';
         for (let i = 0; i < obj.length; i++) out += (i ? ',' : '') + (canon(obj[i], ancestors) ?? 'null');
-        return out + ']';
-      }
-      if (obj instanceof Map) return canon(Object.fromEntries(obj), ancestors);
-      if (obj instanceof Set) return canon([...obj], ancestors);
-      return canonicalObject(canonEntries(obj, ancestors));
+        out += ']';
+      } else if (obj instanceof Map) {
+        impure++;
+        return canon(Object.fromEntries(obj), ancestors);
+      } else if (obj instanceof Set) {
+        impure++;
+        return canon([...obj], ancestors);
+      } else out = canonPlain(obj, ancestors);
     } finally {
       ancestors.pop();
     }
+    if (frozen && impure === before && plainData(obj)) frozenCanon.set(obj, out);
+    return out;
+  };
+  /** An object's canonical JSON without an intermediate Map: own enumerable keys, sorted like
+   * canonicalObject (UTF-16 code units) unless already in order. A key that the secret scrub
+   * changes could collide with another key, so such objects take the general path. */
+  const canonPlain = (obj: Record<string, unknown>, ancestors: object[]): string => {
+    const keys = Object.keys(obj);
+    let sorted = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (keyInfo(keys[i]!).key !== keys[i]) return canonicalObject(canonEntries(obj, ancestors));
+      if (sorted && i > 0 && keys[i - 1]! > keys[i]!) sorted = false;
+    }
+    if (!sorted) keys.sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const v = obj[k];
+      const info = keyInfo(k);
+      let c: string | undefined;
+      if (info.secret) c = v !== undefined && v !== null ? REDACTED_JSON : undefined;
+      else c = canon(v, ancestors);
+      if (c === undefined) continue;
+      out += (first ? '' : ',') + info.json + ':' + c;
+      first = false;
+    }
+    return out + '}';
   };
   const canonEntries = (obj: Record<string, unknown>, ancestors: object[]): Map<string, string> => {
     const entries = new Map<string, string>();

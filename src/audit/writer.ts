@@ -40,6 +40,7 @@ interface Segment {
   size: number;
 }
 
+const DAY_MS = 86_400_000;
 const RESERVED = new Set<string>([...ENVELOPE_KEYS, '__pino_msg', '__pino_err']);
 
 export class AuditLog implements AuditAppender {
@@ -55,6 +56,8 @@ export class AuditLog implements AuditAppender {
   private resumable: { file: SegmentFile; size: number } | undefined;
   private failure: Error | undefined;
   private closed = false;
+  private day = '';
+  private dayStart = Number.NaN;
 
   /** Opens (or resumes) the chain of `opts.instance` in `opts.dir`. Synchronous. */
   static open(opts: AuditLogOptions): AuditLog {
@@ -173,21 +176,27 @@ export class AuditLog implements AuditAppender {
   /** write(2) the whole line (looping on short writes), fsync when configured. A failure is
    * sticky: the file's state is unknown, so every later append throws until a restart. */
   private write(seg: Segment, line: string): number {
-    const buf = Buffer.from(line, 'utf8');
+    const length = Buffer.byteLength(line, 'utf8');
     try {
-      let off = 0;
-      while (off < buf.length) off += writeSync(seg.fd, buf, off, buf.length - off);
+      // The string goes to write(2) without a Buffer of our own; a short write (rare on a
+      // regular file) finishes from an encoded copy.
+      let off = writeSync(seg.fd, line, null, 'utf8');
+      if (off < length) {
+        const buf = Buffer.from(line, 'utf8');
+        while (off < length) off += writeSync(seg.fd, buf, off, length - off);
+      }
       if (this.opts.fsync) fsyncSync(seg.fd);
     } catch (err) {
       this.failure ??= err as Error;
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new LiqguardError('AUDIT_WRITE_FAILED', `audit write to ${seg.file.name} failed: ${why}`);
     }
-    return buf.length;
+    return length;
   }
 
   private segmentFor(ts: number): Segment {
-    const day = utcDay(ts);
+    // Same UTC day as the previous record (the common case): no date formatting per record.
+    const day = ts >= this.dayStart && ts < this.dayStart + DAY_MS ? this.day : this.dayOf(ts);
     if (!this.current && this.resumable) {
       const { file, size } = this.resumable;
       this.resumable = undefined;
@@ -205,6 +214,12 @@ export class AuditLog implements AuditAppender {
     this.current = this.openSegment({ path: join(this.opts.dir, name), name, instance: this.opts.instance, day, n }, 0);
     if (this.opts.fsync) fsyncDir(this.opts.dir);
     return this.current;
+  }
+
+  private dayOf(ts: number): string {
+    this.day = utcDay(ts);
+    this.dayStart = Math.floor(ts / DAY_MS) * DAY_MS;
+    return this.day;
   }
 
   private openSegment(file: SegmentFile, size: number): Segment {

@@ -8,6 +8,17 @@ function finiteOrNull(rec: Readonly<Record<string, number>>): Record<string, num
   return out;
 }
 
+/** A frozen record (the market view's features, shared by every snapshot of a bar) maps to one
+ * frozen JSON view, so every order of the bar carries the same object (audit/redact.ts serialises
+ * a deeply frozen object once). */
+const frozenViews = new WeakMap<object, Readonly<Record<string, number | null>>>();
+function finiteOrNullShared(rec: Readonly<Record<string, number>>): Readonly<Record<string, number | null>> {
+  if (!Object.isFrozen(rec)) return finiteOrNull(rec);
+  let view = frozenViews.get(rec);
+  if (!view) frozenViews.set(rec, (view = Object.freeze(finiteOrNull(rec))));
+  return view;
+}
+
 /** A market snapshot as written to the audit log and served by GET /v1/market/:symbol. */
 export function snapshotJson(s: MarketSnapshot): Record<string, unknown> {
   return {
@@ -22,6 +33,6 @@ export function snapshotJson(s: MarketSnapshot): Record<string, unknown> {
     flags: s.flags,
     missing: s.missing,
     ages: finiteOrNull(s.ages),
-    features: finiteOrNull(s.features),
+    features: finiteOrNullShared(s.features),
   };
 }

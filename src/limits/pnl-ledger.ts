@@ -22,6 +22,10 @@ interface ClientBook {
 export class PnlLedger {
   private readonly clients = new Map<string, ClientBook>();
   private readonly marks = new Map<string, Decimal>();
+  /** Bumped by every change (fill, funding, mark): cumulativePnl is read for every order, by each
+   * level of the hierarchy, and its 40-digit Decimal sums were a visible share of the order path. */
+  private version = 0;
+  private readonly pnlCache = new Map<string, { version: number; value: Decimal }>();
 
   private book(clientId: string): ClientBook {
     let b = this.clients.get(clientId);
@@ -31,7 +35,11 @@ export class PnlLedger {
 
   setMark(symbol: string, price: number | string): void {
     const p = new Decimal(price);
-    if (p.gt(0)) this.marks.set(symbol, p);
+    if (!p.gt(0)) return;
+    const old = this.marks.get(symbol);
+    if (old && old.eq(p)) return;
+    this.marks.set(symbol, p);
+    this.version++;
   }
 
   mark(symbol: string): Decimal | undefined {
@@ -43,6 +51,7 @@ export class PnlLedger {
     const b = this.book(clientId);
     const q = new Decimal(quantity);
     if (q.lte(0)) return;
+    this.version++;
     const px = new Decimal(price);
     const signed = side === 'buy' ? q : q.neg();
     const lot = b.lots.get(symbol) ?? { qty: ZERO, avg: ZERO };
@@ -67,6 +76,7 @@ export class PnlLedger {
   applyFunding(symbol: string, rate: number): void {
     const mark = this.marks.get(symbol);
     if (!mark || !Number.isFinite(rate)) return;
+    this.version++;
     for (const b of this.clients.values()) {
       const lot = b.lots.get(symbol);
       if (lot && !lot.qty.isZero()) b.funding = b.funding.minus(lot.qty.mul(mark).mul(rate));
@@ -83,6 +93,14 @@ export class PnlLedger {
 
   /** Realized - fees + funding + unrealized at marks (the entry price where no mark is known). */
   cumulativePnl(clientId: string): Decimal {
+    const hit = this.pnlCache.get(clientId);
+    if (hit && hit.version === this.version) return hit.value;
+    const value = this.computePnl(clientId);
+    this.pnlCache.set(clientId, { version: this.version, value });
+    return value;
+  }
+
+  private computePnl(clientId: string): Decimal {
     const b = this.clients.get(clientId);
     if (!b) return ZERO;
     let u = ZERO;

@@ -70,7 +70,9 @@ export class OnnxRegimeScorer implements RegimeScorer {
   score(snapshot: MarketSnapshot, _now: number): Promise<RegimeScore> {
     const hit = this.cache.get(snapshot.symbol);
     if (hit && hit.asOf === snapshot.asOf) return hit.result;
-    const result = this.compute(snapshot);
+    // Frozen: every order of the bar shares this score, and the audit writer serialises a deeply
+    // frozen object once (audit/redact.ts).
+    const result = this.compute(snapshot).then(freezeScore);
     this.cache.set(snapshot.symbol, { asOf: snapshot.asOf, result });
     return result;
   }
@@ -131,6 +133,12 @@ export class OnnxRegimeScorer implements RegimeScorer {
       note: `contributions explain p_${side} (Saabas path attribution, log-odds before calibration)${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
     };
   }
+}
+
+function freezeScore(s: RegimeScore): RegimeScore {
+  if (s.status === 'ok') for (const c of s.contributions) Object.freeze(c);
+  if (s.status === 'ok') Object.freeze(s.contributions);
+  return Object.freeze(s);
 }
 
 function topContributions(

@@ -30,11 +30,18 @@ function coreFeaturesOf(c: FeatureConfig): string[] {
   ];
 }
 
+interface VectorEntry {
+  readonly key: number;
+  readonly vec: Float64Array;
+  readonly features: Readonly<Record<string, number>>;
+  readonly missing: readonly string[];
+}
+
 export class FeatureMarketView implements MarketView {
   readonly features: FeatureConfig;
   readonly quality: QualityConfig;
   private readonly engines = new Map<string, FeatureEngine>();
-  private readonly cache = new Map<string, { key: number; vec: Float64Array }>();
+  private readonly cache = new Map<string, VectorEntry>();
   private readonly names: readonly string[];
   private readonly jumps = new Map<string, PriceJumpTracker>();
   private readonly plausibility: PlausibilityConfig;
@@ -77,17 +84,10 @@ export class FeatureMarketView implements MarketView {
   snapshot(symbol: string, now: number): MarketSnapshot {
     const eng = this.engines.get(symbol);
     if (!eng || Number.isNaN(eng.asOf)) return this.noData(symbol, now);
-    const vec = this.vector(eng);
+    const { vec, features, missing } = this.vector(eng);
     const q = assessQuality(eng, vec, now, this.quality, {
       jump: this.jumps.get(symbol),
       plausibility: this.plausibility,
-    });
-    const features: Record<string, number> = {};
-    const missing: string[] = [];
-    this.names.forEach((n, i) => {
-      const v = vec[i]!;
-      features[n] = v;
-      if (Number.isNaN(v)) missing.push(n);
     });
     const m = eng.mark;
     const lastCandidates: [number, number][] = [
@@ -104,8 +104,8 @@ export class FeatureMarketView implements MarketView {
       ...(last !== undefined ? { last } : {}),
       ...(eng.bestBid > 0 ? { bid: eng.bestBid } : {}),
       ...(eng.bestAsk > 0 ? { ask: eng.bestAsk } : {}),
-      features: Object.freeze(features),
-      missing: Object.freeze(missing),
+      features,
+      missing,
       ages: Object.freeze(q.ages),
       flags: Object.freeze(q.flags),
       degraded: q.degraded,
@@ -132,13 +132,24 @@ export class FeatureMarketView implements MarketView {
     this.cache.clear();
   }
 
-  private vector(eng: FeatureEngine): Float64Array {
+  /** The feature vector of the engine's current version, with its frozen name → value record and
+   * missing list: built once per version and shared by every snapshot of it (the audit writer
+   * serialises a frozen object once, see audit/redact.ts). */
+  private vector(eng: FeatureEngine): VectorEntry {
     const key = eng.version;
     const c = this.cache.get(eng.symbol);
-    if (c && c.key === key) return c.vec;
+    if (c && c.key === key) return c;
     const vec = eng.sample(eng.asOf);
-    this.cache.set(eng.symbol, { key, vec });
-    return vec;
+    const features: Record<string, number> = {};
+    const missing: string[] = [];
+    this.names.forEach((n, i) => {
+      const v = vec[i]!;
+      features[n] = v;
+      if (Number.isNaN(v)) missing.push(n);
+    });
+    const entry: VectorEntry = { key, vec, features: Object.freeze(features), missing: Object.freeze(missing) };
+    this.cache.set(eng.symbol, entry);
+    return entry;
   }
 
   private noData(symbol: string, now: number): MarketSnapshot {
