@@ -16,7 +16,14 @@ import { toUnifiedSymbol } from '../market/symbols.js';
 import type { Side } from './baselines.js';
 import { applyPlatt, fitPlatt } from './calibration.js';
 import { fundingPath, KLINES_43, klinePath, readFundingFile, readKlineFile } from './data-files.js';
-import { buildSymbolDataset, concatDatasets, selectMatrix, type Dataset, type LabelSpec } from './dataset.js';
+import {
+  buildSymbolDataset,
+  concatDatasets,
+  selectMatrix,
+  withColumns,
+  type Dataset,
+  type LabelSpec,
+} from './dataset.js';
 import { evaluateSide, WEEK_MS } from './evaluation.js';
 import { round } from './events.js';
 import type { Fold } from './folds.js';
@@ -61,19 +68,6 @@ export interface LiqAblationReport {
   readonly fold: Record<Side, { prAucA: number; prAucB: number }>;
   readonly kept: boolean;
   readonly groups: Record<string, Record<Side, { rows: number; positives: number; days: number; pairs: Pair[] }>>;
-}
-
-function withColumns(ds: Dataset, extra: Record<string, Float64Array>): Dataset {
-  const names = [...ds.names, ...Object.keys(extra)];
-  const cols = names.length;
-  const rows = ds.t.length;
-  const data = new Float64Array(rows * cols);
-  const ex = Object.values(extra);
-  for (let i = 0; i < rows; i++) {
-    data.set(ds.data.subarray(i * ds.cols, (i + 1) * ds.cols), i * cols);
-    ex.forEach((c, k) => (data[i * cols + ds.cols + k] = c[i] as number));
-  }
-  return { ...ds, names, cols, data };
 }
 
 export async function runLiqPressureAblation(o: LiqAblationOptions): Promise<LiqAblationReport> {

@@ -132,7 +132,15 @@ export function splitRows(
   return { fitIdx, evalBySymbol, heldOutAll };
 }
 
-export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+/** The 43-market dataset and the model's feature list (features with <= 50 % missing and not
+ * constant on the fitting rows). Shared by training and the market-wide ablation. */
+export async function loadUniverse(o: TrainOptions): Promise<{
+  ds: Dataset;
+  funding: FundingEvent[];
+  weekBars: Map<string, readonly BarEvent[]>;
+  split: Split;
+  names: string[];
+}> {
   const { log } = o;
   log(`reading funding and klines for ${o.symbols.length} symbols (held out: ${o.heldOut.join(', ')})`);
   const funding: FundingEvent[] = await readFundingFile(fundingPath(o.dataDir), o.symbols);
@@ -150,7 +158,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     log(`  ${s}: ${bars.length} bars, features from the market FeatureEngine`);
   }
   const ds = concatDatasets(parts);
-  const { fitIdx, evalBySymbol, heldOutAll } = splitRows(ds, o);
+  const split = splitRows(ds, o);
+  const { fitIdx } = split;
   const names = ds.names.filter((n) => {
     const j = ds.names.indexOf(n);
     let nan = 0;
@@ -169,6 +178,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   log(
     `fitting rows: ${fitIdx.length} (every ${o.fitStride}. bar); model features (${names.length}): ${names.join(', ')}`,
   );
+  return { ds, funding, weekBars, split, names };
+}
+
+export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+  const { log } = o;
+  const { ds, funding, weekBars, split, names } = await loadUniverse(o);
+  const { fitIdx, evalBySymbol, heldOutAll } = split;
   const cfg: SelectionConfig = { ...o.selection, seed: o.seed, ...(o.blank ? { blank: o.blank } : {}) };
   const folds = makeFolds(ds, fitIdx, cfg);
   const X0 = selectMatrix(ds, fitIdx, names);
