@@ -33,7 +33,7 @@ import { LIQ_FEATURES, dailyLiquidations, liqPressureColumns, parseLiqCsv } from
 import { chooseStructure, toStructure, type StructureSpec } from './structure.js';
 
 const D = (s: string): number => Date.parse(s);
-export const LIQ_ABLATION = Object.freeze({
+const LIQ_ABLATION = Object.freeze({
   coins: ['BTC', 'ETH', 'SOL', 'XRP'] as const,
   heldOut: 'XRP',
   rowsFrom: D('2021-06-01T00:00:00Z'),

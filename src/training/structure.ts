@@ -28,7 +28,7 @@ export function barrierLog(side: Side, thresholdPct: number): number {
   return side === 'down' ? -Math.log(1 - x) : Math.log(1 + x);
 }
 
-export function horizonBars(label: LabelSpec, barMs: number): number {
+function horizonBars(label: LabelSpec, barMs: number): number {
   return Math.round((label.horizonHours * 3_600_000) / barMs);
 }
 

@@ -25,7 +25,7 @@ interface ScoreLine {
   readonly eceCi: Interval;
   readonly brierSkill: number;
 }
-export interface VariantLine extends ScoreLine {
+interface VariantLine extends ScoreLine {
   readonly name: string;
   /** shipped minus this variant, paired */
   readonly diffRocAuc: number;
@@ -33,7 +33,7 @@ export interface VariantLine extends ScoreLine {
   readonly diffPrAuc: number;
   readonly diffPrAucCi: Interval;
 }
-export interface VariantSide {
+interface VariantSide {
   readonly rows: number;
   readonly positives: number;
   readonly shipped: ScoreLine;
