@@ -170,3 +170,29 @@ describe('monotone constraints', () => {
     expect(nonDecreasing(s)).toBe(true);
   });
 });
+
+describe('liqguard train with the structure', () => {
+  it('the graph carries both sides touch bases, the card names sigma and compares the refits on the same rows', async () => {
+    const { trainTiny } = await import('../scoring/tiny-model.js');
+    const r = await trainTiny();
+    const d = decodeOnnx(r.onnx);
+    const tr = r.card.training as Record<string, any>;
+    for (const s of ['down', 'up'] as const) {
+      const base = d.sides[s].model.base;
+      expect(base?.a1).toBeGreaterThan(0);
+      expect(r.card.features.names[base?.feature as number]).toBe(tr[s].structure.touchBase.sigmaFeature);
+      expect(tr[s].structure.monotoneUp).toContain('rv_24');
+    }
+    const cmp = (r.card.evaluation as Record<string, any>).structureComparison;
+    for (const g of ['all', 'heldOut'])
+      for (const s of ['down', 'up']) {
+        expect(cmp[g][s].variants.map((v: { name: string }) => v.name)).toEqual([
+          'no touch base',
+          'no monotone',
+          'neither (v2 trees)',
+        ]);
+        expect(cmp[g][s].rows).toBeGreaterThan(1000);
+      }
+    expect(r.markdown).toContain('## Touch base and monotone constraints');
+  }, 240_000);
+});
