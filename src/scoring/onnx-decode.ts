@@ -86,7 +86,8 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
   const featureCount = num(dims[1]?.dimValue ?? NaN);
   if (!input?.name || !Number.isInteger(featureCount)) throw new Error('graph input must be a float tensor [N, F]');
   const scalars = new Map<string, number>();
-  for (const t of g.initializer ?? []) scalars.set(t.name ?? '', Number(t.floatData?.[0]));
+  for (const t of g.initializer ?? [])
+    scalars.set(t.name ?? '', Number(t.int64Data?.length ? t.int64Data[0] : t.floatData?.[0]));
   const side = (s: 'down' | 'up'): DecodedSide => {
     const node = (g.node ?? []).find((nd) => nd.name === `trees_${s}`);
     if (!node || node.opType !== 'TreeEnsembleRegressor') throw new Error(`missing TreeEnsembleRegressor trees_${s}`);
@@ -95,8 +96,21 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
       if (v === undefined || !Number.isFinite(v)) throw new Error(`missing initializer ${k}`);
       return v;
     };
+    const hasBase = scalars.has(`touch_k_${s}`);
+    const base = hasBase
+      ? {
+          feature: get(`touch_idx_${s}`),
+          k: get(`touch_k_${s}`),
+          a0: get(`touch_a0_${s}`),
+          a1: get(`touch_a1_${s}`),
+          fallback: get(`touch_fallback_${s}`),
+        }
+      : undefined;
+    if (base && !(Number.isInteger(base.feature) && base.feature >= 0 && base.feature < featureCount))
+      throw new Error(`touch base of ${s} reads feature ${base.feature} but the input has ${featureCount}`);
+    const trees = decodeTrees(attrMap(node.attribute), featureCount);
     return {
-      model: { trees: decodeTrees(attrMap(node.attribute), featureCount), bias: get(`bias_${s}`), featureCount },
+      model: { trees, bias: get(`bias_${s}`), featureCount, ...(base ? { base } : {}) },
       calibration: { a: get(`cal_a_${s}`), b: get(`cal_b_${s}`) },
     };
   };

@@ -1,6 +1,7 @@
 /** The tree-ensemble model as TypeScript evaluates it: the same numbers the ONNX graph holds
  * (thresholds and leaf values rounded to float32, inputs rounded to float32 before comparison),
  * so the TS margin equals ORT's within float32 summation error. Also Saabas path attribution. */
+import { touchBaseMargin, type TouchBase } from './touch-base.js';
 
 /** One regression tree in flat arrays. Node 0 is the root; `feature[n] < 0` marks a leaf.
  * Comparison is BRANCH_LEQ: x <= threshold goes to `left` (ONNX "true" branch); NaN goes left
@@ -22,6 +23,8 @@ export interface TreeEnsemble {
   /** Initial margin (log-odds of the training base rate). */
   readonly bias: number;
   readonly featureCount: number;
+  /** Optional volatility-scaled base margin per row (touch-base.ts), added to bias + trees. */
+  readonly base?: TouchBase;
 }
 
 /** Platt scaling on the margin: p = sigmoid(a * margin + b). */
@@ -40,8 +43,13 @@ function leafIndex(tree: Tree, x: ArrayLike<number>): number {
   return n;
 }
 
+/** bias + the touch base of row x (when the model has one): where the trees start. */
+export function startMargin(model: TreeEnsemble, x: ArrayLike<number>): number {
+  return model.base ? model.bias + touchBaseMargin(model.base, x) : model.bias;
+}
+
 export function ensembleMargin(model: TreeEnsemble, x: ArrayLike<number>): number {
-  let m = model.bias;
+  let m = startMargin(model, x);
   for (const t of model.trees) m += t.value[leafIndex(t, x)] as number;
   return m;
 }
@@ -53,14 +61,20 @@ export function calibratedProbability(model: TreeEnsemble, cal: PlattCalibration
 }
 
 /** Saabas attribution: along each tree's path, the change in node value is credited to the
- * split feature. Returns per-feature contributions (margin units, before calibration) and the
- * expected margin (bias + root values); expected + sum(contributions) = margin. */
+ * split feature; the touch base's departure from its missing-sigma fallback is credited to the
+ * sigma feature. Returns per-feature contributions (margin units, before calibration) and the
+ * expected margin (bias + fallback + root values); expected + sum(contributions) = margin. */
 export function pathContributions(
   model: TreeEnsemble,
   x: ArrayLike<number>,
 ): { expected: number; contributions: Float64Array } {
   const c = new Float64Array(model.featureCount);
   let expected = model.bias;
+  if (model.base) {
+    expected += model.base.fallback;
+    const f = model.base.feature;
+    c[f] = (c[f] as number) + touchBaseMargin(model.base, x) - model.base.fallback;
+  }
   for (const t of model.trees) {
     let n = 0;
     expected += t.value[0] as number;

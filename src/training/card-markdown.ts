@@ -45,6 +45,52 @@ const TABLE_HEAD = [
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 
+/** The touch base / monotone constraints and what each changes (evaluation.structureComparison). */
+function structureLines(tr: Record<string, any>, ev: Record<string, any>): string[] {
+  const L: string[] = [];
+  if (!tr.down?.structure) return L;
+  L.push('', '## Touch base and monotone constraints', '');
+  for (const s of ['down', 'up']) {
+    const st = tr[s].structure as Record<string, any>;
+    const tb = st.touchBase as Record<string, any> | null;
+    L.push(
+      tb
+        ? `p_${s}: the trees start from a0 + a1·logit(P), P = 2·(1 − Φ(b / (σ√h))) the reflection-principle probability of touching the barrier b = ${f(tb.barrierLog, 4)} (log) within h = ${tb.horizonBars} bars, σ = \`${tb.sigmaFeature}\` (chosen on the fold by log-loss: ${Object.entries(
+            tb.foldValidLogLoss as Record<string, number>,
+          )
+            .map(([k, v]) => `${k} ${f(v, 5)}`)
+            .join(
+              ', ',
+            )}); a0 = ${f(tb.a0, 4)}, a1 = ${f(tb.a1, 4)}, ${f(tb.fallback, 4)} when σ is missing. Monotone (+1): ${(st.monotoneUp as string[]).join(', ')}.`
+        : `p_${s}: plain trees from the base rate. Monotone (+1): ${(st.monotoneUp as string[]).join(', ') || 'none'}.`,
+      '',
+    );
+  }
+  const cmp = ev.structureComparison as Record<string, Record<string, any>> | null | undefined;
+  if (!cmp) return L;
+  L.push(
+    'What each piece changes, on the same evaluation rows (through onnxruntime), shipped model vs refits without it; paired 95 % day-block intervals of shipped − variant:',
+    '',
+    '| rows | side | model | ROC-AUC [CI] | PR-AUC [CI] | ECE | Brier skill | shipped − it: ROC-AUC [CI] | PR-AUC [CI] |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const [g, bySide] of Object.entries(cmp))
+    for (const s of ['down', 'up']) {
+      const r = bySide[s];
+      if (!r) continue;
+      const name = `${GROUP_NAMES[g] ?? g} (${r.rows} rows, ${r.positives} positives)`;
+      const sh = r.shipped;
+      L.push(
+        `| ${name} | ${s} | shipped (both) | ${f(sh.rocAuc)} ${ci(sh.rocAucCi)} | ${f(sh.prAuc)} ${ci(sh.prAucCi)} | ${f(sh.ece, 4)} | ${f(sh.brierSkill)} | | |`,
+      );
+      for (const v of r.variants as Array<Record<string, any>>)
+        L.push(
+          `| | ${s} | ${v.name} | ${f(v.rocAuc)} ${ci(v.rocAucCi)} | ${f(v.prAuc)} ${ci(v.prAucCi)} | ${f(v.ece, 4)} | ${f(v.brierSkill)} | ${f(v.diffRocAuc)} ${ci(v.diffRocAucCi)} | ${f(v.diffPrAuc)} ${ci(v.diffPrAucCi)} |`,
+        );
+    }
+  return L;
+}
+
 export function renderCardMarkdown(card: ModelCard): string {
   const tr = card.training as Record<string, any>;
   const ev = card.evaluation as Record<string, any>;
@@ -136,6 +182,7 @@ export function renderCardMarkdown(card: ModelCard): string {
         `b=${f(card.calibration[s as 'down'].b, 4)}.`,
     );
   }
+  lines.push(...structureLines(tr, ev));
   const t = card.regime.thresholds;
   lines.push(
     '',

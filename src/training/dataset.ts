@@ -129,3 +129,17 @@ export function column(ds: Dataset, name: string, idx: ArrayLike<number>): Float
   if (j < 0) return new Float64Array(idx.length).fill(NaN);
   return Float64Array.from({ length: idx.length }, (_, k) => ds.data[(idx[k] as number) * ds.cols + j] as number);
 }
+
+/** `ds` with extra feature columns appended (same rows). */
+export function withColumns(ds: Dataset, extra: Record<string, Float64Array>): Dataset {
+  const names = [...ds.names, ...Object.keys(extra)];
+  const cols = names.length;
+  const rows = ds.t.length;
+  const data = new Float64Array(rows * cols);
+  const ex = Object.values(extra);
+  for (let i = 0; i < rows; i++) {
+    data.set(ds.data.subarray(i * ds.cols, (i + 1) * ds.cols), i * cols);
+    ex.forEach((c, k) => (data[i * cols + ds.cols + k] = c[i] as number));
+  }
+  return { ...ds, names, cols, data };
+}

@@ -5,7 +5,8 @@
 import { MISSING_BIN, binMatrix, quantileEdges, type BinnedMatrix } from './binning.js';
 import type { Matrix } from './matrix.js';
 import { createPrng } from './prng.js';
-import { fillInternalValues, type Tree, type TreeEnsemble } from '../scoring/tree-ensemble.js';
+import { fillInternalValues, startMargin, type Tree, type TreeEnsemble } from '../scoring/tree-ensemble.js';
+import { fitTouchBase, touchMargins, type TouchSpec } from './touch-fit.js';
 
 export interface GbdtParams {
   readonly nTrees: number;
@@ -31,6 +32,16 @@ export const DEFAULT_GBDT: GbdtParams = {
   seed: 1,
 };
 
+/** What the trees are built on, beyond the hyper-parameters. */
+export interface GbdtStructure {
+  /** start from the volatility-scaled touch base (fitted on these rows) instead of the base rate */
+  readonly touch?: TouchSpec;
+  /** per input column: +1 score may only rise with the value, -1 only fall, 0 free. A split on a
+   * constrained column is rejected when its two leaf values are ordered against the constraint,
+   * and its children inherit bounds at the midpoint (XGBoost-style), so the whole tree is monotone. */
+  readonly monotone?: readonly number[];
+}
+
 interface Hist {
   g: Float64Array;
   h: Float64Array;
@@ -53,13 +64,21 @@ interface Builder {
   splitBin: number[];
 }
 
-export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = DEFAULT_GBDT): TreeEnsemble {
+export function trainGbdt(
+  X: Matrix,
+  y: ArrayLike<number>,
+  params: GbdtParams = DEFAULT_GBDT,
+  structure: GbdtStructure = {},
+): TreeEnsemble {
   if (y.length !== X.rows) throw new Error('labels and rows differ in length');
   const n = X.rows;
+  const mono = structure.monotone;
+  if (mono && mono.length !== X.cols) throw new Error(`monotone has ${mono.length} entries, expected ${X.cols}`);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i] as number;
   const p0 = Math.min(1 - 1e-6, Math.max(1e-6, pos / Math.max(1, n)));
-  const bias = Math.fround(Math.log(p0 / (1 - p0)));
+  const base = structure.touch ? fitTouchBase(X, y, structure.touch) : undefined;
+  const bias = base ? 0 : Math.fround(Math.log(p0 / (1 - p0)));
   const B = binMatrix(X, quantileEdges(X, params.maxBins));
   const nb = B.edges.map((e) => e.length + 1);
   const off: number[] = [];
@@ -68,7 +87,7 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
     off.push(slots);
     slots += (nb[f] as number) + 1;
   } // last slot: missing
-  const margin = new Float64Array(n).fill(bias);
+  const margin = base ? touchMargins(base, X) : new Float64Array(n).fill(bias);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const rng = createPrng(params.seed);
@@ -92,7 +111,10 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
     return { g: hg, h: hh };
   };
 
-  const bestSplit = (hist: Hist, G: number, H: number): Split | undefined => {
+  const weight = (G: number, H: number, lo: number, hi: number): number =>
+    Math.min(hi, Math.max(lo, -G / (H + params.lambda)));
+
+  const bestSplit = (hist: Hist, G: number, H: number, lo: number, hi: number): Split | undefined => {
     const { lambda, minChildWeight } = params;
     const parent = (G * G) / (H + lambda);
     let best: Split | undefined;
@@ -113,6 +135,8 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
           const GR = G - GL;
           const HR = H - HL;
           if (HL < minChildWeight || HR < minChildWeight) continue;
+          const c = mono ? (mono[f] as number) : 0;
+          if (c !== 0 && c * (weight(GR, HR, lo, hi) - weight(GL, HL, lo, hi)) < 0) continue;
           const gain = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda) - parent;
           if (gain > params.minSplitGain && (best === undefined || gain > best.gain))
             best = { f, bin: b, missingLeft: ml, gain };
@@ -141,7 +165,7 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       splitBin: [],
     };
 
-    const grow = (idx: Uint32Array, hist: Hist | undefined, depth: number): number => {
+    const grow = (idx: Uint32Array, hist: Hist | undefined, depth: number, lo: number, hi: number): number => {
       let G = 0;
       let H = 0;
       for (let k = 0; k < idx.length; k++) {
@@ -154,12 +178,12 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       tb.left.push(0);
       tb.right.push(0);
       tb.missingLeft.push(0);
-      tb.value.push(Math.fround((-G / (H + params.lambda)) * params.learningRate));
+      tb.value.push(Math.fround(weight(G, H, lo, hi) * params.learningRate));
       tb.cover.push(Math.fround(H));
       tb.splitBin.push(-1);
       if (depth >= params.maxDepth || H < 2 * params.minChildWeight) return id;
       const hs = hist ?? buildHist(idx);
-      const s = bestSplit(hs, G, H);
+      const s = bestSplit(hs, G, H, lo, hi);
       if (!s) return id;
       const base = s.f * n;
       const li: number[] = [];
@@ -186,11 +210,24 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
       tb.threshold[id] = (B.edges[s.f] as Float64Array)[s.bin] as number;
       tb.missingLeft[id] = s.missingLeft ? 1 : 0;
       tb.splitBin[id] = s.bin;
-      tb.left[id] = grow(L, hl, depth + 1);
-      tb.right[id] = grow(R, hr, depth + 1);
+      const c = mono ? (mono[s.f] as number) : 0;
+      let [loL, hiL, loR, hiR] = [lo, hi, lo, hi];
+      if (c !== 0) {
+        let gl = 0;
+        let hl2 = 0;
+        for (const i of L) {
+          gl += g[i] as number;
+          hl2 += h[i] as number;
+        }
+        const mid = (weight(gl, hl2, lo, hi) + weight(G - gl, H - hl2, lo, hi)) / 2;
+        if (c > 0) [hiL, loR] = [mid, mid];
+        else [loL, hiR] = [mid, mid];
+      }
+      tb.left[id] = grow(L, hl, depth + 1, loL, hiL);
+      tb.right[id] = grow(R, hr, depth + 1, loR, hiR);
       return id;
     };
-    grow(Uint32Array.from(sample), undefined, 0);
+    grow(Uint32Array.from(sample), undefined, 0, -Infinity, Infinity);
     const tree: Tree = {
       feature: Int32Array.from(tb.feature),
       threshold: Float64Array.from(tb.threshold),
@@ -204,7 +241,7 @@ export function trainGbdt(X: Matrix, y: ArrayLike<number>, params: GbdtParams = 
     fillInternalValues(tree);
     trees.push(tree);
   }
-  return { trees, bias, featureCount: X.cols };
+  return { trees, bias, featureCount: X.cols, ...(base ? { base } : {}) };
 }
 
 /** Adds the tree's leaf values to every training row's margin, routing on bins. */
@@ -222,7 +259,9 @@ function updateMargins(tree: Tree, splitBin: readonly number[], B: BinnedMatrix,
 
 /** Margins of every row after the first k trees, for each k in `checkpoints` (ascending). */
 export function stagedMargins(model: TreeEnsemble, X: Matrix, checkpoints: readonly number[]): Float64Array[] {
-  const m = new Float64Array(X.rows).fill(model.bias);
+  const m = Float64Array.from({ length: X.rows }, (_, i) =>
+    startMargin(model, X.data.subarray(i * X.cols, (i + 1) * X.cols)),
+  );
   const out: Float64Array[] = [];
   let t = 0;
   for (const k of checkpoints) {

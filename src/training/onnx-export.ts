@@ -1,10 +1,12 @@
 /** Writes the two calibrated ensembles (p_down, p_up) into one ONNX graph: IR 8, opset 13 +
  * ai.onnx.ml 3. Per side: TreeEnsembleRegressor (margin without bias) -> Add bias -> Mul a ->
- * Add b -> Sigmoid. One float input `features` [N, F]; outputs `p_down`, `p_up` [N, 1]. No ZipMap.
+ * Add b -> Sigmoid, plus (when the model has one) the touch base margin added before Mul a
+ * (touchBaseNodes). One float input `features` [N, F]; outputs `p_down`, `p_up` [N, 1]. No ZipMap.
  * Node covers go into nodes_hitrates so the serving side can rebuild Saabas node values from the
  * file alone. Encoding is deterministic (no timestamps), so equal models give equal bytes. */
 import onnxProto from 'onnx-proto';
 import type { PlattCalibration, Tree, TreeEnsemble } from '../scoring/tree-ensemble.js';
+import { ERFC_POLY, LOG_P_MAX, LOG_P_MIN, type TouchBase } from '../scoring/touch-base.js';
 
 const { onnx } = onnxProto;
 type IAttr = onnxProto.onnx.IAttributeProto;
@@ -37,6 +39,46 @@ const scalar = (name: string, v: number): ITensor => ({
   dims: [1],
   floatData: [Math.fround(v)],
 });
+
+/** The touch base (src/scoring/touch-base.ts) as graph nodes, step for step: margin_base_<side>
+ * [N, 1] = isNaN(sigma) ? fallback : a0 + a1 * logit(P), ln P = ln erfc(k / sigma) clipped. */
+function touchBaseNodes(side: SideName, tb: TouchBase): { nodes: INode[]; init: ITensor[] } {
+  const p = (n: string): string => `touch_${n}_${side}`;
+  const nodes: INode[] = [];
+  const init: ITensor[] = [
+    { name: p('idx'), dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [tb.feature] },
+    scalar(p('k'), tb.k),
+    scalar(p('a0'), tb.a0),
+    scalar(p('a1'), tb.a1),
+    scalar(p('fallback'), tb.fallback),
+    scalar(p('one'), 1),
+    scalar(p('half'), 0.5),
+    scalar(p('pmin'), LOG_P_MIN),
+    scalar(p('pmax'), LOG_P_MAX),
+    ...ERFC_POLY.map((c, i) => scalar(p(`c${i}`), c)),
+  ];
+  const op = (opType: string, input: string[], out: string, attribute?: IAttr[]): string => {
+    nodes.push({ name: p(out), opType, input, output: [p(out)], ...(attribute ? { attribute } : {}) });
+    return p(out);
+  };
+  const sigma = op('Gather', [INPUT_NAME, p('idx')], 'sigma', [int('axis', 1)]);
+  const x = op('Div', [p('k'), sigma], 'x');
+  const t = op('Div', [p('one'), op('Add', [p('one'), op('Mul', [p('half'), x], 'hx')], 'den')], 't');
+  let poly = p(`c${ERFC_POLY.length - 1}`);
+  for (let i = ERFC_POLY.length - 2; i >= 0; i--)
+    poly = op('Add', [p(`c${i}`), op('Mul', [t, poly], `tp${i}`)], `poly${i}`);
+  const raw = op('Add', [op('Sub', [op('Log', [t], 'logt'), op('Mul', [x, x], 'x2')], 'lt_x2'), poly], 'lnerfc');
+  const logP = op('Clip', [raw, p('pmin'), p('pmax')], 'logp');
+  const logit = op('Sub', [logP, op('Log', [op('Sub', [p('one'), op('Exp', [logP], 'pr')], 'q')], 'logq')], 'logit');
+  const lin = op('Add', [p('a0'), op('Mul', [p('a1'), logit], 'a1u')], 'lin');
+  nodes.push({
+    name: `margin_base_${side}`,
+    opType: 'Where',
+    input: [op('IsNaN', [sigma], 'nan'), p('fallback'), lin],
+    output: [`margin_base_${side}`],
+  });
+  return { nodes, init };
+}
 
 function treeAttributes(trees: readonly Tree[]): IAttr[] {
   const a = {
@@ -118,12 +160,23 @@ export function exportOnnx(
       scalar(`cal_a_${side}`, calibration.a),
       scalar(`cal_b_${side}`, calibration.b),
     );
+    const withBias = model.base ? `biased_${side}` : `margin_${side}`;
     nodes.push({
       name: `add_bias_${side}`,
       opType: 'Add',
       input: [`raw_${side}`, `bias_${side}`],
-      output: [`margin_${side}`],
+      output: [withBias],
     });
+    if (model.base) {
+      const tb = touchBaseNodes(side, model.base);
+      nodes.push(...tb.nodes, {
+        name: `add_base_${side}`,
+        opType: 'Add',
+        input: [withBias, `margin_base_${side}`],
+        output: [`margin_${side}`],
+      });
+      init.push(...tb.init);
+    }
     nodes.push({
       name: `mul_a_${side}`,
       opType: 'Mul',

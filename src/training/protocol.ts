@@ -4,7 +4,7 @@
  * selected entry's out-of-fold margins then fit the Platt calibration. */
 import { selectMatrix, type Dataset } from './dataset.js';
 import { walkForwardFolds, type Fold, type FoldSpec } from './folds.js';
-import { stagedMargins, trainGbdt, type GbdtParams } from './gbdt.js';
+import { stagedMargins, trainGbdt, type GbdtParams, type GbdtStructure } from './gbdt.js';
 import { averagePrecision } from './metrics.js';
 import { logisticMargins, trainLogistic } from './logistic.js';
 import type { Side } from './baselines.js';
@@ -66,6 +66,7 @@ export function selectModel(
   side: Side,
   cfg: SelectionConfig,
   log: (m: string) => void,
+  structure: GbdtStructure = {},
 ): Selection {
   const label = side === 'down' ? ds.down : ds.up;
   const folds = allFolds.filter((f) => f.train.length >= MIN_FOLD_TRAIN_ROWS && f.valid.length > 0);
@@ -89,7 +90,7 @@ export function selectModel(
         `  ${side} fold ${fold.name}: grid ${gi + 1}/${cfg.grid.length} (depth ${g.maxDepth}, min child ` +
           `${g.minChildWeight}) on ${fold.train.length} rows`,
       );
-      const model = trainGbdt(Xt, yt, { ...g, nTrees: nMax, seed: cfg.seed + fi });
+      const model = trainGbdt(Xt, yt, { ...g, nTrees: nMax, seed: cfg.seed + fi }, structure);
       (margins[gi] as Float64Array[][])[fi] = stagedMargins(model, Xv, cfg.checkpoints);
     });
     const lr = trainLogistic(Xt, yt, { l2: 1, maxIter: 12, tol: 1e-6 });

@@ -15,6 +15,8 @@ import { INPUT_NAME } from './onnx-export.js';
 import type { Selection } from './protocol.js';
 import type { TrainOptions } from './train-run.js';
 import { TIERS } from './universe.js';
+import { barrierLog, type StructureChoice } from './structure.js';
+import type { VariantComparison } from './variants.js';
 
 export interface SideFit {
   sel: Selection;
@@ -22,6 +24,7 @@ export interface SideFit {
   cal: PlattCalibration;
   base: SideBaselines;
   y: Float64Array;
+  structure: StructureChoice;
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
@@ -125,6 +128,7 @@ export interface CardInput {
   pooled: Record<string, Record<Side, SideReport | null>>;
   events: ReturnType<typeof eventReports>;
   firstWeek: readonly FirstWeekRow[];
+  structureComparison: VariantComparison | null;
 }
 
 export function buildCard(c: CardInput): ModelCard {
@@ -138,6 +142,20 @@ export function buildCard(c: CardInput): ModelCard {
     grid: c.sides[s].sel.grid,
     trees: c.sides[s].model.trees.length,
     bias: c.sides[s].model.bias,
+    structure: {
+      touchBase: c.sides[s].model.base
+        ? {
+            sigmaFeature: c.sides[s].structure.touchFeature,
+            ...c.sides[s].model.base,
+            barrierLog: round(barrierLog(s, o.label.thresholdPct), 6),
+            horizonBars: hBars,
+            foldValidLogLoss: Object.fromEntries(
+              Object.entries(c.sides[s].structure.touchValidLogLoss).map(([k, v]) => [k, round(v, 6)]),
+            ),
+          }
+        : null,
+      monotoneUp: c.sides[s].structure.monotoneUp,
+    },
     baselineModels: { signals: c.sides[s].base.signals, logistic: logisticToJson(c.sides[s].base.logistic) },
   });
   const minT = fitT.reduce((m, v) => Math.min(m, v), Infinity);
@@ -226,6 +244,7 @@ export function buildCard(c: CardInput): ModelCard {
       pooled: c.pooled,
       perSymbol: c.perSymbol,
       firstWeek: c.firstWeek,
+      structureComparison: c.structureComparison,
       events: c.events,
     },
   };

@@ -23,6 +23,8 @@ import { renderCardMarkdown } from './card-markdown.js';
 import { evaluateRows, servedScores } from './served-eval.js';
 import { EVAL_END, EVAL_START, FIT_END, HELD_OUT, UNIVERSE, tierOf } from './universe.js';
 import { buildCard, seriesFor, type SideFit } from './train-card.js';
+import { chooseStructure, toStructure, type StructureChoice, type StructureSpec } from './structure.js';
+import { compareVariants, type VariantComparison } from './variants.js';
 
 export interface TrainOptions {
   readonly dataDir: string;
@@ -43,6 +45,12 @@ export interface TrainOptions {
   readonly selection: Omit<SelectionConfig, 'seed' | 'blank'>;
   readonly replicates: number;
   readonly maxMissingFraction: number;
+  /** touch base + monotone constraints (structure.ts); absent = plain trees from the base rate */
+  readonly structure?: StructureSpec;
+  /** also fit the model without each structural piece and compare on the evaluation rows */
+  readonly compareStructure?: boolean;
+  /** an earlier model with the same feature list, scored on the same rows for the comparison */
+  readonly previous?: { readonly id: string; readonly onnx: Uint8Array; readonly names: readonly string[] };
   readonly log: (m: string) => void;
 }
 
@@ -70,6 +78,12 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'dataDir' | 'log'> = {
   },
   replicates: 100,
   maxMissingFraction: 0.5,
+  // fixed before looking at 2025-07 → 2025-12 (docs/model/README.md, "v3 choices")
+  structure: {
+    touchCandidates: ['gk_24', 'parkinson_24', 'rv_24'],
+    monotoneUp: ['rv_24', 'rv_168', 'parkinson_24', 'gk_24', 'rv_pctl_720'],
+  },
+  compareStructure: true,
 };
 
 export interface TrainResult {
@@ -118,7 +132,15 @@ export function splitRows(
   return { fitIdx, evalBySymbol, heldOutAll };
 }
 
-export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+/** The 43-market dataset and the model's feature list (features with <= 50 % missing and not
+ * constant on the fitting rows). Shared by training and the market-wide ablation. */
+export async function loadUniverse(o: TrainOptions): Promise<{
+  ds: Dataset;
+  funding: FundingEvent[];
+  weekBars: Map<string, readonly BarEvent[]>;
+  split: Split;
+  names: string[];
+}> {
   const { log } = o;
   log(`reading funding and klines for ${o.symbols.length} symbols (held out: ${o.heldOut.join(', ')})`);
   const funding: FundingEvent[] = await readFundingFile(fundingPath(o.dataDir), o.symbols);
@@ -136,7 +158,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     log(`  ${s}: ${bars.length} bars, features from the market FeatureEngine`);
   }
   const ds = concatDatasets(parts);
-  const { fitIdx, evalBySymbol, heldOutAll } = splitRows(ds, o);
+  const split = splitRows(ds, o);
+  const { fitIdx } = split;
   const names = ds.names.filter((n) => {
     const j = ds.names.indexOf(n);
     let nan = 0;
@@ -155,26 +178,47 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   log(
     `fitting rows: ${fitIdx.length} (every ${o.fitStride}. bar); model features (${names.length}): ${names.join(', ')}`,
   );
+  return { ds, funding, weekBars, split, names };
+}
+
+export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+  const { log } = o;
+  const { ds, funding, weekBars, split, names } = await loadUniverse(o);
+  const { fitIdx, evalBySymbol, heldOutAll } = split;
   const cfg: SelectionConfig = { ...o.selection, seed: o.seed, ...(o.blank ? { blank: o.blank } : {}) };
   const folds = makeFolds(ds, fitIdx, cfg);
   const X0 = selectMatrix(ds, fitIdx, names);
   const Xfit = o.blank ? { ...X0, data: blankLongWindows(X0.data, names, o.blank, o.seed + 7) } : X0;
   const sides = {} as Record<Side, SideFit>;
-  for (const side of ['down', 'up'] as const) {
+  const choice = {} as Record<Side, StructureChoice>;
+  const fitSide = (side: Side, use: { touch: boolean; monotone: boolean }): Omit<SideFit, 'base' | 'structure'> => {
     const label = side === 'down' ? ds.down : ds.up;
-    const sel: Selection = selectModel(ds, folds, names, side, cfg, log);
+    const structure = toStructure(choice[side], names, side, o.label, ds.barMs, use);
+    const sel: Selection = selectModel(ds, folds, names, side, cfg, log, structure);
     const cal: PlattCalibration = fitPlatt(
       sel.oofMargins,
       Float64Array.from(sel.oofIdx, (i) => label[i] as number),
     );
     const y = Float64Array.from(fitIdx, (i) => label[i] as number);
     log(
-      `${side}: selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ` +
+      `${side} (touch base ${use.touch ? 'on' : 'off'}, monotone ${use.monotone ? 'on' : 'off'}): ` +
+        `selected depth ${sel.params.maxDepth}, min child ${sel.params.minChildWeight}, ` +
         `${sel.params.nTrees} trees; final fit on ${fitIdx.length} rows`,
     );
-    const model: TreeEnsemble = trainGbdt(Xfit, y, sel.params);
-    const base: SideBaselines = fitBaselines(ds, fitIdx, y, side, names);
-    sides[side] = { sel, model, cal, base, y };
+    const model: TreeEnsemble = trainGbdt(Xfit, y, sel.params, structure);
+    return { sel, model, cal, y };
+  };
+  const full = { touch: o.structure !== undefined, monotone: o.structure !== undefined };
+  for (const side of ['down', 'up'] as const) {
+    choice[side] = o.structure
+      ? chooseStructure(ds, folds, names, side, o.label, o.structure)
+      : { touchFeature: null, touchValidLogLoss: {}, monotoneUp: [] };
+    if (o.structure)
+      log(
+        `${side}: touch base sigma = ${choice[side].touchFeature} (fold log-loss ${JSON.stringify(choice[side].touchValidLogLoss)}); monotone: ${choice[side].monotoneUp.join(', ')}`,
+      );
+    const fit = fitSide(side, full);
+    sides[side] = { ...fit, base: fitBaselines(ds, fitIdx, fit.y, side, names), structure: choice[side] };
   }
   const docString =
     `liqguard liquidation-regime model: P(adverse move >= ${o.label.thresholdPct}% within ` +
@@ -228,6 +272,37 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const pooled: Record<string, Record<Side, SideReport | null>> = {};
   for (const [g, idx] of Object.entries(groups)) if (idx.length) pooled[g] = evalSides(idx);
   if (heldOutAll.length) pooled.heldOutWholeSpan = evalSides(heldOutAll);
+  let structureComparison: VariantComparison | null = null;
+  if (o.compareStructure && o.structure) {
+    log('structure comparison: refitting without the touch base, without the monotone constraints, without both');
+    const variants: { name: string; onnx: Uint8Array; names: readonly string[] }[] = [
+      { name: 'no touch base', use: { touch: false, monotone: true } },
+      { name: 'no monotone', use: { touch: true, monotone: false } },
+      { name: 'neither (v2 trees)', use: { touch: false, monotone: false } },
+    ].map((v) => {
+      const d = fitSide('down', v.use);
+      const u = fitSide('up', v.use);
+      return {
+        name: v.name,
+        onnx: exportOnnx(
+          { down: { model: d.model, calibration: d.cal }, up: { model: u.model, calibration: u.cal } },
+          names.length,
+          docString,
+        ),
+        names,
+      };
+    });
+    if (o.previous) variants.push({ name: `previous default ${o.previous.id}`, ...o.previous });
+    structureComparison = await compareVariants({
+      ds,
+      groups: { all: groups.all ?? [], heldOut: groups.heldOut ?? [] },
+      final: scores,
+      variants,
+      maxMissingFraction: o.maxMissingFraction,
+      replicates: o.replicates,
+      seed: o.seed + 900,
+    });
+  }
   const series = seriesFor(ds, scores, th, hysteresis, held, o.fitEnd);
   const events = eventReports(series);
   log('first week after a start: features from 7 days of bars vs full history (2025-10-10)');
@@ -247,6 +322,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     pooled,
     events,
     firstWeek,
+    structureComparison,
   });
   return { id, onnx, card, markdown: renderCardMarkdown(card) };
 }

@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TRAIN, trainModel, type TrainOptions } from '../../training/train-run.js';
 import { writeModel } from '../../training/write-model.js';
 import { HELD_OUT, UNIVERSE } from '../../training/universe.js';
+import { loadModel } from '../../scoring/load-model.js';
 
 const USAGE = `usage: liqguard train [--data DIR] [--out DIR] [--seed N] [--no-default]
                       [--threshold-pct X] [--horizon-hours H] [--replicates N] [--stride K]
                       [--fit-start YYYY-MM-DD] [--data-end YYYY-MM-DD] [--symbols A,B] [--quick]
+                      [--compare-with DIR|CARD]
 
 Fits the 43-market universe (data/binance_um_klines_1h_43) except the held-out group
 (${HELD_OUT.join(', ')}) on label windows ending by 2025-06-30 (data/SOURCES.md); reports every
@@ -19,6 +21,8 @@ give byte-identical files.
   --out DIR           where to write <id>.onnx/.json/.md (default: models)
   --no-default        do not point models/default.json at the new model
   --quick             tiny grid and few trees (smoke runs; not for the committed model)
+  --compare-with M    also score model M (a models dir's default or a card) on the evaluation rows
+                      (the card's structure comparison; decides whether a new model may replace it)
   --fit-start/--data-end  restrict the bars read (quick runs and tests)`;
 
 const date = (s: string | undefined, flag: string): number | undefined => {
@@ -54,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
         symbols: { type: 'string' },
         stride: { type: 'string' },
         quick: { type: 'boolean' },
+        'compare-with': { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -96,6 +101,10 @@ export async function run(argv: string[]): Promise<number> {
           }
         : {}),
     };
+    if (a['compare-with']) {
+      const prev = loadModel(a['compare-with']);
+      o = { ...o, previous: { id: prev.card.id, onnx: prev.onnxBytes, names: prev.card.features.names } };
+    }
     const unknown = o.symbols.filter((s) => !UNIVERSE.includes(s));
     if (unknown.length) throw new Error(`--symbols: not in the 43-market universe: ${unknown.join(', ')}`);
   } catch (e) {
