@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/core/decimal.js';
-import { parseBatch } from '../../../src/binance-wire/batch-params.js';
+import { parseBatch, parseCancelRefs } from '../../../src/binance-wire/batch-params.js';
 import { ListenKeys } from '../../../src/ingress/binance/listen-keys.js';
 import { applyFill, FLAT } from '../../../src/ingress/binance/position-ledger.js';
 import { refusalOf } from '../../../src/ingress/binance/ws-door.js';
@@ -81,6 +81,30 @@ describe('ListenKeys', () => {
     expect(keys.open('bot')).not.toBe(k);
     expect(keys.close('bot')).toBe('key2');
     expect(keys.keyOf('bot')).toBeUndefined();
+  });
+});
+
+describe('parseCancelRefs', () => {
+  it('1..10 ids from orderIdList or origClientOrderIdList (any case), else a Binance code', () => {
+    expect(parseCancelRefs({ orderidlist: '[1,2]' })).toEqual([{ orderId: '1' }, { orderId: '2' }]);
+    expect(parseCancelRefs({ origClientOrderIdList: '["a"]' })).toEqual([{ origClientOrderId: 'a' }]);
+    fc.assert(
+      fc.property(
+        fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+        fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+        (ids, cids) => {
+          try {
+            const refs = parseCancelRefs({ orderIdList: ids, origClientOrderIdList: cids });
+            expect(refs.length).toBeGreaterThanOrEqual(1);
+            expect(refs.length).toBeLessThanOrEqual(10);
+            for (const r of refs) expect(Object.keys(r)).toHaveLength(1);
+          } catch (e) {
+            expect(e).toBeInstanceOf(BinanceApiError);
+            expect([-1102, -1130]).toContain((e as BinanceApiError).code);
+          }
+        },
+      ),
+    );
   });
 });
 
