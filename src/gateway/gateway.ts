@@ -14,7 +14,6 @@ import { buildApp } from '../app.js';
 import type { GatewayConfig } from '../config/types.js';
 import { DEMO_API_KEY } from '../config/embedded-default.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { isProtectiveIntent } from '../core/conditional.js';
 import { EventBus } from '../core/events.js';
 import { randomIds, type IdGenerator } from '../core/ids.js';
 import type { AuditAppender } from '../core/stages.js';
@@ -27,7 +26,7 @@ import { createCluster, type Cluster } from '../cluster/index.js';
 import { bindClusterOrders } from '../cluster/remote-orders.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { Admission } from '../execution/admission/index.js';
-import { conditionalRouting, killCancels, TriggerHolder } from '../execution/conditional/index.js';
+import { conditionalRouting, killCancels, type TriggerHolder } from '../execution/conditional/index.js';
 import { OrderStore } from '../execution/order-store.js';
 import { SplitScheduler, type Timers } from '../execution/split/index.js';
 import { binanceFrontDoor } from '../ingress/binance/index.js';
@@ -42,6 +41,7 @@ import { Pipeline } from '../pipeline.js';
 import { InMemoryPolicyState, PolicyManager, TradingStateStore } from '../policy/index.js';
 import { policyStateEffects } from './effects.js';
 import { policyEvaluators } from './evaluators.js';
+import { createConditionalHolder } from './conditionals.js';
 import { createHealth } from './health.js';
 import { createDeadman, startAnchor } from './keepers.js';
 import type { DeadmanKeeper } from '../execution/deadman/index.js';
@@ -243,19 +243,14 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // The parts that call the pipeline, built after it. Conditional orders the gateway holds
   // (growing ones) are re-submitted at trigger.
-  const conditionals = new TriggerHolder({
+  const conditionals = createConditionalHolder({
+    entry: pipeline,
     clock: clockRef,
     ids,
-    submit: (i) => pipeline.submit(i),
-    cancelParent: (id, reason) => pipeline.cancel(id, reason),
-    endHeld: (p, status, reason) =>
-      p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
+    orders,
+    venues,
+    audit,
     regimeOf,
-    position: async (i) =>
-      (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ??
-      '0',
-    audit: (body) => audit.append('execution', body),
-    isProtective: isProtectiveIntent,
   });
   sink.add(conditionals);
   // Operators' surface: dashboard, event stream, kill switch / reload / override routes.
