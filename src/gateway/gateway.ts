@@ -15,7 +15,6 @@ import { buildApp } from '../app.js';
 import type { GatewayConfig } from '../config/types.js';
 import { DEMO_API_KEY } from '../config/embedded-default.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { isProtectiveIntent } from '../core/conditional.js';
 import { EventBus } from '../core/events.js';
 import { randomIds, type IdGenerator } from '../core/ids.js';
 import type { AuditAppender } from '../core/stages.js';
@@ -28,7 +27,7 @@ import { createCluster, type Cluster } from '../cluster/index.js';
 import { bindClusterOrders } from '../cluster/remote-orders.js';
 import { createOperatorSurface } from '../dashboard/operator-surface.js';
 import { Admission } from '../execution/admission/index.js';
-import { conditionalRouting, HeldJournal, killCancels, TriggerHolder } from '../execution/conditional/index.js';
+import { conditionalRouting, HeldJournal, killCancels, type TriggerHolder } from '../execution/conditional/index.js';
 import { OrderStore } from '../execution/order-store.js';
 import { SplitScheduler, type Timers } from '../execution/split/index.js';
 import { binanceFrontDoor } from '../ingress/binance/index.js';
@@ -43,6 +42,7 @@ import { Pipeline } from '../pipeline.js';
 import { InMemoryPolicyState, PolicyManager, TradingStateStore } from '../policy/index.js';
 import { policyStateEffects } from './effects.js';
 import { policyEvaluators } from './evaluators.js';
+import { createConditionalHolder } from './conditionals.js';
 import { createHealth } from './health.js';
 import { createDeadman, startAnchor } from './keepers.js';
 import type { DeadmanKeeper } from '../execution/deadman/index.js';
@@ -244,19 +244,16 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
 
   // The parts that call the pipeline, built after it. Conditional orders the gateway holds
   // (growing ones) are re-submitted at trigger.
-  const conditionals = new TriggerHolder({
+  const conditionals = createConditionalHolder({
+    entry: pipeline,
     clock: clockRef,
     ids,
-    submit: (i) => pipeline.submit(i),
-    cancelParent: (id, reason) => pipeline.cancel(id, reason),
-    endHeld: (p, status, reason) =>
-      p.children.forEach((_, i) => orders.endChild(p, i, status, clockRef.now(), undefined, reason)),
-    regimeOf,
-    position: async (i) =>
-      (await venues.get(i.venue)!.accountState(i.account)).positions.find((p) => p.symbol === i.symbol)?.quantity ??
-      '0',
-    audit: (body) => audit.append('execution', body),
-    isProtective: isProtectiveIntent,
+    orders,
+    venues,
+    audit,
+    // Before this process has scored a symbol no escalation is assumed: a restart must not cancel
+    // every re-armed held order because the regime reads "unknown".
+    regimeOf: (symbol) => lastRegime.get(symbol),
     journal: new HeldJournal(join(config.state.dir, 'held-conditional.jsonl')),
   });
   sink.add(conditionals);
