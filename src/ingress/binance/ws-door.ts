@@ -34,14 +34,33 @@ export function refusalOf(url: URL, keys: Pick<ListenKeys, 'clientOf'>): string 
   return undefined;
 }
 
+/** Routes constrained to `upgrade: 'websocket'` match WebSocket upgrade requests only: a plain
+ * GET never reaches the door's wildcard, so fastify's own answers (404, 414 for an over-long path
+ * parameter of a real route) stay as they are. */
+const UPGRADE_ONLY: Parameters<FastifyInstance['addConstraintStrategy']>[0] = {
+  name: 'upgrade',
+  storage() {
+    const handlers = new Map<string, unknown>();
+    return {
+      get: (k: string) => (handlers.get(k) ?? null) as never,
+      set: (k: string, v: unknown) => void handlers.set(k, v),
+    };
+  },
+  deriveConstraint: (req) => (String(req.headers.upgrade ?? '').toLowerCase() === 'websocket' ? 'websocket' : ''),
+  mustMatchWhenDerived: false,
+  validate: () => undefined,
+};
+
 /** Serves the door's websockets from one wildcard route on @fastify/websocket: a Binance stream
  * path goes to the hub (`serve`, the same hub code as `liqguard venue`), anything else is closed at
  * once with 1008 and the reason. The gateway's own endpoints (/v1/stream, /v1/ws/orders) are exact
- * routes and win over the wildcard; a plain GET of an unknown path still answers 404. */
+ * routes and win over the wildcard; the wildcard matches upgrade requests only. */
 export function attachWsDoor(app: FastifyInstance, hub: WsHub, keys: ListenKeys): void {
+  if (!app.hasConstraintStrategy(UPGRADE_ONLY.name)) app.addConstraintStrategy(UPGRADE_ONLY);
   app.route({
     method: 'GET',
     url: '/*',
+    constraints: { upgrade: 'websocket' },
     config: { websocket: true },
     schema: { hide: true },
     handler: (_req, reply) => reply.callNotFound(),
