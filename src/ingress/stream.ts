@@ -19,6 +19,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ClientConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { LiqguardError } from '../core/errors.js';
+import { wsEndpointHooks } from './websocket.js';
 import type { EventBus, GatewayEvent } from '../core/events.js';
 import type { ApiKeyAuth } from './auth.js';
 import { presentDecision, presentRegime } from './present.js';
@@ -295,19 +296,7 @@ export function createStream(opts: StreamOptions) {
       },
       // The REST guard: 401 without a known key, 403 without a role that may stream; an HTTP answer.
       preValidation: auth.guardAny(['viewer', 'operator', 'compliance']),
-      preHandler: async (req) => {
-        if (req.ws && conns.size >= maxConnections)
-          throw new LiqguardError('UNAVAILABLE', 'too many stream connections; retry later');
-      },
-      onError: async (req) => {
-        if (req.ws) stats.rejected++;
-      },
-      handler: async () => {
-        throw new LiqguardError(
-          'INVALID_REQUEST',
-          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
-        );
-      },
+      ...wsEndpointHooks(path, () => conns.size >= maxConnections, 'stream', stats),
       wsHandler: (ws, req) => accept(ws, req.client!),
     });
 

@@ -5,7 +5,7 @@
  * request to an HTTP-only route is answered 404 with a reason instead of being accepted and dropped.
  * Heartbeats are the ws library's ping/pong frames, sent by each endpoint on its own interval. */
 import websocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { LiqguardError } from '../core/errors.js';
 import { shortPath } from './framework-errors.js';
 
@@ -35,9 +35,37 @@ export async function installWebsocket(app: FastifyInstance): Promise<void> {
   app.addHook('onResponse', async (req) => {
     if (req.headers.upgrade?.toLowerCase() === 'websocket') req.raw.socket?.destroy();
   });
+  // ws's server.close() waits for every client: a socket that was still upgrading when the
+  // endpoints' preClose hooks ran (so none of them closed it) would hold the close up. Each
+  // endpoint has said its goodbye by now; what is left is ended here.
   app.addHook('onClose', async () => {
+    for (const client of app.websocketServer.clients) client.terminate();
     await new Promise<void>((resolve) => app.websocketServer.close(() => resolve()));
   });
+}
+
+/** The hooks every WebSocket endpoint shares: a connection cap answered 503 before the upgrade,
+ * refused upgrades counted, and a plain GET told that the path wants an upgrade. */
+export function wsEndpointHooks(
+  path: string,
+  full: () => boolean,
+  what: string,
+  stats: { rejected: number },
+): Pick<RouteOptions, 'preHandler' | 'onError' | 'handler'> {
+  return {
+    preHandler: async (req) => {
+      if (req.ws && full()) throw new LiqguardError('UNAVAILABLE', `too many ${what} connections; retry later`);
+    },
+    onError: async (req) => {
+      if (req.ws) stats.rejected++;
+    },
+    handler: async () => {
+      throw new LiqguardError(
+        'INVALID_REQUEST',
+        `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
+      );
+    },
+  };
 }
 
 declare module 'fastify' {

@@ -28,6 +28,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ClientConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { isLiqguardError, LiqguardError } from '../core/errors.js';
+import { wsEndpointHooks } from './websocket.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Venue } from '../core/types.js';
 import type { EventBus } from '../core/events.js';
@@ -298,19 +299,7 @@ export function wsOrderEntry(deps: WsOrderEntryDeps) {
       },
       // The REST guard (401, 403), then the query schema (400): refusals are HTTP answers.
       preValidation: auth.guard('trader'),
-      preHandler: async (req) => {
-        if (req.ws && sessions.size >= (deps.maxConnections ?? 1000))
-          throw new LiqguardError('UNAVAILABLE', 'too many order-entry connections; retry later');
-      },
-      onError: async (req) => {
-        if (req.ws) stats.rejected++;
-      },
-      handler: async () => {
-        throw new LiqguardError(
-          'INVALID_REQUEST',
-          `${path} is a WebSocket endpoint: connect with an upgrade request (ws://host${path}) and your API key`,
-        );
-      },
+      ...wsEndpointHooks(path, () => sessions.size >= (deps.maxConnections ?? 1000), 'order-entry', stats),
       wsHandler: (ws, req) =>
         accept(ws, req.client!, (req.query as { cancelOnDisconnect?: string }).cancelOnDisconnect !== 'false'),
     });

@@ -8,33 +8,15 @@ import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
 import type { ExecutionReport, InstrumentSpec } from '../../core/types.js';
 import { applyFill, FLAT, type LedgerPosition } from './position-ledger.js';
 import { orderTradeUpdate, type ExecType } from './user-events.js';
+import type { IncomeRow, TradeRow } from '../../binance-wire/history-params.js';
 
-export interface TradeRecord {
-  readonly id: number;
+/** A history row of one client (the wire rows of binance-wire, which `liqguard venue` serves too). */
+export interface TradeRecord extends TradeRow {
   readonly clientId: string;
-  readonly symbol: string; // venue symbol
-  readonly orderId: number;
-  readonly side: 'BUY' | 'SELL';
-  readonly price: string;
-  readonly qty: string;
-  readonly quoteQty: string;
-  readonly commission: string;
-  readonly commissionAsset: string;
-  readonly realizedPnl: string;
-  readonly maker: boolean;
-  readonly time: number;
 }
 
-export interface IncomeRecord {
+export interface IncomeRecord extends IncomeRow {
   readonly clientId: string;
-  readonly symbol: string;
-  readonly incomeType: 'REALIZED_PNL' | 'COMMISSION' | 'FUNDING_FEE';
-  readonly income: string;
-  readonly asset: string;
-  readonly time: number;
-  readonly tranId: number;
-  readonly tradeId: string;
-  readonly info: string;
 }
 
 export interface JournalEntry {
