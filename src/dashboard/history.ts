@@ -16,9 +16,7 @@ export class RegimeHistory {
   constructor(private readonly capacity = 720) {}
 
   attach(bus: Pick<EventBus, 'subscribe'>): () => void {
-    return bus.subscribe((e) => {
-      if (e.type === 'regime') this.add(e.symbol, e.ts, e.score);
-    });
+    return bus.subscribe((e) => this.add(e.symbol, e.ts, e.score), ['regime']);
   }
 
   add(symbol: string, ts: number, score: RegimeScore): void {
