@@ -73,10 +73,12 @@ export class AccountBook {
     { version: number; marks: number; value: CachedLiquidation | undefined }
   >();
 
-  // The account state per account, valid while everything it is computed from is the same object
-  // or value: the account version (wallet, positions), the open-order margin, and per held symbol
-  // its mark (a Decimal, replaced on every change), leverage and margin mode. The gateway reads
-  // the state once per order; between fills and mark moves it is the same.
+  // Valuation and account state per account, valid while everything they are computed from is
+  // the same object or value: the account version (wallet, positions), per held symbol its mark
+  // (a Decimal, replaced on every change), leverage and margin mode, and for the state the
+  // open-order margin. The gateway reads the state and the venue the available balance once per
+  // order; between fills and mark moves they are the same.
+  private readonly valuationCache = new WeakMap<SimAccount, { key: unknown[]; value: Valuation }>();
   private readonly stateCache = new WeakMap<SimAccount, { key: unknown[]; margin: Decimal; state: AccountState }>();
 
   constructor(
@@ -223,7 +225,27 @@ export class AccountBook {
     }
   }
 
+  private valuationKey(a: SimAccount): unknown[] {
+    const key: unknown[] = [a.version];
+    for (const symbol of a.positions.keys()) {
+      const s = this.settings(a, symbol);
+      key.push(symbol, this.mark(symbol), s.leverage, s.mode);
+    }
+    return key;
+  }
+
+  /** Frozen and shared until one of its inputs changes (see valuationCache). */
   valuation(a: SimAccount): Valuation {
+    const key = this.valuationKey(a);
+    const hit = this.valuationCache.get(a);
+    if (hit && sameKey(hit.key, key)) return hit.value;
+    const value = Object.freeze(this.computeValuation(a));
+    Object.freeze(value.positions);
+    this.valuationCache.set(a, { key, value });
+    return value;
+  }
+
+  private computeValuation(a: SimAccount): Valuation {
     const positions: PositionValue[] = [];
     let upnl = ZERO,
       mm = ZERO,
@@ -304,11 +326,7 @@ export class AccountBook {
 
   /** Frozen and shared by every read until one of its inputs changes (see stateCache). */
   state(a: SimAccount, openOrderMargin: Decimal): AccountState {
-    const key: unknown[] = [a.version];
-    for (const symbol of a.positions.keys()) {
-      const s = this.settings(a, symbol);
-      key.push(symbol, this.mark(symbol), s.leverage, s.mode);
-    }
+    const key = this.valuationKey(a);
     const hit = this.stateCache.get(a);
     if (hit && hit.margin.eq(openOrderMargin) && sameKey(hit.key, key)) return hit.state;
     const state = deepFreeze(this.computeState(a, openOrderMargin));
