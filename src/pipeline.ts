@@ -203,7 +203,14 @@ export class Pipeline {
       if (decision.kind !== 'accept') return { ok: false, reason: 'policy', decision, intentId: increase.intentId };
     }
     const { account, symbol, side } = p.intent;
-    const r = await venue.amendOrder({ account, symbol, side, clientOrderId: child.plan.clientOrderId, quantity, price });
+    const r = await venue.amendOrder({
+      account,
+      symbol,
+      side,
+      clientOrderId: child.plan.clientOrderId,
+      quantity,
+      price,
+    });
     if (r.status === 'rejected') {
       this.d.audit.append('execution', { ...executionAuditBody(r, intentId, p.intent.clientId), amendRejected: true });
       return { ok: false, reason: 'venue', report: r };
