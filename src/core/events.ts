@@ -78,18 +78,59 @@ export type GatewayEvent =
     };
 
 export type GatewayEventListener = (e: GatewayEvent) => void;
+export type GatewayEventType = GatewayEvent['type'];
+type EventOf<T extends GatewayEventType> = Extract<GatewayEvent, { readonly type: T }>;
+
+// A record, so that the compiler fails here when a type is added to the union and not listed.
+const TYPES: Record<GatewayEventType, true> = {
+  regime: true,
+  decision: true,
+  execution: true,
+  kill: true,
+  policy: true,
+  override: true,
+  latch: true,
+  deadman: true,
+  venue_ban: true,
+  audit_failure: true,
+  shadow_diff: true,
+};
+const EVERY_TYPE = Object.keys(TYPES) as GatewayEventType[];
 
 export class EventBus {
+  // Listeners per event type (an array, rebuilt on (un)subscribe, iterated per publish): the order
+  // path publishes three events per order, and most subscribers care about one or two types.
+  private readonly byType = new Map<GatewayEventType, readonly GatewayEventListener[]>();
   private readonly listeners = new Set<GatewayEventListener>();
   failures = 0;
 
-  subscribe(l: GatewayEventListener): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
+  /** `types`: only events of these types reach `l` (default: every event). */
+  subscribe(l: GatewayEventListener): () => void;
+  subscribe<T extends GatewayEventType>(l: (e: EventOf<T>) => void, types: readonly T[]): () => void;
+  subscribe(l: (e: never) => void, types: readonly GatewayEventType[] = EVERY_TYPE): () => void {
+    // A fresh function per subscription: each unsubscribe removes exactly its own.
+    const entry: GatewayEventListener = (e) => (l as GatewayEventListener)(e);
+    this.listeners.add(entry);
+    for (const t of new Set(types)) this.byType.set(t, [...(this.byType.get(t) ?? []), entry]);
+    return () => {
+      if (!this.listeners.delete(entry)) return;
+      for (const t of new Set(types))
+        this.byType.set(
+          t,
+          this.byType.get(t)!.filter((x) => x !== entry),
+        );
+    };
+  }
+
+  /** Whether anyone listens to events of this type: lets a publisher skip building the event. */
+  wants(type: GatewayEventType): boolean {
+    return (this.byType.get(type)?.length ?? 0) > 0;
   }
 
   publish(e: GatewayEvent): void {
-    for (const l of this.listeners) {
+    const ls = this.byType.get(e.type);
+    if (!ls) return;
+    for (const l of ls) {
       try {
         l(e);
       } catch {

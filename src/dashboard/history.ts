@@ -16,9 +16,7 @@ export class RegimeHistory {
   constructor(private readonly capacity = 720) {}
 
   attach(bus: Pick<EventBus, 'subscribe'>): () => void {
-    return bus.subscribe((e) => {
-      if (e.type === 'regime') this.add(e.symbol, e.ts, e.score);
-    });
+    return bus.subscribe((e) => this.add(e.symbol, e.ts, e.score), ['regime']);
   }
 
   add(symbol: string, ts: number, score: RegimeScore): void {
@@ -30,7 +28,9 @@ export class RegimeHistory {
     if (last && ts < last.ts) ring.length = 0;
     if (last && ts === last.ts) ring[ring.length - 1] = { ts, p, regime: score.regime };
     else ring.push({ ts, p, regime: score.regime });
-    if (ring.length > this.capacity) ring.splice(0, ring.length - this.capacity);
+    // Trimmed in batches (a tenth of the capacity at a time), not by one splice per point: every
+    // order publishes a regime event, and shifting the whole ring per order showed in the profile.
+    if (ring.length > this.capacity + Math.ceil(this.capacity / 10)) ring.splice(0, ring.length - this.capacity);
     this.latestScore.set(symbol, score);
   }
 
@@ -38,7 +38,9 @@ export class RegimeHistory {
     return this.latestScore.get(symbol);
   }
 
+  /** The newest `capacity` points, oldest first. */
   history(symbol: string): readonly HistoryPoint[] {
-    return this.points.get(symbol) ?? [];
+    const ring = this.points.get(symbol) ?? [];
+    return ring.length > this.capacity ? ring.slice(ring.length - this.capacity) : ring;
   }
 }

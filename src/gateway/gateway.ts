@@ -167,11 +167,11 @@ export async function buildGateway(config: GatewayConfig, opts: GatewayOptions =
   const tradingState: TradingStateStore = cluster?.tradingState ?? new TradingStateStore(config.state.dir, wall);
   const policySync = await cluster?.bindPolicies(policies);
   cluster?.overrides.attach(bus);
-  bus.subscribe((e) => (e.type === 'policy' && e.ok ? void policySync?.publish() : undefined));
+  bus.subscribe((e) => (e.ok ? void policySync?.publish() : undefined), ['policy']);
   // The regime gauge follows every regime event (the ticker's and decisions'), not only orders.
-  bus.subscribe((e) => (e.type === 'regime' ? metrics.setRegime(e.symbol, e.score) : undefined));
+  bus.subscribe((e) => metrics.setRegime(e.symbol, e.score), ['regime']);
   const lastRegime = new Map<string, RegimeLabel>();
-  bus.subscribe((e) => (e.type === 'regime' ? void lastRegime.set(e.symbol, e.score.regime) : undefined));
+  bus.subscribe((e) => void lastRegime.set(e.symbol, e.score.regime), ['regime']);
   const regimeOf = (symbol: string): RegimeLabel => lastRegime.get(symbol) ?? 'unknown';
 
   const orders = new OrderStore();

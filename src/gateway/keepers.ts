@@ -31,8 +31,7 @@ export function createDeadman(
     refreshMs: dm.refreshMs,
     onEvent: (e) => d.bus.publish({ type: 'deadman', ts: d.wall.now(), ...e }),
   });
-  if (deadman.applies)
-    d.bus.subscribe((e) => (e.type === 'decision' || e.type === 'execution' ? deadman.poke() : undefined));
+  if (deadman.applies) d.bus.subscribe(() => deadman.poke(), ['decision', 'execution']);
   return deadman;
 }
 

@@ -73,7 +73,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['symbol'],
     registers: [registry],
   });
+  // The scorer caches its score per bar (one frozen object), and every order sets the gauges twice
+  // (the observer and the bus's regime event): the same object again changes nothing.
+  const gaugedScore = new Map<string, RegimeScore>();
   const setRegime = (symbol: string, s: RegimeScore): void => {
+    if (gaugedScore.get(symbol) === s) return;
+    gaugedScore.set(symbol, s);
     regimeLevel.set({ symbol }, REGIME_LEVEL[s.regime]);
     if (s.status === 'ok') regimeProbability.set({ symbol }, s.probability);
     else regimeProbability.remove({ symbol });

@@ -34,28 +34,38 @@ export function wireObservers(d: {
       });
     },
   };
+  // Events are built only when someone subscribes to their type (bus.wants), and without
+  // intermediate spread objects: three events per order.
   const toBus: PipelineObserver = {
     onDecision(intent, decision, score) {
       const ts = d.clock.now();
-      d.bus.publish({
-        type: 'decision',
-        symbol: intent.symbol,
-        client: intent.clientId,
-        ts,
-        intent,
-        decision,
-        regime: score.regime,
-      });
-      d.bus.publish({ type: 'regime', symbol: intent.symbol, ts, score });
+      if (d.bus.wants('decision'))
+        d.bus.publish({
+          type: 'decision',
+          symbol: intent.symbol,
+          client: intent.clientId,
+          ts,
+          intent,
+          decision,
+          regime: score.regime,
+        });
+      if (d.bus.wants('regime')) d.bus.publish({ type: 'regime', symbol: intent.symbol, ts, score });
     },
     onReport(report, parent) {
-      d.bus.publish({
-        type: 'execution',
-        symbol: report.symbol,
-        ...(parent ? { client: parent.intent.clientId, intentId: parent.intentId } : {}),
-        ts: d.clock.now(),
-        report,
-      });
+      if (!d.bus.wants('execution')) return;
+      const ts = d.clock.now();
+      d.bus.publish(
+        parent
+          ? {
+              type: 'execution',
+              symbol: report.symbol,
+              client: parent.intent.clientId,
+              intentId: parent.intentId,
+              ts,
+              report,
+            }
+          : { type: 'execution', symbol: report.symbol, ts, report },
+      );
     },
   };
   return [d.metrics.observer, shadowDiffs, toBus];

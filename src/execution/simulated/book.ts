@@ -50,6 +50,15 @@ export interface CachedLiquidation {
   readonly num: number;
 }
 
+const sameKey = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+function deepFreeze(s: AccountState): AccountState {
+  for (const p of s.positions) Object.freeze(p);
+  Object.freeze(s.positions);
+  return Object.freeze(s);
+}
+
 /** Drop the oldest entries in batches (a bounded history without an O(n) splice per append). */
 function trim<T>(list: T[], max: number): void {
   if (list.length > max + Math.ceil(max / 10)) list.splice(0, list.length - max);
@@ -63,6 +72,14 @@ export class AccountBook {
     SimPosition,
     { version: number; marks: number; value: CachedLiquidation | undefined }
   >();
+
+  // Valuation and account state per account, valid while everything they are computed from is
+  // the same object or value: the account version (wallet, positions), per held symbol its mark
+  // (a Decimal, replaced on every change), leverage and margin mode, and for the state the
+  // open-order margin. The gateway reads the state and the venue the available balance once per
+  // order; between fills and mark moves they are the same.
+  private readonly valuationCache = new WeakMap<SimAccount, { key: unknown[]; value: Valuation }>();
+  private readonly stateCache = new WeakMap<SimAccount, { key: unknown[]; margin: Decimal; state: AccountState }>();
 
   constructor(
     private readonly opts: BookOptions,
@@ -208,7 +225,27 @@ export class AccountBook {
     }
   }
 
+  private valuationKey(a: SimAccount): unknown[] {
+    const key: unknown[] = [a.version];
+    for (const symbol of a.positions.keys()) {
+      const s = this.settings(a, symbol);
+      key.push(symbol, this.mark(symbol), s.leverage, s.mode);
+    }
+    return key;
+  }
+
+  /** Frozen and shared until one of its inputs changes (see valuationCache). */
   valuation(a: SimAccount): Valuation {
+    const key = this.valuationKey(a);
+    const hit = this.valuationCache.get(a);
+    if (hit && sameKey(hit.key, key)) return hit.value;
+    const value = Object.freeze(this.computeValuation(a));
+    Object.freeze(value.positions);
+    this.valuationCache.set(a, { key, value });
+    return value;
+  }
+
+  private computeValuation(a: SimAccount): Valuation {
     const positions: PositionValue[] = [];
     let upnl = ZERO,
       mm = ZERO,
@@ -287,7 +324,17 @@ export class AccountBook {
     return a.wallet.minus(v.isolatedMargin).plus(v.crossUpnl).minus(v.crossIM).minus(openOrderMargin);
   }
 
+  /** Frozen and shared by every read until one of its inputs changes (see stateCache). */
   state(a: SimAccount, openOrderMargin: Decimal): AccountState {
+    const key = this.valuationKey(a);
+    const hit = this.stateCache.get(a);
+    if (hit && hit.margin.eq(openOrderMargin) && sameKey(hit.key, key)) return hit.state;
+    const state = deepFreeze(this.computeState(a, openOrderMargin));
+    this.stateCache.set(a, { key, margin: openOrderMargin, state });
+    return state;
+  }
+
+  private computeState(a: SimAccount, openOrderMargin: Decimal): AccountState {
     const v = this.valuation(a);
     const positions: PositionWithMargin[] = v.positions.map((p) => {
       const lp = this.liquidation(a, p.symbol, v);

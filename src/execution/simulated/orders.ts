@@ -3,6 +3,7 @@
  * Decimal; the exchange applies the result. */
 import { Decimal, parseDecimalString } from '../../core/decimal.js';
 import type { ChildOrderRequest, InstrumentSpec, Side } from '../../core/types.js';
+import { filtersOf } from './filters.js';
 import { REJECT, type VenueReject } from './rejects.js';
 import type { SimOrder, SimPosition } from './state.js';
 
@@ -29,6 +30,7 @@ export function checkParameters(
   refPrice: Decimal | undefined,
 ): VenueReject | CheckedOrder {
   if (!CLIENT_ORDER_ID.test(req.clientOrderId)) return REJECT.badClientOrderId();
+  const f = filtersOf(inst);
   const q = parseDecimalString(req.quantity);
   if (!q.ok) return q.reason === 'not_positive' ? REJECT.qtyNotPositive() : REJECT.malformed('quantity');
   let price: Decimal | undefined;
@@ -36,14 +38,14 @@ export function checkParameters(
     const p = parseDecimalString(req.price);
     if (!p.ok) return REJECT.malformed('price');
     price = p.value;
-    if (!price.mod(inst.tickSize).isZero()) return REJECT.priceTick();
+    if (!price.mod(f.tick).isZero()) return REJECT.priceTick();
   }
   const qty = q.value;
-  if (!qty.mod(inst.stepSize).isZero()) return REJECT.precision();
-  if (qty.lt(inst.minQty)) return REJECT.qtyBelowMin();
-  if (qty.gt(inst.maxQty)) return REJECT.qtyAboveMax();
+  if (!qty.mod(f.step).isZero()) return REJECT.precision();
+  if (qty.lt(f.minQty)) return REJECT.qtyBelowMin();
+  if (qty.gt(f.maxQty)) return REJECT.qtyAboveMax();
   const valuePrice = price ?? refPrice;
-  if (!req.reduceOnly && valuePrice && qty.mul(valuePrice).lt(inst.minNotional))
+  if (!req.reduceOnly && valuePrice && qty.mul(valuePrice).lt(f.minNotional))
     return REJECT.minNotional(inst.minNotional);
   const postOnly = req.type === 'limit' && (req.postOnly || req.timeInForce === 'GTX');
   return price ? { quantity: qty, price, postOnly } : { quantity: qty, postOnly };

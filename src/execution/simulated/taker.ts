@@ -4,6 +4,7 @@
  * Decimal, rounded to the tick against the taker and never through the limit. */
 import { Decimal, floorToStep, roundToStep } from '../../core/decimal.js';
 import type { InstrumentSpec, OrderType, Side } from '../../core/types.js';
+import { filtersOf } from './filters.js';
 import { impactFraction, maxQtyWithin, type BarLiquidity, type ImpactParams } from './impact.js';
 
 export interface TakerPlan {
@@ -32,7 +33,9 @@ export function planTaker(
     marketable = room >= impact.halfSpread;
     if (marketable) {
       const cap = maxQtyWithin(room, bar, impact);
-      takeQty = Number.isFinite(cap) ? Decimal.min(qty, floorToStep(new Decimal(cap.toFixed(12)), inst.stepSize)) : qty;
+      takeQty = Number.isFinite(cap)
+        ? Decimal.min(qty, floorToStep(new Decimal(cap.toFixed(12)), filtersOf(inst).step))
+        : qty;
     }
   }
   if (takeQty.lte(0)) return { marketable, qty: ZERO };
@@ -50,13 +53,11 @@ function takerPrice(
   impact: ImpactParams,
 ): Decimal {
   const f = new Decimal(impactFraction(qty.toNumber(), bar, impact).toFixed(12));
+  const tick = filtersOf(inst).tick;
   if (side === 'buy') {
-    const p = roundToStep(ref.mul(f.plus(1)), inst.tickSize, 'up');
+    const p = roundToStep(ref.mul(f.plus(1)), tick, 'up');
     return limit ? Decimal.min(p, limit) : p;
   }
-  const p = Decimal.max(
-    roundToStep(ref.mul(new Decimal(1).minus(f)), inst.tickSize, 'down'),
-    new Decimal(inst.tickSize),
-  );
+  const p = Decimal.max(roundToStep(ref.mul(new Decimal(1).minus(f)), tick, 'down'), tick);
   return limit ? Decimal.max(p, limit) : p;
 }

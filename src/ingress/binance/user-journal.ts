@@ -3,7 +3,7 @@
  * (REALIZED_PNL, COMMISSION, FUNDING_FEE from the venue's funding payments), wall-clock times of each order, and the ORDER_TRADE_UPDATEs the
  * user-data stream pushes. A parent is announced NEW before its first fill or end, as Binance does.
  * Bounded per client; in memory per gateway process (the audit log is the durable record). */
-import { Decimal } from '../../core/decimal.js';
+import { cmpFixed, fixedText, maxFixed, mulText, subFixed, toFixed } from '../../core/fixed-point.js';
 import { isTerminal, type ParentOrder } from '../../execution/order-store.js';
 import type { ExecutionReport, InstrumentSpec } from '../../core/types.js';
 import { applyFill, FLAT, type LedgerPosition } from './position-ledger.js';
@@ -69,7 +69,9 @@ export class UserJournal {
     return s ? { time: s.createdAt, updateTime: s.updatedAt } : undefined;
   }
 
-  onReport(parent: ParentOrder, r: ExecutionReport): JournalEntry | undefined {
+  /** `withEvents` false: nobody holds a listen key for the client, so the ORDER_TRADE_UPDATE
+   * payloads are not built (the trades, income and order state are kept all the same). */
+  onReport(parent: ParentOrder, r: ExecutionReport, withEvents = true): JournalEntry | undefined {
     const inst = this.o.instrumentOf(parent);
     if (!inst || parent.decision.kind === 'deny') return undefined;
     const now = this.o.wallNow();
@@ -82,18 +84,17 @@ export class UserJournal {
     const childKey = `${r.account}\u0000${r.clientOrderId}`;
     if (!st.announced) {
       st.announced = true;
-      const before: ParentOrder = { ...parent, status: 'new', filledQuantity: '0' };
-      delete (before as { avgPrice?: string }).avgPrice;
-      events.push(orderTradeUpdate({ parent: before, orderId, inst, execType: 'NEW', eventTime: now }));
+      if (withEvents) events.push(announcement(parent, orderId, inst, now));
     }
     const lastQty = r.lastFillQuantity;
     const fill =
-      lastQty !== undefined && new Decimal(lastQty).gt(0) && (r.status === 'filled' || r.status === 'partially_filled');
+      lastQty !== undefined && (r.status === 'filled' || r.status === 'partially_filled') && cmpFixed(lastQty, 0) > 0;
     if (fill) {
       const price = r.lastFillPrice ?? r.avgPrice ?? '0';
-      const cumFee = new Decimal(r.fee ?? '0');
-      const commission = Decimal.max(cumFee.minus(this.childFee.get(childKey) ?? '0'), 0).toFixed();
-      this.childFee.set(childKey, cumFee.toFixed());
+      // Scaled-integer arithmetic (exact, same text as decimal.js's toFixed()): once per fill.
+      const cumFee = toFixed(r.fee ?? '0');
+      const commission = fixedText(maxFixed(subFixed(cumFee, this.childFee.get(childKey) ?? '0'), 0));
+      this.childFee.set(childKey, fixedText(cumFee));
       const posKey = `${r.account}\u0000${r.symbol}`;
       const { position, realizedPnl } = applyFill(this.positions.get(posKey) ?? FLAT, r.side, lastQty, price);
       this.positions.set(posKey, position);
@@ -106,7 +107,7 @@ export class UserJournal {
         side: r.side === 'buy' ? 'BUY' : 'SELL',
         price,
         qty: lastQty,
-        quoteQty: new Decimal(lastQty).mul(price).toFixed(),
+        quoteQty: mulText(lastQty, price),
         commission,
         commissionAsset: inst.quote,
         realizedPnl,
@@ -114,28 +115,29 @@ export class UserJournal {
         time: now,
       };
       this.push(this.tradesBy, clientId, t);
-      if (!new Decimal(realizedPnl).isZero()) this.income(clientId, inst, 'REALIZED_PNL', realizedPnl, now, t.id);
-      if (!new Decimal(commission).isZero())
-        this.income(clientId, inst, 'COMMISSION', new Decimal(commission).neg().toFixed(), now, t.id);
-      events.push(
-        orderTradeUpdate({
-          parent,
-          orderId,
-          inst,
-          execType: 'TRADE',
-          eventTime: now,
-          fill: { quantity: lastQty, price, commission, tradeId: t.id, maker, realizedPnl },
-        }),
-      );
+      if (cmpFixed(realizedPnl, 0) !== 0) this.income(clientId, inst, 'REALIZED_PNL', realizedPnl, now, t.id);
+      if (commission !== '0') this.income(clientId, inst, 'COMMISSION', `-${commission}`, now, t.id);
+      if (withEvents)
+        events.push(
+          orderTradeUpdate({
+            parent,
+            orderId,
+            inst,
+            execType: 'TRADE',
+            eventTime: now,
+            fill: { quantity: lastQty, price, commission, tradeId: t.id, maker, realizedPnl },
+          }),
+        );
       st.lastExec = 'TRADE';
     } else if (r.amended) {
       // In-place amend (Binance PUT /fapi/v1/order): same order, new price / origQty.
-      events.push(orderTradeUpdate({ parent, orderId, inst, execType: 'AMENDMENT', eventTime: now }));
+      if (withEvents) events.push(orderTradeUpdate({ parent, orderId, inst, execType: 'AMENDMENT', eventTime: now }));
     } else if (r.status === 'new') {
       this.restedChildren.add(childKey);
     } else if (isTerminal(parent.status) && parent.status !== 'filled') {
       const x: ExecType = parent.status === 'expired' ? 'EXPIRED' : 'CANCELED';
-      if (st.lastExec !== x) events.push(orderTradeUpdate({ parent, orderId, inst, execType: x, eventTime: now }));
+      if (st.lastExec !== x && withEvents)
+        events.push(orderTradeUpdate({ parent, orderId, inst, execType: x, eventTime: now }));
       st.lastExec = x;
     }
     if (isTerminal(r.status)) {
@@ -191,4 +193,16 @@ export class UserJournal {
   private bound<K, V>(m: Map<K, V>, max: number): void {
     while (m.size > max) m.delete(m.keys().next().value as K);
   }
+}
+
+/** The NEW update Binance sends before an order's first fill or end: the order as it was placed. */
+function announcement(
+  parent: ParentOrder,
+  orderId: number,
+  inst: InstrumentSpec,
+  now: number,
+): Record<string, unknown> {
+  const before: ParentOrder = { ...parent, status: 'new', filledQuantity: '0' };
+  delete (before as { avgPrice?: string }).avgPrice;
+  return orderTradeUpdate({ parent: before, orderId, inst, execType: 'NEW', eventTime: now });
 }

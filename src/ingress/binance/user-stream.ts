@@ -76,17 +76,22 @@ export function registerUserStream(app: FastifyInstance, ctx: FrontDoorContext, 
       .catch(() => undefined); // a venue read failure loses one snapshot, never the stream
   };
 
-  const unsubscribe = d.bus.subscribe((e) => {
-    if (e.type === 'decision') {
-      if (e.decision.kind !== 'deny') d.journal.onDecision(e.intent.intentId);
-      return;
-    }
-    if (e.type !== 'execution' || !e.intentId) return;
-    const parent = ctx.orders.get(e.intentId);
-    if (!parent) return;
-    const entry = d.journal.onReport(parent, e.report);
-    if (entry) deliver(entry);
-  });
+  const unsubscribe = d.bus.subscribe(
+    (e) => {
+      if (e.type === 'decision') {
+        if (e.decision.kind !== 'deny') d.journal.onDecision(e.intent.intentId);
+        return;
+      }
+      if (!e.intentId) return;
+      const parent = ctx.orders.get(e.intentId);
+      if (!parent) return;
+      // The journal is always kept (userTrades, income and order times read it); the pushes are
+      // built only for a client with an open listen key.
+      const entry = d.journal.onReport(parent, e.report, d.keys.keyOf(parent.intent.clientId) !== undefined);
+      if (entry) deliver(entry);
+    },
+    ['decision', 'execution'],
+  );
 
   // Funding settlements the venue reports (the simulated venue books them; a ccxt venue polls its income): FUNDING_FEE income for every
   // client trading that venue account, and an ACCOUNT_UPDATE with reason FUNDING_FEE.

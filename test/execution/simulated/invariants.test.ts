@@ -131,6 +131,9 @@ describe('invariants under random order flow', () => {
             leverage.set(o.symbol, o.lev);
           if (o.k === 'funding')
             ex.ingest({ type: 'funding', symbol: o.symbol, ts: 0, rate: o.rate / 100000, intervalHours: 8 });
+          // A read after every step fills the venue's state cache: the final read below must still
+          // see every later fill, mark move, leverage change and open order.
+          ex.accountStateSync('a1');
         }
         const st = ex.accountStateSync('a1');
         const ledgerSum = ex.ledger('a1').reduce((s, e) => s.plus(e.amount), new Decimal(0));
