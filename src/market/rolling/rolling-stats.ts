@@ -23,7 +23,10 @@ export class RollingStats {
   push(x: number): void {
     const full = this.ring.full;
     const old = this.ring.push(x);
-    if (full) this.remove(old);
+    // Removing a value that dominates the sums cancels most of them: what is left is mostly the
+    // rounding error of that value (a 185,000 leaving a window of 0s and 2s left a variance error
+    // of 4e-7). Recompute then, so the error scales with the values still in the window.
+    const cancels = full && this.remove(old);
     if (Number.isNaN(x)) this.nanCount++;
     else {
       if (Number.isNaN(this.anchor)) this.anchor = x;
@@ -31,16 +34,19 @@ export class RollingStats {
       this.s1 += d;
       this.s2 += d * d;
     }
-    if (++this.sinceAnchor >= this.capacity) this.reanchor();
+    if (++this.sinceAnchor >= this.capacity || cancels) this.reanchor();
   }
-  private remove(old: number): void {
+  /** Takes `old` out of the sums; true when it held more than half of Σ(x - anchor)². */
+  private remove(old: number): boolean {
     if (Number.isNaN(old)) {
       this.nanCount--;
-      return;
+      return false;
     }
     const d = old - this.anchor;
+    const before = this.s2;
     this.s1 -= d;
     this.s2 -= d * d;
+    return d * d > 0.5 * before;
   }
   /** Recomputes the sums exactly around the newest finite value. */
   private reanchor(): void {

@@ -58,6 +58,16 @@ describe('RollingStats', () => {
     );
   });
 
+  it('a dominant value leaving the window leaves no rounding residue behind (fast-check counterexample)', () => {
+    const xs = [184966.6074096684, -14494.72775011028, 0, 0, 0, 2, 0, 0];
+    const s = new RollingStats(6);
+    xs.forEach((x) => s.push(x));
+    const w = xs.slice(-6);
+    const m = w.reduce((a, b) => a + b, 0) / 6;
+    const v = w.reduce((a, b) => a + (b - m) ** 2, 0) / 5;
+    expect(Math.abs(s.variance() - v)).toBeLessThanOrEqual(1e-12);
+  });
+
   it('stays accurate for a large offset over many re-anchors', () => {
     const s = new RollingStats(10);
     const xs: number[] = [];
