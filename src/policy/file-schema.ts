@@ -11,7 +11,7 @@ import { DENY_CODES, type DenyCode } from '../core/deny-codes.js';
 import { SCOPE_LEVELS } from '../core/limit-view.js';
 import { REGIME_ORDER } from '../core/types.js';
 
-export const MAX_WINDOW_MS = 86_400_000;
+const MAX_WINDOW_MS = 86_400_000;
 const ID = '^[a-z0-9][a-z0-9_.-]{0,63}$';
 const ID_HINT = 'must be lower-case letters, digits, "_", "." or "-" (at most 64)';
 const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';

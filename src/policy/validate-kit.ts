@@ -5,7 +5,15 @@ import type { Comparison } from './types.js';
 import { CMP_KEYS, type ComparisonFile } from './file-schema.js';
 
 export const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? `"${v}"` : `${typeof v} ${String(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : typeof v === 'string'
+          ? `"${v}"`
+          : `${typeof v} ${String(v)}`;
 
 /** A YAML number or a decimal string through the gateway's one parser (signed, no digit limit: a
  * policy is reviewed). Undefined when it is neither. */
