@@ -120,8 +120,11 @@ function messageOf(e: ErrorObject): string | undefined {
     case 'oneOf':
       if (s.exactlyOne) return `needs exactly one of ${s.exactlyOne.join(', ')}`;
       if (s.ruleActions) {
+        // A rule that is not a mapping already has its type error.
+        if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) return undefined;
+        const data = e.data as Record<string, unknown>;
         const keys = Object.keys(s.properties ?? {});
-        const present = keys.filter((k) => (e.data as Record<string, unknown>)[k] !== undefined && isAction(k));
+        const present = keys.filter((k) => isAction(k) && Object.hasOwn(data, k) && data[k] !== undefined);
         return present.length
           ? `has ${present.length} actions (${present.join(', ')}); a rule has exactly one`
           : `needs exactly one action: ${keys.filter(isAction).join(', ')}`;

@@ -204,7 +204,10 @@ const docArb = withBogus(
       version: pick([1, 2], [0, '1']),
       description: pick(['set'], ['']),
       settings: fc.record({ kill_allows_reduce_only: pick([true, false], ['no']) }, { requiredKeys: [] }),
-      rules: fc.array(ruleArb, { maxLength: 4 }),
+      rules: fc.array(
+        fc.oneof({ arbitrary: ruleArb, weight: 30 }, { arbitrary: fc.constantFrom('x', null, [], 5), weight: 1 }),
+        { maxLength: 4 },
+      ),
     },
     { requiredKeys: ['id', 'version', 'rules'] },
   ),
@@ -244,6 +247,16 @@ describe('policy file schema (TypeBox, ajv strict) against the hand-written vali
     expect(accepted).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(50);
     expect(actionNames.filter((a) => !actionsAccepted.has(a))).toEqual([]);
+  });
+
+  it('a rule that is not a mapping gets one error, its type, not an action count', () => {
+    const res = parsePolicyDocument({ id: 't', version: 1, rules: ['x', { id: 'b' }] });
+    expect(res.ok).toBe(false);
+    if (!res.ok)
+      expect(res.issues).toEqual([
+        { path: 'rules[0]', message: 'must be a mapping, got "x"' },
+        { path: 'rules[1]', message: expect.stringMatching(/^needs exactly one action: cap, split, throttle/) },
+      ]);
   });
 
   it('refuses an unknown key or a wrong type anywhere in an accepted document', () => {

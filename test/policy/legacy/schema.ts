@@ -1,3 +1,6 @@
+/** ORACLE ONLY: the hand-written policy validator that src/policy/file-schema.ts replaced, kept
+ * unchanged (imports aside) so test/policy/file-schema.test.ts can check the schema accepts and
+ * compiles exactly what it did. Nothing in src/ imports this folder. */
 /** Schema of a policy file: raw YAML value → validated PolicySet fields, every error with its
  * path. The format is documented in policies/README.md; keep the two in sync. */
 import { DENY_CODES, isDenyCode, type DenyCode } from '../../../src/core/deny-codes.js';
