@@ -1,5 +1,8 @@
-/** The validated, frozen form of a policy file. YAML keys are snake_case; these types mirror
- * them one to one (see policies/README.md). Sizes stay decimal strings. */
+/** The compiled, frozen form of a policy file: what evaluate() reads. The file's own shape is not
+ * written here: it is `PolicyFile = Static<typeof policyFileSchema>` (file-schema.ts). These types
+ * are the evaluated form the semantic step (schema.ts) makes from it: durations in ms
+ * (`windowMs`, `intervalMs`), one-or-list values as lists, defaults filled, bounds as canonical
+ * decimal text. Key names keep the file's snake_case where the meaning is unchanged. */
 import type { DenyCode } from '../core/deny-codes.js';
 import type { LatchState, ScopeLevel } from '../core/limit-view.js';
 import type { OrderType, Regime, RegimeLabel, RuleMode, Side } from '../core/types.js';
