@@ -1,19 +1,14 @@
 /** `liqguard venue` account-setup endpoints, with the door's answers (binance-wire/account-setup.ts),
  * through unmodified ccxt: commissionRate, symbolConfig, multiAssetsMargin, positionSide/dual. */
 import ccxt from 'ccxt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccxtClient, startTestVenue, type TestVenue } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { withVenueAndBot, type TestVenue } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 let v: TestVenue;
 let bot: InstanceType<typeof ccxt.binanceusdm>;
 
-beforeAll(async () => {
-  v = await startTestVenue();
-  bot = ccxtClient(v.urls);
-  await bot.loadMarkets();
-}, 60_000);
-afterAll(async () => v?.close());
+withVenueAndBot((venue, b) => ((v = venue), (bot = b)));
 
 describe('liqguard venue account setup', () => {
   it('commissionRate is the simulated fee schedule', async () => {

@@ -4,21 +4,16 @@
  * modifyMultipleOrders; the user stream shows execution type AMENDMENT; bad input gets Binance errors. */
 import ccxt from 'ccxt';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { officialClient } from '../../ingress/binance/pro-support.js';
-import { ccxtClient, KEY, SECRET, startTestVenue, type TestVenue } from './support.js';
+import { KEY, SECRET, withVenueAndBot, type TestVenue } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 let v: TestVenue;
 let bot: InstanceType<typeof ccxt.binanceusdm>;
 const as = <T>(x: string) => x as unknown as T;
 
-beforeAll(async () => {
-  v = await startTestVenue();
-  bot = ccxtClient(v.urls);
-  await bot.loadMarkets();
-}, 60_000);
-afterAll(async () => v?.close());
+withVenueAndBot((venue, b) => ((v = venue), (bot = b)));
 
 describe('liqguard venue amend', () => {
   it('editOrder decreases, then increases, a resting LIMIT order in place; the stream shows AMENDMENT', async () => {

@@ -3,20 +3,15 @@
  * batchOrders, conditional entries included), cancelOrders (DELETE batchOrders). Times are the
  * venue's wall clock (/fapi/v1/time), not the exchange's replay clock. */
 import ccxt from 'ccxt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ccxtClient, startTestVenue, type TestVenue } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { withVenueAndBot, type TestVenue } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
 let v: TestVenue;
 let bot: InstanceType<typeof ccxt.binanceusdm>;
 
-beforeAll(async () => {
-  v = await startTestVenue();
-  bot = ccxtClient(v.urls);
-  await bot.loadMarkets();
-}, 60_000);
-afterAll(async () => v?.close());
+withVenueAndBot((venue, b) => ((v = venue), (bot = b)));
 
 describe('liqguard venue history and batches', () => {
   it('fetchMyTrades, fetchOrders and income follow the fills, with commission, realized PnL and wall-clock times', async () => {

@@ -2,6 +2,7 @@
  * the same synthetic bars, public + private routes on 127.0.0.1:0, and a ccxt binanceusdm client
  * pointed at it. */
 import ccxt from 'ccxt';
+import { afterAll, beforeAll } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import type { BarEvent } from '../../../src/core/types.js';
 import { SimulatedExchange } from '../../../src/execution/simulated/index.js';
@@ -93,4 +94,17 @@ export function ccxtClient(
   const api = ex.urls['api'] as Record<string, unknown>;
   for (const [k, v] of Object.entries(urls)) if (!k.includes('.')) api[k] = v;
   return ex;
+}
+
+/** A `liqguard venue` on port 0 and a ccxt client with its markets loaded, for one test file:
+ * started before its tests (sized for a slow host), closed after them. */
+export function withVenueAndBot(use: (v: TestVenue, bot: ReturnType<typeof ccxtClient>) => void): void {
+  let venue: TestVenue | undefined;
+  beforeAll(async () => {
+    venue = await startTestVenue();
+    const bot = ccxtClient(venue.urls);
+    await bot.loadMarkets();
+    use(venue, bot);
+  }, 60_000);
+  afterAll(async () => venue?.close());
 }
