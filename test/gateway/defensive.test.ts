@@ -20,6 +20,11 @@ function defensiveCore(): string {
   set.id = 'defensive-core';
   set.rules = set.rules.filter((r: { id: string }) => keep.includes(r.id));
   if (set.rules.length !== keep.length) throw new Error('defensive.yaml no longer has the rules this test exercises');
+  // The children are IOC limits at the collar from the mark; the live-speed replay moves an hourly
+  // bar's intrabar price by more than the shipped 0.5 % often enough that, on a slow host, every
+  // child could expire unfilled. This test is about splitting and aggregation, so the collar is
+  // widened; the collar itself is covered by the split-plan and venue tests.
+  set.rules.find((r: { id: string }) => r.id === 'work-large-orders').split.max_price_deviation_pct = 5;
   const dir = mkdtempSync(join(tmpdir(), 'lg-pol-'));
   writeFileSync(join(dir, 'defensive-core.yaml'), stringify(set));
   return dir;
@@ -70,7 +75,7 @@ describe('defensive policy end to end', () => {
     expect(p.children.every((c: any) => ['filled', 'expired', 'canceled', 'rejected'].includes(c.status))).toBe(true);
     const filled = p.children.reduce((a: Decimal, c: any) => a.plus(c.filledQuantity), new Decimal(0));
     expect(new Decimal(p.filledQuantity).toFixed()).toBe(filled.toFixed());
-    // On failure, say how each child ended (a flake seen once at load ~10: every child terminal, none filled).
+    // On failure, say how each child ended.
     expect(filled.gt(0), JSON.stringify(p.children.map((c: any) => [c.status, c.code, c.reason]))).toBe(true);
   });
 
