@@ -166,9 +166,10 @@ describe('dashboard in headless Chromium on the embedded default gateway', () =>
       await expect.poll(async () => Number(await page.locator('.outcome.deny b').textContent())).toBeGreaterThan(0);
 
       // Detail of one denied decision: intent, decision, trace, children, venue reports.
-      const row = page.locator('#decisions tbody tr').first();
-      const intentId = (await row.getAttribute('data-intent-id'))!;
-      await row.click();
+      // The row is pinned by its intent id: live decisions keep arriving at the top, and a
+      // `.first()` locator would resolve again at the click, to a newer row.
+      const intentId = (await page.locator('#decisions tbody tr').first().getAttribute('data-intent-id'))!;
+      await page.locator(`#decisions tbody tr[data-intent-id="${intentId}"]`).click();
       const drawer = page.locator('#drawer.open');
       await drawer.waitFor();
       await expect.poll(() => drawer.textContent()).toContain('Rule trace');
