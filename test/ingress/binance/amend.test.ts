@@ -5,13 +5,12 @@
  * order first (audited; denied: the original keeps working as it was). */
 import ccxt from 'ccxt';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAudit } from '../../../src/audit/query.js';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../../../src/config/embedded-default.js';
 import type { SimulatedVenue } from '../../../src/execution/simulated/index.js';
 import { officialClient } from './pro-support.js';
-import { ccxtBot, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
+import { ccxtBot, rawUserStream, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 let h: FrontDoorGateway;
@@ -32,15 +31,7 @@ afterAll(async () => h?.gw.close());
 
 describe('amend (PUT /fapi/v1/order) on the door', () => {
   it('editOrder amends in place: same ids, new size and price; the stream shows NEW then AMENDMENT', async () => {
-    const res = await fetch(`${h.url}/fapi/v1/listenKey`, {
-      method: 'POST',
-      headers: { 'X-MBX-APIKEY': DEMO_API_KEY },
-    });
-    const { listenKey } = (await res.json()) as { listenKey: string };
-    const ws = new WebSocket(`${h.url.replace(/^http/, 'ws')}/ws/${listenKey}`);
-    const events: Ev[] = [];
-    ws.on('message', (d) => events.push(JSON.parse(d.toString()) as Ev));
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const { ws, events } = await rawUserStream<Ev>(h.url, DEMO_API_KEY);
 
     const o = await bot.createOrder(BTC, 'limit', 'buy', 0.02, priceAt(0.97), { clientOrderId: 'amend-door-1' });
     const venueChild = sim().openOrdersSync('demo', BTC);

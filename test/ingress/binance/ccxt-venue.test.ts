@@ -8,7 +8,6 @@ import ccxt from 'ccxt';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_API_SECRET, EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
 import { loadConfigText, PACKAGE_ROOT } from '../../../src/config/load.js';
@@ -17,7 +16,7 @@ import { buildGateway, type Gateway } from '../../../src/gateway/gateway.js';
 import { KEY, SECRET, startTestVenue, type TestVenue } from '../../venue-api/private/support.js';
 import { withCcxtVenue } from '../../gateway/support.js';
 import { officialClient } from './pro-support.js';
-import { ccxtBot } from './support.js';
+import { ccxtBot, rawUserStream } from './support.js';
 
 const ETH = 'ETH/USDT:USDT';
 let v: TestVenue;
@@ -81,12 +80,10 @@ describe('the door over a ccxt venue', () => {
   });
 
   it('a funding payment at the venue becomes FUNDING_FEE income and an ACCOUNT_UPDATE on the door', async () => {
-    const res = await fetch(`${url}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': DEMO_API_KEY } });
-    const { listenKey } = (await res.json()) as { listenKey: string };
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/${listenKey}`);
-    const events: { e: string; a?: { m: string; B: { bc: string }[] } }[] = [];
-    ws.on('message', (d) => events.push(JSON.parse(d.toString())));
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const { ws, events } = await rawUserStream<{ e: string; a?: { m: string; B: { bc: string }[] } }>(
+      url,
+      DEMO_API_KEY,
+    );
 
     await bot.createOrder(ETH, 'market', 'buy', 0.05);
     const before = v.exchange.ledger('acct-1').length;

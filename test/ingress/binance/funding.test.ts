@@ -2,11 +2,10 @@
  * income record (ccxt fetchFundingHistory / GET /fapi/v1/income) and an ACCOUNT_UPDATE with
  * reason FUNDING_FEE on the user-data stream. */
 import ccxt from 'ccxt';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../../../src/config/embedded-default.js';
 import type { SimulatedVenue } from '../../../src/execution/simulated/index.js';
-import { ccxtBot, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
+import { ccxtBot, rawUserStream, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
 
 const ETH = 'ETH/USDT:USDT';
 let h: FrontDoorGateway;
@@ -24,15 +23,7 @@ afterAll(async () => h?.gw.close());
 
 describe('funding on the door', () => {
   it('a settlement shows as FUNDING_FEE income and an ACCOUNT_UPDATE (reason FUNDING_FEE)', async () => {
-    const res = await fetch(`${h.url}/fapi/v1/listenKey`, {
-      method: 'POST',
-      headers: { 'X-MBX-APIKEY': DEMO_API_KEY },
-    });
-    const { listenKey } = (await res.json()) as { listenKey: string };
-    const ws = new WebSocket(`${h.url.replace(/^http/, 'ws')}/ws/${listenKey}`);
-    const events: Ev[] = [];
-    ws.on('message', (d) => events.push(JSON.parse(d.toString()) as Ev));
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const { ws, events } = await rawUserStream<Ev>(h.url, DEMO_API_KEY);
 
     await bot.createOrder(ETH, 'market', 'buy', 0.5);
     const ledgerBefore = sim().exchange.ledger('demo').length;

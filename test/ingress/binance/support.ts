@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ccxt from 'ccxt';
+import { WebSocket } from 'ws';
 import { localBinanceUrls } from '../../../src/core/ccxt-urls.js';
 import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_DEFAULT_YAML } from '../../../src/config/embedded-default.js';
@@ -73,4 +74,20 @@ export function ccxtBot(url: string, apiKey: string, secret: string): InstanceTy
   const ex = new ccxt.binanceusdm({ apiKey, secret, enableRateLimit: false, options: { fetchCurrencies: false } });
   ex.urls.api = { ...(ex.urls.api as Record<string, string>), ...gatewayUrls(url) };
   return ex;
+}
+
+/** A raw user-data socket on /ws/<listenKey> (a listen key made with `apiKey`) that records every
+ * event; resolves once the socket is open. */
+export async function rawUserStream<E>(
+  url: string,
+  apiKey: string,
+): Promise<{ ws: WebSocket; events: E[]; key: string }> {
+  const res = await fetch(`${url}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': apiKey } });
+  if (res.status !== 200) throw new Error(`listenKey: HTTP ${res.status} ${await res.text()}`);
+  const { listenKey } = (await res.json()) as { listenKey: string };
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/${listenKey}`);
+  const events: E[] = [];
+  ws.on('message', (d) => events.push(JSON.parse(d.toString()) as E));
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  return { ws, events, key: listenKey };
 }

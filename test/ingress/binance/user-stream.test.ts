@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_API_KEY, DEMO_API_SECRET } from '../../../src/config/embedded-default.js';
 import type { SimulatedVenue } from '../../../src/execution/simulated/index.js';
 import { nextMessage, proBot, type ProBot } from './pro-support.js';
-import { ccxtBot, policyDirWith, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
+import { ccxtBot, policyDirWith, rawUserStream, startFrontDoorGateway, type FrontDoorGateway } from './support.js';
 
 const BTC = 'BTC/USDT:USDT';
 const XRP = 'XRP/USDT:USDT';
@@ -24,16 +24,7 @@ const lastPrice = (symbol: string) => h.gw.market.snapshot(symbol, h.gw.clock.no
 type Ev = { e: string; o?: Record<string, unknown>; a?: Record<string, unknown>; E: number };
 
 /** A raw user-data socket on /ws/<listenKey> that records every event. */
-async function rawUserStream(): Promise<{ ws: WebSocket; events: Ev[]; key: string }> {
-  const res = await fetch(`${h.url}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': DEMO_API_KEY } });
-  expect(res.status).toBe(200);
-  const { listenKey } = (await res.json()) as { listenKey: string };
-  const ws = new WebSocket(`${h.url.replace(/^http/, 'ws')}/ws/${listenKey}`);
-  const events: Ev[] = [];
-  ws.on('message', (d) => events.push(JSON.parse(d.toString()) as Ev));
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  return { ws, events, key: listenKey };
-}
+const userStream = () => rawUserStream<Ev>(h.url, DEMO_API_KEY);
 
 beforeAll(async () => {
   h = await startFrontDoorGateway({ policyDir: policyDirWith(SPLIT_RULE) });
@@ -79,7 +70,7 @@ describe('user-data stream on the door', () => {
   });
 
   it('pushes NEW, then each fill of a split parent as one order, then ACCOUNT_UPDATE, in order', async () => {
-    const s = await rawUserStream();
+    const s = await userStream();
     const bot = ccxtBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
     await bot.loadMarkets();
     const placed = await bot.createOrder(XRP, 'market', 'buy', 1500, undefined, { clientOrderId: 'us-split-1' });
@@ -113,7 +104,7 @@ describe('user-data stream on the door', () => {
   });
 
   it('a resting limit order is NEW, then CANCELED when the bot cancels it', async () => {
-    const s = await rawUserStream();
+    const s = await userStream();
     const bot = ccxtBot(h.url, DEMO_API_KEY, DEMO_API_SECRET);
     await bot.loadMarkets();
     const px = Number((Math.round(lastPrice(BTC) * 0.97 * 10) / 10).toFixed(1));
@@ -128,7 +119,7 @@ describe('user-data stream on the door', () => {
   });
 
   it('listenKey: PUT keeps it alive, DELETE ends it with listenKeyExpired, a dead key is refused with a reason', async () => {
-    const s = await rawUserStream();
+    const s = await userStream();
     const put = await fetch(`${h.url}/fapi/v1/listenKey`, { method: 'PUT', headers: { 'X-MBX-APIKEY': DEMO_API_KEY } });
     expect(await put.json()).toEqual({ listenKey: s.key });
     const expired = nextMessage<Ev>(s.ws, (m) => m.e === 'listenKeyExpired');
