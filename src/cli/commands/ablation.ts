@@ -1,6 +1,6 @@
 /** liqguard ablation: the BTC open-interest / liquidation ablation of the regime model
  * (docs/model/ablation.md). Offline; reads data/ and the default model card's feature list. */
-import { parseArgs } from 'node:util';
+import { commandFlags } from '../command-flags.js';
 import { writeFile } from 'node:fs/promises';
 import { OI_ABLATION_LABELS, renderAblationTables, runOiAblation } from '../../training/ablation-run.js';
 import { renderLiqAblation, runLiqPressureAblation } from '../../training/liq-ablation.js';
@@ -23,31 +23,18 @@ liquidations from data/coinglass_multi_liq_oi; src/training/liq-ablation.ts, doc
 (src/training/market-ablation.ts, docs/model/market-wide.md; about as long as liqguard train).`;
 
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        data: { type: 'string' },
-        models: { type: 'string' },
-        replicates: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean' },
-        'liq-pressure': { type: 'boolean' },
-        'market-wide': { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    process.stderr.write(`liqguard ablation: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (a.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const a = commandFlags('ablation', USAGE, argv, {
+    data: { type: 'string' },
+    models: { type: 'string' },
+    replicates: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+    'liq-pressure': { type: 'boolean' },
+    'market-wide': { type: 'boolean' },
+  });
+  if (typeof a === 'number') return a;
   const replicates = a.replicates === undefined ? 1000 : Number(a.replicates);
   const seed = a.seed === undefined ? 20250101 : Number(a.seed);
   if (!(Number.isInteger(replicates) && replicates > 0)) {

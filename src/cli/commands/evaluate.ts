@@ -1,6 +1,6 @@
 /** liqguard evaluate: the model's metrics on one kline file against the baselines stored in the
  * card (fitted on the training rows only), on the file's labelled rows. */
-import { parseArgs } from 'node:util';
+import { commandFlags } from '../command-flags.js';
 import { loadModel } from '../../scoring/load-model.js';
 import { logisticFromJson, type Side, type SideBaselines } from '../../training/baselines.js';
 import type { SideReport } from '../../training/evaluation.js';
@@ -27,29 +27,16 @@ function sideBaselines(training: Record<string, unknown>, side: Side): SideBasel
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        klines: { type: 'string' },
-        funding: { type: 'string' },
-        json: { type: 'boolean' },
-        model: { type: 'string' },
-        symbol: { type: 'string' },
-        replicates: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    process.stderr.write(`liqguard evaluate: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (a.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const a = commandFlags('evaluate', USAGE, argv, {
+    klines: { type: 'string' },
+    funding: { type: 'string' },
+    json: { type: 'boolean' },
+    model: { type: 'string' },
+    symbol: { type: 'string' },
+    replicates: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (typeof a === 'number') return a;
   if (!a.klines) {
     process.stderr.write(`liqguard evaluate: --klines FILE is required\n${USAGE}\n`);
     return 2;

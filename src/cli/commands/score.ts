@@ -1,7 +1,7 @@
 /** liqguard score: p_down, p_up and regime for every model bar of a Binance kline file, each from
  * data up to that bar's close only (resampled to the model bar; an unfinished last bucket is
  * withheld). */
-import { parseArgs } from 'node:util';
+import { commandFlags } from '../command-flags.js';
 import { loadModel } from '../../scoring/load-model.js';
 import { createRegimeSession } from '../../scoring/onnx-session.js';
 import { scoreBatch } from '../../scoring/batch-score.js';
@@ -21,28 +21,15 @@ model's p_down, p_up and regime, computed only from data up to that bar's close.
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(6) : '');
 
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        klines: { type: 'string' },
-        funding: { type: 'string' },
-        format: { type: 'string' },
-        model: { type: 'string' },
-        symbol: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (e) {
-    process.stderr.write(`liqguard score: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (a.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const a = commandFlags('score', USAGE, argv, {
+    klines: { type: 'string' },
+    funding: { type: 'string' },
+    format: { type: 'string' },
+    model: { type: 'string' },
+    symbol: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (typeof a === 'number') return a;
   const format = a.format ?? 'csv';
   if (!a.klines || (format !== 'csv' && format !== 'jsonl')) {
     process.stderr.write(

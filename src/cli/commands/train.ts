@@ -1,6 +1,6 @@
 /** liqguard train: builds the dataset from data/, selects, calibrates, evaluates and writes
  * models/<id>.onnx + .json + .md. Progress on stderr; the model id on stdout. */
-import { parseArgs } from 'node:util';
+import { commandFlags } from '../command-flags.js';
 import { DEFAULT_TRAIN, trainModel, type TrainOptions } from '../../training/train-run.js';
 import { writeModel } from '../../training/write-model.js';
 import { HELD_OUT, UNIVERSE } from '../../training/universe.js';
@@ -39,36 +39,23 @@ const posNum = (s: string | undefined, flag: string, dflt: number): number => {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        'no-default': { type: 'boolean' },
-        help: { type: 'boolean' },
-        'threshold-pct': { type: 'string' },
-        'horizon-hours': { type: 'string' },
-        replicates: { type: 'string' },
-        'fit-start': { type: 'string' },
-        'data-end': { type: 'string' },
-        symbols: { type: 'string' },
-        stride: { type: 'string' },
-        quick: { type: 'boolean' },
-        'compare-with': { type: 'string' },
-      },
-    }).values;
-  } catch (e) {
-    process.stderr.write(`liqguard train: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (a.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const a = commandFlags('train', USAGE, argv, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    'no-default': { type: 'boolean' },
+    help: { type: 'boolean' },
+    'threshold-pct': { type: 'string' },
+    'horizon-hours': { type: 'string' },
+    replicates: { type: 'string' },
+    'fit-start': { type: 'string' },
+    'data-end': { type: 'string' },
+    symbols: { type: 'string' },
+    stride: { type: 'string' },
+    quick: { type: 'boolean' },
+    'compare-with': { type: 'string' },
+  });
+  if (typeof a === 'number') return a;
   const started = Date.now();
   const log = (m: string): void => {
     process.stderr.write(`[train ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\n`);
