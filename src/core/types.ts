@@ -316,7 +316,7 @@ interface DecisionBase {
 
 /** A decision that sends something: the approved size, the children, the throttles to wait for. */
 interface ForwardingDecision extends DecisionBase {
-  readonly approvedQuantity: string;
+  readonly approvedQuantity: DecimalString;
   readonly approvedPrice?: string;
   readonly throttles: readonly ThrottleRef[];
   /** The binding cap's parameters and, for a split rule, its plan (splitRule, children, intervalMs, onEscalation). */

@@ -1,7 +1,7 @@
 /** evaluate(): one order against one policy set. Pure: the same context, set and state always
  * give the same Decision. Every rule is evaluated and traced; only enforced rules shape the
  * outcome; the most restrictive enforced outcome wins (see README.md, "Precedence"). */
-import { Decimal, floorToStep } from '../core/decimal.js';
+import { Decimal, decimalString, floorToStep } from '../core/decimal.js';
 import { DENY_CODES, renderDenial, type DenyCode, type DenyParams } from '../core/deny-codes.js';
 import type { ChildPlan, Decision, DenyDecision, RiskContext, RuleTrace, ThrottleRef } from '../core/types.js';
 import { applyCap } from './cap.js';
@@ -330,14 +330,14 @@ function decide(
     };
   }
   const plan: readonly ChildPlan[] =
-    children ?? singleChild(intent.clientOrderId, approved.toFixed(), ctx.now, intent.price);
+    children ?? singleChild(intent.clientOrderId, decimalString(approved), ctx.now, intent.price);
   const capped = !approved.eq(f.qty);
   const code = cap?.code;
   const forwarded = {
     ...common,
     ...(code ? { code, detail: renderDenial(code, params) } : {}),
     ...(Object.keys(params).length ? { params } : {}),
-    approvedQuantity: capped ? approved.toFixed() : intent.quantity,
+    approvedQuantity: capped ? decimalString(approved) : intent.quantity,
     ...(intent.price ? { approvedPrice: intent.price } : {}),
     throttles,
   };

@@ -1,7 +1,7 @@
 /** The child-order plan: pure, lot-exact, deterministic. Children sum exactly to the approved
  * quantity, each is a whole number of lots, ids derive from the parent's clientOrderId and the
  * send times from a seeded jitter, so the same decision always yields the same plan. */
-import { Decimal, decimalString, decimalStringOf, roundToStep, type DecimalString } from '../core/decimal.js';
+import { Decimal, decimalString, roundToStep, type DecimalString } from '../core/decimal.js';
 import type { ChildPlan, InstrumentSpec, Side } from '../core/types.js';
 import type { SplitAction } from './types.js';
 
@@ -61,9 +61,12 @@ type SplitFailure =
 export type SplitResult = { ok: true; children: ChildPlan[] } | SplitFailure;
 
 /** One child carrying the whole order (accept / modify). */
-export function singleChild(clientOrderId: string, approved: string, now: number, price?: DecimalString): [ChildPlan] {
-  // evaluate() hands the capped quantity over as text (Decision is still plain strings): brand it here.
-  const quantity = decimalStringOf(approved);
+export function singleChild(
+  clientOrderId: string,
+  quantity: DecimalString,
+  now: number,
+  price?: DecimalString,
+): [ChildPlan] {
   return [
     price
       ? { index: 0, clientOrderId: deriveClientOrderId(clientOrderId), quantity, price, notBefore: now }
@@ -124,7 +127,7 @@ export function planSplit(input: SplitInput, spec: SplitAction): SplitResult {
     price = decimalString(p);
   }
   if (count === 1n)
-    return { ok: true, children: singleChild(input.clientOrderId, input.quantity.toFixed(), input.now, price) };
+    return { ok: true, children: singleChild(input.clientOrderId, decimalString(input.quantity), input.now, price) };
 
   const n = Number(count);
   const base = totalLots / count;

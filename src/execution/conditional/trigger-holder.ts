@@ -7,7 +7,7 @@
  * escalates beyond the regime at placement. Every hold, trigger and cancel is audited. */
 import type { Clock } from '../../core/clock.js';
 import { triggerCheck, type TrailState } from '../../core/conditional.js';
-import { Decimal, decimalString, decimalStringOf, type DecimalString } from '../../core/decimal.js';
+import { Decimal, DECIMAL_ZERO, decimalString, type DecimalString } from '../../core/decimal.js';
 import type { IdGenerator } from '../../core/ids.js';
 import { REGIME_ORDER } from '../../core/types.js';
 import type { MarketEvent, OrderIntent, OrderStatus, RegimeLabel } from '../../core/types.js';
@@ -176,7 +176,7 @@ export class TriggerHolder {
     if (trigger!.closePosition) {
       const pos = new Decimal(await this.d.position(held).catch(() => '0'));
       quantity = decimalString(pos.abs());
-    } else quantity = decimalStringOf(h.parent.decision.approvedQuantity); // Decision is still plain text
+    } else quantity = h.parent.decision.kind === 'deny' ? DECIMAL_ZERO : h.parent.decision.approvedQuantity;
     const working = trigger!.workingType;
     const triggered = { event: 'triggered', price, workingType: working, triggeredIntentId: intentId, quantity };
     this.d.audit({ intentId: h.parent.intentId, conditional: triggered });
